@@ -1,0 +1,25 @@
+/* shipready — open an input file as a reader without blocking or executing it.
+ *
+ * Regular files are mmap'd read-only (only touched pages are read); files
+ * whose size stat reports as 0 (e.g. /proc) are read into a buffer up to a
+ * fixed cap.  Directories, FIFOs, sockets and devices are refused without
+ * blocking. */
+#ifndef SHIPREADY_FILE_H
+#define SHIPREADY_FILE_H
+
+#include "shipready/reader.h"
+
+/* The most a non-mappable input may hold. */
+#define SR_FILE_READ_CAP ((size_t)64 << 20)
+
+struct sr_file {
+	struct sr_reader r;      /* byte order is little until a parser decides */
+	void *map;               /* mmap'd region, or NULL */
+	size_t map_len;
+	unsigned char *buf;      /* read buffer, or NULL */
+};
+
+enum sr_err sr_file_open(const char *path, struct sr_file *f, struct sr_error *err);
+void sr_file_close(struct sr_file *f);
+
+#endif

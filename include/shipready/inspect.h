@@ -1,0 +1,26 @@
+/* shipready — inspect one file: detect its format and read its facts. */
+#ifndef SHIPREADY_INSPECT_H
+#define SHIPREADY_INSPECT_H
+
+#include "shipready/elf.h"
+#include "shipready/error.h"
+#include "shipready/file.h"
+
+enum sr_format { SR_FMT_UNKNOWN = 0, SR_FMT_ELF, SR_FMT_PE, SR_FMT_MACHO };
+
+struct sr_inspect {
+	const char *path;
+	enum sr_format format;
+	struct sr_file file;
+	struct sr_elf *elf;          /* when format == SR_FMT_ELF */
+};
+
+/* Detect the format of the bytes in r. */
+enum sr_format sr_detect_format(const struct sr_reader *r);
+const char *sr_format_name(enum sr_format f);
+
+/* Open and analyse path.  On failure err holds a one-line reason. */
+enum sr_err sr_inspect_path(const char *path, struct sr_inspect *out, struct sr_error *err);
+void sr_inspect_free(struct sr_inspect *in);
+
+#endif

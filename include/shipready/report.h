@@ -1,0 +1,27 @@
+/* shipready — turn analysis results into text or JSON.  The library writes to
+ * the stream it is given and never chooses exit codes. */
+#ifndef SHIPREADY_REPORT_H
+#define SHIPREADY_REPORT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "shipready/inspect.h"
+
+#define SR_INSPECT_SCHEMA_VERSION 1
+
+struct sr_text_style {
+	bool color;              /* ANSI colour (only on a TTY, never with NO_COLOR) */
+};
+
+/* Human report for one inspected file. */
+void sr_report_inspect_text(FILE *out, const struct sr_inspect *in, const struct sr_text_style *st);
+
+/* JSON object for one inspected file (a jansson json_t *, returned as void *
+ * so that this header does not require jansson). Caller json_decref()s it. */
+void *sr_report_inspect_json(const struct sr_inspect *in);
+
+/* JSON object for an input that could not be analysed. */
+void *sr_report_error_json(const char *path, const char *reason);
+
+#endif

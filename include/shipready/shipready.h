@@ -1,0 +1,14 @@
+/* shipready — umbrella header for libshipready. */
+#ifndef SHIPREADY_SHIPREADY_H
+#define SHIPREADY_SHIPREADY_H
+
+#include "shipready/elf.h"
+#include "shipready/error.h"
+#include "shipready/file.h"
+#include "shipready/inspect.h"
+#include "shipready/reader.h"
+#include "shipready/report.h"
+
+const char *sr_version_string(void);
+
+#endif

@@ -1,0 +1,88 @@
+#include "util/arena.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct chunk {
+	struct chunk *next;
+	size_t size, used;
+	_Alignas(16) unsigned char data[];
+};
+
+struct sr_arena {
+	struct chunk *head;
+	size_t total;
+};
+
+struct sr_arena *sr_arena_new(void)
+{
+	return calloc(1, sizeof(struct sr_arena));
+}
+
+void sr_arena_free(struct sr_arena *a)
+{
+	if (!a)
+		return;
+	struct chunk *c = a->head;
+	while (c) {
+		struct chunk *n = c->next;
+		free(c);
+		c = n;
+	}
+	free(a);
+}
+
+void *sr_arena_alloc(struct sr_arena *a, size_t n)
+{
+	if (n == 0)
+		n = 1;
+	if (n > SR_ARENA_LIMIT)
+		return NULL;
+	n = (n + 15) & ~(size_t)15;
+	struct chunk *c = a->head;
+	if (!c || c->size - c->used < n) {
+		size_t sz = n > 16384 ? n : 16384;
+		if (a->total + sz > SR_ARENA_LIMIT)
+			return NULL;
+		c = malloc(sizeof *c + sz);
+		if (!c)
+			return NULL;
+		c->next = a->head;
+		c->size = sz;
+		c->used = 0;
+		a->head = c;
+		a->total += sz;
+	}
+	void *p = c->data + c->used;
+	c->used += n;
+	memset(p, 0, n);
+	return p;
+}
+
+void *sr_arena_array(struct sr_arena *a, size_t n, size_t size)
+{
+	if (size && n > SIZE_MAX / size)
+		return NULL;
+	return sr_arena_alloc(a, n * size);
+}
+
+char *sr_arena_strndup(struct sr_arena *a, const char *s, size_t n)
+{
+	char *p = sr_arena_alloc(a, n + 1);
+	if (!p)
+		return NULL;
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *sr_arena_strdup(struct sr_arena *a, const char *s)
+{
+	return sr_arena_strndup(a, s, strlen(s));
+}
+
+size_t sr_arena_used(const struct sr_arena *a)
+{
+	return a->total;
+}

@@ -1,0 +1,23 @@
+/* A bump allocator with a hard total limit: everything a parser keeps for one
+ * file lives here and is released at once, and hostile input cannot make it
+ * grow past SR_ARENA_LIMIT. */
+#ifndef SR_UTIL_ARENA_H
+#define SR_UTIL_ARENA_H
+
+#include <stddef.h>
+
+#define SR_ARENA_LIMIT ((size_t)32 << 20)
+
+struct sr_arena;
+
+struct sr_arena *sr_arena_new(void);
+void sr_arena_free(struct sr_arena *a);
+/* Zeroed, 16-byte aligned memory; NULL when out of memory or over the limit. */
+void *sr_arena_alloc(struct sr_arena *a, size_t n);
+/* Overflow-checked n * size. */
+void *sr_arena_array(struct sr_arena *a, size_t n, size_t size);
+char *sr_arena_strndup(struct sr_arena *a, const char *s, size_t n);
+char *sr_arena_strdup(struct sr_arena *a, const char *s);
+size_t sr_arena_used(const struct sr_arena *a);
+
+#endif
