@@ -1,0 +1,79 @@
+/* Format detection and the per-file inspect entry point. */
+#include "shipready/inspect.h"
+
+#include <string.h>
+
+enum sr_format sr_detect_format(const struct sr_reader *r)
+{
+	uint8_t m[4];
+	if (sr_read_bytes(r, 0, 4, m) != SR_OK)
+		return SR_FMT_UNKNOWN;
+	if (m[0] == 0x7f && m[1] == 'E' && m[2] == 'L' && m[3] == 'F')
+		return SR_FMT_ELF;
+	if (m[0] == 'M' && m[1] == 'Z')
+		return SR_FMT_PE;
+	uint32_t be = (uint32_t)m[0] << 24 | (uint32_t)m[1] << 16 | (uint32_t)m[2] << 8 | m[3];
+	uint32_t le = (uint32_t)m[3] << 24 | (uint32_t)m[2] << 16 | (uint32_t)m[1] << 8 | m[0];
+	if (be == 0xfeedface || be == 0xfeedfacf || le == 0xfeedface || le == 0xfeedfacf)
+		return SR_FMT_MACHO;
+	/* fat Mach-O; 0xcafebabe is shared with Java class files, whose next
+	 * field (a version >= 45) is larger than any plausible slice count. */
+	if (be == 0xcafebabe || be == 0xcafebabf) {
+		uint8_t n[4];
+		if (sr_read_bytes(r, 4, 4, n) == SR_OK) {
+			uint32_t count = (uint32_t)n[0] << 24 | (uint32_t)n[1] << 16 | (uint32_t)n[2] << 8 | n[3];
+			if (count > 0 && count < 45)
+				return SR_FMT_MACHO;
+		}
+	}
+	return SR_FMT_UNKNOWN;
+}
+
+const char *sr_format_name(enum sr_format f)
+{
+	switch (f) {
+	case SR_FMT_ELF: return "elf";
+	case SR_FMT_PE: return "pe";
+	case SR_FMT_MACHO: return "macho";
+	default: return "unknown";
+	}
+}
+
+enum sr_err sr_inspect_path(const char *path, struct sr_inspect *out, struct sr_error *err)
+{
+	memset(out, 0, sizeof *out);
+	out->path = path;
+	enum sr_err rc = sr_file_open(path, &out->file, err);
+	if (rc != SR_OK)
+		return rc;
+	out->format = sr_detect_format(&out->file.r);
+	switch (out->format) {
+	case SR_FMT_ELF:
+		rc = sr_elf_parse(&out->file.r, &out->elf, err);
+		break;
+	case SR_FMT_PE:
+		rc = sr_error_set(err, SR_E_UNSUPPORTED, "PE (Windows) files are not supported yet");
+		break;
+	case SR_FMT_MACHO:
+		rc = sr_error_set(err, SR_E_UNSUPPORTED, "Mach-O (macOS) files are not supported yet");
+		break;
+	default:
+		if (out->file.r.len < 4)
+			rc = sr_error_set(err, SR_E_NOT_BINARY, "not an executable or library (too short)");
+		else
+			rc = sr_error_set(err, SR_E_NOT_BINARY, "not an executable or library (unknown format)");
+		break;
+	}
+	if (rc != SR_OK)
+		sr_inspect_free(out);
+	return rc;
+}
+
+void sr_inspect_free(struct sr_inspect *in)
+{
+	if (!in)
+		return;
+	sr_elf_free(in->elf);
+	in->elf = NULL;
+	sr_file_close(&in->file);
+}

@@ -1,0 +1,10 @@
+#include "shipready/shipready.h"
+
+#ifndef SHIPREADY_VERSION
+#define SHIPREADY_VERSION "0.1.0"
+#endif
+
+const char *sr_version_string(void)
+{
+	return SHIPREADY_VERSION;
+}

@@ -1,0 +1,1178 @@
+/* ELF reader: one pass over the headers, then the dynamic section, symbol
+ * versioning, notes, sections and symbols, all through the bounded reader.
+ *
+ * Policy for damaged files (see docs/security.md and the inspect man page):
+ *  - a structure the ELF header itself points to (program header table,
+ *    section header table, a segment's or section's file bytes) that lies
+ *    past the end of the file is a hard error: the file is truncated, and the
+ *    kernel or loader would refuse it too;
+ *  - a damaged table found inside the file (a bad string offset, a version
+ *    chain that loops, a malformed note) is dropped with a warning and the
+ *    rest of the file is still reported. */
+#include "shipready/elf.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "elf/elf_consts.h"
+#include "util/arena.h"
+
+struct sr_elf_priv {
+	struct sr_arena *arena;
+};
+
+struct phdr {
+	uint32_t type, flags;
+	uint64_t offset, vaddr, filesz, memsz, align;
+};
+
+struct shdr {
+	uint32_t name, type, link, info;
+	uint64_t flags, addr, offset, size, addralign, entsize;
+};
+
+/* A growable list of strings in the arena, capped at SR_ELF_MAX_LIST. */
+struct strlist_b {
+	struct sr_strlist *out;
+	size_t cap;
+};
+
+struct ctx {
+	struct sr_reader r;
+	struct sr_elf *e;
+	struct sr_arena *a;
+	struct sr_error *err;
+	unsigned wsz;             /* 4 or 8 */
+	uint64_t phoff, shoff;
+	uint16_t phentsize, shentsize;
+	uint64_t phnum, shnum;
+	uint64_t shstrndx;
+	struct sr_reader shstr;   /* section name table, empty if none */
+	bool have_shstr;
+
+	/* dynamic section (file range) */
+	bool have_dyn;
+	uint64_t dyn_off, dyn_size;
+	/* dynamic string table (file range) */
+	bool have_dynstr;
+	struct sr_reader dynstr;
+	/* values collected from the dynamic section */
+	uint64_t dt_strtab, dt_strsz, dt_symtab, dt_syment, dt_hash, dt_gnu_hash;
+	uint64_t dt_verneed, dt_verneednum, dt_verdef, dt_verdefnum;
+	bool has_strtab, has_strsz, has_symtab_dt, has_hash, has_gnu_hash;
+	bool has_verneed, has_verneednum, has_verdef, has_verdefnum;
+
+	bool has_relro;
+	bool has_android_note;
+	bool saw_dynsym, saw_symtab;
+	bool canary;
+	bool musl_symbol, glibc_symbol;
+
+	struct strlist_b needed, rpath, runpath, comments, fortified, go_ev, warnings;
+	size_t verneed_cap, verdef_cap, vermax_cap;
+};
+
+/* ---------- small helpers ---------- */
+
+static bool list_push(struct ctx *c, struct strlist_b *b, const char *s)
+{
+	struct sr_strlist *l = b->out;
+	if (l->count >= SR_ELF_MAX_LIST)
+		return false;
+	if (l->count == b->cap) {
+		size_t ncap = b->cap ? b->cap * 2 : 8;
+		const char **n = sr_arena_array(c->a, ncap, sizeof *n);
+		if (!n)
+			return false;
+		if (l->count)
+			memcpy(n, l->items, l->count * sizeof *n);
+		l->items = n;
+		b->cap = ncap;
+	}
+	l->items[l->count++] = s;
+	return true;
+}
+
+static bool list_has(const struct sr_strlist *l, const char *s)
+{
+	for (size_t i = 0; i < l->count; i++)
+		if (strcmp(l->items[i], s) == 0)
+			return true;
+	return false;
+}
+
+static void push_dup(struct ctx *c, struct strlist_b *b, const char *s)
+{
+	char *d = sr_arena_strdup(c->a, s);
+	if (d)
+		list_push(c, b, d);
+}
+
+static void push_unique(struct ctx *c, struct strlist_b *b, const char *s)
+{
+	if (!list_has(b->out, s))
+		push_dup(c, b, s);
+}
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static void warn(struct ctx *c, const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	if (c->e->warnings.count < 64)
+		push_unique(c, &c->warnings, buf);
+}
+
+/* Copy a NUL-terminated string out of a reader, bounded. */
+static const char *get_str(struct ctx *c, const struct sr_reader *tab, uint64_t off)
+{
+	const char *s;
+	size_t n;
+	if (sr_read_cstr(tab, off, SR_ELF_MAX_STRING, &s, &n) != SR_OK)
+		return NULL;
+	return sr_arena_strndup(c->a, s, n);
+}
+
+/* ---------- headers ---------- */
+
+static bool read_phdr(struct ctx *c, uint64_t i, struct phdr *p)
+{
+	const struct sr_reader *r = &c->r;
+	uint64_t o = c->phoff + i * c->phentsize;
+	if (c->wsz == 8) {
+		return sr_read_u32(r, o, &p->type) == SR_OK && sr_read_u32(r, o + 4, &p->flags) == SR_OK &&
+		       sr_read_u64(r, o + 8, &p->offset) == SR_OK && sr_read_u64(r, o + 16, &p->vaddr) == SR_OK &&
+		       sr_read_u64(r, o + 32, &p->filesz) == SR_OK && sr_read_u64(r, o + 40, &p->memsz) == SR_OK &&
+		       sr_read_u64(r, o + 48, &p->align) == SR_OK;
+	}
+	uint32_t off, va, fs, ms, fl, al;
+	if (sr_read_u32(r, o, &p->type) != SR_OK || sr_read_u32(r, o + 4, &off) != SR_OK ||
+	    sr_read_u32(r, o + 8, &va) != SR_OK || sr_read_u32(r, o + 16, &fs) != SR_OK ||
+	    sr_read_u32(r, o + 20, &ms) != SR_OK || sr_read_u32(r, o + 24, &fl) != SR_OK ||
+	    sr_read_u32(r, o + 28, &al) != SR_OK)
+		return false;
+	p->offset = off;
+	p->vaddr = va;
+	p->filesz = fs;
+	p->memsz = ms;
+	p->flags = fl;
+	p->align = al;
+	return true;
+}
+
+static bool read_shdr(struct ctx *c, uint64_t i, struct shdr *s)
+{
+	const struct sr_reader *r = &c->r;
+	uint64_t o = c->shoff + i * c->shentsize;
+	if (sr_read_u32(r, o, &s->name) != SR_OK || sr_read_u32(r, o + 4, &s->type) != SR_OK)
+		return false;
+	if (c->wsz == 8) {
+		return sr_read_u64(r, o + 8, &s->flags) == SR_OK && sr_read_u64(r, o + 16, &s->addr) == SR_OK &&
+		       sr_read_u64(r, o + 24, &s->offset) == SR_OK && sr_read_u64(r, o + 32, &s->size) == SR_OK &&
+		       sr_read_u32(r, o + 40, &s->link) == SR_OK && sr_read_u32(r, o + 44, &s->info) == SR_OK &&
+		       sr_read_u64(r, o + 48, &s->addralign) == SR_OK && sr_read_u64(r, o + 56, &s->entsize) == SR_OK;
+	}
+	uint32_t fl, ad, of, sz, al, es;
+	if (sr_read_u32(r, o + 8, &fl) != SR_OK || sr_read_u32(r, o + 12, &ad) != SR_OK ||
+	    sr_read_u32(r, o + 16, &of) != SR_OK || sr_read_u32(r, o + 20, &sz) != SR_OK ||
+	    sr_read_u32(r, o + 24, &s->link) != SR_OK || sr_read_u32(r, o + 28, &s->info) != SR_OK ||
+	    sr_read_u32(r, o + 32, &al) != SR_OK || sr_read_u32(r, o + 36, &es) != SR_OK)
+		return false;
+	s->addralign = al;
+	s->flags = fl;
+	s->addr = ad;
+	s->offset = of;
+	s->size = sz;
+	s->entsize = es;
+	return true;
+}
+
+static const char *section_name(struct ctx *c, const struct shdr *s)
+{
+	if (!c->have_shstr)
+		return NULL;
+	const char *n;
+	if (sr_read_cstr(&c->shstr, s->name, 256, &n, NULL) != SR_OK)
+		return NULL;
+	return n; /* borrowed from the mapped file, valid during parsing only */
+}
+
+/* File offset of a virtual address, through the PT_LOAD segments. */
+static bool vaddr_to_off(struct ctx *c, uint64_t va, uint64_t *off)
+{
+	for (uint64_t i = 0; i < c->phnum; i++) {
+		struct phdr p;
+		if (!read_phdr(c, i, &p) || p.type != PT_LOAD)
+			continue;
+		if (va >= p.vaddr && va - p.vaddr < p.filesz) {
+			*off = p.offset + (va - p.vaddr);
+			return true;
+		}
+	}
+	return false;
+}
+
+static enum sr_err parse_header(struct ctx *c)
+{
+	struct sr_elf *e = c->e;
+	const struct sr_reader *r = &c->r;
+	uint8_t ident[16];
+	if (sr_read_bytes(r, 0, 16, ident) != SR_OK)
+		return sr_error_set(c->err, SR_E_TRUNCATED, "truncated ELF header");
+	if (ident[EI_CLASS] != ELFCLASS32 && ident[EI_CLASS] != ELFCLASS64)
+		return sr_error_set(c->err, SR_E_MALFORMED, "invalid ELF class %u", ident[EI_CLASS]);
+	if (ident[EI_DATA] != ELFDATA2LSB && ident[EI_DATA] != ELFDATA2MSB)
+		return sr_error_set(c->err, SR_E_MALFORMED, "invalid ELF byte order %u", ident[EI_DATA]);
+	e->elf_class = ident[EI_CLASS] == ELFCLASS64 ? 64 : 32;
+	e->big_endian = ident[EI_DATA] == ELFDATA2MSB;
+	e->osabi = ident[EI_OSABI];
+	e->abi_version = ident[EI_ABIVERSION];
+	c->r.big_endian = e->big_endian;
+	c->wsz = e->elf_class == 64 ? 8 : 4;
+
+	uint64_t ehsize = e->elf_class == 64 ? 64 : 52;
+	if (!sr_reader_has(r, 0, ehsize))
+		return sr_error_set(c->err, SR_E_TRUNCATED, "truncated ELF header");
+
+	uint16_t phnum16, shnum16, shstrndx16, ehs;
+	uint32_t version;
+	sr_read_u16(r, 16, &e->type);
+	sr_read_u16(r, 18, &e->machine);
+	sr_read_u32(r, 20, &version);
+	if (c->wsz == 8) {
+		sr_read_u64(r, 24, &e->entry);
+		sr_read_u64(r, 32, &c->phoff);
+		sr_read_u64(r, 40, &c->shoff);
+		sr_read_u32(r, 48, &e->flags);
+		sr_read_u16(r, 52, &ehs);
+		sr_read_u16(r, 54, &c->phentsize);
+		sr_read_u16(r, 56, &phnum16);
+		sr_read_u16(r, 58, &c->shentsize);
+		sr_read_u16(r, 60, &shnum16);
+		sr_read_u16(r, 62, &shstrndx16);
+	} else {
+		uint32_t v;
+		sr_read_u32(r, 24, &v);
+		e->entry = v;
+		sr_read_u32(r, 28, &v);
+		c->phoff = v;
+		sr_read_u32(r, 32, &v);
+		c->shoff = v;
+		sr_read_u32(r, 36, &e->flags);
+		sr_read_u16(r, 40, &ehs);
+		sr_read_u16(r, 42, &c->phentsize);
+		sr_read_u16(r, 44, &phnum16);
+		sr_read_u16(r, 46, &c->shentsize);
+		sr_read_u16(r, 48, &shnum16);
+		sr_read_u16(r, 50, &shstrndx16);
+	}
+	(void)version;
+	(void)ehs;
+	c->phnum = phnum16;
+	c->shnum = shnum16;
+	c->shstrndx = shstrndx16;
+
+	unsigned want_sh = c->wsz == 8 ? 64 : 40;
+	unsigned want_ph = c->wsz == 8 ? 56 : 32;
+
+	/* Section header table: its location must be sane before we trust it,
+	 * because the extended counts (PN_XNUM, SHN_XINDEX) live in entry 0. */
+	if (c->shoff != 0 && (c->shnum != 0 || c->shstrndx == SHN_XINDEX || phnum16 == PN_XNUM)) {
+		if (c->shentsize < want_sh)
+			return sr_error_set(c->err, SR_E_MALFORMED, "invalid section header size %u", c->shentsize);
+		struct shdr s0;
+		c->shnum = c->shnum ? c->shnum : 1; /* read entry 0 at least */
+		if (!read_shdr(c, 0, &s0))
+			return sr_error_set(c->err, SR_E_TRUNCATED, "section header table past end of file");
+		if (shnum16 == 0)
+			c->shnum = s0.size;
+		if (shstrndx16 == SHN_XINDEX)
+			c->shstrndx = s0.link;
+		if (phnum16 == PN_XNUM)
+			c->phnum = s0.info;
+	} else {
+		c->shnum = 0;
+	}
+	if (c->shnum > 0) {
+		uint64_t need = c->shnum * (uint64_t)c->shentsize; /* shnum < 2^32, shentsize < 2^16 */
+		if (!sr_reader_has(r, c->shoff, need))
+			return sr_error_set(c->err, SR_E_TRUNCATED,
+			                    "section header table (%llu entries at offset %llu) past end of file",
+			                    (unsigned long long)c->shnum, (unsigned long long)c->shoff);
+	}
+	if (c->phnum > 0) {
+		if (c->phentsize < want_ph)
+			return sr_error_set(c->err, SR_E_MALFORMED, "invalid program header size %u", c->phentsize);
+		uint64_t need = c->phnum * (uint64_t)c->phentsize;
+		if (!sr_reader_has(r, c->phoff, need))
+			return sr_error_set(c->err, SR_E_TRUNCATED,
+			                    "program header table (%llu entries at offset %llu) past end of file",
+			                    (unsigned long long)c->phnum, (unsigned long long)c->phoff);
+	}
+	e->phnum = c->phnum;
+	e->shnum = c->shnum;
+	e->has_sections = c->shnum > 0;
+	return SR_OK;
+}
+
+/* ---------- notes ---------- */
+
+static void parse_notes(struct ctx *c, uint64_t off, uint64_t size, uint64_t align)
+{
+	struct sr_reader n;
+	if (sr_reader_sub(&c->r, off, size, &n) != SR_OK)
+		return;
+	uint64_t al = align == 8 ? 8 : 4;
+	uint64_t pos = 0;
+	for (unsigned iter = 0; iter < 4096 && pos + 12 <= n.len; iter++) {
+		uint32_t namesz, descsz, type;
+		if (sr_read_u32(&n, pos, &namesz) || sr_read_u32(&n, pos + 4, &descsz) || sr_read_u32(&n, pos + 8, &type))
+			break;
+		/* name and descriptor each start at the next multiple of the
+		 * note alignment, counted from the start of the note area */
+		uint64_t name_off = pos + 12;
+		uint64_t desc_off = (name_off + namesz + al - 1) & ~(al - 1);
+		uint64_t next = (desc_off + descsz + al - 1) & ~(al - 1);
+		if (!sr_reader_has(&n, name_off, namesz) || !sr_reader_has(&n, desc_off, descsz)) {
+			warn(c, "malformed note at offset %llu", (unsigned long long)(off + pos));
+			return;
+		}
+		char name[16] = {0};
+		if (namesz > 0 && namesz < sizeof name)
+			sr_read_bytes(&n, name_off, namesz, name);
+		name[sizeof name - 1] = '\0';
+
+		if (strcmp(name, "GNU") == 0 && type == NT_GNU_ABI_TAG && descsz >= 16 && !c->e->has_abi_tag) {
+			uint32_t os, k0, k1, k2;
+			sr_read_u32(&n, desc_off, &os);
+			sr_read_u32(&n, desc_off + 4, &k0);
+			sr_read_u32(&n, desc_off + 8, &k1);
+			sr_read_u32(&n, desc_off + 12, &k2);
+			c->e->has_abi_tag = true;
+			c->e->abi_tag_os = os;
+			c->e->abi_tag_kernel[0] = k0;
+			c->e->abi_tag_kernel[1] = k1;
+			c->e->abi_tag_kernel[2] = k2;
+		} else if (strcmp(name, "GNU") == 0 && type == NT_GNU_BUILD_ID && descsz > 0 && descsz <= 64 &&
+		           !c->e->build_id) {
+			uint8_t id[64];
+			char hex[129];
+			sr_read_bytes(&n, desc_off, descsz, id);
+			for (uint32_t i = 0; i < descsz; i++)
+				snprintf(hex + 2 * i, 3, "%02x", id[i]);
+			c->e->build_id = sr_arena_strdup(c->a, hex);
+		} else if (strcmp(name, "Go") == 0 && type == NT_GO_BUILD_ID) {
+			push_unique(c, &c->go_ev, "Go build ID note");
+		} else if (strcmp(name, "Android") == 0) {
+			c->has_android_note = true;
+		}
+		if (next <= pos)
+			break;
+		pos = next;
+	}
+}
+
+/* ---------- program headers ---------- */
+
+static enum sr_err scan_segments(struct ctx *c)
+{
+	struct sr_elf *e = c->e;
+	bool any_note = false;
+	for (uint64_t i = 0; i < c->phnum; i++) {
+		struct phdr p;
+		if (!read_phdr(c, i, &p))
+			return sr_error_set(c->err, SR_E_TRUNCATED, "truncated program header table");
+		if (p.type != PT_NULL && p.filesz > 0 && !sr_reader_has(&c->r, p.offset, p.filesz))
+			return sr_error_set(c->err, SR_E_TRUNCATED,
+			                    "segment %llu (offset %llu, %llu bytes) extends past end of file",
+			                    (unsigned long long)i, (unsigned long long)p.offset,
+			                    (unsigned long long)p.filesz);
+		switch (p.type) {
+		case PT_INTERP: {
+			if (e->interpreter)
+				break;
+			struct sr_reader seg;
+			const char *s;
+			size_t n;
+			sr_reader_sub(&c->r, p.offset, p.filesz, &seg);
+			if (sr_read_cstr(&seg, 0, SR_ELF_MAX_STRING, &s, &n) == SR_OK)
+				e->interpreter = sr_arena_strndup(c->a, s, n);
+			else
+				warn(c, "interpreter path is not terminated");
+			break;
+		}
+		case PT_DYNAMIC:
+			if (!c->have_dyn && p.filesz > 0) {
+				c->have_dyn = true;
+				c->dyn_off = p.offset;
+				c->dyn_size = p.filesz;
+			}
+			break;
+		case PT_NOTE:
+			any_note = true;
+			parse_notes(c, p.offset, p.filesz, p.align);
+			break;
+		case PT_GNU_STACK:
+			e->hardening.has_gnu_stack = true;
+			e->hardening.nx_stack = !(p.flags & PF_X);
+			break;
+		case PT_GNU_RELRO:
+			c->has_relro = true;
+			break;
+		default:
+			break;
+		}
+	}
+	(void)any_note;
+	return SR_OK;
+}
+
+/* ---------- sections ---------- */
+
+static void add_comments(struct ctx *c, uint64_t off, uint64_t size)
+{
+	struct sr_reader s;
+	if (sr_reader_sub(&c->r, off, size, &s) != SR_OK)
+		return;
+	uint64_t pos = 0;
+	while (pos < s.len && c->e->comments.count < 64) {
+		const char *str;
+		size_t n;
+		if (sr_read_cstr(&s, pos, SR_ELF_MAX_STRING, &str, &n) != SR_OK) {
+			/* unterminated tail: keep what is printable up to the end */
+			break;
+		}
+		if (n > 0) {
+			char *d = sr_arena_strndup(c->a, str, n);
+			if (d && !list_has(&c->e->comments, d))
+				list_push(c, &c->comments, d);
+		}
+		pos += n + 1;
+	}
+}
+
+static void scan_symbols(struct ctx *c, const struct sr_reader *syms, uint64_t entsize, const struct sr_reader *strs,
+                         bool dynamic);
+
+static enum sr_err scan_sections(struct ctx *c)
+{
+	struct sr_elf *e = c->e;
+	if (c->shnum == 0)
+		return SR_OK;
+	/* Section name table first. */
+	if (c->shstrndx != SHN_UNDEF && c->shstrndx < c->shnum) {
+		struct shdr s;
+		if (read_shdr(c, c->shstrndx, &s) && s.type != SHT_NOBITS &&
+		    sr_reader_sub(&c->r, s.offset, s.size, &c->shstr) == SR_OK)
+			c->have_shstr = true;
+		else
+			warn(c, "section name table is out of range");
+	}
+	bool notes_from_segments = e->has_abi_tag || e->build_id;
+	for (uint64_t i = 1; i < c->shnum; i++) {
+		struct shdr s;
+		if (!read_shdr(c, i, &s))
+			return sr_error_set(c->err, SR_E_TRUNCATED, "truncated section header table");
+		if (s.type != SHT_NOBITS && s.type != SHT_NULL && s.size > 0 && !sr_reader_has(&c->r, s.offset, s.size))
+			return sr_error_set(c->err, SR_E_TRUNCATED,
+			                    "section %llu (offset %llu, %llu bytes) extends past end of file",
+			                    (unsigned long long)i, (unsigned long long)s.offset,
+			                    (unsigned long long)s.size);
+		const char *name = section_name(c, &s);
+		if (name) {
+			if (strcmp(name, ".comment") == 0 && s.type != SHT_NOBITS)
+				add_comments(c, s.offset, s.size);
+			else if (strcmp(name, ".debug_info") == 0 || strcmp(name, ".zdebug_info") == 0)
+				e->has_debug_info = true;
+			else if (strcmp(name, ".go.buildinfo") == 0 || strcmp(name, ".gopclntab") == 0 ||
+			         strcmp(name, ".note.go.buildid") == 0 || strcmp(name, ".go.module") == 0 ||
+			         strcmp(name, ".data.rel.ro.gopclntab") == 0)
+				push_unique(c, &c->go_ev, strncmp(name, ".data.rel.ro.", 13) == 0 ? ".gopclntab" : name);
+		}
+		switch (s.type) {
+		case SHT_SYMTAB:
+			e->has_symtab = true;
+			/* fallthrough */
+		case SHT_DYNSYM: {
+			struct shdr strsh;
+			struct sr_reader syms, strs;
+			if (s.link == 0 || s.link >= c->shnum || !read_shdr(c, s.link, &strsh) ||
+			    sr_reader_sub(&c->r, s.offset, s.size, &syms) != SR_OK ||
+			    sr_reader_sub(&c->r, strsh.offset, strsh.size, &strs) != SR_OK) {
+				warn(c, "symbol table %llu has no usable string table", (unsigned long long)i);
+				break;
+			}
+			scan_symbols(c, &syms, s.entsize, &strs, s.type == SHT_DYNSYM);
+			break;
+		}
+		case SHT_DYNAMIC:
+			if (!c->have_dyn && s.size > 0) {
+				c->have_dyn = true;
+				c->dyn_off = s.offset;
+				c->dyn_size = s.size;
+			}
+			/* The section's string table, in case DT_STRTAB cannot be mapped. */
+			if (!c->have_dynstr && s.link > 0 && s.link < c->shnum) {
+				struct shdr strsh;
+				if (read_shdr(c, s.link, &strsh) && strsh.type == SHT_STRTAB &&
+				    sr_reader_sub(&c->r, strsh.offset, strsh.size, &c->dynstr) == SR_OK)
+					c->have_dynstr = true;
+			}
+			break;
+		case SHT_NOTE:
+			/* Objects have no segments: read their notes from sections. */
+			if (c->phnum == 0 && !notes_from_segments)
+				parse_notes(c, s.offset, s.size, s.addralign);
+			break;
+		default:
+			break;
+		}
+	}
+	return SR_OK;
+}
+
+/* ---------- symbols ---------- */
+
+static bool is_fortify_name(const char *n)
+{
+	size_t len = strlen(n);
+	return len > 6 && n[0] == '_' && n[1] == '_' && strcmp(n + len - 4, "_chk") == 0 &&
+	       strncmp(n, "__stack_chk", 11) != 0;
+}
+
+static void scan_symbols(struct ctx *c, const struct sr_reader *syms, uint64_t entsize, const struct sr_reader *strs,
+                         bool dynamic)
+{
+	uint64_t want = c->wsz == 8 ? 24 : 16;
+	if (entsize < want)
+		entsize = want;
+	uint64_t count = syms->len / entsize;
+	if (dynamic)
+		c->saw_dynsym = true;
+	else
+		c->saw_symtab = true;
+	for (uint64_t i = 1; i < count; i++) {
+		uint64_t o = i * entsize;
+		uint32_t name;
+		uint16_t shndx;
+		if (sr_read_u32(syms, o, &name) != SR_OK)
+			break;
+		if (sr_read_u16(syms, o + (c->wsz == 8 ? 6 : 14), &shndx) != SR_OK)
+			break;
+		if (name == 0)
+			continue;
+		const char *n;
+		if (sr_read_cstr(strs, name, 512, &n, NULL) != SR_OK)
+			continue;
+		if (n[0] == '_' && n[1] == '_') {
+			/* In the dynamic table only imports say what the code calls. */
+			bool import = shndx == SHN_UNDEF;
+			if (!dynamic || import) {
+				if (strcmp(n, "__stack_chk_fail") == 0 || strcmp(n, "__stack_chk_guard") == 0 ||
+				    strcmp(n, "__stack_chk_fail_local") == 0 || strcmp(n, "__intel_security_cookie") == 0)
+					c->canary = true;
+				else if (is_fortify_name(n) && c->e->hardening.fortified.count < 256)
+					push_unique(c, &c->fortified, n);
+			}
+			if (!dynamic && strcmp(n, "__init_libc") == 0)
+				c->musl_symbol = true;
+			if (!dynamic && (strcmp(n, "__libc_start_call_main") == 0 || strcmp(n, "_dl_relocate_static_pie") == 0 ||
+			                 strcmp(n, "__libc_setup_tls") == 0))
+				c->glibc_symbol = true;
+		} else if (!dynamic && n[0] == 'r' && strcmp(n, "runtime.main") == 0) {
+			push_unique(c, &c->go_ev, "Go runtime symbols");
+		}
+	}
+}
+
+/* Number of dynamic symbols from DT_HASH or DT_GNU_HASH (for files without sections). */
+static uint64_t dynsym_count(struct ctx *c)
+{
+	uint64_t off;
+	if (c->has_hash && vaddr_to_off(c, c->dt_hash, &off)) {
+		uint32_t nchain;
+		if (sr_read_u32(&c->r, off + 4, &nchain) == SR_OK)
+			return nchain;
+	}
+	if (c->has_gnu_hash && vaddr_to_off(c, c->dt_gnu_hash, &off)) {
+		uint32_t nbuckets, symoffset, bloom_size;
+		if (sr_read_u32(&c->r, off, &nbuckets) || sr_read_u32(&c->r, off + 4, &symoffset) ||
+		    sr_read_u32(&c->r, off + 8, &bloom_size))
+			return 0;
+		uint64_t buckets = off + 16 + (uint64_t)bloom_size * c->wsz;
+		uint64_t chains = buckets + (uint64_t)nbuckets * 4;
+		uint32_t max = 0;
+		for (uint32_t b = 0; b < nbuckets; b++) {
+			uint32_t v;
+			if (sr_read_u32(&c->r, buckets + (uint64_t)b * 4, &v))
+				return 0;
+			if (v > max)
+				max = v;
+		}
+		if (max < symoffset)
+			return symoffset;
+		for (uint64_t idx = max; idx - max < (1u << 24); idx++) {
+			uint32_t h;
+			if (sr_read_u32(&c->r, chains + (idx - symoffset) * 4, &h))
+				return 0;
+			if (h & 1)
+				return idx + 1;
+		}
+	}
+	return 0;
+}
+
+/* ---------- dynamic section ---------- */
+
+static void parse_dynamic(struct ctx *c)
+{
+	struct sr_elf *e = c->e;
+	struct sr_reader d;
+	if (!c->have_dyn || sr_reader_sub(&c->r, c->dyn_off, c->dyn_size, &d) != SR_OK)
+		return;
+	e->has_dynamic = true;
+	uint64_t esz = (uint64_t)c->wsz * 2;
+	uint64_t n = d.len / esz;
+
+	/* Pass 1: the scalar entries (the string table may come after NEEDED). */
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t tag, val;
+		if (sr_read_word(&d, i * esz, c->wsz, &tag) || sr_read_word(&d, i * esz + c->wsz, c->wsz, &val))
+			break;
+		if (tag == DT_NULL)
+			break;
+		switch (tag) {
+		case DT_STRTAB: c->dt_strtab = val; c->has_strtab = true; break;
+		case DT_STRSZ: c->dt_strsz = val; c->has_strsz = true; break;
+		case DT_SYMTAB: c->dt_symtab = val; c->has_symtab_dt = true; break;
+		case DT_SYMENT: c->dt_syment = val; break;
+		case DT_HASH: c->dt_hash = val; c->has_hash = true; break;
+		case DT_GNU_HASH: c->dt_gnu_hash = val; c->has_gnu_hash = true; break;
+		case DT_VERNEED: c->dt_verneed = val; c->has_verneed = true; break;
+		case DT_VERNEEDNUM: c->dt_verneednum = val; c->has_verneednum = true; break;
+		case DT_VERDEF: c->dt_verdef = val; c->has_verdef = true; break;
+		case DT_VERDEFNUM: c->dt_verdefnum = val; c->has_verdefnum = true; break;
+		case DT_FLAGS: e->has_flags = true; e->dt_flags = val; break;
+		case DT_FLAGS_1: e->has_flags_1 = true; e->dt_flags_1 = val; break;
+		case DT_BIND_NOW: e->bind_now = true; break;
+		default: break;
+		}
+	}
+	if ((e->has_flags && (e->dt_flags & DF_BIND_NOW)) || (e->has_flags_1 && (e->dt_flags_1 & DF_1_NOW)))
+		e->bind_now = true;
+
+	/* The string table: DT_STRTAB mapped through the segments; else the
+	 * .dynamic section's linked string table. */
+	uint64_t soff;
+	if (c->has_strtab && vaddr_to_off(c, c->dt_strtab, &soff)) {
+		uint64_t size = c->has_strsz ? c->dt_strsz : 0;
+		if (!c->has_strsz || !sr_reader_has(&c->r, soff, size)) {
+			/* clamp to the end of the file, and say so */
+			if (c->has_strsz)
+				warn(c, "dynamic string table extends past end of file");
+			size = soff < c->r.len ? c->r.len - soff : 0;
+		}
+		if (sr_reader_sub(&c->r, soff, size, &c->dynstr) == SR_OK)
+			c->have_dynstr = true;
+	}
+	if (!c->have_dynstr) {
+		warn(c, "dynamic string table not found");
+		return;
+	}
+
+	/* Pass 2: the string entries. */
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t tag, val;
+		if (sr_read_word(&d, i * esz, c->wsz, &tag) || sr_read_word(&d, i * esz + c->wsz, c->wsz, &val))
+			break;
+		if (tag == DT_NULL)
+			break;
+		struct strlist_b *dst = NULL;
+		const char *what = NULL;
+		switch (tag) {
+		case DT_NEEDED: dst = &c->needed; what = "DT_NEEDED"; break;
+		case DT_RPATH: dst = &c->rpath; what = "DT_RPATH"; break;
+		case DT_RUNPATH: dst = &c->runpath; what = "DT_RUNPATH"; break;
+		case DT_SONAME: what = "DT_SONAME"; break;
+		default: continue;
+		}
+		const char *s = get_str(c, &c->dynstr, val);
+		if (!s) {
+			warn(c, "%s string offset %llu is outside the string table", what, (unsigned long long)val);
+			continue;
+		}
+		if (dst) {
+			if (!list_push(c, dst, s))
+				warn(c, "too many %s entries; list cut at %u", what, SR_ELF_MAX_LIST);
+		} else if (!e->soname) {
+			e->soname = s;
+		}
+	}
+
+	/* Files without section headers: read the dynamic symbols through DT_SYMTAB. */
+	if (!c->saw_dynsym && c->has_symtab_dt) {
+		uint64_t symoff, count = dynsym_count(c);
+		uint64_t ent = c->dt_syment ? c->dt_syment : (c->wsz == 8 ? 24 : 16);
+		if (count > 0 && ent <= 64 && vaddr_to_off(c, c->dt_symtab, &symoff)) {
+			struct sr_reader syms;
+			uint64_t bytes = count * ent;
+			if (count < (1u << 26) && sr_reader_sub(&c->r, symoff, bytes, &syms) == SR_OK)
+				scan_symbols(c, &syms, ent, &c->dynstr, true);
+		}
+	}
+}
+
+/* ---------- symbol versioning ---------- */
+
+static bool split_version(const char *name, size_t *famlen, const char **ver)
+{
+	const char *us = strrchr(name, '_');
+	if (!us || us == name || us[1] < '0' || us[1] > '9')
+		return false;
+	for (const char *p = us + 1; *p; p++)
+		if (!((*p >= '0' && *p <= '9') || *p == '.'))
+			return false;
+	*famlen = (size_t)(us - name);
+	*ver = us + 1;
+	return true;
+}
+
+static void note_max(struct ctx *c, const char *name, const char *file)
+{
+	struct sr_elf *e = c->e;
+	size_t flen;
+	const char *ver;
+	if (!split_version(name, &flen, &ver))
+		return;
+	for (size_t i = 0; i < e->vermax_count; i++) {
+		struct sr_vermax *m = &e->vermax[i];
+		if (strlen(m->family) == flen && strncmp(m->family, name, flen) == 0) {
+			if (sr_version_cmp(ver, m->version) > 0) {
+				m->version = ver;
+				m->name = name;
+				m->file = file;
+			}
+			return;
+		}
+	}
+	if (e->vermax_count == c->vermax_cap) {
+		if (c->vermax_cap >= 256)
+			return;
+		size_t ncap = c->vermax_cap ? c->vermax_cap * 2 : 8;
+		struct sr_vermax *n = sr_arena_array(c->a, ncap, sizeof *n);
+		if (!n)
+			return;
+		if (e->vermax_count)
+			memcpy(n, e->vermax, e->vermax_count * sizeof *n);
+		e->vermax = n;
+		c->vermax_cap = ncap;
+	}
+	struct sr_vermax *m = &e->vermax[e->vermax_count++];
+	m->family = sr_arena_strndup(c->a, name, flen);
+	m->version = ver;
+	m->name = name;
+	m->file = file;
+	if (!m->family)
+		e->vermax_count--;
+}
+
+/* Locate a version table: DT_ address mapped to a file offset, else the section of that type. */
+static bool find_table(struct ctx *c, bool has_dt, uint64_t va, uint32_t shtype, uint64_t *off, uint64_t *info)
+{
+	if (has_dt && vaddr_to_off(c, va, off))
+		return true;
+	for (uint64_t i = 1; i < c->shnum; i++) {
+		struct shdr s;
+		if (read_shdr(c, i, &s) && s.type == shtype) {
+			*off = s.offset;
+			if (info)
+				*info = s.info;
+			return true;
+		}
+	}
+	return false;
+}
+
+static void parse_verneed(struct ctx *c)
+{
+	struct sr_elf *e = c->e;
+	uint64_t off, info = 0;
+	if (!find_table(c, c->has_verneed, c->dt_verneed, SHT_GNU_VERNEED, &off, &info))
+		return;
+	if (!c->have_dynstr) {
+		warn(c, "version needs present but no dynamic string table");
+		return;
+	}
+	uint64_t count = c->has_verneednum ? c->dt_verneednum : (info ? info : SR_ELF_MAX_LIST);
+	if (count > SR_ELF_MAX_LIST)
+		count = SR_ELF_MAX_LIST;
+	const struct sr_reader *r = &c->r;
+	uint64_t pos = off;
+	size_t total_aux = 0;
+	for (uint64_t i = 0; i < count; i++) {
+		uint16_t ver, cnt;
+		uint32_t file, aux, next;
+		if (sr_read_u16(r, pos, &ver) || sr_read_u16(r, pos + 2, &cnt) || sr_read_u32(r, pos + 4, &file) ||
+		    sr_read_u32(r, pos + 8, &aux) || sr_read_u32(r, pos + 12, &next)) {
+			warn(c, "version needs table runs past end of file");
+			return;
+		}
+		if (e->verneed_count == c->verneed_cap) {
+			size_t ncap = c->verneed_cap ? c->verneed_cap * 2 : 8;
+			struct sr_verneed *n = sr_arena_array(c->a, ncap, sizeof *n);
+			if (!n)
+				return;
+			if (e->verneed_count)
+				memcpy(n, e->verneed, e->verneed_count * sizeof *n);
+			e->verneed = n;
+			c->verneed_cap = ncap;
+		}
+		struct sr_verneed *vn = &e->verneed[e->verneed_count];
+		memset(vn, 0, sizeof *vn);
+		vn->file = get_str(c, &c->dynstr, file);
+		if (!vn->file) {
+			warn(c, "version needs entry %llu has a bad file name offset", (unsigned long long)i);
+			vn->file = "?";
+		}
+		if (cnt > 0) {
+			size_t want = cnt;
+			if (total_aux + want > SR_ELF_MAX_LIST)
+				want = SR_ELF_MAX_LIST - total_aux;
+			vn->vers = sr_arena_array(c->a, want ? want : 1, sizeof *vn->vers);
+			uint64_t apos = pos + aux;
+			for (size_t j = 0; vn->vers && j < want; j++) {
+				uint32_t hash, name, anext;
+				uint16_t flags, other;
+				if (sr_read_u32(r, apos, &hash) || sr_read_u16(r, apos + 4, &flags) ||
+				    sr_read_u16(r, apos + 6, &other) || sr_read_u32(r, apos + 8, &name) ||
+				    sr_read_u32(r, apos + 12, &anext)) {
+					warn(c, "version needs of %s run past end of file", vn->file);
+					break;
+				}
+				const char *s = get_str(c, &c->dynstr, name);
+				if (!s) {
+					warn(c, "version name offset %lu is outside the string table", (unsigned long)name);
+				} else {
+					struct sr_vernaux *va = &vn->vers[vn->count++];
+					va->name = s;
+					va->hash = hash;
+					va->flags = flags;
+					va->index = other;
+					note_max(c, s, vn->file);
+				}
+				if (anext == 0)
+					break;
+				apos += anext;
+			}
+			total_aux += vn->count;
+		}
+		e->verneed_count++;
+		if (next == 0)
+			break;
+		pos += next;
+		if (i + 1 == count && !c->has_verneednum && !info)
+			warn(c, "version needs chain too long; cut at %u", SR_ELF_MAX_LIST);
+	}
+}
+
+static void parse_verdef(struct ctx *c)
+{
+	struct sr_elf *e = c->e;
+	uint64_t off, info = 0;
+	if (!find_table(c, c->has_verdef, c->dt_verdef, SHT_GNU_VERDEF, &off, &info))
+		return;
+	if (!c->have_dynstr) {
+		warn(c, "version definitions present but no dynamic string table");
+		return;
+	}
+	uint64_t count = c->has_verdefnum ? c->dt_verdefnum : (info ? info : SR_ELF_MAX_LIST);
+	if (count > SR_ELF_MAX_LIST)
+		count = SR_ELF_MAX_LIST;
+	const struct sr_reader *r = &c->r;
+	uint64_t pos = off;
+	for (uint64_t i = 0; i < count; i++) {
+		uint16_t ver, flags, ndx, cnt;
+		uint32_t hash, aux, next;
+		if (sr_read_u16(r, pos, &ver) || sr_read_u16(r, pos + 2, &flags) || sr_read_u16(r, pos + 4, &ndx) ||
+		    sr_read_u16(r, pos + 6, &cnt) || sr_read_u32(r, pos + 8, &hash) || sr_read_u32(r, pos + 12, &aux) ||
+		    sr_read_u32(r, pos + 16, &next)) {
+			warn(c, "version definitions run past end of file");
+			return;
+		}
+		if (e->verdef_count == c->verdef_cap) {
+			size_t ncap = c->verdef_cap ? c->verdef_cap * 2 : 8;
+			struct sr_verdef *n = sr_arena_array(c->a, ncap, sizeof *n);
+			if (!n)
+				return;
+			if (e->verdef_count)
+				memcpy(n, e->verdef, e->verdef_count * sizeof *n);
+			e->verdef = n;
+			c->verdef_cap = ncap;
+		}
+		struct sr_verdef *vd = &e->verdef[e->verdef_count];
+		memset(vd, 0, sizeof *vd);
+		vd->flags = flags;
+		vd->index = ndx;
+		vd->hash = hash;
+		uint64_t apos = pos + aux;
+		struct strlist_b parents = { &vd->parents, 0 };
+		for (uint16_t j = 0; j < cnt && j < 64; j++) {
+			uint32_t name, anext;
+			if (sr_read_u32(r, apos, &name) || sr_read_u32(r, apos + 4, &anext))
+				break;
+			const char *s = get_str(c, &c->dynstr, name);
+			if (s) {
+				if (j == 0)
+					vd->name = s;
+				else
+					list_push(c, &parents, s);
+			}
+			if (anext == 0)
+				break;
+			apos += anext;
+		}
+		if (vd->name)
+			e->verdef_count++;
+		else
+			warn(c, "version definition %llu has no valid name", (unsigned long long)i);
+		if (next == 0)
+			break;
+		pos += next;
+	}
+}
+
+/* ---------- Go build-info magic ---------- */
+
+static void scan_go_magic(struct ctx *c)
+{
+	static const uint8_t magic[14] = { 0xff, ' ', 'G', 'o', ' ', 'b', 'u', 'i', 'l', 'd', 'i', 'n', 'f', ':' };
+	/* Like Go's own reader: the first writable PT_LOAD, first 64 KiB, 16-byte aligned. */
+	for (uint64_t i = 0; i < c->phnum; i++) {
+		struct phdr p;
+		if (!read_phdr(c, i, &p) || p.type != PT_LOAD || !(p.flags & PF_W))
+			continue;
+		uint64_t len = p.filesz < 65536 ? p.filesz : 65536;
+		struct sr_reader seg;
+		if (sr_reader_sub(&c->r, p.offset, len, &seg) != SR_OK)
+			return;
+		for (uint64_t at = 0; at + sizeof magic <= seg.len;) {
+			int64_t hit = sr_reader_find(&seg, at, seg.len - at, magic, sizeof magic);
+			if (hit < 0)
+				break;
+			if ((hit % 16) == 0) {
+				push_unique(c, &c->go_ev, "build info magic");
+				break;
+			}
+			at = (uint64_t)hit + 1;
+		}
+		return;
+	}
+}
+
+/* ---------- conclusions ---------- */
+
+static const char *basename_of(const char *p)
+{
+	const char *s = strrchr(p, '/');
+	return s ? s + 1 : p;
+}
+
+static void decide_libc(struct ctx *c)
+{
+	struct sr_elf *e = c->e;
+	if (e->interpreter) {
+		const char *b = basename_of(e->interpreter);
+		if (strncmp(b, "ld-musl-", 8) == 0) {
+			e->libc = SR_LIBC_MUSL;
+			e->libc_evidence = "interpreter";
+			return;
+		}
+		if (strncmp(b, "ld-uClibc", 9) == 0) {
+			e->libc = SR_LIBC_UCLIBC;
+			e->libc_evidence = "interpreter";
+			return;
+		}
+		if (strcmp(b, "linker") == 0 || strcmp(b, "linker64") == 0) {
+			e->libc = SR_LIBC_BIONIC;
+			e->libc_evidence = "interpreter";
+			return;
+		}
+		if (strncmp(b, "ld-linux", 8) == 0 || strncmp(b, "ld64.so.", 8) == 0 ||
+		    (strcmp(b, "ld.so.1") == 0 && !list_has(&e->needed, "libc.so"))) {
+			e->libc = SR_LIBC_GLIBC;
+			e->libc_evidence = "interpreter";
+			return;
+		}
+	}
+	for (size_t i = 0; i < e->needed.count; i++) {
+		const char *n = e->needed.items[i];
+		if (strcmp(n, "libc.so.6") == 0 || strcmp(n, "libc.so.6.1") == 0 || strcmp(n, "libc.so.0.1") == 0) {
+			e->libc = SR_LIBC_GLIBC;
+			e->libc_evidence = "needs libc.so.6";
+			return;
+		}
+		if (strncmp(n, "libc.musl-", 10) == 0) {
+			e->libc = SR_LIBC_MUSL;
+			e->libc_evidence = "needs libc.musl";
+			return;
+		}
+		if (strcmp(n, "libc.so.0") == 0) {
+			e->libc = SR_LIBC_UCLIBC;
+			e->libc_evidence = "needs libc.so.0";
+			return;
+		}
+		if (strcmp(n, "libc.so") == 0) {
+			e->libc = c->has_android_note ? SR_LIBC_BIONIC : SR_LIBC_MUSL;
+			e->libc_evidence = c->has_android_note ? "needs libc.so, Android note" : "needs libc.so";
+			return;
+		}
+	}
+	if (e->linkage == SR_LINK_STATIC || e->linkage == SR_LINK_STATIC_PIE) {
+		if (c->musl_symbol) {
+			e->libc = SR_LIBC_MUSL;
+			e->libc_evidence = "static, musl start-up symbols";
+		} else if (e->has_abi_tag || c->glibc_symbol) {
+			e->libc = SR_LIBC_GLIBC;
+			e->libc_evidence = e->has_abi_tag ? "static, GNU ABI tag" : "static, glibc start-up symbols";
+		} else if (e->go) {
+			e->libc = SR_LIBC_NONE;
+			e->libc_evidence = "static Go binary without cgo";
+		}
+		return;
+	}
+	if (e->linkage == SR_LINK_DYNAMIC && e->needed.count == 0 && !e->interpreter && e->go) {
+		e->libc = SR_LIBC_NONE;
+		e->libc_evidence = "no C library needed";
+	}
+}
+
+static void conclude(struct ctx *c)
+{
+	struct sr_elf *e = c->e;
+	switch (e->type) {
+	case ET_EXEC:
+		e->kind = SR_ELF_KIND_EXEC;
+		e->linkage = e->interpreter ? SR_LINK_DYNAMIC : SR_LINK_STATIC;
+		break;
+	case ET_DYN:
+		if (e->has_flags_1 && (e->dt_flags_1 & DF_1_PIE))
+			e->kind = SR_ELF_KIND_PIE;
+		else if (e->soname)
+			e->kind = SR_ELF_KIND_SHARED;
+		else if (e->interpreter)
+			e->kind = SR_ELF_KIND_PIE;
+		else
+			e->kind = SR_ELF_KIND_SHARED;
+		if (e->kind == SR_ELF_KIND_PIE && !e->interpreter)
+			e->linkage = SR_LINK_STATIC_PIE;
+		else
+			e->linkage = SR_LINK_DYNAMIC;
+		break;
+	case ET_REL:
+		e->kind = SR_ELF_KIND_REL;
+		e->linkage = SR_LINK_NONE;
+		break;
+	case ET_CORE:
+		e->kind = SR_ELF_KIND_CORE;
+		e->linkage = SR_LINK_NONE;
+		break;
+	default:
+		e->kind = SR_ELF_KIND_UNKNOWN;
+		e->linkage = SR_LINK_NONE;
+		break;
+	}
+
+	e->hardening.pie = e->kind == SR_ELF_KIND_PIE;
+	e->hardening.relro = c->has_relro ? (e->bind_now ? SR_RELRO_FULL : SR_RELRO_PARTIAL) : SR_RELRO_NONE;
+	bool symbols = c->saw_dynsym || c->saw_symtab;
+	e->hardening.stack_protector = symbols ? (c->canary ? SR_TRI_YES : SR_TRI_NO) : SR_TRI_UNKNOWN;
+	if (e->hardening.fortified.count > 0)
+		e->hardening.fortify = SR_TRI_YES;
+	else
+		e->hardening.fortify = symbols ? SR_TRI_NO : SR_TRI_UNKNOWN;
+
+	e->go = e->go_evidence.count > 0;
+
+	if (e->machine == EM_ARM) {
+		if (e->flags & EF_ARM_ABI_FLOAT_HARD)
+			e->float_abi = SR_FLOAT_HARD;
+		else if (e->flags & EF_ARM_ABI_FLOAT_SOFT)
+			e->float_abi = SR_FLOAT_SOFT;
+		else
+			e->float_abi = SR_FLOAT_UNSPECIFIED;
+	}
+	decide_libc(c);
+}
+
+/* ---------- entry points ---------- */
+
+bool sr_elf_is_elf(const struct sr_reader *r)
+{
+	uint8_t m[4];
+	return sr_read_bytes(r, 0, 4, m) == SR_OK && m[0] == 0x7f && m[1] == 'E' && m[2] == 'L' && m[3] == 'F';
+}
+
+enum sr_err sr_elf_parse(const struct sr_reader *r, struct sr_elf **out, struct sr_error *err)
+{
+	*out = NULL;
+	if (!sr_elf_is_elf(r))
+		return sr_error_set(err, r->len < 4 ? SR_E_TRUNCATED : SR_E_NOT_BINARY,
+		                    r->len < 4 ? "truncated ELF header" : "not an ELF file");
+	struct sr_arena *a = sr_arena_new();
+	if (!a)
+		return sr_error_set(err, SR_E_NOMEM, NULL);
+	struct sr_elf *e = sr_arena_alloc(a, sizeof *e);
+	struct sr_elf_priv *priv = sr_arena_alloc(a, sizeof *priv);
+	struct ctx *c = calloc(1, sizeof *c);
+	if (!e || !priv || !c) {
+		free(c);
+		sr_arena_free(a);
+		return sr_error_set(err, SR_E_NOMEM, NULL);
+	}
+	priv->arena = a;
+	e->priv = priv;
+	c->r = *r;
+	c->e = e;
+	c->a = a;
+	c->err = err;
+	c->needed.out = &e->needed;
+	c->rpath.out = &e->rpath;
+	c->runpath.out = &e->runpath;
+	c->comments.out = &e->comments;
+	c->fortified.out = &e->hardening.fortified;
+	c->go_ev.out = &e->go_evidence;
+	c->warnings.out = &e->warnings;
+
+	enum sr_err rc = parse_header(c);
+	if (rc == SR_OK)
+		rc = scan_segments(c);
+	if (rc == SR_OK)
+		rc = scan_sections(c);
+	if (rc == SR_OK) {
+		parse_dynamic(c);
+		parse_verneed(c);
+		parse_verdef(c);
+		scan_go_magic(c);
+		conclude(c);
+	}
+	free(c);
+	if (rc != SR_OK) {
+		sr_arena_free(a);
+		return rc;
+	}
+	*out = e;
+	return SR_OK;
+}
+
+void sr_elf_free(struct sr_elf *e)
+{
+	if (e)
+		sr_arena_free(e->priv->arena);
+}

@@ -1,0 +1,209 @@
+/* inspect --json: one object per input, following docs/schema/inspect.json. */
+#include <jansson.h>
+#include <stdio.h>
+
+#include "shipready/report.h"
+#include "report/json_util.h"
+
+static json_t *strlist(const struct sr_strlist *l)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < l->count; i++)
+		json_array_append_new(a, sr_json_str(l->items[i]));
+	return a;
+}
+
+static json_t *tri(enum sr_tri t)
+{
+	return t == SR_TRI_UNKNOWN ? json_null() : json_boolean(t == SR_TRI_YES);
+}
+
+static json_t *named(const char *name, unsigned code)
+{
+	if (name)
+		return sr_json_str(name);
+	char buf[32];
+	snprintf(buf, sizeof buf, "unknown(%u)", code);
+	return sr_json_str(buf);
+}
+
+static const char *type_name(uint16_t t)
+{
+	static const char *const n[] = { "NONE", "REL", "EXEC", "DYN", "CORE" };
+	return t < 5 ? n[t] : "OTHER";
+}
+
+static json_t *flags_list(uint64_t flags, size_t (*fn)(uint64_t, const char **, size_t))
+{
+	const char *names[64];
+	size_t n = fn(flags, names, 64);
+	json_t *a = json_array();
+	for (size_t i = 0; i < n && i < 64; i++)
+		json_array_append_new(a, sr_json_str(names[i]));
+	return a;
+}
+
+static json_t *elf_header(const struct sr_elf *e)
+{
+	json_t *h = json_object();
+	json_object_set_new(h, "class", json_integer(e->elf_class));
+	json_object_set_new(h, "byte_order", sr_json_str(e->big_endian ? "big" : "little"));
+	json_object_set_new(h, "osabi", named(sr_elf_osabi_name(e->osabi), e->osabi));
+	json_object_set_new(h, "osabi_code", json_integer(e->osabi));
+	json_object_set_new(h, "abi_version", json_integer(e->abi_version));
+	json_object_set_new(h, "type", sr_json_str(type_name(e->type)));
+	json_object_set_new(h, "type_code", json_integer(e->type));
+	json_object_set_new(h, "machine", named(sr_elf_machine_name(e->machine), e->machine));
+	json_object_set_new(h, "machine_code", json_integer(e->machine));
+	json_object_set_new(h, "flags", json_integer(e->flags));
+	if (e->float_abi != SR_FLOAT_NA)
+		json_object_set_new(h, "float_abi", sr_json_str(sr_float_abi_name(e->float_abi)));
+	if (e->machine == 243) {
+		static const char *const rv[] = { "soft", "single", "double", "quad" };
+		json_object_set_new(h, "riscv_float_abi", sr_json_str(rv[(e->flags >> 1) & 3]));
+	}
+	if (e->machine == 21)
+		json_object_set_new(h, "ppc64_abi", json_integer((e->flags & 3) ? (json_int_t)(e->flags & 3) : 1));
+	json_object_set_new(h, "entry", json_integer((json_int_t)e->entry));
+	json_object_set_new(h, "program_headers", json_integer((json_int_t)e->phnum));
+	json_object_set_new(h, "section_headers", json_integer((json_int_t)e->shnum));
+	return h;
+}
+
+static const char *abi_os_name(uint32_t os)
+{
+	switch (os) {
+	case 0: return "Linux";
+	case 1: return "GNU/Hurd";
+	case 2: return "Solaris";
+	case 3: return "FreeBSD";
+	default: return "unknown";
+	}
+}
+
+static json_t *elf_json(const struct sr_inspect *in)
+{
+	const struct sr_elf *e = in->elf;
+	json_t *o = json_object();
+	json_object_set_new(o, "path", sr_json_str(in->path));
+	json_object_set_new(o, "format", sr_json_str("elf"));
+	json_object_set_new(o, "elf", elf_header(e));
+	json_object_set_new(o, "kind", sr_json_str(sr_elf_kind_name(e->kind)));
+	json_object_set_new(o, "linkage", sr_json_str(sr_linkage_name(e->linkage)));
+	if (e->interpreter)
+		json_object_set_new(o, "interpreter", sr_json_str(e->interpreter));
+
+	json_t *libc = json_object();
+	json_object_set_new(libc, "flavour", sr_json_str(sr_libc_name(e->libc)));
+	if (e->libc_evidence)
+		json_object_set_new(libc, "evidence", sr_json_str(e->libc_evidence));
+	json_object_set_new(o, "libc", libc);
+
+	if (e->has_dynamic) {
+		json_t *d = json_object();
+		json_object_set_new(d, "needed", strlist(&e->needed));
+		if (e->soname)
+			json_object_set_new(d, "soname", sr_json_str(e->soname));
+		json_object_set_new(d, "rpath", strlist(&e->rpath));
+		json_object_set_new(d, "runpath", strlist(&e->runpath));
+		if (e->has_flags)
+			json_object_set_new(d, "flags", flags_list(e->dt_flags, sr_elf_dt_flags_names));
+		if (e->has_flags_1)
+			json_object_set_new(d, "flags_1", flags_list(e->dt_flags_1, sr_elf_dt_flags_1_names));
+		json_object_set_new(d, "bind_now", json_boolean(e->bind_now));
+		json_object_set_new(o, "dynamic", d);
+	}
+
+	json_t *vn = json_array();
+	for (size_t i = 0; i < e->verneed_count; i++) {
+		const struct sr_verneed *n = &e->verneed[i];
+		json_t *lib = json_object();
+		json_t *vers = json_array();
+		for (size_t j = 0; j < n->count; j++) {
+			json_t *v = json_object();
+			json_object_set_new(v, "name", sr_json_str(n->vers[j].name));
+			json_object_set_new(v, "hash", json_integer(n->vers[j].hash));
+			json_object_set_new(v, "weak", json_boolean(n->vers[j].flags & 0x2));
+			json_object_set_new(v, "index", json_integer(n->vers[j].index));
+			json_array_append_new(vers, v);
+		}
+		json_object_set_new(lib, "file", sr_json_str(n->file));
+		json_object_set_new(lib, "versions", vers);
+		json_array_append_new(vn, lib);
+	}
+	json_object_set_new(o, "version_needs", vn);
+
+	json_t *vd = json_array();
+	for (size_t i = 0; i < e->verdef_count; i++) {
+		const struct sr_verdef *d = &e->verdef[i];
+		json_t *v = json_object();
+		json_object_set_new(v, "name", sr_json_str(d->name));
+		json_object_set_new(v, "index", json_integer(d->index));
+		json_object_set_new(v, "base", json_boolean(d->flags & 0x1));
+		json_object_set_new(v, "hash", json_integer(d->hash));
+		if (d->parents.count)
+			json_object_set_new(v, "parents", strlist(&d->parents));
+		json_array_append_new(vd, v);
+	}
+	json_object_set_new(o, "version_defs", vd);
+
+	json_t *vm = json_array();
+	for (size_t i = 0; i < e->vermax_count; i++) {
+		const struct sr_vermax *m = &e->vermax[i];
+		json_t *v = json_object();
+		json_object_set_new(v, "family", sr_json_str(m->family));
+		json_object_set_new(v, "version", sr_json_str(m->version));
+		json_object_set_new(v, "name", sr_json_str(m->name));
+		json_object_set_new(v, "file", sr_json_str(m->file));
+		json_array_append_new(vm, v);
+	}
+	json_object_set_new(o, "max_versions", vm);
+
+	if (e->has_abi_tag) {
+		char k[48];
+		snprintf(k, sizeof k, "%u.%u.%u", e->abi_tag_kernel[0], e->abi_tag_kernel[1], e->abi_tag_kernel[2]);
+		json_t *t = json_object();
+		json_object_set_new(t, "os", sr_json_str(abi_os_name(e->abi_tag_os)));
+		json_object_set_new(t, "kernel", sr_json_str(k));
+		json_object_set_new(o, "abi_tag", t);
+		if (e->abi_tag_os == 0)
+			json_object_set_new(o, "min_kernel", sr_json_str(k));
+	}
+	if (e->build_id)
+		json_object_set_new(o, "build_id", sr_json_str(e->build_id));
+	json_object_set_new(o, "compilers", strlist(&e->comments));
+	json_object_set_new(o, "stripped", json_boolean(!e->has_symtab));
+	json_object_set_new(o, "debug_info", json_boolean(e->has_debug_info));
+
+	json_t *h = json_object();
+	json_object_set_new(h, "pie", json_boolean(e->hardening.pie));
+	json_object_set_new(h, "relro", sr_json_str(sr_relro_name(e->hardening.relro)));
+	json_object_set_new(h, "nx_stack", json_boolean(e->hardening.nx_stack));
+	json_object_set_new(h, "stack_protector", tri(e->hardening.stack_protector));
+	json_object_set_new(h, "fortify", tri(e->hardening.fortify));
+	json_object_set_new(h, "fortified", strlist(&e->hardening.fortified));
+	json_object_set_new(o, "hardening", h);
+
+	json_t *go = json_object();
+	json_object_set_new(go, "detected", json_boolean(e->go));
+	json_object_set_new(go, "evidence", strlist(&e->go_evidence));
+	json_object_set_new(o, "go", go);
+
+	json_object_set_new(o, "warnings", strlist(&e->warnings));
+	return o;
+}
+
+void *sr_report_inspect_json(const struct sr_inspect *in)
+{
+	if (in->format == SR_FMT_ELF && in->elf)
+		return elf_json(in);
+	return sr_report_error_json(in->path, "no analysis available");
+}
+
+void *sr_report_error_json(const char *path, const char *reason)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "path", sr_json_str(path));
+	json_object_set_new(o, "error", sr_json_str(reason));
+	return o;
+}

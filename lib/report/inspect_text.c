@@ -1,0 +1,400 @@
+/* inspect, human text: the path, then aligned `label  value` rows.
+ *
+ * Strings that come from the file are printed with control bytes escaped
+ * (\xNN), so a hostile binary cannot drive the terminal. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "shipready/report.h"
+
+#define LABEL_W 11
+#define WRAP_AT 100
+
+enum tone { PLAIN, GOOD, BAD, WARN, DIM, BOLD };
+
+struct out {
+	FILE *f;
+	bool color;
+	int col;     /* current column, for wrapping */
+};
+
+static void tone_on(struct out *o, enum tone t)
+{
+	if (!o->color || t == PLAIN)
+		return;
+	static const char *const codes[] = { "", "\033[32m", "\033[31m", "\033[33m", "\033[2m", "\033[1m" };
+	fputs(codes[t], o->f);
+}
+
+static void tone_off(struct out *o, enum tone t)
+{
+	if (o->color && t != PLAIN)
+		fputs("\033[0m", o->f);
+}
+
+/* Print untrusted text: printable ASCII and UTF-8 as is, control bytes escaped. */
+static int put_safe(FILE *f, const char *s)
+{
+	int n = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f) {
+			n += fprintf(f, "\\x%02x", *p);
+		} else {
+			fputc(*p, f);
+			if ((*p & 0xc0) != 0x80)
+				n++;
+		}
+	}
+	return n;
+}
+
+static void label(struct out *o, const char *l)
+{
+	fprintf(o->f, "  %-*s", LABEL_W, l);
+	o->col = 2 + LABEL_W;
+}
+
+static void text(struct out *o, enum tone t, const char *s)
+{
+	tone_on(o, t);
+	o->col += put_safe(o->f, s);
+	tone_off(o, t);
+}
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+static void textf(struct out *o, enum tone t, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	text(o, t, buf);
+}
+
+static void endl(struct out *o)
+{
+	fputc('\n', o->f);
+	o->col = 0;
+}
+
+/* A space-separated list that wraps under the value column. */
+static void list_item(struct out *o, size_t i, enum tone t, const char *s)
+{
+	size_t len = strlen(s);
+	if (i > 0) {
+		if (o->col + 1 + (int)len > WRAP_AT) {
+			endl(o);
+			label(o, "");
+		} else {
+			fputc(' ', o->f);
+			o->col++;
+		}
+	}
+	text(o, t, s);
+}
+
+static void row_list(struct out *o, const char *l, const struct sr_strlist *sl)
+{
+	if (!sl->count)
+		return;
+	label(o, l);
+	for (size_t i = 0; i < sl->count; i++)
+		list_item(o, i, PLAIN, sl->items[i]);
+	endl(o);
+}
+
+static const char *kind_text(const struct sr_elf *e)
+{
+	switch (e->kind) {
+	case SR_ELF_KIND_EXEC: return "executable";
+	case SR_ELF_KIND_PIE: return "PIE executable";
+	case SR_ELF_KIND_SHARED: return e->interpreter ? "shared library (also runnable)" : "shared library";
+	case SR_ELF_KIND_REL: return "relocatable object";
+	case SR_ELF_KIND_CORE: return "core dump";
+	default: return "unknown type";
+	}
+}
+
+static void row_file(struct out *o, const struct sr_elf *e)
+{
+	label(o, "file");
+	const char *m = sr_elf_machine_name(e->machine);
+	textf(o, PLAIN, "ELF %u-bit %s, ", e->elf_class, e->big_endian ? "MSB" : "LSB");
+	if (m)
+		text(o, PLAIN, m);
+	else
+		textf(o, WARN, "machine %u", e->machine);
+	if (e->float_abi == SR_FLOAT_HARD)
+		text(o, PLAIN, " (hard-float)");
+	else if (e->float_abi == SR_FLOAT_SOFT)
+		text(o, PLAIN, " (soft-float)");
+	if (e->machine == 21)
+		textf(o, PLAIN, " (ELFv%u)", (e->flags & 3) ? (unsigned)(e->flags & 3) : 1u);
+	textf(o, PLAIN, ", %s", kind_text(e));
+	const char *abi = sr_elf_osabi_name(e->osabi);
+	if (e->osabi != 0) {
+		if (abi)
+			textf(o, PLAIN, ", %s", abi);
+		else
+			textf(o, PLAIN, ", OS/ABI %u", e->osabi);
+	}
+	endl(o);
+}
+
+static void row_linkage(struct out *o, const struct sr_elf *e)
+{
+	if (e->linkage == SR_LINK_NONE)
+		return;
+	label(o, "linkage");
+	text(o, BOLD, sr_linkage_name(e->linkage));
+	if (e->interpreter) {
+		text(o, PLAIN, ", interpreter ");
+		text(o, PLAIN, e->interpreter);
+	} else if (e->linkage == SR_LINK_STATIC || e->linkage == SR_LINK_STATIC_PIE) {
+		text(o, PLAIN, " (no interpreter)");
+	}
+	endl(o);
+}
+
+static const struct sr_vermax *family_max(const struct sr_elf *e, const char *fam)
+{
+	for (size_t i = 0; i < e->vermax_count; i++)
+		if (strcmp(e->vermax[i].family, fam) == 0)
+			return &e->vermax[i];
+	return NULL;
+}
+
+static void row_libc(struct out *o, const struct sr_elf *e)
+{
+	if (e->kind == SR_ELF_KIND_REL || e->kind == SR_ELF_KIND_CORE)
+		return;
+	label(o, "libc");
+	if (e->libc == SR_LIBC_NONE) {
+		text(o, PLAIN, "none");
+	} else {
+		text(o, PLAIN, sr_libc_name(e->libc));
+		if (e->libc == SR_LIBC_GLIBC) {
+			const struct sr_vermax *m = family_max(e, "GLIBC");
+			if (m)
+				textf(o, PLAIN, " ≥ %s", m->version);
+			if (e->linkage == SR_LINK_STATIC || e->linkage == SR_LINK_STATIC_PIE)
+				text(o, PLAIN, " inside the binary");
+		} else if (e->libc == SR_LIBC_MUSL &&
+		           (e->linkage == SR_LINK_STATIC || e->linkage == SR_LINK_STATIC_PIE)) {
+			text(o, PLAIN, " inside the binary");
+		}
+	}
+	if (e->libc_evidence) {
+		text(o, DIM, "  (");
+		text(o, DIM, e->libc_evidence);
+		text(o, DIM, ")");
+	}
+	endl(o);
+}
+
+/* Order version names by family, then numerically (GLIBC_2.3 < GLIBC_2.14). */
+static int cmp_vernaux(const void *pa, const void *pb)
+{
+	const char *a = (*(const struct sr_vernaux *const *)pa)->name;
+	const char *b = (*(const struct sr_vernaux *const *)pb)->name;
+	const char *ua = strrchr(a, '_'), *ub = strrchr(b, '_');
+	size_t fa = ua ? (size_t)(ua - a) : strlen(a), fb = ub ? (size_t)(ub - b) : strlen(b);
+	int c = strncmp(a, b, fa < fb ? fa : fb);
+	if (c || fa != fb)
+		return c ? c : (fa < fb ? -1 : 1);
+	if (ua && ub)
+		return sr_version_cmp(ua + 1, ub + 1);
+	return strcmp(a, b);
+}
+
+static void row_versions(struct out *o, const struct sr_elf *e)
+{
+	if (e->vermax_count) {
+		label(o, "max");
+		for (size_t i = 0; i < e->vermax_count; i++)
+			list_item(o, i, PLAIN, e->vermax[i].name);
+		endl(o);
+	}
+	for (size_t i = 0; i < e->verneed_count; i++) {
+		const struct sr_verneed *n = &e->verneed[i];
+		label(o, i == 0 ? "versions" : "");
+		text(o, PLAIN, n->file);
+		text(o, PLAIN, ":");
+		/* oldest to newest reads best; the file's order is arbitrary */
+		const struct sr_vernaux *sorted[256];
+		size_t k = n->count < 256 ? n->count : 256;
+		for (size_t j = 0; j < k; j++)
+			sorted[j] = &n->vers[j];
+		qsort(sorted, k, sizeof sorted[0], cmp_vernaux);
+		for (size_t j = 0; j < k; j++) {
+			list_item(o, j + 1, PLAIN, sorted[j]->name);
+			if (sorted[j]->flags & 0x2)
+				text(o, DIM, "(weak)");
+		}
+		if (n->count > k)
+			textf(o, DIM, " … %zu more", n->count - k);
+		endl(o);
+	}
+	size_t shown = 0;
+	for (size_t i = 0; i < e->verdef_count; i++) {
+		if (e->verdef[i].flags & 0x1)
+			continue;
+		if (shown == 0)
+			label(o, "defines");
+		list_item(o, shown++, PLAIN, e->verdef[i].name);
+	}
+	if (shown)
+		endl(o);
+}
+
+static void row_dynamic(struct out *o, const struct sr_elf *e)
+{
+	if (!e->has_dynamic)
+		return;
+	if (e->soname) {
+		label(o, "soname");
+		text(o, PLAIN, e->soname);
+		endl(o);
+	}
+	row_list(o, "needed", &e->needed);
+	row_list(o, "rpath", &e->rpath);
+	row_list(o, "runpath", &e->runpath);
+	const char *names[64];
+	size_t n = 0;
+	if (e->has_flags)
+		n = sr_elf_dt_flags_names(e->dt_flags, names, 64);
+	size_t k = n > 64 ? 64 : n;
+	if (e->has_flags_1) {
+		const char *n1[64];
+		size_t m = sr_elf_dt_flags_1_names(e->dt_flags_1, n1, 64);
+		for (size_t i = 0; i < m && i < 64 && k < 64; i++)
+			names[k++] = n1[i];
+	}
+	if (k) {
+		label(o, "flags");
+		for (size_t i = 0; i < k; i++)
+			list_item(o, i, PLAIN, names[i]);
+		endl(o);
+	}
+}
+
+static void row_notes(struct out *o, const struct sr_elf *e)
+{
+	if (e->has_abi_tag) {
+		label(o, "kernel");
+		if (e->abi_tag_os == 0)
+			textf(o, PLAIN, "≥ %u.%u.%u", e->abi_tag_kernel[0], e->abi_tag_kernel[1], e->abi_tag_kernel[2]);
+		else
+			textf(o, PLAIN, "OS %u ≥ %u.%u.%u", e->abi_tag_os, e->abi_tag_kernel[0], e->abi_tag_kernel[1],
+			      e->abi_tag_kernel[2]);
+		text(o, DIM, "  (GNU ABI tag)");
+		endl(o);
+	}
+	if (e->build_id) {
+		label(o, "build-id");
+		text(o, PLAIN, e->build_id);
+		endl(o);
+	}
+	if (e->comments.count) {
+		for (size_t i = 0; i < e->comments.count; i++) {
+			label(o, i == 0 ? "compiler" : "");
+			text(o, PLAIN, e->comments.items[i]);
+			endl(o);
+		}
+	}
+	label(o, "symbols");
+	text(o, PLAIN, e->has_symtab ? "not stripped" : "stripped");
+	text(o, PLAIN, e->has_debug_info ? ", debug info" : ", no debug info");
+	endl(o);
+}
+
+static void hard_item(struct out *o, size_t *i, bool good, const char *s)
+{
+	if (*i)
+		text(o, PLAIN, " · ");
+	(*i)++;
+	text(o, good ? GOOD : BAD, s);
+}
+
+static void row_hardening(struct out *o, const struct sr_elf *e)
+{
+	if (e->kind == SR_ELF_KIND_REL || e->kind == SR_ELF_KIND_CORE)
+		return;
+	const struct sr_hardening *h = &e->hardening;
+	size_t i = 0;
+	label(o, "hardening");
+	if (e->kind == SR_ELF_KIND_EXEC)
+		hard_item(o, &i, false, "no PIE");
+	else if (e->kind == SR_ELF_KIND_PIE)
+		hard_item(o, &i, true, "PIE");
+	if (h->relro == SR_RELRO_FULL)
+		hard_item(o, &i, true, "full RELRO");
+	else if (h->relro == SR_RELRO_PARTIAL)
+		hard_item(o, &i, false, "partial RELRO");
+	else
+		hard_item(o, &i, false, "no RELRO");
+	if (h->nx_stack)
+		hard_item(o, &i, true, "NX");
+	else
+		hard_item(o, &i, false, h->has_gnu_stack ? "executable stack" : "no PT_GNU_STACK (stack may be executable)");
+	if (h->stack_protector == SR_TRI_YES)
+		hard_item(o, &i, true, "canary");
+	else if (h->stack_protector == SR_TRI_NO)
+		hard_item(o, &i, false, "no canary");
+	else
+		hard_item(o, &i, false, "canary unknown");
+	if (h->fortify == SR_TRI_YES) {
+		char buf[48];
+		snprintf(buf, sizeof buf, "FORTIFY (%zu)", h->fortified.count);
+		hard_item(o, &i, true, buf);
+	} else if (h->fortify == SR_TRI_NO) {
+		hard_item(o, &i, false, "no FORTIFY");
+	}
+	endl(o);
+}
+
+static void row_go(struct out *o, const struct sr_elf *e)
+{
+	if (!e->go)
+		return;
+	label(o, "go");
+	text(o, BOLD, "Go binary");
+	text(o, DIM, "  (");
+	for (size_t i = 0; i < e->go_evidence.count; i++) {
+		if (i)
+			text(o, DIM, ", ");
+		text(o, DIM, e->go_evidence.items[i]);
+	}
+	text(o, DIM, ")");
+	endl(o);
+}
+
+void sr_report_inspect_text(FILE *f, const struct sr_inspect *in, const struct sr_text_style *st)
+{
+	struct out o = { f, st && st->color, 0 };
+	tone_on(&o, BOLD);
+	put_safe(f, in->path);
+	tone_off(&o, BOLD);
+	endl(&o);
+	const struct sr_elf *e = in->elf;
+	if (!e)
+		return;
+	row_file(&o, e);
+	row_linkage(&o, e);
+	row_libc(&o, e);
+	row_go(&o, e);
+	row_dynamic(&o, e);
+	row_versions(&o, e);
+	row_notes(&o, e);
+	row_hardening(&o, e);
+	for (size_t i = 0; i < e->warnings.count; i++) {
+		label(&o, "warning");
+		text(&o, WARN, e->warnings.items[i]);
+		endl(&o);
+	}
+}

@@ -1,0 +1,11 @@
+/* JSON helpers shared by the reports. */
+#ifndef SR_REPORT_JSON_UTIL_H
+#define SR_REPORT_JSON_UTIL_H
+
+#include <jansson.h>
+
+/* A JSON string from bytes that may not be valid UTF-8 (names read from
+ * files, paths): invalid sequences become U+FFFD instead of failing. */
+json_t *sr_json_str(const char *s);
+
+#endif

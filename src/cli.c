@@ -1,0 +1,149 @@
+#include "cli.h"
+
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+bool cli_no_color;
+
+enum { OPT_HELP = -1000, OPT_NO_COLOR };
+
+static const struct cli_option common_options[] = {
+	{ "no-color", 0, NULL, "never colour the output (also: NO_COLOR set)", OPT_NO_COLOR },
+	{ "help", 'h', NULL, "show this help", OPT_HELP },
+	{ 0 },
+};
+
+static size_t count_opts(const struct cli_option *o)
+{
+	size_t n = 0;
+	while (o && o[n].name)
+		n++;
+	return n;
+}
+
+static void print_opts(FILE *f, const struct cli_option *opts)
+{
+	for (size_t i = 0; opts && opts[i].name; i++) {
+		char left[64];
+		if (opts[i].short_name)
+			snprintf(left, sizeof left, "-%c, --%s%s%s", opts[i].short_name, opts[i].name,
+			         opts[i].arg ? " " : "", opts[i].arg ? opts[i].arg : "");
+		else
+			snprintf(left, sizeof left, "    --%s%s%s", opts[i].name, opts[i].arg ? " " : "",
+			         opts[i].arg ? opts[i].arg : "");
+		fprintf(f, "  %-24s %s\n", left, opts[i].help);
+	}
+}
+
+void cli_command_help(FILE *f, const struct cli_command *cmd)
+{
+	fprintf(f, "usage: shipready %s %s\n\n", cmd->name, cmd->usage);
+	fprintf(f, "%s\n", cmd->description ? cmd->description : cmd->summary);
+	fprintf(f, "\noptions:\n");
+	print_opts(f, cmd->options);
+	print_opts(f, common_options);
+	fprintf(f, "\nexit status: 0 ok, 1 findings or policy failure, 2 bad input or usage\n");
+}
+
+void cli_usage_error(const struct cli_command *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	fputs("shipready: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	if (cmd)
+		fprintf(stderr, "usage: shipready %s %s\n(see 'shipready help %s')\n", cmd->name, cmd->usage, cmd->name);
+	else
+		fputs("(see 'shipready --help')\n", stderr);
+}
+
+void cli_file_error(const char *path, const char *reason)
+{
+	fflush(stdout);
+	fputs("shipready: ", stderr);
+	/* the path is the user's, but it may still hold control characters */
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			fprintf(stderr, "\\x%02x", *p);
+		else
+			fputc(*p, stderr);
+	}
+	fprintf(stderr, ": %s\n", reason);
+}
+
+bool cli_use_color(FILE *f)
+{
+	if (cli_no_color)
+		return false;
+	const char *nc = getenv("NO_COLOR");
+	if (nc && *nc)
+		return false;
+	const char *term = getenv("TERM");
+	if (term && strcmp(term, "dumb") == 0)
+		return false;
+	return isatty(fileno(f));
+}
+
+int cli_parse(int argc, char **argv, const struct cli_command *cmd, int *first,
+              void (*on_opt)(int id, const char *arg, void *ud), void *ud)
+{
+	size_t n = count_opts(cmd->options), nc = count_opts(common_options);
+	struct option longs[64];
+	const struct cli_option *all[64];
+	char shorts[160] = "+";
+	size_t k = 0;
+	for (size_t i = 0; i < n + nc && k < 63; i++) {
+		const struct cli_option *o = i < n ? &cmd->options[i] : &common_options[i - n];
+		longs[k] = (struct option){ o->name, o->arg ? required_argument : no_argument, NULL, 0x1000 + (int)k };
+		all[k] = o;
+		if (o->short_name) {
+			size_t l = strlen(shorts);
+			shorts[l] = o->short_name;
+			shorts[l + 1] = '\0';
+			if (o->arg)
+				strcat(shorts, ":");
+		}
+		k++;
+	}
+	longs[k] = (struct option){ 0 };
+
+	opterr = 0;
+	optind = 1;
+	for (;;) {
+		int c = getopt_long(argc, argv, shorts, longs, NULL);
+		if (c == -1)
+			break;
+		const struct cli_option *o = NULL;
+		if (c >= 0x1000 && c < 0x1000 + (int)k) {
+			o = all[c - 0x1000];
+		} else if (c != '?' && c != ':') {
+			for (size_t i = 0; i < k; i++)
+				if (all[i]->short_name == c)
+					o = all[i];
+		}
+		if (!o) {
+			const char *bad = argv[optind - 1];
+			if (optopt && optopt < 0x1000)
+				cli_usage_error(cmd, "%s: unknown option '-%c'", cmd->name, optopt);
+			else
+				cli_usage_error(cmd, "%s: unknown option or missing argument '%s'", cmd->name, bad);
+			return EXIT_ERROR;
+		}
+		if (o->id == OPT_HELP) {
+			cli_command_help(stdout, cmd);
+			return CLI_STOP_OK;
+		}
+		if (o->id == OPT_NO_COLOR) {
+			cli_no_color = true;
+			continue;
+		}
+		on_opt(o->id, optarg, ud);
+	}
+	*first = optind;
+	return 0;
+}

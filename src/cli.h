@@ -1,0 +1,59 @@
+/* The CLI's shared pieces: the command table, declarative options, output
+ * conventions (exit codes, error lines, colour). Only src/ prints. */
+#ifndef SR_CLI_H
+#define SR_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+enum {
+	EXIT_OK = 0,        /* everything analysed, nothing to report */
+	EXIT_FINDINGS = 1,  /* findings or a policy failure */
+	EXIT_ERROR = 2,     /* bad input or usage */
+};
+
+struct cli_option {
+	const char *name;     /* long name without dashes */
+	char short_name;      /* 0 for none */
+	const char *arg;      /* NULL for a flag, else the argument's name */
+	const char *help;
+	int id;               /* returned by cli_parse for this option */
+};
+
+struct cli_command {
+	const char *name;
+	int (*run)(int argc, char **argv, const struct cli_command *self);
+	const char *summary;
+	const char *usage;              /* e.g. "[--json] FILE..." */
+	const char *description;        /* paragraph(s) for `help CMD` */
+	const struct cli_option *options;   /* terminated by { 0 } */
+};
+
+extern const struct cli_command cli_commands[];
+
+#define CLI_STOP_OK (-1)   /* cli_parse: help was printed, exit 0 */
+
+/* Parse argv against cmd->options (plus --help, --no-color).  Calls on_opt
+ * for each option; leaves operands in argv[*first..argc).  Returns 0, or an
+ * exit code (or CLI_STOP_OK) when the caller should stop. */
+int cli_parse(int argc, char **argv, const struct cli_command *cmd, int *first,
+              void (*on_opt)(int id, const char *arg, void *ud), void *ud);
+
+void cli_command_help(FILE *f, const struct cli_command *cmd);
+void cli_usage_error(const struct cli_command *cmd, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 2, 3)))
+#endif
+	;
+
+/* `shipready: PATH: reason` on stderr. */
+void cli_file_error(const char *path, const char *reason);
+
+/* Colour only on a TTY and never with NO_COLOR (or --no-color). */
+bool cli_use_color(FILE *f);
+extern bool cli_no_color;
+
+int cmd_inspect(int argc, char **argv, const struct cli_command *self);
+int cmd_help(int argc, char **argv, const struct cli_command *self);
+
+#endif

@@ -1,0 +1,93 @@
+/* shipready — what does this binary need, and where will it run?
+ * The command table; each subcommand lives in its own cmd_<verb>.c. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "shipready/shipready.h"
+
+enum { INSPECT_JSON = 1 };
+
+static const struct cli_option inspect_options[] = {
+	{ "json", 'j', NULL, "print one JSON document (docs/schema/inspect.json)", INSPECT_JSON },
+	{ 0 },
+};
+
+static const struct cli_option no_options[] = { { 0 } };
+
+const struct cli_command cli_commands[] = {
+	{ "inspect", cmd_inspect, "say what each binary is and what it needs from the system",
+	  "[--json] FILE...",
+	  "Read each FILE directly (it is never run) and report what it is and what it needs:\n"
+	  "kind and machine, static or dynamic linkage, interpreter and C library, needed\n"
+	  "libraries, RPATH/RUNPATH, required symbol versions (highest per family), minimum\n"
+	  "kernel, build-id, compilers, stripping, hardening, and whether it is a Go binary.\n"
+	  "A file that cannot be analysed gets one line 'shipready: PATH: reason' on stderr;\n"
+	  "the other files are still reported and the exit status is 2.",
+	  inspect_options },
+	{ "help", cmd_help, "show help for shipready or for one command", "[COMMAND]",
+	  "Show the list of commands, or the help of COMMAND.", no_options },
+	{ 0 },
+};
+
+static void main_help(FILE *f)
+{
+	fprintf(f, "usage: shipready COMMAND [OPTIONS] [ARGS]\n"
+	           "       shipready --version | --help\n\n"
+	           "shipready reads ELF binaries without running them and says what they need\n"
+	           "and where they will run.\n\ncommands:\n");
+	for (const struct cli_command *c = cli_commands; c->name; c++)
+		fprintf(f, "  %-10s %s\n", c->name, c->summary);
+	fprintf(f, "\nRun 'shipready help COMMAND' for a command's options.\n"
+	           "Exit status: 0 ok, 1 findings or policy failure, 2 bad input or usage.\n");
+}
+
+static const struct cli_command *find_command(const char *name)
+{
+	for (const struct cli_command *c = cli_commands; c->name; c++)
+		if (strcmp(c->name, name) == 0)
+			return c;
+	return NULL;
+}
+
+int cmd_help(int argc, char **argv, const struct cli_command *self)
+{
+	(void)self;
+	if (argc < 2) {
+		main_help(stdout);
+		return EXIT_OK;
+	}
+	const struct cli_command *c = find_command(argv[1]);
+	if (!c) {
+		cli_usage_error(NULL, "help: unknown command '%s'", argv[1]);
+		return EXIT_ERROR;
+	}
+	cli_command_help(stdout, c);
+	return EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		main_help(stderr);
+		return EXIT_ERROR;
+	}
+	const char *a = argv[1];
+	if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+		main_help(stdout);
+		return EXIT_OK;
+	}
+	if (strcmp(a, "--version") == 0 || strcmp(a, "-V") == 0) {
+		printf("shipready %s\n", sr_version_string());
+		return EXIT_OK;
+	}
+	const struct cli_command *c = find_command(a);
+	if (!c) {
+		if (a[0] == '-')
+			cli_usage_error(NULL, "unknown option '%s'", a);
+		else
+			cli_usage_error(NULL, "unknown command '%s'", a);
+		return EXIT_ERROR;
+	}
+	return c->run(argc - 1, argv + 1, c);
+}
