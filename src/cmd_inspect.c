@@ -1,6 +1,7 @@
 /* shipready inspect FILE... : facts about each binary, text or JSON. */
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "cli.h"
 #include "shipready/shipready.h"
@@ -15,6 +16,29 @@ static void on_opt(int id, const char *arg, void *ud)
 	struct inspect_opts *o = ud;
 	if (id == 1)
 		o->json = true;
+}
+
+/* The document is streamed, one result per line, so memory stays bounded by
+ * the largest single result however many files are given. */
+static void json_open(FILE *f)
+{
+	json_t *tool = json_object();
+	json_object_set_new(tool, "name", json_string("shipready"));
+	json_object_set_new(tool, "version", json_string(sr_version_string()));
+	char *t = json_dumps(tool, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	fprintf(f, "{\"schema_version\":%d,\"tool\":%s,\"command\":\"inspect\",\"results\":[",
+	        SR_INSPECT_SCHEMA_VERSION, t ? t : "{}");
+	free(t);
+	json_decref(tool);
+}
+
+static void json_item(FILE *f, void *item, bool *first_done)
+{
+	json_t *j = item;
+	fputs(*first_done ? ",\n" : "\n", f);
+	json_dumpf(j, f, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(j);
+	*first_done = true;
 }
 
 int cmd_inspect(int argc, char **argv, const struct cli_command *self)
@@ -32,22 +56,23 @@ int cmd_inspect(int argc, char **argv, const struct cli_command *self)
 	}
 
 	struct sr_text_style style = { .color = !opts.json && cli_use_color(stdout) };
-	json_t *results = opts.json ? json_array() : NULL;
 	int status = EXIT_OK;
 	bool printed = false;
+	if (opts.json)
+		json_open(stdout);
 
 	for (int i = first; i < argc; i++) {
 		struct sr_inspect in;
 		struct sr_error err = { 0 };
 		if (sr_inspect_path(argv[i], &in, &err) != SR_OK) {
 			cli_file_error(argv[i], sr_error_message(&err));
-			if (results)
-				json_array_append_new(results, sr_report_error_json(argv[i], sr_error_message(&err)));
+			if (opts.json)
+				json_item(stdout, sr_report_error_json(argv[i], sr_error_message(&err)), &printed);
 			status = EXIT_ERROR;
 			continue;
 		}
-		if (results) {
-			json_array_append_new(results, sr_report_inspect_json(&in));
+		if (opts.json) {
+			json_item(stdout, sr_report_inspect_json(&in), &printed);
 		} else {
 			if (printed)
 				fputc('\n', stdout);
@@ -57,19 +82,8 @@ int cmd_inspect(int argc, char **argv, const struct cli_command *self)
 		sr_inspect_free(&in);
 	}
 
-	if (results) {
-		json_t *doc = json_object();
-		json_t *tool = json_object();
-		json_object_set_new(doc, "schema_version", json_integer(SR_INSPECT_SCHEMA_VERSION));
-		json_object_set_new(tool, "name", json_string("shipready"));
-		json_object_set_new(tool, "version", json_string(sr_version_string()));
-		json_object_set_new(doc, "tool", tool);
-		json_object_set_new(doc, "command", json_string("inspect"));
-		json_object_set_new(doc, "results", results);
-		json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		fputc('\n', stdout);
-		json_decref(doc);
-	}
+	if (opts.json)
+		fputs("\n]}\n", stdout);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "shipready: error writing output\n");
 		return EXIT_ERROR;
