@@ -369,7 +369,7 @@ static void parse_notes(struct ctx *c, uint64_t off, uint64_t size, uint64_t ali
 				snprintf(hex + 2 * i, 3, "%02x", id[i]);
 			c->e->build_id = sr_arena_strdup(c->a, hex);
 		} else if (strcmp(name, "Go") == 0 && type == NT_GO_BUILD_ID) {
-			push_unique(c, &c->go_ev, "Go build ID note");
+			push_unique(c, &c->go_ev, ".note.go.buildid");
 		} else if (strcmp(name, "Android") == 0) {
 			c->has_android_note = true;
 		}
@@ -1034,6 +1034,19 @@ static void decide_libc(struct ctx *c)
 			return;
 		}
 	}
+	if (e->soname && (strncmp(e->soname, "ld-linux", 8) == 0 || strncmp(e->soname, "ld64.so.", 8) == 0 ||
+	                  strcmp(e->soname, "libc.so.6") == 0)) {
+		e->libc = SR_LIBC_GLIBC;
+		e->libc_evidence = "part of glibc";
+		return;
+	}
+	for (size_t i = 0; i < e->vermax_count; i++) {
+		if (strcmp(e->vermax[i].family, "GLIBC") == 0) {
+			e->libc = SR_LIBC_GLIBC;
+			e->libc_evidence = "requires GLIBC_ symbol versions";
+			return;
+		}
+	}
 	if (e->linkage == SR_LINK_STATIC || e->linkage == SR_LINK_STATIC_PIE) {
 		if (c->musl_symbol) {
 			e->libc = SR_LIBC_MUSL;
@@ -1044,6 +1057,8 @@ static void decide_libc(struct ctx *c)
 		} else if (e->go) {
 			e->libc = SR_LIBC_NONE;
 			e->libc_evidence = "static Go binary without cgo";
+		} else {
+			e->libc_evidence = "stripped static binary without GNU ABI tag";
 		}
 		return;
 	}
