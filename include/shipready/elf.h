@@ -116,7 +116,8 @@ struct sr_elf {
 
 	enum sr_elf_kind kind;
 	enum sr_linkage linkage;
-	const char *interpreter;       /* PT_INTERP, or NULL */
+	bool has_interp;               /* a PT_INTERP segment exists */
+	const char *interpreter;       /* its path, or NULL if absent or unreadable */
 
 	enum sr_libc libc;
 	const char *libc_evidence;     /* why we think so */

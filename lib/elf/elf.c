@@ -130,14 +130,27 @@ static void warn(struct ctx *c, const char *fmt, ...)
 		push_unique(c, &c->warnings, buf);
 }
 
-/* Copy a NUL-terminated string out of a reader, bounded. */
-static const char *get_str(struct ctx *c, const struct sr_reader *tab, uint64_t off)
+/* Copy a NUL-terminated string out of a reader, bounded.  On failure *why
+ * says whether the offset was outside the table or the string unterminated. */
+static const char *get_str_why(struct ctx *c, const struct sr_reader *tab, uint64_t off, const char **why)
 {
 	const char *s;
 	size_t n;
-	if (sr_read_cstr(tab, off, SR_ELF_MAX_STRING, &s, &n) != SR_OK)
+	enum sr_err rc = sr_read_cstr(tab, off, SR_ELF_MAX_STRING, &s, &n);
+	if (rc != SR_OK) {
+		if (why)
+			*why = off >= tab->len ? "is outside the string table" : "points to an unterminated string";
 		return NULL;
-	return sr_arena_strndup(c->a, s, n);
+	}
+	const char *d = sr_arena_strndup(c->a, s, n);
+	if (!d && why)
+		*why = "could not be stored (memory limit)";
+	return d;
+}
+
+static const char *get_str(struct ctx *c, const struct sr_reader *tab, uint64_t off)
+{
+	return get_str_why(c, tab, off, NULL);
 }
 
 /* ---------- headers ---------- */
@@ -396,16 +409,18 @@ static enum sr_err scan_segments(struct ctx *c)
 			                    (unsigned long long)p.filesz);
 		switch (p.type) {
 		case PT_INTERP: {
-			if (e->interpreter)
+			if (e->has_interp)
 				break;
+			e->has_interp = true;
 			struct sr_reader seg;
 			const char *s;
 			size_t n;
-			sr_reader_sub(&c->r, p.offset, p.filesz, &seg);
-			if (sr_read_cstr(&seg, 0, SR_ELF_MAX_STRING, &s, &n) == SR_OK)
-				e->interpreter = sr_arena_strndup(c->a, s, n);
-			else
+			if (p.filesz == 0 || sr_reader_sub(&c->r, p.offset, p.filesz, &seg) != SR_OK)
+				warn(c, "interpreter segment is empty");
+			else if (sr_read_cstr(&seg, 0, SR_ELF_MAX_STRING, &s, &n) != SR_OK)
 				warn(c, "interpreter path is not terminated");
+			else
+				e->interpreter = sr_arena_strndup(c->a, s, n);
 			break;
 		}
 		case PT_DYNAMIC:
@@ -703,9 +718,10 @@ static void parse_dynamic(struct ctx *c)
 		case DT_SONAME: what = "DT_SONAME"; break;
 		default: continue;
 		}
-		const char *s = get_str(c, &c->dynstr, val);
+		const char *why = "is unreadable";
+		const char *s = get_str_why(c, &c->dynstr, val, &why);
 		if (!s) {
-			warn(c, "%s string offset %llu is outside the string table", what, (unsigned long long)val);
+			warn(c, "%s string offset %llu %s", what, (unsigned long long)val, why);
 			continue;
 		}
 		if (dst) {
@@ -1062,7 +1078,7 @@ static void decide_libc(struct ctx *c)
 		}
 		return;
 	}
-	if (e->linkage == SR_LINK_DYNAMIC && e->needed.count == 0 && !e->interpreter && e->go) {
+	if (e->linkage == SR_LINK_DYNAMIC && e->needed.count == 0 && !e->has_interp && e->go) {
 		e->libc = SR_LIBC_NONE;
 		e->libc_evidence = "no C library needed";
 	}
@@ -1074,18 +1090,18 @@ static void conclude(struct ctx *c)
 	switch (e->type) {
 	case ET_EXEC:
 		e->kind = SR_ELF_KIND_EXEC;
-		e->linkage = e->interpreter ? SR_LINK_DYNAMIC : SR_LINK_STATIC;
+		e->linkage = e->has_interp ? SR_LINK_DYNAMIC : SR_LINK_STATIC;
 		break;
 	case ET_DYN:
 		if (e->has_flags_1 && (e->dt_flags_1 & DF_1_PIE))
 			e->kind = SR_ELF_KIND_PIE;
 		else if (e->soname)
 			e->kind = SR_ELF_KIND_SHARED;
-		else if (e->interpreter)
+		else if (e->has_interp)
 			e->kind = SR_ELF_KIND_PIE;
 		else
 			e->kind = SR_ELF_KIND_SHARED;
-		if (e->kind == SR_ELF_KIND_PIE && !e->interpreter)
+		if (e->kind == SR_ELF_KIND_PIE && !e->has_interp)
 			e->linkage = SR_LINK_STATIC_PIE;
 		else
 			e->linkage = SR_LINK_DYNAMIC;

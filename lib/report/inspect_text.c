@@ -155,6 +155,8 @@ static void row_linkage(struct out *o, const struct sr_elf *e)
 	if (e->interpreter) {
 		text(o, PLAIN, ", interpreter ");
 		text(o, PLAIN, e->interpreter);
+	} else if (e->has_interp) {
+		text(o, WARN, ", interpreter path unreadable");
 	} else if (e->linkage == SR_LINK_STATIC || e->linkage == SR_LINK_STATIC_PIE) {
 		text(o, PLAIN, " (no interpreter)");
 	}

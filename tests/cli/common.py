@@ -1,0 +1,322 @@
+"""Shared helpers for the CLI tests (python3 stdlib + jsonschema only).
+
+  run(), inspect_json()       run shipready
+  fixtures()                  build tests/fixtures into a directory, once, under a lock
+  readelf_dyn_ver()           the oracle: NEEDED/SONAME/RPATH/RUNPATH/FLAGS + verneed/verdef
+  schema_validator()          Draft 2020-12 validator for docs/schema/inspect.json
+  Checker                     collects failed assertions instead of stopping at the first
+"""
+import fcntl
+import json
+import os
+import re
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+SCHEMA = os.path.join(REPO, "docs", "schema", "inspect.json")
+FIXTURES_SRC = os.path.join(REPO, "tests", "fixtures")
+
+
+# ---------------------------------------------------------------- running
+
+def run(cmd, timeout=10, **kw):
+    """Run cmd (a list); returns CompletedProcess with text stdout/stderr.
+    A timeout is reported as returncode None."""
+    try:
+        return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              stdin=subprocess.DEVNULL, timeout=timeout,
+                              errors="surrogateescape", **kw)
+    except subprocess.TimeoutExpired as e:
+        out = e.stdout.decode(errors="replace") if isinstance(e.stdout, bytes) else (e.stdout or "")
+        err = e.stderr.decode(errors="replace") if isinstance(e.stderr, bytes) else (e.stderr or "")
+        return subprocess.CompletedProcess(cmd, None, out, err)
+
+
+def inspect_json(exe, paths, timeout=60):
+    """Run `shipready inspect --json PATHS`; returns (proc, document or None)."""
+    p = run([exe, "inspect", "--json"] + list(paths), timeout=timeout)
+    doc = None
+    if p.stdout:
+        try:
+            doc = json.loads(p.stdout)
+        except ValueError:
+            doc = None
+    return p, doc
+
+
+# ---------------------------------------------------------------- fixtures
+
+def fixtures(outdir):
+    """Build the fixtures into outdir (cached by build.sh) under an exclusive
+    lock, so parallel tests build them once.  Exits the test on failure."""
+    os.makedirs(os.path.dirname(os.path.abspath(outdir)), exist_ok=True)
+    with open(os.path.abspath(outdir) + ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        p = subprocess.run(["sh", os.path.join(FIXTURES_SRC, "build.sh"), outdir])
+        if p.returncode != 0:
+            print("FAIL: building fixtures into %s failed (see %s/build.log)" % (outdir, outdir))
+            sys.exit(1)
+    return outdir
+
+
+# ---------------------------------------------------------------- schema
+
+def schema_validator():
+    import jsonschema
+    with open(SCHEMA) as f:
+        schema = json.load(f)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+def schema_errors(validator, doc):
+    return ["%s: %s" % ("/".join(str(x) for x in e.absolute_path) or "(root)", e.message)
+            for e in validator.iter_errors(doc)]
+
+
+# ---------------------------------------------------------------- oracle
+
+_DYN_RE = re.compile(r"^\s*0x[0-9a-fA-F]+\s+\(([A-Za-z0-9_]+)\)\s+(.*)$")
+_BRACKET_RE = re.compile(r"\[(.*)\]\s*$")
+_VN_FILE_RE = re.compile(r"^\s*[0-9a-fx]+:\s+Version:\s+\d+\s+File:\s+(.*?)\s+Cnt:\s+\d+\s*$")
+_VN_AUX_RE = re.compile(r"^\s*0x[0-9a-f]+:\s+Name:\s+(.*?)\s+Flags:\s+(.*?)\s+Version:\s+(\d+)\s*$")
+_VD_RE = re.compile(r"^\s*[0-9a-fx]+:\s+Rev:\s+\d+\s+Flags:\s+(.*?)\s+Index:\s+(\d+)\s+Cnt:\s+\d+\s+Name:\s+(.*?)\s*$")
+_VD_PARENT_RE = re.compile(r"^\s*0x[0-9a-f]+:\s+Parent\s+\d+:\s+(.*?)\s*$")
+
+
+def _empty_facts():
+    return {"needed": [], "soname": None, "rpath": [], "runpath": [], "flags": None,
+            "flags_1": None, "bind_now_tag": False, "verneed": [], "verdef": []}
+
+
+def readelf_dyn_ver(paths, batch=200):
+    """Run `readelf -d -V -W` over paths (batched); returns {path: facts}:
+      needed [str], soname str|None, rpath [str], runpath [str],
+      flags [str]|None, flags_1 [str]|None, bind_now_tag bool,
+      verneed [(file, [(name, weak, index)])], verdef [(name, index, base, [parents])]"""
+    out = {}
+    paths = list(paths)
+    for i in range(0, len(paths), batch):
+        chunk = paths[i:i + batch]
+        p = subprocess.run(["readelf", "-d", "-V", "-W"] + chunk, stdout=subprocess.PIPE,
+                           stderr=subprocess.DEVNULL, errors="surrogateescape",
+                           env=dict(os.environ, LC_ALL="C"))
+        cur = None
+        section = None
+        if len(chunk) == 1:
+            cur = out.setdefault(chunk[0], _empty_facts())
+        for line in p.stdout.splitlines():
+            if line.startswith("File: ") and len(chunk) > 1:
+                cur = out.setdefault(line[6:], _empty_facts())
+                section = None
+                continue
+            if cur is None:
+                continue
+            if line.startswith("Dynamic section"):
+                section = "dyn"
+                continue
+            if line.startswith("Version definition section"):
+                section = "vd"
+                continue
+            if line.startswith("Version needs section"):
+                section = "vn"
+                continue
+            if line.startswith("Version symbols section"):
+                section = "vs"
+                continue
+            if section == "dyn":
+                m = _DYN_RE.match(line)
+                if not m:
+                    continue
+                tag, rest = m.group(1), m.group(2)
+                b = _BRACKET_RE.search(rest)
+                if tag == "NEEDED" and b:
+                    cur["needed"].append(b.group(1))
+                elif tag == "SONAME" and b:
+                    cur["soname"] = b.group(1)
+                elif tag == "RPATH" and b:
+                    cur["rpath"].append(b.group(1))
+                elif tag == "RUNPATH" and b:
+                    cur["runpath"].append(b.group(1))
+                elif tag == "FLAGS":
+                    cur["flags"] = (cur["flags"] or []) + rest.split()
+                elif tag == "FLAGS_1":
+                    words = rest.split()
+                    if words and words[0] == "Flags:":
+                        words = words[1:]
+                    cur["flags_1"] = (cur["flags_1"] or []) + words
+                elif tag == "BIND_NOW":
+                    cur["bind_now_tag"] = True
+            elif section == "vn":
+                m = _VN_FILE_RE.match(line)
+                if m:
+                    cur["verneed"].append((m.group(1), []))
+                    continue
+                m = _VN_AUX_RE.match(line)
+                if m and cur["verneed"]:
+                    weak = "WEAK" in m.group(2).split()
+                    cur["verneed"][-1][1].append((m.group(1), weak, int(m.group(3))))
+            elif section == "vd":
+                m = _VD_RE.match(line)
+                if m:
+                    base = "BASE" in m.group(1).replace("|", " ").split()
+                    cur["verdef"].append((m.group(3), int(m.group(2)), base, []))
+                    continue
+                m = _VD_PARENT_RE.match(line)
+                if m and cur["verdef"]:
+                    cur["verdef"][-1][3].append(m.group(1))
+    return out
+
+
+def facts_from_json(res):
+    """The same shape as readelf_dyn_ver() from one shipready ELF result."""
+    d = res.get("dynamic")
+    f = _empty_facts()
+    if d is not None:
+        f["needed"] = list(d.get("needed", []))
+        f["soname"] = d.get("soname")
+        f["rpath"] = list(d.get("rpath", []))
+        f["runpath"] = list(d.get("runpath", []))
+        f["flags"] = d.get("flags")
+        f["flags_1"] = d.get("flags_1")
+    f["verneed"] = [(vn["file"], [(v["name"], v["weak"], v["index"]) for v in vn["versions"]])
+                    for vn in res.get("version_needs", [])]
+    f["verdef"] = [(vd["name"], vd["index"], vd["base"], list(vd.get("parents", [])))
+                   for vd in res.get("version_defs", [])]
+    return f
+
+
+def compare_facts(path, mine, oracle):
+    """Differences between shipready's facts and readelf's, as strings."""
+    diffs = []
+    for key in ("needed", "soname", "rpath", "runpath"):
+        if mine[key] != oracle[key]:
+            diffs.append("%s: %s: shipready %r, readelf %r" % (path, key, mine[key], oracle[key]))
+    for key in ("flags", "flags_1"):
+        a = sorted(mine[key]) if mine[key] is not None else None
+        b = sorted(oracle[key]) if oracle[key] is not None else None
+        if a != b:
+            diffs.append("%s: %s: shipready %r, readelf %r" % (path, key, a, b))
+    # Verneed: per library, the set of version names (the brief), then the
+    # exact ordered (name, weak, index) lists (the schema says "in file order").
+    vs_a = {}
+    for fname, vers in mine["verneed"]:
+        vs_a.setdefault(fname, set()).update(v[0] for v in vers)
+    vs_b = {}
+    for fname, vers in oracle["verneed"]:
+        vs_b.setdefault(fname, set()).update(v[0] for v in vers)
+    if vs_a != vs_b:
+        diffs.append("%s: verneed sets: shipready %r, readelf %r" % (path, vs_a, vs_b))
+    elif mine["verneed"] != oracle["verneed"]:
+        diffs.append("%s: verneed (file order, weak, index): shipready %r, readelf %r"
+                     % (path, mine["verneed"], oracle["verneed"]))
+    if mine["verdef"] != oracle["verdef"]:
+        diffs.append("%s: verdef: shipready %r, readelf %r" % (path, mine["verdef"], oracle["verdef"]))
+    return diffs
+
+
+def readelf_text(args, path):
+    p = subprocess.run(["readelf"] + args + [path], stdout=subprocess.PIPE,
+                       stderr=subprocess.DEVNULL, errors="surrogateescape",
+                       env=dict(os.environ, LC_ALL="C"))
+    return p.stdout
+
+
+# ---------------------------------------------------------------- versions
+
+_FAMILY_RE = re.compile(r"^(.+)_([0-9]+(?:\.[0-9]+)*)$")
+
+
+def version_key(v):
+    return tuple(int(x) for x in v.split("."))
+
+
+def expected_max_versions(verneed):
+    """{family: (version, set of (name, file) candidates)} from verneed lists:
+    the highest version per family; ties between files accept any file."""
+    best = {}
+    for fname, vers in verneed:
+        for v in vers:
+            name = v[0]
+            m = _FAMILY_RE.match(name)
+            if not m:
+                continue
+            fam, ver = m.group(1), m.group(2)
+            k = version_key(ver)
+            if fam not in best or k > best[fam][0]:
+                best[fam] = (k, ver, {(name, fname)})
+            elif k == best[fam][0]:
+                best[fam][2].add((name, fname))
+    return {fam: (b[1], b[2]) for fam, b in best.items()}
+
+
+def check_max_versions(path, res, verneed):
+    diffs = []
+    exp = expected_max_versions(verneed)
+    got = {}
+    for mv in res.get("max_versions", []):
+        if mv["family"] in got:
+            diffs.append("%s: max_versions: family %s listed twice" % (path, mv["family"]))
+        got[mv["family"]] = mv
+    if set(got) != set(exp):
+        diffs.append("%s: max_versions families: shipready %s, expected %s"
+                     % (path, sorted(got), sorted(exp)))
+    for fam in set(got) & set(exp):
+        mv = got[fam]
+        ver, cands = exp[fam]
+        if mv["version"] != ver or (mv["name"], mv["file"]) not in cands:
+            diffs.append("%s: max_versions[%s]: shipready %s/%s from %s, expected %s from %s"
+                         % (path, fam, mv["name"], mv["version"], mv["file"], ver,
+                            " or ".join(sorted(f for _, f in cands))))
+    return diffs
+
+
+def elf_hash(name):
+    """The SysV ELF hash of a version name (vna_hash / vd_hash)."""
+    h = 0
+    for c in name.encode():
+        h = ((h << 4) + c) & 0xFFFFFFFF
+        g = h & 0xF0000000
+        if g:
+            h ^= g >> 24
+        h &= ~g & 0xFFFFFFFF
+    return h
+
+
+# ---------------------------------------------------------------- checking
+
+class Checker:
+    """Collects failures; report() prints them and returns the exit status."""
+
+    def __init__(self, name):
+        self.name = name
+        self.failures = []
+        self.checks = 0
+
+    def eq(self, what, got, want):
+        self.checks += 1
+        if got != want:
+            self.failures.append("%s: got %r, expected %r" % (what, got, want))
+            return False
+        return True
+
+    def true(self, what, cond, detail=""):
+        self.checks += 1
+        if not cond:
+            self.failures.append("%s%s" % (what, (": " + detail) if detail else ""))
+            return False
+        return True
+
+    def fail(self, msg):
+        self.checks += 1
+        self.failures.append(msg)
+
+    def report(self, limit=200):
+        for f in self.failures[:limit]:
+            print("FAIL:", f)
+        if len(self.failures) > limit:
+            print("... and %d more failures" % (len(self.failures) - limit))
+        print("%s: %d checks, %d failed" % (self.name, self.checks, len(self.failures)))
+        return 1 if self.failures else 0
