@@ -76,21 +76,34 @@ struct ctx {
 
 /* ---------- small helpers ---------- */
 
+/* Make room for one more element in an arena array of `count` elements with
+ * capacity *cap (doubling; at most `limit` elements).  Returns the array,
+ * possibly moved, or NULL when full or out of memory. */
+static void *grow(struct ctx *c, void *arr, size_t count, size_t *cap, size_t elem, size_t limit)
+{
+	if (count < *cap)
+		return arr;
+	if (count >= limit)
+		return NULL;
+	size_t ncap = *cap ? *cap * 2 : 8;
+	if (ncap > limit)
+		ncap = limit;
+	void *n = sr_arena_array(c->a, ncap, elem);
+	if (!n)
+		return NULL;
+	if (count)
+		memcpy(n, arr, count * elem);
+	*cap = ncap;
+	return n;
+}
+
 static bool list_push(struct ctx *c, struct strlist_b *b, const char *s)
 {
 	struct sr_strlist *l = b->out;
-	if (l->count >= SR_ELF_MAX_LIST)
+	const char **items = grow(c, (void *)l->items, l->count, &b->cap, sizeof *items, SR_ELF_MAX_LIST);
+	if (!items)
 		return false;
-	if (l->count == b->cap) {
-		size_t ncap = b->cap ? b->cap * 2 : 8;
-		const char **n = sr_arena_array(c->a, ncap, sizeof *n);
-		if (!n)
-			return false;
-		if (l->count)
-			memcpy(n, l->items, l->count * sizeof *n);
-		l->items = n;
-		b->cap = ncap;
-	}
+	l->items = items;
 	l->items[l->count++] = s;
 	return true;
 }
@@ -778,18 +791,10 @@ static void note_max(struct ctx *c, const char *name, const char *file)
 			return;
 		}
 	}
-	if (e->vermax_count == c->vermax_cap) {
-		if (c->vermax_cap >= 256)
-			return;
-		size_t ncap = c->vermax_cap ? c->vermax_cap * 2 : 8;
-		struct sr_vermax *n = sr_arena_array(c->a, ncap, sizeof *n);
-		if (!n)
-			return;
-		if (e->vermax_count)
-			memcpy(n, e->vermax, e->vermax_count * sizeof *n);
-		e->vermax = n;
-		c->vermax_cap = ncap;
-	}
+	struct sr_vermax *arr = grow(c, e->vermax, e->vermax_count, &c->vermax_cap, sizeof *arr, 256);
+	if (!arr)
+		return;
+	e->vermax = arr;
 	struct sr_vermax *m = &e->vermax[e->vermax_count++];
 	m->family = sr_arena_strndup(c->a, name, flen);
 	m->version = ver;
@@ -840,16 +845,11 @@ static void parse_verneed(struct ctx *c)
 			warn(c, "version needs table runs past end of file");
 			return;
 		}
-		if (e->verneed_count == c->verneed_cap) {
-			size_t ncap = c->verneed_cap ? c->verneed_cap * 2 : 8;
-			struct sr_verneed *n = sr_arena_array(c->a, ncap, sizeof *n);
-			if (!n)
-				return;
-			if (e->verneed_count)
-				memcpy(n, e->verneed, e->verneed_count * sizeof *n);
-			e->verneed = n;
-			c->verneed_cap = ncap;
-		}
+		struct sr_verneed *arr = grow(c, e->verneed, e->verneed_count, &c->verneed_cap, sizeof *arr,
+		                              SR_ELF_MAX_LIST);
+		if (!arr)
+			return;
+		e->verneed = arr;
 		struct sr_verneed *vn = &e->verneed[e->verneed_count];
 		memset(vn, 0, sizeof *vn);
 		vn->file = get_str(c, &c->dynstr, file);
@@ -922,16 +922,10 @@ static void parse_verdef(struct ctx *c)
 			warn(c, "version definitions run past end of file");
 			return;
 		}
-		if (e->verdef_count == c->verdef_cap) {
-			size_t ncap = c->verdef_cap ? c->verdef_cap * 2 : 8;
-			struct sr_verdef *n = sr_arena_array(c->a, ncap, sizeof *n);
-			if (!n)
-				return;
-			if (e->verdef_count)
-				memcpy(n, e->verdef, e->verdef_count * sizeof *n);
-			e->verdef = n;
-			c->verdef_cap = ncap;
-		}
+		struct sr_verdef *arr = grow(c, e->verdef, e->verdef_count, &c->verdef_cap, sizeof *arr, SR_ELF_MAX_LIST);
+		if (!arr)
+			return;
+		e->verdef = arr;
 		struct sr_verdef *vd = &e->verdef[e->verdef_count];
 		memset(vd, 0, sizeof *vd);
 		vd->flags = flags;
