@@ -309,6 +309,8 @@ static void row_notes(struct out *o, const struct sr_elf *e)
 			endl(o);
 		}
 	}
+	if (e->kind == SR_ELF_KIND_CORE)
+		return;
 	label(o, "symbols");
 	text(o, PLAIN, e->has_symtab ? "not stripped" : "stripped");
 	text(o, PLAIN, e->has_debug_info ? ", debug info" : ", no debug info");
