@@ -70,6 +70,14 @@ struct ctx {
 	bool canary;
 	bool musl_symbol, glibc_symbol;
 
+	/* Tables scanned so far, so that many headers naming the same bytes
+	 * cost one scan, and a budget on bytes scanned in all (a file cannot
+	 * make the work grow faster than its size). */
+	struct { uint64_t off, size; } seen[32];
+	size_t nseen;
+	uint64_t budget;
+	bool budget_warned;
+
 	struct strlist_b needed, rpath, runpath, comments, fortified, go_ev, warnings;
 	size_t verneed_cap, verdef_cap, vermax_cap;
 };
@@ -141,6 +149,34 @@ static void warn(struct ctx *c, const char *fmt, ...)
 	va_end(ap);
 	if (c->e->warnings.count < 64)
 		push_unique(c, &c->warnings, buf);
+}
+
+/* True the first time a table at [off, off+size) is asked for. */
+static bool first_visit(struct ctx *c, uint64_t off, uint64_t size)
+{
+	for (size_t i = 0; i < c->nseen; i++)
+		if (c->seen[i].off == off && c->seen[i].size == size)
+			return false;
+	if (c->nseen < sizeof c->seen / sizeof c->seen[0]) {
+		c->seen[c->nseen].off = off;
+		c->seen[c->nseen].size = size;
+		c->nseen++;
+	}
+	return true;
+}
+
+/* Take `bytes` of scanning work from the budget; false (and one warning) when spent. */
+static bool budget_take(struct ctx *c, uint64_t bytes)
+{
+	if (bytes <= c->budget) {
+		c->budget -= bytes;
+		return true;
+	}
+	if (!c->budget_warned) {
+		c->budget_warned = true;
+		warn(c, "too many tables to scan; some symbol, note or comment tables were skipped");
+	}
+	return false;
 }
 
 /* Copy a NUL-terminated string out of a reader, bounded.  On failure *why
@@ -317,8 +353,13 @@ static enum sr_err parse_header(struct ctx *c)
 		c->shnum = c->shnum ? c->shnum : 1; /* read entry 0 at least */
 		if (!read_shdr(c, 0, &s0))
 			return sr_error_set(c->err, SR_E_TRUNCATED, "section header table past end of file");
-		if (shnum16 == 0)
+		if (shnum16 == 0) {
+			/* the extended count lives in a 64-bit field in ELF64 */
+			if (s0.size > 0xffffffffu)
+				return sr_error_set(c->err, SR_E_MALFORMED, "invalid section count %llu",
+				                    (unsigned long long)s0.size);
 			c->shnum = s0.size;
+		}
 		if (shstrndx16 == SHN_XINDEX)
 			c->shstrndx = s0.link;
 		if (phnum16 == PN_XNUM)
@@ -353,7 +394,7 @@ static enum sr_err parse_header(struct ctx *c)
 static void parse_notes(struct ctx *c, uint64_t off, uint64_t size, uint64_t align)
 {
 	struct sr_reader n;
-	if (sr_reader_sub(&c->r, off, size, &n) != SR_OK)
+	if (sr_reader_sub(&c->r, off, size, &n) != SR_OK || !first_visit(c, off, size) || !budget_take(c, size))
 		return;
 	uint64_t al = align == 8 ? 8 : 4;
 	uint64_t pos = 0;
@@ -467,7 +508,7 @@ static enum sr_err scan_segments(struct ctx *c)
 static void add_comments(struct ctx *c, uint64_t off, uint64_t size)
 {
 	struct sr_reader s;
-	if (sr_reader_sub(&c->r, off, size, &s) != SR_OK)
+	if (sr_reader_sub(&c->r, off, size, &s) != SR_OK || !first_visit(c, off, size) || !budget_take(c, size))
 		return;
 	uint64_t pos = 0;
 	while (pos < s.len && c->e->comments.count < 64) {
@@ -537,7 +578,8 @@ static enum sr_err scan_sections(struct ctx *c)
 				warn(c, "symbol table %llu has no usable string table", (unsigned long long)i);
 				break;
 			}
-			scan_symbols(c, &syms, s.entsize, &strs, s.type == SHT_DYNSYM);
+			if (first_visit(c, s.offset, s.size) && budget_take(c, s.size))
+				scan_symbols(c, &syms, s.entsize, &strs, s.type == SHT_DYNSYM);
 			break;
 		}
 		case SHT_DYNAMIC:
@@ -752,7 +794,8 @@ static void parse_dynamic(struct ctx *c)
 		if (count > 0 && ent <= 64 && vaddr_to_off(c, c->dt_symtab, &symoff)) {
 			struct sr_reader syms;
 			uint64_t bytes = count * ent;
-			if (count < (1u << 26) && sr_reader_sub(&c->r, symoff, bytes, &syms) == SR_OK)
+			if (count < (1u << 26) && sr_reader_sub(&c->r, symoff, bytes, &syms) == SR_OK &&
+			    budget_take(c, bytes))
 				scan_symbols(c, &syms, ent, &c->dynstr, true);
 		}
 	}
@@ -1164,6 +1207,7 @@ enum sr_err sr_elf_parse(const struct sr_reader *r, struct sr_elf **out, struct 
 	priv->arena = a;
 	e->priv = priv;
 	c->r = *r;
+	c->budget = 4 * (uint64_t)r->len + (1u << 20);
 	c->e = e;
 	c->a = a;
 	c->err = err;

@@ -64,7 +64,14 @@ static json_t *elf_header(const struct sr_elf *e)
 	}
 	if (e->machine == 21)
 		json_object_set_new(h, "ppc64_abi", json_integer((e->flags & 3) ? (json_int_t)(e->flags & 3) : 1));
-	json_object_set_new(h, "entry", json_integer((json_int_t)e->entry));
+	/* JSON integers here are signed 64-bit: a larger address goes out as hex text */
+	if (e->entry <= (uint64_t)INT64_MAX) {
+		json_object_set_new(h, "entry", json_integer((json_int_t)e->entry));
+	} else {
+		char hex[24];
+		snprintf(hex, sizeof hex, "0x%llx", (unsigned long long)e->entry);
+		json_object_set_new(h, "entry", sr_json_str(hex));
+	}
 	json_object_set_new(h, "program_headers", json_integer((json_int_t)e->phnum));
 	json_object_set_new(h, "section_headers", json_integer((json_int_t)e->shnum));
 	return h;

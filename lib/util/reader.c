@@ -104,7 +104,9 @@ enum sr_err sr_read_cstr(const struct sr_reader *r, uint64_t off, size_t max, co
 	if (off >= r->len)
 		return SR_E_RANGE;
 	uint64_t avail = r->len - off;
-	uint64_t scan = avail < (uint64_t)max + 1 ? avail : (uint64_t)max + 1;
+	/* max + 1 bytes may hold max characters and the NUL; written so that
+	 * max == SIZE_MAX cannot wrap */
+	uint64_t scan = (uint64_t)max < avail ? (uint64_t)max + 1 : avail;
 	const uint8_t *p = r->base + off;
 	const uint8_t *nul = memchr(p, 0, (size_t)scan);
 	if (!nul)
