@@ -53,6 +53,7 @@ void cli_file_error(const char *path, const char *reason);
 bool cli_use_color(FILE *f);
 extern bool cli_no_color;
 
+extern const struct cli_option inspect_options[];
 int cmd_inspect(int argc, char **argv, const struct cli_command *self);
 int cmd_help(int argc, char **argv, const struct cli_command *self);
 

@@ -6,16 +6,27 @@
 #include "cli.h"
 #include "shipready/shipready.h"
 
+enum { OPT_JSON = 1, OPT_ROOT };
+
+const struct cli_option inspect_options[] = {
+	{ "json", 'j', NULL, "print one JSON document (docs/schema/inspect.json)", OPT_JSON },
+	{ "root", 'r', "DIR", "look each FILE up inside DIR, as if DIR were / (symlinks stay inside)", OPT_ROOT },
+	{ 0 },
+};
+
 struct inspect_opts {
 	bool json;
+	const char *root;
 };
 
 static void on_opt(int id, const char *arg, void *ud)
 {
 	(void)arg;
 	struct inspect_opts *o = ud;
-	if (id == 1)
+	if (id == OPT_JSON)
 		o->json = true;
+	else if (id == OPT_ROOT)
+		o->root = arg;
 }
 
 /* The document is streamed, one result per line, so memory stays bounded by
@@ -55,6 +66,15 @@ int cmd_inspect(int argc, char **argv, const struct cli_command *self)
 		return EXIT_ERROR;
 	}
 
+	struct sr_root root = { .dirfd = -1 };
+	if (opts.root) {
+		struct sr_error rerr = { 0 };
+		if (sr_root_open(opts.root, &root, &rerr) != SR_OK) {
+			cli_file_error(opts.root, sr_error_message(&rerr));
+			return EXIT_ERROR;
+		}
+	}
+
 	struct sr_text_style style = { .color = !opts.json && cli_use_color(stdout) };
 	int status = EXIT_OK;
 	bool printed = false;
@@ -64,7 +84,9 @@ int cmd_inspect(int argc, char **argv, const struct cli_command *self)
 	for (int i = first; i < argc; i++) {
 		struct sr_inspect in;
 		struct sr_error err = { 0 };
-		if (sr_inspect_path(argv[i], &in, &err) != SR_OK) {
+		enum sr_err got = opts.root ? sr_inspect_path_root(&root, argv[i], &in, &err)
+		                            : sr_inspect_path(argv[i], &in, &err);
+		if (got != SR_OK) {
 			cli_file_error(argv[i], sr_error_message(&err));
 			if (opts.json)
 				json_item(stdout, sr_report_error_json(argv[i], sr_error_message(&err)), &printed);
@@ -84,6 +106,8 @@ int cmd_inspect(int argc, char **argv, const struct cli_command *self)
 
 	if (opts.json)
 		fputs("\n]}\n", stdout);
+	if (opts.root)
+		sr_root_close(&root);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "shipready: error writing output\n");
 		return EXIT_ERROR;

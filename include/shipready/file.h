@@ -20,6 +20,11 @@ struct sr_file {
 };
 
 enum sr_err sr_file_open(const char *path, struct sr_file *f, struct sr_error *err);
+
+/* The same, for name relative to the directory descriptor dirfd (AT_FDCWD
+ * for the working directory).  With follow false a final symlink is not
+ * followed (refused as not a regular file). */
+enum sr_err sr_file_open_at(int dirfd, const char *name, bool follow, struct sr_file *f, struct sr_error *err);
 void sr_file_close(struct sr_file *f);
 
 #endif

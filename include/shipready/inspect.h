@@ -5,11 +5,14 @@
 #include "shipready/elf.h"
 #include "shipready/error.h"
 #include "shipready/file.h"
+#include "shipready/root.h"
 
 enum sr_format { SR_FMT_UNKNOWN = 0, SR_FMT_ELF, SR_FMT_PE, SR_FMT_MACHO };
 
 struct sr_inspect {
-	const char *path;
+	const char *path;            /* as given */
+	const char *root;            /* the --root directory, or NULL */
+	char resolved[SR_ROOT_MAX_PATH + 1];   /* with a root: the canonical path inside it */
 	enum sr_format format;
 	struct sr_file file;
 	struct sr_elf *elf;          /* when format == SR_FMT_ELF */
@@ -21,6 +24,9 @@ const char *sr_format_name(enum sr_format f);
 
 /* Open and analyse path.  On failure err holds a one-line reason. */
 enum sr_err sr_inspect_path(const char *path, struct sr_inspect *out, struct sr_error *err);
+/* The same, with path looked up inside root (see shipready/root.h). */
+enum sr_err sr_inspect_path_root(const struct sr_root *root, const char *path, struct sr_inspect *out,
+                                 struct sr_error *err);
 void sr_inspect_free(struct sr_inspect *in);
 
 #endif

@@ -39,13 +39,10 @@ const char *sr_format_name(enum sr_format f)
 	}
 }
 
-enum sr_err sr_inspect_path(const char *path, struct sr_inspect *out, struct sr_error *err)
+/* Detect the format of an opened file and parse it. */
+static enum sr_err analyse(struct sr_inspect *out, struct sr_error *err)
 {
-	memset(out, 0, sizeof *out);
-	out->path = path;
-	enum sr_err rc = sr_file_open(path, &out->file, err);
-	if (rc != SR_OK)
-		return rc;
+	enum sr_err rc;
 	out->format = sr_detect_format(&out->file.r);
 	switch (out->format) {
 	case SR_FMT_ELF:
@@ -67,6 +64,28 @@ enum sr_err sr_inspect_path(const char *path, struct sr_inspect *out, struct sr_
 	if (rc != SR_OK)
 		sr_inspect_free(out);
 	return rc;
+}
+
+enum sr_err sr_inspect_path(const char *path, struct sr_inspect *out, struct sr_error *err)
+{
+	memset(out, 0, sizeof *out);
+	out->path = path;
+	enum sr_err rc = sr_file_open(path, &out->file, err);
+	if (rc != SR_OK)
+		return rc;
+	return analyse(out, err);
+}
+
+enum sr_err sr_inspect_path_root(const struct sr_root *root, const char *path, struct sr_inspect *out,
+                                 struct sr_error *err)
+{
+	memset(out, 0, sizeof *out);
+	out->path = path;
+	out->root = root->dir;
+	enum sr_err rc = sr_root_file_open(root, path, &out->file, out->resolved, sizeof out->resolved, err);
+	if (rc != SR_OK)
+		return rc;
+	return analyse(out, err);
 }
 
 void sr_inspect_free(struct sr_inspect *in)

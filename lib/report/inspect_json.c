@@ -93,6 +93,10 @@ static json_t *elf_json(const struct sr_inspect *in)
 	const struct sr_elf *e = in->elf;
 	json_t *o = json_object();
 	json_object_set_new(o, "path", sr_json_str(in->path));
+	if (in->root) {
+		json_object_set_new(o, "root", sr_json_str(in->root));
+		json_object_set_new(o, "resolved", sr_json_str(in->resolved));
+	}
 	json_object_set_new(o, "format", sr_json_str("elf"));
 	json_object_set_new(o, "elf", elf_header(e));
 	json_object_set_new(o, "kind", sr_json_str(sr_elf_kind_name(e->kind)));

@@ -388,6 +388,15 @@ void sr_report_inspect_text(FILE *f, const struct sr_inspect *in, const struct s
 	const struct sr_elf *e = in->elf;
 	if (!e)
 		return;
+	if (in->root) {
+		label(&o, "in root");
+		text(&o, PLAIN, in->root);
+		if (strcmp(in->resolved, in->path) != 0) {
+			text(&o, PLAIN, ", resolved to ");
+			text(&o, PLAIN, in->resolved);
+		}
+		endl(&o);
+	}
 	row_file(&o, e);
 	row_linkage(&o, e);
 	row_libc(&o, e);

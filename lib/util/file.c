@@ -85,17 +85,17 @@ static enum sr_err read_all(int fd, struct sr_file *f, struct sr_error *err)
 	return SR_OK;
 }
 
-enum sr_err sr_file_open(const char *path, struct sr_file *f, struct sr_error *err)
+enum sr_err sr_file_open_at(int dirfd, const char *name, bool follow, struct sr_file *f, struct sr_error *err)
 {
 	memset(f, 0, sizeof *f);
 	struct stat st;
 	/* stat first so that a FIFO is refused before open() could block on it. */
-	if (stat(path, &st) != 0)
+	if (fstatat(dirfd, name, &st, follow ? 0 : AT_SYMLINK_NOFOLLOW) != 0)
 		return from_errno(errno, err);
 	if (!S_ISREG(st.st_mode))
 		return kind_error(st.st_mode, err);
 
-	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	int fd = openat(dirfd, name, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW));
 	if (fd < 0)
 		return from_errno(errno, err);
 	/* The path may have been swapped between stat and open: check again. */
@@ -117,16 +117,24 @@ enum sr_err sr_file_open(const char *path, struct sr_file *f, struct sr_error *e
 	} else {
 		size_t len = (size_t)st.st_size;
 		void *map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
-		if (map == MAP_FAILED) {
-			rc = from_errno(errno, err);
-		} else {
+		if (map != MAP_FAILED) {
 			f->map = map;
 			f->map_len = len;
 			sr_reader_init(&f->r, map, len, false);
+		} else if (errno == ENODEV || errno == EINVAL || errno == EACCES) {
+			/* some special files (procfs) cannot be mapped: read them, capped */
+			rc = read_all(fd, f, err);
+		} else {
+			rc = from_errno(errno, err);
 		}
 	}
 	close(fd);
 	return rc;
+}
+
+enum sr_err sr_file_open(const char *path, struct sr_file *f, struct sr_error *err)
+{
+	return sr_file_open_at(AT_FDCWD, path, true, f, err);
 }
 
 void sr_file_close(struct sr_file *f)

@@ -1,0 +1,39 @@
+/* shipready — paths inside a root directory (a sysroot, an unpacked container
+ * image, a debootstrap tree).
+ *
+ * Inside a root, every path is looked up as if the root were `/`: absolute
+ * symlinks and `..` are resolved relative to the root and can never leave
+ * it.  The walk opens one component at a time with O_NOFOLLOW relative to the
+ * directory already reached, so no file outside the root is ever opened. */
+#ifndef SHIPREADY_ROOT_H
+#define SHIPREADY_ROOT_H
+
+#include <stddef.h>
+
+#include "shipready/error.h"
+#include "shipready/file.h"
+
+#define SR_ROOT_MAX_LINKS 40   /* symlinks followed per lookup, as Linux (ELOOP) */
+#define SR_ROOT_MAX_PATH 4096
+
+struct sr_root {
+	int dirfd;       /* O_PATH descriptor of the root directory */
+	char *dir;       /* the root as given */
+};
+
+enum sr_err sr_root_open(const char *dir, struct sr_root *root, struct sr_error *err);
+void sr_root_close(struct sr_root *root);
+
+/* Resolve path inside root.  On success *parent_fd is an O_PATH descriptor
+ * of the directory holding the final component (caller closes it), name
+ * (NUL-terminated, at most SR_ROOT_MAX_PATH) is that component ("" when the
+ * path is the root itself), and resolved (if not NULL) receives the
+ * canonical absolute path inside the root, e.g. "/usr/lib/libc.so.6". */
+enum sr_err sr_root_lookup(const struct sr_root *root, const char *path, int *parent_fd, char *name,
+                           char *resolved, size_t resolved_size, struct sr_error *err);
+
+/* Open a file inside root for analysis (see sr_file_open). */
+enum sr_err sr_root_file_open(const struct sr_root *root, const char *path, struct sr_file *f, char *resolved,
+                              size_t resolved_size, struct sr_error *err);
+
+#endif
