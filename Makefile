@@ -7,7 +7,7 @@ BUILD_DEPS := meson ninja-build gcc pkg-config libjansson-dev
 TEST_DEPS  := $(BUILD_DEPS) clang musl-tools lib32gcc-12-dev libc6-dev-i386 gcc-aarch64-linux-gnu \
               golang-go binutils python3 python3-jsonschema strace
 
-.PHONY: all run test deps build-deps build build-clang clean fuzz bench
+.PHONY: all run test deps build-deps build build-asan clean fuzz bench
 
 all: build
 
@@ -20,12 +20,15 @@ build-deps:
 $(BUILD)/build.ninja:
 	$(MESON) setup $(BUILD) --werror
 
-# The code must build warning-free with clang too (the default build uses cc = gcc).
-$(BUILD)-clang/build.ninja:
-	CC=clang $(MESON) setup $(BUILD)-clang --werror
+# The sanitizer build: clang (so the code must build warning-free with clang
+# too), AddressSanitizer + UndefinedBehaviorSanitizer (+ LeakSanitizer, on with
+# ASan); tools/run-tests.sh runs the whole suite in it and any report fails.
+$(BUILD)-asan/build.ninja:
+	CC=clang $(MESON) setup $(BUILD)-asan --werror -Db_sanitize=address,undefined -Db_lundef=false \
+	    -Dc_args=-fno-sanitize-recover=all -Dc_link_args=-fno-sanitize-recover=all
 
-build-clang: $(BUILD)-clang/build.ninja
-	ninja -C $(BUILD)-clang
+build-asan: $(BUILD)-asan/build.ninja
+	ninja -C $(BUILD)-asan
 
 build: build-deps $(BUILD)/build.ninja
 	ninja -C $(BUILD)
@@ -34,8 +37,8 @@ build: build-deps $(BUILD)/build.ninja
 run: build
 	./$(BUILD)/src/shipready inspect ./$(BUILD)/src/shipready /bin/sh
 
-test: deps build build-clang
-	@sh tools/run-tests.sh $(BUILD)
+test: deps build build-asan
+	@sh tools/run-tests.sh $(BUILD) $(BUILD)-asan
 
 fuzz: deps
 	@sh fuzz/run.sh long
@@ -44,4 +47,4 @@ bench: build
 	@sh bench/inspect.sh ./$(BUILD)/src/shipready
 
 clean:
-	rm -rf $(BUILD) $(BUILD)-clang
+	rm -rf $(BUILD) $(BUILD)-asan
