@@ -1,0 +1,57 @@
+/* shipready — the dynamic loader's configuration files, read from a root:
+ * /etc/ld.so.cache (glibc's binary cache) and /etc/ld.so.conf (with include
+ * globs), as glibc's ld.so and ldconfig read them. */
+#ifndef SHIPREADY_LDCACHE_H
+#define SHIPREADY_LDCACHE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "shipready/elf.h"
+#include "shipready/error.h"
+#include "shipready/reader.h"
+#include "shipready/root.h"
+
+/* One cache entry.  Strings are copies owned by the cache. */
+struct sr_ldcache_entry {
+	const char *name;      /* key, e.g. "libc.so.6" */
+	const char *path;      /* value, e.g. "/lib/x86_64-linux-gnu/libc.so.6" */
+	int32_t flags;         /* FLAG_ELF_LIBC6 | arch bits, as ldconfig writes them */
+	uint64_t hwcap;        /* 0 for baseline entries */
+	const char *hwcaps_subdir;   /* glibc-hwcaps subdirectory name ("x86-64-v3"), or NULL */
+};
+
+struct sr_ldcache_priv;
+
+struct sr_ldcache {
+	struct sr_ldcache_entry *entries;   /* in file order (ldconfig's sort order) */
+	size_t count;
+	const char *format;    /* "new" (glibc-ld.so.cache1.1), "old" (ld.so-1.7.0) or "old+new" */
+	struct sr_ldcache_priv *priv;
+};
+
+/* Parse a cache image.  Bounded like every parser: counts and string offsets
+ * are checked against the data; a damaged entry is skipped. */
+enum sr_err sr_ldcache_parse(const struct sr_reader *r, struct sr_ldcache **out, struct sr_error *err);
+void sr_ldcache_free(struct sr_ldcache *c);
+
+/* The cache flags ld.so requires for an object of this ELF class, machine
+ * and e_flags (e.g. x86-64 → FLAG_ELF_LIBC6 | FLAG_X8664_LIB64 = 0x0303);
+ * -1 when the machine is unknown to the cache format. */
+int32_t sr_ldcache_flags_for(unsigned elf_class, uint16_t machine, uint32_t e_flags);
+
+/* The path ld.so would take from the cache for name and an object with
+ * these flags: the first baseline (non-hwcaps) entry in file order whose key
+ * equals name and whose flags equal want_flags.  NULL if none. */
+const char *sr_ldcache_lookup(const struct sr_ldcache *c, const char *name, int32_t want_flags);
+
+/* Directories named by an ld.so.conf file inside root, in order, with
+ * `include` lines expanded (glob patterns in the last component, relative
+ * paths taken from the including file's directory), duplicates removed,
+ * `hwcap` lines ignored, include cycles cut.  *dirs is a malloc'd array of
+ * malloc'd strings; free with sr_ldconf_free(). */
+enum sr_err sr_ldconf_load(const struct sr_root *root, const char *conf_path, char ***dirs, size_t *count,
+                           struct sr_error *err);
+void sr_ldconf_free(char **dirs, size_t count);
+
+#endif
