@@ -18,7 +18,9 @@
 /* Limits that keep memory bounded on hostile input. */
 #define SR_ELF_MAX_LIST     4096u   /* entries kept per list (NEEDED, verneed, …) */
 #define SR_ELF_MAX_STRING   4096u   /* longest string kept (paths, versions) */
-#define SR_ELF_MAX_SECTIONS 65535u
+#define SR_ELF_MAX_SEGMENTS 65535u     /* program headers; the kernel refuses tables over 64 KiB */
+#define SR_ELF_MAX_SECTIONS (1u << 18)  /* section headers (16 MiB of table) */
+#define SR_ELF_SCAN_BUDGET ((uint64_t)48 << 20)   /* bytes of symbol/note/comment tables scanned */
 
 enum sr_elf_kind {
 	SR_ELF_KIND_UNKNOWN = 0,

@@ -346,7 +346,9 @@ static enum sr_err parse_header(struct ctx *c)
 
 	/* Section header table: its location must be sane before we trust it,
 	 * because the extended counts (PN_XNUM, SHN_XINDEX) live in entry 0. */
-	if (c->shoff != 0 && (c->shnum != 0 || c->shstrndx == SHN_XINDEX || phnum16 == PN_XNUM)) {
+	/* Entry 0 holds the real counts when e_shnum is 0 (more than 0xfeff
+	 * sections), e_shstrndx is SHN_XINDEX or e_phnum is PN_XNUM. */
+	if (c->shoff != 0) {
 		if (c->shentsize < want_sh)
 			return sr_error_set(c->err, SR_E_MALFORMED, "invalid section header size %u", c->shentsize);
 		struct shdr s0;
@@ -367,6 +369,12 @@ static enum sr_err parse_header(struct ctx *c)
 	} else {
 		c->shnum = 0;
 	}
+	if (c->phnum > SR_ELF_MAX_SEGMENTS)
+		return sr_error_set(c->err, SR_E_MALFORMED, "too many program headers (%llu)",
+		                    (unsigned long long)c->phnum);
+	if (c->shnum > SR_ELF_MAX_SECTIONS)
+		return sr_error_set(c->err, SR_E_MALFORMED, "too many section headers (%llu)",
+		                    (unsigned long long)c->shnum);
 	if (c->shnum > 0) {
 		uint64_t need = c->shnum * (uint64_t)c->shentsize; /* shnum < 2^32, shentsize < 2^16 */
 		if (!sr_reader_has(r, c->shoff, need))
@@ -578,7 +586,15 @@ static enum sr_err scan_sections(struct ctx *c)
 				warn(c, "symbol table %llu has no usable string table", (unsigned long long)i);
 				break;
 			}
-			if (first_visit(c, s.offset, s.size) && budget_take(c, s.size))
+			if (!first_visit(c, s.offset, s.size))
+				break;
+			/* a table larger than what is left of the budget is scanned in part */
+			if (syms.len > c->budget) {
+				warn(c, "symbol table %llu is too large; only its first %llu bytes were scanned",
+				     (unsigned long long)i, (unsigned long long)c->budget);
+				syms.len = (size_t)c->budget;
+			}
+			if (syms.len && budget_take(c, syms.len))
 				scan_symbols(c, &syms, s.entsize, &strs, s.type == SHT_DYNSYM);
 			break;
 		}
@@ -669,13 +685,15 @@ static uint64_t dynsym_count(struct ctx *c)
 	if (c->has_hash && vaddr_to_off(c, c->dt_hash, &off)) {
 		uint32_t nchain;
 		if (sr_read_u32(&c->r, off + 4, &nchain) == SR_OK)
-			return nchain;
+			return nchain < (1u << 22) ? nchain : 0;
 	}
 	if (c->has_gnu_hash && vaddr_to_off(c, c->dt_gnu_hash, &off)) {
 		uint32_t nbuckets, symoffset, bloom_size;
 		if (sr_read_u32(&c->r, off, &nbuckets) || sr_read_u32(&c->r, off + 4, &symoffset) ||
 		    sr_read_u32(&c->r, off + 8, &bloom_size))
 			return 0;
+		if (nbuckets > (1u << 20) || bloom_size > (1u << 20))
+			return 0;   /* absurd: no real table is this large */
 		uint64_t buckets = off + 16 + (uint64_t)bloom_size * c->wsz;
 		uint64_t chains = buckets + (uint64_t)nbuckets * 4;
 		uint32_t max = 0;
@@ -688,7 +706,7 @@ static uint64_t dynsym_count(struct ctx *c)
 		}
 		if (max < symoffset)
 			return symoffset;
-		for (uint64_t idx = max; idx - max < (1u << 24); idx++) {
+		for (uint64_t idx = max; idx - max < (1u << 20); idx++) {
 			uint32_t h;
 			if (sr_read_u32(&c->r, chains + (idx - symoffset) * 4, &h))
 				return 0;
@@ -710,6 +728,13 @@ static void parse_dynamic(struct ctx *c)
 	e->has_dynamic = true;
 	uint64_t esz = (uint64_t)c->wsz * 2;
 	uint64_t n = d.len / esz;
+	/* read twice (scalars, then strings): charged to the scan budget */
+	if (n * esz * 2 > c->budget) {
+		warn(c, "dynamic section has %llu entries; only the first %llu were read", (unsigned long long)n,
+		     (unsigned long long)(c->budget / (esz * 2)));
+		n = c->budget / (esz * 2);
+	}
+	budget_take(c, n * esz * 2);
 
 	/* Pass 1: the scalar entries (the string table may come after NEEDED). */
 	for (uint64_t i = 0; i < n; i++) {
@@ -1207,7 +1232,11 @@ enum sr_err sr_elf_parse(const struct sr_reader *r, struct sr_elf **out, struct 
 	priv->arena = a;
 	e->priv = priv;
 	c->r = *r;
+	/* 4x the file is plenty for real binaries; the absolute cap keeps the
+	 * pages touched (and so the memory) bounded for a huge sparse file */
 	c->budget = 4 * (uint64_t)r->len + (1u << 20);
+	if (c->budget > SR_ELF_SCAN_BUDGET)
+		c->budget = SR_ELF_SCAN_BUDGET;
 	c->e = e;
 	c->a = a;
 	c->err = err;

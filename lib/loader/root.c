@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -32,7 +33,7 @@ enum sr_err sr_root_open(const char *dir, struct sr_root *root, struct sr_error 
 			return sr_error_set(err, SR_E_NOT_REGULAR, "root is not a directory");
 		if (e == ENOENT)
 			return sr_error_set(err, SR_E_NOENT, "root does not exist");
-		return sr_error_set(err, SR_E_IO, "cannot open root: %s", strerror(e));
+		return sr_error_set(err, SR_E_IO, "cannot open root (error %d)", e);
 	}
 	root->dir = strdup(dir);
 	if (!root->dir) {
@@ -137,8 +138,15 @@ static enum sr_err walk_error(int e, const struct walk *w, const char *comp, str
 		return sr_error_set(err, SR_E_ACCESS, "permission denied inside the root: %s/%s", where, comp);
 	case ENOTDIR:
 		return sr_error_set(err, SR_E_NOENT, "not a directory inside the root: %s/%s", where, comp);
-	default:
-		return sr_error_set(err, SR_E_IO, "%s/%s inside the root: %s", where, comp, strerror(e));
+	case ENAMETOOLONG:
+		return sr_error_set(err, SR_E_USAGE, "file name too long inside the root: %s/…", where);
+	default: {
+		char buf[128];
+		snprintf(buf, sizeof buf, "%s", strerror(e));
+		if (buf[0] >= 'A' && buf[0] <= 'Z')
+			buf[0] = (char)(buf[0] - 'A' + 'a');
+		return sr_error_set(err, SR_E_IO, "%s/%s inside the root: %s", where, comp, buf);
+	}
 	}
 }
 
@@ -257,7 +265,7 @@ enum sr_err sr_root_lookup(const struct sr_root *root, const char *path, int *pa
 	/* hand back the parent directory; close the levels above it */
 	*parent_fd = w.depth > 0 ? w.fds[w.depth] : dup(root->dirfd);
 	if (*parent_fd < 0) {
-		rc = sr_error_set(err, SR_E_IO, "root: %s", strerror(errno));
+		rc = sr_error_set(err, SR_E_IO, "cannot duplicate the root descriptor (error %d)", errno);
 		goto out;
 	}
 	if (w.depth > 0)

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -23,8 +24,20 @@ static enum sr_err from_errno(int e, struct sr_error *err)
 		return sr_error_set(err, SR_E_ISDIR, "is a directory");
 	case ENOMEM:
 		return sr_error_set(err, SR_E_NOMEM, NULL);
-	default:
-		return sr_error_set(err, SR_E_IO, "%s", strerror(e));
+	case ENOTDIR:
+		return sr_error_set(err, SR_E_NOENT, "a component of the path is not a directory");
+	case ENAMETOOLONG:
+		return sr_error_set(err, SR_E_USAGE, "file name too long");
+	case EIO:
+		return sr_error_set(err, SR_E_IO, "input/output error");
+	default: {
+		/* reasons start lowercase: "no such device", not strerror's "No such device" */
+		char buf[128];
+		snprintf(buf, sizeof buf, "%s", strerror(e));
+		if (buf[0] >= 'A' && buf[0] <= 'Z')
+			buf[0] = (char)(buf[0] - 'A' + 'a');
+		return sr_error_set(err, SR_E_IO, "%s", buf);
+	}
 	}
 }
 
