@@ -55,6 +55,8 @@ extern bool cli_no_color;
 
 extern const struct cli_option inspect_options[];
 int cmd_inspect(int argc, char **argv, const struct cli_command *self);
+extern const struct cli_option deps_options[];
+int cmd_deps(int argc, char **argv, const struct cli_command *self);
 int cmd_help(int argc, char **argv, const struct cli_command *self);
 
 #endif

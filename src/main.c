@@ -22,6 +22,16 @@ const struct cli_command cli_commands[] = {
 	  "With --root DIR, each FILE is looked up inside DIR (an unpacked image, a sysroot):\n"
 	  "absolute symlinks and '..' resolve inside DIR and never reach the host's files.",
 	  inspect_options },
+	{ "deps", cmd_deps, "resolve the shared libraries each binary needs, as the loader would",
+	  "[--root DIR] [--flat | --json | --graph dot|mermaid] FILE...",
+	  "Resolve every shared library each FILE needs exactly as the dynamic loader would\n"
+	  "(glibc's ld.so or musl's), without running anything: DT_RPATH of the loader chain\n"
+	  "(unless DT_RUNPATH is set), LD_LIBRARY_PATH (only with --env-library-path),\n"
+	  "DT_RUNPATH, /etc/ld.so.cache, the default directories; $ORIGIN, $LIB, $PLATFORM;\n"
+	  "candidates of another class or machine skipped. Then check that every required\n"
+	  "symbol version is provided. The tree says how each library was found, and for a\n"
+	  "missing one every path tried. Exit status 1 when a library or a version is missing.",
+	  deps_options },
 	{ "help", cmd_help, "show help for shipready or for one command", "[COMMAND]",
 	  "Show the list of commands, or the help of COMMAND.", no_options },
 	{ 0 },

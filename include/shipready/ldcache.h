@@ -41,8 +41,12 @@ void sr_ldcache_free(struct sr_ldcache *c);
 int32_t sr_ldcache_flags_for(unsigned elf_class, uint16_t machine, uint32_t e_flags);
 
 /* The path ld.so would take from the cache for name and an object with
- * these flags: the first baseline (non-hwcaps) entry in file order whose key
- * equals name and whose flags equal want_flags.  NULL if none. */
+ * these flags: the first baseline entry in file order whose key matches name
+ * the way ld.so compares them (digit runs by value: libfoo.so.01 matches
+ * libfoo.so.1) and whose flags equal want_flags, or are a fallback ld.so
+ * also accepts (1 for 3; plain 3 for ARM hard/soft float).  glibc-hwcaps and
+ * other hwcap-tagged entries are skipped: the target CPU is unknown.  NULL
+ * if none. */
 const char *sr_ldcache_lookup(const struct sr_ldcache *c, const char *name, int32_t want_flags);
 
 /* Directories named by an ld.so.conf file inside root, in order, with

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "shipready/deps.h"
 #include "shipready/inspect.h"
 
 #define SR_INSPECT_SCHEMA_VERSION 1
@@ -20,6 +21,18 @@ void sr_report_inspect_text(FILE *out, const struct sr_inspect *in, const struct
 /* JSON object for one inspected file (a jansson json_t *, returned as void *
  * so that this header does not require jansson). Caller json_decref()s it. */
 void *sr_report_inspect_json(const struct sr_inspect *in);
+
+/* deps: the explained tree (all: also edges to objects already loaded). */
+void sr_report_deps_text(FILE *out, const char *path, const struct sr_deps *d, const struct sr_text_style *st,
+                         bool all);
+/* deps --flat: ldd's list, `name => path`, the interpreter last. */
+void sr_report_deps_flat(FILE *out, const char *path, const struct sr_deps *d);
+/* deps --json: one result object (jansson json_t * as void *), docs/schema/deps.json. */
+void *sr_report_deps_json(const char *path, const char *root, const struct sr_deps *d);
+/* deps --graph dot|mermaid. */
+void sr_report_deps_graph(FILE *out, const struct sr_deps *d, bool mermaid);
+
+#define SR_DEPS_SCHEMA_VERSION 1
 
 /* JSON object for an input that could not be analysed. */
 void *sr_report_error_json(const char *path, const char *reason);

@@ -1,0 +1,1055 @@
+/* The dynamic loader model: which file each DT_NEEDED resolves to, and why.
+ *
+ * glibc (elf/dl-load.c _dl_map_object, elf/dl-deps.c): objects are loaded
+ * breadth-first from the program's DT_NEEDED.  A name already loaded (its
+ * request name, its path or its SONAME) is reused.  A name with a '/' is
+ * opened as is.  Otherwise the search is: DT_RPATH of the requesting object
+ * and then of each object up its loader chain and of the program, all only
+ * when the requesting object has no DT_RUNPATH; LD_LIBRARY_PATH; the
+ * requesting object's own DT_RUNPATH; /etc/ld.so.cache; the default
+ * directories (skipped with DF_1_NODEFLIB).  A candidate of another ELF
+ * class or machine is skipped and the search goes on; a file already loaded
+ * under another name (same device and inode) is reused.
+ *
+ * musl (ldso/dynlink.c load_library): LD_LIBRARY_PATH, then DT_RPATH or
+ * DT_RUNPATH of the requester and up its chain, then the path file
+ * /etc/ld-musl-ARCH.path or /lib:/usr/local/lib:/usr/lib; names of the C
+ * library itself (libc, libm, libpthread, …) are the loader.
+ *
+ * All file access goes through the root (shipready/root.h). */
+#define _GNU_SOURCE 1   /* O_PATH */
+#include "shipready/deps.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "shipready/file.h"
+#include "shipready/ldcache.h"
+#include "util/arena.h"
+
+#define EM_386 3
+#define EM_MIPS 8
+#define EM_PPC64 21
+#define EM_S390 22
+#define EM_ARM 40
+#define EM_X86_64 62
+#define EM_AARCH64 183
+#define EM_RISCV 243
+#define EM_LOONGARCH 258
+#define DF_1_NODEFLIB 0x800u
+
+struct obj_priv {
+	const char **names;      /* every name it answers to (request names, SONAME) */
+	size_t nnames, capnames;
+	dev_t dev;
+	ino_t ino;
+	char *origin;            /* $ORIGIN */
+	bool has_runpath;
+};
+
+struct sr_deps_priv {
+	struct sr_arena *arena;
+	struct obj_priv *op;     /* parallel to objects */
+};
+
+struct ctx {
+	struct sr_deps *d;
+	struct sr_arena *a;
+	const struct sr_root *root;
+	const struct sr_deps_opts *opts;
+	struct sr_error *err;
+	struct sr_ldcache *cache;
+	int32_t cache_flags;
+	bool no_cache_conf;       /* no cache: directories from ld.so.conf stand in for it */
+	char **conf_dirs;
+	size_t nconf_dirs;
+	const char *lib_dst;      /* $LIB */
+	const char *platform;     /* $PLATFORM */
+	bool secure;              /* set-user/group-ID program: ld.so's secure mode */
+	unsigned elf_class;
+	uint16_t machine;
+	bool big_endian;
+	size_t cap_objects, cap_edges, cap_issues;
+	struct strlist_cap { size_t warnings, defaults; } caps;
+	const char *musl_arch;
+	const char *cwd;          /* on the host: relative paths are from here */
+};
+
+/* ---------- small helpers ---------- */
+
+static char *adup(struct ctx *c, const char *s)
+{
+	return s ? sr_arena_strdup(c->a, s) : NULL;
+}
+
+static char *afmt(struct ctx *c, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 2, 3)))
+#endif
+	;
+static char *afmt(struct ctx *c, const char *fmt, ...)
+{
+	char buf[SR_ROOT_MAX_PATH * 2];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	return adup(c, buf);
+}
+
+static bool push_str(struct ctx *c, struct sr_strlist *l, size_t *cap, const char *s, size_t limit)
+{
+	if (!s || l->count >= limit)
+		return false;
+	if (l->count == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 8;
+		const char **n = sr_arena_array(c->a, ncap, sizeof *n);
+		if (!n)
+			return false;
+		if (l->count)
+			memcpy(n, l->items, l->count * sizeof *n);
+		l->items = n;
+		*cap = ncap;
+	}
+	l->items[l->count++] = s;
+	return true;
+}
+
+static void warn(struct ctx *c, const char *msg)
+{
+	push_str(c, &c->d->warnings, &c->caps.warnings, adup(c, msg), 64);
+}
+
+static void add_name(struct ctx *c, size_t obj, const char *name)
+{
+	struct obj_priv *p = &c->d->priv->op[obj];
+	if (!name)
+		return;
+	for (size_t i = 0; i < p->nnames; i++)
+		if (strcmp(p->names[i], name) == 0)
+			return;
+	struct sr_strlist l = { p->names, p->nnames };
+	if (push_str(c, &l, &p->capnames, adup(c, name), 256)) {
+		p->names = l.items;
+		p->nnames = l.count;
+	}
+}
+
+static char *dirname_of(struct ctx *c, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		return adup(c, ".");
+	if (slash == path)
+		return adup(c, "/");
+	return sr_arena_strndup(c->a, path, (size_t)(slash - path));
+}
+
+/* ---------- the target ---------- */
+
+static const char *triplet(unsigned cls, uint16_t m, uint32_t flags, bool be)
+{
+	switch (m) {
+	case EM_X86_64: return cls == 64 ? "x86_64-linux-gnu" : "x86_64-linux-gnux32";
+	case EM_386: return "i386-linux-gnu";
+	case EM_AARCH64: return "aarch64-linux-gnu";
+	case EM_ARM: return (flags & 0x400) ? "arm-linux-gnueabihf" : "arm-linux-gnueabi";
+	case EM_RISCV: return "riscv64-linux-gnu";
+	case EM_PPC64: return be ? "powerpc64-linux-gnu" : "powerpc64le-linux-gnu";
+	case EM_S390: return "s390x-linux-gnu";
+	case EM_LOONGARCH: return "loongarch64-linux-gnu";
+	case EM_MIPS:
+		if (cls == 64)
+			return be ? "mips64-linux-gnuabi64" : "mips64el-linux-gnuabi64";
+		return be ? "mips-linux-gnu" : "mipsel-linux-gnu";
+	default: return NULL;
+	}
+}
+
+/* The glibc interpreter for a machine, used when the input has none (a
+ * library: ldd loads it with the system's loader). */
+static const char *default_glibc_interp(unsigned cls, uint16_t m, uint32_t flags, bool be)
+{
+	switch (m) {
+	case EM_X86_64: return cls == 64 ? "/lib64/ld-linux-x86-64.so.2" : "/libx32/ld-linux-x32.so.2";
+	case EM_386: return "/lib/ld-linux.so.2";
+	case EM_AARCH64: return "/lib/ld-linux-aarch64.so.1";
+	case EM_ARM: return (flags & 0x400) ? "/lib/ld-linux-armhf.so.3" : "/lib/ld-linux.so.3";
+	case EM_RISCV: return "/lib/ld-linux-riscv64-lp64d.so.1";
+	case EM_PPC64: return be ? "/lib64/ld64.so.1" : "/lib64/ld64.so.2";
+	case EM_S390: return "/lib/ld64.so.1";
+	case EM_LOONGARCH: return "/lib64/ld-linux-loongarch-lp64d.so.1";
+	case EM_MIPS: return cls == 64 ? "/lib64/ld.so.1" : "/lib/ld.so.1";
+	default: return NULL;
+	}
+}
+
+static const char *platform_of(uint16_t m, unsigned cls, bool be)
+{
+	switch (m) {
+	case EM_X86_64: return "x86_64";
+	case EM_386: return "i686";
+	case EM_AARCH64: return "aarch64";
+	case EM_ARM: return "v7l";
+	case EM_S390: return "z13";
+	case EM_PPC64: return be ? "power8" : "power9";
+	case EM_MIPS: return cls == 64 ? "mips64" : "mips";
+	default: return NULL;   /* the kernel passes no AT_PLATFORM we can know */
+	}
+}
+
+static bool is_dir_in_root(struct ctx *c, const char *path)
+{
+	int fd;
+	char name[SR_ROOT_MAX_PATH + 1];
+	struct sr_error e;
+	if (sr_root_lookup(c->root, path, &fd, name, NULL, 0, &e) != SR_OK)
+		return false;
+	struct stat st;
+	bool ok = name[0] ? fstatat(fd, name, &st, 0) == 0 && S_ISDIR(st.st_mode) : true;
+	close(fd);
+	return ok;
+}
+
+/* The default directories of the target's glibc, chosen by the root's
+ * layout: Debian's multiarch directories, or lib64 (Fedora, SUSE, …), or
+ * lib. */
+static void set_defaults(struct ctx *c, uint32_t flags)
+{
+	struct sr_deps *d = c->d;
+	const char *t = triplet(c->elf_class, c->machine, flags, c->big_endian);
+	char buf[256];
+	if (d->loader_kind == SR_LOADER_MUSL)
+		return;   /* musl: see musl_path() */
+	if (t) {
+		snprintf(buf, sizeof buf, "/usr/lib/%s", t);
+		char buf2[256];
+		snprintf(buf2, sizeof buf2, "/lib/%s", t);
+		if (is_dir_in_root(c, buf) || is_dir_in_root(c, buf2)) {
+			push_str(c, &d->default_dirs, &c->caps.defaults, adup(c, buf2), 16);
+			push_str(c, &d->default_dirs, &c->caps.defaults, adup(c, buf), 16);
+			push_str(c, &d->default_dirs, &c->caps.defaults, "/lib", 16);
+			push_str(c, &d->default_dirs, &c->caps.defaults, "/usr/lib", 16);
+			c->lib_dst = afmt(c, "lib/%s", t);
+			return;
+		}
+	}
+	if (c->elf_class == 64 && (is_dir_in_root(c, "/usr/lib64") || is_dir_in_root(c, "/lib64")) &&
+	    c->machine != EM_AARCH64 && c->machine != EM_RISCV) {
+		push_str(c, &d->default_dirs, &c->caps.defaults, "/lib64", 16);
+		push_str(c, &d->default_dirs, &c->caps.defaults, "/usr/lib64", 16);
+		c->lib_dst = "lib64";
+		return;
+	}
+	push_str(c, &d->default_dirs, &c->caps.defaults, "/lib", 16);
+	push_str(c, &d->default_dirs, &c->caps.defaults, "/usr/lib", 16);
+	c->lib_dst = "lib";
+}
+
+/* musl's directories: /etc/ld-musl-ARCH.path (newline or colon separated) or
+ * its built-in default. */
+static void musl_path(struct ctx *c)
+{
+	struct sr_deps *d = c->d;
+	char p[128];
+	snprintf(p, sizeof p, "/etc/ld-musl-%s.path", c->musl_arch ? c->musl_arch : "unknown");
+	struct sr_file f;
+	struct sr_error e;
+	if (c->musl_arch && sr_root_file_open(c->root, p, &f, NULL, 0, &e) == SR_OK) {
+		size_t n = f.r.len < 65536 ? f.r.len : 65536;
+		char *text = sr_arena_alloc(c->a, n + 1);
+		if (text && sr_read_bytes(&f.r, 0, n, text) == SR_OK) {
+			text[n] = '\0';
+			for (char *tok = strtok(text, ":\n"); tok; tok = strtok(NULL, ":\n"))
+				if (*tok)
+					push_str(c, &d->default_dirs, &c->caps.defaults, tok, 64);
+		}
+		sr_file_close(&f);
+		if (d->default_dirs.count)
+			return;
+	}
+	push_str(c, &d->default_dirs, &c->caps.defaults, "/lib", 16);
+	push_str(c, &d->default_dirs, &c->caps.defaults, "/usr/local/lib", 16);
+	push_str(c, &d->default_dirs, &c->caps.defaults, "/usr/lib", 16);
+}
+
+/* ---------- opening candidates ---------- */
+
+enum cand { CAND_OK, CAND_MISSING, CAND_OTHER_CLASS, CAND_INVALID };
+
+struct opened {
+	struct sr_elf *elf;
+	char real[SR_ROOT_MAX_PATH + 1];
+	dev_t dev;
+	ino_t ino;
+	mode_t mode;
+	const char *why;         /* for CAND_INVALID */
+};
+
+static enum cand open_candidate(struct ctx *c, const char *path, struct opened *o, bool check_class)
+{
+	int dirfd;
+	char name[SR_ROOT_MAX_PATH + 1];
+	struct sr_error e = { 0 };
+	memset(o, 0, sizeof *o);
+	char abs[SR_ROOT_MAX_PATH + 1];
+	if (path[0] != '/' && c->cwd) {
+		/* relative to the working directory, as the loader's open() */
+		if ((size_t)snprintf(abs, sizeof abs, "%s/%s", c->cwd, path) >= sizeof abs)
+			return CAND_MISSING;
+		path = abs;
+	}
+	if (sr_root_lookup(c->root, path, &dirfd, name, o->real, sizeof o->real, &e) != SR_OK)
+		return CAND_MISSING;
+	if (!name[0]) {
+		close(dirfd);
+		return CAND_MISSING;
+	}
+	struct stat st;
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode)) {
+		close(dirfd);
+		return CAND_MISSING;   /* ld.so's open() of a directory fails the same way */
+	}
+	o->dev = st.st_dev;
+	o->ino = st.st_ino;
+	o->mode = st.st_mode;
+	struct sr_file f;
+	enum sr_err rc = sr_file_open_at(dirfd, name, false, &f, &e);
+	close(dirfd);
+	if (rc != SR_OK) {
+		o->why = rc == SR_E_ACCESS ? "cannot open shared object file: Permission denied"
+		       : rc == SR_E_EMPTY ? "file too short" : "cannot read file data";
+		return CAND_INVALID;
+	}
+	if (!sr_elf_is_elf(&f.r)) {
+		sr_file_close(&f);
+		o->why = f.r.len < 64 ? "file too short" : "invalid ELF header";
+		return CAND_INVALID;
+	}
+	rc = sr_elf_parse(&f.r, &o->elf, &e);
+	sr_file_close(&f);
+	if (rc != SR_OK) {
+		o->why = adup(c, sr_error_message(&e));
+		return CAND_INVALID;
+	}
+	if (check_class && (o->elf->elf_class != c->elf_class || o->elf->machine != c->machine ||
+	                    o->elf->big_endian != c->big_endian)) {
+		sr_elf_free(o->elf);
+		o->elf = NULL;
+		return CAND_OTHER_CLASS;
+	}
+	return CAND_OK;
+}
+
+static size_t add_object(struct ctx *c, const char *name, const char *path, struct opened *o, size_t loader)
+{
+	struct sr_deps *d = c->d;
+	if (d->object_count >= SR_DEPS_MAX_OBJECTS) {
+		sr_elf_free(o->elf);
+		return SR_DEPS_NONE;
+	}
+	if (d->object_count == c->cap_objects) {
+		size_t ncap = c->cap_objects ? c->cap_objects * 2 : 32;
+		struct sr_dep_object *n = sr_arena_array(c->a, ncap, sizeof *n);
+		struct obj_priv *np = sr_arena_array(c->a, ncap, sizeof *np);
+		if (!n || !np) {
+			sr_elf_free(o->elf);
+			return SR_DEPS_NONE;
+		}
+		if (d->object_count) {
+			memcpy(n, d->objects, d->object_count * sizeof *n);
+			memcpy(np, d->priv->op, d->object_count * sizeof *np);
+		}
+		d->objects = n;
+		d->priv->op = np;
+		c->cap_objects = ncap;
+	}
+	size_t i = d->object_count++;
+	struct sr_dep_object *ob = &d->objects[i];
+	struct obj_priv *p = &d->priv->op[i];
+	memset(ob, 0, sizeof *ob);
+	memset(p, 0, sizeof *p);
+	ob->name = adup(c, name);
+	ob->path = adup(c, path);
+	ob->real = adup(c, o->real);
+	ob->elf = o->elf;
+	ob->loader = loader;
+	ob->depth = loader == SR_DEPS_NONE ? 0 : d->objects[loader].depth + 1;
+	p->dev = o->dev;
+	p->ino = o->ino;
+	p->has_runpath = o->elf->runpath.count > 0;
+	/* $ORIGIN: the program's canonical directory (ld.so reads /proc/self/exe);
+	 * for a library, the directory of the path it was opened as. */
+	p->origin = dirname_of(c, i == 0 ? o->real : path);
+	add_name(c, i, name);
+	add_name(c, i, path);
+	if (o->elf->soname)
+		add_name(c, i, o->elf->soname);
+	return i;
+}
+
+static size_t find_loaded(struct ctx *c, const char *name)
+{
+	struct sr_deps *d = c->d;
+	for (size_t i = 0; i < d->object_count; i++) {
+		struct obj_priv *p = &d->priv->op[i];
+		for (size_t j = 0; j < p->nnames; j++)
+			if (strcmp(p->names[j], name) == 0)
+				return i;
+	}
+	return SR_DEPS_NONE;
+}
+
+static size_t find_file(struct ctx *c, dev_t dev, ino_t ino)
+{
+	for (size_t i = 0; i < c->d->object_count; i++)
+		if (c->d->priv->op[i].dev == dev && c->d->priv->op[i].ino == ino)
+			return i;
+	return SR_DEPS_NONE;
+}
+
+/* ---------- search paths ---------- */
+
+/* Length of a dynamic string token ($NAME or ${NAME}) at s (after the '$'), or 0. */
+static size_t dst_len(const char *s, const char *name)
+{
+	size_t n = strlen(name);
+	if (s[0] == '{') {
+		if (strncmp(s + 1, name, n) == 0 && s[1 + n] == '}')
+			return n + 2;
+		return 0;
+	}
+	if (strncmp(s, name, n) == 0) {
+		char next = s[n];
+		if (!((next >= 'A' && next <= 'Z') || (next >= 'a' && next <= 'z') || (next >= '0' && next <= '9') ||
+		      next == '_'))
+			return n;
+	}
+	return 0;
+}
+
+/* Expand $ORIGIN, $LIB and $PLATFORM in one path element, as ld.so does.
+ * NULL when the element must be dropped (a known token without a value, or
+ * $ORIGIN in secure mode). */
+static const char *expand(struct ctx *c, const char *elem, size_t obj)
+{
+	if (!strchr(elem, '$'))
+		return elem;
+	char out[SR_ROOT_MAX_PATH + 1];
+	size_t o = 0;
+	for (const char *s = elem; *s;) {
+		const char *repl = NULL;
+		size_t len = 0;
+		bool known = false;
+		if (*s == '$') {
+			if ((len = dst_len(s + 1, "ORIGIN"))) {
+				known = true;
+				repl = c->secure ? NULL : c->d->priv->op[obj].origin;
+			} else if ((len = dst_len(s + 1, "PLATFORM"))) {
+				known = true;
+				repl = c->platform;
+			} else if ((len = dst_len(s + 1, "LIB"))) {
+				known = true;
+				repl = c->lib_dst;
+			}
+		}
+		if (known && !repl)
+			return NULL;
+		if (known) {
+			size_t rl = strlen(repl);
+			if (o + rl >= sizeof out)
+				return NULL;
+			memcpy(out + o, repl, rl);
+			o += rl;
+			s += 1 + len;
+		} else {
+			if (o + 1 >= sizeof out)
+				return NULL;
+			out[o++] = *s++;
+		}
+	}
+	out[o] = '\0';
+	return adup(c, out);
+}
+
+struct search {
+	size_t edge;
+	const char *name;
+	size_t found;             /* object */
+	bool fatal;
+	const char *fatal_why;
+	char found_path[SR_ROOT_MAX_PATH + 1];
+	struct opened op;
+	bool have_op;
+};
+
+static void record(struct ctx *c, struct sr_dep_edge *e, struct sr_strlist *l, size_t *cap, const char *s)
+{
+	(void)e;   /* the list belongs to e */
+	push_str(c, l, cap, adup(c, s), 512);
+}
+
+struct edge_caps { size_t tried, skipped; };
+
+/* Try dir/name.  True when the search ends (found, or a fatal file error). */
+static bool try_dir(struct ctx *c, struct search *s, struct sr_dep_edge *e, struct edge_caps *ec, const char *dir)
+{
+	char path[SR_ROOT_MAX_PATH + 1];
+	size_t dl = strlen(dir);
+	if (dl == 0)
+		dir = ".", dl = 1;
+	if (dl + 1 + strlen(s->name) >= sizeof path)
+		return false;
+	snprintf(path, sizeof path, "%s%s%s", dir, dir[dl - 1] == '/' ? "" : "/", s->name);
+	enum cand r = open_candidate(c, path, &s->op, true);
+	if (r == CAND_MISSING) {
+		record(c, e, &e->tried, &ec->tried, path);
+		return false;
+	}
+	if (r == CAND_OTHER_CLASS) {
+		record(c, e, &e->skipped, &ec->skipped, path);
+		return false;
+	}
+	if (r == CAND_INVALID) {
+		s->fatal = true;
+		s->fatal_why = s->op.why;
+		snprintf(s->found_path, sizeof s->found_path, "%s", path);
+		return true;
+	}
+	if (c->opts->record_tried)
+		record(c, e, &e->tried, &ec->tried, path);
+	snprintf(s->found_path, sizeof s->found_path, "%s", path);
+	s->have_op = true;
+	return true;
+}
+
+/* Search a colon-separated list (RPATH/RUNPATH/LD_LIBRARY_PATH) of object obj. */
+static bool try_list(struct ctx *c, struct search *s, struct sr_dep_edge *e, struct edge_caps *ec, const char *list,
+                     size_t obj, enum sr_found_how how)
+{
+	char *copy = adup(c, list);
+	if (!copy)
+		return false;
+	/* strtok would skip empty elements; walk by hand (an empty element is ".") */
+	char *p = copy;
+	for (;;) {
+		char *colon = strchr(p, ':');
+		if (colon)
+			*colon = '\0';
+		const char *dir = expand(c, p, obj);
+		if (dir && try_dir(c, s, e, ec, dir)) {
+			e->how = how;
+			e->via = adup(c, p);
+			return true;
+		}
+		if (!colon)
+			break;
+		p = colon + 1;
+	}
+	return false;
+}
+
+static bool try_rpaths_of(struct ctx *c, struct search *s, struct sr_dep_edge *e, struct edge_caps *ec, size_t obj)
+{
+	const struct sr_elf *el = c->d->objects[obj].elf;
+	for (size_t i = 0; i < el->rpath.count; i++)
+		if (try_list(c, s, e, ec, el->rpath.items[i], obj, SR_FOUND_RPATH))
+			return true;
+	return false;
+}
+
+static bool is_musl_self(const char *name)
+{
+	static const char *const reserved[] = { "c.", "pthread.", "rt.", "m.", "dl.", "util.", "xnet." };
+	if (strncmp(name, "lib", 3) != 0)
+		return false;
+	for (size_t i = 0; i < sizeof reserved / sizeof reserved[0]; i++)
+		if (strncmp(name + 3, reserved[i], strlen(reserved[i])) == 0)
+			return true;
+	return false;
+}
+
+static bool in_default_dirs(struct ctx *c, const char *path)
+{
+	for (size_t i = 0; i < c->d->default_dirs.count; i++) {
+		const char *dd = c->d->default_dirs.items[i];
+		size_t n = strlen(dd);
+		if (strncmp(path, dd, n) == 0 && path[n] == '/' && !strchr(path + n + 1, '/'))
+			return true;
+	}
+	return false;
+}
+
+/* Resolve one DT_NEEDED of object `from`. */
+static void resolve_one(struct ctx *c, size_t from, const char *name)
+{
+	struct sr_deps *d = c->d;
+	if (d->edge_count == c->cap_edges) {
+		size_t ncap = c->cap_edges ? c->cap_edges * 2 : 64;
+		struct sr_dep_edge *n = sr_arena_array(c->a, ncap, sizeof *n);
+		if (!n)
+			return;
+		if (d->edge_count)
+			memcpy(n, d->edges, d->edge_count * sizeof *n);
+		d->edges = n;
+		c->cap_edges = ncap;
+	}
+	struct sr_dep_edge *e = &d->edges[d->edge_count++];
+	memset(e, 0, sizeof *e);
+	e->from = from;
+	e->name = adup(c, name);
+	e->to = SR_DEPS_NONE;
+	struct edge_caps ec = { 0, 0 };
+
+	size_t hit = find_loaded(c, name);
+	if (hit != SR_DEPS_NONE) {
+		e->to = hit;
+		e->how = c->d->objects[hit].is_interp && c->d->objects[hit].loader == SR_DEPS_NONE && hit != 0
+		         ? SR_FOUND_INTERP : SR_FOUND_LOADED;
+		return;
+	}
+	if (d->loader_kind == SR_LOADER_MUSL && is_musl_self(name)) {
+		for (size_t i = 0; i < d->object_count; i++)
+			if (d->objects[i].is_interp) {
+				e->to = i;
+				add_name(c, i, name);
+				break;
+			}
+		e->how = SR_FOUND_SELF;
+		return;
+	}
+
+	struct search s;
+	memset(&s, 0, sizeof s);
+	s.name = name;
+	bool done = false;
+	const struct obj_priv *fp = &d->priv->op[from];
+
+	if (strchr(name, '/')) {
+		/* a name with '/' is opened as given, with no search */
+		e->how = SR_FOUND_DIRECT;
+		enum cand r = open_candidate(c, name, &s.op, true);
+		if (r == CAND_OK) {
+			snprintf(s.found_path, sizeof s.found_path, "%s", name);
+			s.have_op = done = true;
+		} else if (r == CAND_INVALID) {
+			s.fatal = true;
+			s.fatal_why = s.op.why;
+			snprintf(s.found_path, sizeof s.found_path, "%s", name);
+		} else {
+			record(c, e, r == CAND_OTHER_CLASS ? &e->skipped : &e->tried,
+			       r == CAND_OTHER_CLASS ? &ec.skipped : &ec.tried, name);
+		}
+	} else if (d->loader_kind == SR_LOADER_MUSL) {
+		if (c->opts->library_path && try_list(c, &s, e, &ec, c->opts->library_path, from, SR_FOUND_ENV))
+			done = true;
+		for (size_t o = from; !done && o != SR_DEPS_NONE; o = d->objects[o].loader) {
+			const struct sr_elf *el = d->objects[o].elf;
+			const struct sr_strlist *lists[2] = { &el->runpath, &el->rpath };
+			for (int k = 0; k < 2 && !done; k++)
+				for (size_t i = 0; i < lists[k]->count && !done; i++)
+					done = try_list(c, &s, e, &ec, lists[k]->items[i], o,
+					                k == 0 ? SR_FOUND_RUNPATH : SR_FOUND_RPATH);
+		}
+		for (size_t i = 0; !done && i < d->default_dirs.count; i++)
+			if (try_dir(c, &s, e, &ec, d->default_dirs.items[i])) {
+				done = true;
+				e->how = SR_FOUND_DEFAULT;
+				e->via = d->default_dirs.items[i];
+			}
+	} else {
+		if (!fp->has_runpath) {
+			bool did_main = false;
+			for (size_t o = from; !done && o != SR_DEPS_NONE; o = d->objects[o].loader) {
+				done = try_rpaths_of(c, &s, e, &ec, o);
+				did_main |= o == 0;
+			}
+			if (!done && !did_main)
+				done = try_rpaths_of(c, &s, e, &ec, 0);
+		}
+		if (!done && c->opts->library_path && !c->secure)
+			done = try_list(c, &s, e, &ec, c->opts->library_path, from, SR_FOUND_ENV);
+		if (!done && fp->has_runpath) {
+			const struct sr_elf *el = d->objects[from].elf;
+			for (size_t i = 0; !done && i < el->runpath.count; i++)
+				done = try_list(c, &s, e, &ec, el->runpath.items[i], from, SR_FOUND_RUNPATH);
+		}
+		bool nodeflib = d->objects[from].elf->has_flags_1 && (d->objects[from].elf->dt_flags_1 & DF_1_NODEFLIB);
+		if (!done && c->cache) {
+			const char *cached = sr_ldcache_lookup(c->cache, name, c->cache_flags);
+			if (cached && !(nodeflib && in_default_dirs(c, cached))) {
+				enum cand r = open_candidate(c, cached, &s.op, true);
+				if (r == CAND_OK) {
+					snprintf(s.found_path, sizeof s.found_path, "%s", cached);
+					s.have_op = done = true;
+					e->how = SR_FOUND_CACHE;
+					e->via = c->d->cache;
+				} else {
+					record(c, e, &e->tried, &ec.tried, cached);
+				}
+			}
+		} else if (!done && c->no_cache_conf) {
+			for (size_t i = 0; !done && i < c->nconf_dirs; i++)
+				if (try_dir(c, &s, e, &ec, c->conf_dirs[i])) {
+					done = true;
+					e->how = SR_FOUND_CACHE;
+					e->via = "/etc/ld.so.conf (no ld.so.cache)";
+				}
+		}
+		if (!done && !nodeflib)
+			for (size_t i = 0; !done && i < d->default_dirs.count; i++)
+				if (try_dir(c, &s, e, &ec, d->default_dirs.items[i])) {
+					done = true;
+					e->how = SR_FOUND_DEFAULT;
+					e->via = d->default_dirs.items[i];
+				}
+	}
+
+	if (s.fatal) {
+		e->how = SR_FOUND_NOT_FOUND;
+		e->error = afmt(c, "%s", s.fatal_why ? s.fatal_why : "invalid ELF header");
+		e->via = adup(c, s.found_path);
+		d->missing_count++;
+		return;
+	}
+	if (!done || !s.have_op) {
+		e->how = SR_FOUND_NOT_FOUND;
+		e->error = ec.skipped ? "cannot open shared object file: No such file or directory (only files of "
+		                        "another ELF class or machine were found)"
+		                      : "cannot open shared object file: No such file or directory";
+		d->missing_count++;
+		return;
+	}
+	/* the same file under another name is the same object */
+	size_t same = find_file(c, s.op.dev, s.op.ino);
+	if (same != SR_DEPS_NONE) {
+		sr_elf_free(s.op.elf);
+		add_name(c, same, name);
+		e->to = same;
+		return;
+	}
+	e->to = add_object(c, name, s.found_path, &s.op, from);
+}
+
+/* ---------- versions ---------- */
+
+/* glibc 2.37 changed its messages from `x' quoting to 'x'. */
+static bool old_quotes(struct ctx *c)
+{
+	for (size_t i = 0; i < c->d->object_count; i++) {
+		const struct sr_elf *el = c->d->objects[i].elf;
+		if (!el->soname || strcmp(el->soname, "libc.so.6") != 0)
+			continue;
+		const char *best = NULL;
+		for (size_t j = 0; j < el->verdef_count; j++) {
+			const char *n = el->verdef[j].name;
+			if (strncmp(n, "GLIBC_2.", 8) == 0 && (!best || sr_version_cmp(n + 6, best + 6) > 0))
+				best = n;
+		}
+		if (best)
+			return sr_version_cmp(best + 6, "2.37") < 0;
+	}
+	return false;
+}
+
+static const char *display_name(struct ctx *c, size_t obj)
+{
+	return obj == 0 ? c->d->objects[0].name : c->d->objects[obj].path;
+}
+
+static void add_issue(struct ctx *c, size_t req, size_t prov, const char *ver, bool weak, bool noinfo, bool oldq)
+{
+	struct sr_deps *d = c->d;
+	if (d->issue_count >= 4096)
+		return;
+	if (d->issue_count == c->cap_issues) {
+		size_t ncap = c->cap_issues ? c->cap_issues * 2 : 16;
+		struct sr_dep_version_issue *n = sr_arena_array(c->a, ncap, sizeof *n);
+		if (!n)
+			return;
+		if (d->issue_count)
+			memcpy(n, d->issues, d->issue_count * sizeof *n);
+		d->issues = n;
+		c->cap_issues = ncap;
+	}
+	struct sr_dep_version_issue *i = &d->issues[d->issue_count++];
+	i->requester = req;
+	i->provider = prov;
+	i->version = ver;
+	i->weak = weak;
+	i->no_version_info = noinfo;
+	const char *lq = oldq ? "`" : "'";
+	if (noinfo)
+		i->message = afmt(c, "%s: no version information available (required by %s)", d->objects[prov].path,
+		                  display_name(c, req));
+	else
+		i->message = afmt(c, "%s: %sversion %s%s' not found (required by %s)", d->objects[prov].path,
+		                  weak ? "weak " : "", lq, ver, display_name(c, req));
+	if (!weak && !noinfo)
+		d->error_count++;
+}
+
+static void check_versions(struct ctx *c)
+{
+	struct sr_deps *d = c->d;
+	if (d->loader_kind == SR_LOADER_MUSL)
+		return;   /* musl ignores symbol versions */
+	bool oldq = old_quotes(c);
+	for (size_t o = 0; o < d->object_count; o++) {
+		const struct sr_elf *el = d->objects[o].elf;
+		for (size_t v = 0; v < el->verneed_count; v++) {
+			const struct sr_verneed *vn = &el->verneed[v];
+			/* the provider is the object this one's DT_NEEDED of that name resolved to */
+			size_t prov = SR_DEPS_NONE;
+			for (size_t k = 0; k < d->edge_count && prov == SR_DEPS_NONE; k++)
+				if (d->edges[k].from == o && strcmp(d->edges[k].name, vn->file) == 0)
+					prov = d->edges[k].to;
+			if (prov == SR_DEPS_NONE)
+				prov = find_loaded(c, vn->file);
+			if (prov == SR_DEPS_NONE)
+				continue;   /* missing: already reported */
+			const struct sr_elf *pe = d->objects[prov].elf;
+			if (pe->verdef_count == 0) {
+				if (vn->count)
+					add_issue(c, o, prov, NULL, false, true, oldq);
+				continue;
+			}
+			for (size_t a = 0; a < vn->count; a++) {
+				bool ok = false;
+				for (size_t k = 0; k < pe->verdef_count && !ok; k++)
+					ok = strcmp(pe->verdef[k].name, vn->vers[a].name) == 0;
+				if (!ok)
+					add_issue(c, o, prov, vn->vers[a].name, (vn->vers[a].flags & 0x2) != 0, false, oldq);
+			}
+		}
+	}
+}
+
+/* ---------- entry point ---------- */
+
+const char *sr_found_how_name(enum sr_found_how h)
+{
+	switch (h) {
+	case SR_FOUND_LOADED: return "already loaded";
+	case SR_FOUND_INTERP: return "interpreter";
+	case SR_FOUND_DIRECT: return "path";
+	case SR_FOUND_RPATH: return "RPATH";
+	case SR_FOUND_ENV: return "LD_LIBRARY_PATH";
+	case SR_FOUND_RUNPATH: return "RUNPATH";
+	case SR_FOUND_CACHE: return "ld.so.cache";
+	case SR_FOUND_DEFAULT: return "default path";
+	case SR_FOUND_SELF: return "C library (musl)";
+	default: return "not found";
+	}
+}
+
+static void load_cache(struct ctx *c, uint32_t flags)
+{
+	struct sr_file f;
+	struct sr_error e = { 0 };
+	c->cache_flags = sr_ldcache_flags_for(c->elf_class, c->machine, flags);
+	if (sr_root_file_open(c->root, "/etc/ld.so.cache", &f, NULL, 0, &e) == SR_OK) {
+		if (sr_ldcache_parse(&f.r, &c->cache, &e) == SR_OK)
+			c->d->cache = "/etc/ld.so.cache";
+		else
+			warn(c, "/etc/ld.so.cache could not be read; searching without it");
+		sr_file_close(&f);
+		return;
+	}
+	/* No cache: ld.so would search only the default directories.  An image
+	 * normally gets its cache from ldconfig, whose directories come from
+	 * ld.so.conf: use them, and say so. */
+	if (sr_ldconf_load(c->root, "/etc/ld.so.conf", &c->conf_dirs, &c->nconf_dirs, &e) == SR_OK &&
+	    c->nconf_dirs > 0) {
+		c->no_cache_conf = true;
+		warn(c, "no /etc/ld.so.cache in the root: directories from /etc/ld.so.conf are searched as "
+		        "ldconfig would cache them");
+	}
+}
+
+enum sr_err sr_deps_resolve(const char *path, const struct sr_deps_opts *opts, struct sr_deps **out,
+                            struct sr_error *err)
+{
+	*out = NULL;
+	struct sr_root host = { .dirfd = -1 };
+	const struct sr_root *root = opts ? opts->root : NULL;
+	struct sr_deps_opts defopts = { 0 };
+	if (!opts)
+		opts = &defopts;
+	if (!root) {
+		enum sr_err rc = sr_root_open("/", &host, err);
+		if (rc != SR_OK)
+			return rc;
+		root = &host;
+	}
+	struct sr_arena *a = sr_arena_new();
+	struct sr_deps *d = a ? sr_arena_alloc(a, sizeof *d) : NULL;
+	struct sr_deps_priv *priv = d ? sr_arena_alloc(a, sizeof *priv) : NULL;
+	struct ctx *c = calloc(1, sizeof *c);
+	if (!a || !d || !priv || !c) {
+		free(c);
+		sr_arena_free(a);
+		if (host.dirfd >= 0)
+			sr_root_close(&host);
+		return sr_error_set(err, SR_E_NOMEM, NULL);
+	}
+	priv->arena = a;
+	d->priv = priv;
+	c->d = d;
+	c->a = a;
+	c->root = root;
+	c->opts = opts;
+	c->err = err;
+
+	/* The program: relative paths are from the working directory on the
+	 * host, from the root's / inside a root. */
+	char lookup[SR_ROOT_MAX_PATH + 1];
+	if (root == &host) {
+		char cwd[SR_ROOT_MAX_PATH];
+		if (!getcwd(cwd, sizeof cwd)) {
+			sr_error_set(err, SR_E_IO, "cannot get the working directory");
+			goto fail;
+		}
+		c->cwd = adup(c, cwd);
+	}
+	if (c->cwd && path[0] != '/')
+		snprintf(lookup, sizeof lookup, "%s/%s", c->cwd, path);
+	else
+		snprintf(lookup, sizeof lookup, "%s", path);
+	struct opened o;
+	{
+		/* the program itself gets the ordinary file errors */
+		int dirfd;
+		char name[SR_ROOT_MAX_PATH + 1];
+		enum sr_err rc = sr_root_lookup(root, lookup, &dirfd, name, o.real, sizeof o.real, err);
+		if (rc != SR_OK)
+			goto fail;
+		if (!name[0]) {
+			close(dirfd);
+			sr_error_set(err, SR_E_ISDIR, "is a directory");
+			goto fail;
+		}
+		struct sr_file f;
+		struct stat st;
+		if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+			o.dev = st.st_dev;
+			o.ino = st.st_ino;
+			o.mode = st.st_mode;
+		}
+		rc = sr_file_open_at(dirfd, name, false, &f, err);
+		close(dirfd);
+		if (rc != SR_OK)
+			goto fail;
+		if (!sr_elf_is_elf(&f.r)) {
+			sr_file_close(&f);
+			sr_error_set(err, SR_E_NOT_BINARY, "not an ELF file");
+			goto fail;
+		}
+		rc = sr_elf_parse(&f.r, &o.elf, err);
+		sr_file_close(&f);
+		if (rc != SR_OK)
+			goto fail;
+	}
+	c->elf_class = o.elf->elf_class;
+	c->machine = o.elf->machine;
+	c->big_endian = o.elf->big_endian;
+	c->secure = (o.mode & (S_ISUID | S_ISGID)) != 0;
+	c->platform = platform_of(c->machine, c->elf_class, c->big_endian);
+	uint32_t eflags = o.elf->flags;
+	bool is_library = o.elf->kind == SR_ELF_KIND_SHARED && !o.elf->interpreter;
+	const char *interp = o.elf->interpreter;
+	if (!interp && is_library)
+		interp = default_glibc_interp(c->elf_class, c->machine, eflags, c->big_endian);
+	bool dynamic = o.elf->has_dynamic && (o.elf->interpreter || is_library);
+	if (interp) {
+		const char *b = strrchr(interp, '/');
+		b = b ? b + 1 : interp;
+		if (strncmp(b, "ld-musl-", 8) == 0) {
+			d->loader_kind = SR_LOADER_MUSL;
+			const char *dot = strstr(b + 8, ".so");
+			c->musl_arch = dot ? sr_arena_strndup(a, b + 8, (size_t)(dot - (b + 8))) : NULL;
+		}
+	}
+	d->interp = adup(c, interp);
+	if (add_object(c, path, path, &o, SR_DEPS_NONE) != 0)
+		goto fail_nomem;
+	if (!dynamic)
+		goto done;   /* static: nothing to load */
+
+	if (d->loader_kind == SR_LOADER_MUSL)
+		musl_path(c);
+	else
+		set_defaults(c, eflags);
+	if (d->loader_kind == SR_LOADER_GLIBC)
+		load_cache(c, eflags);
+
+	/* The interpreter is loaded before any DT_NEEDED (it answers to its
+	 * path and its SONAME).  A missing one is what the kernel reports as
+	 * "No such file or directory" when the program is started. */
+	if (interp) {
+		struct opened io;
+		enum cand r = open_candidate(c, interp, &io, true);
+		if (r == CAND_OK) {
+			size_t i = add_object(c, interp, interp, &io, SR_DEPS_NONE);
+			if (i != SR_DEPS_NONE)
+				d->objects[i].is_interp = true;
+		} else {
+			d->interp_missing = true;
+			d->error_count++;
+			if (r == CAND_OTHER_CLASS)
+				warn(c, "the interpreter is for another ELF class or machine");
+		}
+	}
+
+	/* Breadth-first, as _dl_map_object_deps: the program's needs, then each
+	 * loaded object's needs in load order. */
+	for (size_t i = 0; i < d->object_count; i++) {
+		if (d->objects[i].is_interp && i != 0)
+			continue;   /* the loader's own needs are not searched */
+		const struct sr_elf *el = d->objects[i].elf;
+		for (size_t k = 0; k < el->needed.count; k++)
+			resolve_one(c, i, el->needed.items[k]);
+		if (d->object_count >= SR_DEPS_MAX_OBJECTS) {
+			warn(c, "too many objects; the resolution was cut");
+			break;
+		}
+	}
+	check_versions(c);
+done:
+	d->error_count += d->missing_count;
+	if (c->cache)
+		sr_ldcache_free(c->cache);
+	if (c->conf_dirs)
+		sr_ldconf_free(c->conf_dirs, c->nconf_dirs);
+	free(c);
+	if (host.dirfd >= 0)
+		sr_root_close(&host);
+	*out = d;
+	return SR_OK;
+
+fail_nomem:
+	sr_error_set(err, SR_E_NOMEM, NULL);
+fail:
+	if (c->cache)
+		sr_ldcache_free(c->cache);
+	free(c);
+	sr_deps_free(d);
+	if (host.dirfd >= 0)
+		sr_root_close(&host);
+	return err ? err->code : SR_E_IO;
+}
+
+void sr_deps_free(struct sr_deps *d)
+{
+	if (!d)
+		return;
+	for (size_t i = 0; i < d->object_count; i++)
+		sr_elf_free(d->objects[i].elf);
+	sr_arena_free(d->priv->arena);
+}

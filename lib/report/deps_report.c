@@ -1,0 +1,493 @@
+/* deps reports: the explained tree, the ldd-like flat list, JSON, and graphs.
+ * Strings that come from files are printed with control bytes escaped. */
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "report/json_util.h"
+#include "shipready/report.h"
+
+/* ---------- text helpers ---------- */
+
+static int put_safe(FILE *f, const char *s)
+{
+	int n = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f) {
+			n += fprintf(f, "\\x%02x", *p);
+		} else {
+			fputc(*p, f);
+			if ((*p & 0xc0) != 0x80)
+				n++;
+		}
+	}
+	return n;
+}
+
+static size_t width(const char *s)
+{
+	size_t n = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if ((*p & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+static void pad(FILE *f, size_t have, size_t want)
+{
+	while (have++ < want)
+		fputc(' ', f);
+}
+
+struct style {
+	FILE *f;
+	bool color;
+};
+
+static void on(const struct style *s, const char *code)
+{
+	if (s->color)
+		fputs(code, s->f);
+}
+
+static void off(const struct style *s)
+{
+	if (s->color)
+		fputs("\033[0m", s->f);
+}
+
+static const char *fail_mark(const struct style *s)
+{
+	return s->color ? "✗" : "FAIL";
+}
+
+static const char *warn_mark(const struct style *s)
+{
+	return s->color ? "!" : "warn";
+}
+
+/* The highest version per family `from` requires of the library named `file`. */
+static void needs_text(const struct sr_elf *from, const char *file, char *out, size_t size)
+{
+	out[0] = '\0';
+	for (size_t i = 0; i < from->verneed_count; i++) {
+		const struct sr_verneed *vn = &from->verneed[i];
+		if (strcmp(vn->file, file) != 0)
+			continue;
+		/* per family, the highest */
+		const char *best[16];
+		size_t nb = 0;
+		for (size_t j = 0; j < vn->count; j++) {
+			const char *n = vn->vers[j].name;
+			const char *us = strrchr(n, '_');
+			if (!us || us[1] < '0' || us[1] > '9')
+				continue;
+			size_t fl = (size_t)(us - n);
+			size_t k;
+			for (k = 0; k < nb; k++) {
+				const char *b = best[k];
+				if (strncmp(b, n, fl) == 0 && b[fl] == '_') {
+					if (sr_version_cmp(us + 1, b + fl + 1) > 0)
+						best[k] = n;
+					break;
+				}
+			}
+			if (k == nb && nb < 16)
+				best[nb++] = n;
+		}
+		size_t o = 0;
+		for (size_t k = 0; k < nb && o < size; k++)
+			o += (size_t)snprintf(out + o, size - o, "%s%s", k ? " " : "needs ≤ ", best[k]);
+		return;
+	}
+}
+
+/* ---------- tree ---------- */
+
+struct tree {
+	const struct sr_deps *d;
+	const struct style *st;
+	bool all;
+	bool *expanded;
+	size_t namew, pathw;
+};
+
+/* Needs met by an object already loaded (or by the interpreter, named in
+ * the header) are left out unless --all. */
+static bool shown(const struct tree *t, const struct sr_dep_edge *e)
+{
+	return t->all || (e->how != SR_FOUND_LOADED && e->how != SR_FOUND_INTERP);
+}
+
+/* The column widths: the tree prefix (4 per level) plus the name, and the path. */
+static void measure(struct tree *t, size_t obj, size_t depth, bool *seen)
+{
+	const struct sr_deps *d = t->d;
+	if (seen[obj])
+		return;
+	seen[obj] = true;
+	for (size_t i = 0; i < d->edge_count; i++) {
+		const struct sr_dep_edge *e = &d->edges[i];
+		if (e->from != obj || !shown(t, e))
+			continue;
+		size_t w = 4 * (depth + 1) + width(e->name);
+		if (w > t->namew)
+			t->namew = w;
+		if (e->to != SR_DEPS_NONE) {
+			size_t pw = width(d->objects[e->to].path);
+			if (pw > t->pathw)
+				t->pathw = pw;
+			if (d->objects[e->to].loader == obj && e->how != SR_FOUND_LOADED && e->how != SR_FOUND_INTERP)
+				measure(t, e->to, depth + 1, seen);
+		}
+	}
+}
+
+static void print_edges(struct tree *t, size_t obj, const char *prefix)
+{
+	const struct sr_deps *d = t->d;
+	const struct style *st = t->st;
+	FILE *f = st->f;
+	size_t last = SR_DEPS_NONE;
+	for (size_t i = 0; i < d->edge_count; i++)
+		if (d->edges[i].from == obj && shown(t, &d->edges[i]))
+			last = i;
+	for (size_t i = 0; i < d->edge_count; i++) {
+		const struct sr_dep_edge *e = &d->edges[i];
+		if (e->from != obj || !shown(t, e))
+			continue;
+		bool is_last = i == last;
+		fputs(prefix, f);
+		fputs(is_last ? "└── " : "├── ", f);
+		size_t used = width(prefix) + 4;
+		bool missing = e->to == SR_DEPS_NONE;
+		if (missing)
+			on(st, "\033[31m");
+		used += (size_t)put_safe(f, e->name);
+		if (missing)
+			off(st);
+		pad(f, used, t->namew + 2);
+		char child_prefix[1024];
+		snprintf(child_prefix, sizeof child_prefix, "%s%s", prefix, is_last ? "    " : "│   ");
+		if (missing) {
+			on(st, "\033[31m");
+			fputs("not found", f);
+			off(st);
+			pad(f, 9, t->pathw + 2);
+			if (e->error && strncmp(e->error, "cannot open", 11) != 0) {
+				fputs(e->error, f);
+				if (e->via) {
+					fputs(": ", f);
+					put_safe(f, e->via);
+				}
+			}
+			fputc('\n', f);
+			if (e->tried.count) {
+				fputs(child_prefix, f);
+				on(st, "\033[2m");
+				fputs("tried", f);
+				for (size_t k = 0; k < e->tried.count; k++) {
+					fputc(' ', f);
+					put_safe(f, e->tried.items[k]);
+				}
+				off(st);
+				fputc('\n', f);
+			}
+			if (e->skipped.count) {
+				fputs(child_prefix, f);
+				on(st, "\033[2m");
+				fputs("skipped (other ELF class or machine)", f);
+				for (size_t k = 0; k < e->skipped.count; k++) {
+					fputc(' ', f);
+					put_safe(f, e->skipped.items[k]);
+				}
+				off(st);
+				fputc('\n', f);
+			}
+			continue;
+		}
+		const struct sr_dep_object *to = &d->objects[e->to];
+		used = (size_t)put_safe(f, to->path);
+		pad(f, used, t->pathw + 2);
+		on(st, "\033[2m");
+		fputs(sr_found_how_name(e->how), f);
+		if (e->via && (e->how == SR_FOUND_RPATH || e->how == SR_FOUND_RUNPATH || e->how == SR_FOUND_ENV)) {
+			fputc(' ', f);
+			put_safe(f, e->via);
+		}
+		off(st);
+		char needs[256];
+		needs_text(d->objects[obj].elf, e->name, needs, sizeof needs);
+		if (needs[0]) {
+			fputs("   ", f);
+			fputs(needs, f);
+		}
+		fputc('\n', f);
+		/* version problems of this edge */
+		for (size_t k = 0; k < d->issue_count; k++) {
+			const struct sr_dep_version_issue *vi = &d->issues[k];
+			if (vi->requester != obj || vi->provider != e->to)
+				continue;
+			fputs(child_prefix, f);
+			bool fatal = !vi->weak && !vi->no_version_info;
+			on(st, fatal ? "\033[31m" : "\033[33m");
+			fputs(fatal ? fail_mark(st) : warn_mark(st), f);
+			off(st);
+			if (vi->no_version_info)
+				fputs(" defines no symbol versions", f);
+			else
+				fprintf(f, " %sneeds %s, not provided", vi->weak ? "weakly " : "", vi->version);
+			fputc('\n', f);
+		}
+		bool expand = to->loader == obj && !t->expanded[e->to] && e->how != SR_FOUND_LOADED &&
+		              e->how != SR_FOUND_INTERP;
+		if (expand) {
+			t->expanded[e->to] = true;
+			print_edges(t, e->to, child_prefix);
+		}
+	}
+}
+
+void sr_report_deps_text(FILE *f, const char *path, const struct sr_deps *d, const struct sr_text_style *ts,
+                         bool all)
+{
+	struct style st = { f, ts && ts->color };
+	on(&st, "\033[1m");
+	put_safe(f, path);
+	off(&st);
+	if (d->interp) {
+		fputs("  interpreter ", f);
+		if (d->interp_missing)
+			on(&st, "\033[31m");
+		put_safe(f, d->interp);
+		if (d->interp_missing) {
+			fputs(" (missing)", f);
+			off(&st);
+		}
+	} else if (d->edge_count == 0) {
+		fputs("  statically linked: no shared libraries", f);
+	}
+	fputc('\n', f);
+
+	bool seen_buf[SR_DEPS_MAX_OBJECTS] = { false };
+	bool expanded[SR_DEPS_MAX_OBJECTS] = { false };
+	struct tree t = { d, &st, all, expanded, 0, 0 };
+	measure(&t, 0, 0, seen_buf);
+	expanded[0] = true;
+	print_edges(&t, 0, "");
+
+	if (d->interp_missing) {
+		on(&st, "\033[31m");
+		fputs(fail_mark(&st), f);
+		off(&st);
+		fputs(" ", f);
+		put_safe(f, d->interp);
+		fputs(": the interpreter is missing; starting the program fails with "
+		      "'No such file or directory'\n", f);
+	}
+	for (size_t i = 0; i < d->edge_count; i++) {
+		const struct sr_dep_edge *e = &d->edges[i];
+		if (e->to != SR_DEPS_NONE)
+			continue;
+		on(&st, "\033[31m");
+		fputs(fail_mark(&st), f);
+		off(&st);
+		fputs(" error while loading shared libraries: ", f);
+		put_safe(f, e->name);
+		fputs(": ", f);
+		fputs(strncmp(e->error, "cannot open", 11) == 0 ? "cannot open shared object file: No such file or directory"
+		                                                : e->error,
+		      f);
+		fprintf(f, " (needed by %s)\n", i < d->edge_count && e->from < d->object_count
+		                                    ? (e->from == 0 ? d->objects[0].name : d->objects[e->from].path)
+		                                    : "?");
+	}
+	for (size_t i = 0; i < d->issue_count; i++) {
+		const struct sr_dep_version_issue *vi = &d->issues[i];
+		bool fatal = !vi->weak && !vi->no_version_info;
+		on(&st, fatal ? "\033[31m" : "\033[33m");
+		fputs(fatal ? fail_mark(&st) : warn_mark(&st), f);
+		off(&st);
+		fputc(' ', f);
+		put_safe(f, vi->message);
+		fputc('\n', f);
+	}
+	for (size_t i = 0; i < d->warnings.count; i++) {
+		on(&st, "\033[33m");
+		fputs(warn_mark(&st), f);
+		off(&st);
+		fputc(' ', f);
+		put_safe(f, d->warnings.items[i]);
+		fputc('\n', f);
+	}
+}
+
+/* ---------- flat (ldd-like) ---------- */
+
+void sr_report_deps_flat(FILE *f, const char *path, const struct sr_deps *d)
+{
+	(void)path;
+	if (d->object_count <= 1 && d->edge_count == 0 && !d->interp) {
+		fputs("\tnot a dynamic executable\n", f);
+		return;
+	}
+	for (size_t i = 1; i < d->object_count; i++) {
+		const struct sr_dep_object *o = &d->objects[i];
+		if (o->is_interp)
+			continue;
+		fputc('\t', f);
+		put_safe(f, o->name);
+		fputs(" => ", f);
+		put_safe(f, o->path);
+		fputc('\n', f);
+	}
+	for (size_t i = 0; i < d->edge_count; i++) {
+		const struct sr_dep_edge *e = &d->edges[i];
+		if (e->to != SR_DEPS_NONE)
+			continue;
+		fputc('\t', f);
+		put_safe(f, e->name);
+		fputs(" => not found\n", f);
+	}
+	if (d->interp) {
+		fputc('\t', f);
+		put_safe(f, d->interp);
+		fputs(d->interp_missing ? " => not found\n" : "\n", f);
+	}
+}
+
+/* ---------- JSON ---------- */
+
+static json_t *strlist(const struct sr_strlist *l)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < l->count; i++)
+		json_array_append_new(a, sr_json_str(l->items[i]));
+	return a;
+}
+
+void *sr_report_deps_json(const char *path, const char *root, const struct sr_deps *d)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "path", sr_json_str(path));
+	if (root)
+		json_object_set_new(o, "root", sr_json_str(root));
+	json_object_set_new(o, "loader", json_string(d->loader_kind == SR_LOADER_MUSL ? "musl" : "glibc"));
+	if (d->interp) {
+		json_object_set_new(o, "interpreter", sr_json_str(d->interp));
+		json_object_set_new(o, "interpreter_found", json_boolean(!d->interp_missing));
+	}
+	if (d->cache)
+		json_object_set_new(o, "cache", sr_json_str(d->cache));
+	json_object_set_new(o, "default_dirs", strlist(&d->default_dirs));
+
+	json_t *objs = json_array();
+	for (size_t i = 0; i < d->object_count; i++) {
+		const struct sr_dep_object *ob = &d->objects[i];
+		json_t *j = json_object();
+		json_object_set_new(j, "index", json_integer((json_int_t)i));
+		json_object_set_new(j, "name", sr_json_str(ob->name));
+		json_object_set_new(j, "path", sr_json_str(ob->path));
+		json_object_set_new(j, "real_path", sr_json_str(ob->real));
+		if (ob->elf->soname)
+			json_object_set_new(j, "soname", sr_json_str(ob->elf->soname));
+		if (ob->loader != SR_DEPS_NONE)
+			json_object_set_new(j, "loaded_by", json_integer((json_int_t)ob->loader));
+		json_object_set_new(j, "depth", json_integer((json_int_t)ob->depth));
+		json_object_set_new(j, "interpreter", json_boolean(ob->is_interp));
+		json_array_append_new(objs, j);
+	}
+	json_object_set_new(o, "objects", objs);
+
+	json_t *edges = json_array();
+	json_t *missing = json_array();
+	for (size_t i = 0; i < d->edge_count; i++) {
+		const struct sr_dep_edge *e = &d->edges[i];
+		json_t *j = json_object();
+		json_object_set_new(j, "from", json_integer((json_int_t)e->from));
+		json_object_set_new(j, "name", sr_json_str(e->name));
+		if (e->to != SR_DEPS_NONE)
+			json_object_set_new(j, "to", json_integer((json_int_t)e->to));
+		else
+			json_array_append_new(missing, sr_json_str(e->name));
+		json_object_set_new(j, "how", json_string(sr_found_how_name(e->how)));
+		if (e->via)
+			json_object_set_new(j, "via", sr_json_str(e->via));
+		if (e->error)
+			json_object_set_new(j, "error", sr_json_str(e->error));
+		json_object_set_new(j, "tried", strlist(&e->tried));
+		if (e->skipped.count)
+			json_object_set_new(j, "skipped_other_class", strlist(&e->skipped));
+		json_array_append_new(edges, j);
+	}
+	json_object_set_new(o, "edges", edges);
+	json_object_set_new(o, "missing", missing);
+
+	json_t *iss = json_array();
+	for (size_t i = 0; i < d->issue_count; i++) {
+		const struct sr_dep_version_issue *vi = &d->issues[i];
+		json_t *j = json_object();
+		json_object_set_new(j, "requester", json_integer((json_int_t)vi->requester));
+		json_object_set_new(j, "provider", json_integer((json_int_t)vi->provider));
+		if (vi->version)
+			json_object_set_new(j, "version", sr_json_str(vi->version));
+		json_object_set_new(j, "weak", json_boolean(vi->weak));
+		json_object_set_new(j, "no_version_info", json_boolean(vi->no_version_info));
+		json_object_set_new(j, "fatal", json_boolean(!vi->weak && !vi->no_version_info));
+		json_object_set_new(j, "message", sr_json_str(vi->message));
+		json_array_append_new(iss, j);
+	}
+	json_object_set_new(o, "version_issues", iss);
+	json_object_set_new(o, "ok", json_boolean(d->error_count == 0));
+	json_object_set_new(o, "warnings", strlist(&d->warnings));
+	return o;
+}
+
+/* ---------- graphs ---------- */
+
+static void graph_label(FILE *f, const char *s, bool mermaid)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\' || *p < 0x20)
+			fputs(mermaid ? "#quot;" : "\\\"", f);
+		else
+			fputc(*p, f);
+	}
+}
+
+void sr_report_deps_graph(FILE *f, const struct sr_deps *d, bool mermaid)
+{
+	fputs(mermaid ? "graph TD\n" : "digraph deps {\n  rankdir=LR;\n  node [shape=box];\n", f);
+	for (size_t i = 0; i < d->object_count; i++) {
+		const char *label = i == 0 ? d->objects[0].name : d->objects[i].name;
+		if (mermaid) {
+			fprintf(f, "  n%zu[\"", i);
+			graph_label(f, label, true);
+			fputs("\"]\n", f);
+		} else {
+			fprintf(f, "  n%zu [label=\"", i);
+			graph_label(f, label, false);
+			fputs("\"];\n", f);
+		}
+	}
+	size_t m = 0;
+	for (size_t i = 0; i < d->edge_count; i++) {
+		const struct sr_dep_edge *e = &d->edges[i];
+		if (e->to != SR_DEPS_NONE) {
+			fprintf(f, mermaid ? "  n%zu --> n%zu\n" : "  n%zu -> n%zu;\n", e->from, e->to);
+			continue;
+		}
+		if (mermaid) {
+			fprintf(f, "  m%zu[\"", m);
+			graph_label(f, e->name, true);
+			fprintf(f, " (not found)\"]\n  n%zu --> m%zu\n  style m%zu stroke:#c00,color:#c00\n", e->from, m, m);
+		} else {
+			fprintf(f, "  m%zu [label=\"", m);
+			graph_label(f, e->name, false);
+			fprintf(f, "\\nnot found\", color=red, fontcolor=red];\n  n%zu -> m%zu [color=red];\n", e->from, m);
+		}
+		m++;
+	}
+	if (!mermaid)
+		fputs("}\n", f);
+}

@@ -1,0 +1,135 @@
+/* shipready deps FILE... : the shared libraries each file needs, resolved as
+ * the dynamic loader would, and why each was (not) found. */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "shipready/shipready.h"
+
+enum { OPT_JSON = 1, OPT_FLAT, OPT_GRAPH, OPT_ROOT, OPT_ENV_PATH, OPT_ALL };
+
+const struct cli_option deps_options[] = {
+	{ "root", 'r', "DIR", "resolve inside DIR (sysroot, unpacked image) as if it were /", OPT_ROOT },
+	{ "flat", 'f', NULL, "an ldd-like list: name => path", OPT_FLAT },
+	{ "json", 'j', NULL, "print one JSON document (docs/schema/deps.json)", OPT_JSON },
+	{ "graph", 'g', "dot|mermaid", "print the dependency graph", OPT_GRAPH },
+	{ "all", 'a', NULL, "in the tree, also show needs met by libraries already loaded", OPT_ALL },
+	{ "env-library-path", 0, NULL, "model LD_LIBRARY_PATH from the environment (ignored otherwise)",
+	  OPT_ENV_PATH },
+	{ 0 },
+};
+
+struct deps_opts {
+	bool json, flat, all, env_path;
+	const char *graph;
+	const char *root;
+};
+
+static void on_opt(int id, const char *arg, void *ud)
+{
+	struct deps_opts *o = ud;
+	switch (id) {
+	case OPT_JSON: o->json = true; break;
+	case OPT_FLAT: o->flat = true; break;
+	case OPT_GRAPH: o->graph = arg; break;
+	case OPT_ROOT: o->root = arg; break;
+	case OPT_ENV_PATH: o->env_path = true; break;
+	case OPT_ALL: o->all = true; break;
+	default: break;
+	}
+}
+
+int cmd_deps(int argc, char **argv, const struct cli_command *self)
+{
+	struct deps_opts opts = { 0 };
+	int first;
+	int rc = cli_parse(argc, argv, self, &first, on_opt, &opts);
+	if (rc == CLI_STOP_OK)
+		return EXIT_OK;
+	if (rc)
+		return rc;
+	if (first >= argc) {
+		cli_usage_error(self, "deps: no FILE given");
+		return EXIT_ERROR;
+	}
+	if (opts.graph && strcmp(opts.graph, "dot") != 0 && strcmp(opts.graph, "mermaid") != 0) {
+		cli_usage_error(self, "deps: --graph takes 'dot' or 'mermaid', not '%s'", opts.graph);
+		return EXIT_ERROR;
+	}
+	if ((opts.json ? 1 : 0) + (opts.flat ? 1 : 0) + (opts.graph ? 1 : 0) > 1) {
+		cli_usage_error(self, "deps: choose one of --json, --flat, --graph");
+		return EXIT_ERROR;
+	}
+
+	struct sr_root root = { .dirfd = -1 };
+	if (opts.root) {
+		struct sr_error rerr = { 0 };
+		if (sr_root_open(opts.root, &root, &rerr) != SR_OK) {
+			cli_file_error(opts.root, sr_error_message(&rerr));
+			return EXIT_ERROR;
+		}
+	}
+	struct sr_deps_opts dopts = {
+		.root = opts.root ? &root : NULL,
+		.library_path = opts.env_path ? getenv("LD_LIBRARY_PATH") : NULL,
+	};
+	struct sr_text_style style = { .color = !opts.json && !opts.graph && cli_use_color(stdout) };
+	int status = EXIT_OK;
+	bool printed = false;
+	if (opts.json) {
+		char *t = NULL;
+		json_t *tool = json_pack("{s:s,s:s}", "name", "shipready", "version", sr_version_string());
+		t = json_dumps(tool, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		printf("{\"schema_version\":%d,\"tool\":%s,\"command\":\"deps\",\"results\":[", SR_DEPS_SCHEMA_VERSION,
+		       t ? t : "{}");
+		free(t);
+		json_decref(tool);
+	}
+	for (int i = first; i < argc; i++) {
+		struct sr_deps *d = NULL;
+		struct sr_error err = { 0 };
+		if (sr_deps_resolve(argv[i], &dopts, &d, &err) != SR_OK) {
+			cli_file_error(argv[i], sr_error_message(&err));
+			if (opts.json) {
+				json_t *j = sr_report_error_json(argv[i], sr_error_message(&err));
+				fputs(printed ? ",\n" : "\n", stdout);
+				json_dumpf(j, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
+				json_decref(j);
+				printed = true;
+			}
+			status = EXIT_ERROR;
+			continue;
+		}
+		if (d->error_count && status == EXIT_OK)
+			status = EXIT_FINDINGS;
+		if (opts.json) {
+			json_t *j = sr_report_deps_json(argv[i], opts.root, d);
+			fputs(printed ? ",\n" : "\n", stdout);
+			json_dumpf(j, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
+			json_decref(j);
+		} else if (opts.graph) {
+			sr_report_deps_graph(stdout, d, strcmp(opts.graph, "mermaid") == 0);
+		} else if (opts.flat) {
+			if (argc - first > 1)
+				printf("%s:\n", argv[i]);
+			sr_report_deps_flat(stdout, argv[i], d);
+		} else {
+			if (printed)
+				fputc('\n', stdout);
+			sr_report_deps_text(stdout, argv[i], d, &style, opts.all);
+		}
+		printed = true;
+		sr_deps_free(d);
+	}
+	if (opts.json)
+		fputs("\n]}\n", stdout);
+	if (opts.root)
+		sr_root_close(&root);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "shipready: error writing output\n");
+		return EXIT_ERROR;
+	}
+	return status;
+}
