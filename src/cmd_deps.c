@@ -75,6 +75,17 @@ int cmd_deps(int argc, char **argv, const struct cli_command *self)
 		.root = opts.root ? &root : NULL,
 		.library_path = opts.env_path ? getenv("LD_LIBRARY_PATH") : NULL,
 	};
+	/* one session: the cache and every library are read once for all inputs */
+	struct sr_deps_session *session = NULL;
+	{
+		struct sr_error serr = { 0 };
+		if (sr_deps_session_new(&dopts, &session, &serr) != SR_OK) {
+			cli_file_error(opts.root ? opts.root : "/", sr_error_message(&serr));
+			if (opts.root)
+				sr_root_close(&root);
+			return EXIT_ERROR;
+		}
+	}
 	struct sr_text_style style = { .color = !opts.json && !opts.graph && cli_use_color(stdout) };
 	int status = EXIT_OK;
 	bool printed = false;
@@ -90,7 +101,7 @@ int cmd_deps(int argc, char **argv, const struct cli_command *self)
 	for (int i = first; i < argc; i++) {
 		struct sr_deps *d = NULL;
 		struct sr_error err = { 0 };
-		if (sr_deps_resolve(argv[i], &dopts, &d, &err) != SR_OK) {
+		if (sr_deps_session_resolve(session, argv[i], &d, &err) != SR_OK) {
 			cli_file_error(argv[i], sr_error_message(&err));
 			if (opts.json) {
 				json_t *j = sr_report_error_json(argv[i], sr_error_message(&err));
@@ -125,6 +136,7 @@ int cmd_deps(int argc, char **argv, const struct cli_command *self)
 	}
 	if (opts.json)
 		fputs("\n]}\n", stdout);
+	sr_deps_session_free(session);
 	if (opts.root)
 		sr_root_close(&root);
 	if (fflush(stdout) != 0 || ferror(stdout)) {

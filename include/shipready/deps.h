@@ -74,8 +74,10 @@ struct sr_deps_priv;
 
 struct sr_deps {
 	enum sr_loader_kind loader_kind;
-	const char *interp;             /* PT_INTERP of the program, or NULL */
+	const char *interp;             /* PT_INTERP of the program (or, for a library, the system loader) */
+	bool interp_is_default;         /* interp is the system loader: the input has no PT_INTERP */
 	bool interp_missing;
+	bool interp_loaded;             /* some DT_NEEDED resolved to it: it is among the objects (as ldd lists it) */
 	const char *cache;              /* the ld.so.cache used, or NULL */
 	struct sr_strlist default_dirs; /* the loader's default directories for this target */
 	struct sr_dep_object *objects;
@@ -103,6 +105,15 @@ struct sr_deps_opts {
 enum sr_err sr_deps_resolve(const char *path, const struct sr_deps_opts *opts, struct sr_deps **out,
                             struct sr_error *err);
 void sr_deps_free(struct sr_deps *d);
+
+/* A session resolves several inputs against one root, reading the loader's
+ * cache once and each file once (by device and inode).  Results from a
+ * session must be freed (sr_deps_free) before the session. */
+struct sr_deps_session;
+enum sr_err sr_deps_session_new(const struct sr_deps_opts *opts, struct sr_deps_session **out, struct sr_error *err);
+enum sr_err sr_deps_session_resolve(struct sr_deps_session *ss, const char *path, struct sr_deps **out,
+                                    struct sr_error *err);
+void sr_deps_session_free(struct sr_deps_session *ss);
 
 const char *sr_found_how_name(enum sr_found_how h);   /* "rpath", "runpath", "ld.so.cache", … */
 

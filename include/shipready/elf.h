@@ -173,6 +173,12 @@ bool sr_elf_is_elf(const struct sr_reader *r);
 enum sr_err sr_elf_parse(const struct sr_reader *r, struct sr_elf **out, struct sr_error *err);
 void sr_elf_free(struct sr_elf *e);
 
+/* sr_elf_parse with options: SR_ELF_NO_SYMBOLS skips the symbol tables
+ * (hardening's canary/FORTIFY become unknown), for callers that need only
+ * the headers, dynamic section and versions (the loader model). */
+#define SR_ELF_NO_SYMBOLS 0x1u
+enum sr_err sr_elf_parse_ex(const struct sr_reader *r, unsigned flags, struct sr_elf **out, struct sr_error *err);
+
 /* Names for display and JSON. */
 const char *sr_elf_machine_name(uint16_t machine);   /* "x86-64", "AArch64", … or NULL */
 const char *sr_elf_osabi_name(uint8_t osabi);        /* "SYSV", "GNU/Linux", … or NULL */

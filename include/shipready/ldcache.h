@@ -49,6 +49,12 @@ int32_t sr_ldcache_flags_for(unsigned elf_class, uint16_t machine, uint32_t e_fl
  * if none. */
 const char *sr_ldcache_lookup(const struct sr_ldcache *c, const char *name, int32_t want_flags);
 
+/* The same, preferring glibc-hwcaps entries for the given subdirectories (in
+ * that priority order, e.g. "x86-64-v3", "x86-64-v2"), as ld.so does on a
+ * CPU that supports them. */
+const char *sr_ldcache_lookup_hwcaps(const struct sr_ldcache *c, const char *name, int32_t want_flags,
+                                     const char *const *subdirs, size_t nsubdirs);
+
 /* Directories named by an ld.so.conf file inside root, in order, with
  * `include` lines expanded (glob patterns in the last component, relative
  * paths taken from the including file's directory), duplicates removed,

@@ -77,6 +77,7 @@ struct ctx {
 	size_t nseen;
 	uint64_t budget;
 	bool budget_warned;
+	bool no_symbols;          /* SR_ELF_NO_SYMBOLS */
 
 	struct strlist_b needed, rpath, runpath, comments, fortified, go_ev, warnings;
 	size_t verneed_cap, verdef_cap, vermax_cap;
@@ -586,7 +587,7 @@ static enum sr_err scan_sections(struct ctx *c)
 				warn(c, "symbol table %llu has no usable string table", (unsigned long long)i);
 				break;
 			}
-			if (!first_visit(c, s.offset, s.size))
+			if (c->no_symbols || !first_visit(c, s.offset, s.size))
 				break;
 			/* a table larger than what is left of the budget is scanned in part */
 			if (syms.len > c->budget) {
@@ -813,7 +814,7 @@ static void parse_dynamic(struct ctx *c)
 	}
 
 	/* Files without section headers: read the dynamic symbols through DT_SYMTAB. */
-	if (!c->saw_dynsym && c->has_symtab_dt) {
+	if (!c->saw_dynsym && c->has_symtab_dt && !c->no_symbols) {
 		uint64_t symoff, count = dynsym_count(c);
 		uint64_t ent = c->dt_syment ? c->dt_syment : (c->wsz == 8 ? 24 : 16);
 		if (count > 0 && ent <= 64 && vaddr_to_off(c, c->dt_symtab, &symoff)) {
@@ -1214,6 +1215,11 @@ bool sr_elf_is_elf(const struct sr_reader *r)
 
 enum sr_err sr_elf_parse(const struct sr_reader *r, struct sr_elf **out, struct sr_error *err)
 {
+	return sr_elf_parse_ex(r, 0, out, err);
+}
+
+enum sr_err sr_elf_parse_ex(const struct sr_reader *r, unsigned flags, struct sr_elf **out, struct sr_error *err)
+{
 	*out = NULL;
 	if (!sr_elf_is_elf(r))
 		return sr_error_set(err, r->len < 4 ? SR_E_TRUNCATED : SR_E_NOT_BINARY,
@@ -1232,6 +1238,7 @@ enum sr_err sr_elf_parse(const struct sr_reader *r, struct sr_elf **out, struct 
 	priv->arena = a;
 	e->priv = priv;
 	c->r = *r;
+	c->no_symbols = (flags & SR_ELF_NO_SYMBOLS) != 0;
 	/* 4x the file is plenty for real binaries; the absolute cap keeps the
 	 * pages touched (and so the memory) bounded for a huge sparse file */
 	c->budget = 4 * (uint64_t)r->len + (1u << 20);

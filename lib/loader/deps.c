@@ -31,6 +31,7 @@
 
 #include "shipready/file.h"
 #include "shipready/ldcache.h"
+#include "loader/cpu.h"
 #include "util/arena.h"
 
 #define EM_386 3
@@ -56,19 +57,41 @@ struct obj_priv {
 struct sr_deps_priv {
 	struct sr_arena *arena;
 	struct obj_priv *op;     /* parallel to objects */
+	struct sr_deps_session *own_session;   /* sr_deps_resolve's private session */
+};
+
+/* What stays the same across the inputs of one run: the root, the loader's
+ * cache and configuration, and every file parsed so far (by device and
+ * inode), so each library is read once however many programs need it. */
+struct elf_entry {
+	dev_t dev;
+	ino_t ino;
+	struct sr_elf *elf;
+};
+
+struct sr_deps_session {
+	struct sr_deps_opts opts;
+	struct sr_root host;          /* the host's / when no root was given */
+	const struct sr_root *root;
+	char *cwd;                    /* on the host: relative paths are from here */
+	bool cache_tried;
+	struct sr_ldcache *cache;
+	bool conf_tried;
+	char **conf_dirs;
+	size_t nconf_dirs;
+	struct elf_entry *elfs;
+	size_t nelfs, capelfs;
 };
 
 struct ctx {
+	struct sr_deps_session *ss;
 	struct sr_deps *d;
 	struct sr_arena *a;
 	const struct sr_root *root;
 	const struct sr_deps_opts *opts;
 	struct sr_error *err;
-	struct sr_ldcache *cache;
 	int32_t cache_flags;
 	bool no_cache_conf;       /* no cache: directories from ld.so.conf stand in for it */
-	char **conf_dirs;
-	size_t nconf_dirs;
 	const char *lib_dst;      /* $LIB */
 	const char *platform;     /* $PLATFORM */
 	bool secure;              /* set-user/group-ID program: ld.so's secure mode */
@@ -79,6 +102,19 @@ struct ctx {
 	struct strlist_cap { size_t warnings, defaults; } caps;
 	const char *musl_arch;
 	const char *cwd;          /* on the host: relative paths are from here */
+	struct sr_cpu cpu;        /* glibc-hwcaps subdirectories and legacy platform */
+	int glibc_minor;          /* the root's glibc 2.N, -1 unknown */
+	/* The interpreter is loaded before anything else, but ld.so lists it
+	 * (and so do we) only once a DT_NEEDED resolves to it. */
+	struct interp_slot {
+		bool ok;
+		const char *path;
+		struct sr_elf *elf;   /* owned here until it becomes an object */
+		char real[SR_ROOT_MAX_PATH + 1];
+		dev_t dev;
+		ino_t ino;
+		size_t obj;
+	} interp;
 };
 
 /* ---------- small helpers ---------- */
@@ -281,10 +317,33 @@ static void musl_path(struct ctx *c)
 
 /* ---------- opening candidates ---------- */
 
+static struct sr_elf *session_elf(struct sr_deps_session *ss, dev_t dev, ino_t ino)
+{
+	for (size_t i = 0; i < ss->nelfs; i++)
+		if (ss->elfs[i].dev == dev && ss->elfs[i].ino == ino)
+			return ss->elfs[i].elf;
+	return NULL;
+}
+
+static bool session_keep(struct sr_deps_session *ss, dev_t dev, ino_t ino, struct sr_elf *elf)
+{
+	if (ss->nelfs == ss->capelfs) {
+		size_t ncap = ss->capelfs ? ss->capelfs * 2 : 64;
+		struct elf_entry *n = realloc(ss->elfs, ncap * sizeof *n);
+		if (!n)
+			return false;
+		ss->elfs = n;
+		ss->capelfs = ncap;
+	}
+	ss->elfs[ss->nelfs++] = (struct elf_entry){ dev, ino, elf };
+	return true;
+}
+
 enum cand { CAND_OK, CAND_MISSING, CAND_OTHER_CLASS, CAND_INVALID };
 
 struct opened {
 	struct sr_elf *elf;
+	unsigned other_class;    /* CAND_OTHER_CLASS: the file's ELF class when it differs (32/64), else 0 */
 	char real[SR_ROOT_MAX_PATH + 1];
 	dev_t dev;
 	ino_t ino;
@@ -319,29 +378,42 @@ static enum cand open_candidate(struct ctx *c, const char *path, struct opened *
 	o->dev = st.st_dev;
 	o->ino = st.st_ino;
 	o->mode = st.st_mode;
-	struct sr_file f;
-	enum sr_err rc = sr_file_open_at(dirfd, name, false, &f, &e);
-	close(dirfd);
-	if (rc != SR_OK) {
-		o->why = rc == SR_E_ACCESS ? "cannot open shared object file: Permission denied"
-		       : rc == SR_E_EMPTY ? "file too short" : "cannot read file data";
-		return CAND_INVALID;
-	}
-	if (!sr_elf_is_elf(&f.r)) {
+	o->elf = session_elf(c->ss, st.st_dev, st.st_ino);
+	if (!o->elf) {
+		struct sr_file f;
+		enum sr_err rc = sr_file_open_at(dirfd, name, false, &f, &e);
+		close(dirfd);
+		dirfd = -1;
+		if (rc != SR_OK) {
+			o->why = rc == SR_E_ACCESS ? "cannot open shared object file: Permission denied"
+			       : rc == SR_E_EMPTY ? "file too short" : "cannot read file data";
+			return CAND_INVALID;
+		}
+		if (!sr_elf_is_elf(&f.r)) {
+			o->why = f.r.len < 64 ? "file too short" : "invalid ELF header";
+			sr_file_close(&f);
+			return CAND_INVALID;
+		}
+		/* the loader model needs headers, dynamic section and versions only */
+		rc = sr_elf_parse_ex(&f.r, SR_ELF_NO_SYMBOLS, &o->elf, &e);
 		sr_file_close(&f);
-		o->why = f.r.len < 64 ? "file too short" : "invalid ELF header";
-		return CAND_INVALID;
+		if (rc != SR_OK) {
+			o->why = adup(c, sr_error_message(&e));
+			return CAND_INVALID;
+		}
+		if (!session_keep(c->ss, st.st_dev, st.st_ino, o->elf)) {
+			sr_elf_free(o->elf);
+			o->elf = NULL;
+			o->why = "out of memory";
+			return CAND_INVALID;
+		}
 	}
-	rc = sr_elf_parse(&f.r, &o->elf, &e);
-	sr_file_close(&f);
-	if (rc != SR_OK) {
-		o->why = adup(c, sr_error_message(&e));
-		return CAND_INVALID;
-	}
+	if (dirfd >= 0)
+		close(dirfd);
 	if (check_class && (o->elf->elf_class != c->elf_class || o->elf->machine != c->machine ||
 	                    o->elf->big_endian != c->big_endian)) {
-		sr_elf_free(o->elf);
-		o->elf = NULL;
+		o->other_class = o->elf->elf_class != c->elf_class ? o->elf->elf_class : 0;
+		o->elf = NULL;   /* stays in the session */
 		return CAND_OTHER_CLASS;
 	}
 	return CAND_OK;
@@ -350,18 +422,14 @@ static enum cand open_candidate(struct ctx *c, const char *path, struct opened *
 static size_t add_object(struct ctx *c, const char *name, const char *path, struct opened *o, size_t loader)
 {
 	struct sr_deps *d = c->d;
-	if (d->object_count >= SR_DEPS_MAX_OBJECTS) {
-		sr_elf_free(o->elf);
+	if (d->object_count >= SR_DEPS_MAX_OBJECTS)
 		return SR_DEPS_NONE;
-	}
 	if (d->object_count == c->cap_objects) {
 		size_t ncap = c->cap_objects ? c->cap_objects * 2 : 32;
 		struct sr_dep_object *n = sr_arena_array(c->a, ncap, sizeof *n);
 		struct obj_priv *np = sr_arena_array(c->a, ncap, sizeof *np);
-		if (!n || !np) {
-			sr_elf_free(o->elf);
+		if (!n || !np)
 			return SR_DEPS_NONE;
-		}
 		if (d->object_count) {
 			memcpy(n, d->objects, d->object_count * sizeof *n);
 			memcpy(np, d->priv->op, d->object_count * sizeof *np);
@@ -394,6 +462,28 @@ static size_t add_object(struct ctx *c, const char *name, const char *path, stru
 	return i;
 }
 
+/* Make the interpreter an object (the first time something needs it). */
+static size_t interp_object(struct ctx *c)
+{
+	struct interp_slot *in = &c->interp;
+	if (in->obj != SR_DEPS_NONE)
+		return in->obj;
+	struct opened o;
+	memset(&o, 0, sizeof o);
+	o.elf = in->elf;
+	o.dev = in->dev;
+	o.ino = in->ino;
+	memcpy(o.real, in->real, sizeof o.real);
+	in->elf = NULL;
+	size_t i = add_object(c, in->path, in->path, &o, SR_DEPS_NONE);
+	if (i != SR_DEPS_NONE) {
+		c->d->objects[i].is_interp = true;
+		c->d->interp_loaded = true;
+	}
+	in->obj = i;
+	return i;
+}
+
 static size_t find_loaded(struct ctx *c, const char *name)
 {
 	struct sr_deps *d = c->d;
@@ -403,6 +493,10 @@ static size_t find_loaded(struct ctx *c, const char *name)
 			if (strcmp(p->names[j], name) == 0)
 				return i;
 	}
+	struct interp_slot *in = &c->interp;
+	if (in->ok && in->obj == SR_DEPS_NONE &&
+	    (strcmp(name, in->path) == 0 || (in->elf->soname && strcmp(name, in->elf->soname) == 0)))
+		return interp_object(c);
 	return SR_DEPS_NONE;
 }
 
@@ -411,6 +505,8 @@ static size_t find_file(struct ctx *c, dev_t dev, ino_t ino)
 	for (size_t i = 0; i < c->d->object_count; i++)
 		if (c->d->priv->op[i].dev == dev && c->d->priv->op[i].ino == ino)
 			return i;
+	if (c->interp.ok && c->interp.obj == SR_DEPS_NONE && c->interp.dev == dev && c->interp.ino == ino)
+		return interp_object(c);
 	return SR_DEPS_NONE;
 }
 
@@ -479,6 +575,7 @@ static const char *expand(struct ctx *c, const char *elem, size_t obj)
 }
 
 struct search {
+	unsigned other_class;     /* a candidate of another ELF class was seen (ld.so's found_other_class) */
 	size_t edge;
 	const char *name;
 	size_t found;             /* object */
@@ -497,22 +594,43 @@ static void record(struct ctx *c, struct sr_dep_edge *e, struct sr_strlist *l, s
 
 struct edge_caps { size_t tried, skipped; };
 
-/* Try dir/name.  True when the search ends (found, or a fatal file error). */
+static bool try_path(struct ctx *c, struct search *s, struct sr_dep_edge *e, struct edge_caps *ec,
+                     const char *path);
+
+/* Try dir/name, after dir/glibc-hwcaps/SUBDIR/name for each subdirectory the
+ * CPU supports (glibc 2.33 and later).  True when the search ends (found, or
+ * a fatal file error). */
 static bool try_dir(struct ctx *c, struct search *s, struct sr_dep_edge *e, struct edge_caps *ec, const char *dir)
 {
 	char path[SR_ROOT_MAX_PATH + 1];
 	size_t dl = strlen(dir);
 	if (dl == 0)
 		dir = ".", dl = 1;
-	if (dl + 1 + strlen(s->name) >= sizeof path)
+	if (dl + 1 + strlen(s->name) + 32 >= sizeof path)
 		return false;
-	snprintf(path, sizeof path, "%s%s%s", dir, dir[dl - 1] == '/' ? "" : "/", s->name);
+	const char *sep = dir[dl - 1] == '/' ? "" : "/";
+	if (c->d->loader_kind == SR_LOADER_GLIBC && (c->glibc_minor < 0 || c->glibc_minor >= 33)) {
+		for (size_t k = 0; k < c->cpu.nhwcaps; k++) {
+			snprintf(path, sizeof path, "%s%sglibc-hwcaps/%s/%s", dir, sep, c->cpu.hwcaps[k], s->name);
+			if (try_path(c, s, e, ec, path))
+				return true;
+		}
+	}
+	snprintf(path, sizeof path, "%s%s%s", dir, sep, s->name);
+	return try_path(c, s, e, ec, path);
+}
+
+static bool try_path(struct ctx *c, struct search *s, struct sr_dep_edge *e, struct edge_caps *ec,
+                     const char *path)
+{
 	enum cand r = open_candidate(c, path, &s->op, true);
 	if (r == CAND_MISSING) {
 		record(c, e, &e->tried, &ec->tried, path);
 		return false;
 	}
 	if (r == CAND_OTHER_CLASS) {
+		if (s->op.other_class)
+			s->other_class = s->op.other_class;
 		record(c, e, &e->skipped, &ec->skipped, path);
 		return false;
 	}
@@ -558,6 +676,8 @@ static bool try_list(struct ctx *c, struct search *s, struct sr_dep_edge *e, str
 static bool try_rpaths_of(struct ctx *c, struct search *s, struct sr_dep_edge *e, struct edge_caps *ec, size_t obj)
 {
 	const struct sr_elf *el = c->d->objects[obj].elf;
+	if (el->runpath.count)
+		return false;   /* glibc drops DT_RPATH of an object that has DT_RUNPATH */
 	for (size_t i = 0; i < el->rpath.count; i++)
 		if (try_list(c, s, e, ec, el->rpath.items[i], obj, SR_FOUND_RPATH))
 			return true;
@@ -610,8 +730,7 @@ static void resolve_one(struct ctx *c, size_t from, const char *name)
 	size_t hit = find_loaded(c, name);
 	if (hit != SR_DEPS_NONE) {
 		e->to = hit;
-		e->how = c->d->objects[hit].is_interp && c->d->objects[hit].loader == SR_DEPS_NONE && hit != 0
-		         ? SR_FOUND_INTERP : SR_FOUND_LOADED;
+		e->how = c->d->objects[hit].is_interp ? SR_FOUND_INTERP : SR_FOUND_LOADED;
 		return;
 	}
 	if (d->loader_kind == SR_LOADER_MUSL && is_musl_self(name)) {
@@ -632,19 +751,24 @@ static void resolve_one(struct ctx *c, size_t from, const char *name)
 	const struct obj_priv *fp = &d->priv->op[from];
 
 	if (strchr(name, '/')) {
-		/* a name with '/' is opened as given, with no search */
+		/* a name with '/' is opened as given, with no search, after
+		 * expanding $ORIGIN & co. (expand_dynamic_string_token) */
 		e->how = SR_FOUND_DIRECT;
-		enum cand r = open_candidate(c, name, &s.op, true);
+		const char *xname = expand(c, name, from);
+		enum cand r = xname ? open_candidate(c, xname, &s.op, true) : CAND_MISSING;
+		const char *opened = xname ? xname : name;
 		if (r == CAND_OK) {
-			snprintf(s.found_path, sizeof s.found_path, "%s", name);
+			snprintf(s.found_path, sizeof s.found_path, "%s", opened);
 			s.have_op = done = true;
 		} else if (r == CAND_INVALID) {
 			s.fatal = true;
 			s.fatal_why = s.op.why;
-			snprintf(s.found_path, sizeof s.found_path, "%s", name);
+			snprintf(s.found_path, sizeof s.found_path, "%s", opened);
 		} else {
+			if (r == CAND_OTHER_CLASS && s.op.other_class)
+				s.other_class = s.op.other_class;
 			record(c, e, r == CAND_OTHER_CLASS ? &e->skipped : &e->tried,
-			       r == CAND_OTHER_CLASS ? &ec.skipped : &ec.tried, name);
+			       r == CAND_OTHER_CLASS ? &ec.skipped : &ec.tried, opened);
 		}
 	} else if (d->loader_kind == SR_LOADER_MUSL) {
 		if (c->opts->library_path && try_list(c, &s, e, &ec, c->opts->library_path, from, SR_FOUND_ENV))
@@ -681,8 +805,9 @@ static void resolve_one(struct ctx *c, size_t from, const char *name)
 				done = try_list(c, &s, e, &ec, el->runpath.items[i], from, SR_FOUND_RUNPATH);
 		}
 		bool nodeflib = d->objects[from].elf->has_flags_1 && (d->objects[from].elf->dt_flags_1 & DF_1_NODEFLIB);
-		if (!done && c->cache) {
-			const char *cached = sr_ldcache_lookup(c->cache, name, c->cache_flags);
+		if (!done && c->ss->cache) {
+			const char *cached = sr_ldcache_lookup_hwcaps(c->ss->cache, name, c->cache_flags, c->cpu.hwcaps,
+			                                              c->cpu.nhwcaps);
 			if (cached && !(nodeflib && in_default_dirs(c, cached))) {
 				enum cand r = open_candidate(c, cached, &s.op, true);
 				if (r == CAND_OK) {
@@ -695,8 +820,8 @@ static void resolve_one(struct ctx *c, size_t from, const char *name)
 				}
 			}
 		} else if (!done && c->no_cache_conf) {
-			for (size_t i = 0; !done && i < c->nconf_dirs; i++)
-				if (try_dir(c, &s, e, &ec, c->conf_dirs[i])) {
+			for (size_t i = 0; !done && i < c->ss->nconf_dirs; i++)
+				if (try_dir(c, &s, e, &ec, c->ss->conf_dirs[i])) {
 					done = true;
 					e->how = SR_FOUND_CACHE;
 					e->via = "/etc/ld.so.conf (no ld.so.cache)";
@@ -720,16 +845,17 @@ static void resolve_one(struct ctx *c, size_t from, const char *name)
 	}
 	if (!done || !s.have_op) {
 		e->how = SR_FOUND_NOT_FOUND;
-		e->error = ec.skipped ? "cannot open shared object file: No such file or directory (only files of "
-		                        "another ELF class or machine were found)"
-		                      : "cannot open shared object file: No such file or directory";
+		/* ld.so reports a class mismatch it met on the way; a machine
+		 * mismatch alone is just "not found" */
+		e->error = s.other_class == 32 ? "wrong ELF class: ELFCLASS32"
+		         : s.other_class == 64 ? "wrong ELF class: ELFCLASS64"
+		                               : "cannot open shared object file: No such file or directory";
 		d->missing_count++;
 		return;
 	}
 	/* the same file under another name is the same object */
 	size_t same = find_file(c, s.op.dev, s.op.ino);
 	if (same != SR_DEPS_NONE) {
-		sr_elf_free(s.op.elf);
 		add_name(c, same, name);
 		e->to = same;
 		return;
@@ -851,43 +977,167 @@ const char *sr_found_how_name(enum sr_found_how h)
 
 static void load_cache(struct ctx *c, uint32_t flags)
 {
-	struct sr_file f;
+	struct sr_deps_session *ss = c->ss;
 	struct sr_error e = { 0 };
 	c->cache_flags = sr_ldcache_flags_for(c->elf_class, c->machine, flags);
-	if (sr_root_file_open(c->root, "/etc/ld.so.cache", &f, NULL, 0, &e) == SR_OK) {
-		if (sr_ldcache_parse(&f.r, &c->cache, &e) == SR_OK)
-			c->d->cache = "/etc/ld.so.cache";
-		else
-			warn(c, "/etc/ld.so.cache could not be read; searching without it");
-		sr_file_close(&f);
+	if (!ss->cache_tried) {
+		ss->cache_tried = true;
+		struct sr_file f;
+		if (sr_root_file_open(ss->root, "/etc/ld.so.cache", &f, NULL, 0, &e) == SR_OK) {
+			if (sr_ldcache_parse(&f.r, &ss->cache, &e) != SR_OK)
+				ss->cache = NULL;
+			sr_file_close(&f);
+		}
+	}
+	if (ss->cache) {
+		c->d->cache = "/etc/ld.so.cache";
 		return;
 	}
 	/* No cache: ld.so would search only the default directories.  An image
 	 * normally gets its cache from ldconfig, whose directories come from
 	 * ld.so.conf: use them, and say so. */
-	if (sr_ldconf_load(c->root, "/etc/ld.so.conf", &c->conf_dirs, &c->nconf_dirs, &e) == SR_OK &&
-	    c->nconf_dirs > 0) {
+	if (!ss->conf_tried) {
+		ss->conf_tried = true;
+		if (sr_ldconf_load(ss->root, "/etc/ld.so.conf", &ss->conf_dirs, &ss->nconf_dirs, &e) != SR_OK) {
+			ss->conf_dirs = NULL;
+			ss->nconf_dirs = 0;
+		}
+	}
+	if (ss->nconf_dirs > 0) {
 		c->no_cache_conf = true;
 		warn(c, "no /etc/ld.so.cache in the root: directories from /etc/ld.so.conf are searched as "
 		        "ldconfig would cache them");
+	} else {
+		warn(c, "no usable /etc/ld.so.cache in the root: only the default directories are searched");
 	}
 }
 
-enum sr_err sr_deps_resolve(const char *path, const struct sr_deps_opts *opts, struct sr_deps **out,
-                            struct sr_error *err)
+/* The minor version of the root's glibc (2.N), from the version
+ * definitions of the libc.so.6 the loader would find; -1 if unknown. */
+static int root_glibc_minor(struct ctx *c)
+{
+	const char *p = NULL;
+	if (c->ss->cache)
+		p = sr_ldcache_lookup(c->ss->cache, "libc.so.6", c->cache_flags);
+	struct opened o;
+	char buf[SR_ROOT_MAX_PATH + 1];
+	for (size_t i = 0; !p && i < c->d->default_dirs.count; i++) {
+		snprintf(buf, sizeof buf, "%s/libc.so.6", c->d->default_dirs.items[i]);
+		if (open_candidate(c, buf, &o, true) == CAND_OK)
+			p = buf;
+	}
+	if (!p || open_candidate(c, p, &o, true) != CAND_OK)
+		return -1;
+	int best = -1;
+	for (size_t i = 0; i < o.elf->verdef_count; i++) {
+		const char *n = o.elf->verdef[i].name;
+		if (strncmp(n, "GLIBC_2.", 8) == 0) {
+			int v = atoi(n + 8);
+			if (v > best)
+				best = v;
+		}
+	}
+	return best;
+}
+
+enum sr_err sr_deps_session_new(const struct sr_deps_opts *opts, struct sr_deps_session **out, struct sr_error *err)
 {
 	*out = NULL;
-	struct sr_root host = { .dirfd = -1 };
-	const struct sr_root *root = opts ? opts->root : NULL;
-	struct sr_deps_opts defopts = { 0 };
-	if (!opts)
-		opts = &defopts;
-	if (!root) {
-		enum sr_err rc = sr_root_open("/", &host, err);
-		if (rc != SR_OK)
+	struct sr_deps_session *ss = calloc(1, sizeof *ss);
+	if (!ss)
+		return sr_error_set(err, SR_E_NOMEM, NULL);
+	ss->host.dirfd = -1;
+	if (opts)
+		ss->opts = *opts;
+	if (ss->opts.root) {
+		ss->root = ss->opts.root;
+	} else {
+		enum sr_err rc = sr_root_open("/", &ss->host, err);
+		if (rc != SR_OK) {
+			free(ss);
 			return rc;
-		root = &host;
+		}
+		ss->root = &ss->host;
+		char cwd[SR_ROOT_MAX_PATH];
+		if (!getcwd(cwd, sizeof cwd) || !(ss->cwd = strdup(cwd))) {
+			sr_deps_session_free(ss);
+			return sr_error_set(err, SR_E_IO, "cannot get the working directory");
+		}
 	}
+	*out = ss;
+	return SR_OK;
+}
+
+void sr_deps_session_free(struct sr_deps_session *ss)
+{
+	if (!ss)
+		return;
+	for (size_t i = 0; i < ss->nelfs; i++)
+		sr_elf_free(ss->elfs[i].elf);
+	free(ss->elfs);
+	if (ss->cache)
+		sr_ldcache_free(ss->cache);
+	if (ss->conf_dirs)
+		sr_ldconf_free(ss->conf_dirs, ss->nconf_dirs);
+	if (ss->host.dirfd >= 0)
+		sr_root_close(&ss->host);
+	free(ss->cwd);
+	free(ss);
+}
+
+/* The program itself gets the ordinary file errors (not the loader's). */
+static enum sr_err open_program(struct ctx *c, const char *path, struct opened *o, struct sr_error *err)
+{
+	char lookup[SR_ROOT_MAX_PATH + 1];
+	if (c->cwd && path[0] != '/')
+		snprintf(lookup, sizeof lookup, "%s/%s", c->cwd, path);
+	else
+		snprintf(lookup, sizeof lookup, "%s", path);
+	memset(o, 0, sizeof *o);
+	int dirfd;
+	char name[SR_ROOT_MAX_PATH + 1];
+	enum sr_err rc = sr_root_lookup(c->root, lookup, &dirfd, name, o->real, sizeof o->real, err);
+	if (rc != SR_OK)
+		return rc;
+	if (!name[0]) {
+		close(dirfd);
+		return sr_error_set(err, SR_E_ISDIR, "is a directory");
+	}
+	struct sr_file f;
+	struct stat st;
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		o->dev = st.st_dev;
+		o->ino = st.st_ino;
+		o->mode = st.st_mode;
+	}
+	rc = sr_file_open_at(dirfd, name, false, &f, err);
+	close(dirfd);
+	if (rc != SR_OK)
+		return rc;
+	o->elf = session_elf(c->ss, o->dev, o->ino);
+	if (o->elf) {
+		sr_file_close(&f);
+		return SR_OK;
+	}
+	if (!sr_elf_is_elf(&f.r)) {
+		sr_file_close(&f);
+		return sr_error_set(err, SR_E_NOT_BINARY, "not an ELF file");
+	}
+	rc = sr_elf_parse_ex(&f.r, SR_ELF_NO_SYMBOLS, &o->elf, err);
+	sr_file_close(&f);
+	if (rc != SR_OK)
+		return rc;
+	if (!session_keep(c->ss, o->dev, o->ino, o->elf)) {
+		sr_elf_free(o->elf);
+		return sr_error_set(err, SR_E_NOMEM, NULL);
+	}
+	return SR_OK;
+}
+
+enum sr_err sr_deps_session_resolve(struct sr_deps_session *ss, const char *path, struct sr_deps **out,
+                                    struct sr_error *err)
+{
+	*out = NULL;
 	struct sr_arena *a = sr_arena_new();
 	struct sr_deps *d = a ? sr_arena_alloc(a, sizeof *d) : NULL;
 	struct sr_deps_priv *priv = d ? sr_arena_alloc(a, sizeof *priv) : NULL;
@@ -895,78 +1145,37 @@ enum sr_err sr_deps_resolve(const char *path, const struct sr_deps_opts *opts, s
 	if (!a || !d || !priv || !c) {
 		free(c);
 		sr_arena_free(a);
-		if (host.dirfd >= 0)
-			sr_root_close(&host);
 		return sr_error_set(err, SR_E_NOMEM, NULL);
 	}
 	priv->arena = a;
 	d->priv = priv;
+	c->ss = ss;
 	c->d = d;
 	c->a = a;
-	c->root = root;
-	c->opts = opts;
+	c->root = ss->root;
+	c->opts = &ss->opts;
 	c->err = err;
+	c->cwd = ss->cwd;
+	c->interp.obj = SR_DEPS_NONE;
+	c->glibc_minor = -1;
 
-	/* The program: relative paths are from the working directory on the
-	 * host, from the root's / inside a root. */
-	char lookup[SR_ROOT_MAX_PATH + 1];
-	if (root == &host) {
-		char cwd[SR_ROOT_MAX_PATH];
-		if (!getcwd(cwd, sizeof cwd)) {
-			sr_error_set(err, SR_E_IO, "cannot get the working directory");
-			goto fail;
-		}
-		c->cwd = adup(c, cwd);
-	}
-	if (c->cwd && path[0] != '/')
-		snprintf(lookup, sizeof lookup, "%s/%s", c->cwd, path);
-	else
-		snprintf(lookup, sizeof lookup, "%s", path);
 	struct opened o;
-	{
-		/* the program itself gets the ordinary file errors */
-		int dirfd;
-		char name[SR_ROOT_MAX_PATH + 1];
-		enum sr_err rc = sr_root_lookup(root, lookup, &dirfd, name, o.real, sizeof o.real, err);
-		if (rc != SR_OK)
-			goto fail;
-		if (!name[0]) {
-			close(dirfd);
-			sr_error_set(err, SR_E_ISDIR, "is a directory");
-			goto fail;
-		}
-		struct sr_file f;
-		struct stat st;
-		if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
-			o.dev = st.st_dev;
-			o.ino = st.st_ino;
-			o.mode = st.st_mode;
-		}
-		rc = sr_file_open_at(dirfd, name, false, &f, err);
-		close(dirfd);
-		if (rc != SR_OK)
-			goto fail;
-		if (!sr_elf_is_elf(&f.r)) {
-			sr_file_close(&f);
-			sr_error_set(err, SR_E_NOT_BINARY, "not an ELF file");
-			goto fail;
-		}
-		rc = sr_elf_parse(&f.r, &o.elf, err);
-		sr_file_close(&f);
-		if (rc != SR_OK)
-			goto fail;
-	}
+	enum sr_err rc = open_program(c, path, &o, err);
+	if (rc != SR_OK)
+		goto fail;
 	c->elf_class = o.elf->elf_class;
 	c->machine = o.elf->machine;
 	c->big_endian = o.elf->big_endian;
 	c->secure = (o.mode & (S_ISUID | S_ISGID)) != 0;
 	c->platform = platform_of(c->machine, c->elf_class, c->big_endian);
 	uint32_t eflags = o.elf->flags;
-	bool is_library = o.elf->kind == SR_ELF_KIND_SHARED && !o.elf->interpreter;
+	bool is_library = o.elf->kind == SR_ELF_KIND_SHARED && !o.elf->has_interp;
 	const char *interp = o.elf->interpreter;
-	if (!interp && is_library)
+	if (!interp && is_library) {
 		interp = default_glibc_interp(c->elf_class, c->machine, eflags, c->big_endian);
-	bool dynamic = o.elf->has_dynamic && (o.elf->interpreter || is_library);
+		d->interp_is_default = interp != NULL;
+	}
+	bool dynamic = o.elf->has_dynamic && (o.elf->has_interp || is_library);
 	if (interp) {
 		const char *b = strrchr(interp, '/');
 		b = b ? b + 1 : interp;
@@ -977,8 +1186,10 @@ enum sr_err sr_deps_resolve(const char *path, const struct sr_deps_opts *opts, s
 		}
 	}
 	d->interp = adup(c, interp);
-	if (add_object(c, path, path, &o, SR_DEPS_NONE) != 0)
-		goto fail_nomem;
+	if (add_object(c, path, path, &o, SR_DEPS_NONE) != 0) {
+		rc = sr_error_set(err, SR_E_NOMEM, NULL);
+		goto fail;
+	}
 	if (!dynamic)
 		goto done;   /* static: nothing to load */
 
@@ -986,8 +1197,15 @@ enum sr_err sr_deps_resolve(const char *path, const struct sr_deps_opts *opts, s
 		musl_path(c);
 	else
 		set_defaults(c, eflags);
-	if (d->loader_kind == SR_LOADER_GLIBC)
+	if (d->loader_kind == SR_LOADER_GLIBC) {
 		load_cache(c, eflags);
+		sr_cpu_detect(c->machine, c->elf_class, &c->cpu);
+		c->glibc_minor = root_glibc_minor(c);
+		/* glibc before 2.37 replaces x86-64's AT_PLATFORM with "haswell" or
+		 * "xeon_phi" on CPUs that qualify */
+		if (c->machine == EM_X86_64 && c->cpu.legacy_platform && c->glibc_minor >= 0 && c->glibc_minor < 37)
+			c->platform = c->cpu.legacy_platform;
+	}
 
 	/* The interpreter is loaded before any DT_NEEDED (it answers to its
 	 * path and its SONAME).  A missing one is what the kernel reports as
@@ -996,12 +1214,16 @@ enum sr_err sr_deps_resolve(const char *path, const struct sr_deps_opts *opts, s
 		struct opened io;
 		enum cand r = open_candidate(c, interp, &io, true);
 		if (r == CAND_OK) {
-			size_t i = add_object(c, interp, interp, &io, SR_DEPS_NONE);
-			if (i != SR_DEPS_NONE)
-				d->objects[i].is_interp = true;
+			c->interp.ok = true;
+			c->interp.path = d->interp;
+			c->interp.elf = io.elf;
+			c->interp.dev = io.dev;
+			c->interp.ino = io.ino;
+			memcpy(c->interp.real, io.real, sizeof io.real);
 		} else {
 			d->interp_missing = true;
-			d->error_count++;
+			if (!d->interp_is_default)
+				d->error_count++;
 			if (r == CAND_OTHER_CLASS)
 				warn(c, "the interpreter is for another ELF class or machine");
 		}
@@ -1023,33 +1245,36 @@ enum sr_err sr_deps_resolve(const char *path, const struct sr_deps_opts *opts, s
 	check_versions(c);
 done:
 	d->error_count += d->missing_count;
-	if (c->cache)
-		sr_ldcache_free(c->cache);
-	if (c->conf_dirs)
-		sr_ldconf_free(c->conf_dirs, c->nconf_dirs);
 	free(c);
-	if (host.dirfd >= 0)
-		sr_root_close(&host);
 	*out = d;
 	return SR_OK;
-
-fail_nomem:
-	sr_error_set(err, SR_E_NOMEM, NULL);
 fail:
-	if (c->cache)
-		sr_ldcache_free(c->cache);
 	free(c);
-	sr_deps_free(d);
-	if (host.dirfd >= 0)
-		sr_root_close(&host);
-	return err ? err->code : SR_E_IO;
+	sr_arena_free(a);
+	return rc;
+}
+
+enum sr_err sr_deps_resolve(const char *path, const struct sr_deps_opts *opts, struct sr_deps **out,
+                            struct sr_error *err)
+{
+	struct sr_deps_session *ss;
+	enum sr_err rc = sr_deps_session_new(opts, &ss, err);
+	if (rc != SR_OK)
+		return rc;
+	rc = sr_deps_session_resolve(ss, path, out, err);
+	if (rc != SR_OK) {
+		sr_deps_session_free(ss);
+		return rc;
+	}
+	(*out)->priv->own_session = ss;
+	return SR_OK;
 }
 
 void sr_deps_free(struct sr_deps *d)
 {
 	if (!d)
 		return;
-	for (size_t i = 0; i < d->object_count; i++)
-		sr_elf_free(d->objects[i].elf);
-	sr_arena_free(d->priv->arena);
+	struct sr_deps_session *own = d->priv->own_session;
+	sr_arena_free(d->priv->arena);   /* the parsed files belong to the session */
+	sr_deps_session_free(own);
 }

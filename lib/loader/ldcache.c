@@ -490,6 +490,25 @@ static bool fallback_flags(int32_t want, int32_t have)
 	return false;
 }
 
+const char *sr_ldcache_lookup_hwcaps(const struct sr_ldcache *c, const char *name, int32_t want_flags,
+                                     const char *const *subdirs, size_t nsubdirs)
+{
+	if (!c || !name)
+		return NULL;
+	/* glibc-hwcaps entries first, in the priority order of the subdirectories
+	 * the CPU supports (ld.so's _dl_hwcaps_subdirs order) */
+	for (size_t k = 0; k < nsubdirs; k++) {
+		for (size_t i = 0; i < c->count; i++) {
+			const struct sr_ldcache_entry *e = &c->entries[i];
+			if (!e->hwcaps_subdir || strcmp(e->hwcaps_subdir, subdirs[k]) != 0)
+				continue;
+			if (libname_eq(e->name, name) && (e->flags == want_flags || fallback_flags(want_flags, e->flags)))
+				return e->path;
+		}
+	}
+	return sr_ldcache_lookup(c, name, want_flags);
+}
+
 const char *sr_ldcache_lookup(const struct sr_ldcache *c, const char *name, int32_t want_flags)
 {
 	if (!c || !name)

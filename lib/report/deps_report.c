@@ -186,10 +186,19 @@ static void print_edges(struct tree *t, size_t obj, const char *prefix)
 				fputs(child_prefix, f);
 				on(st, "\033[2m");
 				fputs("tried", f);
+				/* the glibc-hwcaps candidates before each directory are in
+				 * the JSON; here they would drown the directories */
+				size_t hw = 0;
 				for (size_t k = 0; k < e->tried.count; k++) {
+					if (strstr(e->tried.items[k], "/glibc-hwcaps/")) {
+						hw++;
+						continue;
+					}
 					fputc(' ', f);
 					put_safe(f, e->tried.items[k]);
 				}
+				if (hw)
+					fputs(" (each after its glibc-hwcaps subdirectories)", f);
 				off(st);
 				fputc('\n', f);
 			}
@@ -256,7 +265,7 @@ void sr_report_deps_text(FILE *f, const char *path, const struct sr_deps *d, con
 	put_safe(f, path);
 	off(&st);
 	if (d->interp) {
-		fputs("  interpreter ", f);
+		fputs(d->interp_is_default ? "  loaded by " : "  interpreter ", f);
 		if (d->interp_missing)
 			on(&st, "\033[31m");
 		put_safe(f, d->interp);
@@ -327,8 +336,10 @@ void sr_report_deps_text(FILE *f, const char *path, const struct sr_deps *d, con
 void sr_report_deps_flat(FILE *f, const char *path, const struct sr_deps *d)
 {
 	(void)path;
-	if (d->object_count <= 1 && d->edge_count == 0 && !d->interp) {
-		fputs("\tnot a dynamic executable\n", f);
+	if (d->edge_count == 0 && !d->interp_loaded) {
+		/* ldd's words: a file with a dynamic section but nothing to load is
+		 * "statically linked"; one without is "not a dynamic executable" */
+		fputs(d->objects[0].elf->has_dynamic ? "\tstatically linked\n" : "\tnot a dynamic executable\n", f);
 		return;
 	}
 	for (size_t i = 1; i < d->object_count; i++) {
@@ -349,10 +360,14 @@ void sr_report_deps_flat(FILE *f, const char *path, const struct sr_deps *d)
 		put_safe(f, e->name);
 		fputs(" => not found\n", f);
 	}
-	if (d->interp) {
+	if (d->interp_loaded) {
 		fputc('\t', f);
 		put_safe(f, d->interp);
-		fputs(d->interp_missing ? " => not found\n" : "\n", f);
+		fputc('\n', f);
+	} else if (d->interp_missing && !d->interp_is_default) {
+		fputc('\t', f);
+		put_safe(f, d->interp);
+		fputs(" => not found\n", f);
 	}
 }
 
@@ -376,6 +391,7 @@ void *sr_report_deps_json(const char *path, const char *root, const struct sr_de
 	if (d->interp) {
 		json_object_set_new(o, "interpreter", sr_json_str(d->interp));
 		json_object_set_new(o, "interpreter_found", json_boolean(!d->interp_missing));
+		json_object_set_new(o, "interpreter_is_default", json_boolean(d->interp_is_default));
 	}
 	if (d->cache)
 		json_object_set_new(o, "cache", sr_json_str(d->cache));
