@@ -1,6 +1,7 @@
 #include "cli.h"
 
 #include <getopt.h>
+#include <jansson.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,6 +75,17 @@ void cli_file_error(const char *path, const char *reason)
 			fputc(*p, stderr);
 	}
 	fprintf(stderr, ": %s\n", reason);
+}
+
+void json_print(FILE *f, void *json)
+{
+	json_t *j = json;
+	char *text = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	if (text) {
+		fputs(text, f);
+		free(text);
+	}
+	json_decref(j);
 }
 
 bool cli_use_color(FILE *f)

@@ -46,6 +46,10 @@ void cli_usage_error(const struct cli_command *cmd, const char *fmt, ...)
 #endif
 	;
 
+/* Write one JSON value compactly in a single write, then release it
+ * (jansson's stream dumper makes many small writes). */
+void json_print(FILE *f, void *json);
+
 /* `shipready: PATH: reason` on stderr. */
 void cli_file_error(const char *path, const char *reason);
 

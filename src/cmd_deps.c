@@ -106,8 +106,7 @@ int cmd_deps(int argc, char **argv, const struct cli_command *self)
 			if (opts.json) {
 				json_t *j = sr_report_error_json(argv[i], sr_error_message(&err));
 				fputs(printed ? ",\n" : "\n", stdout);
-				json_dumpf(j, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
-				json_decref(j);
+				json_print(stdout, j);
 				printed = true;
 			}
 			status = EXIT_ERROR;
@@ -118,8 +117,7 @@ int cmd_deps(int argc, char **argv, const struct cli_command *self)
 		if (opts.json) {
 			json_t *j = sr_report_deps_json(argv[i], opts.root, d);
 			fputs(printed ? ",\n" : "\n", stdout);
-			json_dumpf(j, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
-			json_decref(j);
+			json_print(stdout, j);
 		} else if (opts.graph) {
 			sr_report_deps_graph(stdout, d, strcmp(opts.graph, "mermaid") == 0);
 		} else if (opts.flat) {

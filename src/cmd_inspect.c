@@ -47,8 +47,7 @@ static void json_item(FILE *f, void *item, bool *first_done)
 {
 	json_t *j = item;
 	fputs(*first_done ? ",\n" : "\n", f);
-	json_dumpf(j, f, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	json_decref(j);
+	json_print(f, j);
 	*first_done = true;
 }
 

@@ -35,7 +35,13 @@ for build in $builds; do
     fi
     log="$build/meson-logs/testlog.json"
     rm -f "$log"
-    if grep -q "fsanitize=address" "$build/build.ninja"; then
+    # the build directory's own b_sanitize option (build.ninja also holds
+    # the fuzz replays' sanitized library, so grepping it would mislead)
+    sanitize=$(python3 -c 'import json, sys
+opts = json.load(open(sys.argv[1]))
+print(next((o["value"] for o in opts if o["name"] == "b_sanitize"), "none"))' \
+        "$build/meson-info/intro-buildoptions.json" 2>/dev/null || echo none)
+    if [ "$sanitize" != "none" ]; then
         echo "run-tests: $build: sanitizers on (ASan, UBSan, LeakSanitizer)"
         ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:halt_on_error=1:detect_stack_use_after_return=1" \
         UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1" \

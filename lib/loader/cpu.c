@@ -20,9 +20,11 @@ static void detect_x86_64(struct sr_cpu *cpu)
 	unsigned a, b, c1, d, b7 = 0, c7 = 0, cx = 0;
 	if (!__get_cpuid(1, &a, &b, &c1, &d))
 		return;
-	if (__get_cpuid_max(0, NULL) >= 7)
+	unsigned max_leaf = __get_cpuid_max(0, NULL);
+	unsigned max_ext = __get_cpuid_max(0x80000000u, NULL);
+	if (max_leaf >= 7u)
 		__cpuid_count(7, 0, a, b7, c7, d);
-	if (__get_cpuid_max(0x80000000u, NULL) >= 0x80000001u)
+	if (max_ext >= 0x80000001u)
 		__get_cpuid(0x80000001u, &a, &b, &cx, &d);
 	(void)c7;
 	bool osxsave = c1 & (1u << 27);

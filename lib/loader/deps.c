@@ -69,6 +69,20 @@ struct elf_entry {
 	struct sr_elf *elf;
 };
 
+/* One path looked up inside the root: the loader model asks for the same
+ * candidates (libc, the cache's paths, default directories) for every input,
+ * and each lookup walks the root one component at a time. */
+struct path_entry {
+	char *key;            /* the absolute path asked for; NULL: empty slot */
+	bool found;           /* exists (after following symlinks inside the root) */
+	dev_t dev;
+	ino_t ino;
+	mode_t mode;
+	char *real;           /* canonical path inside the root */
+};
+
+#define PATH_CACHE_MAX 65536u
+
 struct sr_deps_session {
 	struct sr_deps_opts opts;
 	struct sr_root host;          /* the host's / when no root was given */
@@ -81,6 +95,14 @@ struct sr_deps_session {
 	size_t nconf_dirs;
 	struct elf_entry *elfs;
 	size_t nelfs, capelfs;
+	bool cpu_known;               /* CPUID is slow in virtual machines: ask once */
+	uint16_t cpu_machine;
+	unsigned cpu_class;
+	struct sr_cpu cpu;
+	struct path_entry *paths;     /* open-addressing table of looked-up paths */
+	size_t path_cap, path_count;
+	struct memo { char *key; const char *val; } *memo;   /* ld.so.cache answers: "flags:name" -> path */
+	size_t memo_cap, memo_count;
 };
 
 struct ctx {
@@ -240,17 +262,56 @@ static const char *platform_of(uint16_t m, unsigned cls, bool be)
 	}
 }
 
+static const struct path_entry *path_lookup(struct sr_deps_session *ss, const char *path);
+
+static uint64_t fnv1a(const char *s);
+
+/* The cache's answer for (name, flags, CPU), asked once per session. */
+static const char *cache_lookup(struct ctx *c, const char *name)
+{
+	struct sr_deps_session *ss = c->ss;
+	char key[SR_ROOT_MAX_PATH + 16];
+	snprintf(key, sizeof key, "%d:%s", (int)c->cache_flags, name);
+	if (ss->memo_count * 2 >= ss->memo_cap && ss->memo_cap < 65536) {
+		size_t ncap = ss->memo_cap ? ss->memo_cap * 2 : 256;
+		struct memo *n = calloc(ncap, sizeof *n);
+		if (n) {
+			for (size_t i = 0; i < ss->memo_cap; i++) {
+				if (!ss->memo[i].key)
+					continue;
+				size_t j = fnv1a(ss->memo[i].key) & (ncap - 1);
+				while (n[j].key)
+					j = (j + 1) & (ncap - 1);
+				n[j] = ss->memo[i];
+			}
+			free(ss->memo);
+			ss->memo = n;
+			ss->memo_cap = ncap;
+		}
+	}
+	const char *val = NULL;
+	if (ss->memo_cap && ss->memo_count * 2 < ss->memo_cap) {
+		size_t j = fnv1a(key) & (ss->memo_cap - 1);
+		while (ss->memo[j].key) {
+			if (strcmp(ss->memo[j].key, key) == 0)
+				return ss->memo[j].val;
+			j = (j + 1) & (ss->memo_cap - 1);
+		}
+		val = sr_ldcache_lookup_hwcaps(ss->cache, name, c->cache_flags, c->cpu.hwcaps, c->cpu.nhwcaps);
+		ss->memo[j].key = strdup(key);
+		if (ss->memo[j].key) {
+			ss->memo[j].val = val;
+			ss->memo_count++;
+		}
+		return val;
+	}
+	return sr_ldcache_lookup_hwcaps(ss->cache, name, c->cache_flags, c->cpu.hwcaps, c->cpu.nhwcaps);
+}
+
 static bool is_dir_in_root(struct ctx *c, const char *path)
 {
-	int fd;
-	char name[SR_ROOT_MAX_PATH + 1];
-	struct sr_error e;
-	if (sr_root_lookup(c->root, path, &fd, name, NULL, 0, &e) != SR_OK)
-		return false;
-	struct stat st;
-	bool ok = name[0] ? fstatat(fd, name, &st, 0) == 0 && S_ISDIR(st.st_mode) : true;
-	close(fd);
-	return ok;
+	const struct path_entry *pe = path_lookup(c->ss, path);
+	return pe && pe->found && S_ISDIR(pe->mode);
 }
 
 /* The default directories of the target's glibc, chosen by the root's
@@ -339,6 +400,80 @@ static bool session_keep(struct sr_deps_session *ss, dev_t dev, ino_t ino, struc
 	return true;
 }
 
+static uint64_t fnv1a(const char *s)
+{
+	uint64_t h = 1469598103934665603u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	return h;
+}
+
+/* Resolve path inside the root once per session: found/missing, identity,
+ * type and canonical path.  NULL only when out of memory. */
+static const struct path_entry *path_lookup(struct sr_deps_session *ss, const char *path)
+{
+	if (ss->path_count * 2 >= ss->path_cap && ss->path_cap < PATH_CACHE_MAX * 2) {
+		size_t ncap = ss->path_cap ? ss->path_cap * 2 : 1024;
+		struct path_entry *n = calloc(ncap, sizeof *n);
+		if (n) {
+			for (size_t i = 0; i < ss->path_cap; i++) {
+				if (!ss->paths[i].key)
+					continue;
+				size_t j = fnv1a(ss->paths[i].key) & (ncap - 1);
+				while (n[j].key)
+					j = (j + 1) & (ncap - 1);
+				n[j] = ss->paths[i];
+			}
+			free(ss->paths);
+			ss->paths = n;
+			ss->path_cap = ncap;
+		}
+	}
+	static struct path_entry scratch;   /* when the table is full: answer without keeping */
+	struct path_entry *pe = NULL;
+	if (ss->path_cap && ss->path_count * 2 < ss->path_cap) {
+		size_t j = fnv1a(path) & (ss->path_cap - 1);
+		while (ss->paths[j].key) {
+			if (strcmp(ss->paths[j].key, path) == 0)
+				return &ss->paths[j];
+			j = (j + 1) & (ss->path_cap - 1);
+		}
+		pe = &ss->paths[j];
+	}
+	char real[SR_ROOT_MAX_PATH + 1];
+	char name[SR_ROOT_MAX_PATH + 1];
+	struct sr_error e = { 0 };
+	int dirfd;
+	bool found = false;
+	struct stat st;
+	memset(&st, 0, sizeof st);
+	if (sr_root_lookup(ss->root, path, &dirfd, name, real, sizeof real, &e) == SR_OK) {
+		found = name[0] && fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
+		close(dirfd);
+	}
+	if (!pe) {
+		free(scratch.key);
+		free(scratch.real);
+		memset(&scratch, 0, sizeof scratch);
+		pe = &scratch;
+	}
+	pe->key = strdup(path);
+	pe->real = found ? strdup(real) : NULL;
+	if (!pe->key || (found && !pe->real)) {
+		free(pe->key);
+		free(pe->real);
+		memset(pe, 0, sizeof *pe);
+		return NULL;
+	}
+	pe->found = found;
+	pe->dev = st.st_dev;
+	pe->ino = st.st_ino;
+	pe->mode = st.st_mode;
+	if (pe != &scratch)
+		ss->path_count++;
+	return pe;
+}
+
 enum cand { CAND_OK, CAND_MISSING, CAND_OTHER_CLASS, CAND_INVALID };
 
 struct opened {
@@ -364,22 +499,23 @@ static enum cand open_candidate(struct ctx *c, const char *path, struct opened *
 			return CAND_MISSING;
 		path = abs;
 	}
-	if (sr_root_lookup(c->root, path, &dirfd, name, o->real, sizeof o->real, &e) != SR_OK)
-		return CAND_MISSING;
-	if (!name[0]) {
-		close(dirfd);
-		return CAND_MISSING;
-	}
-	struct stat st;
-	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode)) {
-		close(dirfd);
+	const struct path_entry *pe = path_lookup(c->ss, path);
+	if (!pe || !pe->found || !S_ISREG(pe->mode))
 		return CAND_MISSING;   /* ld.so's open() of a directory fails the same way */
-	}
+	snprintf(o->real, sizeof o->real, "%s", pe->real);
+	struct stat st = { .st_dev = pe->dev, .st_ino = pe->ino, .st_mode = pe->mode };
 	o->dev = st.st_dev;
 	o->ino = st.st_ino;
 	o->mode = st.st_mode;
 	o->elf = session_elf(c->ss, st.st_dev, st.st_ino);
+	dirfd = -1;
 	if (!o->elf) {
+		/* first time this file is needed: open it (the walk again, once) */
+		if (sr_root_lookup(c->root, path, &dirfd, name, NULL, 0, &e) != SR_OK || !name[0]) {
+			if (dirfd >= 0)
+				close(dirfd);
+			return CAND_MISSING;
+		}
 		struct sr_file f;
 		enum sr_err rc = sr_file_open_at(dirfd, name, false, &f, &e);
 		close(dirfd);
@@ -806,8 +942,7 @@ static void resolve_one(struct ctx *c, size_t from, const char *name)
 		}
 		bool nodeflib = d->objects[from].elf->has_flags_1 && (d->objects[from].elf->dt_flags_1 & DF_1_NODEFLIB);
 		if (!done && c->ss->cache) {
-			const char *cached = sr_ldcache_lookup_hwcaps(c->ss->cache, name, c->cache_flags, c->cpu.hwcaps,
-			                                              c->cpu.nhwcaps);
+			const char *cached = cache_lookup(c, name);
 			if (cached && !(nodeflib && in_default_dirs(c, cached))) {
 				enum cand r = open_candidate(c, cached, &s.op, true);
 				if (r == CAND_OK) {
@@ -1018,7 +1153,7 @@ static int root_glibc_minor(struct ctx *c)
 {
 	const char *p = NULL;
 	if (c->ss->cache)
-		p = sr_ldcache_lookup(c->ss->cache, "libc.so.6", c->cache_flags);
+		p = cache_lookup(c, "libc.so.6");
 	struct opened o;
 	char buf[SR_ROOT_MAX_PATH + 1];
 	for (size_t i = 0; !p && i < c->d->default_dirs.count; i++) {
@@ -1075,6 +1210,14 @@ void sr_deps_session_free(struct sr_deps_session *ss)
 	for (size_t i = 0; i < ss->nelfs; i++)
 		sr_elf_free(ss->elfs[i].elf);
 	free(ss->elfs);
+	for (size_t i = 0; i < ss->path_cap; i++) {
+		free(ss->paths[i].key);
+		free(ss->paths[i].real);
+	}
+	free(ss->paths);
+	for (size_t i = 0; i < ss->memo_cap; i++)
+		free(ss->memo[i].key);
+	free(ss->memo);
 	if (ss->cache)
 		sr_ldcache_free(ss->cache);
 	if (ss->conf_dirs)
@@ -1199,7 +1342,13 @@ enum sr_err sr_deps_session_resolve(struct sr_deps_session *ss, const char *path
 		set_defaults(c, eflags);
 	if (d->loader_kind == SR_LOADER_GLIBC) {
 		load_cache(c, eflags);
-		sr_cpu_detect(c->machine, c->elf_class, &c->cpu);
+		if (!c->ss->cpu_known || c->ss->cpu_machine != c->machine || c->ss->cpu_class != c->elf_class) {
+			sr_cpu_detect(c->machine, c->elf_class, &c->ss->cpu);
+			c->ss->cpu_known = true;
+			c->ss->cpu_machine = c->machine;
+			c->ss->cpu_class = c->elf_class;
+		}
+		c->cpu = c->ss->cpu;
 		c->glibc_minor = root_glibc_minor(c);
 		/* glibc before 2.37 replaces x86-64's AT_PLATFORM with "haswell" or
 		 * "xeon_phi" on CPUs that qualify */
