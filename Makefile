@@ -1,6 +1,7 @@
 # Thin wrapper: the two commands of README.md.  Meson + Ninja do the building.
 BUILD    ?= build
 MESON    ?= meson
+FUZZ_SECONDS ?= 20
 # Debian packages: what building needs (make run), and what the tests add (make test):
 # compilers for fixtures built at test time and the oracles they are compared with.
 BUILD_DEPS := meson ninja-build gcc pkg-config libjansson-dev
@@ -37,7 +38,11 @@ build: build-deps $(BUILD)/build.ninja
 run: build
 	./$(BUILD)/src/shipready inspect ./$(BUILD)/src/shipready /bin/sh
 
+# Every fuzz target for a short fixed budget (after replaying its whole
+# corpus), then the whole suite in the plain and the sanitizer build; the
+# last line printed is `tests: N passed, N failed`.
 test: deps build build-asan
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) sh fuzz/run.sh short
 	@sh tools/run-tests.sh $(BUILD) $(BUILD)-asan
 
 fuzz: deps
