@@ -870,13 +870,17 @@ static void resolve_one(struct ctx *c, size_t from, const char *name)
 		return;
 	}
 	if (d->loader_kind == SR_LOADER_MUSL && is_musl_self(name)) {
-		for (size_t i = 0; i < d->object_count; i++)
-			if (d->objects[i].is_interp) {
-				e->to = i;
-				add_name(c, i, name);
-				break;
-			}
-		e->how = SR_FOUND_SELF;
+		/* musl's loader is its C library: libc, libm, libpthread, … are it */
+		if (c->interp.ok) {
+			e->to = interp_object(c);
+			if (e->to != SR_DEPS_NONE)
+				add_name(c, e->to, name);
+			e->how = SR_FOUND_SELF;
+			return;
+		}
+		e->how = SR_FOUND_NOT_FOUND;
+		e->error = "the C library is the missing interpreter";
+		d->missing_count++;
 		return;
 	}
 

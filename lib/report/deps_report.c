@@ -304,8 +304,9 @@ void sr_report_deps_text(FILE *f, const char *path, const struct sr_deps *d, con
 		fputs(" error while loading shared libraries: ", f);
 		put_safe(f, e->name);
 		fputs(": ", f);
-		fputs(strncmp(e->error, "cannot open", 11) == 0 ? "cannot open shared object file: No such file or directory"
-		                                                : e->error,
+		fputs(!e->error || strncmp(e->error, "cannot open", 11) == 0
+		          ? "cannot open shared object file: No such file or directory"
+		          : e->error,
 		      f);
 		fprintf(f, " (needed by %s)\n", i < d->edge_count && e->from < d->object_count
 		                                    ? (e->from == 0 ? d->objects[0].name : d->objects[e->from].path)
@@ -354,6 +355,15 @@ void sr_report_deps_flat(FILE *f, const char *path, const struct sr_deps *d)
 	}
 	for (size_t i = 0; i < d->edge_count; i++) {
 		const struct sr_dep_edge *e = &d->edges[i];
+		if (e->how == SR_FOUND_SELF && e->to != SR_DEPS_NONE) {
+			/* musl: the C library's names are its loader */
+			fputc('\t', f);
+			put_safe(f, e->name);
+			fputs(" => ", f);
+			put_safe(f, d->objects[e->to].path);
+			fputc('\n', f);
+			continue;
+		}
 		if (e->to != SR_DEPS_NONE)
 			continue;
 		fputc('\t', f);
