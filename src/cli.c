@@ -2,6 +2,7 @@
 
 #include <getopt.h>
 #include <jansson.h>
+#include "shipready/shipready.h"
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,15 +78,32 @@ void cli_file_error(const char *path, const char *reason)
 	fprintf(stderr, ": %s\n", reason);
 }
 
-void json_print(FILE *f, void *json)
+void cli_json_begin(FILE *f, const char *command, int schema_version)
+{
+	json_t *tool = json_pack("{s:s,s:s}", "name", "shipready", "version", sr_version_string());
+	char *t = json_dumps(tool, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	fprintf(f, "{\"schema_version\":%d,\"tool\":%s,\"command\":\"%s\",\"results\":[", schema_version,
+	        t ? t : "{}", command);
+	free(t);
+	json_decref(tool);
+}
+
+void cli_json_item(FILE *f, void *json, bool *first_done)
 {
 	json_t *j = json;
+	fputs(*first_done ? ",\n" : "\n", f);
 	char *text = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	if (text) {
 		fputs(text, f);
 		free(text);
 	}
 	json_decref(j);
+	*first_done = true;
+}
+
+void cli_json_end(FILE *f)
+{
+	fputs("\n]}\n", f);
 }
 
 bool cli_use_color(FILE *f)

@@ -46,9 +46,14 @@ void cli_usage_error(const struct cli_command *cmd, const char *fmt, ...)
 #endif
 	;
 
-/* Write one JSON value compactly in a single write, then release it
- * (jansson's stream dumper makes many small writes). */
-void json_print(FILE *f, void *json);
+/* A command's --json document, streamed one result per line so memory
+ * stays bounded by the largest single result however many files are given:
+ * {"schema_version":N,"tool":{…},"command":"…","results":[ item, … ]}.
+ * cli_json_item writes one result compactly in a single write and releases
+ * it (jansson's stream dumper makes many small writes). */
+void cli_json_begin(FILE *f, const char *command, int schema_version);
+void cli_json_item(FILE *f, void *json, bool *first_done);
+void cli_json_end(FILE *f);
 
 /* `shipready: PATH: reason` on stderr. */
 void cli_file_error(const char *path, const char *reason);

@@ -89,35 +89,22 @@ int cmd_deps(int argc, char **argv, const struct cli_command *self)
 	struct sr_text_style style = { .color = !opts.json && !opts.graph && cli_use_color(stdout) };
 	int status = EXIT_OK;
 	bool printed = false;
-	if (opts.json) {
-		char *t = NULL;
-		json_t *tool = json_pack("{s:s,s:s}", "name", "shipready", "version", sr_version_string());
-		t = json_dumps(tool, JSON_COMPACT | JSON_PRESERVE_ORDER);
-		printf("{\"schema_version\":%d,\"tool\":%s,\"command\":\"deps\",\"results\":[", SR_DEPS_SCHEMA_VERSION,
-		       t ? t : "{}");
-		free(t);
-		json_decref(tool);
-	}
+	if (opts.json)
+		cli_json_begin(stdout, "deps", SR_DEPS_SCHEMA_VERSION);
 	for (int i = first; i < argc; i++) {
 		struct sr_deps *d = NULL;
 		struct sr_error err = { 0 };
 		if (sr_deps_session_resolve(session, argv[i], &d, &err) != SR_OK) {
 			cli_file_error(argv[i], sr_error_message(&err));
-			if (opts.json) {
-				json_t *j = sr_report_error_json(argv[i], sr_error_message(&err));
-				fputs(printed ? ",\n" : "\n", stdout);
-				json_print(stdout, j);
-				printed = true;
-			}
+			if (opts.json)
+				cli_json_item(stdout, sr_report_error_json(argv[i], sr_error_message(&err)), &printed);
 			status = EXIT_ERROR;
 			continue;
 		}
 		if (d->error_count && status == EXIT_OK)
 			status = EXIT_FINDINGS;
 		if (opts.json) {
-			json_t *j = sr_report_deps_json(argv[i], opts.root, d);
-			fputs(printed ? ",\n" : "\n", stdout);
-			json_print(stdout, j);
+			cli_json_item(stdout, sr_report_deps_json(argv[i], opts.root, d), &printed);
 		} else if (opts.graph) {
 			sr_report_deps_graph(stdout, d, strcmp(opts.graph, "mermaid") == 0);
 		} else if (opts.flat) {
@@ -133,7 +120,7 @@ int cmd_deps(int argc, char **argv, const struct cli_command *self)
 		sr_deps_free(d);
 	}
 	if (opts.json)
-		fputs("\n]}\n", stdout);
+		cli_json_end(stdout);
 	sr_deps_session_free(session);
 	if (opts.root)
 		sr_root_close(&root);

@@ -29,28 +29,6 @@ static void on_opt(int id, const char *arg, void *ud)
 		o->root = arg;
 }
 
-/* The document is streamed, one result per line, so memory stays bounded by
- * the largest single result however many files are given. */
-static void json_open(FILE *f)
-{
-	json_t *tool = json_object();
-	json_object_set_new(tool, "name", json_string("shipready"));
-	json_object_set_new(tool, "version", json_string(sr_version_string()));
-	char *t = json_dumps(tool, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	fprintf(f, "{\"schema_version\":%d,\"tool\":%s,\"command\":\"inspect\",\"results\":[",
-	        SR_INSPECT_SCHEMA_VERSION, t ? t : "{}");
-	free(t);
-	json_decref(tool);
-}
-
-static void json_item(FILE *f, void *item, bool *first_done)
-{
-	json_t *j = item;
-	fputs(*first_done ? ",\n" : "\n", f);
-	json_print(f, j);
-	*first_done = true;
-}
-
 int cmd_inspect(int argc, char **argv, const struct cli_command *self)
 {
 	struct inspect_opts opts = { 0 };
@@ -78,7 +56,7 @@ int cmd_inspect(int argc, char **argv, const struct cli_command *self)
 	int status = EXIT_OK;
 	bool printed = false;
 	if (opts.json)
-		json_open(stdout);
+		cli_json_begin(stdout, "inspect", SR_INSPECT_SCHEMA_VERSION);
 
 	for (int i = first; i < argc; i++) {
 		struct sr_inspect in;
@@ -88,12 +66,12 @@ int cmd_inspect(int argc, char **argv, const struct cli_command *self)
 		if (got != SR_OK) {
 			cli_file_error(argv[i], sr_error_message(&err));
 			if (opts.json)
-				json_item(stdout, sr_report_error_json(argv[i], sr_error_message(&err)), &printed);
+				cli_json_item(stdout, sr_report_error_json(argv[i], sr_error_message(&err)), &printed);
 			status = EXIT_ERROR;
 			continue;
 		}
 		if (opts.json) {
-			json_item(stdout, sr_report_inspect_json(&in), &printed);
+			cli_json_item(stdout, sr_report_inspect_json(&in), &printed);
 		} else {
 			if (printed)
 				fputc('\n', stdout);
@@ -104,7 +82,7 @@ int cmd_inspect(int argc, char **argv, const struct cli_command *self)
 	}
 
 	if (opts.json)
-		fputs("\n]}\n", stdout);
+		cli_json_end(stdout);
 	if (opts.root)
 		sr_root_close(&root);
 	if (fflush(stdout) != 0 || ferror(stdout)) {

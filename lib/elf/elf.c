@@ -890,19 +890,32 @@ static bool find_table(struct ctx *c, bool has_dt, uint64_t va, uint32_t shtype,
 	return false;
 }
 
+/* Where a version table starts and how many entries to read: its DT_
+ * address (else its section), the count from DT_VER*NUM (else the section's
+ * sh_info, else the cap).  False when absent or unusable. */
+static bool version_table(struct ctx *c, bool has_dt, uint64_t va, uint32_t shtype, bool has_num, uint64_t num,
+                          const char *what, uint64_t *off, uint64_t *info, uint64_t *count)
+{
+	*info = 0;
+	if (!find_table(c, has_dt, va, shtype, off, info))
+		return false;
+	if (!c->have_dynstr) {
+		warn(c, "%s present but no dynamic string table", what);
+		return false;
+	}
+	*count = has_num ? num : (*info ? *info : SR_ELF_MAX_LIST);
+	if (*count > SR_ELF_MAX_LIST)
+		*count = SR_ELF_MAX_LIST;
+	return true;
+}
+
 static void parse_verneed(struct ctx *c)
 {
 	struct sr_elf *e = c->e;
-	uint64_t off, info = 0;
-	if (!find_table(c, c->has_verneed, c->dt_verneed, SHT_GNU_VERNEED, &off, &info))
+	uint64_t off, info, count;
+	if (!version_table(c, c->has_verneed, c->dt_verneed, SHT_GNU_VERNEED, c->has_verneednum, c->dt_verneednum,
+	                   "version needs", &off, &info, &count))
 		return;
-	if (!c->have_dynstr) {
-		warn(c, "version needs present but no dynamic string table");
-		return;
-	}
-	uint64_t count = c->has_verneednum ? c->dt_verneednum : (info ? info : SR_ELF_MAX_LIST);
-	if (count > SR_ELF_MAX_LIST)
-		count = SR_ELF_MAX_LIST;
 	const struct sr_reader *r = &c->r;
 	uint64_t pos = off;
 	size_t total_aux = 0;
@@ -970,16 +983,10 @@ static void parse_verneed(struct ctx *c)
 static void parse_verdef(struct ctx *c)
 {
 	struct sr_elf *e = c->e;
-	uint64_t off, info = 0;
-	if (!find_table(c, c->has_verdef, c->dt_verdef, SHT_GNU_VERDEF, &off, &info))
+	uint64_t off, info, count;
+	if (!version_table(c, c->has_verdef, c->dt_verdef, SHT_GNU_VERDEF, c->has_verdefnum, c->dt_verdefnum,
+	                   "version definitions", &off, &info, &count))
 		return;
-	if (!c->have_dynstr) {
-		warn(c, "version definitions present but no dynamic string table");
-		return;
-	}
-	uint64_t count = c->has_verdefnum ? c->dt_verdefnum : (info ? info : SR_ELF_MAX_LIST);
-	if (count > SR_ELF_MAX_LIST)
-		count = SR_ELF_MAX_LIST;
 	const struct sr_reader *r = &c->r;
 	uint64_t pos = off;
 	for (uint64_t i = 0; i < count; i++) {

@@ -5,24 +5,11 @@
 #include <string.h>
 
 #include "report/json_util.h"
+#include "report/text_util.h"
 #include "shipready/report.h"
 
 /* ---------- text helpers ---------- */
 
-static int put_safe(FILE *f, const char *s)
-{
-	int n = 0;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p < 0x20 || *p == 0x7f) {
-			n += fprintf(f, "\\x%02x", *p);
-		} else {
-			fputc(*p, f);
-			if ((*p & 0xc0) != 0x80)
-				n++;
-		}
-	}
-	return n;
-}
 
 static size_t width(const char *s)
 {
@@ -163,7 +150,7 @@ static void print_edges(struct tree *t, size_t obj, const char *prefix)
 		bool missing = e->to == SR_DEPS_NONE;
 		if (missing)
 			on(st, "\033[31m");
-		used += (size_t)put_safe(f, e->name);
+		used += (size_t)sr_put_safe(f, e->name);
 		if (missing)
 			off(st);
 		pad(f, used, t->namew + 2);
@@ -178,7 +165,7 @@ static void print_edges(struct tree *t, size_t obj, const char *prefix)
 				fputs(e->error, f);
 				if (e->via) {
 					fputs(": ", f);
-					put_safe(f, e->via);
+					sr_put_safe(f, e->via);
 				}
 			}
 			fputc('\n', f);
@@ -195,7 +182,7 @@ static void print_edges(struct tree *t, size_t obj, const char *prefix)
 						continue;
 					}
 					fputc(' ', f);
-					put_safe(f, e->tried.items[k]);
+					sr_put_safe(f, e->tried.items[k]);
 				}
 				if (hw)
 					fputs(" (each after its glibc-hwcaps subdirectories)", f);
@@ -208,7 +195,7 @@ static void print_edges(struct tree *t, size_t obj, const char *prefix)
 				fputs("skipped (other ELF class or machine)", f);
 				for (size_t k = 0; k < e->skipped.count; k++) {
 					fputc(' ', f);
-					put_safe(f, e->skipped.items[k]);
+					sr_put_safe(f, e->skipped.items[k]);
 				}
 				off(st);
 				fputc('\n', f);
@@ -216,13 +203,13 @@ static void print_edges(struct tree *t, size_t obj, const char *prefix)
 			continue;
 		}
 		const struct sr_dep_object *to = &d->objects[e->to];
-		used = (size_t)put_safe(f, to->path);
+		used = (size_t)sr_put_safe(f, to->path);
 		pad(f, used, t->pathw + 2);
 		on(st, "\033[2m");
 		fputs(sr_found_how_name(e->how), f);
 		if (e->via && (e->how == SR_FOUND_RPATH || e->how == SR_FOUND_RUNPATH || e->how == SR_FOUND_ENV)) {
 			fputc(' ', f);
-			put_safe(f, e->via);
+			sr_put_safe(f, e->via);
 		}
 		off(st);
 		char needs[256];
@@ -262,13 +249,13 @@ void sr_report_deps_text(FILE *f, const char *path, const struct sr_deps *d, con
 {
 	struct style st = { f, ts && ts->color };
 	on(&st, "\033[1m");
-	put_safe(f, path);
+	sr_put_safe(f, path);
 	off(&st);
 	if (d->interp) {
 		fputs(d->interp_is_default ? "  loaded by " : "  interpreter ", f);
 		if (d->interp_missing)
 			on(&st, "\033[31m");
-		put_safe(f, d->interp);
+		sr_put_safe(f, d->interp);
 		if (d->interp_missing) {
 			fputs(" (missing)", f);
 			off(&st);
@@ -290,7 +277,7 @@ void sr_report_deps_text(FILE *f, const char *path, const struct sr_deps *d, con
 		fputs(fail_mark(&st), f);
 		off(&st);
 		fputs(" ", f);
-		put_safe(f, d->interp);
+		sr_put_safe(f, d->interp);
 		fputs(": the interpreter is missing; starting the program fails with "
 		      "'No such file or directory'\n", f);
 	}
@@ -302,7 +289,7 @@ void sr_report_deps_text(FILE *f, const char *path, const struct sr_deps *d, con
 		fputs(fail_mark(&st), f);
 		off(&st);
 		fputs(" error while loading shared libraries: ", f);
-		put_safe(f, e->name);
+		sr_put_safe(f, e->name);
 		fputs(": ", f);
 		fputs(!e->error || strncmp(e->error, "cannot open", 11) == 0
 		          ? "cannot open shared object file: No such file or directory"
@@ -319,7 +306,7 @@ void sr_report_deps_text(FILE *f, const char *path, const struct sr_deps *d, con
 		fputs(fatal ? fail_mark(&st) : warn_mark(&st), f);
 		off(&st);
 		fputc(' ', f);
-		put_safe(f, vi->message);
+		sr_put_safe(f, vi->message);
 		fputc('\n', f);
 	}
 	for (size_t i = 0; i < d->warnings.count; i++) {
@@ -327,7 +314,7 @@ void sr_report_deps_text(FILE *f, const char *path, const struct sr_deps *d, con
 		fputs(warn_mark(&st), f);
 		off(&st);
 		fputc(' ', f);
-		put_safe(f, d->warnings.items[i]);
+		sr_put_safe(f, d->warnings.items[i]);
 		fputc('\n', f);
 	}
 }
@@ -348,9 +335,9 @@ void sr_report_deps_flat(FILE *f, const char *path, const struct sr_deps *d)
 		if (o->is_interp)
 			continue;
 		fputc('\t', f);
-		put_safe(f, o->name);
+		sr_put_safe(f, o->name);
 		fputs(" => ", f);
-		put_safe(f, o->path);
+		sr_put_safe(f, o->path);
 		fputc('\n', f);
 	}
 	for (size_t i = 0; i < d->edge_count; i++) {
@@ -358,25 +345,25 @@ void sr_report_deps_flat(FILE *f, const char *path, const struct sr_deps *d)
 		if (e->how == SR_FOUND_SELF && e->to != SR_DEPS_NONE) {
 			/* musl: the C library's names are its loader */
 			fputc('\t', f);
-			put_safe(f, e->name);
+			sr_put_safe(f, e->name);
 			fputs(" => ", f);
-			put_safe(f, d->objects[e->to].path);
+			sr_put_safe(f, d->objects[e->to].path);
 			fputc('\n', f);
 			continue;
 		}
 		if (e->to != SR_DEPS_NONE)
 			continue;
 		fputc('\t', f);
-		put_safe(f, e->name);
+		sr_put_safe(f, e->name);
 		fputs(" => not found\n", f);
 	}
 	if (d->interp_loaded) {
 		fputc('\t', f);
-		put_safe(f, d->interp);
+		sr_put_safe(f, d->interp);
 		fputc('\n', f);
 	} else if (d->interp_missing && !d->interp_is_default) {
 		fputc('\t', f);
-		put_safe(f, d->interp);
+		sr_put_safe(f, d->interp);
 		fputs(" => not found\n", f);
 	}
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report/text_util.h"
 #include "shipready/report.h"
 
 #define LABEL_W 11
@@ -34,21 +35,6 @@ static void tone_off(struct out *o, enum tone t)
 		fputs("\033[0m", o->f);
 }
 
-/* Print untrusted text: printable ASCII and UTF-8 as is, control bytes escaped. */
-static int put_safe(FILE *f, const char *s)
-{
-	int n = 0;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p < 0x20 || *p == 0x7f) {
-			n += fprintf(f, "\\x%02x", *p);
-		} else {
-			fputc(*p, f);
-			if ((*p & 0xc0) != 0x80)
-				n++;
-		}
-	}
-	return n;
-}
 
 static void label(struct out *o, const char *l)
 {
@@ -59,7 +45,7 @@ static void label(struct out *o, const char *l)
 static void text(struct out *o, enum tone t, const char *s)
 {
 	tone_on(o, t);
-	o->col += put_safe(o->f, s);
+	o->col += sr_put_safe(o->f, s);
 	tone_off(o, t);
 }
 
@@ -382,7 +368,7 @@ void sr_report_inspect_text(FILE *f, const struct sr_inspect *in, const struct s
 {
 	struct out o = { f, st && st->color, 0 };
 	tone_on(&o, BOLD);
-	put_safe(f, in->path);
+	sr_put_safe(f, in->path);
 	tone_off(&o, BOLD);
 	endl(&o);
 	const struct sr_elf *e = in->elf;

@@ -1,0 +1,12 @@
+/* Text helpers shared by the reports. */
+#ifndef SR_REPORT_TEXT_UTIL_H
+#define SR_REPORT_TEXT_UTIL_H
+
+#include <stdio.h>
+
+/* Print text that may come from a file: printable bytes and UTF-8 as they
+ * are, control bytes as \\xNN, so a hostile binary cannot drive the
+ * terminal.  Returns the number of columns printed. */
+int sr_put_safe(FILE *f, const char *s);
+
+#endif
