@@ -1,0 +1,118 @@
+#!/usr/bin/env python3
+"""The hostile corpus through `deps`: the loader model opens the input and
+then every library it names, so it is held to the same gate as `inspect`.
+
+Every case of tests/hostile/make_hostile.py (cuts included) runs as its own
+process as `shipready deps --json [--root …] PATH` and must: end within the
+time limit without a signal; exit 0 or 1 with a schema-valid document and
+nothing on stderr, or exit 2 with exactly one line `shipready: PATH: reason`
+(and the same reason in the JSON); stay under 64 MiB peak RSS (wait4).
+
+    test_hostile_deps.py SHIPREADY OUTDIR
+"""
+import concurrent.futures
+import json
+import os
+import re
+import shutil
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(HERE, "..", "cli"))
+import common  # noqa: E402
+import make_hostile  # noqa: E402
+import test_hostile as th  # noqa: E402  (spawn: per-process time and RSS)
+
+
+def check(ck, exe, corpus, validator, case, path):
+    args = [a.replace("{corpus}", corpus) for a in case.get("args", [])]
+    r = th.spawn([exe, "deps", "--json"] + args + [path], corpus, None)
+    w = "%s: " % case["name"]
+    if not ck.true(w + "ends (not killed, no signal)", not r.killed and r.sig is None,
+                   "killed=%s sig=%s" % (r.killed, r.sig)):
+        return
+    ck.true(w + "within %.1f s" % th.LIMIT, r.dt < th.LIMIT, "%.3f s" % r.dt)
+    if not th.SANITIZED:
+        ck.true(w + "peak RSS < 64 MiB", r.rss < th.RSS_LIMIT_KIB, "%.1f MiB" % (r.rss / 1024))
+    if not ck.true(w + "exit 0, 1 or 2", r.rc in (0, 1, 2), "exit %r" % r.rc):
+        return
+    try:
+        doc = json.loads(r.out)
+    except ValueError:
+        ck.fail(w + "stdout is not JSON: %r" % r.out[:200])
+        return
+    for e in common.schema_errors(validator, doc):
+        ck.fail(w + "schema: " + e)
+    res = (doc.get("results") or [{}])[0]
+    if r.rc == 2:
+        lines = r.err.split("\n")
+        rx = re.compile(r"^shipready: %s: [a-z].*[^.]$" % re.escape(path))
+        ok = ck.true(w + "one stderr line `shipready: PATH: reason`",
+                     len(lines) == 2 and lines[1] == "" and rx.match(lines[0]) is not None, repr(r.err[:300]))
+        if ok:
+            ck.eq(w + "JSON error == stderr reason", res.get("error"), lines[0][len("shipready: %s: " % path):])
+    else:
+        ck.eq(w + "stderr empty", r.err, "")
+        ck.true(w + "analysed", "error" not in res, res.get("error", ""))
+
+
+class LockedChecker(common.Checker):
+    """common.Checker, safe to call from the worker threads."""
+
+    def __init__(self, name):
+        super().__init__(name)
+        import threading
+        self._lock = threading.Lock()
+
+    def eq(self, *a):
+        with self._lock:
+            return super().eq(*a)
+
+    def true(self, *a):
+        with self._lock:
+            return super().true(*a)
+
+    def fail(self, *a):
+        with self._lock:
+            return super().fail(*a)
+
+
+def main():
+    if len(sys.argv) != 3:
+        sys.exit(__doc__)
+    exe, outdir = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+    ck = LockedChecker("test_hostile_deps")
+    corpus = os.path.join(outdir, "corpus")
+    man = make_hostile.ensure(corpus)
+    os.chdir(corpus)
+    import jsonschema
+    with open(os.path.join(HERE, "..", "..", "docs", "schema", "deps.json")) as f:
+        validator = jsonschema.Draft202012Validator(json.load(f))
+    tmp = tempfile.mkdtemp(prefix="hostile-deps-", dir=outdir)
+    tempfile.tempdir = tmp
+    cases = [c for c in man["cases"] if not c.get("nobody") and not c.get("stdin")]
+
+    def one(case):
+        if "cut" in case:
+            d = tempfile.mkdtemp(dir=tmp)
+            try:
+                check(ck, exe, corpus, validator, case, make_hostile.materialize(corpus, case, d))
+            finally:
+                shutil.rmtree(d, ignore_errors=True)
+        else:
+            check(ck, exe, corpus, validator, case, case["path"])
+
+    try:
+        with concurrent.futures.ThreadPoolExecutor(max(2, os.cpu_count() or 2)) as ex:
+            list(ex.map(one, cases))
+    finally:
+        th.stop_spawners()
+        shutil.rmtree(tmp, ignore_errors=True)
+    print("deps over %d hostile cases" % len(cases))
+    return ck.report()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
