@@ -2,11 +2,12 @@
 
 #include <getopt.h>
 #include <jansson.h>
-#include "shipready/shipready.h"
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "shipready/shipready.h"
 
 bool cli_no_color;
 
@@ -176,4 +177,32 @@ int cli_parse(int argc, char **argv, const struct cli_command *cmd, int *first,
 	}
 	*first = optind;
 	return 0;
+}
+
+int cli_parse_files(int argc, char **argv, const struct cli_command *cmd, int *first,
+                    void (*on_opt)(int id, const char *arg, void *ud), void *ud)
+{
+	int rc = cli_parse(argc, argv, cmd, first, on_opt, ud);
+	if (rc == CLI_STOP_OK)
+		return CLI_STOP_OK;
+	if (rc)
+		return rc;
+	if (*first >= argc) {
+		cli_usage_error(cmd, "%s: no FILE given", cmd->name);
+		return EXIT_ERROR;
+	}
+	return 0;
+}
+
+bool cli_open_root(const char *dir, struct sr_root *root)
+{
+	root->dirfd = -1;
+	if (!dir)
+		return true;
+	struct sr_error err = { 0 };
+	if (sr_root_open(dir, root, &err) != SR_OK) {
+		cli_file_error(dir, sr_error_message(&err));
+		return false;
+	}
+	return true;
 }

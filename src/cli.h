@@ -39,6 +39,16 @@ extern const struct cli_command cli_commands[];
 int cli_parse(int argc, char **argv, const struct cli_command *cmd, int *first,
               void (*on_opt)(int id, const char *arg, void *ud), void *ud);
 
+/* cli_parse for commands that take one or more FILE operands: a usage
+ * error when none is given.  Returns 0 to go on, else the exit status. */
+int cli_parse_files(int argc, char **argv, const struct cli_command *cmd, int *first,
+                    void (*on_opt)(int id, const char *arg, void *ud), void *ud);
+
+/* Open the --root directory (when dir is not NULL); false after printing the
+ * error line. */
+struct sr_root;
+bool cli_open_root(const char *dir, struct sr_root *root);
+
 void cli_command_help(FILE *f, const struct cli_command *cmd);
 void cli_usage_error(const struct cli_command *cmd, const char *fmt, ...)
 #if defined(__GNUC__)

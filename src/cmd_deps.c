@@ -45,15 +45,9 @@ int cmd_deps(int argc, char **argv, const struct cli_command *self)
 {
 	struct deps_opts opts = { 0 };
 	int first;
-	int rc = cli_parse(argc, argv, self, &first, on_opt, &opts);
-	if (rc == CLI_STOP_OK)
-		return EXIT_OK;
+	int rc = cli_parse_files(argc, argv, self, &first, on_opt, &opts);
 	if (rc)
-		return rc;
-	if (first >= argc) {
-		cli_usage_error(self, "deps: no FILE given");
-		return EXIT_ERROR;
-	}
+		return rc == CLI_STOP_OK ? EXIT_OK : rc;
 	if (opts.graph && strcmp(opts.graph, "dot") != 0 && strcmp(opts.graph, "mermaid") != 0) {
 		cli_usage_error(self, "deps: --graph takes 'dot' or 'mermaid', not '%s'", opts.graph);
 		return EXIT_ERROR;
@@ -63,14 +57,9 @@ int cmd_deps(int argc, char **argv, const struct cli_command *self)
 		return EXIT_ERROR;
 	}
 
-	struct sr_root root = { .dirfd = -1 };
-	if (opts.root) {
-		struct sr_error rerr = { 0 };
-		if (sr_root_open(opts.root, &root, &rerr) != SR_OK) {
-			cli_file_error(opts.root, sr_error_message(&rerr));
-			return EXIT_ERROR;
-		}
-	}
+	struct sr_root root;
+	if (!cli_open_root(opts.root, &root))
+		return EXIT_ERROR;
 	struct sr_deps_opts dopts = {
 		.root = opts.root ? &root : NULL,
 		.library_path = opts.env_path ? getenv("LD_LIBRARY_PATH") : NULL,

@@ -33,24 +33,13 @@ int cmd_inspect(int argc, char **argv, const struct cli_command *self)
 {
 	struct inspect_opts opts = { 0 };
 	int first;
-	int rc = cli_parse(argc, argv, self, &first, on_opt, &opts);
-	if (rc == CLI_STOP_OK)
-		return EXIT_OK;
+	int rc = cli_parse_files(argc, argv, self, &first, on_opt, &opts);
 	if (rc)
-		return rc;
-	if (first >= argc) {
-		cli_usage_error(self, "inspect: no FILE given");
-		return EXIT_ERROR;
-	}
+		return rc == CLI_STOP_OK ? EXIT_OK : rc;
 
-	struct sr_root root = { .dirfd = -1 };
-	if (opts.root) {
-		struct sr_error rerr = { 0 };
-		if (sr_root_open(opts.root, &root, &rerr) != SR_OK) {
-			cli_file_error(opts.root, sr_error_message(&rerr));
-			return EXIT_ERROR;
-		}
-	}
+	struct sr_root root;
+	if (!cli_open_root(opts.root, &root))
+		return EXIT_ERROR;
 
 	struct sr_text_style style = { .color = !opts.json && cli_use_color(stdout) };
 	int status = EXIT_OK;
