@@ -173,9 +173,10 @@ bool sr_elf_is_elf(const struct sr_reader *r);
 enum sr_err sr_elf_parse(const struct sr_reader *r, struct sr_elf **out, struct sr_error *err);
 void sr_elf_free(struct sr_elf *e);
 
-/* sr_elf_parse with options: SR_ELF_NO_SYMBOLS skips the symbol tables
- * (hardening's canary/FORTIFY become unknown), for callers that need only
- * the headers, dynamic section and versions (the loader model). */
+/* sr_elf_parse with options: SR_ELF_NO_SYMBOLS is for callers that need only
+ * the headers, dynamic section, notes and versions (the loader model): it
+ * skips the symbol tables (canary/FORTIFY become unknown), .comment and the
+ * Go build-info scan (Go evidence then comes from sections and notes only). */
 #define SR_ELF_NO_SYMBOLS 0x1u
 enum sr_err sr_elf_parse_ex(const struct sr_reader *r, unsigned flags, struct sr_elf **out, struct sr_error *err);
 

@@ -565,7 +565,7 @@ static enum sr_err scan_sections(struct ctx *c)
 			                    (unsigned long long)s.size);
 		const char *name = section_name(c, &s);
 		if (name) {
-			if (strcmp(name, ".comment") == 0 && s.type != SHT_NOBITS)
+			if (strcmp(name, ".comment") == 0 && s.type != SHT_NOBITS && !c->no_symbols)
 				add_comments(c, s.offset, s.size);
 			else if (strcmp(name, ".debug_info") == 0 || strcmp(name, ".zdebug_info") == 0)
 				e->has_debug_info = true;
@@ -1271,7 +1271,8 @@ enum sr_err sr_elf_parse_ex(const struct sr_reader *r, unsigned flags, struct sr
 		parse_dynamic(c);
 		parse_verneed(c);
 		parse_verdef(c);
-		scan_go_magic(c);
+		if (!c->no_symbols)
+			scan_go_magic(c);
 		conclude(c);
 	}
 	free(c);
