@@ -85,31 +85,10 @@ struct ctx {
 
 /* ---------- small helpers ---------- */
 
-/* Make room for one more element in an arena array of `count` elements with
- * capacity *cap (doubling; at most `limit` elements).  Returns the array,
- * possibly moved, or NULL when full or out of memory. */
-static void *grow(struct ctx *c, void *arr, size_t count, size_t *cap, size_t elem, size_t limit)
-{
-	if (count < *cap)
-		return arr;
-	if (count >= limit)
-		return NULL;
-	size_t ncap = *cap ? *cap * 2 : 8;
-	if (ncap > limit)
-		ncap = limit;
-	void *n = sr_arena_array(c->a, ncap, elem);
-	if (!n)
-		return NULL;
-	if (count)
-		memcpy(n, arr, count * elem);
-	*cap = ncap;
-	return n;
-}
-
 static bool list_push(struct ctx *c, struct strlist_b *b, const char *s)
 {
 	struct sr_strlist *l = b->out;
-	const char **items = grow(c, (void *)l->items, l->count, &b->cap, sizeof *items, SR_ELF_MAX_LIST);
+	const char **items = sr_arena_grow(c->a, (void *)l->items, l->count, &b->cap, sizeof *items, SR_ELF_MAX_LIST);
 	if (!items)
 		return false;
 	l->items = items;
@@ -860,7 +839,7 @@ static void note_max(struct ctx *c, const char *name, const char *file)
 			return;
 		}
 	}
-	struct sr_vermax *arr = grow(c, e->vermax, e->vermax_count, &c->vermax_cap, sizeof *arr, 256);
+	struct sr_vermax *arr = sr_arena_grow(c->a, e->vermax, e->vermax_count, &c->vermax_cap, sizeof *arr, 256);
 	if (!arr)
 		return;
 	e->vermax = arr;
@@ -927,7 +906,7 @@ static void parse_verneed(struct ctx *c)
 			warn(c, "version needs table runs past end of file");
 			return;
 		}
-		struct sr_verneed *arr = grow(c, e->verneed, e->verneed_count, &c->verneed_cap, sizeof *arr,
+		struct sr_verneed *arr = sr_arena_grow(c->a, e->verneed, e->verneed_count, &c->verneed_cap, sizeof *arr,
 		                              SR_ELF_MAX_LIST);
 		if (!arr)
 			return;
@@ -998,7 +977,7 @@ static void parse_verdef(struct ctx *c)
 			warn(c, "version definitions run past end of file");
 			return;
 		}
-		struct sr_verdef *arr = grow(c, e->verdef, e->verdef_count, &c->verdef_cap, sizeof *arr, SR_ELF_MAX_LIST);
+		struct sr_verdef *arr = sr_arena_grow(c->a, e->verdef, e->verdef_count, &c->verdef_cap, sizeof *arr, SR_ELF_MAX_LIST);
 		if (!arr)
 			return;
 		e->verdef = arr;

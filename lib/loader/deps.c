@@ -163,18 +163,12 @@ static char *afmt(struct ctx *c, const char *fmt, ...)
 
 static bool push_str(struct ctx *c, struct sr_strlist *l, size_t *cap, const char *s, size_t limit)
 {
-	if (!s || l->count >= limit)
+	if (!s)
 		return false;
-	if (l->count == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 8;
-		const char **n = sr_arena_array(c->a, ncap, sizeof *n);
-		if (!n)
-			return false;
-		if (l->count)
-			memcpy(n, l->items, l->count * sizeof *n);
-		l->items = n;
-		*cap = ncap;
-	}
+	const char **items = sr_arena_grow(c->a, (void *)l->items, l->count, cap, sizeof *items, limit);
+	if (!items)
+		return false;
+	l->items = items;
 	l->items[l->count++] = s;
 	return true;
 }
@@ -558,22 +552,15 @@ static enum cand open_candidate(struct ctx *c, const char *path, struct opened *
 static size_t add_object(struct ctx *c, const char *name, const char *path, struct opened *o, size_t loader)
 {
 	struct sr_deps *d = c->d;
-	if (d->object_count >= SR_DEPS_MAX_OBJECTS)
+	/* objects and their private parts grow together */
+	size_t cap = c->cap_objects, pcap = c->cap_objects;
+	struct sr_dep_object *n = sr_arena_grow(c->a, d->objects, d->object_count, &cap, sizeof *n, SR_DEPS_MAX_OBJECTS);
+	struct obj_priv *np = sr_arena_grow(c->a, d->priv->op, d->object_count, &pcap, sizeof *np, SR_DEPS_MAX_OBJECTS);
+	if (!n || !np)
 		return SR_DEPS_NONE;
-	if (d->object_count == c->cap_objects) {
-		size_t ncap = c->cap_objects ? c->cap_objects * 2 : 32;
-		struct sr_dep_object *n = sr_arena_array(c->a, ncap, sizeof *n);
-		struct obj_priv *np = sr_arena_array(c->a, ncap, sizeof *np);
-		if (!n || !np)
-			return SR_DEPS_NONE;
-		if (d->object_count) {
-			memcpy(n, d->objects, d->object_count * sizeof *n);
-			memcpy(np, d->priv->op, d->object_count * sizeof *np);
-		}
-		d->objects = n;
-		d->priv->op = np;
-		c->cap_objects = ncap;
-	}
+	d->objects = n;
+	d->priv->op = np;
+	c->cap_objects = cap;
 	size_t i = d->object_count++;
 	struct sr_dep_object *ob = &d->objects[i];
 	struct obj_priv *p = &d->priv->op[i];
@@ -846,16 +833,11 @@ static bool in_default_dirs(struct ctx *c, const char *path)
 static void resolve_one(struct ctx *c, size_t from, const char *name)
 {
 	struct sr_deps *d = c->d;
-	if (d->edge_count == c->cap_edges) {
-		size_t ncap = c->cap_edges ? c->cap_edges * 2 : 64;
-		struct sr_dep_edge *n = sr_arena_array(c->a, ncap, sizeof *n);
-		if (!n)
-			return;
-		if (d->edge_count)
-			memcpy(n, d->edges, d->edge_count * sizeof *n);
-		d->edges = n;
-		c->cap_edges = ncap;
-	}
+	struct sr_dep_edge *edges = sr_arena_grow(c->a, d->edges, d->edge_count, &c->cap_edges, sizeof *edges,
+	                                          SIZE_MAX);   /* bounded by the arena limit */
+	if (!edges)
+		return;
+	d->edges = edges;
 	struct sr_dep_edge *e = &d->edges[d->edge_count++];
 	memset(e, 0, sizeof *e);
 	e->from = from;
@@ -1031,18 +1013,11 @@ static const char *display_name(struct ctx *c, size_t obj)
 static void add_issue(struct ctx *c, size_t req, size_t prov, const char *ver, bool weak, bool noinfo, bool oldq)
 {
 	struct sr_deps *d = c->d;
-	if (d->issue_count >= 4096)
+	struct sr_dep_version_issue *issues = sr_arena_grow(c->a, d->issues, d->issue_count, &c->cap_issues,
+	                                                    sizeof *issues, 4096);
+	if (!issues)
 		return;
-	if (d->issue_count == c->cap_issues) {
-		size_t ncap = c->cap_issues ? c->cap_issues * 2 : 16;
-		struct sr_dep_version_issue *n = sr_arena_array(c->a, ncap, sizeof *n);
-		if (!n)
-			return;
-		if (d->issue_count)
-			memcpy(n, d->issues, d->issue_count * sizeof *n);
-		d->issues = n;
-		c->cap_issues = ncap;
-	}
+	d->issues = issues;
 	struct sr_dep_version_issue *i = &d->issues[d->issue_count++];
 	i->requester = req;
 	i->provider = prov;

@@ -67,6 +67,24 @@ void *sr_arena_array(struct sr_arena *a, size_t n, size_t size)
 	return sr_arena_alloc(a, n * size);
 }
 
+void *sr_arena_grow(struct sr_arena *a, void *arr, size_t count, size_t *cap, size_t elem, size_t limit)
+{
+	if (count < *cap)
+		return arr;
+	if (count >= limit)
+		return NULL;
+	size_t ncap = *cap ? *cap * 2 : 8;
+	if (ncap > limit)
+		ncap = limit;
+	void *n = sr_arena_array(a, ncap, elem);
+	if (!n)
+		return NULL;
+	if (count)
+		memcpy(n, arr, count * elem);
+	*cap = ncap;
+	return n;
+}
+
 char *sr_arena_strndup(struct sr_arena *a, const char *s, size_t n)
 {
 	char *p = sr_arena_alloc(a, n + 1);

@@ -16,6 +16,11 @@ void sr_arena_free(struct sr_arena *a);
 void *sr_arena_alloc(struct sr_arena *a, size_t n);
 /* Overflow-checked n * size. */
 void *sr_arena_array(struct sr_arena *a, size_t n, size_t size);
+/* Room for one more element in an arena array of `count` elements and
+ * capacity *cap: the array itself while there is room, else a copy with
+ * doubled capacity (at most `limit` elements; *cap updated).  NULL when
+ * count has reached limit or memory ran out. */
+void *sr_arena_grow(struct sr_arena *a, void *arr, size_t count, size_t *cap, size_t elem, size_t limit);
 char *sr_arena_strndup(struct sr_arena *a, const char *s, size_t n);
 char *sr_arena_strdup(struct sr_arena *a, const char *s);
 size_t sr_arena_used(const struct sr_arena *a);
