@@ -194,6 +194,11 @@ const char *sr_float_abi_name(enum sr_float_abi f);  /* "soft", "hard", … */
 size_t sr_elf_dt_flags_names(uint64_t flags, const char **out, size_t max);
 size_t sr_elf_dt_flags_1_names(uint64_t flags, const char **out, size_t max);
 
+/* Split a symbol version name into family and number at its last '_':
+ * "GLIBC_2.34" -> family length 5, version "2.34".  False when the part
+ * after it is not dotted digits ("GLIBC_PRIVATE", "libfoo.so.1"). */
+bool sr_version_split(const char *name, size_t *family_len, const char **version);
+
 /* Compare dotted version strings numerically ("2.34" > "2.4"). */
 int sr_version_cmp(const char *a, const char *b);
 

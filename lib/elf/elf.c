@@ -808,25 +808,12 @@ static void parse_dynamic(struct ctx *c)
 
 /* ---------- symbol versioning ---------- */
 
-static bool split_version(const char *name, size_t *famlen, const char **ver)
-{
-	const char *us = strrchr(name, '_');
-	if (!us || us == name || us[1] < '0' || us[1] > '9')
-		return false;
-	for (const char *p = us + 1; *p; p++)
-		if (!((*p >= '0' && *p <= '9') || *p == '.'))
-			return false;
-	*famlen = (size_t)(us - name);
-	*ver = us + 1;
-	return true;
-}
-
 static void note_max(struct ctx *c, const char *name, const char *file)
 {
 	struct sr_elf *e = c->e;
 	size_t flen;
 	const char *ver;
-	if (!split_version(name, &flen, &ver))
+	if (!sr_version_split(name, &flen, &ver))
 		return;
 	for (size_t i = 0; i < e->vermax_count; i++) {
 		struct sr_vermax *m = &e->vermax[i];

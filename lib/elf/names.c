@@ -136,6 +136,19 @@ size_t sr_elf_dt_flags_1_names(uint64_t flags, const char **out, size_t max)
 	return flag_names(dt_flags_1, sizeof dt_flags_1 / sizeof dt_flags_1[0], flags, out, max);
 }
 
+bool sr_version_split(const char *name, size_t *family_len, const char **version)
+{
+	const char *us = strrchr(name, '_');
+	if (!us || us == name || us[1] < '0' || us[1] > '9')
+		return false;
+	for (const char *p = us + 1; *p; p++)
+		if (!((*p >= '0' && *p <= '9') || *p == '.'))
+			return false;
+	*family_len = (size_t)(us - name);
+	*version = us + 1;
+	return true;
+}
+
 /* Numeric comparison of dotted versions: each dot-separated field compares as
  * a number; a missing field counts as less ("1.3" < "1.3.1"). */
 int sr_version_cmp(const char *a, const char *b)

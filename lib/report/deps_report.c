@@ -66,15 +66,15 @@ static void needs_text(const struct sr_elf *from, const char *file, char *out, s
 		size_t nb = 0;
 		for (size_t j = 0; j < vn->count; j++) {
 			const char *n = vn->vers[j].name;
-			const char *us = strrchr(n, '_');
-			if (!us || us[1] < '0' || us[1] > '9')
+			size_t fl;
+			const char *ver;
+			if (!sr_version_split(n, &fl, &ver))
 				continue;
-			size_t fl = (size_t)(us - n);
 			size_t k;
 			for (k = 0; k < nb; k++) {
 				const char *b = best[k];
 				if (strncmp(b, n, fl) == 0 && b[fl] == '_') {
-					if (sr_version_cmp(us + 1, b + fl + 1) > 0)
+					if (sr_version_cmp(ver, b + fl + 1) > 0)
 						best[k] = n;
 					break;
 				}

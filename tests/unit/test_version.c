@@ -1,6 +1,8 @@
 /* Unit tests for sr_version_cmp (dotted versions compared numerically). */
 #include "shipready/elf.h"
 
+#include <string.h>
+
 #include "harness.h"
 
 static int sign(int v) { return (v > 0) - (v < 0); }
@@ -39,5 +41,32 @@ int main(void)
 		CHECKF(sr_version_cmp(odd[i], odd[i]) == 0, "cmp(\"%s\", itself) != 0", odd[i]);
 	/* A huge component: compared numerically, without overflowing into a wrong order. */
 	CHECK(sign(sr_version_cmp("99999999999999999999999.1", "2.1")) == 1);
+
+	/* sr_version_split: family and number at the last '_', number all dotted digits. */
+	static const struct { const char *name; bool ok; size_t family_len; const char *version; } sp[] = {
+		{ "GLIBC_2.34", true, 5, "2.34" },
+		{ "GLIBC_2.2.5", true, 5, "2.2.5" },
+		{ "GLIBCXX_3.4.30", true, 7, "3.4.30" },
+		{ "CURL_OPENSSL_4", true, 12, "4" },
+		{ "OPENSSL_3.0.0", true, 7, "3.0.0" },
+		{ "GLIBC_PRIVATE", false, 0, NULL },
+		{ "libjansson.so.4", false, 0, NULL },
+		{ "_2.1", false, 0, NULL },
+		{ "VER_", false, 0, NULL },
+		{ "X_1.0a", false, 0, NULL },
+		{ "", false, 0, NULL },
+	};
+	for (size_t i = 0; i < COUNT(sp); i++) {
+		size_t fl = 99;
+		const char *v = NULL;
+		bool ok = sr_version_split(sp[i].name, &fl, &v);
+		CHECKF(ok == sp[i].ok, "split(\"%s\") = %d, want %d", sp[i].name, ok, sp[i].ok);
+		if (ok && sp[i].ok) {
+			CHECKF(fl == sp[i].family_len, "split(\"%s\") family length %zu, want %zu", sp[i].name, fl,
+			       sp[i].family_len);
+			CHECKF(strcmp(v, sp[i].version) == 0, "split(\"%s\") version \"%s\", want \"%s\"", sp[i].name, v,
+			       sp[i].version);
+		}
+	}
 	return sr_test_summary("test_version");
 }
