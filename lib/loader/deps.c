@@ -69,19 +69,28 @@ struct elf_entry {
 	struct sr_elf *elf;
 };
 
+/* A table of strings to values for the session's memos: open addressing,
+ * at most SMAP_MAX keys; past that, new keys are answered but not kept. */
+#define SMAP_MAX 65536u
+
+struct smap {
+	struct smap_slot {
+		char *key;           /* NULL: empty */
+		void *val;
+	} *slots;
+	size_t cap, count;
+};
+
 /* One path looked up inside the root: the loader model asks for the same
  * candidates (libc, the cache's paths, default directories) for every input,
  * and each lookup walks the root one component at a time. */
-struct path_entry {
-	char *key;            /* the absolute path asked for; NULL: empty slot */
+struct path_info {
 	bool found;           /* exists (after following symlinks inside the root) */
 	dev_t dev;
 	ino_t ino;
 	mode_t mode;
 	char *real;           /* canonical path inside the root */
 };
-
-#define PATH_CACHE_MAX 65536u
 
 struct sr_deps_session {
 	struct sr_deps_opts opts;
@@ -99,10 +108,10 @@ struct sr_deps_session {
 	uint16_t cpu_machine;
 	unsigned cpu_class;
 	struct sr_cpu cpu;
-	struct path_entry *paths;     /* open-addressing table of looked-up paths */
-	size_t path_cap, path_count;
-	struct memo { char *key; const char *val; } *memo;   /* ld.so.cache answers: "flags:name" -> path */
-	size_t memo_cap, memo_count;
+	struct smap paths;            /* path -> struct path_info */
+	struct smap cache_answers;    /* "flags:name" -> path in the cache (NULL: none) */
+	bool glibc_known;             /* glibc_minor is set for cpu_machine/cpu_class */
+	int glibc_minor;              /* the root's glibc 2.N, -1 unknown */
 };
 
 struct ctx {
@@ -111,7 +120,6 @@ struct ctx {
 	struct sr_arena *a;
 	const struct sr_root *root;
 	const struct sr_deps_opts *opts;
-	struct sr_error *err;
 	int32_t cache_flags;
 	bool no_cache_conf;       /* no cache: directories from ld.so.conf stand in for it */
 	const char *lib_dst;      /* $LIB */
@@ -256,56 +264,88 @@ static const char *platform_of(uint16_t m, unsigned cls, bool be)
 	}
 }
 
-static const struct path_entry *path_lookup(struct sr_deps_session *ss, const char *path);
+static const struct path_info *path_lookup(struct sr_deps_session *ss, const char *path, struct path_info *tmp,
+                                           char *tmp_real);
 
-static uint64_t fnv1a(const char *s);
+static uint64_t fnv1a(const char *s)
+{
+	uint64_t h = 1469598103934665603u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	return h;
+}
+
+/* The value slot for key: *fresh tells whether the key was just added (its
+ * value is then NULL).  NULL when the table is full or memory ran out. */
+static void **smap_slot(struct smap *m, const char *key, bool *fresh)
+{
+	*fresh = false;
+	if (m->count * 2 >= m->cap && m->cap < SMAP_MAX * 2) {
+		size_t ncap = m->cap ? m->cap * 2 : 256;
+		struct smap_slot *n = calloc(ncap, sizeof *n);
+		if (n) {
+			for (size_t i = 0; i < m->cap; i++) {
+				if (!m->slots[i].key)
+					continue;
+				size_t j = fnv1a(m->slots[i].key) & (ncap - 1);
+				while (n[j].key)
+					j = (j + 1) & (ncap - 1);
+				n[j] = m->slots[i];
+			}
+			free(m->slots);
+			m->slots = n;
+			m->cap = ncap;
+		}
+	}
+	if (!m->cap)
+		return NULL;
+	size_t j = fnv1a(key) & (m->cap - 1);
+	while (m->slots[j].key) {
+		if (strcmp(m->slots[j].key, key) == 0)
+			return &m->slots[j].val;
+		j = (j + 1) & (m->cap - 1);
+	}
+	if (m->count * 2 >= m->cap || !(m->slots[j].key = strdup(key)))
+		return NULL;
+	m->count++;
+	*fresh = true;
+	return &m->slots[j].val;
+}
+
+static void smap_free(struct smap *m, void (*free_val)(void *))
+{
+	for (size_t i = 0; i < m->cap; i++) {
+		if (!m->slots[i].key)
+			continue;
+		free(m->slots[i].key);
+		if (free_val)
+			free_val(m->slots[i].val);
+	}
+	free(m->slots);
+	memset(m, 0, sizeof *m);
+}
 
 /* The cache's answer for (name, flags, CPU), asked once per session. */
 static const char *cache_lookup(struct ctx *c, const char *name)
 {
-	struct sr_deps_session *ss = c->ss;
 	char key[SR_ROOT_MAX_PATH + 16];
 	snprintf(key, sizeof key, "%d:%s", (int)c->cache_flags, name);
-	if (ss->memo_count * 2 >= ss->memo_cap && ss->memo_cap < 65536) {
-		size_t ncap = ss->memo_cap ? ss->memo_cap * 2 : 256;
-		struct memo *n = calloc(ncap, sizeof *n);
-		if (n) {
-			for (size_t i = 0; i < ss->memo_cap; i++) {
-				if (!ss->memo[i].key)
-					continue;
-				size_t j = fnv1a(ss->memo[i].key) & (ncap - 1);
-				while (n[j].key)
-					j = (j + 1) & (ncap - 1);
-				n[j] = ss->memo[i];
-			}
-			free(ss->memo);
-			ss->memo = n;
-			ss->memo_cap = ncap;
-		}
-	}
-	const char *val = NULL;
-	if (ss->memo_cap && ss->memo_count * 2 < ss->memo_cap) {
-		size_t j = fnv1a(key) & (ss->memo_cap - 1);
-		while (ss->memo[j].key) {
-			if (strcmp(ss->memo[j].key, key) == 0)
-				return ss->memo[j].val;
-			j = (j + 1) & (ss->memo_cap - 1);
-		}
-		val = sr_ldcache_lookup_hwcaps(ss->cache, name, c->cache_flags, c->cpu.hwcaps, c->cpu.nhwcaps);
-		ss->memo[j].key = strdup(key);
-		if (ss->memo[j].key) {
-			ss->memo[j].val = val;
-			ss->memo_count++;
-		}
-		return val;
-	}
-	return sr_ldcache_lookup_hwcaps(ss->cache, name, c->cache_flags, c->cpu.hwcaps, c->cpu.nhwcaps);
+	bool fresh;
+	void **slot = smap_slot(&c->ss->cache_answers, key, &fresh);
+	if (slot && !fresh)
+		return *slot;
+	const char *val = sr_ldcache_lookup_hwcaps(c->ss->cache, name, c->cache_flags, c->cpu.hwcaps, c->cpu.nhwcaps);
+	if (slot)
+		*slot = (void *)val;
+	return val;
 }
 
 static bool is_dir_in_root(struct ctx *c, const char *path)
 {
-	const struct path_entry *pe = path_lookup(c->ss, path);
-	return pe && pe->found && S_ISDIR(pe->mode);
+	struct path_info tmp;
+	char real[SR_ROOT_MAX_PATH + 1];
+	const struct path_info *pi = path_lookup(c->ss, path, &tmp, real);
+	return pi->found && S_ISDIR(pi->mode);
 }
 
 /* The default directories of the target's glibc, chosen by the root's
@@ -394,78 +434,45 @@ static bool session_keep(struct sr_deps_session *ss, dev_t dev, ino_t ino, struc
 	return true;
 }
 
-static uint64_t fnv1a(const char *s)
+/* Resolve path inside the root once per session: found or missing,
+ * identity, type and canonical path.  The answer lives in the session, or,
+ * when the table is full, in *tmp and tmp_real (SR_ROOT_MAX_PATH + 1). */
+static const struct path_info *path_lookup(struct sr_deps_session *ss, const char *path, struct path_info *tmp,
+                                           char *tmp_real)
 {
-	uint64_t h = 1469598103934665603u;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211u;
-	return h;
-}
-
-/* Resolve path inside the root once per session: found/missing, identity,
- * type and canonical path.  NULL only when out of memory. */
-static const struct path_entry *path_lookup(struct sr_deps_session *ss, const char *path)
-{
-	if (ss->path_count * 2 >= ss->path_cap && ss->path_cap < PATH_CACHE_MAX * 2) {
-		size_t ncap = ss->path_cap ? ss->path_cap * 2 : 1024;
-		struct path_entry *n = calloc(ncap, sizeof *n);
-		if (n) {
-			for (size_t i = 0; i < ss->path_cap; i++) {
-				if (!ss->paths[i].key)
-					continue;
-				size_t j = fnv1a(ss->paths[i].key) & (ncap - 1);
-				while (n[j].key)
-					j = (j + 1) & (ncap - 1);
-				n[j] = ss->paths[i];
-			}
-			free(ss->paths);
-			ss->paths = n;
-			ss->path_cap = ncap;
-		}
-	}
-	static struct path_entry scratch;   /* when the table is full: answer without keeping */
-	struct path_entry *pe = NULL;
-	if (ss->path_cap && ss->path_count * 2 < ss->path_cap) {
-		size_t j = fnv1a(path) & (ss->path_cap - 1);
-		while (ss->paths[j].key) {
-			if (strcmp(ss->paths[j].key, path) == 0)
-				return &ss->paths[j];
-			j = (j + 1) & (ss->path_cap - 1);
-		}
-		pe = &ss->paths[j];
-	}
-	char real[SR_ROOT_MAX_PATH + 1];
+	bool fresh;
+	void **slot = smap_slot(&ss->paths, path, &fresh);
+	if (slot && !fresh && *slot)
+		return *slot;
+	memset(tmp, 0, sizeof *tmp);
 	char name[SR_ROOT_MAX_PATH + 1];
 	struct sr_error e = { 0 };
 	int dirfd;
-	bool found = false;
 	struct stat st;
-	memset(&st, 0, sizeof st);
-	if (sr_root_lookup(ss->root, path, &dirfd, name, real, sizeof real, &e) == SR_OK) {
-		found = name[0] && fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
+	if (sr_root_lookup(ss->root, path, &dirfd, name, tmp_real, SR_ROOT_MAX_PATH + 1, &e) == SR_OK) {
+		tmp->found = name[0] && fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
 		close(dirfd);
 	}
-	if (!pe) {
-		free(scratch.key);
-		free(scratch.real);
-		memset(&scratch, 0, sizeof scratch);
-		pe = &scratch;
+	if (tmp->found) {
+		tmp->dev = st.st_dev;
+		tmp->ino = st.st_ino;
+		tmp->mode = st.st_mode;
 	}
-	pe->key = strdup(path);
-	pe->real = found ? strdup(real) : NULL;
-	if (!pe->key || (found && !pe->real)) {
-		free(pe->key);
-		free(pe->real);
-		memset(pe, 0, sizeof *pe);
-		return NULL;
+	tmp->real = tmp->found ? tmp_real : NULL;
+	if (!slot)
+		return tmp;
+	/* keep a copy in the session */
+	size_t rl = tmp->found ? strlen(tmp_real) + 1 : 0;
+	struct path_info *kept = malloc(sizeof *kept + rl);
+	if (!kept)
+		return tmp;   /* the key stays with a NULL value: asked again next time */
+	*kept = *tmp;
+	if (rl) {
+		kept->real = (char *)(kept + 1);
+		memcpy(kept->real, tmp_real, rl);
 	}
-	pe->found = found;
-	pe->dev = st.st_dev;
-	pe->ino = st.st_ino;
-	pe->mode = st.st_mode;
-	if (pe != &scratch)
-		ss->path_count++;
-	return pe;
+	*slot = kept;
+	return kept;
 }
 
 enum cand { CAND_OK, CAND_MISSING, CAND_OTHER_CLASS, CAND_INVALID };
@@ -493,15 +500,16 @@ static enum cand open_candidate(struct ctx *c, const char *path, struct opened *
 			return CAND_MISSING;
 		path = abs;
 	}
-	const struct path_entry *pe = path_lookup(c->ss, path);
-	if (!pe || !pe->found || !S_ISREG(pe->mode))
+	struct path_info tmp;
+	const struct path_info *pi = path_lookup(c->ss, path, &tmp, o->real);
+	if (!pi->found || !S_ISREG(pi->mode))
 		return CAND_MISSING;   /* ld.so's open() of a directory fails the same way */
-	snprintf(o->real, sizeof o->real, "%s", pe->real);
-	struct stat st = { .st_dev = pe->dev, .st_ino = pe->ino, .st_mode = pe->mode };
-	o->dev = st.st_dev;
-	o->ino = st.st_ino;
-	o->mode = st.st_mode;
-	o->elf = session_elf(c->ss, st.st_dev, st.st_ino);
+	if (pi->real != o->real)
+		snprintf(o->real, sizeof o->real, "%s", pi->real);
+	o->dev = pi->dev;
+	o->ino = pi->ino;
+	o->mode = pi->mode;
+	o->elf = session_elf(c->ss, o->dev, o->ino);
 	dirfd = -1;
 	if (!o->elf) {
 		/* first time this file is needed: open it (the walk again, once) */
@@ -531,7 +539,7 @@ static enum cand open_candidate(struct ctx *c, const char *path, struct opened *
 			o->why = adup(c, sr_error_message(&e));
 			return CAND_INVALID;
 		}
-		if (!session_keep(c->ss, st.st_dev, st.st_ino, o->elf)) {
+		if (!session_keep(c->ss, o->dev, o->ino, o->elf)) {
 			sr_elf_free(o->elf);
 			o->elf = NULL;
 			o->why = "out of memory";
@@ -699,9 +707,7 @@ static const char *expand(struct ctx *c, const char *elem, size_t obj)
 
 struct search {
 	unsigned other_class;     /* a candidate of another ELF class was seen (ld.so's found_other_class) */
-	size_t edge;
 	const char *name;
-	size_t found;             /* object */
 	bool fatal;
 	const char *fatal_why;
 	char found_path[SR_ROOT_MAX_PATH + 1];
@@ -709,9 +715,8 @@ struct search {
 	bool have_op;
 };
 
-static void record(struct ctx *c, struct sr_dep_edge *e, struct sr_strlist *l, size_t *cap, const char *s)
+static void record(struct ctx *c, struct sr_strlist *l, size_t *cap, const char *s)
 {
-	(void)e;   /* the list belongs to e */
 	push_str(c, l, cap, adup(c, s), 512);
 }
 
@@ -748,13 +753,13 @@ static bool try_path(struct ctx *c, struct search *s, struct sr_dep_edge *e, str
 {
 	enum cand r = open_candidate(c, path, &s->op, true);
 	if (r == CAND_MISSING) {
-		record(c, e, &e->tried, &ec->tried, path);
+		record(c, &e->tried, &ec->tried, path);
 		return false;
 	}
 	if (r == CAND_OTHER_CLASS) {
 		if (s->op.other_class)
 			s->other_class = s->op.other_class;
-		record(c, e, &e->skipped, &ec->skipped, path);
+		record(c, &e->skipped, &ec->skipped, path);
 		return false;
 	}
 	if (r == CAND_INVALID) {
@@ -764,7 +769,7 @@ static bool try_path(struct ctx *c, struct search *s, struct sr_dep_edge *e, str
 		return true;
 	}
 	if (c->opts->record_tried)
-		record(c, e, &e->tried, &ec->tried, path);
+		record(c, &e->tried, &ec->tried, path);
 	snprintf(s->found_path, sizeof s->found_path, "%s", path);
 	s->have_op = true;
 	return true;
@@ -889,7 +894,7 @@ static void resolve_one(struct ctx *c, size_t from, const char *name)
 		} else {
 			if (r == CAND_OTHER_CLASS && s.op.other_class)
 				s.other_class = s.op.other_class;
-			record(c, e, r == CAND_OTHER_CLASS ? &e->skipped : &e->tried,
+			record(c, r == CAND_OTHER_CLASS ? &e->skipped : &e->tried,
 			       r == CAND_OTHER_CLASS ? &ec.skipped : &ec.tried, opened);
 		}
 	} else if (d->loader_kind == SR_LOADER_MUSL) {
@@ -937,7 +942,7 @@ static void resolve_one(struct ctx *c, size_t from, const char *name)
 					e->how = SR_FOUND_CACHE;
 					e->via = c->d->cache;
 				} else {
-					record(c, e, &e->tried, &ec.tried, cached);
+					record(c, &e->tried, &ec.tried, cached);
 				}
 			}
 		} else if (!done && c->no_cache_conf) {
@@ -1189,14 +1194,8 @@ void sr_deps_session_free(struct sr_deps_session *ss)
 	for (size_t i = 0; i < ss->nelfs; i++)
 		sr_elf_free(ss->elfs[i].elf);
 	free(ss->elfs);
-	for (size_t i = 0; i < ss->path_cap; i++) {
-		free(ss->paths[i].key);
-		free(ss->paths[i].real);
-	}
-	free(ss->paths);
-	for (size_t i = 0; i < ss->memo_cap; i++)
-		free(ss->memo[i].key);
-	free(ss->memo);
+	smap_free(&ss->paths, free);
+	smap_free(&ss->cache_answers, NULL);
 	if (ss->cache)
 		sr_ldcache_free(ss->cache);
 	if (ss->conf_dirs)
@@ -1276,7 +1275,6 @@ enum sr_err sr_deps_session_resolve(struct sr_deps_session *ss, const char *path
 	c->a = a;
 	c->root = ss->root;
 	c->opts = &ss->opts;
-	c->err = err;
 	c->cwd = ss->cwd;
 	c->interp.obj = SR_DEPS_NONE;
 	c->glibc_minor = -1;
@@ -1321,14 +1319,20 @@ enum sr_err sr_deps_session_resolve(struct sr_deps_session *ss, const char *path
 		set_defaults(c, eflags);
 	if (d->loader_kind == SR_LOADER_GLIBC) {
 		load_cache(c, eflags);
-		if (!c->ss->cpu_known || c->ss->cpu_machine != c->machine || c->ss->cpu_class != c->elf_class) {
-			sr_cpu_detect(c->machine, c->elf_class, &c->ss->cpu);
-			c->ss->cpu_known = true;
-			c->ss->cpu_machine = c->machine;
-			c->ss->cpu_class = c->elf_class;
+		/* both depend only on the target machine: once per session */
+		if (!ss->cpu_known || ss->cpu_machine != c->machine || ss->cpu_class != c->elf_class) {
+			sr_cpu_detect(c->machine, c->elf_class, &ss->cpu);
+			ss->cpu_known = true;
+			ss->glibc_known = false;
+			ss->cpu_machine = c->machine;
+			ss->cpu_class = c->elf_class;
 		}
-		c->cpu = c->ss->cpu;
-		c->glibc_minor = root_glibc_minor(c);
+		c->cpu = ss->cpu;
+		if (!ss->glibc_known) {
+			ss->glibc_minor = root_glibc_minor(c);
+			ss->glibc_known = true;
+		}
+		c->glibc_minor = ss->glibc_minor;
 		/* glibc before 2.37 replaces x86-64's AT_PLATFORM with "haswell" or
 		 * "xeon_phi" on CPUs that qualify */
 		if (c->machine == EM_X86_64 && c->cpu.legacy_platform && c->glibc_minor >= 0 && c->glibc_minor < 37)
