@@ -13,6 +13,9 @@ import os
 import struct
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "cli"))
+from common import elf_hash  # noqa: E402  (the SysV hash of version names)
+
 PT_LOAD, PT_DYNAMIC, PT_INTERP, PT_NOTE, PT_PHDR = 1, 2, 3, 4, 6
 PT_GNU_STACK, PT_GNU_RELRO = 0x6474E551, 0x6474E552
 SHT_PROGBITS, SHT_STRTAB, SHT_DYNAMIC, SHT_NOTE = 1, 3, 6, 7
@@ -21,17 +24,6 @@ DT = dict(NULL=0, NEEDED=1, STRTAB=5, STRSZ=10, SONAME=14, RPATH=15, FLAGS=30,
           RUNPATH=29, FLAGS_1=0x6FFFFFFB, VERDEF=0x6FFFFFFC, VERDEFNUM=0x6FFFFFFD,
           VERNEED=0x6FFFFFFE, VERNEEDNUM=0x6FFFFFFF, BIND_NOW=24)
 BASE = 0x10000
-
-
-def elf_hash(name):
-    h = 0
-    for c in name.encode():
-        h = ((h << 4) + c) & 0xFFFFFFFF
-        g = h & 0xF0000000
-        if g:
-            h ^= g >> 24
-        h &= ~g & 0xFFFFFFFF
-    return h
 
 
 class Strtab:

@@ -41,6 +41,9 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "cli"))
+from common import elf_hash  # noqa: E402  (the SysV hash of version names)
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(REPO, "tests", "cli"))
@@ -274,17 +277,6 @@ def verdef(entries):
         for name, anext in auxes:
             b += struct.pack("<II", name, anext)
     return bytes(b)
-
-
-def elf_hash(name):
-    h = 0
-    for c in name.encode():
-        h = ((h << 4) + c) & 0xFFFFFFFF
-        g = h & 0xF0000000
-        if g:
-            h ^= g >> 24
-        h &= ~g & 0xFFFFFFFF
-    return h
 
 
 # ------------------------------------------------------------------ the corpus
