@@ -92,6 +92,15 @@ struct path_info {
 	char *real;           /* canonical path inside the root */
 };
 
+/* A search directory, reached once by the confined walk and kept open
+ * (O_PATH), so each candidate in it costs one fstatat() relative to it. */
+struct dir_info {
+	int fd;               /* -1: missing or not a directory */
+	char *real;           /* canonical path inside the root */
+};
+
+#define DIR_FDS_MAX 256u
+
 struct sr_deps_session {
 	struct sr_deps_opts opts;
 	struct sr_root host;          /* the host's / when no root was given */
@@ -109,6 +118,8 @@ struct sr_deps_session {
 	unsigned cpu_class;
 	struct sr_cpu cpu;
 	struct smap paths;            /* path -> struct path_info */
+	struct smap dirs;             /* search directory -> struct dir_info */
+	size_t dir_fds;               /* descriptors kept open in dirs */
 	struct smap cache_answers;    /* "flags:name" -> path in the cache (NULL: none) */
 	bool glibc_known;             /* glibc_minor is set for cpu_machine/cpu_class */
 	int glibc_minor;              /* the root's glibc 2.N, -1 unknown */
@@ -487,41 +498,31 @@ struct opened {
 	const char *why;         /* for CAND_INVALID */
 };
 
-static enum cand open_candidate(struct ctx *c, const char *path, struct opened *o, bool check_class)
+/* Load the ELF of a candidate found at o->real/dev/ino (parsed once per
+ * session), and check its class and machine.  dirfd/name locate it when the
+ * caller has them; otherwise path is walked again. */
+static enum cand load_found(struct ctx *c, int dirfd, const char *name, const char *path, struct opened *o,
+                            bool check_class)
 {
-	int dirfd;
-	char name[SR_ROOT_MAX_PATH + 1];
 	struct sr_error e = { 0 };
-	memset(o, 0, sizeof *o);
-	char abs[SR_ROOT_MAX_PATH + 1];
-	if (path[0] != '/' && c->cwd) {
-		/* relative to the working directory, as the loader's open() */
-		if ((size_t)snprintf(abs, sizeof abs, "%s/%s", c->cwd, path) >= sizeof abs)
-			return CAND_MISSING;
-		path = abs;
-	}
-	struct path_info tmp;
-	const struct path_info *pi = path_lookup(c->ss, path, &tmp, o->real);
-	if (!pi->found || !S_ISREG(pi->mode))
-		return CAND_MISSING;   /* ld.so's open() of a directory fails the same way */
-	if (pi->real != o->real)
-		snprintf(o->real, sizeof o->real, "%s", pi->real);
-	o->dev = pi->dev;
-	o->ino = pi->ino;
-	o->mode = pi->mode;
 	o->elf = session_elf(c->ss, o->dev, o->ino);
-	dirfd = -1;
 	if (!o->elf) {
-		/* first time this file is needed: open it (the walk again, once) */
-		if (sr_root_lookup(c->root, path, &dirfd, name, NULL, 0, &e) != SR_OK || !name[0]) {
-			if (dirfd >= 0)
-				close(dirfd);
-			return CAND_MISSING;
+		char walked[SR_ROOT_MAX_PATH + 1];
+		int own = -1;
+		if (dirfd < 0) {
+			/* first time this file is needed: the walk again, once */
+			if (sr_root_lookup(c->root, path, &own, walked, NULL, 0, &e) != SR_OK || !walked[0]) {
+				if (own >= 0)
+					close(own);
+				return CAND_MISSING;
+			}
+			dirfd = own;
+			name = walked;
 		}
 		struct sr_file f;
 		enum sr_err rc = sr_file_open_at(dirfd, name, false, &f, &e);
-		close(dirfd);
-		dirfd = -1;
+		if (own >= 0)
+			close(own);
 		if (rc != SR_OK) {
 			o->why = rc == SR_E_ACCESS ? "cannot open shared object file: Permission denied"
 			       : rc == SR_E_EMPTY ? "file too short" : "cannot read file data";
@@ -546,8 +547,6 @@ static enum cand open_candidate(struct ctx *c, const char *path, struct opened *
 			return CAND_INVALID;
 		}
 	}
-	if (dirfd >= 0)
-		close(dirfd);
 	if (check_class && (o->elf->elf_class != c->elf_class || o->elf->machine != c->machine ||
 	                    o->elf->big_endian != c->big_endian)) {
 		o->other_class = o->elf->elf_class != c->elf_class ? o->elf->elf_class : 0;
@@ -555,6 +554,115 @@ static enum cand open_candidate(struct ctx *c, const char *path, struct opened *
 		return CAND_OTHER_CLASS;
 	}
 	return CAND_OK;
+}
+
+/* Relative paths are from the working directory on the host, as the
+ * loader's open(); out has SR_ROOT_MAX_PATH + 1 bytes.  NULL if too long. */
+static const char *absolute(struct ctx *c, const char *path, char *out)
+{
+	if (path[0] == '/' || !c->cwd)
+		return path;
+	if ((size_t)snprintf(out, SR_ROOT_MAX_PATH + 1, "%s/%s", c->cwd, path) > SR_ROOT_MAX_PATH)
+		return NULL;
+	return out;
+}
+
+static enum cand open_candidate(struct ctx *c, const char *path, struct opened *o, bool check_class)
+{
+	memset(o, 0, sizeof *o);
+	char abs[SR_ROOT_MAX_PATH + 1];
+	if (!(path = absolute(c, path, abs)))
+		return CAND_MISSING;
+	struct path_info tmp;
+	const struct path_info *pi = path_lookup(c->ss, path, &tmp, o->real);
+	if (!pi->found || !S_ISREG(pi->mode))
+		return CAND_MISSING;   /* ld.so's open() of a directory fails the same way */
+	if (pi->real != o->real)
+		snprintf(o->real, sizeof o->real, "%s", pi->real);
+	o->dev = pi->dev;
+	o->ino = pi->ino;
+	o->mode = pi->mode;
+	return load_found(c, -1, NULL, path, o, check_class);
+}
+
+static void dir_info_free(void *v)
+{
+	struct dir_info *di = v;
+	if (di && di->fd >= 0)
+		close(di->fd);
+	free(di);
+}
+
+/* The search directory dir, reached by the confined walk once per session.
+ * NULL when it cannot be kept (table or descriptor limit): walk instead. */
+static const struct dir_info *dir_lookup(struct ctx *c, const char *dir)
+{
+	struct sr_deps_session *ss = c->ss;
+	char abs[SR_ROOT_MAX_PATH + 1];
+	if (!(dir = absolute(c, dir, abs)))
+		return NULL;
+	bool fresh;
+	void **slot = smap_slot(&ss->dirs, dir, &fresh);
+	if (!slot)
+		return NULL;
+	if (!fresh && *slot)
+		return *slot;
+	if (ss->dir_fds >= DIR_FDS_MAX)
+		return NULL;
+	char name[SR_ROOT_MAX_PATH + 1], real[SR_ROOT_MAX_PATH + 1];
+	struct sr_error e = { 0 };
+	int parent, fd = -1;
+	if (sr_root_lookup(ss->root, dir, &parent, name, real, sizeof real, &e) == SR_OK) {
+		/* the last component is not a symlink: the walk followed it */
+		fd = name[0] ? openat(parent, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+		             : dup(ss->root->dirfd);
+		close(parent);
+	}
+	size_t rl = fd >= 0 ? strlen(real) + 1 : 0;
+	struct dir_info *di = malloc(sizeof *di + rl);
+	if (!di) {
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	di->fd = fd;
+	di->real = NULL;
+	if (fd >= 0) {
+		di->real = (char *)(di + 1);
+		memcpy(di->real, real, rl);
+		ss->dir_fds++;
+	}
+	*slot = di;
+	return di;
+}
+
+/* dir/name for a search directory: one fstatat() relative to the kept
+ * directory; a symlink (or anything the shortcut cannot answer) takes the
+ * full confined walk of path. */
+static enum cand open_in_dir(struct ctx *c, const char *dir, const char *name, const char *path,
+                             struct opened *o)
+{
+	const struct dir_info *di = strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, "..")
+	                            ? NULL : dir_lookup(c, dir);
+	if (!di)
+		return open_candidate(c, path, o, true);
+	memset(o, 0, sizeof *o);
+	if (di->fd < 0)
+		return CAND_MISSING;   /* the directory does not exist inside the root */
+	struct stat st;
+	if (fstatat(di->fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+		return CAND_MISSING;
+	if (S_ISLNK(st.st_mode))
+		return open_candidate(c, path, o, true);
+	if (!S_ISREG(st.st_mode))
+		return CAND_MISSING;
+	int n = snprintf(o->real, sizeof o->real, "%s%s%s", di->real, strcmp(di->real, "/") ? "/" : "", name);
+	if (n < 0 || (size_t)n >= sizeof o->real)
+		return CAND_MISSING;
+	o->dev = st.st_dev;
+	o->ino = st.st_ino;
+	o->mode = st.st_mode;
+	return load_found(c, di->fd, name, path, o, true);
 }
 
 static size_t add_object(struct ctx *c, const char *name, const char *path, struct opened *o, size_t loader)
@@ -723,7 +831,7 @@ static void record(struct ctx *c, struct sr_strlist *l, size_t *cap, const char 
 struct edge_caps { size_t tried, skipped; };
 
 static bool try_path(struct ctx *c, struct search *s, struct sr_dep_edge *e, struct edge_caps *ec,
-                     const char *path);
+                     const char *dir, const char *path);
 
 /* Try dir/name, after dir/glibc-hwcaps/SUBDIR/name for each subdirectory the
  * CPU supports (glibc 2.33 and later).  True when the search ends (found, or
@@ -739,19 +847,22 @@ static bool try_dir(struct ctx *c, struct search *s, struct sr_dep_edge *e, stru
 	const char *sep = dir[dl - 1] == '/' ? "" : "/";
 	if (c->d->loader_kind == SR_LOADER_GLIBC && (c->glibc_minor < 0 || c->glibc_minor >= 33)) {
 		for (size_t k = 0; k < c->cpu.nhwcaps; k++) {
-			snprintf(path, sizeof path, "%s%sglibc-hwcaps/%s/%s", dir, sep, c->cpu.hwcaps[k], s->name);
-			if (try_path(c, s, e, ec, path))
+			char sub[SR_ROOT_MAX_PATH + 1];
+			if ((size_t)snprintf(sub, sizeof sub, "%s%sglibc-hwcaps/%s", dir, sep, c->cpu.hwcaps[k]) >= sizeof sub ||
+			    (size_t)snprintf(path, sizeof path, "%s/%s", sub, s->name) >= sizeof path)
+				continue;
+			if (try_path(c, s, e, ec, sub, path))
 				return true;
 		}
 	}
 	snprintf(path, sizeof path, "%s%s%s", dir, sep, s->name);
-	return try_path(c, s, e, ec, path);
+	return try_path(c, s, e, ec, dir, path);
 }
 
 static bool try_path(struct ctx *c, struct search *s, struct sr_dep_edge *e, struct edge_caps *ec,
-                     const char *path)
+                     const char *dir, const char *path)
 {
-	enum cand r = open_candidate(c, path, &s->op, true);
+	enum cand r = open_in_dir(c, dir, s->name, path, &s->op);
 	if (r == CAND_MISSING) {
 		record(c, &e->tried, &ec->tried, path);
 		return false;
@@ -1195,6 +1306,7 @@ void sr_deps_session_free(struct sr_deps_session *ss)
 		sr_elf_free(ss->elfs[i].elf);
 	free(ss->elfs);
 	smap_free(&ss->paths, free);
+	smap_free(&ss->dirs, dir_info_free);
 	smap_free(&ss->cache_answers, NULL);
 	if (ss->cache)
 		sr_ldcache_free(ss->cache);
