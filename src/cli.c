@@ -206,3 +206,11 @@ bool cli_open_root(const char *dir, struct sr_root *root)
 	}
 	return true;
 }
+
+int cli_input_error(const char *path, const struct sr_error *err, bool json, bool *first_done)
+{
+	cli_file_error(path, sr_error_message(err));
+	if (json)
+		cli_json_item(stdout, sr_report_error_json(path, sr_error_message(err)), first_done);
+	return EXIT_ERROR;
+}

@@ -65,6 +65,11 @@ void cli_json_begin(FILE *f, const char *command, int schema_version);
 void cli_json_item(FILE *f, void *json, bool *first_done);
 void cli_json_end(FILE *f);
 
+/* An input that could not be analysed: the stderr line, and with --json
+ * its {"path","error"} result too.  Returns EXIT_ERROR. */
+struct sr_error;
+int cli_input_error(const char *path, const struct sr_error *err, bool json, bool *first_done);
+
 /* `shipready: PATH: reason` on stderr. */
 void cli_file_error(const char *path, const char *reason);
 

@@ -84,10 +84,7 @@ int cmd_deps(int argc, char **argv, const struct cli_command *self)
 		struct sr_deps *d = NULL;
 		struct sr_error err = { 0 };
 		if (sr_deps_session_resolve(session, argv[i], &d, &err) != SR_OK) {
-			cli_file_error(argv[i], sr_error_message(&err));
-			if (opts.json)
-				cli_json_item(stdout, sr_report_error_json(argv[i], sr_error_message(&err)), &printed);
-			status = EXIT_ERROR;
+			status = cli_input_error(argv[i], &err, opts.json, &printed);
 			continue;
 		}
 		if (d->error_count && status == EXIT_OK)

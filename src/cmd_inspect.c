@@ -53,10 +53,7 @@ int cmd_inspect(int argc, char **argv, const struct cli_command *self)
 		enum sr_err got = opts.root ? sr_inspect_path_root(&root, argv[i], &in, &err)
 		                            : sr_inspect_path(argv[i], &in, &err);
 		if (got != SR_OK) {
-			cli_file_error(argv[i], sr_error_message(&err));
-			if (opts.json)
-				cli_json_item(stdout, sr_report_error_json(argv[i], sr_error_message(&err)), &printed);
-			status = EXIT_ERROR;
+			status = cli_input_error(argv[i], &err, opts.json, &printed);
 			continue;
 		}
 		if (opts.json) {
