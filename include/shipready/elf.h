@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "shipready/error.h"
+#include "shipready/image.h"
 #include "shipready/reader.h"
 
 /* Limits that keep memory bounded on hostile input. */
@@ -161,6 +162,10 @@ struct sr_elf {
 	struct sr_strlist go_evidence; /* ".go.buildinfo", ".gopclntab", "buildinfo magic", … */
 
 	struct sr_strlist warnings;    /* damaged tables that were dropped */
+
+	/* PT_LOAD segments and (up to SR_IMAGE_MAX_SECTIONS) named sections, for
+	 * analyses that read by virtual address; image.file is the parsed reader. */
+	struct sr_image image;
 
 	struct sr_elf_priv *priv;
 };

@@ -81,6 +81,9 @@ struct ctx {
 
 	struct strlist_b needed, rpath, runpath, comments, fortified, go_ev, warnings;
 	size_t verneed_cap, verdef_cap, vermax_cap;
+	size_t seg_cap, sect_cap;
+	struct sr_image_seg *segs;    /* e->image.segs, growable */
+	struct sr_image_sect *sects;  /* e->image.sects, growable */
 };
 
 /* ---------- small helpers ---------- */
@@ -278,6 +281,10 @@ static enum sr_err parse_header(struct ctx *c)
 	e->abi_version = ident[EI_ABIVERSION];
 	c->r.big_endian = e->big_endian;
 	c->wsz = e->elf_class == 64 ? 8 : 4;
+	e->image.format = SR_IMAGE_ELF;
+	e->image.file = c->r;
+	e->image.ptr_size = c->wsz;
+	e->image.big_endian = e->big_endian;
 
 	uint64_t ehsize = e->elf_class == 64 ? 64 : 52;
 	if (!sr_reader_has(r, 0, ehsize))
@@ -436,6 +443,22 @@ static void parse_notes(struct ctx *c, uint64_t off, uint64_t size, uint64_t ali
 
 /* ---------- program headers ---------- */
 
+static void image_add_segment(struct ctx *c, const struct phdr *p)
+{
+	struct sr_image *img = &c->e->image;
+	struct sr_image_seg *g = sr_arena_grow(c->a, c->segs, img->nsegs, &c->seg_cap, sizeof *g,
+	                                       SR_ELF_MAX_SEGMENTS);
+	if (!g)
+		return;
+	c->segs = g;
+	img->segs = g;
+	g[img->nsegs++] = (struct sr_image_seg){
+		.vaddr = p->vaddr, .memsz = p->memsz, .offset = p->offset, .filesz = p->filesz,
+		.prot = ((p->flags & PF_R) ? SR_PROT_R : 0) | ((p->flags & PF_W) ? SR_PROT_W : 0) |
+		        ((p->flags & PF_X) ? SR_PROT_X : 0),
+	};
+}
+
 static enum sr_err scan_segments(struct ctx *c)
 {
 	struct sr_elf *e = c->e;
@@ -449,6 +472,8 @@ static enum sr_err scan_segments(struct ctx *c)
 			                    "segment %llu (offset %llu, %llu bytes) extends past end of file",
 			                    (unsigned long long)i, (unsigned long long)p.offset,
 			                    (unsigned long long)p.filesz);
+		if (p.type == PT_LOAD)
+			image_add_segment(c, &p);
 		switch (p.type) {
 		case PT_INTERP: {
 			if (e->has_interp)
@@ -518,6 +543,25 @@ static void add_comments(struct ctx *c, uint64_t off, uint64_t size)
 static void scan_symbols(struct ctx *c, const struct sr_reader *syms, uint64_t entsize, const struct sr_reader *strs,
                          bool dynamic);
 
+static void image_add_section(struct ctx *c, const struct shdr *s, const char *name)
+{
+	struct sr_image *img = &c->e->image;
+	if (!name || !*name || img->nsects >= SR_IMAGE_MAX_SECTIONS)
+		return;
+	struct sr_image_sect *t = sr_arena_grow(c->a, c->sects, img->nsects, &c->sect_cap, sizeof *t,
+	                                        SR_IMAGE_MAX_SECTIONS);
+	const char *copy = sr_arena_strdup(c->a, name);
+	if (!t || !copy)
+		return;
+	c->sects = t;
+	img->sects = t;
+	t[img->nsects++] = (struct sr_image_sect){
+		.name = copy, .addr = s->addr, .size = s->size, .offset = s->offset,
+		.in_file = s->type != SHT_NOBITS && s->type != SHT_NULL,
+		.alloc = (s->flags & SHF_ALLOC) != 0,
+	};
+}
+
 static enum sr_err scan_sections(struct ctx *c)
 {
 	struct sr_elf *e = c->e;
@@ -543,6 +587,7 @@ static enum sr_err scan_sections(struct ctx *c)
 			                    (unsigned long long)i, (unsigned long long)s.offset,
 			                    (unsigned long long)s.size);
 		const char *name = section_name(c, &s);
+		image_add_section(c, &s, name);
 		if (name) {
 			if (strcmp(name, ".comment") == 0 && s.type != SHT_NOBITS && !c->no_symbols)
 				add_comments(c, s.offset, s.size);

@@ -33,7 +33,9 @@
 #define PT_GNU_STACK 0x6474e551u
 #define PT_GNU_RELRO 0x6474e552u
 #define PF_X 1u
+#define SHF_ALLOC 0x2u
 #define PF_W 2u
+#define PF_R 4u
 
 #define SHT_NULL 0
 #define SHT_PROGBITS 1

@@ -1,0 +1,82 @@
+/* Internal interfaces of lib/go: the pieces sr_go_read() is built from,
+ * each a parser of untrusted bytes with its own unit tests and fuzz target. */
+#ifndef SR_GO_INTERNAL_H
+#define SR_GO_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "shipready/go.h"
+#include "shipready/reader.h"
+#include "util/arena.h"
+
+/* ---- goquote.c: Go's strconv quoting rules (used by the build lines) ---- */
+
+/* A growable byte buffer (malloc'd). */
+struct sr_gobuf {
+	char *data;
+	size_t len, cap;
+	bool failed;      /* an allocation failed; data is unusable */
+};
+void sr_gobuf_put(struct sr_gobuf *b, const void *s, size_t n);
+void sr_gobuf_putc(struct sr_gobuf *b, char ch);
+void sr_gobuf_free(struct sr_gobuf *b);
+
+/* strconv.Quote: append s (n bytes) double-quoted, escaping as Go does
+ * (non-printable runes per Go's IsPrint, invalid UTF-8 as \x). */
+void sr_go_quote(struct sr_gobuf *b, const char *s, size_t n);
+
+/* strconv.QuotedPrefix: length of the quoted string at the start of s, or 0
+ * when s does not start with a valid quoted string. */
+size_t sr_go_quoted_prefix(const char *s, size_t n);
+
+/* strconv.Unquote of the whole of s: the unquoted bytes go to the arena
+ * (NUL-terminated; *outlen excludes the NUL).  False when s is not a valid
+ * quoted string (Go returns ErrSyntax). */
+bool sr_go_unquote(struct sr_arena *a, const char *s, size_t n, char **out, size_t *outlen);
+
+/* ---- modinfo.c ---- */
+
+/* sr_go_modinfo_parse into an existing arena (the result lives there). */
+bool sr_go_modinfo_parse_in(struct sr_arena *a, const char *text, size_t len, struct sr_go_modinfo *out,
+                            char *errbuf, size_t errlen);
+
+/* ---- pclntab.c ---- */
+
+/* A pclntab header, read from a reader that starts at its magic. */
+struct sr_go_pclntab {
+	enum sr_go_pcln layout;
+	struct sr_reader tab;    /* from the magic to the end of what is mapped */
+	unsigned ptr_size;       /* 4 or 8 */
+	unsigned quantum;        /* 1, 2 or 4 */
+	uint64_t nfunc;
+	uint64_t funcnametab;    /* offset in tab of function names (1.16+); 0 in 1.2 */
+	uint64_t functab;        /* offset in tab of the function table */
+	uint64_t functab_entsize;
+	uint64_t funcdata;       /* offset the functab's func offsets are relative to */
+};
+
+/* Parse the header at the start of tab (byte order and pointer size are
+ * taken from the header and checked against tab).  SR_E_MALFORMED etc. when
+ * it is not a pclntab or its tables lie outside tab. */
+enum sr_err sr_go_pclntab_parse(const struct sr_reader *tab, struct sr_go_pclntab *out, struct sr_error *err);
+
+/* The name of function i (i < nfunc), borrowed from the file. */
+enum sr_err sr_go_pclntab_func_name(const struct sr_go_pclntab *p, uint64_t i, const char **name, size_t *len);
+
+/* The package a Go symbol name belongs to: *pkg_len bytes of name.  False
+ * for names that belong to no package (type:, go:, compiler-made names). */
+bool sr_go_symbol_package(const char *name, size_t len, size_t *pkg_len);
+
+/* Find the pclntab of an image: by section name (.gopclntab,
+ * .data.rel.ro.gopclntab, __gopclntab, …), else by scanning the read-only
+ * segments for a header that parses.  *how says which. */
+enum sr_err sr_go_pclntab_find(const struct sr_image *img, struct sr_go_pclntab *out, const char **how,
+                               struct sr_error *err);
+
+/* The sorted, de-duplicated packages of every function in p, copied into a. */
+enum sr_err sr_go_pclntab_packages(const struct sr_go_pclntab *p, struct sr_arena *a, const char ***pkgs,
+                                   size_t *count);
+
+#endif
