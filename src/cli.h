@@ -81,6 +81,9 @@ extern const struct cli_option inspect_options[];
 int cmd_inspect(int argc, char **argv, const struct cli_command *self);
 extern const struct cli_option deps_options[];
 int cmd_deps(int argc, char **argv, const struct cli_command *self);
+extern const struct cli_option go_version_options[];
+int cmd_go_version(int argc, char **argv, const struct cli_command *self);
+int cmd_go(int argc, char **argv, const struct cli_command *self);
 int cmd_help(int argc, char **argv, const struct cli_command *self);
 
 #endif

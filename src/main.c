@@ -32,6 +32,24 @@ const struct cli_command cli_commands[] = {
 	  "symbol version is provided. The tree says how each library was found, and for a\n"
 	  "missing one every path tried. Exit status 1 when a library or a version is missing.",
 	  deps_options },
+	{ "go-version", cmd_go_version, "print what `go version [-m]` prints, read without Go",
+	  "[-m] [-v] PATH...",
+	  "Print, byte for byte, what `go version [-m] PATH...` prints: the Go version\n"
+	  "that built each binary and, with -m, its module and build information. It is\n"
+	  "read by shipready's own parsers (both build-info layouts, Go 1.13 to today), so\n"
+	  "it works where the installed go is older than the binary, or absent.\n"
+	  "Directories are walked recursively in lexical order (symlinked directories are\n"
+	  "not followed); executable files that are not Go binaries are skipped (-v\n"
+	  "reports them). A PATH named explicitly that is not an executable Go binary gets\n"
+	  "'shipready: PATH: reason' on stderr and the exit status is 2.",
+	  go_version_options },
+	{ "go", cmd_go, "Go binaries: 'go packages FILE...' lists the linked packages",
+	  "packages [--json] FILE... | version [-m] [-v] PATH...",
+	  "Go-specific views of Go binaries.\n"
+	  "  go packages FILE...   the packages linked into each FILE (from the pclntab, so\n"
+	  "                        also without build info) with the module of each\n"
+	  "  go version PATH...    the same as 'shipready go-version'",
+	  no_options },
 	{ "help", cmd_help, "show help for shipready or for one command", "[COMMAND]",
 	  "Show the list of commands, or the help of COMMAND.", no_options },
 	{ 0 },

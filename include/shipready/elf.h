@@ -193,6 +193,8 @@ const char *sr_linkage_name(enum sr_linkage l);      /* "static", "static-pie", 
 const char *sr_libc_name(enum sr_libc l);            /* "glibc", "musl", … "unknown" */
 const char *sr_relro_name(enum sr_relro r);          /* "none", "partial", "full" */
 const char *sr_float_abi_name(enum sr_float_abi f);  /* "soft", "hard", … */
+/* The Go name of the file's architecture ("amd64", "arm64", "ppc64le", …) or NULL. */
+const char *sr_elf_goarch(const struct sr_elf *e);
 
 /* Names of the set bits of DT_FLAGS / DT_FLAGS_1, e.g. "BIND_NOW", "PIE".
  * Writes up to max names to out and returns how many bits are set. */

@@ -69,4 +69,133 @@ const struct sr_go_setting *sr_go_modinfo_setting(const struct sr_go_modinfo *m,
 /* Short names for display and JSON: "1.2", "1.16", "1.18", "1.20", or NULL. */
 const char *sr_go_pcln_name(enum sr_go_pcln p);
 
+/* ---- the raw build info blob, read the way Go's debug/buildinfo does ---- */
+
+enum sr_go_bi_status {
+	SR_GO_BI_OK = 0,
+	SR_GO_BI_NOT_GO,         /* no header, or an empty version: "not a Go executable" */
+	SR_GO_BI_BAD_MODINFO,    /* header and version read, module text does not parse */
+};
+
+struct sr_go_priv;
+
+struct sr_go_buildinfo {
+	enum sr_go_bi_status status;
+	bool inline_layout;      /* Go 1.18+: varint-prefixed strings after the header */
+	unsigned ptr_size;       /* header byte 14 */
+	bool big_endian;         /* pointer layout only: header byte 15 != 0 */
+	uint64_t addr;           /* virtual address of the header */
+	const char *version;     /* e.g. "go1.23.1 X:nocoverageredesign" (NUL-terminated copy) */
+	size_t version_len;
+	const char *modinfo;     /* the text between the sentinels ("" if none) */
+	size_t modinfo_len;
+	struct sr_go_modinfo *mod;   /* parsed modinfo (NULL unless status OK) */
+	char error[256];         /* Go's message when status != OK */
+	struct sr_go_priv *priv;
+};
+
+/* Read the build info of an image exactly as Go's debug/buildinfo does
+ * (same start address, same 64 KiB window, same checks), so that
+ * `shipready go-version` prints what `go version` prints.  Returns SR_OK
+ * with bi->status telling the outcome; an error only when out of memory.
+ * Free with sr_go_buildinfo_free(). */
+enum sr_err sr_go_buildinfo_read(const struct sr_image *img, struct sr_go_buildinfo **out, struct sr_error *err);
+void sr_go_buildinfo_free(struct sr_go_buildinfo *bi);
+
+/* ---- everything about a Go binary ---- */
+
+enum sr_go_vsource {
+	SR_GO_VSRC_NONE = 0,
+	SR_GO_VSRC_BUILDINFO,     /* the build info header */
+	SR_GO_VSRC_RUNTIME,       /* the runtime.buildVersion string (build info removed) */
+	SR_GO_VSRC_PCLNTAB,       /* only the pclntab layout: a range of releases */
+};
+
+/* What the linked program needs at run time, derived from its functions. */
+enum sr_go_need_kind {
+	SR_GO_NEED_CA_ROOTS = 0,
+	SR_GO_NEED_ZONEINFO,
+	SR_GO_NEED_LOCALTIME,
+	SR_GO_NEED_DNS,
+	SR_GO_NEED_NSS,           /* libc name-service modules (cgo resolver / os/user with cgo) */
+	SR_GO_NEED_USERDB,
+	SR_GO_NEED_LIBC,
+	SR_GO_NEED__COUNT
+};
+
+struct sr_go_need {
+	enum sr_go_need_kind kind;
+	const char *name;         /* "CA roots", "zoneinfo", … */
+	const char *summary;      /* the main file or directory, for one-line reports */
+	const char *files;        /* what is read, in order ("" if none) */
+	const char *env;          /* environment that changes it, or "" */
+	const char *because;      /* the package/function that causes it */
+	const char *remove;       /* how to do without it, or "" */
+	bool optional;            /* a fallback exists (embedded data, defaults) */
+};
+
+/* Facts about the binary the Go reader cannot see by itself (from the
+ * format parser): dynamic linking, interpreter, needed libraries. */
+struct sr_go_link {
+	bool dynamic;
+	const char *interpreter;            /* or NULL */
+	const char *const *needed;
+	size_t nneeded;
+	bool is_shared_object;              /* a shared library (ELF ET_DYN with SONAME, …) */
+	const char *goos, *goarch;          /* from the file format when build info lacks them */
+};
+
+enum sr_go_cgo { SR_GO_CGO_UNKNOWN = -1, SR_GO_CGO_NO = 0, SR_GO_CGO_YES = 1 };
+
+struct sr_go_info {
+	bool is_go;
+	const char **evidence;              /* why we think it is Go */
+	size_t nevidence;
+
+	struct sr_go_buildinfo *bi;         /* never NULL after sr_go_read */
+	const char *version;                /* best known: "go1.22.4", "go1.20 or later", or NULL */
+	enum sr_go_vsource version_source;
+	unsigned go_major, go_minor;        /* 1, 22; 0 when unknown */
+
+	enum sr_go_pcln pcln;
+	const char *pcln_found_by;          /* ".gopclntab", "scan", … */
+	uint64_t nfunc;
+	const char **packages;              /* sorted */
+	size_t npackages;
+	const char *pcln_error;             /* why the pclntab could not be read, or NULL */
+
+	const char *goos, *goarch;
+	const char *buildmode;              /* "exe", "pie", "c-shared", "plugin", … or NULL */
+
+	enum sr_go_cgo cgo;
+	const char **cgo_evidence;
+	size_t ncgo_evidence;
+	const char *cgo_consequence;        /* plain words, or NULL */
+	bool extldflags_static;
+
+	bool needs_toolchain;
+	const char *toolchain_reason;
+
+	const char *min_kernel, *min_macos, *min_windows;   /* for this Go version, or NULL */
+	const char *min_source;                             /* release notes cited */
+
+	struct sr_go_need *needs;
+	size_t nneeds;
+
+	struct sr_go_priv *priv;
+};
+
+/* Read build info, pclntab and facts.  link may be NULL. */
+enum sr_err sr_go_read(const struct sr_image *img, const struct sr_go_link *link, struct sr_go_info **out,
+                       struct sr_error *err);
+void sr_go_info_free(struct sr_go_info *g);
+
+/* The module that provides package pkg: the longest main/dep module path
+ * equal to pkg or a prefix of it ending at '/'; NULL when none (m may be NULL). */
+const struct sr_go_module *sr_go_package_module(const struct sr_go_modinfo *m, const char *pkg);
+
+/* Standard library: no module provides it and its first path element has no
+ * dot (Go's own rule). */
+bool sr_go_package_is_std(const struct sr_go_modinfo *m, const char *pkg);
+
 #endif

@@ -39,6 +39,7 @@ struct sr_image_sect {
 	uint64_t offset;         /* in the file; meaningless when !in_file */
 	bool in_file;            /* false for .bss-like sections */
 	bool alloc;              /* part of the memory image */
+	uint64_t raw_flags;      /* the format's own flags (ELF sh_flags, PE Characteristics) */
 };
 
 struct sr_image {

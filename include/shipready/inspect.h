@@ -5,6 +5,8 @@
 #include "shipready/elf.h"
 #include "shipready/error.h"
 #include "shipready/file.h"
+#include "shipready/go.h"
+#include "shipready/image.h"
 #include "shipready/root.h"
 
 enum sr_format { SR_FMT_UNKNOWN = 0, SR_FMT_ELF, SR_FMT_PE, SR_FMT_MACHO };
@@ -16,6 +18,7 @@ struct sr_inspect {
 	enum sr_format format;
 	struct sr_file file;
 	struct sr_elf *elf;          /* when format == SR_FMT_ELF */
+	struct sr_go_info *go;       /* a Go binary, unless SR_INSPECT_NO_GO */
 };
 
 /* Detect the format of the bytes in r. */
@@ -28,5 +31,14 @@ enum sr_err sr_inspect_path(const char *path, struct sr_inspect *out, struct sr_
 enum sr_err sr_inspect_path_root(const struct sr_root *root, const char *path, struct sr_inspect *out,
                                  struct sr_error *err);
 void sr_inspect_free(struct sr_inspect *in);
+
+/* sr_inspect_path with options: SR_INSPECT_HEADERS_ONLY reads no symbol
+ * tables (see SR_ELF_NO_SYMBOLS); SR_INSPECT_NO_GO skips the Go reader. */
+#define SR_INSPECT_HEADERS_ONLY 0x1u
+#define SR_INSPECT_NO_GO 0x2u
+enum sr_err sr_inspect_path_ex(const char *path, unsigned flags, struct sr_inspect *out, struct sr_error *err);
+
+/* The memory image of an analysed file (NULL when the format has none yet). */
+const struct sr_image *sr_inspect_image(const struct sr_inspect *in);
 
 #endif

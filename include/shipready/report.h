@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "shipready/deps.h"
+#include "shipready/go.h"
 #include "shipready/inspect.h"
 
 #define SR_INSPECT_SCHEMA_VERSION 1
@@ -33,6 +34,13 @@ void *sr_report_deps_json(const char *path, const char *root, const struct sr_de
 void sr_report_deps_graph(FILE *out, const struct sr_deps *d, bool mermaid);
 
 #define SR_DEPS_SCHEMA_VERSION 1
+
+/* go packages: the linked packages with their modules (text), and one JSON
+ * result (docs/schema/go-packages.json). */
+void sr_report_go_packages_text(FILE *out, const char *path, const struct sr_go_info *g);
+void *sr_report_go_packages_json(const char *path, const struct sr_go_info *g);
+
+#define SR_GO_PACKAGES_SCHEMA_VERSION 1
 
 /* JSON object for an input that could not be analysed. */
 void *sr_report_error_json(const char *path, const char *reason);

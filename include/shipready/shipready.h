@@ -5,6 +5,8 @@
 #include "shipready/elf.h"
 #include "shipready/error.h"
 #include "shipready/file.h"
+#include "shipready/go.h"
+#include "shipready/image.h"
 #include "shipready/inspect.h"
 #include "shipready/reader.h"
 #include "shipready/report.h"

@@ -39,14 +39,35 @@ const char *sr_format_name(enum sr_format f)
 	}
 }
 
+/* The deep Go reader, for files the ELF parser already thinks are Go. */
+static enum sr_err read_go(struct sr_inspect *out, struct sr_error *err)
+{
+	const struct sr_elf *e = out->elf;
+	if (!e->go)
+		return SR_OK;
+	struct sr_go_link link = {
+		.dynamic = e->linkage == SR_LINK_DYNAMIC,
+		.interpreter = e->interpreter,
+		.needed = e->needed.items,
+		.nneeded = e->needed.count,
+		.is_shared_object = e->kind == SR_ELF_KIND_SHARED,
+		.goos = "linux",
+		.goarch = sr_elf_goarch(e),
+	};
+	return sr_go_read(&e->image, &link, &out->go, err);
+}
+
 /* Detect the format of an opened file and parse it. */
-static enum sr_err analyse(struct sr_inspect *out, struct sr_error *err)
+static enum sr_err analyse(struct sr_inspect *out, unsigned flags, struct sr_error *err)
 {
 	enum sr_err rc;
 	out->format = sr_detect_format(&out->file.r);
 	switch (out->format) {
 	case SR_FMT_ELF:
-		rc = sr_elf_parse(&out->file.r, &out->elf, err);
+		rc = sr_elf_parse_ex(&out->file.r, (flags & SR_INSPECT_HEADERS_ONLY) ? SR_ELF_NO_SYMBOLS : 0, &out->elf,
+		                     err);
+		if (rc == SR_OK && !(flags & SR_INSPECT_NO_GO))
+			rc = read_go(out, err);
 		break;
 	case SR_FMT_PE:
 		rc = sr_error_set(err, SR_E_UNSUPPORTED, "PE (Windows) files are not supported yet");
@@ -68,12 +89,22 @@ static enum sr_err analyse(struct sr_inspect *out, struct sr_error *err)
 
 enum sr_err sr_inspect_path(const char *path, struct sr_inspect *out, struct sr_error *err)
 {
+	return sr_inspect_path_ex(path, 0, out, err);
+}
+
+enum sr_err sr_inspect_path_ex(const char *path, unsigned flags, struct sr_inspect *out, struct sr_error *err)
+{
 	memset(out, 0, sizeof *out);
 	out->path = path;
 	enum sr_err rc = sr_file_open(path, &out->file, err);
 	if (rc != SR_OK)
 		return rc;
-	return analyse(out, err);
+	return analyse(out, flags, err);
+}
+
+const struct sr_image *sr_inspect_image(const struct sr_inspect *in)
+{
+	return in->elf ? &in->elf->image : NULL;
 }
 
 enum sr_err sr_inspect_path_root(const struct sr_root *root, const char *path, struct sr_inspect *out,
@@ -85,13 +116,15 @@ enum sr_err sr_inspect_path_root(const struct sr_root *root, const char *path, s
 	enum sr_err rc = sr_root_file_open(root, path, &out->file, out->resolved, sizeof out->resolved, err);
 	if (rc != SR_OK)
 		return rc;
-	return analyse(out, err);
+	return analyse(out, 0, err);
 }
 
 void sr_inspect_free(struct sr_inspect *in)
 {
 	if (!in)
 		return;
+	sr_go_info_free(in->go);
+	in->go = NULL;
 	sr_elf_free(in->elf);
 	in->elf = NULL;
 	sr_file_close(&in->file);

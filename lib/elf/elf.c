@@ -558,7 +558,7 @@ static void image_add_section(struct ctx *c, const struct shdr *s, const char *n
 	t[img->nsects++] = (struct sr_image_sect){
 		.name = copy, .addr = s->addr, .size = s->size, .offset = s->offset,
 		.in_file = s->type != SHT_NOBITS && s->type != SHT_NULL,
-		.alloc = (s->flags & SHF_ALLOC) != 0,
+		.alloc = (s->flags & SHF_ALLOC) != 0, .raw_flags = s->flags,
 	};
 }
 

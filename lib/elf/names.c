@@ -186,3 +186,20 @@ int sr_version_cmp(const char *a, const char *b)
 	}
 	return 0;
 }
+
+const char *sr_elf_goarch(const struct sr_elf *e)
+{
+	bool b64 = e->elf_class == 64, be = e->big_endian;
+	switch (e->machine) {
+	case 3: return "386";
+	case 62: return b64 ? "amd64" : "amd64p32";
+	case 40: return "arm";
+	case 183: return "arm64";
+	case 8: return b64 ? (be ? "mips64" : "mips64le") : (be ? "mips" : "mipsle");
+	case 21: return be ? "ppc64" : "ppc64le";
+	case 22: return b64 ? "s390x" : NULL;
+	case 243: return b64 ? "riscv64" : NULL;
+	case 258: return b64 ? "loong64" : NULL;
+	default: return NULL;
+	}
+}

@@ -11,6 +11,11 @@
 #include "shipready/reader.h"
 #include "util/arena.h"
 
+/* Owner of everything one sr_go_buildinfo / sr_go_info holds. */
+struct sr_go_priv {
+	struct sr_arena *arena;
+};
+
 /* ---- goquote.c: Go's strconv quoting rules (used by the build lines) ---- */
 
 /* A growable byte buffer (malloc'd). */
@@ -78,5 +83,13 @@ enum sr_err sr_go_pclntab_find(const struct sr_image *img, struct sr_go_pclntab 
 /* The sorted, de-duplicated packages of every function in p, copied into a. */
 enum sr_err sr_go_pclntab_packages(const struct sr_go_pclntab *p, struct sr_arena *a, const char ***pkgs,
                                    size_t *count);
+
+/* ---- minimums.c ---- */
+
+/* Oldest Linux kernel, macOS and Windows a Go 1.minor binary supports (per
+ * the release notes); false when the release is older than the table.
+ * *newer_than_known when minor is past the last row (its values are used). */
+bool sr_go_minimums(unsigned major, unsigned minor, const char *goarch, const char **kernel, const char **macos,
+                    const char **windows, bool *newer_than_known);
 
 #endif

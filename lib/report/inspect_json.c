@@ -88,6 +88,8 @@ static const char *abi_os_name(uint32_t os)
 	}
 }
 
+static json_t *go_json(const struct sr_elf *e, const struct sr_go_info *g);
+
 static json_t *elf_json(const struct sr_inspect *in)
 {
 	const struct sr_elf *e = in->elf;
@@ -195,12 +197,138 @@ static json_t *elf_json(const struct sr_inspect *in)
 	json_object_set_new(h, "fortified", strlist(&e->hardening.fortified));
 	json_object_set_new(o, "hardening", h);
 
-	json_t *go = json_object();
-	json_object_set_new(go, "detected", json_boolean(e->go));
-	json_object_set_new(go, "evidence", strlist(&e->go_evidence));
-	json_object_set_new(o, "go", go);
+	json_object_set_new(o, "go", go_json(e, in->go));
 
 	json_object_set_new(o, "warnings", strlist(&e->warnings));
+	return o;
+}
+
+static json_t *strarray(const char *const *items, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, sr_json_str(items[i]));
+	return a;
+}
+
+static json_t *go_module_json(const struct sr_go_module *m)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "path", sr_json_str(m->path));
+	json_object_set_new(o, "version", sr_json_str(m->version));
+	if (m->sum[0])
+		json_object_set_new(o, "sum", sr_json_str(m->sum));
+	if (m->replace)
+		json_object_set_new(o, "replace", go_module_json(m->replace));
+	return o;
+}
+
+static json_t *go_buildinfo_json(const struct sr_go_buildinfo *bi)
+{
+	static const char *const status[] = { "ok", "absent", "unparsable" };
+	json_t *o = json_object();
+	json_object_set_new(o, "status", json_string(status[bi->status]));
+	if (bi->status == SR_GO_BI_NOT_GO) {
+		json_object_set_new(o, "error", sr_json_str(bi->error));
+		return o;
+	}
+	json_object_set_new(o, "layout", json_string(bi->inline_layout ? "inline" : "pointer"));
+	json_object_set_new(o, "pointer_size", json_integer(bi->ptr_size));
+	json_object_set_new(o, "go_version", sr_json_strn(bi->version, bi->version_len));
+	if (bi->status == SR_GO_BI_BAD_MODINFO) {
+		json_object_set_new(o, "error", sr_json_str(bi->error));
+		return o;
+	}
+	const struct sr_go_modinfo *m = bi->mod;
+	if (m->path[0])
+		json_object_set_new(o, "path", sr_json_str(m->path));
+	if (m->main.path[0] || m->main.version[0])
+		json_object_set_new(o, "main", go_module_json(&m->main));
+	json_t *deps = json_array();
+	for (size_t i = 0; i < m->ndeps; i++)
+		json_array_append_new(deps, go_module_json(&m->deps[i]));
+	json_object_set_new(o, "deps", deps);
+	json_t *set = json_array();
+	for (size_t i = 0; i < m->nsettings; i++) {
+		json_t *kv = json_object();
+		json_object_set_new(kv, "key", sr_json_strn(m->settings[i].key, m->settings[i].key_len));
+		json_object_set_new(kv, "value", sr_json_strn(m->settings[i].value, m->settings[i].value_len));
+		json_array_append_new(set, kv);
+	}
+	json_object_set_new(o, "settings", set);
+	return o;
+}
+
+static json_t *go_json(const struct sr_elf *e, const struct sr_go_info *g)
+{
+	json_t *o = json_object();
+	if (!g || !g->is_go) {
+		json_object_set_new(o, "detected", json_boolean(e->go));
+		json_object_set_new(o, "evidence", strlist(&e->go_evidence));
+		return o;
+	}
+	static const char *const vsrc[] = { "none", "build_info", "runtime_string", "pclntab_layout" };
+	static const char *const need_kind[] = { "ca_roots", "zoneinfo", "localtime", "dns", "nss", "user_db", "libc" };
+	json_object_set_new(o, "detected", json_true());
+	json_object_set_new(o, "evidence", strarray(g->evidence, g->nevidence));
+	json_object_set_new(o, "version", g->version ? sr_json_str(g->version) : json_null());
+	json_object_set_new(o, "version_source", json_string(vsrc[g->version_source]));
+	json_object_set_new(o, "build_info", go_buildinfo_json(g->bi));
+	json_t *p = json_object();
+	json_object_set_new(p, "layout", g->pcln ? json_string(sr_go_pcln_name(g->pcln)) : json_null());
+	if (g->pcln) {
+		json_object_set_new(p, "found_by", sr_json_str(g->pcln_found_by));
+		json_object_set_new(p, "functions", json_integer((json_int_t)g->nfunc));
+	}
+	if (g->pcln_error)
+		json_object_set_new(p, "error", sr_json_str(g->pcln_error));
+	json_object_set_new(o, "pclntab", p);
+	json_object_set_new(o, "packages", strarray(g->packages, g->npackages));
+	if (g->goos)
+		json_object_set_new(o, "goos", sr_json_str(g->goos));
+	if (g->goarch)
+		json_object_set_new(o, "goarch", sr_json_str(g->goarch));
+	if (g->buildmode)
+		json_object_set_new(o, "buildmode", sr_json_str(g->buildmode));
+	json_t *c = json_object();
+	json_object_set_new(c, "used", g->cgo == SR_GO_CGO_UNKNOWN ? json_null() : json_boolean(g->cgo == SR_GO_CGO_YES));
+	json_object_set_new(c, "evidence", strarray(g->cgo_evidence, g->ncgo_evidence));
+	if (g->cgo_consequence)
+		json_object_set_new(c, "consequence", sr_json_str(g->cgo_consequence));
+	json_object_set_new(c, "extldflags_static", json_boolean(g->extldflags_static));
+	json_object_set_new(o, "cgo", c);
+	json_t *t = json_object();
+	json_object_set_new(t, "needed", json_boolean(g->needs_toolchain));
+	json_object_set_new(t, "reason", sr_json_str(g->toolchain_reason));
+	json_object_set_new(o, "toolchain_on_target", t);
+	if (g->min_source) {
+		json_t *m = json_object();
+		if (g->min_kernel)
+			json_object_set_new(m, "linux_kernel", sr_json_str(g->min_kernel));
+		if (g->min_macos)
+			json_object_set_new(m, "macos", sr_json_str(g->min_macos));
+		if (g->min_windows)
+			json_object_set_new(m, "windows", sr_json_str(g->min_windows));
+		json_object_set_new(m, "source", sr_json_str(g->min_source));
+		json_object_set_new(o, "minimums", m);
+	}
+	json_t *needs = json_array();
+	for (size_t i = 0; i < g->nneeds; i++) {
+		const struct sr_go_need *n = &g->needs[i];
+		json_t *j = json_object();
+		json_object_set_new(j, "kind", json_string(need_kind[n->kind]));
+		json_object_set_new(j, "name", sr_json_str(n->name));
+		json_object_set_new(j, "summary", sr_json_str(n->summary));
+		json_object_set_new(j, "files", sr_json_str(n->files));
+		if (n->env[0])
+			json_object_set_new(j, "env", sr_json_str(n->env));
+		json_object_set_new(j, "because", sr_json_str(n->because));
+		if (n->remove[0])
+			json_object_set_new(j, "remedy", sr_json_str(n->remove));
+		json_object_set_new(j, "optional", json_boolean(n->optional));
+		json_array_append_new(needs, j);
+	}
+	json_object_set_new(o, "needs", needs);
 	return o;
 }
 

@@ -348,20 +348,118 @@ static void row_hardening(struct out *o, const struct sr_elf *e)
 	endl(o);
 }
 
-static void row_go(struct out *o, const struct sr_elf *e)
+static void go_evidence(struct out *o, const char *const *items, size_t n)
 {
-	if (!e->go)
-		return;
-	label(o, "go");
-	text(o, BOLD, "Go binary");
 	text(o, DIM, "  (");
-	for (size_t i = 0; i < e->go_evidence.count; i++) {
+	for (size_t i = 0; i < n; i++) {
 		if (i)
 			text(o, DIM, ", ");
-		text(o, DIM, e->go_evidence.items[i]);
+		text(o, DIM, items[i]);
 	}
 	text(o, DIM, ")");
+}
+
+/* Build settings worth a glance (the JSON has them all). */
+static void row_go_build(struct out *o, const struct sr_go_info *g)
+{
+	static const char *const keys[] = { "-buildmode", "-compiler", "CGO_ENABLED", "-trimpath", "-tags", "-ldflags",
+		                            "GOAMD64", "GOARM", "GOARM64", "GO386", "GOMIPS", "GOPPC64",
+		                            "GORISCV64", "vcs.revision", "vcs.modified" };
+	if (!g->bi->mod || g->bi->mod->nsettings == 0)
+		return;
+	label(o, "go build");
+	size_t shown = 0;
+	for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+		const struct sr_go_setting *st = sr_go_modinfo_setting(g->bi->mod, keys[k]);
+		if (!st)
+			continue;
+		char buf[160];
+		snprintf(buf, sizeof buf, "%s=%.100s%s", st->key, st->value, st->value_len > 100 ? "…" : "");
+		list_item(o, shown++, PLAIN, buf);
+	}
+	if (!shown)
+		text(o, DIM, "(see --json)");
 	endl(o);
+}
+
+static void row_go(struct out *o, const struct sr_inspect *in)
+{
+	const struct sr_elf *e = in->elf;
+	const struct sr_go_info *g = in->go;
+	if (!e->go && !(g && g->is_go))
+		return;
+	label(o, "go");
+	if (!g || !g->is_go) {
+		text(o, BOLD, "Go binary");
+		go_evidence(o, e->go_evidence.items, e->go_evidence.count);
+		endl(o);
+		return;
+	}
+	text(o, BOLD, g->version ? g->version : "Go, version unknown");
+	if (g->bi->mod && g->bi->mod->path[0]) {
+		text(o, PLAIN, "  ");
+		text(o, PLAIN, g->bi->mod->path);
+	}
+	go_evidence(o, g->evidence, g->nevidence);
+	endl(o);
+	if (g->bi->status == SR_GO_BI_NOT_GO) {
+		label(o, "");
+		text(o, WARN, g->version_source == SR_GO_VSRC_RUNTIME
+		                      ? "build info removed: version read from the runtime's version string"
+		                      : "build info removed: version inferred from the pclntab layout");
+		endl(o);
+	} else if (g->bi->status == SR_GO_BI_BAD_MODINFO) {
+		label(o, "");
+		text(o, WARN, g->bi->error);
+		endl(o);
+	}
+	row_go_build(o, g);
+
+	label(o, "cgo");
+	if (g->cgo == SR_GO_CGO_YES)
+		text(o, BOLD, "yes");
+	else if (g->cgo == SR_GO_CGO_NO)
+		text(o, GOOD, "no");
+	else
+		text(o, WARN, "unknown");
+	if (g->ncgo_evidence)
+		go_evidence(o, g->cgo_evidence, g->ncgo_evidence);
+	endl(o);
+	if (g->cgo_consequence) {
+		label(o, "");
+		text(o, DIM, g->cgo_consequence);
+		endl(o);
+	}
+
+	label(o, "needs Go?");
+	text(o, g->needs_toolchain ? BAD : GOOD, g->needs_toolchain ? "yes" : "no toolchain or runtime");
+	endl(o);
+	label(o, "");
+	text(o, DIM, g->toolchain_reason);
+	endl(o);
+
+	if (g->min_kernel || g->min_macos || g->min_windows) {
+		label(o, "min OS");
+		const char *os = g->goos ? g->goos : "linux";
+		if (strcmp(os, "darwin") == 0 && g->min_macos)
+			textf(o, PLAIN, "macOS %s", g->min_macos);
+		else if (strcmp(os, "windows") == 0 && g->min_windows)
+			textf(o, PLAIN, "Windows %s", g->min_windows);
+		else if (g->min_kernel)
+			textf(o, PLAIN, "Linux kernel %s", g->min_kernel);
+		if (g->min_source)
+			textf(o, DIM, "  (%s)", g->min_source);
+		endl(o);
+	}
+
+	for (size_t i = 0; i < g->nneeds; i++) {
+		const struct sr_go_need *n = &g->needs[i];
+		label(o, i == 0 ? "needs" : "");
+		textf(o, n->optional ? DIM : PLAIN, "%-16s", n->name);
+		text(o, n->optional ? DIM : PLAIN, n->summary);
+		textf(o, DIM, "  (%s%s)", n->because, n->optional ? "; optional" : "");
+		endl(o);
+	}
 }
 
 void sr_report_inspect_text(FILE *f, const struct sr_inspect *in, const struct sr_text_style *st)
@@ -386,7 +484,7 @@ void sr_report_inspect_text(FILE *f, const struct sr_inspect *in, const struct s
 	row_file(&o, e);
 	row_linkage(&o, e);
 	row_libc(&o, e);
-	row_go(&o, e);
+	row_go(&o, in);
 	row_dynamic(&o, e);
 	row_versions(&o, e);
 	row_notes(&o, e);

@@ -32,7 +32,13 @@ json_t *sr_json_str(const char *s)
 {
 	if (!s)
 		return json_null();
-	size_t n = strlen(s);
+	return sr_json_strn(s, strlen(s));
+}
+
+json_t *sr_json_strn(const char *s, size_t n)
+{
+	if (!s)
+		return json_null();
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0;
 	while (i < n) {

@@ -8,4 +8,7 @@
  * files, paths): invalid sequences become U+FFFD instead of failing. */
 json_t *sr_json_str(const char *s);
 
+/* The same for n bytes (which may include NUL: JSON keeps it as \\u0000). */
+json_t *sr_json_strn(const char *s, size_t n);
+
 #endif

@@ -1,0 +1,545 @@
+/* sr_go_read: everything shipready knows about a Go binary — build info,
+ * the pclntab's functions and packages, and what they imply (cgo, the
+ * toolchain question, platform minimums, files read at run time).
+ *
+ * The run-time needs follow the Go standard library's Linux sources (see
+ * ../shared/targets-facts.md Table 3: crypto/x509 root_linux.go, time
+ * zoneinfo_unix.go, net conf.go / dnsconfig_unix.go, os/user
+ * lookup_unix.go); each is keyed on functions the linker kept, so a package
+ * that is linked but whose file-reading code was dead-code-eliminated does
+ * not count. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "go/go_internal.h"
+
+/* ---------- functions that reveal a run-time need ---------- */
+
+enum feature {
+	F_X509_SYSTEM = 1u << 0,   /* system root pool */
+	F_X509_FALLBACK = 1u << 1, /* x509.SetFallbackRoots linked */
+	F_TZ_LOAD = 1u << 2,       /* time.LoadLocation */
+	F_TZ_EMBED = 1u << 3,      /* time/tzdata registered */
+	F_TZ_LOCAL = 1u << 4,      /* local zone from TZ / /etc/localtime */
+	F_NET_GO = 1u << 5,        /* pure-Go resolver reads the config files */
+	F_NET_CGO = 1u << 6,       /* cgo resolver: getaddrinfo via libc */
+	F_USER_GO = 1u << 7,       /* os/user reads /etc/passwd, /etc/group */
+	F_USER_CGO = 1u << 8,      /* os/user via libc getpw*_r */
+	F_CGO = 1u << 9,           /* the cgo runtime glue */
+};
+
+/* Sorted by name (strcmp order) for bsearch. */
+static const struct named_feature {
+	const char *name;
+	unsigned feature;
+} feature_names[] = {
+	{ "crosscall2", F_CGO },
+	{ "crypto/x509.SetFallbackRoots", F_X509_FALLBACK },
+	{ "crypto/x509.SystemCertPool", F_X509_SYSTEM },
+	{ "crypto/x509.initSystemRoots", F_X509_SYSTEM },
+	{ "crypto/x509.loadSystemRoots", F_X509_SYSTEM },
+	{ "crypto/x509.systemRootsPool", F_X509_SYSTEM },
+	{ "net.(*Resolver).goLookupHostOrder", F_NET_GO },
+	{ "net._C2func_getaddrinfo", F_NET_CGO },
+	{ "net._C_getaddrinfo", F_NET_CGO },
+	{ "net.cgoLookupHost", F_NET_CGO },
+	{ "net.cgoLookupHostIP", F_NET_CGO },
+	{ "net.cgoLookupIP", F_NET_CGO },
+	{ "net.dnsReadConfig", F_NET_GO },
+	{ "net.parseNSSConfFile", F_NET_GO },
+	{ "net.readHosts", F_NET_GO },
+	{ "os/user._C_getgrnam_r", F_USER_CGO },
+	{ "os/user._C_getpwnam_r", F_USER_CGO },
+	{ "os/user._C_getpwuid_r", F_USER_CGO },
+	{ "os/user._Cfunc_mygetgrnam_r", F_USER_CGO },
+	{ "os/user._Cfunc_mygetpwnam_r", F_USER_CGO },
+	{ "os/user._Cfunc_mygetpwuid_r", F_USER_CGO },
+	{ "os/user.findGroupName", F_USER_GO },
+	{ "os/user.findUserId", F_USER_GO },
+	{ "os/user.findUsername", F_USER_GO },
+	{ "os/user.lookupUserId", F_USER_GO },
+	{ "os/user.readColonFile", F_USER_GO },
+	{ "runtime/cgo.set_crosscall2", F_CGO },
+	{ "time.LoadLocation", F_TZ_LOAD },
+	{ "time.initLocal", F_TZ_LOCAL },
+	{ "time.loadLocation", F_TZ_LOAD },
+	{ "time.registerLoadFromEmbeddedTZData", F_TZ_EMBED },
+};
+
+struct span {
+	const char *s;
+	size_t n;
+};
+
+static int cmp_span_feature(const void *k, const void *e)
+{
+	const struct span *key = k;
+	const char *name = ((const struct named_feature *)e)->name;
+	size_t n = strlen(name);
+	int c = memcmp(key->s, name, key->n < n ? key->n : n);
+	if (c)
+		return c;
+	return key->n < n ? -1 : key->n > n;
+}
+
+static unsigned feature_of(const char *name, size_t len)
+{
+	/* assembly entry points carry an ABI suffix in some releases */
+	if (len > 5 && memcmp(name + len - 5, ".abi0", 5) == 0)
+		len -= 5;
+	struct span key = { name, len };
+	const struct named_feature *f = bsearch(&key, feature_names, sizeof feature_names / sizeof feature_names[0],
+	                                        sizeof feature_names[0], cmp_span_feature);
+	return f ? f->feature : 0;
+}
+
+/* ---------- small helpers ---------- */
+
+struct strvec {
+	const char ***items;
+	size_t *count;
+	size_t cap;
+};
+
+static void push(struct sr_arena *a, struct strvec *v, const char *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < *v->count; i++)
+		if (strcmp((*v->items)[i], s) == 0)
+			return;
+	const char **n = sr_arena_grow(a, (void *)*v->items, *v->count, &v->cap, sizeof *n, 64);
+	if (!n)
+		return;
+	n[(*v->count)++] = s;
+	*v->items = n;
+}
+
+static char *fmt(struct sr_arena *a, const char *f, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 2, 3)))
+#endif
+	;
+
+static char *fmt(struct sr_arena *a, const char *f, ...)
+{
+	char buf[1024];
+	va_list ap;
+	va_start(ap, f);
+	vsnprintf(buf, sizeof buf, f, ap);
+	va_end(ap);
+	return sr_arena_strdup(a, buf);
+}
+
+static bool has_package(const struct sr_go_info *g, const char *pkg)
+{
+	size_t lo = 0, hi = g->npackages;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(g->packages[mid], pkg);
+		if (c == 0)
+			return true;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+static const char *setting(const struct sr_go_info *g, const char *key)
+{
+	if (!g->bi->mod)
+		return NULL;
+	const struct sr_go_setting *s = sr_go_modinfo_setting(g->bi->mod, key);
+	return s ? s->value : NULL;
+}
+
+/* "go1.22.4", "go1.22-20231128-RC02 cl/…", "devel go1.23-abc …" → 1, 22 */
+static bool parse_go_version(const char *v, unsigned *major, unsigned *minor)
+{
+	const char *p = v ? strstr(v, "go1.") : NULL;
+	if (!p || (p[4] < '0' || p[4] > '9'))
+		return false;
+	unsigned m = 0;
+	for (p += 4; *p >= '0' && *p <= '9' && m < 1000; p++)
+		m = m * 10 + (unsigned)(*p - '0');
+	*major = 1;
+	*minor = m;
+	return true;
+}
+
+/* ---------- the Go version when build info is gone ---------- */
+
+static bool is_version_text(const struct sr_reader *s)
+{
+	/* go1.N[anything printable], as runtime.buildVersion holds it */
+	if (s->len < 5 || memcmp(s->base, "go1.", 4) != 0 || s->base[4] < '0' || s->base[4] > '9')
+		return false;
+	for (size_t i = 0; i < s->len; i++)
+		if (s->base[i] < 0x20 || s->base[i] > 0x7e)
+			return false;
+	return true;
+}
+
+/* runtime.buildVersion is a Go string variable: a {data, len} header in a
+ * writable segment that points at "go1.…".  Find the headers that do; one
+ * distinct answer is the version.  Bounded: at most 64 MiB of data scanned. */
+static const char *runtime_version(struct sr_arena *a, const struct sr_image *img)
+{
+	uint64_t budget = (uint64_t)64 << 20;
+	const char *found = NULL;
+	size_t found_len = 0;
+	unsigned w = img->ptr_size;
+	if (w != 4 && w != 8)
+		return NULL;
+	for (size_t i = 0; i < img->nsegs; i++) {
+		const struct sr_image_seg *g = &img->segs[i];
+		if (!(g->prot & SR_PROT_W) || (g->prot & SR_PROT_X) || g->filesz == 0)
+			continue;
+		struct sr_reader seg;
+		uint64_t n = g->filesz < budget ? g->filesz : budget;
+		if (sr_reader_sub(&img->file, g->offset, n, &seg) != SR_OK)
+			continue;
+		budget -= n;
+		uint64_t skew = (w - g->vaddr % w) % w;   /* scan at aligned addresses */
+		for (uint64_t off = skew; off + 2 * (uint64_t)w <= seg.len; off += w) {
+			uint64_t len, ptr;
+			if (sr_read_word(&seg, off + w, w, &len) != SR_OK || len < 5 || len > 128)
+				continue;
+			if (sr_read_word(&seg, off, w, &ptr) != SR_OK)
+				continue;
+			struct sr_reader s;
+			if (sr_image_read(img, ptr, len, &s) != SR_OK || s.len != len || !is_version_text(&s))
+				continue;
+			if (found && (found_len != len || memcmp(found, s.base, len) != 0))
+				return NULL;   /* two different candidates: no answer */
+			found = (const char *)s.base;
+			found_len = len;
+		}
+		if (budget == 0)
+			break;
+	}
+	return found ? sr_arena_strndup(a, found, found_len) : NULL;
+}
+
+/* ---------- reading ---------- */
+
+static const char *const go_sections[] = {
+	".go.buildinfo", ".gopclntab", ".data.rel.ro.gopclntab", ".note.go.buildid", ".go.module", ".go.fipsinfo",
+	"__go_buildinfo", "__gopclntab",
+};
+
+static void read_pclntab(struct sr_arena *a, struct sr_go_info *g, const struct sr_image *img, unsigned *features)
+{
+	struct sr_go_pclntab p;
+	struct sr_error perr = { 0 };
+	const char *how = NULL;
+	if (sr_go_pclntab_find(img, &p, &how, &perr) != SR_OK) {
+		if (perr.code != SR_OK && perr.code != SR_E_NOENT)
+			g->pcln_error = sr_arena_strdup(a, sr_error_message(&perr));
+		return;
+	}
+	g->pcln = p.layout;
+	g->pcln_found_by = how;
+	g->nfunc = p.nfunc;
+	for (uint64_t i = 0; i < p.nfunc; i++) {
+		const char *name;
+		size_t len;
+		if (sr_go_pclntab_func_name(&p, i, &name, &len) == SR_OK)
+			*features |= feature_of(name, len);
+	}
+	if (sr_go_pclntab_packages(&p, a, &g->packages, &g->npackages) != SR_OK) {
+		g->packages = NULL;
+		g->npackages = 0;
+		g->pcln_error = "the package list is too large";
+	}
+}
+
+static void decide_version(struct sr_arena *a, struct sr_go_info *g, const struct sr_image *img)
+{
+	if (g->bi->status != SR_GO_BI_NOT_GO) {
+		g->version = g->bi->version;
+		g->version_source = SR_GO_VSRC_BUILDINFO;
+	} else if (g->pcln != SR_GO_PCLN_NONE && (g->version = runtime_version(a, img)) != NULL) {
+		g->version_source = SR_GO_VSRC_RUNTIME;
+	} else {
+		switch (g->pcln) {
+		case SR_GO_PCLN_12: g->version = "go1.2 to go1.15"; break;
+		case SR_GO_PCLN_116: g->version = "go1.16 to go1.17"; break;
+		case SR_GO_PCLN_118: g->version = "go1.18 to go1.19"; break;
+		case SR_GO_PCLN_120: g->version = "go1.20 or later"; break;
+		default: g->version = NULL; break;
+		}
+		if (g->version)
+			g->version_source = SR_GO_VSRC_PCLNTAB;
+	}
+	if (!parse_go_version(g->version, &g->go_major, &g->go_minor))
+		g->go_major = g->go_minor = 0;
+}
+
+static void decide_cgo(struct sr_arena *a, struct sr_go_info *g, const struct sr_go_link *link, unsigned features)
+{
+	struct strvec ev = { &g->cgo_evidence, &g->ncgo_evidence, 0 };
+	const char *cgo_enabled = setting(g, "CGO_ENABLED");
+	bool linked = (features & F_CGO) || has_package(g, "runtime/cgo");
+	if (cgo_enabled)
+		push(a, &ev, fmt(a, "build setting CGO_ENABLED=%s", cgo_enabled));
+	if (linked)
+		push(a, &ev, "runtime/cgo linked in");
+	bool libc_needed = false;
+	if (link && link->dynamic) {
+		for (size_t i = 0; i < link->nneeded; i++)
+			if (strncmp(link->needed[i], "libc.", 5) == 0 || strncmp(link->needed[i], "libc.musl", 9) == 0) {
+				push(a, &ev, fmt(a, "dynamically linked, needs %s", link->needed[i]));
+				libc_needed = true;
+			}
+		if (!libc_needed && link->interpreter)
+			push(a, &ev, fmt(a, "dynamically linked, interpreter %s", link->interpreter));
+	}
+	const char *ldflags = setting(g, "-ldflags");
+	g->extldflags_static = ldflags && strstr(ldflags, "-extldflags") && strstr(ldflags, "-static");
+	if (g->extldflags_static)
+		push(a, &ev, "-ldflags with -extldflags -static");
+
+	if (linked || libc_needed)
+		g->cgo = SR_GO_CGO_YES;
+	else if ((cgo_enabled && strcmp(cgo_enabled, "0") == 0) || (g->pcln != SR_GO_PCLN_NONE && link && !link->dynamic))
+		g->cgo = SR_GO_CGO_NO;
+	else if (cgo_enabled && g->pcln != SR_GO_PCLN_NONE)
+		g->cgo = SR_GO_CGO_NO;   /* enabled for the build, but no C code was linked */
+	else
+		g->cgo = SR_GO_CGO_UNKNOWN;
+
+	if (g->cgo == SR_GO_CGO_YES && link && link->dynamic)
+		g->cgo_consequence = "uses cgo: needs the C library it was linked against on the target at run time "
+		                     "(see deps); cross-compiling needs a C toolchain for the target";
+	else if (g->cgo == SR_GO_CGO_YES)
+		g->cgo_consequence = "uses cgo, C library linked in statically: no libc needed at run time, but glibc "
+		                     "still loads libnss_* modules for user and host lookups; cross-compiling needs a "
+		                     "C toolchain for the target";
+	else if (g->cgo == SR_GO_CGO_NO && cgo_enabled && strcmp(cgo_enabled, "1") == 0)
+		g->cgo_consequence = "built with CGO_ENABLED=1 but no C code was linked: no C library needed at run time";
+	else if (g->cgo == SR_GO_CGO_NO)
+		g->cgo_consequence = "pure Go: no C library needed at run time; cross-compiles with GOOS/GOARCH alone";
+}
+
+static void decide_toolchain(struct sr_go_info *g)
+{
+	const char *race = setting(g, "-race");
+	const char *msan = setting(g, "-msan");
+	const char *asan = setting(g, "-asan");
+	g->needs_toolchain = false;
+	if (g->buildmode && strcmp(g->buildmode, "plugin") == 0)
+		g->toolchain_reason = "no Go toolchain, but a plugin loads only into a host program built by the same "
+		                      "Go release with identical versions of every package they share";
+	else if (g->buildmode && (strcmp(g->buildmode, "c-shared") == 0 || strcmp(g->buildmode, "c-archive") == 0))
+		g->toolchain_reason = "no Go toolchain: the Go runtime is inside this library; the C program that loads "
+		                      "it needs only the C library";
+	else if ((race && strcmp(race, "true") == 0) || has_package(g, "runtime/race"))
+		g->toolchain_reason = "no Go toolchain: the race detector's runtime is linked in (a -race build is for "
+		                      "testing: slower, more memory)";
+	else if ((msan && strcmp(msan, "true") == 0) || (asan && strcmp(asan, "true") == 0) ||
+	         has_package(g, "runtime/msan") || has_package(g, "runtime/asan"))
+		g->toolchain_reason = "no Go toolchain, but a -msan/-asan build needs the sanitizer runtime it was "
+		                      "linked with (a build for testing)";
+	else
+		g->toolchain_reason = "no: Go compiles to native code with its runtime linked into the binary; nothing "
+		                      "of Go needs to be installed where it runs";
+}
+
+static struct sr_go_need *add_need(struct sr_arena *a, struct sr_go_info *g, size_t *cap, enum sr_go_need_kind k)
+{
+	struct sr_go_need *n = sr_arena_grow(a, g->needs, g->nneeds, cap, sizeof *n, SR_GO_NEED__COUNT + 2);
+	if (!n)
+		return NULL;
+	g->needs = n;
+	n = &n[g->nneeds++];
+	memset(n, 0, sizeof *n);
+	n->kind = k;
+	n->summary = n->files = n->env = n->because = n->remove = "";
+	return n;
+}
+
+static void decide_needs(struct sr_arena *a, struct sr_go_info *g, const struct sr_go_link *link, unsigned f)
+{
+	size_t cap = 0;
+	struct sr_go_need *n;
+	/* The file lists are Go's Linux rules; other systems use their own stores. */
+	bool linux_target = !g->goos || strcmp(g->goos, "linux") == 0 || strcmp(g->goos, "android") == 0;
+	if (!linux_target)
+		return;
+	bool fallback = (f & F_X509_FALLBACK) || has_package(g, "golang.org/x/crypto/x509roots/fallback");
+	if ((f & F_X509_SYSTEM) && (n = add_need(a, g, &cap, SR_GO_NEED_CA_ROOTS))) {
+		n->name = "CA roots";
+		n->summary = "/etc/ssl/certs/ca-certificates.crt or another CA bundle";
+		n->files = "first of /etc/ssl/certs/ca-certificates.crt, /etc/pki/tls/certs/ca-bundle.crt, "
+		           "/etc/ssl/ca-bundle.pem, /etc/pki/tls/cacert.pem, "
+		           "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem, /etc/ssl/cert.pem; "
+		           "then the directories /etc/ssl/certs, /etc/pki/tls/certs";
+		n->env = "SSL_CERT_FILE, SSL_CERT_DIR";
+		n->because = "crypto/x509 (system root pool)";
+		n->optional = fallback;
+		n->remove = fallback ? "roots embedded by golang.org/x/crypto/x509roots/fallback are used when none "
+		                       "are found"
+		                     : "import golang.org/x/crypto/x509roots/fallback (Go 1.20+) to embed roots, or "
+		                       "ship a CA bundle (ca-certificates)";
+	}
+	if ((f & F_TZ_LOAD) && (n = add_need(a, g, &cap, SR_GO_NEED_ZONEINFO))) {
+		bool embedded = (f & F_TZ_EMBED) || has_package(g, "time/tzdata");
+		n->name = "zoneinfo";
+		n->summary = "/usr/share/zoneinfo";
+		n->files = g->go_minor >= 21 || g->go_major == 0
+		                   ? "$ZONEINFO, /usr/share/zoneinfo/, /usr/share/lib/zoneinfo/, /usr/lib/locale/TZ/, "
+		                     "/etc/zoneinfo/, then $GOROOT/lib/time/zoneinfo.zip"
+		                   : "$ZONEINFO, /usr/share/zoneinfo/, /usr/share/lib/zoneinfo/, /usr/lib/locale/TZ/, "
+		                     "then $GOROOT/lib/time/zoneinfo.zip";
+		n->env = "ZONEINFO";
+		n->because = "time.LoadLocation";
+		n->optional = embedded;
+		n->remove = embedded ? "time/tzdata is embedded: used when no zoneinfo is found"
+		                     : "import _ \"time/tzdata\" (or build with -tags timetzdata) to embed the database";
+	}
+	if ((f & F_TZ_LOCAL) && (n = add_need(a, g, &cap, SR_GO_NEED_LOCALTIME))) {
+		n->name = "local time zone";
+		n->summary = "/etc/localtime";
+		n->files = "/etc/localtime (or the zone named by $TZ)";
+		n->env = "TZ";
+		n->because = "time (local zone)";
+		n->optional = true;
+		n->remove = "without it the local zone is UTC";
+	}
+	if ((f & F_NET_GO) && (n = add_need(a, g, &cap, SR_GO_NEED_DNS))) {
+		n->name = "DNS config";
+		n->summary = "/etc/resolv.conf, /etc/hosts, /etc/nsswitch.conf";
+		n->files = "/etc/resolv.conf, /etc/hosts, /etc/nsswitch.conf (and /etc/services, /etc/protocols "
+		           "for port and protocol names)";
+		n->env = "GODEBUG=netdns=go|cgo, LOCALDOMAIN, RES_OPTIONS, HOSTALIASES";
+		n->because = "net (pure-Go resolver)";
+		n->optional = true;
+		n->remove = "without /etc/resolv.conf queries go to localhost:53";
+	}
+	if ((f & (F_NET_CGO | F_USER_CGO)) && (n = add_need(a, g, &cap, SR_GO_NEED_NSS))) {
+		n->name = "libc NSS";
+		n->summary = "/etc/nsswitch.conf and libnss_*.so.2";
+		n->files = "/etc/nsswitch.conf and the libnss_*.so.2 modules it names (loaded by libc at run time)";
+		bool both = (f & F_NET_CGO) && (f & F_USER_CGO);
+		n->because = both ? "net (cgo resolver) and os/user (via libc)"
+		                  : (f & F_NET_CGO) ? "net (cgo resolver, getaddrinfo)" : "os/user (via libc getpwnam_r)";
+		n->remove = both ? "build with -tags netgo,osusergo (or CGO_ENABLED=0)"
+		                 : (f & F_NET_CGO) ? "build with -tags netgo (or CGO_ENABLED=0)"
+		                                   : "build with -tags osusergo (or CGO_ENABLED=0)";
+	}
+	if ((f & F_USER_GO) && (n = add_need(a, g, &cap, SR_GO_NEED_USERDB))) {
+		n->name = "user database";
+		n->summary = "/etc/passwd, /etc/group";
+		n->files = "/etc/passwd, /etc/group";
+		n->because = "os/user (pure Go)";
+		n->remove = "lookups fail with \"unknown user\" when the files lack the entry";
+	}
+	if (g->cgo == SR_GO_CGO_YES && link && link->dynamic && (n = add_need(a, g, &cap, SR_GO_NEED_LIBC))) {
+		n->name = "C library";
+		n->summary = link->interpreter ? link->interpreter : "its shared libraries";
+		n->files = link->interpreter ? fmt(a, "%s and the libraries it loads (see deps)", link->interpreter)
+		                             : "the shared libraries it needs (see deps)";
+		n->because = "cgo";
+		n->remove = "CGO_ENABLED=0, or link statically (-ldflags '-extldflags -static')";
+	}
+}
+
+/* ---------- packages and modules ---------- */
+
+const struct sr_go_module *sr_go_package_module(const struct sr_go_modinfo *m, const char *pkg)
+{
+	if (!m)
+		return NULL;
+	const struct sr_go_module *best = NULL;
+	size_t best_len = 0;
+	for (size_t i = 0; i <= m->ndeps; i++) {
+		const struct sr_go_module *mod = i == 0 ? &m->main : &m->deps[i - 1];
+		size_t n = strlen(mod->path);
+		if (n == 0 || n <= best_len || strncmp(pkg, mod->path, n) != 0 || (pkg[n] != '\0' && pkg[n] != '/'))
+			continue;
+		best = mod;
+		best_len = n;
+	}
+	return best;
+}
+
+bool sr_go_package_is_std(const struct sr_go_modinfo *m, const char *pkg)
+{
+	if (sr_go_package_module(m, pkg))
+		return false;
+	const char *slash = strchr(pkg, '/');
+	size_t first = slash ? (size_t)(slash - pkg) : strlen(pkg);
+	return memchr(pkg, '.', first) == NULL;
+}
+
+enum sr_err sr_go_read(const struct sr_image *img, const struct sr_go_link *link, struct sr_go_info **out,
+                       struct sr_error *err)
+{
+	*out = NULL;
+	struct sr_arena *a = sr_arena_new();
+	struct sr_go_info *g = a ? sr_arena_alloc(a, sizeof *g) : NULL;
+	struct sr_go_priv *priv = g ? sr_arena_alloc(a, sizeof *priv) : NULL;
+	if (!priv) {
+		sr_arena_free(a);
+		return sr_error_set(err, SR_E_NOMEM, NULL);
+	}
+	priv->arena = a;
+	g->priv = priv;
+	enum sr_err rc = sr_go_buildinfo_read(img, &g->bi, err);
+	if (rc != SR_OK) {
+		sr_arena_free(a);
+		return rc;
+	}
+
+	struct strvec ev = { &g->evidence, &g->nevidence, 0 };
+	for (size_t i = 0; i < sizeof go_sections / sizeof go_sections[0]; i++)
+		if (sr_image_section(img, go_sections[i]))
+			push(a, &ev, go_sections[i]);
+	if (g->bi->status != SR_GO_BI_NOT_GO)
+		push(a, &ev, "build info");
+
+	unsigned features = 0;
+	read_pclntab(a, g, img, &features);
+	if (g->pcln != SR_GO_PCLN_NONE)
+		push(a, &ev, fmt(a, "pclntab (Go %s layout)", sr_go_pcln_name(g->pcln)));
+	g->is_go = g->bi->status != SR_GO_BI_NOT_GO || g->pcln != SR_GO_PCLN_NONE;
+	if (!g->is_go) {
+		*out = g;
+		return SR_OK;
+	}
+
+	decide_version(a, g, img);
+	g->goos = setting(g, "GOOS");
+	g->goarch = setting(g, "GOARCH");
+	if (!g->goos && link)
+		g->goos = link->goos;
+	if (!g->goarch && link)
+		g->goarch = link->goarch;
+	g->buildmode = setting(g, "-buildmode");
+	if (!g->buildmode && link && link->is_shared_object)
+		g->buildmode = "c-shared";
+
+	decide_cgo(a, g, link, features);
+	decide_toolchain(g);
+	bool newer;
+	if (g->go_major && sr_go_minimums(g->go_major, g->go_minor, g->goarch, &g->min_kernel, &g->min_macos,
+	                                  &g->min_windows, &newer))
+		g->min_source = newer ? fmt(a, "release notes up to go1.27 (go1.%u is newer)", g->go_minor)
+		                      : fmt(a, "go1.%u release notes", g->go_minor);
+	decide_needs(a, g, link, features);
+	*out = g;
+	return SR_OK;
+}
+
+void sr_go_info_free(struct sr_go_info *g)
+{
+	if (!g)
+		return;
+	sr_go_buildinfo_free(g->bi);
+	sr_arena_free(g->priv->arena);
+}
