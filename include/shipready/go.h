@@ -15,12 +15,15 @@
 #include "shipready/error.h"
 #include "shipready/image.h"
 
-/* A module line of the build info ("mod", "dep" or "=>"). */
+/* A module line of the build info ("mod", "dep" or "=>").  The strings are
+ * NUL-terminated; Go strings may hold NUL bytes, so the parser also records
+ * their lengths (a length of 0 in a struct made by hand means strlen). */
 struct sr_go_module {
 	const char *path;
 	const char *version;
 	const char *sum;                    /* "" when absent */
 	const struct sr_go_module *replace; /* the "=>" line after it, or NULL */
+	size_t path_len, version_len, sum_len;
 };
 
 /* A "build" line: key=value.  Go strings may hold NUL bytes, so the lengths
@@ -35,6 +38,7 @@ struct sr_go_setting {
 /* What runtime/debug.ParseBuildInfo makes of the module info text. */
 struct sr_go_modinfo {
 	const char *path;                   /* "" when absent */
+	size_t path_len;                    /* as in struct sr_go_module */
 	struct sr_go_module main;           /* all "" when absent */
 	struct sr_go_module *deps;
 	size_t ndeps;

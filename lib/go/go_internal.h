@@ -32,6 +32,13 @@ void sr_gobuf_free(struct sr_gobuf *b);
  * (non-printable runes per Go's IsPrint, invalid UTF-8 as \x). */
 void sr_go_quote(struct sr_gobuf *b, const char *s, size_t n);
 
+/* strconv.QuoteRune: r single-quoted (what fmt's %q makes of a byte or
+ * rune); an invalid rune is written as U+FFFD. */
+void sr_go_quote_rune(struct sr_gobuf *b, uint32_t r);
+
+/* strconv.IsPrint (Unicode categories L, M, N, P, S and U+0020). */
+bool sr_go_is_print(uint32_t r);
+
 /* strconv.QuotedPrefix: length of the quoted string at the start of s, or 0
  * when s does not start with a valid quoted string. */
 size_t sr_go_quoted_prefix(const char *s, size_t n);
