@@ -60,6 +60,7 @@ enum sr_go_pcln {
  * Go's own message ("could not parse Go build info: line 3: …"). */
 enum sr_err sr_go_modinfo_parse(const char *text, size_t len, struct sr_go_modinfo **out,
                                 char *errbuf, size_t errlen);
+/* Frees what sr_go_modinfo_parse returned (and nothing else); NULL is fine. */
 void sr_go_modinfo_free(struct sr_go_modinfo *m);
 
 /* The text debug.BuildInfo.String() produces for m with an empty GoVersion
@@ -67,7 +68,8 @@ void sr_go_modinfo_free(struct sr_go_modinfo *m);
  * terminated; *len (if not NULL) is its length.  NULL when out of memory. */
 char *sr_go_modinfo_string(const struct sr_go_modinfo *m, size_t *len);
 
-/* The value of build setting key in m, or NULL. */
+/* The value of build setting key in m (the first, should the key repeat),
+ * or NULL. */
 const struct sr_go_setting *sr_go_modinfo_setting(const struct sr_go_modinfo *m, const char *key);
 
 /* Short names for display and JSON: "1.2", "1.16", "1.18", "1.20", or NULL. */

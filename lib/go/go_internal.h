@@ -50,7 +50,8 @@ bool sr_go_unquote(struct sr_arena *a, const char *s, size_t n, char **out, size
 
 /* ---- modinfo.c ---- */
 
-/* sr_go_modinfo_parse into an existing arena (the result lives there). */
+/* sr_go_modinfo_parse into an existing arena (the result lives there: free
+ * the arena, not the result). */
 bool sr_go_modinfo_parse_in(struct sr_arena *a, const char *text, size_t len, struct sr_go_modinfo *out,
                             char *errbuf, size_t errlen);
 

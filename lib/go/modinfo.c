@@ -335,12 +335,12 @@ void sr_go_modinfo_free(struct sr_go_modinfo *m)
 
 static size_t str_len(const char *s, size_t n)
 {
-	return n ? n : s ? strlen(s) : 0;
+	return !s ? 0 : n ? n : strlen(s);   /* NULL: nothing */
 }
 
 static void put_str(struct sr_gobuf *b, const char *s, size_t n)
 {
-	sr_gobuf_put(b, s ? s : "", str_len(s, n));
+	sr_gobuf_put(b, s, str_len(s, n));
 }
 
 /* Go's formatMod.  Parsed replacements are never replaced themselves; a
