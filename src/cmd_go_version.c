@@ -162,6 +162,7 @@ static char *join_clean(const char *dir, const char *name)
 
 static int cmp_names(const void *a, const void *b)
 {
+	/* the first member of struct entry is the name */
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
@@ -174,7 +175,10 @@ static void scan_dir(const char *dir, struct gv_opts *o, unsigned depth)
 	DIR *d = opendir(dir);
 	if (!d)
 		return;   /* go's walk skips unreadable directories silently */
-	char **names = NULL;
+	struct entry {
+		char *name;
+		unsigned char type;
+	} *ents = NULL;
 	size_t count = 0, cap = 0;
 	struct dirent *de;
 	while ((de = readdir(d)) != NULL) {
@@ -182,32 +186,38 @@ static void scan_dir(const char *dir, struct gv_opts *o, unsigned depth)
 			continue;
 		if (count == cap) {
 			size_t ncap = cap ? 2 * cap : 64;
-			char **nn = realloc(names, ncap * sizeof *nn);
-			if (!nn)
+			struct entry *ne = realloc(ents, ncap * sizeof *ne);
+			if (!ne)
 				break;
-			names = nn;
+			ents = ne;
 			cap = ncap;
 		}
-		if (!(names[count] = strdup(de->d_name)))
+		if (!(ents[count].name = strdup(de->d_name)))
 			break;
-		count++;
+		ents[count++].type = de->d_type;
 	}
 	closedir(d);
 	if (count)
-		qsort(names, count, sizeof *names, cmp_names);
+		qsort(ents, count, sizeof *ents, cmp_names);
 	for (size_t i = 0; i < count; i++) {
-		char *path = join_clean(dir, names[i]);
+		/* like WalkDir: the directory entry's type decides, and only
+		 * files and symlinks are stat'ed (DT_UNKNOWN: ask lstat) */
+		unsigned char t = ents[i].type;
+		char *path = (t == DT_DIR || t == DT_REG || t == DT_LNK || t == DT_UNKNOWN)
+		                     ? join_clean(dir, ents[i].name) : NULL;
 		struct stat st;
-		if (path && lstat(path, &st) == 0) {
+		if (path && t == DT_DIR)
+			scan_dir(path, o, depth + 1);
+		else if (path && lstat(path, &st) == 0) {
 			if (S_ISDIR(st.st_mode))
 				scan_dir(path, o, depth + 1);
 			else if (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode))
 				scan_file(path, &st, o->v, o);
 		}
 		free(path);
-		free(names[i]);
+		free(ents[i].name);
 	}
-	free(names);
+	free(ents);
 }
 
 int cmd_go_version(int argc, char **argv, const struct cli_command *self)

@@ -333,21 +333,21 @@ static void decide_toolchain(struct sr_go_info *g)
 	const char *asan = setting(g, "-asan");
 	g->needs_toolchain = false;
 	if (g->buildmode && strcmp(g->buildmode, "plugin") == 0)
-		g->toolchain_reason = "no Go toolchain, but a plugin loads only into a host program built by the same "
-		                      "Go release with identical versions of every package they share";
+		g->toolchain_reason = "no toolchain, but a plugin loads only into a program built by the same Go "
+		                      "release with the same versions of the packages they share";
 	else if (g->buildmode && (strcmp(g->buildmode, "c-shared") == 0 || strcmp(g->buildmode, "c-archive") == 0))
-		g->toolchain_reason = "no Go toolchain: the Go runtime is inside this library; the C program that loads "
-		                      "it needs only the C library";
+		g->toolchain_reason = "the Go runtime is inside this library; the program that loads it needs only "
+		                      "the C library";
 	else if ((race && strcmp(race, "true") == 0) || has_package(g, "runtime/race"))
-		g->toolchain_reason = "no Go toolchain: the race detector's runtime is linked in (a -race build is for "
-		                      "testing: slower, more memory)";
+		g->toolchain_reason = "the race detector's runtime is linked in (a -race build is for testing: "
+		                      "slower, more memory)";
 	else if ((msan && strcmp(msan, "true") == 0) || (asan && strcmp(asan, "true") == 0) ||
 	         has_package(g, "runtime/msan") || has_package(g, "runtime/asan"))
-		g->toolchain_reason = "no Go toolchain, but a -msan/-asan build needs the sanitizer runtime it was "
+		g->toolchain_reason = "no toolchain, but a -msan/-asan build needs the C sanitizer runtime it was "
 		                      "linked with (a build for testing)";
 	else
-		g->toolchain_reason = "no: Go compiles to native code with its runtime linked into the binary; nothing "
-		                      "of Go needs to be installed where it runs";
+		g->toolchain_reason = "native code with the Go runtime linked in: nothing of Go is installed where "
+		                      "it runs";
 }
 
 static struct sr_go_need *add_need(struct sr_arena *a, struct sr_go_info *g, size_t *cap, enum sr_go_need_kind k)

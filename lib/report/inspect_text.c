@@ -432,9 +432,8 @@ static void row_go(struct out *o, const struct sr_inspect *in)
 	}
 
 	label(o, "needs Go?");
-	text(o, g->needs_toolchain ? BAD : GOOD, g->needs_toolchain ? "yes" : "no toolchain or runtime");
-	endl(o);
-	label(o, "");
+	text(o, g->needs_toolchain ? BAD : GOOD, g->needs_toolchain ? "yes" : "no");
+	text(o, DIM, " — ");
 	text(o, DIM, g->toolchain_reason);
 	endl(o);
 
