@@ -57,38 +57,59 @@ bool sr_go_modinfo_parse_in(struct sr_arena *a, const char *text, size_t len, st
 
 /* ---- pclntab.c ---- */
 
-/* A pclntab header, read from a reader that starts at its magic. */
+/* A pclntab header, read from a reader that starts at its magic.  All
+ * offsets are from the magic and were checked against tab by the parser. */
 struct sr_go_pclntab {
 	enum sr_go_pcln layout;
-	struct sr_reader tab;    /* from the magic to the end of what is mapped */
+	struct sr_reader tab;    /* from the magic to the end of the section (found
+	                          * by name) or of the segment's file bytes (found
+	                          * by scanning); in the table's byte order */
 	unsigned ptr_size;       /* 4 or 8 */
 	unsigned quantum;        /* 1, 2 or 4 */
 	uint64_t nfunc;
 	uint64_t funcnametab;    /* offset in tab of function names (1.16+); 0 in 1.2 */
 	uint64_t functab;        /* offset in tab of the function table */
-	uint64_t functab_entsize;
+	uint64_t functab_entsize; /* bytes per (entry, func offset) pair: 8 since
+	                          * 1.18, else 2 * ptr_size */
 	uint64_t funcdata;       /* offset the functab's func offsets are relative to */
 };
 
 /* Parse the header at the start of tab (byte order and pointer size are
- * taken from the header and checked against tab).  SR_E_MALFORMED etc. when
- * it is not a pclntab or its tables lie outside tab. */
+ * taken from the header; tab's own byte order does not matter).  Checks that
+ * the name table lies in tab and that nfunc pairs plus the end entry fit
+ * after functab.  SR_E_NOT_BINARY without a magic, SR_E_MALFORMED for bad
+ * header bytes or offsets, SR_E_TRUNCATED when tab is too short. */
 enum sr_err sr_go_pclntab_parse(const struct sr_reader *tab, struct sr_go_pclntab *out, struct sr_error *err);
 
-/* The name of function i (i < nfunc), borrowed from the file. */
+/* The name of function i (i < nfunc), borrowed from the file (NUL-terminated
+ * there; *len excludes the NUL).  SR_E_RANGE/SR_E_TRUNCATED when an offset
+ * leads outside tab or the name is unterminated (or over 16 KiB),
+ * SR_E_MALFORMED for a negative name offset or an empty name. */
 enum sr_err sr_go_pclntab_func_name(const struct sr_go_pclntab *p, uint64_t i, const char **name, size_t *len);
 
-/* The package a Go symbol name belongs to: *pkg_len bytes of name.  False
- * for names that belong to no package (type:, go:, compiler-made names). */
+/* The package a Go symbol name belongs to: *pkg_len bytes of name (the
+ * compiler's %xx escapes, as in gopkg.in/yaml%2ev3, are kept).  False for
+ * names that belong to no package (go:/type: names, cgo glue, assembly entry
+ * points).  The rules are listed in pclntab.c. */
 bool sr_go_symbol_package(const char *name, size_t len, size_t *pkg_len);
 
 /* Find the pclntab of an image: by section name (.gopclntab,
- * .data.rel.ro.gopclntab, __gopclntab, …), else by scanning the read-only
- * segments for a header that parses.  *how says which. */
+ * .data.rel.ro.gopclntab, __gopclntab), else by scanning the segments (read-
+ * only first, then writable, then executable; the whole file when there are
+ * no segments) for a 4-byte-aligned magic in the image's byte order whose
+ * header parses and whose first functions look real (pcs in order, names
+ * readable).  Cost: linear in the segments' size, at most 1024 candidates
+ * checked in full.  *how (static text) says which: "section .gopclntab", …,
+ * "scan of read-only segments", "scan of data segments", "scan of executable
+ * segments", "scan of the file".  SR_E_NOT_BINARY when there is none. */
 enum sr_err sr_go_pclntab_find(const struct sr_image *img, struct sr_go_pclntab *out, const char **how,
                                struct sr_error *err);
 
-/* The sorted, de-duplicated packages of every function in p, copied into a. */
+/* The sorted, de-duplicated packages of every function in p (%xx escapes
+ * undone: gopkg.in/yaml.v3), copied into a.  Unreadable names are skipped.
+ * SR_E_MALFORMED when reading the names costs more than the table's size
+ * (names sharing one long string), SR_E_NOMEM past 65536 packages or the
+ * arena's limit. */
 enum sr_err sr_go_pclntab_packages(const struct sr_go_pclntab *p, struct sr_arena *a, const char ***pkgs,
                                    size_t *count);
 
