@@ -126,6 +126,7 @@ enum sr_go_need_kind {
 	SR_GO_NEED_NSS,           /* libc name-service modules (cgo resolver / os/user with cgo) */
 	SR_GO_NEED_USERDB,
 	SR_GO_NEED_LIBC,
+	SR_GO_NEED_LOADER,        /* a dynamic executable without C code still needs its interpreter */
 	SR_GO_NEED__COUNT
 };
 
@@ -148,6 +149,7 @@ struct sr_go_link {
 	const char *const *needed;
 	size_t nneeded;
 	bool is_shared_object;              /* a shared library (ELF ET_DYN with SONAME, …) */
+	const char *libc;                   /* "glibc", "musl", … or NULL when unknown */
 	const char *goos, *goarch;          /* from the file format when build info lacks them */
 };
 

@@ -296,8 +296,6 @@ static void decide_cgo(struct sr_arena *a, struct sr_go_info *g, const struct sr
 				push(a, &ev, fmt(a, "dynamically linked, needs %s", link->needed[i]));
 				libc_needed = true;
 			}
-		if (!libc_needed && link->interpreter)
-			push(a, &ev, fmt(a, "dynamically linked, interpreter %s", link->interpreter));
 	}
 	const char *ldflags = setting(g, "-ldflags");
 	g->extldflags_static = ldflags && strstr(ldflags, "-extldflags") && strstr(ldflags, "-static");
@@ -316,10 +314,17 @@ static void decide_cgo(struct sr_arena *a, struct sr_go_info *g, const struct sr
 	if (g->cgo == SR_GO_CGO_YES && link && link->dynamic)
 		g->cgo_consequence = "uses cgo: needs the C library it was linked against on the target at run time "
 		                     "(see deps); cross-compiling needs a C toolchain for the target";
-	else if (g->cgo == SR_GO_CGO_YES)
-		g->cgo_consequence = "uses cgo, C library linked in statically: no libc needed at run time, but glibc "
+	else if (g->cgo == SR_GO_CGO_YES && link && link->libc && strcmp(link->libc, "glibc") == 0)
+		g->cgo_consequence = "uses cgo, glibc linked in statically: no libc needed at run time, but glibc "
 		                     "still loads libnss_* modules for user and host lookups; cross-compiling needs a "
 		                     "C toolchain for the target";
+	else if (g->cgo == SR_GO_CGO_YES && link && link->libc)
+		g->cgo_consequence = fmt(a, "uses cgo, %s linked in statically: no C library needed at run time; "
+		                            "cross-compiling needs a C toolchain for the target", link->libc);
+	else if (g->cgo == SR_GO_CGO_YES)
+		g->cgo_consequence = "uses cgo, C library linked in statically: no C library needed at run time (a "
+		                     "static glibc still loads libnss_* for user and host lookups); cross-compiling "
+		                     "needs a C toolchain for the target";
 	else if (g->cgo == SR_GO_CGO_NO && cgo_enabled && strcmp(cgo_enabled, "1") == 0)
 		g->cgo_consequence = "built with CGO_ENABLED=1 but no C code was linked: no C library needed at run time";
 	else if (g->cgo == SR_GO_CGO_NO)
@@ -411,6 +416,12 @@ static void decide_needs(struct sr_arena *a, struct sr_go_info *g, const struct 
 		n->optional = true;
 		n->remove = "without it the local zone is UTC";
 	}
+	/* musl has no NSS: its getaddrinfo and getpwnam read the files themselves */
+	bool musl = link && link->libc && strcmp(link->libc, "musl") == 0;
+	if (musl && (f & F_NET_CGO))
+		f |= F_NET_GO;
+	if (musl && (f & F_USER_CGO))
+		f |= F_USER_GO;
 	if ((f & F_NET_GO) && (n = add_need(a, g, &cap, SR_GO_NEED_DNS))) {
 		n->name = "DNS config";
 		n->summary = "/etc/resolv.conf, /etc/hosts, /etc/nsswitch.conf";
@@ -421,7 +432,7 @@ static void decide_needs(struct sr_arena *a, struct sr_go_info *g, const struct 
 		n->optional = true;
 		n->remove = "without /etc/resolv.conf queries go to localhost:53";
 	}
-	if ((f & (F_NET_CGO | F_USER_CGO)) && (n = add_need(a, g, &cap, SR_GO_NEED_NSS))) {
+	if (!musl && (f & (F_NET_CGO | F_USER_CGO)) && (n = add_need(a, g, &cap, SR_GO_NEED_NSS))) {
 		n->name = "libc NSS";
 		n->summary = "/etc/nsswitch.conf and libnss_*.so.2";
 		n->files = "/etc/nsswitch.conf and the libnss_*.so.2 modules it names (loaded by libc at run time)";
@@ -446,6 +457,15 @@ static void decide_needs(struct sr_arena *a, struct sr_go_info *g, const struct 
 		                             : "the shared libraries it needs (see deps)";
 		n->because = "cgo";
 		n->remove = "CGO_ENABLED=0, or link statically (-ldflags '-extldflags -static')";
+	} else if (link && link->dynamic && link->interpreter && !link->is_shared_object &&
+	           (n = add_need(a, g, &cap, SR_GO_NEED_LOADER))) {
+		/* e.g. -buildmode=pie without cgo: no C code, but the kernel
+		 * still starts the program through its interpreter */
+		n->name = "dynamic loader";
+		n->summary = link->interpreter;
+		n->files = fmt(a, "%s (PT_INTERP)", link->interpreter);
+		n->because = g->buildmode && strcmp(g->buildmode, "pie") == 0 ? "-buildmode=pie" : "dynamic linking";
+		n->remove = "-buildmode=exe with CGO_ENABLED=0 makes a static binary";
 	}
 }
 

@@ -39,7 +39,7 @@ void sr_report_go_packages_text(FILE *out, const char *path, const struct sr_go_
 	size_t nstd = 0, width = 0;
 	for (size_t i = 0; i < g->npackages; i++) {
 		nstd += sr_go_package_is_std(m, g->packages[i]);
-		if (strlen(g->packages[i]) > width)
+		if (strlen(g->packages[i]) > width && strlen(g->packages[i]) <= 56)
 			width = strlen(g->packages[i]);
 	}
 	fprintf(out, "%s: %s, %zu packages (%zu standard library, %zu other)\n", path,

@@ -268,7 +268,7 @@ static json_t *go_json(const struct sr_elf *e, const struct sr_go_info *g)
 		return o;
 	}
 	static const char *const vsrc[] = { "none", "build_info", "runtime_string", "pclntab_layout" };
-	static const char *const need_kind[] = { "ca_roots", "zoneinfo", "localtime", "dns", "nss", "user_db", "libc" };
+	static const char *const need_kind[] = { "ca_roots", "zoneinfo", "localtime", "dns", "nss", "user_db", "libc", "loader" };
 	json_object_set_new(o, "detected", json_true());
 	json_object_set_new(o, "evidence", strarray(g->evidence, g->nevidence));
 	json_object_set_new(o, "version", g->version ? sr_json_str(g->version) : json_null());
