@@ -83,30 +83,32 @@ static bool print_file(const char *path, const struct gv_opts *o, struct sr_erro
 }
 
 /* One candidate file: st is its lstat (walk) or stat (named). */
-static void scan_file(const char *path, struct stat *st, bool must_print, struct gv_opts *o)
+static void scan_file(const char *path, struct stat *st, bool must_print, bool named, struct gv_opts *o)
 {
 	struct stat target;
 	if (S_ISLNK(st->st_mode)) {
 		if (stat(path, &target) != 0 || !S_ISREG(target.st_mode)) {
-			if (must_print) {
+			if (must_print)
 				cli_file_error(path, "symlink");
+			if (named)
 				o->status = EXIT_ERROR;
-			}
 			return;
 		}
 		st = &target;
 	}
 	if (!S_ISREG(st->st_mode) || !(st->st_mode & 0111)) {
-		if (must_print) {
+		if (must_print)
 			cli_file_error(path, "not executable file");
+		if (named)
 			o->status = EXIT_ERROR;
-		}
 		return;
 	}
 	struct sr_error err = { 0 };
-	if (!print_file(path, o, &err) && must_print) {
-		cli_file_error(path, sr_error_message(&err));
-		o->status = EXIT_ERROR;
+	if (!print_file(path, o, &err)) {
+		if (must_print)
+			cli_file_error(path, sr_error_message(&err));
+		if (named)
+			o->status = EXIT_ERROR;
 	}
 }
 
@@ -212,7 +214,7 @@ static void scan_dir(const char *dir, struct gv_opts *o, unsigned depth)
 			if (S_ISDIR(st.st_mode))
 				scan_dir(path, o, depth + 1);
 			else if (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode))
-				scan_file(path, &st, o->v, o);
+				scan_file(path, &st, o->v, false, o);
 		}
 		free(path);
 		free(ents[i].name);
@@ -230,7 +232,10 @@ int cmd_go_version(int argc, char **argv, const struct cli_command *self)
 	for (int i = first; i < argc; i++) {
 		struct stat st;
 		if (stat(argv[i], &st) != 0) {
-			cli_file_error(argv[i], strerror(errno));
+			struct sr_error err = { 0 };
+			sr_error_set(&err, errno == ENOENT ? SR_E_NOENT : errno == EACCES ? SR_E_ACCESS : SR_E_IO,
+			             errno == ENOENT || errno == EACCES ? NULL : "%s", strerror(errno));
+			cli_file_error(argv[i], sr_error_message(&err));
 			o.status = EXIT_ERROR;
 			continue;
 		}
@@ -241,7 +246,7 @@ int cmd_go_version(int argc, char **argv, const struct cli_command *self)
 			if (lstat(argv[i], &lst) == 0 && S_ISDIR(lst.st_mode))
 				scan_dir(argv[i], &o, 0);
 		} else {
-			scan_file(argv[i], &st, true, &o);
+			scan_file(argv[i], &st, true, true, &o);
 		}
 	}
 	if (fflush(stdout) != 0 || ferror(stdout)) {
