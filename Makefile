@@ -50,6 +50,7 @@ fuzz: deps
 
 bench: build
 	@sh bench/inspect.sh ./$(BUILD)/src/shipready
+	@sh bench/go.sh ./$(BUILD)/src/shipready
 
 clean:
 	rm -rf $(BUILD) $(BUILD)-asan
