@@ -26,7 +26,8 @@ $(BUILD)/build.ninja:
 # ASan); tools/run-tests.sh runs the whole suite in it and any report fails.
 $(BUILD)-asan/build.ninja:
 	CC=clang $(MESON) setup $(BUILD)-asan --werror -Db_sanitize=address,undefined -Db_lundef=false \
-	    -Dc_args=-fno-sanitize-recover=all -Dc_link_args=-fno-sanitize-recover=all
+	    -Dc_args=-fno-sanitize-recover=all -Dc_link_args=-fno-sanitize-recover=all \
+	    -Dfixture_dir=$(abspath $(BUILD))/tests/cli/fixtures
 
 build-asan: $(BUILD)-asan/build.ninja
 	ninja -C $(BUILD)-asan

@@ -150,6 +150,7 @@ struct sr_go_link {
 	size_t nneeded;
 	bool is_shared_object;              /* a shared library (ELF ET_DYN with SONAME, …) */
 	const char *libc;                   /* "glibc", "musl", … or NULL when unknown */
+	bool is_pie;                        /* a position-independent executable */
 	const char *goos, *goarch;          /* from the file format when build info lacks them */
 };
 

@@ -541,8 +541,11 @@ enum sr_err sr_go_read(const struct sr_image *img, const struct sr_go_link *link
 	if (!g->goarch && link)
 		g->goarch = link->goarch;
 	g->buildmode = setting(g, "-buildmode");
+	/* Go 1.18+ records -buildmode only for some modes; the file tells the rest */
 	if (!g->buildmode && link && link->is_shared_object)
 		g->buildmode = "c-shared";
+	else if (!g->buildmode && link && link->is_pie)
+		g->buildmode = "pie";
 
 	decide_cgo(a, g, link, features);
 	decide_toolchain(g);

@@ -48,8 +48,8 @@ void sr_report_go_packages_text(FILE *out, const char *path, const struct sr_go_
 		const struct sr_go_module *mod = sr_go_package_module(m, g->packages[i]);
 		const char *p = g->packages[i];
 		if (mod)
-			fprintf(out, "  %-*s  %s%s%s\n", (int)width, p, mod->path, mod->version[0] ? " " : "",
-			        mod->version);
+			fprintf(out, "  %-*s  %s%s%s%s%s\n", (int)width, p, mod->path, mod->version[0] ? " " : "",
+			        mod->version, mod->replace ? " => " : "", mod->replace ? mod->replace->path : "");
 		else
 			fprintf(out, "  %-*s  %s\n", (int)width, p, sr_go_package_is_std(m, p) ? "std" : "-");
 	}
