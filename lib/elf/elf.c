@@ -290,8 +290,8 @@ static enum sr_err parse_header(struct ctx *c)
 	if (!sr_reader_has(r, 0, ehsize))
 		return sr_error_set(c->err, SR_E_TRUNCATED, "truncated ELF header");
 
-	uint16_t phnum16, shnum16, shstrndx16, ehs;
-	uint32_t version;
+	uint16_t phnum16 = 0, shnum16 = 0, shstrndx16 = 0, ehs = 0;
+	uint32_t version = 0;
 	sr_read_u16(r, 16, &e->type);
 	sr_read_u16(r, 18, &e->machine);
 	sr_read_u32(r, 20, &version);
@@ -307,7 +307,7 @@ static enum sr_err parse_header(struct ctx *c)
 		sr_read_u16(r, 60, &shnum16);
 		sr_read_u16(r, 62, &shstrndx16);
 	} else {
-		uint32_t v;
+		uint32_t v = 0;
 		sr_read_u32(r, 24, &v);
 		e->entry = v;
 		sr_read_u32(r, 28, &v);
@@ -412,7 +412,7 @@ static void parse_notes(struct ctx *c, uint64_t off, uint64_t size, uint64_t ali
 		name[sizeof name - 1] = '\0';
 
 		if (strcmp(name, "GNU") == 0 && type == NT_GNU_ABI_TAG && descsz >= 16 && !c->e->has_abi_tag) {
-			uint32_t os, k0, k1, k2;
+			uint32_t os = 0, k0 = 0, k1 = 0, k2 = 0;
 			sr_read_u32(&n, desc_off, &os);
 			sr_read_u32(&n, desc_off + 4, &k0);
 			sr_read_u32(&n, desc_off + 8, &k1);

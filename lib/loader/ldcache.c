@@ -227,7 +227,7 @@ static enum sr_err parse_new(struct ctx *x, uint64_t h, struct sr_error *err)
 	struct sr_reader *r = &x->r;
 	if (!sr_reader_has(r, h, NEW_HDR))
 		return sr_error_set(err, SR_E_TRUNCATED, "truncated ld.so.cache header");
-	uint8_t flags;
+	uint8_t flags = 0;
 	(void)sr_read_u8(r, h + 28, &flags);
 	uint64_t room = r->len - h - NEW_HDR;
 	switch (flags & ENDIAN_MASK) {
