@@ -183,6 +183,14 @@ void sr_elf_free(struct sr_elf *e);
  * skips the symbol tables (canary/FORTIFY become unknown), .comment and the
  * Go build-info scan (Go evidence then comes from sections and notes only). */
 #define SR_ELF_NO_SYMBOLS 0x1u
+/* SR_ELF_LOADER_ONLY (implies SR_ELF_NO_SYMBOLS) is for the loader model
+ * (lib/loader/deps.c): it fills only the identification and header fields,
+ * kind and linkage, the interpreter, the dynamic section (NEEDED, SONAME,
+ * RPATH, RUNPATH, flags) and the version needs and definitions.  Notes,
+ * section names, image, vermax, libc and Go evidence are left empty.  Every
+ * hard error of a full parse (a header, segment or section past the end of
+ * the file, …) is still an error: the same files are refused. */
+#define SR_ELF_LOADER_ONLY 0x2u
 enum sr_err sr_elf_parse_ex(const struct sr_reader *r, unsigned flags, struct sr_elf **out, struct sr_error *err);
 
 /* Names for display and JSON. */

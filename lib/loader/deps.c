@@ -534,7 +534,7 @@ static enum cand load_found(struct ctx *c, int dirfd, const char *name, const ch
 			return CAND_INVALID;
 		}
 		/* the loader model needs headers, dynamic section and versions only */
-		rc = sr_elf_parse_ex(&f.r, SR_ELF_NO_SYMBOLS, &o->elf, &e);
+		rc = sr_elf_parse_ex(&f.r, SR_ELF_LOADER_ONLY, &o->elf, &e);
 		sr_file_close(&f);
 		if (rc != SR_OK) {
 			o->why = adup(c, sr_error_message(&e));
@@ -1356,7 +1356,7 @@ static enum sr_err open_program(struct ctx *c, const char *path, struct opened *
 		sr_file_close(&f);
 		return sr_error_set(err, SR_E_NOT_BINARY, "not an ELF file");
 	}
-	rc = sr_elf_parse_ex(&f.r, SR_ELF_NO_SYMBOLS, &o->elf, err);
+	rc = sr_elf_parse_ex(&f.r, SR_ELF_LOADER_ONLY, &o->elf, err);
 	sr_file_close(&f);
 	if (rc != SR_OK)
 		return rc;
