@@ -90,12 +90,15 @@ struct path_info {
 	ino_t ino;
 	mode_t mode;
 	char *real;           /* canonical path inside the root */
+	const struct dir_info *dir;   /* when found through a kept directory: it, */
+	char *leaf;                   /* and the file's name in it (else NULL) */
 };
 
 /* A search directory, reached once by the confined walk and kept open
  * (O_PATH), so each candidate in it costs one fstatat() relative to it. */
 struct dir_info {
 	int fd;               /* -1: missing or not a directory */
+	unsigned links;       /* symlinks the walk to it followed */
 	char *real;           /* canonical path inside the root */
 };
 
@@ -277,6 +280,7 @@ static const char *platform_of(uint16_t m, unsigned cls, bool be)
 
 static const struct path_info *path_lookup(struct sr_deps_session *ss, const char *path, struct path_info *tmp,
                                            char *tmp_real);
+static const struct dir_info *dir_lookup(struct sr_deps_session *ss, const char *cwd, const char *dir);
 
 static uint64_t fnv1a(const char *s)
 {
@@ -445,9 +449,61 @@ static bool session_keep(struct sr_deps_session *ss, dev_t dev, ino_t ino, struc
 	return true;
 }
 
+/* How resolve_in_dir ended. */
+enum rid { RID_FOUND, RID_MISSING, RID_WALK };
+
+/* name inside the kept directory di, as the confined walk would resolve it
+ * as the last component of a path: a symlink whose target is a plain name
+ * (no '/', not "." or "..") stays in the same directory and is followed
+ * here; any other symlink, or one more than the walk's limit allows
+ * (counting the links taken to reach di), is RID_WALK: the caller walks the
+ * whole path.  On RID_FOUND *st describes the file and leaf (SR_ROOT_MAX_PATH
+ * + 1 bytes) is its name in di. */
+static enum rid resolve_in_dir(const struct dir_info *di, const char *name, struct stat *st, char *leaf)
+{
+	if (di->fd < 0)
+		return RID_MISSING;   /* the directory does not exist inside the root */
+	size_t nl = strlen(name);
+	if (nl == 0 || nl > SR_ROOT_MAX_PATH || strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, ".."))
+		return RID_WALK;
+	memcpy(leaf, name, nl + 1);
+	for (unsigned links = di->links;;) {
+		if (fstatat(di->fd, leaf, st, AT_SYMLINK_NOFOLLOW) != 0)
+			return RID_MISSING;
+		if (!S_ISLNK(st->st_mode))
+			return RID_FOUND;
+		if (++links > SR_ROOT_MAX_LINKS)
+			return RID_WALK;
+		char target[SR_ROOT_MAX_PATH + 1];
+		ssize_t n = readlinkat(di->fd, leaf, target, sizeof target - 1);
+		if (n <= 0)
+			return RID_WALK;
+		target[n] = '\0';
+		if (memchr(target, '/', (size_t)n) || !strcmp(target, ".") || !strcmp(target, ".."))
+			return RID_WALK;
+		memcpy(leaf, target, (size_t)n + 1);
+	}
+}
+
+/* Split an absolute path into its directory and last component (in dir,
+ * SR_ROOT_MAX_PATH + 1 bytes); false when there is no plain last component. */
+static bool split_path(const char *path, char *dir, const char **base)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash || !slash[1] || (size_t)(slash - path) > SR_ROOT_MAX_PATH)
+		return false;
+	size_t dl = slash == path ? 1 : (size_t)(slash - path);
+	memcpy(dir, path, dl);
+	dir[dl] = '\0';
+	*base = slash + 1;
+	return true;
+}
+
 /* Resolve path inside the root once per session: found or missing,
  * identity, type and canonical path.  The answer lives in the session, or,
- * when the table is full, in *tmp and tmp_real (SR_ROOT_MAX_PATH + 1). */
+ * when the table is full, in *tmp and tmp_real (SR_ROOT_MAX_PATH + 1).  The
+ * path's directory is reached through the kept directories when it can be
+ * (the same walk, done once per directory), else the whole path is walked. */
 static const struct path_info *path_lookup(struct sr_deps_session *ss, const char *path, struct path_info *tmp,
                                            char *tmp_real)
 {
@@ -456,13 +512,31 @@ static const struct path_info *path_lookup(struct sr_deps_session *ss, const cha
 	if (slot && !fresh && *slot)
 		return *slot;
 	memset(tmp, 0, sizeof *tmp);
-	char name[SR_ROOT_MAX_PATH + 1];
-	struct sr_error e = { 0 };
-	int dirfd;
 	struct stat st;
-	if (sr_root_lookup(ss->root, path, &dirfd, name, tmp_real, SR_ROOT_MAX_PATH + 1, &e) == SR_OK) {
-		tmp->found = name[0] && fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
-		close(dirfd);
+	char leaf[SR_ROOT_MAX_PATH + 1];
+	char dir[SR_ROOT_MAX_PATH + 1];
+	const char *base;
+	enum rid how = RID_WALK;
+	const struct dir_info *di = NULL;
+	if (path[0] == '/' && split_path(path, dir, &base) && (di = dir_lookup(ss, NULL, dir)) != NULL)
+		how = resolve_in_dir(di, base, &st, leaf);
+	if (how == RID_FOUND) {
+		int n = snprintf(tmp_real, SR_ROOT_MAX_PATH + 1, "%s%s%s", di->real, strcmp(di->real, "/") ? "/" : "",
+		                 leaf);
+		if (n < 0 || n > SR_ROOT_MAX_PATH)
+			how = RID_WALK;
+	}
+	if (how == RID_FOUND) {
+		tmp->found = true;
+		tmp->dir = di;
+	} else if (how == RID_WALK) {
+		char name[SR_ROOT_MAX_PATH + 1];
+		struct sr_error e = { 0 };
+		int dirfd;
+		if (sr_root_lookup(ss->root, path, &dirfd, name, tmp_real, SR_ROOT_MAX_PATH + 1, &e) == SR_OK) {
+			tmp->found = name[0] && fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
+			close(dirfd);
+		}
 	}
 	if (tmp->found) {
 		tmp->dev = st.st_dev;
@@ -470,17 +544,26 @@ static const struct path_info *path_lookup(struct sr_deps_session *ss, const cha
 		tmp->mode = st.st_mode;
 	}
 	tmp->real = tmp->found ? tmp_real : NULL;
-	if (!slot)
+	if (!slot) {
+		tmp->dir = NULL;   /* no room to keep the leaf: the caller walks */
 		return tmp;
+	}
 	/* keep a copy in the session */
 	size_t rl = tmp->found ? strlen(tmp_real) + 1 : 0;
-	struct path_info *kept = malloc(sizeof *kept + rl);
-	if (!kept)
+	size_t ll = tmp->dir ? strlen(leaf) + 1 : 0;
+	struct path_info *kept = malloc(sizeof *kept + rl + ll);
+	if (!kept) {
+		tmp->dir = NULL;
 		return tmp;   /* the key stays with a NULL value: asked again next time */
+	}
 	*kept = *tmp;
 	if (rl) {
 		kept->real = (char *)(kept + 1);
 		memcpy(kept->real, tmp_real, rl);
+	}
+	if (ll) {
+		kept->leaf = (char *)(kept + 1) + rl;
+		memcpy(kept->leaf, leaf, ll);
 	}
 	*slot = kept;
 	return kept;
@@ -582,6 +665,8 @@ static enum cand open_candidate(struct ctx *c, const char *path, struct opened *
 	o->dev = pi->dev;
 	o->ino = pi->ino;
 	o->mode = pi->mode;
+	if (pi->dir && pi->leaf)
+		return load_found(c, pi->dir->fd, pi->leaf, path, o, check_class);
 	return load_found(c, -1, NULL, path, o, check_class);
 }
 
@@ -594,13 +679,16 @@ static void dir_info_free(void *v)
 }
 
 /* The search directory dir, reached by the confined walk once per session.
- * NULL when it cannot be kept (table or descriptor limit): walk instead. */
-static const struct dir_info *dir_lookup(struct ctx *c, const char *dir)
+ * NULL when it cannot be kept (table or descriptor limit): walk instead.
+ * A relative dir is taken from cwd (the host's working directory). */
+static const struct dir_info *dir_lookup(struct sr_deps_session *ss, const char *cwd, const char *dir)
 {
-	struct sr_deps_session *ss = c->ss;
 	char abs[SR_ROOT_MAX_PATH + 1];
-	if (!(dir = absolute(c, dir, abs)))
-		return NULL;
+	if (dir[0] != '/' && cwd) {
+		if ((size_t)snprintf(abs, sizeof abs, "%s/%s", cwd, dir) > SR_ROOT_MAX_PATH)
+			return NULL;
+		dir = abs;
+	}
 	bool fresh;
 	void **slot = smap_slot(&ss->dirs, dir, &fresh);
 	if (!slot)
@@ -612,7 +700,8 @@ static const struct dir_info *dir_lookup(struct ctx *c, const char *dir)
 	char name[SR_ROOT_MAX_PATH + 1], real[SR_ROOT_MAX_PATH + 1];
 	struct sr_error e = { 0 };
 	int parent, fd = -1;
-	if (sr_root_lookup(ss->root, dir, &parent, name, real, sizeof real, &e) == SR_OK) {
+	unsigned links = 0;
+	if (sr_root_lookup_ex(ss->root, dir, &parent, name, real, sizeof real, &links, &e) == SR_OK) {
 		/* the last component is not a symlink: the walk followed it */
 		fd = name[0] ? openat(parent, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
 		             : dup(ss->root->dirfd);
@@ -626,6 +715,7 @@ static const struct dir_info *dir_lookup(struct ctx *c, const char *dir)
 		return NULL;
 	}
 	di->fd = fd;
+	di->links = links;
 	di->real = NULL;
 	if (fd >= 0) {
 		di->real = (char *)(di + 1);
@@ -643,26 +733,26 @@ static enum cand open_in_dir(struct ctx *c, const char *dir, const char *name, c
                              struct opened *o)
 {
 	const struct dir_info *di = strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, "..")
-	                            ? NULL : dir_lookup(c, dir);
+	                            ? NULL : dir_lookup(c->ss, c->cwd, dir);
 	if (!di)
 		return open_candidate(c, path, o, true);
 	memset(o, 0, sizeof *o);
-	if (di->fd < 0)
-		return CAND_MISSING;   /* the directory does not exist inside the root */
 	struct stat st;
-	if (fstatat(di->fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+	char leaf[SR_ROOT_MAX_PATH + 1];
+	enum rid how = resolve_in_dir(di, name, &st, leaf);
+	if (how == RID_MISSING)
 		return CAND_MISSING;
-	if (S_ISLNK(st.st_mode))
+	if (how == RID_WALK)
 		return open_candidate(c, path, o, true);
 	if (!S_ISREG(st.st_mode))
 		return CAND_MISSING;
-	int n = snprintf(o->real, sizeof o->real, "%s%s%s", di->real, strcmp(di->real, "/") ? "/" : "", name);
+	int n = snprintf(o->real, sizeof o->real, "%s%s%s", di->real, strcmp(di->real, "/") ? "/" : "", leaf);
 	if (n < 0 || (size_t)n >= sizeof o->real)
 		return CAND_MISSING;
 	o->dev = st.st_dev;
 	o->ino = st.st_ino;
 	o->mode = st.st_mode;
-	return load_found(c, di->fd, name, path, o, true);
+	return load_found(c, di->fd, leaf, path, o, true);
 }
 
 static size_t add_object(struct ctx *c, const char *name, const char *path, struct opened *o, size_t loader)
@@ -1329,24 +1419,44 @@ static enum sr_err open_program(struct ctx *c, const char *path, struct opened *
 	memset(o, 0, sizeof *o);
 	int dirfd;
 	char name[SR_ROOT_MAX_PATH + 1];
-	enum sr_err rc = sr_root_lookup(c->root, lookup, &dirfd, name, o->real, sizeof o->real, err);
-	if (rc != SR_OK)
-		return rc;
-	if (!name[0]) {
-		close(dirfd);
-		return sr_error_set(err, SR_E_ISDIR, "is a directory");
-	}
 	struct sr_file f;
 	struct stat st;
-	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+	enum sr_err rc;
+	/* A regular file in a directory already reached (inputs are often
+	 * many files of one directory): no walk.  Anything else takes the
+	 * walk, which also gives the errors. */
+	char dir[SR_ROOT_MAX_PATH + 1];
+	const char *base;
+	const struct dir_info *di;
+	int n;
+	if (lookup[0] == '/' && split_path(lookup, dir, &base) && (di = dir_lookup(c->ss, NULL, dir)) != NULL &&
+	    resolve_in_dir(di, base, &st, name) == RID_FOUND && S_ISREG(st.st_mode) &&
+	    (n = snprintf(o->real, sizeof o->real, "%s%s%s", di->real, strcmp(di->real, "/") ? "/" : "", name)) > 0 &&
+	    (size_t)n < sizeof o->real) {
 		o->dev = st.st_dev;
 		o->ino = st.st_ino;
 		o->mode = st.st_mode;
+		rc = sr_file_open_at(di->fd, name, false, &f, err);
+		if (rc != SR_OK)
+			return rc;
+	} else {
+		rc = sr_root_lookup(c->root, lookup, &dirfd, name, o->real, sizeof o->real, err);
+		if (rc != SR_OK)
+			return rc;
+		if (!name[0]) {
+			close(dirfd);
+			return sr_error_set(err, SR_E_ISDIR, "is a directory");
+		}
+		if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+			o->dev = st.st_dev;
+			o->ino = st.st_ino;
+			o->mode = st.st_mode;
+		}
+		rc = sr_file_open_at(dirfd, name, false, &f, err);
+		close(dirfd);
+		if (rc != SR_OK)
+			return rc;
 	}
-	rc = sr_file_open_at(dirfd, name, false, &f, err);
-	close(dirfd);
-	if (rc != SR_OK)
-		return rc;
 	o->elf = session_elf(c->ss, o->dev, o->ino);
 	if (o->elf) {
 		sr_file_close(&f);
