@@ -135,6 +135,7 @@ struct ctx {
 	const struct sr_root *root;
 	const struct sr_deps_opts *opts;
 	int32_t cache_flags;
+	char cache_key_prefix[16];   /* "%d:" of cache_flags, for the memo's keys */
 	bool no_cache_conf;       /* no cache: directories from ld.so.conf stand in for it */
 	const char *lib_dst;      /* $LIB */
 	const char *platform;     /* $PLATFORM */
@@ -223,6 +224,26 @@ static char *dirname_of(struct ctx *c, const char *path)
 	if (slash == path)
 		return adup(c, "/");
 	return sr_arena_strndup(c->a, path, (size_t)(slash - path));
+}
+
+/* out = a b c, as snprintf(out, size, "%s%s%s", a, b, c) (cut and
+ * NUL-terminated when it does not fit; size > 0); returns the full length.
+ * The paths of every candidate are built this way: snprintf costs far more. */
+static size_t cat3(char *out, size_t size, const char *a, const char *b, const char *c)
+{
+	const char *parts[3] = { a, b, c };
+	size_t o = 0, total = 0;
+	for (int i = 0; i < 3; i++) {
+		size_t n = strlen(parts[i]);
+		total += n;
+		if (o < size - 1) {
+			size_t k = n < size - 1 - o ? n : size - 1 - o;
+			memcpy(out + o, parts[i], k);
+			o += k;
+		}
+	}
+	out[o] = '\0';
+	return total;
 }
 
 /* ---------- the target ---------- */
@@ -344,7 +365,7 @@ static void smap_free(struct smap *m, void (*free_val)(void *))
 static const char *cache_lookup(struct ctx *c, const char *name)
 {
 	char key[SR_ROOT_MAX_PATH + 16];
-	snprintf(key, sizeof key, "%d:%s", (int)c->cache_flags, name);
+	cat3(key, sizeof key, c->cache_key_prefix, name, "");
 	bool fresh;
 	void **slot = smap_slot(&c->ss->cache_answers, key, &fresh);
 	if (slot && !fresh)
@@ -521,9 +542,8 @@ static const struct path_info *path_lookup(struct sr_deps_session *ss, const cha
 	if (path[0] == '/' && split_path(path, dir, &base) && (di = dir_lookup(ss, NULL, dir)) != NULL)
 		how = resolve_in_dir(di, base, &st, leaf);
 	if (how == RID_FOUND) {
-		int n = snprintf(tmp_real, SR_ROOT_MAX_PATH + 1, "%s%s%s", di->real, strcmp(di->real, "/") ? "/" : "",
-		                 leaf);
-		if (n < 0 || n > SR_ROOT_MAX_PATH)
+		if (cat3(tmp_real, SR_ROOT_MAX_PATH + 1, di->real, strcmp(di->real, "/") ? "/" : "", leaf) >
+		    SR_ROOT_MAX_PATH)
 			how = RID_WALK;
 	}
 	if (how == RID_FOUND) {
@@ -580,6 +600,18 @@ struct opened {
 	mode_t mode;
 	const char *why;         /* for CAND_INVALID */
 };
+
+/* A fresh struct opened (without clearing its 4 KiB path buffer). */
+static void opened_reset(struct opened *o)
+{
+	o->elf = NULL;
+	o->other_class = 0;
+	o->real[0] = '\0';
+	o->dev = 0;
+	o->ino = 0;
+	o->mode = 0;
+	o->why = NULL;
+}
 
 /* Load the ELF of a candidate found at o->real/dev/ino (parsed once per
  * session), and check its class and machine.  dirfd/name locate it when the
@@ -645,14 +677,14 @@ static const char *absolute(struct ctx *c, const char *path, char *out)
 {
 	if (path[0] == '/' || !c->cwd)
 		return path;
-	if ((size_t)snprintf(out, SR_ROOT_MAX_PATH + 1, "%s/%s", c->cwd, path) > SR_ROOT_MAX_PATH)
+	if (cat3(out, SR_ROOT_MAX_PATH + 1, c->cwd, "/", path) > SR_ROOT_MAX_PATH)
 		return NULL;
 	return out;
 }
 
 static enum cand open_candidate(struct ctx *c, const char *path, struct opened *o, bool check_class)
 {
-	memset(o, 0, sizeof *o);
+	opened_reset(o);
 	char abs[SR_ROOT_MAX_PATH + 1];
 	if (!(path = absolute(c, path, abs)))
 		return CAND_MISSING;
@@ -661,7 +693,7 @@ static enum cand open_candidate(struct ctx *c, const char *path, struct opened *
 	if (!pi->found || !S_ISREG(pi->mode))
 		return CAND_MISSING;   /* ld.so's open() of a directory fails the same way */
 	if (pi->real != o->real)
-		snprintf(o->real, sizeof o->real, "%s", pi->real);
+		cat3(o->real, sizeof o->real, pi->real, "", "");
 	o->dev = pi->dev;
 	o->ino = pi->ino;
 	o->mode = pi->mode;
@@ -685,7 +717,7 @@ static const struct dir_info *dir_lookup(struct sr_deps_session *ss, const char 
 {
 	char abs[SR_ROOT_MAX_PATH + 1];
 	if (dir[0] != '/' && cwd) {
-		if ((size_t)snprintf(abs, sizeof abs, "%s/%s", cwd, dir) > SR_ROOT_MAX_PATH)
+		if (cat3(abs, sizeof abs, cwd, "/", dir) > SR_ROOT_MAX_PATH)
 			return NULL;
 		dir = abs;
 	}
@@ -736,7 +768,7 @@ static enum cand open_in_dir(struct ctx *c, const char *dir, const char *name, c
 	                            ? NULL : dir_lookup(c->ss, c->cwd, dir);
 	if (!di)
 		return open_candidate(c, path, o, true);
-	memset(o, 0, sizeof *o);
+	opened_reset(o);
 	struct stat st;
 	char leaf[SR_ROOT_MAX_PATH + 1];
 	enum rid how = resolve_in_dir(di, name, &st, leaf);
@@ -746,8 +778,7 @@ static enum cand open_in_dir(struct ctx *c, const char *dir, const char *name, c
 		return open_candidate(c, path, o, true);
 	if (!S_ISREG(st.st_mode))
 		return CAND_MISSING;
-	int n = snprintf(o->real, sizeof o->real, "%s%s%s", di->real, strcmp(di->real, "/") ? "/" : "", leaf);
-	if (n < 0 || (size_t)n >= sizeof o->real)
+	if (cat3(o->real, sizeof o->real, di->real, strcmp(di->real, "/") ? "/" : "", leaf) >= sizeof o->real)
 		return CAND_MISSING;
 	o->dev = st.st_dev;
 	o->ino = st.st_ino;
@@ -938,14 +969,16 @@ static bool try_dir(struct ctx *c, struct search *s, struct sr_dep_edge *e, stru
 	if (c->d->loader_kind == SR_LOADER_GLIBC && (c->glibc_minor < 0 || c->glibc_minor >= 33)) {
 		for (size_t k = 0; k < c->cpu.nhwcaps; k++) {
 			char sub[SR_ROOT_MAX_PATH + 1];
-			if ((size_t)snprintf(sub, sizeof sub, "%s%sglibc-hwcaps/%s", dir, sep, c->cpu.hwcaps[k]) >= sizeof sub ||
-			    (size_t)snprintf(path, sizeof path, "%s/%s", sub, s->name) >= sizeof path)
+			char mid[64];
+			if (cat3(mid, sizeof mid, sep, "glibc-hwcaps/", c->cpu.hwcaps[k]) >= sizeof mid ||
+			    cat3(sub, sizeof sub, dir, mid, "") >= sizeof sub ||
+			    cat3(path, sizeof path, sub, "/", s->name) >= sizeof path)
 				continue;
 			if (try_path(c, s, e, ec, sub, path))
 				return true;
 		}
 	}
-	snprintf(path, sizeof path, "%s%s%s", dir, sep, s->name);
+	cat3(path, sizeof path, dir, sep, s->name);
 	return try_path(c, s, e, ec, dir, path);
 }
 
@@ -966,12 +999,12 @@ static bool try_path(struct ctx *c, struct search *s, struct sr_dep_edge *e, str
 	if (r == CAND_INVALID) {
 		s->fatal = true;
 		s->fatal_why = s->op.why;
-		snprintf(s->found_path, sizeof s->found_path, "%s", path);
+		cat3(s->found_path, sizeof s->found_path, path, "", "");
 		return true;
 	}
 	if (c->opts->record_tried)
 		record(c, &e->tried, &ec->tried, path);
-	snprintf(s->found_path, sizeof s->found_path, "%s", path);
+	cat3(s->found_path, sizeof s->found_path, path, "", "");
 	s->have_op = true;
 	return true;
 }
@@ -1072,9 +1105,14 @@ static void resolve_one(struct ctx *c, size_t from, const char *name)
 		return;
 	}
 
-	struct search s;
-	memset(&s, 0, sizeof s);
+	struct search s;   /* not memset: its two path buffers are 8 KiB */
+	s.other_class = 0;
 	s.name = name;
+	s.fatal = false;
+	s.fatal_why = NULL;
+	s.found_path[0] = '\0';
+	opened_reset(&s.op);
+	s.have_op = false;
 	bool done = false;
 	const struct obj_priv *fp = &d->priv->op[from];
 
@@ -1086,12 +1124,12 @@ static void resolve_one(struct ctx *c, size_t from, const char *name)
 		enum cand r = xname ? open_candidate(c, xname, &s.op, true) : CAND_MISSING;
 		const char *opened = xname ? xname : name;
 		if (r == CAND_OK) {
-			snprintf(s.found_path, sizeof s.found_path, "%s", opened);
+			cat3(s.found_path, sizeof s.found_path, opened, "", "");
 			s.have_op = done = true;
 		} else if (r == CAND_INVALID) {
 			s.fatal = true;
 			s.fatal_why = s.op.why;
-			snprintf(s.found_path, sizeof s.found_path, "%s", opened);
+			cat3(s.found_path, sizeof s.found_path, opened, "", "");
 		} else {
 			if (r == CAND_OTHER_CLASS && s.op.other_class)
 				s.other_class = s.op.other_class;
@@ -1138,7 +1176,7 @@ static void resolve_one(struct ctx *c, size_t from, const char *name)
 			if (cached && !(nodeflib && in_default_dirs(c, cached))) {
 				enum cand r = open_candidate(c, cached, &s.op, true);
 				if (r == CAND_OK) {
-					snprintf(s.found_path, sizeof s.found_path, "%s", cached);
+					cat3(s.found_path, sizeof s.found_path, cached, "", "");
 					s.have_op = done = true;
 					e->how = SR_FOUND_CACHE;
 					e->via = c->d->cache;
@@ -1300,6 +1338,7 @@ static void load_cache(struct ctx *c, uint32_t flags)
 	struct sr_deps_session *ss = c->ss;
 	struct sr_error e = { 0 };
 	c->cache_flags = sr_ldcache_flags_for(c->elf_class, c->machine, flags);
+	snprintf(c->cache_key_prefix, sizeof c->cache_key_prefix, "%d:", (int)c->cache_flags);
 	if (!ss->cache_tried) {
 		ss->cache_tried = true;
 		struct sr_file f;
@@ -1413,10 +1452,10 @@ static enum sr_err open_program(struct ctx *c, const char *path, struct opened *
 {
 	char lookup[SR_ROOT_MAX_PATH + 1];
 	if (c->cwd && path[0] != '/')
-		snprintf(lookup, sizeof lookup, "%s/%s", c->cwd, path);
+		cat3(lookup, sizeof lookup, c->cwd, "/", path);
 	else
-		snprintf(lookup, sizeof lookup, "%s", path);
-	memset(o, 0, sizeof *o);
+		cat3(lookup, sizeof lookup, path, "", "");
+	opened_reset(o);
 	int dirfd;
 	char name[SR_ROOT_MAX_PATH + 1];
 	struct sr_file f;
@@ -1428,11 +1467,9 @@ static enum sr_err open_program(struct ctx *c, const char *path, struct opened *
 	char dir[SR_ROOT_MAX_PATH + 1];
 	const char *base;
 	const struct dir_info *di;
-	int n;
 	if (lookup[0] == '/' && split_path(lookup, dir, &base) && (di = dir_lookup(c->ss, NULL, dir)) != NULL &&
 	    resolve_in_dir(di, base, &st, name) == RID_FOUND && S_ISREG(st.st_mode) &&
-	    (n = snprintf(o->real, sizeof o->real, "%s%s%s", di->real, strcmp(di->real, "/") ? "/" : "", name)) > 0 &&
-	    (size_t)n < sizeof o->real) {
+	    cat3(o->real, sizeof o->real, di->real, strcmp(di->real, "/") ? "/" : "", name) < sizeof o->real) {
 		o->dev = st.st_dev;
 		o->ino = st.st_ino;
 		o->mode = st.st_mode;

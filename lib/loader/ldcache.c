@@ -107,6 +107,8 @@ enum {
 
 struct sr_ldcache_priv {
 	struct sr_arena *arena;
+	uint32_t *keys;      /* libname_key() of each entry's name, parallel to entries (or NULL) */
+	size_t nkeys;
 };
 
 struct ctx {
@@ -338,6 +340,8 @@ static enum sr_err parse(struct ctx *x, struct sr_error *err)
 	return parse_old(x, err);
 }
 
+static uint32_t libname_key(const char *s);
+
 enum sr_err sr_ldcache_parse(const struct sr_reader *r, struct sr_ldcache **out, struct sr_error *err)
 {
 	*out = NULL;
@@ -360,6 +364,12 @@ enum sr_err sr_ldcache_parse(const struct sr_reader *r, struct sr_ldcache **out,
 		sr_ldcache_free(c);
 		return rc;
 	}
+	/* a key per entry: lookups compare names only where the keys agree */
+	if (c->count && (p->keys = malloc(c->count * sizeof *p->keys)) != NULL) {
+		for (size_t i = 0; i < c->count; i++)
+			p->keys[i] = libname_key(c->entries[i].name);
+		p->nkeys = c->count;
+	}
 	*out = c;
 	return SR_OK;
 }
@@ -370,6 +380,7 @@ void sr_ldcache_free(struct sr_ldcache *c)
 		return;
 	if (c->priv) {
 		sr_arena_free(c->priv->arena);
+		free(c->priv->keys);
 		free(c->priv);
 	}
 	free(c);
@@ -478,6 +489,28 @@ static bool libname_eq(const char *a, const char *b)
 	return *a == *b;
 }
 
+/* A hash of name as libname_eq sees it (each digit run without its leading
+ * zeros): names libname_eq calls equal have equal keys, so a lookup needs
+ * to compare only the entries whose key matches. */
+static uint32_t libname_key(const char *s)
+{
+	uint32_t h = 2166136261u;
+	while (*s) {
+		if (is_digit(*s))
+			while (*s == '0' && is_digit(s[1]))
+				s++;
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	}
+	return h;
+}
+
+/* True when entry i may match a name whose key is key. */
+static bool key_may_match(const struct sr_ldcache *c, size_t i, uint32_t key)
+{
+	const struct sr_ldcache_priv *p = c->priv;
+	return !p || !p->keys || p->nkeys != c->count || p->keys[i] == key;
+}
+
 /* Flags ld.so also accepts, after the exact ones (_dl_cache_check_flags):
  * the generic check takes FLAG_ELF (1) besides 3; ARM takes unmarked
  * objects (3) for both float ABIs. */
@@ -497,10 +530,11 @@ const char *sr_ldcache_lookup_hwcaps(const struct sr_ldcache *c, const char *nam
 		return NULL;
 	/* glibc-hwcaps entries first, in the priority order of the subdirectories
 	 * the CPU supports (ld.so's _dl_hwcaps_subdirs order) */
+	uint32_t key = nsubdirs ? libname_key(name) : 0;
 	for (size_t k = 0; k < nsubdirs; k++) {
 		for (size_t i = 0; i < c->count; i++) {
 			const struct sr_ldcache_entry *e = &c->entries[i];
-			if (!e->hwcaps_subdir || strcmp(e->hwcaps_subdir, subdirs[k]) != 0)
+			if (!key_may_match(c, i, key) || !e->hwcaps_subdir || strcmp(e->hwcaps_subdir, subdirs[k]) != 0)
 				continue;
 			if (libname_eq(e->name, name) && (e->flags == want_flags || fallback_flags(want_flags, e->flags)))
 				return e->path;
@@ -514,8 +548,11 @@ const char *sr_ldcache_lookup(const struct sr_ldcache *c, const char *name, int3
 	if (!c || !name)
 		return NULL;
 	const char *fallback = NULL;
+	uint32_t key = libname_key(name);
 	for (size_t i = 0; i < c->count; i++) {
 		const struct sr_ldcache_entry *e = &c->entries[i];
+		if (!key_may_match(c, i, key))
+			continue;
 		/* ld.so prefers a glibc-hwcaps entry (ldconfig sorts them first)
 		 * when the running CPU supports that subdirectory's ISA level, and
 		 * legacy hwcap entries when the CPU has those hwcap bits.  We look
