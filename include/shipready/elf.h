@@ -63,6 +63,7 @@ struct sr_strlist {
 /* One version a file requires from a needed library (Elfxx_Vernaux). */
 struct sr_vernaux {
 	const char *name;
+	uint32_t key;            /* sr_elf_name_key(name), computed: equal names have equal keys */
 	uint32_t hash;
 	uint16_t flags;          /* VER_FLG_WEAK = 0x2 */
 	uint16_t index;          /* vna_other */
@@ -78,6 +79,7 @@ struct sr_verneed {
 /* One version a library defines (Elfxx_Verdef). */
 struct sr_verdef {
 	const char *name;
+	uint32_t key;            /* sr_elf_name_key(name), computed */
 	uint16_t flags;          /* VER_FLG_BASE = 0x1 */
 	uint16_t index;
 	uint32_t hash;
@@ -169,6 +171,10 @@ struct sr_elf {
 
 	struct sr_elf_priv *priv;
 };
+
+/* A hash of a name (FNV-1a), for comparing many names quickly: equal
+ * strings have equal keys. */
+uint32_t sr_elf_name_key(const char *s);
 
 /* True if the bytes start with the ELF magic. */
 bool sr_elf_is_elf(const struct sr_reader *r);

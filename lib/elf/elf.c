@@ -987,6 +987,7 @@ static void parse_verneed(struct ctx *c)
 				} else {
 					struct sr_vernaux *va = &vn->vers[vn->count++];
 					va->name = s;
+					va->key = sr_elf_name_key(s);
 					va->hash = hash;
 					va->flags = flags;
 					va->index = other;
@@ -1043,8 +1044,10 @@ static void parse_verdef(struct ctx *c)
 				break;
 			const char *s = get_str(c, &c->dynstr, name);
 			if (s) {
-				if (j == 0)
+				if (j == 0) {
 					vd->name = s;
+					vd->key = sr_elf_name_key(s);
+				}
 				else
 					list_push(c, &parents, s);
 			}
@@ -1241,6 +1244,14 @@ static void conclude(struct ctx *c)
 }
 
 /* ---------- entry points ---------- */
+
+uint32_t sr_elf_name_key(const char *s)
+{
+	uint32_t h = 2166136261u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
 
 bool sr_elf_is_elf(const struct sr_reader *r)
 {

@@ -45,9 +45,15 @@
 #define EM_LOONGARCH 258
 #define DF_1_NODEFLIB 0x800u
 
+struct obj_name {
+	const char *s;
+	uint32_t key;            /* name_key(s): names are compared only where keys agree */
+};
+
 struct obj_priv {
-	const char **names;      /* every name it answers to (request names, SONAME) */
+	struct obj_name *names;  /* every name it answers to (request names, SONAME) */
 	size_t nnames, capnames;
+	size_t edge_first, edge_end;   /* its DT_NEEDED edges (added together, in order) */
 	dev_t dev;
 	ino_t ino;
 	char *origin;            /* $ORIGIN */
@@ -124,6 +130,8 @@ struct sr_deps_session {
 	struct smap dirs;             /* search directory -> struct dir_info */
 	size_t dir_fds;               /* descriptors kept open in dirs */
 	struct smap cache_answers;    /* "flags:name" -> path in the cache (NULL: none) */
+	const struct sr_elf *oldq_elf;   /* old_quotes() of this libc.so.6: */
+	bool oldq_known, oldq;           /* whether it decides, and the answer */
 	bool glibc_known;             /* glibc_minor is set for cpu_machine/cpu_class */
 	int glibc_minor;              /* the root's glibc 2.N, -1 unknown */
 };
@@ -201,19 +209,29 @@ static void warn(struct ctx *c, const char *msg)
 	push_str(c, &c->d->warnings, &c->caps.warnings, adup(c, msg), 64);
 }
 
+static uint32_t name_key(const char *s)
+{
+	uint32_t h = 2166136261u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
 static void add_name(struct ctx *c, size_t obj, const char *name)
 {
 	struct obj_priv *p = &c->d->priv->op[obj];
 	if (!name)
 		return;
+	uint32_t key = name_key(name);
 	for (size_t i = 0; i < p->nnames; i++)
-		if (strcmp(p->names[i], name) == 0)
+		if (p->names[i].key == key && strcmp(p->names[i].s, name) == 0)
 			return;
-	struct sr_strlist l = { p->names, p->nnames };
-	if (push_str(c, &l, &p->capnames, adup(c, name), 256)) {
-		p->names = l.items;
-		p->nnames = l.count;
-	}
+	struct obj_name *n = sr_arena_grow(c->a, p->names, p->nnames, &p->capnames, sizeof *n, 256);
+	const char *copy = adup(c, name);
+	if (!n || !copy)
+		return;
+	p->names = n;
+	p->names[p->nnames++] = (struct obj_name){ copy, key };
 }
 
 static char *dirname_of(struct ctx *c, const char *path)
@@ -847,10 +865,11 @@ static size_t interp_object(struct ctx *c)
 static size_t find_loaded(struct ctx *c, const char *name)
 {
 	struct sr_deps *d = c->d;
+	uint32_t key = name_key(name);
 	for (size_t i = 0; i < d->object_count; i++) {
 		struct obj_priv *p = &d->priv->op[i];
 		for (size_t j = 0; j < p->nnames; j++)
-			if (strcmp(p->names[j], name) == 0)
+			if (p->names[j].key == key && strcmp(p->names[j].s, name) == 0)
 				return i;
 	}
 	struct interp_slot *in = &c->interp;
@@ -1233,18 +1252,30 @@ static void resolve_one(struct ctx *c, size_t from, const char *name)
 /* glibc 2.37 changed its messages from `x' quoting to 'x'. */
 static bool old_quotes(struct ctx *c)
 {
+	struct sr_deps_session *ss = c->ss;
 	for (size_t i = 0; i < c->d->object_count; i++) {
 		const struct sr_elf *el = c->d->objects[i].elf;
 		if (!el->soname || strcmp(el->soname, "libc.so.6") != 0)
 			continue;
+		/* the answer depends on this file alone: kept for the next input */
+		if (ss->oldq_elf == el) {
+			if (ss->oldq_known)
+				return ss->oldq;
+			continue;
+		}
+		ss->oldq_elf = el;
+		ss->oldq_known = false;
 		const char *best = NULL;
 		for (size_t j = 0; j < el->verdef_count; j++) {
 			const char *n = el->verdef[j].name;
 			if (strncmp(n, "GLIBC_2.", 8) == 0 && (!best || sr_version_cmp(n + 6, best + 6) > 0))
 				best = n;
 		}
-		if (best)
-			return sr_version_cmp(best + 6, "2.37") < 0;
+		if (best) {
+			ss->oldq_known = true;
+			ss->oldq = sr_version_cmp(best + 6, "2.37") < 0;
+			return ss->oldq;
+		}
 	}
 	return false;
 }
@@ -1291,8 +1322,9 @@ static void check_versions(struct ctx *c)
 			const struct sr_verneed *vn = &el->verneed[v];
 			/* the provider is the object this one's DT_NEEDED of that name resolved to */
 			size_t prov = SR_DEPS_NONE;
-			for (size_t k = 0; k < d->edge_count && prov == SR_DEPS_NONE; k++)
-				if (d->edges[k].from == o && strcmp(d->edges[k].name, vn->file) == 0)
+			const struct obj_priv *op = &d->priv->op[o];
+			for (size_t k = op->edge_first; k < op->edge_end && prov == SR_DEPS_NONE; k++)
+				if (strcmp(d->edges[k].name, vn->file) == 0)
 					prov = d->edges[k].to;
 			if (prov == SR_DEPS_NONE)
 				prov = find_loaded(c, vn->file);
@@ -1307,7 +1339,8 @@ static void check_versions(struct ctx *c)
 			for (size_t a = 0; a < vn->count; a++) {
 				bool ok = false;
 				for (size_t k = 0; k < pe->verdef_count && !ok; k++)
-					ok = strcmp(pe->verdef[k].name, vn->vers[a].name) == 0;
+					ok = pe->verdef[k].key == vn->vers[a].key &&
+					     strcmp(pe->verdef[k].name, vn->vers[a].name) == 0;
 				if (!ok)
 					add_issue(c, o, prov, vn->vers[a].name, (vn->vers[a].flags & 0x2) != 0, false, oldq);
 			}
@@ -1626,8 +1659,11 @@ enum sr_err sr_deps_session_resolve(struct sr_deps_session *ss, const char *path
 		if (d->objects[i].is_interp && i != 0)
 			continue;   /* the loader's own needs are not searched */
 		const struct sr_elf *el = d->objects[i].elf;
+		size_t first = d->edge_count;
 		for (size_t k = 0; k < el->needed.count; k++)
 			resolve_one(c, i, el->needed.items[k]);
+		d->priv->op[i].edge_first = first;   /* op may have moved: set after */
+		d->priv->op[i].edge_end = d->edge_count;
 		if (d->object_count >= SR_DEPS_MAX_OBJECTS) {
 			warn(c, "too many objects; the resolution was cut");
 			break;
