@@ -22,8 +22,12 @@ static size_t width(const char *s)
 
 static void pad(FILE *f, size_t have, size_t want)
 {
-	while (have++ < want)
-		fputc(' ', f);
+	static const char spaces[] = "                                                                ";
+	while (have < want) {
+		size_t n = want - have < sizeof spaces - 1 ? want - have : sizeof spaces - 1;
+		fwrite(spaces, 1, n, f);
+		have += n;
+	}
 }
 
 struct style {
@@ -154,8 +158,17 @@ static void print_edges(struct tree *t, size_t obj, const char *prefix)
 		if (missing)
 			off(st);
 		pad(f, used, t->namew + 2);
+		/* prefix + the branch, as snprintf "%s%s" into 1024 bytes would */
 		char child_prefix[1024];
-		snprintf(child_prefix, sizeof child_prefix, "%s%s", prefix, is_last ? "    " : "│   ");
+		const char *branch = is_last ? "    " : "│   ";
+		size_t pl = strlen(prefix), bl = strlen(branch);
+		if (pl > sizeof child_prefix - 1)
+			pl = sizeof child_prefix - 1;
+		if (bl > sizeof child_prefix - 1 - pl)
+			bl = sizeof child_prefix - 1 - pl;
+		memcpy(child_prefix, prefix, pl);
+		memcpy(child_prefix + pl, branch, bl);
+		child_prefix[pl + bl] = '\0';
 		if (missing) {
 			on(st, "\033[31m");
 			fputs("not found", f);
