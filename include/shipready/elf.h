@@ -63,6 +63,7 @@ struct sr_strlist {
 /* One version a file requires from a needed library (Elfxx_Vernaux). */
 struct sr_vernaux {
 	const char *name;
+	uint32_t key;            /* sr_elf_name_key(name), computed: equal names have equal keys */
 	uint32_t hash;
 	uint16_t flags;          /* VER_FLG_WEAK = 0x2 */
 	uint16_t index;          /* vna_other */
@@ -78,6 +79,7 @@ struct sr_verneed {
 /* One version a library defines (Elfxx_Verdef). */
 struct sr_verdef {
 	const char *name;
+	uint32_t key;            /* sr_elf_name_key(name), computed */
 	uint16_t flags;          /* VER_FLG_BASE = 0x1 */
 	uint16_t index;
 	uint32_t hash;
@@ -170,6 +172,10 @@ struct sr_elf {
 	struct sr_elf_priv *priv;
 };
 
+/* A hash of a name (FNV-1a), for comparing many names quickly: equal
+ * strings have equal keys. */
+uint32_t sr_elf_name_key(const char *s);
+
 /* True if the bytes start with the ELF magic. */
 bool sr_elf_is_elf(const struct sr_reader *r);
 
@@ -183,6 +189,14 @@ void sr_elf_free(struct sr_elf *e);
  * skips the symbol tables (canary/FORTIFY become unknown), .comment and the
  * Go build-info scan (Go evidence then comes from sections and notes only). */
 #define SR_ELF_NO_SYMBOLS 0x1u
+/* SR_ELF_LOADER_ONLY (implies SR_ELF_NO_SYMBOLS) is for the loader model
+ * (lib/loader/deps.c): it fills only the identification and header fields,
+ * kind and linkage, the interpreter, the dynamic section (NEEDED, SONAME,
+ * RPATH, RUNPATH, flags) and the version needs and definitions.  Notes,
+ * section names, image, vermax, libc and Go evidence are left empty.  Every
+ * hard error of a full parse (a header, segment or section past the end of
+ * the file, …) is still an error: the same files are refused. */
+#define SR_ELF_LOADER_ONLY 0x2u
 enum sr_err sr_elf_parse_ex(const struct sr_reader *r, unsigned flags, struct sr_elf **out, struct sr_error *err);
 
 /* Names for display and JSON. */

@@ -23,17 +23,76 @@ struct sr_reader {
 void sr_reader_init(struct sr_reader *r, const void *base, size_t len, bool big_endian);
 
 /* True when [off, off+n) lies inside the reader. */
-bool sr_reader_has(const struct sr_reader *r, uint64_t off, uint64_t n);
+static inline bool sr_reader_has(const struct sr_reader *r, uint64_t off, uint64_t n)
+{
+	uint64_t len = r->len;
+	return n <= len && off <= len - n;
+}
 
 /* Narrow to [off, off+n); the sub-reader inherits the byte order. */
 enum sr_err sr_reader_sub(const struct sr_reader *r, uint64_t off, uint64_t n, struct sr_reader *out);
 
-enum sr_err sr_read_u8(const struct sr_reader *r, uint64_t off, uint8_t *out);
-enum sr_err sr_read_u16(const struct sr_reader *r, uint64_t off, uint16_t *out);
-enum sr_err sr_read_u32(const struct sr_reader *r, uint64_t off, uint32_t *out);
-enum sr_err sr_read_u64(const struct sr_reader *r, uint64_t off, uint64_t *out);
+/* The integer reads are defined here, inline: parsers call them for every
+ * field of every header.  Bytes are assembled with shifts, written out per
+ * width (compilers turn each into one load, plus a byte swap for the other
+ * byte order). */
+static inline enum sr_err sr_read_u8(const struct sr_reader *r, uint64_t off, uint8_t *out)
+{
+	if (!sr_reader_has(r, off, 1))
+		return SR_E_RANGE;
+	*out = r->base[off];
+	return SR_OK;
+}
+
+static inline enum sr_err sr_read_u16(const struct sr_reader *r, uint64_t off, uint16_t *out)
+{
+	if (!sr_reader_has(r, off, 2))
+		return SR_E_RANGE;
+	const uint8_t *p = r->base + off;
+	*out = r->big_endian ? (uint16_t)((unsigned)p[0] << 8 | p[1]) : (uint16_t)((unsigned)p[1] << 8 | p[0]);
+	return SR_OK;
+}
+
+static inline enum sr_err sr_read_u32(const struct sr_reader *r, uint64_t off, uint32_t *out)
+{
+	if (!sr_reader_has(r, off, 4))
+		return SR_E_RANGE;
+	const uint8_t *p = r->base + off;
+	if (r->big_endian)
+		*out = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | (uint32_t)p[3];
+	else
+		*out = (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | (uint32_t)p[0];
+	return SR_OK;
+}
+
+static inline enum sr_err sr_read_u64(const struct sr_reader *r, uint64_t off, uint64_t *out)
+{
+	if (!sr_reader_has(r, off, 8))
+		return SR_E_RANGE;
+	const uint8_t *p = r->base + off;
+	if (r->big_endian)
+		*out = (uint64_t)p[0] << 56 | (uint64_t)p[1] << 48 | (uint64_t)p[2] << 40 | (uint64_t)p[3] << 32 |
+		       (uint64_t)p[4] << 24 | (uint64_t)p[5] << 16 | (uint64_t)p[6] << 8 | (uint64_t)p[7];
+	else
+		*out = (uint64_t)p[7] << 56 | (uint64_t)p[6] << 48 | (uint64_t)p[5] << 40 | (uint64_t)p[4] << 32 |
+		       (uint64_t)p[3] << 24 | (uint64_t)p[2] << 16 | (uint64_t)p[1] << 8 | (uint64_t)p[0];
+	return SR_OK;
+}
+
 /* 4 or 8 bytes, widened (ELF addresses and offsets by class). */
-enum sr_err sr_read_word(const struct sr_reader *r, uint64_t off, unsigned size, uint64_t *out);
+static inline enum sr_err sr_read_word(const struct sr_reader *r, uint64_t off, unsigned size, uint64_t *out)
+{
+	if (size == 8)
+		return sr_read_u64(r, off, out);
+	if (size == 4) {
+		uint32_t v;
+		enum sr_err e = sr_read_u32(r, off, &v);
+		if (e == SR_OK)
+			*out = v;
+		return e;
+	}
+	return SR_E_USAGE;
+}
 
 /* Copy n bytes out. */
 enum sr_err sr_read_bytes(const struct sr_reader *r, uint64_t off, uint64_t n, void *dst);

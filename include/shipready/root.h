@@ -32,6 +32,11 @@ void sr_root_close(struct sr_root *root);
 enum sr_err sr_root_lookup(const struct sr_root *root, const char *path, int *parent_fd, char *name,
                            char *resolved, size_t resolved_size, struct sr_error *err);
 
+/* The same; *links (if not NULL) receives the number of symlinks followed,
+ * so a caller that goes on from parent_fd can keep to SR_ROOT_MAX_LINKS. */
+enum sr_err sr_root_lookup_ex(const struct sr_root *root, const char *path, int *parent_fd, char *name,
+                              char *resolved, size_t resolved_size, unsigned *links, struct sr_error *err);
+
 /* Open a file inside root for analysis (see sr_file_open). */
 enum sr_err sr_root_file_open(const struct sr_root *root, const char *path, struct sr_file *f, char *resolved,
                               size_t resolved_size, struct sr_error *err);

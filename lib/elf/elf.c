@@ -65,6 +65,9 @@ struct ctx {
 	bool has_verneed, has_verneednum, has_verdef, has_verdefnum;
 
 	bool has_relro;
+	/* The first section of each version table type (scan_sections reads
+	 * every header, so find_table need not read them again). */
+	struct vtab { bool found; uint64_t off, info; } sect_verneed, sect_verdef;
 	bool has_android_note;
 	bool saw_dynsym, saw_symtab;
 	bool canary;
@@ -78,6 +81,7 @@ struct ctx {
 	uint64_t budget;
 	bool budget_warned;
 	bool no_symbols;          /* SR_ELF_NO_SYMBOLS */
+	bool loader_only;         /* SR_ELF_LOADER_ONLY */
 
 	struct strlist_b needed, rpath, runpath, comments, fortified, go_ev, warnings;
 	size_t verneed_cap, verdef_cap, vermax_cap;
@@ -290,8 +294,8 @@ static enum sr_err parse_header(struct ctx *c)
 	if (!sr_reader_has(r, 0, ehsize))
 		return sr_error_set(c->err, SR_E_TRUNCATED, "truncated ELF header");
 
-	uint16_t phnum16, shnum16, shstrndx16, ehs;
-	uint32_t version;
+	uint16_t phnum16 = 0, shnum16 = 0, shstrndx16 = 0, ehs = 0;
+	uint32_t version = 0;
 	sr_read_u16(r, 16, &e->type);
 	sr_read_u16(r, 18, &e->machine);
 	sr_read_u32(r, 20, &version);
@@ -307,7 +311,7 @@ static enum sr_err parse_header(struct ctx *c)
 		sr_read_u16(r, 60, &shnum16);
 		sr_read_u16(r, 62, &shstrndx16);
 	} else {
-		uint32_t v;
+		uint32_t v = 0;
 		sr_read_u32(r, 24, &v);
 		e->entry = v;
 		sr_read_u32(r, 28, &v);
@@ -412,7 +416,7 @@ static void parse_notes(struct ctx *c, uint64_t off, uint64_t size, uint64_t ali
 		name[sizeof name - 1] = '\0';
 
 		if (strcmp(name, "GNU") == 0 && type == NT_GNU_ABI_TAG && descsz >= 16 && !c->e->has_abi_tag) {
-			uint32_t os, k0, k1, k2;
+			uint32_t os = 0, k0 = 0, k1 = 0, k2 = 0;
 			sr_read_u32(&n, desc_off, &os);
 			sr_read_u32(&n, desc_off + 4, &k0);
 			sr_read_u32(&n, desc_off + 8, &k1);
@@ -472,7 +476,7 @@ static enum sr_err scan_segments(struct ctx *c)
 			                    "segment %llu (offset %llu, %llu bytes) extends past end of file",
 			                    (unsigned long long)i, (unsigned long long)p.offset,
 			                    (unsigned long long)p.filesz);
-		if (p.type == PT_LOAD)
+		if (p.type == PT_LOAD && !c->loader_only)
 			image_add_segment(c, &p);
 		switch (p.type) {
 		case PT_INTERP: {
@@ -499,7 +503,8 @@ static enum sr_err scan_segments(struct ctx *c)
 			break;
 		case PT_NOTE:
 			any_note = true;
-			parse_notes(c, p.offset, p.filesz, p.align);
+			if (!c->loader_only)
+				parse_notes(c, p.offset, p.filesz, p.align);
 			break;
 		case PT_GNU_STACK:
 			e->hardening.has_gnu_stack = true;
@@ -567,8 +572,8 @@ static enum sr_err scan_sections(struct ctx *c)
 	struct sr_elf *e = c->e;
 	if (c->shnum == 0)
 		return SR_OK;
-	/* Section name table first. */
-	if (c->shstrndx != SHN_UNDEF && c->shstrndx < c->shnum) {
+	/* Section name table first (names are not needed by the loader model). */
+	if (!c->loader_only && c->shstrndx != SHN_UNDEF && c->shstrndx < c->shnum) {
 		struct shdr s;
 		if (read_shdr(c, c->shstrndx, &s) && s.type != SHT_NOBITS &&
 		    sr_reader_sub(&c->r, s.offset, s.size, &c->shstr) == SR_OK)
@@ -587,7 +592,8 @@ static enum sr_err scan_sections(struct ctx *c)
 			                    (unsigned long long)i, (unsigned long long)s.offset,
 			                    (unsigned long long)s.size);
 		const char *name = section_name(c, &s);
-		image_add_section(c, &s, name);
+		if (!c->loader_only)
+			image_add_section(c, &s, name);
 		if (name) {
 			if (strcmp(name, ".comment") == 0 && s.type != SHT_NOBITS && !c->no_symbols)
 				add_comments(c, s.offset, s.size);
@@ -603,6 +609,8 @@ static enum sr_err scan_sections(struct ctx *c)
 			e->has_symtab = true;
 			/* fallthrough */
 		case SHT_DYNSYM: {
+			if (c->loader_only)
+				break;
 			struct shdr strsh;
 			struct sr_reader syms, strs;
 			if (s.link == 0 || s.link >= c->shnum || !read_shdr(c, s.link, &strsh) ||
@@ -637,9 +645,19 @@ static enum sr_err scan_sections(struct ctx *c)
 					c->have_dynstr = true;
 			}
 			break;
+		case SHT_GNU_VERNEED:
+		case SHT_GNU_VERDEF: {
+			struct vtab *t = s.type == SHT_GNU_VERNEED ? &c->sect_verneed : &c->sect_verdef;
+			if (!t->found) {
+				t->found = true;
+				t->off = s.offset;
+				t->info = s.info;
+			}
+			break;
+		}
 		case SHT_NOTE:
 			/* Objects have no segments: read their notes from sections. */
-			if (c->phnum == 0 && !notes_from_segments)
+			if (c->phnum == 0 && !notes_from_segments && !c->loader_only)
 				parse_notes(c, s.offset, s.size, s.addralign);
 			break;
 		default:
@@ -889,16 +907,14 @@ static bool find_table(struct ctx *c, bool has_dt, uint64_t va, uint32_t shtype,
 {
 	if (has_dt && vaddr_to_off(c, va, off))
 		return true;
-	for (uint64_t i = 1; i < c->shnum; i++) {
-		struct shdr s;
-		if (read_shdr(c, i, &s) && s.type == shtype) {
-			*off = s.offset;
-			if (info)
-				*info = s.info;
-			return true;
-		}
-	}
-	return false;
+	/* the first section of that type: scan_sections has read every header */
+	const struct vtab *t = shtype == SHT_GNU_VERNEED ? &c->sect_verneed : &c->sect_verdef;
+	if (!t->found)
+		return false;
+	*off = t->off;
+	if (info)
+		*info = t->info;
+	return true;
 }
 
 /* Where a version table starts and how many entries to read: its DT_
@@ -971,10 +987,12 @@ static void parse_verneed(struct ctx *c)
 				} else {
 					struct sr_vernaux *va = &vn->vers[vn->count++];
 					va->name = s;
+					va->key = sr_elf_name_key(s);
 					va->hash = hash;
 					va->flags = flags;
 					va->index = other;
-					note_max(c, s, vn->file);
+					if (!c->loader_only)
+						note_max(c, s, vn->file);
 				}
 				if (anext == 0)
 					break;
@@ -1026,8 +1044,10 @@ static void parse_verdef(struct ctx *c)
 				break;
 			const char *s = get_str(c, &c->dynstr, name);
 			if (s) {
-				if (j == 0)
+				if (j == 0) {
 					vd->name = s;
+					vd->key = sr_elf_name_key(s);
+				}
 				else
 					list_push(c, &parents, s);
 			}
@@ -1225,6 +1245,14 @@ static void conclude(struct ctx *c)
 
 /* ---------- entry points ---------- */
 
+uint32_t sr_elf_name_key(const char *s)
+{
+	uint32_t h = 2166136261u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
 bool sr_elf_is_elf(const struct sr_reader *r)
 {
 	uint8_t m[4];
@@ -1256,7 +1284,8 @@ enum sr_err sr_elf_parse_ex(const struct sr_reader *r, unsigned flags, struct sr
 	priv->arena = a;
 	e->priv = priv;
 	c->r = *r;
-	c->no_symbols = (flags & SR_ELF_NO_SYMBOLS) != 0;
+	c->loader_only = (flags & SR_ELF_LOADER_ONLY) != 0;
+	c->no_symbols = c->loader_only || (flags & SR_ELF_NO_SYMBOLS) != 0;
 	/* 4x the file is plenty for real binaries; the absolute cap keeps the
 	 * pages touched (and so the memory) bounded for a huge sparse file */
 	c->budget = 4 * (uint64_t)r->len + (1u << 20);

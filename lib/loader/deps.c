@@ -45,9 +45,15 @@
 #define EM_LOONGARCH 258
 #define DF_1_NODEFLIB 0x800u
 
+struct obj_name {
+	const char *s;
+	uint32_t key;            /* name_key(s): names are compared only where keys agree */
+};
+
 struct obj_priv {
-	const char **names;      /* every name it answers to (request names, SONAME) */
+	struct obj_name *names;  /* every name it answers to (request names, SONAME) */
 	size_t nnames, capnames;
+	size_t edge_first, edge_end;   /* its DT_NEEDED edges (added together, in order) */
 	dev_t dev;
 	ino_t ino;
 	char *origin;            /* $ORIGIN */
@@ -90,12 +96,15 @@ struct path_info {
 	ino_t ino;
 	mode_t mode;
 	char *real;           /* canonical path inside the root */
+	const struct dir_info *dir;   /* when found through a kept directory: it, */
+	char *leaf;                   /* and the file's name in it (else NULL) */
 };
 
 /* A search directory, reached once by the confined walk and kept open
  * (O_PATH), so each candidate in it costs one fstatat() relative to it. */
 struct dir_info {
 	int fd;               /* -1: missing or not a directory */
+	unsigned links;       /* symlinks the walk to it followed */
 	char *real;           /* canonical path inside the root */
 };
 
@@ -121,6 +130,8 @@ struct sr_deps_session {
 	struct smap dirs;             /* search directory -> struct dir_info */
 	size_t dir_fds;               /* descriptors kept open in dirs */
 	struct smap cache_answers;    /* "flags:name" -> path in the cache (NULL: none) */
+	const struct sr_elf *oldq_elf;   /* old_quotes() of this libc.so.6: */
+	bool oldq_known, oldq;           /* whether it decides, and the answer */
 	bool glibc_known;             /* glibc_minor is set for cpu_machine/cpu_class */
 	int glibc_minor;              /* the root's glibc 2.N, -1 unknown */
 };
@@ -132,6 +143,7 @@ struct ctx {
 	const struct sr_root *root;
 	const struct sr_deps_opts *opts;
 	int32_t cache_flags;
+	char cache_key_prefix[16];   /* "%d:" of cache_flags, for the memo's keys */
 	bool no_cache_conf;       /* no cache: directories from ld.so.conf stand in for it */
 	const char *lib_dst;      /* $LIB */
 	const char *platform;     /* $PLATFORM */
@@ -197,19 +209,29 @@ static void warn(struct ctx *c, const char *msg)
 	push_str(c, &c->d->warnings, &c->caps.warnings, adup(c, msg), 64);
 }
 
+static uint32_t name_key(const char *s)
+{
+	uint32_t h = 2166136261u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
 static void add_name(struct ctx *c, size_t obj, const char *name)
 {
 	struct obj_priv *p = &c->d->priv->op[obj];
 	if (!name)
 		return;
+	uint32_t key = name_key(name);
 	for (size_t i = 0; i < p->nnames; i++)
-		if (strcmp(p->names[i], name) == 0)
+		if (p->names[i].key == key && strcmp(p->names[i].s, name) == 0)
 			return;
-	struct sr_strlist l = { p->names, p->nnames };
-	if (push_str(c, &l, &p->capnames, adup(c, name), 256)) {
-		p->names = l.items;
-		p->nnames = l.count;
-	}
+	struct obj_name *n = sr_arena_grow(c->a, p->names, p->nnames, &p->capnames, sizeof *n, 256);
+	const char *copy = adup(c, name);
+	if (!n || !copy)
+		return;
+	p->names = n;
+	p->names[p->nnames++] = (struct obj_name){ copy, key };
 }
 
 static char *dirname_of(struct ctx *c, const char *path)
@@ -220,6 +242,26 @@ static char *dirname_of(struct ctx *c, const char *path)
 	if (slash == path)
 		return adup(c, "/");
 	return sr_arena_strndup(c->a, path, (size_t)(slash - path));
+}
+
+/* out = a b c, as snprintf(out, size, "%s%s%s", a, b, c) (cut and
+ * NUL-terminated when it does not fit; size > 0); returns the full length.
+ * The paths of every candidate are built this way: snprintf costs far more. */
+static size_t cat3(char *out, size_t size, const char *a, const char *b, const char *c)
+{
+	const char *parts[3] = { a, b, c };
+	size_t o = 0, total = 0;
+	for (int i = 0; i < 3; i++) {
+		size_t n = strlen(parts[i]);
+		total += n;
+		if (o < size - 1) {
+			size_t k = n < size - 1 - o ? n : size - 1 - o;
+			memcpy(out + o, parts[i], k);
+			o += k;
+		}
+	}
+	out[o] = '\0';
+	return total;
 }
 
 /* ---------- the target ---------- */
@@ -277,6 +319,7 @@ static const char *platform_of(uint16_t m, unsigned cls, bool be)
 
 static const struct path_info *path_lookup(struct sr_deps_session *ss, const char *path, struct path_info *tmp,
                                            char *tmp_real);
+static const struct dir_info *dir_lookup(struct sr_deps_session *ss, const char *cwd, const char *dir);
 
 static uint64_t fnv1a(const char *s)
 {
@@ -340,7 +383,7 @@ static void smap_free(struct smap *m, void (*free_val)(void *))
 static const char *cache_lookup(struct ctx *c, const char *name)
 {
 	char key[SR_ROOT_MAX_PATH + 16];
-	snprintf(key, sizeof key, "%d:%s", (int)c->cache_flags, name);
+	cat3(key, sizeof key, c->cache_key_prefix, name, "");
 	bool fresh;
 	void **slot = smap_slot(&c->ss->cache_answers, key, &fresh);
 	if (slot && !fresh)
@@ -445,9 +488,61 @@ static bool session_keep(struct sr_deps_session *ss, dev_t dev, ino_t ino, struc
 	return true;
 }
 
+/* How resolve_in_dir ended. */
+enum rid { RID_FOUND, RID_MISSING, RID_WALK };
+
+/* name inside the kept directory di, as the confined walk would resolve it
+ * as the last component of a path: a symlink whose target is a plain name
+ * (no '/', not "." or "..") stays in the same directory and is followed
+ * here; any other symlink, or one more than the walk's limit allows
+ * (counting the links taken to reach di), is RID_WALK: the caller walks the
+ * whole path.  On RID_FOUND *st describes the file and leaf (SR_ROOT_MAX_PATH
+ * + 1 bytes) is its name in di. */
+static enum rid resolve_in_dir(const struct dir_info *di, const char *name, struct stat *st, char *leaf)
+{
+	if (di->fd < 0)
+		return RID_MISSING;   /* the directory does not exist inside the root */
+	size_t nl = strlen(name);
+	if (nl == 0 || nl > SR_ROOT_MAX_PATH || strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, ".."))
+		return RID_WALK;
+	memcpy(leaf, name, nl + 1);
+	for (unsigned links = di->links;;) {
+		if (fstatat(di->fd, leaf, st, AT_SYMLINK_NOFOLLOW) != 0)
+			return RID_MISSING;
+		if (!S_ISLNK(st->st_mode))
+			return RID_FOUND;
+		if (++links > SR_ROOT_MAX_LINKS)
+			return RID_WALK;
+		char target[SR_ROOT_MAX_PATH + 1];
+		ssize_t n = readlinkat(di->fd, leaf, target, sizeof target - 1);
+		if (n <= 0)
+			return RID_WALK;
+		target[n] = '\0';
+		if (memchr(target, '/', (size_t)n) || !strcmp(target, ".") || !strcmp(target, ".."))
+			return RID_WALK;
+		memcpy(leaf, target, (size_t)n + 1);
+	}
+}
+
+/* Split an absolute path into its directory and last component (in dir,
+ * SR_ROOT_MAX_PATH + 1 bytes); false when there is no plain last component. */
+static bool split_path(const char *path, char *dir, const char **base)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash || !slash[1] || (size_t)(slash - path) > SR_ROOT_MAX_PATH)
+		return false;
+	size_t dl = slash == path ? 1 : (size_t)(slash - path);
+	memcpy(dir, path, dl);
+	dir[dl] = '\0';
+	*base = slash + 1;
+	return true;
+}
+
 /* Resolve path inside the root once per session: found or missing,
  * identity, type and canonical path.  The answer lives in the session, or,
- * when the table is full, in *tmp and tmp_real (SR_ROOT_MAX_PATH + 1). */
+ * when the table is full, in *tmp and tmp_real (SR_ROOT_MAX_PATH + 1).  The
+ * path's directory is reached through the kept directories when it can be
+ * (the same walk, done once per directory), else the whole path is walked. */
 static const struct path_info *path_lookup(struct sr_deps_session *ss, const char *path, struct path_info *tmp,
                                            char *tmp_real)
 {
@@ -456,13 +551,30 @@ static const struct path_info *path_lookup(struct sr_deps_session *ss, const cha
 	if (slot && !fresh && *slot)
 		return *slot;
 	memset(tmp, 0, sizeof *tmp);
-	char name[SR_ROOT_MAX_PATH + 1];
-	struct sr_error e = { 0 };
-	int dirfd;
 	struct stat st;
-	if (sr_root_lookup(ss->root, path, &dirfd, name, tmp_real, SR_ROOT_MAX_PATH + 1, &e) == SR_OK) {
-		tmp->found = name[0] && fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
-		close(dirfd);
+	char leaf[SR_ROOT_MAX_PATH + 1];
+	char dir[SR_ROOT_MAX_PATH + 1];
+	const char *base;
+	enum rid how = RID_WALK;
+	const struct dir_info *di = NULL;
+	if (path[0] == '/' && split_path(path, dir, &base) && (di = dir_lookup(ss, NULL, dir)) != NULL)
+		how = resolve_in_dir(di, base, &st, leaf);
+	if (how == RID_FOUND) {
+		if (cat3(tmp_real, SR_ROOT_MAX_PATH + 1, di->real, strcmp(di->real, "/") ? "/" : "", leaf) >
+		    SR_ROOT_MAX_PATH)
+			how = RID_WALK;
+	}
+	if (how == RID_FOUND) {
+		tmp->found = true;
+		tmp->dir = di;
+	} else if (how == RID_WALK) {
+		char name[SR_ROOT_MAX_PATH + 1];
+		struct sr_error e = { 0 };
+		int dirfd;
+		if (sr_root_lookup(ss->root, path, &dirfd, name, tmp_real, SR_ROOT_MAX_PATH + 1, &e) == SR_OK) {
+			tmp->found = name[0] && fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
+			close(dirfd);
+		}
 	}
 	if (tmp->found) {
 		tmp->dev = st.st_dev;
@@ -470,17 +582,26 @@ static const struct path_info *path_lookup(struct sr_deps_session *ss, const cha
 		tmp->mode = st.st_mode;
 	}
 	tmp->real = tmp->found ? tmp_real : NULL;
-	if (!slot)
+	if (!slot) {
+		tmp->dir = NULL;   /* no room to keep the leaf: the caller walks */
 		return tmp;
+	}
 	/* keep a copy in the session */
 	size_t rl = tmp->found ? strlen(tmp_real) + 1 : 0;
-	struct path_info *kept = malloc(sizeof *kept + rl);
-	if (!kept)
+	size_t ll = tmp->dir ? strlen(leaf) + 1 : 0;
+	struct path_info *kept = malloc(sizeof *kept + rl + ll);
+	if (!kept) {
+		tmp->dir = NULL;
 		return tmp;   /* the key stays with a NULL value: asked again next time */
+	}
 	*kept = *tmp;
 	if (rl) {
 		kept->real = (char *)(kept + 1);
 		memcpy(kept->real, tmp_real, rl);
+	}
+	if (ll) {
+		kept->leaf = (char *)(kept + 1) + rl;
+		memcpy(kept->leaf, leaf, ll);
 	}
 	*slot = kept;
 	return kept;
@@ -497,6 +618,18 @@ struct opened {
 	mode_t mode;
 	const char *why;         /* for CAND_INVALID */
 };
+
+/* A fresh struct opened (without clearing its 4 KiB path buffer). */
+static void opened_reset(struct opened *o)
+{
+	o->elf = NULL;
+	o->other_class = 0;
+	o->real[0] = '\0';
+	o->dev = 0;
+	o->ino = 0;
+	o->mode = 0;
+	o->why = NULL;
+}
 
 /* Load the ELF of a candidate found at o->real/dev/ino (parsed once per
  * session), and check its class and machine.  dirfd/name locate it when the
@@ -534,7 +667,7 @@ static enum cand load_found(struct ctx *c, int dirfd, const char *name, const ch
 			return CAND_INVALID;
 		}
 		/* the loader model needs headers, dynamic section and versions only */
-		rc = sr_elf_parse_ex(&f.r, SR_ELF_NO_SYMBOLS, &o->elf, &e);
+		rc = sr_elf_parse_ex(&f.r, SR_ELF_LOADER_ONLY, &o->elf, &e);
 		sr_file_close(&f);
 		if (rc != SR_OK) {
 			o->why = adup(c, sr_error_message(&e));
@@ -562,14 +695,14 @@ static const char *absolute(struct ctx *c, const char *path, char *out)
 {
 	if (path[0] == '/' || !c->cwd)
 		return path;
-	if ((size_t)snprintf(out, SR_ROOT_MAX_PATH + 1, "%s/%s", c->cwd, path) > SR_ROOT_MAX_PATH)
+	if (cat3(out, SR_ROOT_MAX_PATH + 1, c->cwd, "/", path) > SR_ROOT_MAX_PATH)
 		return NULL;
 	return out;
 }
 
 static enum cand open_candidate(struct ctx *c, const char *path, struct opened *o, bool check_class)
 {
-	memset(o, 0, sizeof *o);
+	opened_reset(o);
 	char abs[SR_ROOT_MAX_PATH + 1];
 	if (!(path = absolute(c, path, abs)))
 		return CAND_MISSING;
@@ -578,10 +711,12 @@ static enum cand open_candidate(struct ctx *c, const char *path, struct opened *
 	if (!pi->found || !S_ISREG(pi->mode))
 		return CAND_MISSING;   /* ld.so's open() of a directory fails the same way */
 	if (pi->real != o->real)
-		snprintf(o->real, sizeof o->real, "%s", pi->real);
+		cat3(o->real, sizeof o->real, pi->real, "", "");
 	o->dev = pi->dev;
 	o->ino = pi->ino;
 	o->mode = pi->mode;
+	if (pi->dir && pi->leaf)
+		return load_found(c, pi->dir->fd, pi->leaf, path, o, check_class);
 	return load_found(c, -1, NULL, path, o, check_class);
 }
 
@@ -594,13 +729,16 @@ static void dir_info_free(void *v)
 }
 
 /* The search directory dir, reached by the confined walk once per session.
- * NULL when it cannot be kept (table or descriptor limit): walk instead. */
-static const struct dir_info *dir_lookup(struct ctx *c, const char *dir)
+ * NULL when it cannot be kept (table or descriptor limit): walk instead.
+ * A relative dir is taken from cwd (the host's working directory). */
+static const struct dir_info *dir_lookup(struct sr_deps_session *ss, const char *cwd, const char *dir)
 {
-	struct sr_deps_session *ss = c->ss;
 	char abs[SR_ROOT_MAX_PATH + 1];
-	if (!(dir = absolute(c, dir, abs)))
-		return NULL;
+	if (dir[0] != '/' && cwd) {
+		if (cat3(abs, sizeof abs, cwd, "/", dir) > SR_ROOT_MAX_PATH)
+			return NULL;
+		dir = abs;
+	}
 	bool fresh;
 	void **slot = smap_slot(&ss->dirs, dir, &fresh);
 	if (!slot)
@@ -612,7 +750,8 @@ static const struct dir_info *dir_lookup(struct ctx *c, const char *dir)
 	char name[SR_ROOT_MAX_PATH + 1], real[SR_ROOT_MAX_PATH + 1];
 	struct sr_error e = { 0 };
 	int parent, fd = -1;
-	if (sr_root_lookup(ss->root, dir, &parent, name, real, sizeof real, &e) == SR_OK) {
+	unsigned links = 0;
+	if (sr_root_lookup_ex(ss->root, dir, &parent, name, real, sizeof real, &links, &e) == SR_OK) {
 		/* the last component is not a symlink: the walk followed it */
 		fd = name[0] ? openat(parent, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
 		             : dup(ss->root->dirfd);
@@ -626,6 +765,7 @@ static const struct dir_info *dir_lookup(struct ctx *c, const char *dir)
 		return NULL;
 	}
 	di->fd = fd;
+	di->links = links;
 	di->real = NULL;
 	if (fd >= 0) {
 		di->real = (char *)(di + 1);
@@ -643,26 +783,25 @@ static enum cand open_in_dir(struct ctx *c, const char *dir, const char *name, c
                              struct opened *o)
 {
 	const struct dir_info *di = strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, "..")
-	                            ? NULL : dir_lookup(c, dir);
+	                            ? NULL : dir_lookup(c->ss, c->cwd, dir);
 	if (!di)
 		return open_candidate(c, path, o, true);
-	memset(o, 0, sizeof *o);
-	if (di->fd < 0)
-		return CAND_MISSING;   /* the directory does not exist inside the root */
+	opened_reset(o);
 	struct stat st;
-	if (fstatat(di->fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+	char leaf[SR_ROOT_MAX_PATH + 1];
+	enum rid how = resolve_in_dir(di, name, &st, leaf);
+	if (how == RID_MISSING)
 		return CAND_MISSING;
-	if (S_ISLNK(st.st_mode))
+	if (how == RID_WALK)
 		return open_candidate(c, path, o, true);
 	if (!S_ISREG(st.st_mode))
 		return CAND_MISSING;
-	int n = snprintf(o->real, sizeof o->real, "%s%s%s", di->real, strcmp(di->real, "/") ? "/" : "", name);
-	if (n < 0 || (size_t)n >= sizeof o->real)
+	if (cat3(o->real, sizeof o->real, di->real, strcmp(di->real, "/") ? "/" : "", leaf) >= sizeof o->real)
 		return CAND_MISSING;
 	o->dev = st.st_dev;
 	o->ino = st.st_ino;
 	o->mode = st.st_mode;
-	return load_found(c, di->fd, name, path, o, true);
+	return load_found(c, di->fd, leaf, path, o, true);
 }
 
 static size_t add_object(struct ctx *c, const char *name, const char *path, struct opened *o, size_t loader)
@@ -726,10 +865,11 @@ static size_t interp_object(struct ctx *c)
 static size_t find_loaded(struct ctx *c, const char *name)
 {
 	struct sr_deps *d = c->d;
+	uint32_t key = name_key(name);
 	for (size_t i = 0; i < d->object_count; i++) {
 		struct obj_priv *p = &d->priv->op[i];
 		for (size_t j = 0; j < p->nnames; j++)
-			if (strcmp(p->names[j], name) == 0)
+			if (p->names[j].key == key && strcmp(p->names[j].s, name) == 0)
 				return i;
 	}
 	struct interp_slot *in = &c->interp;
@@ -848,14 +988,16 @@ static bool try_dir(struct ctx *c, struct search *s, struct sr_dep_edge *e, stru
 	if (c->d->loader_kind == SR_LOADER_GLIBC && (c->glibc_minor < 0 || c->glibc_minor >= 33)) {
 		for (size_t k = 0; k < c->cpu.nhwcaps; k++) {
 			char sub[SR_ROOT_MAX_PATH + 1];
-			if ((size_t)snprintf(sub, sizeof sub, "%s%sglibc-hwcaps/%s", dir, sep, c->cpu.hwcaps[k]) >= sizeof sub ||
-			    (size_t)snprintf(path, sizeof path, "%s/%s", sub, s->name) >= sizeof path)
+			char mid[64];
+			if (cat3(mid, sizeof mid, sep, "glibc-hwcaps/", c->cpu.hwcaps[k]) >= sizeof mid ||
+			    cat3(sub, sizeof sub, dir, mid, "") >= sizeof sub ||
+			    cat3(path, sizeof path, sub, "/", s->name) >= sizeof path)
 				continue;
 			if (try_path(c, s, e, ec, sub, path))
 				return true;
 		}
 	}
-	snprintf(path, sizeof path, "%s%s%s", dir, sep, s->name);
+	cat3(path, sizeof path, dir, sep, s->name);
 	return try_path(c, s, e, ec, dir, path);
 }
 
@@ -876,12 +1018,12 @@ static bool try_path(struct ctx *c, struct search *s, struct sr_dep_edge *e, str
 	if (r == CAND_INVALID) {
 		s->fatal = true;
 		s->fatal_why = s->op.why;
-		snprintf(s->found_path, sizeof s->found_path, "%s", path);
+		cat3(s->found_path, sizeof s->found_path, path, "", "");
 		return true;
 	}
 	if (c->opts->record_tried)
 		record(c, &e->tried, &ec->tried, path);
-	snprintf(s->found_path, sizeof s->found_path, "%s", path);
+	cat3(s->found_path, sizeof s->found_path, path, "", "");
 	s->have_op = true;
 	return true;
 }
@@ -982,9 +1124,14 @@ static void resolve_one(struct ctx *c, size_t from, const char *name)
 		return;
 	}
 
-	struct search s;
-	memset(&s, 0, sizeof s);
+	struct search s;   /* not memset: its two path buffers are 8 KiB */
+	s.other_class = 0;
 	s.name = name;
+	s.fatal = false;
+	s.fatal_why = NULL;
+	s.found_path[0] = '\0';
+	opened_reset(&s.op);
+	s.have_op = false;
 	bool done = false;
 	const struct obj_priv *fp = &d->priv->op[from];
 
@@ -996,12 +1143,12 @@ static void resolve_one(struct ctx *c, size_t from, const char *name)
 		enum cand r = xname ? open_candidate(c, xname, &s.op, true) : CAND_MISSING;
 		const char *opened = xname ? xname : name;
 		if (r == CAND_OK) {
-			snprintf(s.found_path, sizeof s.found_path, "%s", opened);
+			cat3(s.found_path, sizeof s.found_path, opened, "", "");
 			s.have_op = done = true;
 		} else if (r == CAND_INVALID) {
 			s.fatal = true;
 			s.fatal_why = s.op.why;
-			snprintf(s.found_path, sizeof s.found_path, "%s", opened);
+			cat3(s.found_path, sizeof s.found_path, opened, "", "");
 		} else {
 			if (r == CAND_OTHER_CLASS && s.op.other_class)
 				s.other_class = s.op.other_class;
@@ -1048,7 +1195,7 @@ static void resolve_one(struct ctx *c, size_t from, const char *name)
 			if (cached && !(nodeflib && in_default_dirs(c, cached))) {
 				enum cand r = open_candidate(c, cached, &s.op, true);
 				if (r == CAND_OK) {
-					snprintf(s.found_path, sizeof s.found_path, "%s", cached);
+					cat3(s.found_path, sizeof s.found_path, cached, "", "");
 					s.have_op = done = true;
 					e->how = SR_FOUND_CACHE;
 					e->via = c->d->cache;
@@ -1105,18 +1252,30 @@ static void resolve_one(struct ctx *c, size_t from, const char *name)
 /* glibc 2.37 changed its messages from `x' quoting to 'x'. */
 static bool old_quotes(struct ctx *c)
 {
+	struct sr_deps_session *ss = c->ss;
 	for (size_t i = 0; i < c->d->object_count; i++) {
 		const struct sr_elf *el = c->d->objects[i].elf;
 		if (!el->soname || strcmp(el->soname, "libc.so.6") != 0)
 			continue;
+		/* the answer depends on this file alone: kept for the next input */
+		if (ss->oldq_elf == el) {
+			if (ss->oldq_known)
+				return ss->oldq;
+			continue;
+		}
+		ss->oldq_elf = el;
+		ss->oldq_known = false;
 		const char *best = NULL;
 		for (size_t j = 0; j < el->verdef_count; j++) {
 			const char *n = el->verdef[j].name;
 			if (strncmp(n, "GLIBC_2.", 8) == 0 && (!best || sr_version_cmp(n + 6, best + 6) > 0))
 				best = n;
 		}
-		if (best)
-			return sr_version_cmp(best + 6, "2.37") < 0;
+		if (best) {
+			ss->oldq_known = true;
+			ss->oldq = sr_version_cmp(best + 6, "2.37") < 0;
+			return ss->oldq;
+		}
 	}
 	return false;
 }
@@ -1163,8 +1322,9 @@ static void check_versions(struct ctx *c)
 			const struct sr_verneed *vn = &el->verneed[v];
 			/* the provider is the object this one's DT_NEEDED of that name resolved to */
 			size_t prov = SR_DEPS_NONE;
-			for (size_t k = 0; k < d->edge_count && prov == SR_DEPS_NONE; k++)
-				if (d->edges[k].from == o && strcmp(d->edges[k].name, vn->file) == 0)
+			const struct obj_priv *op = &d->priv->op[o];
+			for (size_t k = op->edge_first; k < op->edge_end && prov == SR_DEPS_NONE; k++)
+				if (strcmp(d->edges[k].name, vn->file) == 0)
 					prov = d->edges[k].to;
 			if (prov == SR_DEPS_NONE)
 				prov = find_loaded(c, vn->file);
@@ -1179,7 +1339,8 @@ static void check_versions(struct ctx *c)
 			for (size_t a = 0; a < vn->count; a++) {
 				bool ok = false;
 				for (size_t k = 0; k < pe->verdef_count && !ok; k++)
-					ok = strcmp(pe->verdef[k].name, vn->vers[a].name) == 0;
+					ok = pe->verdef[k].key == vn->vers[a].key &&
+					     strcmp(pe->verdef[k].name, vn->vers[a].name) == 0;
 				if (!ok)
 					add_issue(c, o, prov, vn->vers[a].name, (vn->vers[a].flags & 0x2) != 0, false, oldq);
 			}
@@ -1210,6 +1371,7 @@ static void load_cache(struct ctx *c, uint32_t flags)
 	struct sr_deps_session *ss = c->ss;
 	struct sr_error e = { 0 };
 	c->cache_flags = sr_ldcache_flags_for(c->elf_class, c->machine, flags);
+	snprintf(c->cache_key_prefix, sizeof c->cache_key_prefix, "%d:", (int)c->cache_flags);
 	if (!ss->cache_tried) {
 		ss->cache_tried = true;
 		struct sr_file f;
@@ -1323,30 +1485,48 @@ static enum sr_err open_program(struct ctx *c, const char *path, struct opened *
 {
 	char lookup[SR_ROOT_MAX_PATH + 1];
 	if (c->cwd && path[0] != '/')
-		snprintf(lookup, sizeof lookup, "%s/%s", c->cwd, path);
+		cat3(lookup, sizeof lookup, c->cwd, "/", path);
 	else
-		snprintf(lookup, sizeof lookup, "%s", path);
-	memset(o, 0, sizeof *o);
+		cat3(lookup, sizeof lookup, path, "", "");
+	opened_reset(o);
 	int dirfd;
 	char name[SR_ROOT_MAX_PATH + 1];
-	enum sr_err rc = sr_root_lookup(c->root, lookup, &dirfd, name, o->real, sizeof o->real, err);
-	if (rc != SR_OK)
-		return rc;
-	if (!name[0]) {
-		close(dirfd);
-		return sr_error_set(err, SR_E_ISDIR, "is a directory");
-	}
 	struct sr_file f;
 	struct stat st;
-	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+	enum sr_err rc;
+	/* A regular file in a directory already reached (inputs are often
+	 * many files of one directory): no walk.  Anything else takes the
+	 * walk, which also gives the errors. */
+	char dir[SR_ROOT_MAX_PATH + 1];
+	const char *base;
+	const struct dir_info *di;
+	if (lookup[0] == '/' && split_path(lookup, dir, &base) && (di = dir_lookup(c->ss, NULL, dir)) != NULL &&
+	    resolve_in_dir(di, base, &st, name) == RID_FOUND && S_ISREG(st.st_mode) &&
+	    cat3(o->real, sizeof o->real, di->real, strcmp(di->real, "/") ? "/" : "", name) < sizeof o->real) {
 		o->dev = st.st_dev;
 		o->ino = st.st_ino;
 		o->mode = st.st_mode;
+		rc = sr_file_open_at(di->fd, name, false, &f, err);
+		if (rc != SR_OK)
+			return rc;
+	} else {
+		rc = sr_root_lookup(c->root, lookup, &dirfd, name, o->real, sizeof o->real, err);
+		if (rc != SR_OK)
+			return rc;
+		if (!name[0]) {
+			close(dirfd);
+			return sr_error_set(err, SR_E_ISDIR, "is a directory");
+		}
+		if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+			o->dev = st.st_dev;
+			o->ino = st.st_ino;
+			o->mode = st.st_mode;
+		}
+		rc = sr_file_open_at(dirfd, name, false, &f, err);
+		close(dirfd);
+		if (rc != SR_OK)
+			return rc;
 	}
-	rc = sr_file_open_at(dirfd, name, false, &f, err);
-	close(dirfd);
-	if (rc != SR_OK)
-		return rc;
 	o->elf = session_elf(c->ss, o->dev, o->ino);
 	if (o->elf) {
 		sr_file_close(&f);
@@ -1356,7 +1536,7 @@ static enum sr_err open_program(struct ctx *c, const char *path, struct opened *
 		sr_file_close(&f);
 		return sr_error_set(err, SR_E_NOT_BINARY, "not an ELF file");
 	}
-	rc = sr_elf_parse_ex(&f.r, SR_ELF_NO_SYMBOLS, &o->elf, err);
+	rc = sr_elf_parse_ex(&f.r, SR_ELF_LOADER_ONLY, &o->elf, err);
 	sr_file_close(&f);
 	if (rc != SR_OK)
 		return rc;
@@ -1479,8 +1659,11 @@ enum sr_err sr_deps_session_resolve(struct sr_deps_session *ss, const char *path
 		if (d->objects[i].is_interp && i != 0)
 			continue;   /* the loader's own needs are not searched */
 		const struct sr_elf *el = d->objects[i].elf;
+		size_t first = d->edge_count;
 		for (size_t k = 0; k < el->needed.count; k++)
 			resolve_one(c, i, el->needed.items[k]);
+		d->priv->op[i].edge_first = first;   /* op may have moved: set after */
+		d->priv->op[i].edge_end = d->edge_count;
 		if (d->object_count >= SR_DEPS_MAX_OBJECTS) {
 			warn(c, "too many objects; the resolution was cut");
 			break;

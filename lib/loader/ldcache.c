@@ -107,6 +107,11 @@ enum {
 
 struct sr_ldcache_priv {
 	struct sr_arena *arena;
+	/* libname_key() of each entry's name with the entry's index, sorted by
+	 * key then index: the entries a name may match, in file order, are one
+	 * run found by binary search (NULL: compare every entry) */
+	struct keyed { uint32_t key, idx; } *index;
+	size_t nindex;
 };
 
 struct ctx {
@@ -227,7 +232,7 @@ static enum sr_err parse_new(struct ctx *x, uint64_t h, struct sr_error *err)
 	struct sr_reader *r = &x->r;
 	if (!sr_reader_has(r, h, NEW_HDR))
 		return sr_error_set(err, SR_E_TRUNCATED, "truncated ld.so.cache header");
-	uint8_t flags;
+	uint8_t flags = 0;
 	(void)sr_read_u8(r, h + 28, &flags);
 	uint64_t room = r->len - h - NEW_HDR;
 	switch (flags & ENDIAN_MASK) {
@@ -338,6 +343,16 @@ static enum sr_err parse(struct ctx *x, struct sr_error *err)
 	return parse_old(x, err);
 }
 
+static uint32_t libname_key(const char *s);
+
+static int keyed_cmp(const void *a, const void *b)
+{
+	const struct keyed *x = a, *y = b;
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return (x->idx > y->idx) - (x->idx < y->idx);
+}
+
 enum sr_err sr_ldcache_parse(const struct sr_reader *r, struct sr_ldcache **out, struct sr_error *err)
 {
 	*out = NULL;
@@ -360,6 +375,13 @@ enum sr_err sr_ldcache_parse(const struct sr_reader *r, struct sr_ldcache **out,
 		sr_ldcache_free(c);
 		return rc;
 	}
+	/* a key per entry: lookups compare names only where the keys agree */
+	if (c->count && c->count <= UINT32_MAX && (p->index = malloc(c->count * sizeof *p->index)) != NULL) {
+		for (size_t i = 0; i < c->count; i++)
+			p->index[i] = (struct keyed){ libname_key(c->entries[i].name), (uint32_t)i };
+		qsort(p->index, c->count, sizeof *p->index, keyed_cmp);
+		p->nindex = c->count;
+	}
 	*out = c;
 	return SR_OK;
 }
@@ -370,6 +392,7 @@ void sr_ldcache_free(struct sr_ldcache *c)
 		return;
 	if (c->priv) {
 		sr_arena_free(c->priv->arena);
+		free(c->priv->index);
 		free(c->priv);
 	}
 	free(c);
@@ -478,6 +501,46 @@ static bool libname_eq(const char *a, const char *b)
 	return *a == *b;
 }
 
+/* A hash of name as libname_eq sees it (each digit run without its leading
+ * zeros): names libname_eq calls equal have equal keys, so a lookup needs
+ * to compare only the entries whose key matches. */
+static uint32_t libname_key(const char *s)
+{
+	uint32_t h = 2166136261u;
+	while (*s) {
+		if (is_digit(*s))
+			while (*s == '0' && is_digit(s[1]))
+				s++;
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	}
+	return h;
+}
+
+/* The entries name may match, in file order: *n indexes into *run (NULL
+ * run: every entry, 0 … count-1). */
+static void candidates(const struct sr_ldcache *c, const char *name, const struct keyed **run, size_t *n)
+{
+	const struct sr_ldcache_priv *p = c->priv;
+	*run = NULL;
+	*n = c->count;
+	if (!p || !p->index || p->nindex != c->count)
+		return;
+	uint32_t key = libname_key(name);
+	size_t lo = 0, hi = p->nindex;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (p->index[mid].key < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	size_t end = lo;
+	while (end < p->nindex && p->index[end].key == key)
+		end++;
+	*run = p->index + lo;
+	*n = end - lo;
+}
+
 /* Flags ld.so also accepts, after the exact ones (_dl_cache_check_flags):
  * the generic check takes FLAG_ELF (1) besides 3; ARM takes unmarked
  * objects (3) for both float ABIs. */
@@ -497,9 +560,12 @@ const char *sr_ldcache_lookup_hwcaps(const struct sr_ldcache *c, const char *nam
 		return NULL;
 	/* glibc-hwcaps entries first, in the priority order of the subdirectories
 	 * the CPU supports (ld.so's _dl_hwcaps_subdirs order) */
+	const struct keyed *run;
+	size_t n;
+	candidates(c, name, &run, &n);
 	for (size_t k = 0; k < nsubdirs; k++) {
-		for (size_t i = 0; i < c->count; i++) {
-			const struct sr_ldcache_entry *e = &c->entries[i];
+		for (size_t j = 0; j < n; j++) {
+			const struct sr_ldcache_entry *e = &c->entries[run ? run[j].idx : j];
 			if (!e->hwcaps_subdir || strcmp(e->hwcaps_subdir, subdirs[k]) != 0)
 				continue;
 			if (libname_eq(e->name, name) && (e->flags == want_flags || fallback_flags(want_flags, e->flags)))
@@ -514,8 +580,11 @@ const char *sr_ldcache_lookup(const struct sr_ldcache *c, const char *name, int3
 	if (!c || !name)
 		return NULL;
 	const char *fallback = NULL;
-	for (size_t i = 0; i < c->count; i++) {
-		const struct sr_ldcache_entry *e = &c->entries[i];
+	const struct keyed *run;
+	size_t n;
+	candidates(c, name, &run, &n);
+	for (size_t j = 0; j < n; j++) {
+		const struct sr_ldcache_entry *e = &c->entries[run ? run[j].idx : j];
 		/* ld.so prefers a glibc-hwcaps entry (ldconfig sorts them first)
 		 * when the running CPU supports that subdirectory's ISA level, and
 		 * legacy hwcap entries when the CPU has those hwcap bits.  We look

@@ -153,6 +153,12 @@ static enum sr_err walk_error(int e, const struct walk *w, const char *comp, str
 enum sr_err sr_root_lookup(const struct sr_root *root, const char *path, int *parent_fd, char *name,
                            char *resolved, size_t resolved_size, struct sr_error *err)
 {
+	return sr_root_lookup_ex(root, path, parent_fd, name, resolved, resolved_size, NULL, err);
+}
+
+enum sr_err sr_root_lookup_ex(const struct sr_root *root, const char *path, int *parent_fd, char *name,
+                              char *resolved, size_t resolved_size, unsigned *links_out, struct sr_error *err)
+{
 	struct walk w;
 	struct pending p;
 	char comp[SR_ROOT_MAX_PATH + 1];
@@ -273,6 +279,8 @@ enum sr_err sr_root_lookup(const struct sr_root *root, const char *path, int *pa
 out:
 	while (w.depth > 0)
 		close(w.fds[w.depth--]);
+	if (links_out)
+		*links_out = links;
 	return rc;
 }
 

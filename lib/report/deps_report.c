@@ -22,8 +22,12 @@ static size_t width(const char *s)
 
 static void pad(FILE *f, size_t have, size_t want)
 {
-	while (have++ < want)
-		fputc(' ', f);
+	static const char spaces[] = "                                                                ";
+	while (have < want) {
+		size_t n = want - have < sizeof spaces - 1 ? want - have : sizeof spaces - 1;
+		fwrite(spaces, 1, n, f);
+		have += n;
+	}
 }
 
 struct style {
@@ -154,8 +158,17 @@ static void print_edges(struct tree *t, size_t obj, const char *prefix)
 		if (missing)
 			off(st);
 		pad(f, used, t->namew + 2);
+		/* prefix + the branch, as snprintf "%s%s" into 1024 bytes would */
 		char child_prefix[1024];
-		snprintf(child_prefix, sizeof child_prefix, "%s%s", prefix, is_last ? "    " : "│   ");
+		const char *branch = is_last ? "    " : "│   ";
+		size_t pl = strlen(prefix), bl = strlen(branch);
+		if (pl > sizeof child_prefix - 1)
+			pl = sizeof child_prefix - 1;
+		if (bl > sizeof child_prefix - 1 - pl)
+			bl = sizeof child_prefix - 1 - pl;
+		memcpy(child_prefix, prefix, pl);
+		memcpy(child_prefix + pl, branch, bl);
+		child_prefix[pl + bl] = '\0';
 		if (missing) {
 			on(st, "\033[31m");
 			fputs("not found", f);
@@ -454,6 +467,177 @@ void *sr_report_deps_json(const char *path, const char *root, const struct sr_de
 	json_object_set_new(o, "ok", json_boolean(d->error_count == 0));
 	json_object_set_new(o, "warnings", strlist(&d->warnings));
 	return o;
+}
+
+/* The same document streamed: byte for byte what json_dumps(
+ * sr_report_deps_json(...), JSON_COMPACT | JSON_PRESERVE_ORDER) writes,
+ * without building (and freeing) a tree of json_t for every input. */
+
+static void jkey(FILE *f, bool *first, const char *key)
+{
+	if (!*first)
+		putc(',', f);
+	*first = false;
+	putc('"', f);
+	fputs(key, f);
+	fputs("\":", f);
+}
+
+static void jbool(FILE *f, bool v)
+{
+	fputs(v ? "true" : "false", f);
+}
+
+static void jstrlist(FILE *f, const struct sr_strlist *l)
+{
+	putc('[', f);
+	for (size_t i = 0; i < l->count; i++) {
+		if (i)
+			putc(',', f);
+		sr_json_write_str(f, l->items[i]);
+	}
+	putc(']', f);
+}
+
+void sr_report_deps_json_write(FILE *f, const char *path, const char *root, const struct sr_deps *d)
+{
+	bool first = true;
+	putc('{', f);
+	jkey(f, &first, "path");
+	sr_json_write_str(f, path);
+	if (root) {
+		jkey(f, &first, "root");
+		sr_json_write_str(f, root);
+	}
+	jkey(f, &first, "loader");
+	fputs(d->loader_kind == SR_LOADER_MUSL ? "\"musl\"" : "\"glibc\"", f);
+	if (d->interp) {
+		jkey(f, &first, "interpreter");
+		sr_json_write_str(f, d->interp);
+		jkey(f, &first, "interpreter_found");
+		jbool(f, !d->interp_missing);
+		jkey(f, &first, "interpreter_is_default");
+		jbool(f, d->interp_is_default);
+	}
+	if (d->cache) {
+		jkey(f, &first, "cache");
+		sr_json_write_str(f, d->cache);
+	}
+	jkey(f, &first, "default_dirs");
+	jstrlist(f, &d->default_dirs);
+
+	jkey(f, &first, "objects");
+	putc('[', f);
+	for (size_t i = 0; i < d->object_count; i++) {
+		const struct sr_dep_object *ob = &d->objects[i];
+		bool f1 = true;
+		if (i)
+			putc(',', f);
+		putc('{', f);
+		jkey(f, &f1, "index");
+		sr_json_write_int(f, (long long)i);
+		jkey(f, &f1, "name");
+		sr_json_write_str(f, ob->name);
+		jkey(f, &f1, "path");
+		sr_json_write_str(f, ob->path);
+		jkey(f, &f1, "real_path");
+		sr_json_write_str(f, ob->real);
+		if (ob->elf->soname) {
+			jkey(f, &f1, "soname");
+			sr_json_write_str(f, ob->elf->soname);
+		}
+		if (ob->loader != SR_DEPS_NONE) {
+			jkey(f, &f1, "loaded_by");
+			sr_json_write_int(f, (long long)ob->loader);
+		}
+		jkey(f, &f1, "depth");
+		sr_json_write_int(f, (long long)ob->depth);
+		jkey(f, &f1, "interpreter");
+		jbool(f, ob->is_interp);
+		putc('}', f);
+	}
+	putc(']', f);
+
+	jkey(f, &first, "edges");
+	putc('[', f);
+	for (size_t i = 0; i < d->edge_count; i++) {
+		const struct sr_dep_edge *e = &d->edges[i];
+		bool f1 = true;
+		if (i)
+			putc(',', f);
+		putc('{', f);
+		jkey(f, &f1, "from");
+		sr_json_write_int(f, (long long)e->from);
+		jkey(f, &f1, "name");
+		sr_json_write_str(f, e->name);
+		if (e->to != SR_DEPS_NONE) {
+			jkey(f, &f1, "to");
+			sr_json_write_int(f, (long long)e->to);
+		}
+		jkey(f, &f1, "how");
+		sr_json_write_str(f, sr_found_how_name(e->how));
+		if (e->via) {
+			jkey(f, &f1, "via");
+			sr_json_write_str(f, e->via);
+		}
+		if (e->error) {
+			jkey(f, &f1, "error");
+			sr_json_write_str(f, e->error);
+		}
+		jkey(f, &f1, "tried");
+		jstrlist(f, &e->tried);
+		if (e->skipped.count) {
+			jkey(f, &f1, "skipped_other_class");
+			jstrlist(f, &e->skipped);
+		}
+		putc('}', f);
+	}
+	putc(']', f);
+	jkey(f, &first, "missing");
+	putc('[', f);
+	bool fm = true;
+	for (size_t i = 0; i < d->edge_count; i++) {
+		if (d->edges[i].to != SR_DEPS_NONE)
+			continue;
+		if (!fm)
+			putc(',', f);
+		fm = false;
+		sr_json_write_str(f, d->edges[i].name);
+	}
+	putc(']', f);
+
+	jkey(f, &first, "version_issues");
+	putc('[', f);
+	for (size_t i = 0; i < d->issue_count; i++) {
+		const struct sr_dep_version_issue *vi = &d->issues[i];
+		bool f1 = true;
+		if (i)
+			putc(',', f);
+		putc('{', f);
+		jkey(f, &f1, "requester");
+		sr_json_write_int(f, (long long)vi->requester);
+		jkey(f, &f1, "provider");
+		sr_json_write_int(f, (long long)vi->provider);
+		if (vi->version) {
+			jkey(f, &f1, "version");
+			sr_json_write_str(f, vi->version);
+		}
+		jkey(f, &f1, "weak");
+		jbool(f, vi->weak);
+		jkey(f, &f1, "no_version_info");
+		jbool(f, vi->no_version_info);
+		jkey(f, &f1, "fatal");
+		jbool(f, !vi->weak && !vi->no_version_info);
+		jkey(f, &f1, "message");
+		sr_json_write_str(f, vi->message);
+		putc('}', f);
+	}
+	putc(']', f);
+	jkey(f, &first, "ok");
+	jbool(f, d->error_count == 0);
+	jkey(f, &first, "warnings");
+	jstrlist(f, &d->warnings);
+	putc('}', f);
 }
 
 /* ---------- graphs ---------- */

@@ -71,3 +71,66 @@ json_t *sr_json_strn(const char *s, size_t n)
 	free(buf);
 	return j;
 }
+
+/* Written as json_dumps(sr_json_str(s), JSON_COMPACT) would write it (into
+ * a document): invalid UTF-8 bytes become U+FFFD, '"' and '\\' and control
+ * characters are escaped as jansson escapes them (\b \f \n \r \t, else
+ * \u00XX in upper case); everything else is copied. */
+void sr_json_write_str(FILE *f, const char *s)
+{
+	if (!s) {
+		fputs("null", f);
+		return;
+	}
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), run = 0, i = 0;
+	putc('"', f);
+	while (i < n) {
+		unsigned char c = p[i];
+		if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
+			i++;
+			continue;
+		}
+		size_t l = c >= 0x80 ? utf8_seq(p + i, n - i) : 0;
+		if (l) {
+			i += l;
+			continue;
+		}
+		/* flush the plain run [run, i), then the escape */
+		if (i > run)
+			fwrite(p + run, 1, i - run, f);
+		switch (c) {
+		case '"': fputs("\\\"", f); break;
+		case '\\': fputs("\\\\", f); break;
+		case '\b': fputs("\\b", f); break;
+		case '\f': fputs("\\f", f); break;
+		case '\n': fputs("\\n", f); break;
+		case '\r': fputs("\\r", f); break;
+		case '\t': fputs("\\t", f); break;
+		default:
+			if (c < 0x20)
+				fprintf(f, "\\u%04X", (unsigned)c);
+			else
+				fputs("\xef\xbf\xbd", f);   /* an invalid UTF-8 byte */
+			break;
+		}
+		run = ++i;
+	}
+	if (n > run)
+		fwrite(p + run, 1, n - run, f);
+	putc('"', f);
+}
+
+void sr_json_write_int(FILE *f, long long v)
+{
+	char buf[32];
+	char *e = buf + sizeof buf, *q = e;
+	unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+	do {
+		*--q = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--q = '-';
+	fwrite(q, 1, (size_t)(e - q), f);
+}

@@ -1,4 +1,5 @@
-/* The bounded reader.  Range checks are `n <= len && off <= len - n`. */
+/* The bounded reader.  Range checks are `n <= len && off <= len - n`.  The
+ * integer reads are inline in the header. */
 #include "shipready/reader.h"
 
 #include <string.h>
@@ -10,12 +11,6 @@ void sr_reader_init(struct sr_reader *r, const void *base, size_t len, bool big_
 	r->big_endian = big_endian;
 }
 
-bool sr_reader_has(const struct sr_reader *r, uint64_t off, uint64_t n)
-{
-	uint64_t len = r->len;
-	return n <= len && off <= len - n;
-}
-
 enum sr_err sr_reader_sub(const struct sr_reader *r, uint64_t off, uint64_t n, struct sr_reader *out)
 {
 	if (!sr_reader_has(r, off, n))
@@ -24,62 +19,6 @@ enum sr_err sr_reader_sub(const struct sr_reader *r, uint64_t off, uint64_t n, s
 	out->len = (size_t)n;
 	out->big_endian = r->big_endian;
 	return SR_OK;
-}
-
-enum sr_err sr_read_u8(const struct sr_reader *r, uint64_t off, uint8_t *out)
-{
-	if (!sr_reader_has(r, off, 1))
-		return SR_E_RANGE;
-	*out = r->base[off];
-	return SR_OK;
-}
-
-static uint64_t assemble(const uint8_t *p, unsigned n, bool be)
-{
-	uint64_t v = 0;
-	for (unsigned i = 0; i < n; i++) {
-		unsigned idx = be ? i : n - 1 - i;
-		v = (v << 8) | p[idx];
-	}
-	return v;
-}
-
-enum sr_err sr_read_u16(const struct sr_reader *r, uint64_t off, uint16_t *out)
-{
-	if (!sr_reader_has(r, off, 2))
-		return SR_E_RANGE;
-	*out = (uint16_t)assemble(r->base + off, 2, r->big_endian);
-	return SR_OK;
-}
-
-enum sr_err sr_read_u32(const struct sr_reader *r, uint64_t off, uint32_t *out)
-{
-	if (!sr_reader_has(r, off, 4))
-		return SR_E_RANGE;
-	*out = (uint32_t)assemble(r->base + off, 4, r->big_endian);
-	return SR_OK;
-}
-
-enum sr_err sr_read_u64(const struct sr_reader *r, uint64_t off, uint64_t *out)
-{
-	if (!sr_reader_has(r, off, 8))
-		return SR_E_RANGE;
-	*out = assemble(r->base + off, 8, r->big_endian);
-	return SR_OK;
-}
-
-enum sr_err sr_read_word(const struct sr_reader *r, uint64_t off, unsigned size, uint64_t *out)
-{
-	if (size == 8)
-		return sr_read_u64(r, off, out);
-	if (size == 4) {
-		uint32_t v;
-		enum sr_err e = sr_read_u32(r, off, &v);
-		if (e == SR_OK)
-			*out = v;
-		return e;
-	}
-	return SR_E_USAGE;
 }
 
 enum sr_err sr_read_bytes(const struct sr_reader *r, uint64_t off, uint64_t n, void *dst)
