@@ -203,7 +203,7 @@ static enum sr_err read_into(const struct sr_image *img, struct sr_arena *a, str
 		not_go(bi, why);
 		return SR_OK;
 	}
-	uint8_t psize, flags;
+	uint8_t psize = 0, flags = 0;   /* the header is 32 bytes: both reads succeed */
 	(void)sr_read_u8(&hdr, 14, &psize);
 	(void)sr_read_u8(&hdr, 15, &flags);
 	bi->ptr_size = psize;
