@@ -9,10 +9,12 @@
  * usual `shipready: PATH: reason` line, and the exit status is then 2. */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "shipready/shipready.h"
@@ -42,10 +44,11 @@ static void on_opt(int id, const char *arg, void *ud)
 
 /* Print one file the way go version does; false (and why) when it has no
  * readable build info. */
-static bool print_file(const char *path, const struct gv_opts *o, struct sr_error *err)
+static bool print_file(int dirfd, const char *name, const char *path, const struct gv_opts *o,
+                       struct sr_error *err)
 {
 	struct sr_inspect in;
-	if (sr_inspect_path_ex(path, SR_INSPECT_HEADERS_ONLY | SR_INSPECT_NO_GO, &in, err) != SR_OK)
+	if (sr_inspect_path_at(dirfd, name, path, SR_INSPECT_HEADERS_ONLY | SR_INSPECT_NO_GO, &in, err) != SR_OK)
 		return false;
 	const struct sr_image *img = sr_inspect_image(&in);
 	struct sr_go_buildinfo *bi = NULL;
@@ -82,12 +85,15 @@ static bool print_file(const char *path, const struct gv_opts *o, struct sr_erro
 	return ok;
 }
 
-/* One candidate file: st is its lstat (walk) or stat (named). */
-static void scan_file(const char *path, struct stat *st, bool must_print, bool named, struct gv_opts *o)
+/* One candidate file, name in the directory dirfd (AT_FDCWD and the whole
+ * path for a named one): st is its lstat (walk) or stat (named).  Relative
+ * lookups keep the kernel from walking the whole path again. */
+static void scan_file(int dirfd, const char *name, const char *path, struct stat *st, bool must_print, bool named,
+                      struct gv_opts *o)
 {
 	struct stat target;
 	if (S_ISLNK(st->st_mode)) {
-		if (stat(path, &target) != 0 || !S_ISREG(target.st_mode)) {
+		if (fstatat(dirfd, name, &target, 0) != 0 || !S_ISREG(target.st_mode)) {
 			if (must_print)
 				cli_file_error(path, "symlink");
 			if (named)
@@ -104,7 +110,7 @@ static void scan_file(const char *path, struct stat *st, bool must_print, bool n
 		return;
 	}
 	struct sr_error err = { 0 };
-	if (!print_file(path, o, &err)) {
+	if (!print_file(dirfd, name, path, o, &err)) {
 		if (must_print)
 			cli_file_error(path, sr_error_message(&err));
 		if (named)
@@ -169,14 +175,15 @@ static int cmp_names(const void *a, const void *b)
 }
 
 /* filepath.WalkDir in lexical order; entries that are regular files or
- * symlinks are scanned, directories descended into (symlinks never are). */
-static void scan_dir(const char *dir, struct gv_opts *o, unsigned depth)
+ * symlinks are scanned, directories descended into (symlinks never are).
+ * dirfd is the open directory path names. */
+static void scan_dir(int dirfd, const char *dir, struct gv_opts *o, unsigned depth)
 {
-	if (depth > 256)
-		return;
-	DIR *d = opendir(dir);
-	if (!d)
+	DIR *d = depth <= 256 ? fdopendir(dirfd) : NULL;
+	if (!d) {
+		close(dirfd);
 		return;   /* go's walk skips unreadable directories silently */
+	}
 	struct entry {
 		char *name;
 		unsigned char type;
@@ -198,28 +205,35 @@ static void scan_dir(const char *dir, struct gv_opts *o, unsigned depth)
 			break;
 		ents[count++].type = de->d_type;
 	}
-	closedir(d);
 	if (count)
 		qsort(ents, count, sizeof *ents, cmp_names);
 	for (size_t i = 0; i < count; i++) {
 		/* like WalkDir: the directory entry's type decides, and only
 		 * files and symlinks are stat'ed (DT_UNKNOWN: ask lstat) */
 		unsigned char t = ents[i].type;
-		char *path = (t == DT_DIR || t == DT_REG || t == DT_LNK || t == DT_UNKNOWN)
-		                     ? join_clean(dir, ents[i].name) : NULL;
+		const char *name = ents[i].name;
 		struct stat st;
-		if (path && t == DT_DIR)
-			scan_dir(path, o, depth + 1);
-		else if (path && lstat(path, &st) == 0) {
-			if (S_ISDIR(st.st_mode))
-				scan_dir(path, o, depth + 1);
-			else if (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode))
-				scan_file(path, &st, o->v, false, o);
+		bool is_dir = t == DT_DIR;
+		bool is_file = false;
+		if (t == DT_REG || t == DT_LNK || t == DT_UNKNOWN) {
+			if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+				is_dir = S_ISDIR(st.st_mode);
+				is_file = S_ISREG(st.st_mode) || S_ISLNK(st.st_mode);
+			}
+		}
+		char *path = is_dir || is_file ? join_clean(dir, name) : NULL;
+		if (path && is_dir) {
+			int sub = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (sub >= 0)
+				scan_dir(sub, path, o, depth + 1);
+		} else if (path && is_file) {
+			scan_file(dirfd, name, path, &st, o->v, false, o);
 		}
 		free(path);
 		free(ents[i].name);
 	}
 	free(ents);
+	closedir(d);
 }
 
 int cmd_go_version(int argc, char **argv, const struct cli_command *self)
@@ -242,11 +256,11 @@ int cmd_go_version(int argc, char **argv, const struct cli_command *self)
 		if (S_ISDIR(st.st_mode)) {
 			/* WalkDir looks at the root with lstat: a symlinked
 			 * directory is a symlink to a non-file, so nothing */
-			struct stat lst;
-			if (lstat(argv[i], &lst) == 0 && S_ISDIR(lst.st_mode))
-				scan_dir(argv[i], &o, 0);
+			int fd = open(argv[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (fd >= 0)
+				scan_dir(fd, argv[i], &o, 0);
 		} else {
-			scan_file(argv[i], &st, true, true, &o);
+			scan_file(AT_FDCWD, argv[i], argv[i], &st, true, true, &o);
 		}
 	}
 	if (fflush(stdout) != 0 || ferror(stdout)) {

@@ -38,6 +38,11 @@ void sr_inspect_free(struct sr_inspect *in);
 #define SR_INSPECT_NO_GO 0x2u
 enum sr_err sr_inspect_path_ex(const char *path, unsigned flags, struct sr_inspect *out, struct sr_error *err);
 
+/* The same for name relative to the directory descriptor dirfd (symlinks
+ * followed); path is what reports show. */
+enum sr_err sr_inspect_path_at(int dirfd, const char *name, const char *path, unsigned flags,
+                               struct sr_inspect *out, struct sr_error *err);
+
 /* The memory image of an analysed file (NULL when the format has none yet). */
 const struct sr_image *sr_inspect_image(const struct sr_inspect *in);
 

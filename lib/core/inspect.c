@@ -104,6 +104,17 @@ enum sr_err sr_inspect_path_ex(const char *path, unsigned flags, struct sr_inspe
 	return analyse(out, flags, err);
 }
 
+enum sr_err sr_inspect_path_at(int dirfd, const char *name, const char *path, unsigned flags,
+                               struct sr_inspect *out, struct sr_error *err)
+{
+	memset(out, 0, sizeof *out);
+	out->path = path;
+	enum sr_err rc = sr_file_open_at(dirfd, name, true, &out->file, err);
+	if (rc != SR_OK)
+		return rc;
+	return analyse(out, flags, err);
+}
+
 const struct sr_image *sr_inspect_image(const struct sr_inspect *in)
 {
 	return in->elf ? &in->elf->image : NULL;
