@@ -1,14 +1,18 @@
 #!/usr/bin/env python3
-"""The hostile corpus through `deps`: the loader model opens the input and
-then every library it names, so it is held to the same gate as `inspect`.
+"""The hostile corpus through `deps` and through `go packages`: the loader
+model opens the input and then every library it names, and the Go reader
+follows pointers and scans segments, so both are held to the same gate as
+`inspect`.
 
 Every case of tests/hostile/make_hostile.py (cuts included) runs as its own
-process as `shipready deps --json [--root …] PATH` and must: end within the
-time limit without a signal; exit 0 or 1 with a schema-valid document and
-nothing on stderr, or exit 2 with exactly one line `shipready: PATH: reason`
-(and the same reason in the JSON); stay under 64 MiB peak RSS (wait4).
+process as `shipready deps --json [--root …] PATH` (or `shipready go
+packages --json PATH`, cases without extra arguments) and must: end within
+the time limit without a signal; exit 0 or 1 (deps) with a schema-valid
+document and nothing on stderr, or exit 2 with exactly one line
+`shipready: PATH: reason` (and the same reason in the JSON); stay under
+64 MiB peak RSS (wait4).
 
-    test_hostile_deps.py SHIPREADY OUTDIR
+    test_hostile_deps.py SHIPREADY OUTDIR [deps|go-packages]
 """
 import concurrent.futures
 import json
@@ -26,9 +30,16 @@ import make_hostile  # noqa: E402
 import test_hostile as th  # noqa: E402  (spawn: per-process time and RSS)
 
 
-def check(ck, exe, corpus, validator, case, path):
+COMMANDS = {  # name: (argv after the executable, schema, exit statuses of a result)
+    "deps": (["deps", "--json"], "deps.json", (0, 1)),
+    "go-packages": (["go", "packages", "--json"], "go-packages.json", (0,)),
+}
+
+
+def check(ck, exe, corpus, validator, case, path, command="deps"):
+    argv, _, ok_rcs = COMMANDS[command]
     args = [a.replace("{corpus}", corpus) for a in case.get("args", [])]
-    r = th.spawn([exe, "deps", "--json"] + args + [path], corpus, None)
+    r = th.spawn([exe] + argv + args + [path], corpus, None)
     w = "%s: " % case["name"]
     if not ck.true(w + "ends (not killed, no signal)", not r.killed and r.sig is None,
                    "killed=%s sig=%s" % (r.killed, r.sig)):
@@ -36,7 +47,7 @@ def check(ck, exe, corpus, validator, case, path):
     ck.true(w + "within %.1f s" % th.LIMIT, r.dt < th.LIMIT, "%.3f s" % r.dt)
     if not th.SANITIZED:
         ck.true(w + "peak RSS < 64 MiB", r.rss < th.RSS_LIMIT_KIB, "%.1f MiB" % (r.rss / 1024))
-    if not ck.true(w + "exit 0, 1 or 2", r.rc in (0, 1, 2), "exit %r" % r.rc):
+    if not ck.true(w + "exit %s or 2" % " or ".join(map(str, ok_rcs)), r.rc in ok_rcs + (2,), "exit %r" % r.rc):
         return
     try:
         doc = json.loads(r.out)
@@ -80,29 +91,31 @@ class LockedChecker(common.Checker):
 
 
 def main():
-    if len(sys.argv) != 3:
+    if len(sys.argv) not in (3, 4) or (len(sys.argv) == 4 and sys.argv[3] not in COMMANDS):
         sys.exit(__doc__)
     exe, outdir = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
-    ck = LockedChecker("test_hostile_deps")
+    command = sys.argv[3] if len(sys.argv) == 4 else "deps"
+    ck = LockedChecker("test_hostile_deps" if command == "deps" else "test_hostile_" + command)
     corpus = os.path.join(outdir, "corpus")
     man = make_hostile.ensure(corpus)
     os.chdir(corpus)
     import jsonschema
-    with open(os.path.join(HERE, "..", "..", "docs", "schema", "deps.json")) as f:
+    with open(os.path.join(HERE, "..", "..", "docs", "schema", COMMANDS[command][1])) as f:
         validator = jsonschema.Draft202012Validator(json.load(f))
-    tmp = tempfile.mkdtemp(prefix="hostile-deps-", dir=outdir)
+    tmp = tempfile.mkdtemp(prefix="hostile-%s-" % command, dir=outdir)
     tempfile.tempdir = tmp
-    cases = [c for c in man["cases"] if not c.get("nobody") and not c.get("stdin")]
+    cases = [c for c in man["cases"] if not c.get("nobody") and not c.get("stdin")
+             and (command == "deps" or not c.get("args"))]
 
     def one(case):
         if "cut" in case:
             d = tempfile.mkdtemp(dir=tmp)
             try:
-                check(ck, exe, corpus, validator, case, make_hostile.materialize(corpus, case, d))
+                check(ck, exe, corpus, validator, case, make_hostile.materialize(corpus, case, d), command)
             finally:
                 shutil.rmtree(d, ignore_errors=True)
         else:
-            check(ck, exe, corpus, validator, case, case["path"])
+            check(ck, exe, corpus, validator, case, case["path"], command)
 
     try:
         with concurrent.futures.ThreadPoolExecutor(max(2, os.cpu_count() or 2)) as ex:
@@ -110,7 +123,7 @@ def main():
     finally:
         th.stop_spawners()
         shutil.rmtree(tmp, ignore_errors=True)
-    print("deps over %d hostile cases" % len(cases))
+    print("%s over %d hostile cases" % (command, len(cases)))
     return ck.report()
 
 
