@@ -6,17 +6,20 @@
 #include "cli.h"
 #include "shipready/shipready.h"
 
-enum { OPT_JSON = 1, OPT_ROOT };
+enum { OPT_JSON = 1, OPT_ROOT, OPT_LONG, OPT_MATRIX };
 
 const struct cli_option inspect_options[] = {
 	{ "json", 'j', NULL, "print one JSON document (docs/schema/inspect.json)", OPT_JSON },
 	{ "root", 'r', "DIR", "look each FILE up inside DIR, as if DIR were / (symlinks stay inside)", OPT_ROOT },
+	{ "long", 'l', NULL, "the full report for every FILE (the default for one FILE)", OPT_LONG },
+	{ "matrix", 'm', NULL, "one row per FILE (the default for several FILEs)", OPT_MATRIX },
 	{ 0 },
 };
 
 struct inspect_opts {
 	bool json;
 	const char *root;
+	int layout;   /* 0: by file count, OPT_LONG, OPT_MATRIX */
 };
 
 static void on_opt(int id, const char *arg, void *ud)
@@ -27,6 +30,8 @@ static void on_opt(int id, const char *arg, void *ud)
 		o->json = true;
 	else if (id == OPT_ROOT)
 		o->root = arg;
+	else if (id == OPT_LONG || id == OPT_MATRIX)
+		o->layout = id;
 }
 
 int cmd_inspect(int argc, char **argv, const struct cli_command *self)
@@ -44,6 +49,13 @@ int cmd_inspect(int argc, char **argv, const struct cli_command *self)
 	struct sr_text_style style = { .color = !opts.json && cli_use_color(stdout) };
 	int status = EXIT_OK;
 	bool printed = false;
+	bool matrix = !opts.json && (opts.layout == OPT_MATRIX || (opts.layout == 0 && argc - first > 1));
+	struct sr_matrix_row *rows = NULL;
+	size_t nrows = 0;
+	if (matrix && !(rows = calloc((size_t)(argc - first), sizeof *rows))) {
+		fprintf(stderr, "shipready: out of memory\n");
+		return EXIT_ERROR;
+	}
 	if (opts.json)
 		cli_json_begin(stdout, "inspect", SR_INSPECT_SCHEMA_VERSION);
 
@@ -58,6 +70,8 @@ int cmd_inspect(int argc, char **argv, const struct cli_command *self)
 		}
 		if (opts.json) {
 			cli_json_item(stdout, sr_report_inspect_json(&in), &printed);
+		} else if (matrix) {
+			sr_matrix_row_fill(&in, &rows[nrows++]);
 		} else {
 			if (printed)
 				fputc('\n', stdout);
@@ -69,6 +83,9 @@ int cmd_inspect(int argc, char **argv, const struct cli_command *self)
 
 	if (opts.json)
 		cli_json_end(stdout);
+	if (matrix && nrows)
+		sr_report_matrix_text(stdout, rows, nrows, &style);
+	free(rows);
 	if (opts.root)
 		sr_root_close(&root);
 	if (fflush(stdout) != 0 || ferror(stdout)) {

@@ -12,11 +12,13 @@ static const struct cli_option no_options[] = { { 0 } };
 
 const struct cli_command cli_commands[] = {
 	{ "inspect", cmd_inspect, "say what each binary is and what it needs from the system",
-	  "[--json] [--root DIR] FILE...",
+	  "[--json | --long | --matrix] [--root DIR] FILE...",
 	  "Read each FILE directly (it is never run) and report what it is and what it needs:\n"
 	  "kind and machine, static or dynamic linkage, interpreter and C library, needed\n"
 	  "libraries, RPATH/RUNPATH, required symbol versions (highest per family), minimum\n"
 	  "kernel, build-id, compilers, stripping, hardening, and whether it is a Go binary.\n"
+	  "With several FILEs (or --matrix) one aligned row per file instead: format,\n"
+	  "platform, linkage, C library, Go version and cgo, minimum OS, what it needs.\n"
 	  "A file that cannot be analysed gets one line 'shipready: PATH: reason' on stderr;\n"
 	  "the other files are still reported and the exit status is 2.\n"
 	  "With --root DIR, each FILE is looked up inside DIR (an unpacked image, a sysroot):\n"

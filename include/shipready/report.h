@@ -46,6 +46,22 @@ void *sr_report_go_packages_json(const char *path, const struct sr_go_info *g);
 
 #define SR_GO_PACKAGES_SCHEMA_VERSION 1
 
+/* inspect over several files: one row per artifact (the release matrix). */
+#define SR_MATRIX_COLS 9
+struct sr_matrix_row {
+	char file[256];
+	char format[16];
+	char platform[48];       /* os/arch, Go's names where they exist */
+	char link[24];
+	char libc[48];           /* "glibc 2.34", "musl", "none", system libraries… */
+	char go[64];
+	char cgo[8];
+	char min_os[48];
+	char needs[192];
+};
+void sr_matrix_row_fill(const struct sr_inspect *in, struct sr_matrix_row *row);
+void sr_report_matrix_text(FILE *out, const struct sr_matrix_row *rows, size_t n, const struct sr_text_style *st);
+
 /* JSON object for an input that could not be analysed. */
 void *sr_report_error_json(const char *path, const char *reason);
 

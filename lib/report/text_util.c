@@ -22,3 +22,15 @@ int sr_put_safe(FILE *f, const char *s)
 		fwrite(run, 1, (size_t)(p - run), f);
 	return n;
 }
+
+int sr_safe_width(const char *s)
+{
+	int n = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			n += 4;
+		else if ((*p & 0xc0) != 0x80)
+			n++;
+	}
+	return n;
+}

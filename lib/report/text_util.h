@@ -9,4 +9,7 @@
  * terminal.  Returns the number of columns printed. */
 int sr_put_safe(FILE *f, const char *s);
 
+/* The columns sr_put_safe would print for s. */
+int sr_safe_width(const char *s);
+
 #endif

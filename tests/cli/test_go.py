@@ -24,7 +24,7 @@ PACKAGES_SCHEMA = os.path.join(common.REPO, "docs", "schema", "go-packages.json"
 def main():
     if len(sys.argv) != 3:
         sys.exit("usage: test_go.py SHIPREADY FIXTURE_DIR")
-    exe, fixdir = sys.argv[1], sys.argv[2]
+    exe, fixdir = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
     common.fixtures(fixdir)
     gdir = os.path.join(fixdir, "gover")
     c = common.Checker("test_go")
@@ -174,6 +174,29 @@ def main():
     p = common.run([exe, "go", "packages", os.path.join(gdir, "go119-moddeps")])
     c.true("go packages text: module and replacement",
            "example.com/gamma v0.1.0 => ./local/gamma" in p.stdout, p.stdout[-400:])
+
+    # several files: the release matrix, one row per artifact
+    mx = ["go115-hello-386", "go119-nethttp-cgo", "go124-hello", "go119-hello-pie"]
+    p = common.run([exe, "inspect"] + mx, cwd=gdir)
+    lines = p.stdout.splitlines()
+    c.eq("matrix: exit status", p.returncode, 0)
+    c.eq("matrix: header", lines[0].split() if lines else None,
+         ["FILE", "FORMAT", "PLATFORM", "LINK", "LIBC", "GO", "CGO", "MIN", "OS", "NEEDS"])
+    rows = {l.split()[0]: l.split() for l in lines[1:]}
+    c.eq("matrix: one row per file, in order", [l.split()[0] for l in lines[1:]], mx)
+    c.eq("matrix: go115-hello-386", rows.get("go115-hello-386"),
+         ["go115-hello-386", "ELF", "linux/386", "static", "none", "go1.15.15", "off", "kernel", "2.6.23", "-"])
+    c.eq("matrix: go119-nethttp-cgo", rows.get("go119-nethttp-cgo", [])[:9],
+         ["go119-nethttp-cgo", "ELF", "linux/amd64", "dynamic", "glibc", "2.34", "go1.19.8", "on", "kernel"])
+    c.true("matrix: nethttp-cgo needs CA roots and NSS",
+           "CA roots" in p.stdout and "libc NSS" in p.stdout, p.stdout)
+    c.eq("matrix: go124-hello kernel", rows.get("go124-hello", [])[7:9], ["kernel", "3.2"])
+    c.eq("matrix: PIE needs its loader", rows.get("go119-hello-pie", [])[-2:], ["dynamic", "loader"])
+    # and the full report on request, or a row for one file
+    p = common.run([exe, "inspect", "--long"] + mx, cwd=gdir)
+    c.eq("--long: one block per file", sum(1 for l in p.stdout.splitlines() if l in mx), len(mx))
+    p = common.run([exe, "inspect", "--matrix", mx[0]], cwd=gdir)
+    c.eq("--matrix with one file: header and one row", len(p.stdout.splitlines()), 2)
     return c.report()
 
 
