@@ -387,7 +387,7 @@ def main():
         bad = [os.path.join(tmp, "empty"), missing, d, os.path.join(tmp, "text")]
         good2 = os.path.join(tmp, "mini-good")
         args = [base_path] + bad[:2] + [good2] + bad[2:]
-        p, dt = run_timed([exe, "inspect"] + args)
+        p, dt = run_timed([exe, "inspect", "--long"] + args)
         w = "mixed[text]: "
         if check_common(ck, w, p, dt):
             ck.eq(w + "exit status", p.returncode, 2)
@@ -401,6 +401,16 @@ def main():
                         repr(p.stdout[:300]))
             ck.true(w + "linkage reported for the good file",
                     re.search(r"^\s+linkage\s+dynamic", p.stdout, re.M) is not None, repr(p.stdout[:500]))
+        # the same run as a matrix: a header and one row per good file, errors on stderr
+        p, dt = run_timed([exe, "inspect"] + args)
+        w = "mixed[matrix]: "
+        if check_common(ck, w, p, dt):
+            ck.eq(w + "exit status", p.returncode, 2)
+            ck.eq(w + "stderr line count", len(p.stderr.splitlines()), len(bad))
+            rows = p.stdout.splitlines()
+            ck.eq(w + "rows", [r.split()[0] for r in rows], ["FILE", base_path, good2])
+            ck.true(w + "the good executable's row says dynamic",
+                    len(rows) > 1 and rows[1].split()[3] == "dynamic", repr(rows))
         p, dt = run_timed([exe, "inspect", "--json"] + args)
         w = "mixed[json]: "
         if check_common(ck, w, p, dt):
