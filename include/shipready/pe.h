@@ -205,7 +205,7 @@ void sr_pe_free(struct sr_pe *pe);
 bool sr_pe_rva_to_offset(const struct sr_pe *pe, uint32_t rva, uint64_t *off, uint64_t *avail);
 
 /* Names for display and JSON. */
-const char *sr_pe_machine_name(uint16_t machine);     /* "x86", "x86-64", "ARM64", … or NULL */
+const char *sr_pe_machine_name(uint16_t machine);     /* "x86", "x86-64", "ARM64", "ARMNT", … or NULL */
 const char *sr_pe_goarch(uint16_t machine);           /* "386", "amd64", "arm64", "arm" or NULL */
 const char *sr_pe_subsystem_name(uint16_t subsystem); /* "console", "gui", "native", … or NULL */
 /* "Windows 7" for 6.1, "Windows 8" 6.2, "Windows 8.1" 6.3, "Windows 10" 10.0
@@ -218,8 +218,8 @@ enum sr_pe_dll_class sr_pe_dll_classify(const char *name);
 /* True for API-set contract names: "api-ms-win-…", "ext-ms-…". */
 bool sr_pe_is_api_set(const char *name);
 
-/* Names of the set bits, e.g. "DYNAMIC_BASE", "NX_COMPAT"; unknown bits as
- * "0x…" are not named.  Writes up to max names and returns how many are set. */
+/* Names of the set known bits, e.g. "DYNAMIC_BASE", "NX_COMPAT" (unknown
+ * bits are not named).  Writes up to max names and returns how many there are. */
 size_t sr_pe_dll_characteristics_names(uint16_t flags, const char **out, size_t max);
 size_t sr_pe_characteristics_names(uint16_t flags, const char **out, size_t max);
 
