@@ -6,7 +6,8 @@ FUZZ_SECONDS ?= 20
 # compilers for fixtures built at test time and the oracles they are compared with.
 BUILD_DEPS := meson ninja-build gcc pkg-config libjansson-dev
 TEST_DEPS  := $(BUILD_DEPS) clang musl-tools lib32gcc-12-dev libc6-dev-i386 gcc-aarch64-linux-gnu \
-              golang-go binutils python3 python3-jsonschema strace debian-archive-keyring
+              golang-go binutils python3 python3-jsonschema strace debian-archive-keyring \
+              lld llvm
 
 .PHONY: all run test deps build-deps build build-asan clean fuzz bench
 
