@@ -7,6 +7,8 @@
 #include "shipready/file.h"
 #include "shipready/go.h"
 #include "shipready/image.h"
+#include "shipready/macho.h"
+#include "shipready/pe.h"
 #include "shipready/root.h"
 
 enum sr_format { SR_FMT_UNKNOWN = 0, SR_FMT_ELF, SR_FMT_PE, SR_FMT_MACHO };
@@ -18,7 +20,10 @@ struct sr_inspect {
 	enum sr_format format;
 	struct sr_file file;
 	struct sr_elf *elf;          /* when format == SR_FMT_ELF */
-	struct sr_go_info *go;       /* a Go binary, unless SR_INSPECT_NO_GO */
+	struct sr_pe *pe;            /* when format == SR_FMT_PE */
+	struct sr_macho *macho;      /* when format == SR_FMT_MACHO */
+	struct sr_go_info *go;       /* a Go binary (ELF, PE, thin Mach-O), unless SR_INSPECT_NO_GO */
+	struct sr_go_info **macho_go;   /* Mach-O: per slice (NULL entries: not Go) */
 };
 
 /* Detect the format of the bytes in r. */

@@ -1,6 +1,7 @@
 /* Format detection and the per-file inspect entry point. */
 #include "shipready/inspect.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 enum sr_format sr_detect_format(const struct sr_reader *r)
@@ -59,6 +60,60 @@ static enum sr_err read_go(struct sr_inspect *out, struct sr_error *err)
 	return sr_go_read(&e->image, &link, &out->go, err);
 }
 
+/* A PE or Mach-O image is read as Go only when it shows Go's marks: its
+ * build info, or (Mach-O) Go's own sections; this keeps the pclntab scan
+ * off ordinary DLLs and dylibs. */
+static bool looks_go(const struct sr_image *img)
+{
+	if (sr_image_section(img, "__gopclntab") || sr_image_section(img, "__go_buildinfo"))
+		return true;
+	struct sr_go_buildinfo *bi = NULL;
+	bool go = sr_go_buildinfo_read(img, &bi, NULL) == SR_OK && bi->status != SR_GO_BI_NOT_GO;
+	sr_go_buildinfo_free(bi);
+	return go;
+}
+
+static enum sr_err read_go_pe(struct sr_inspect *out, struct sr_error *err)
+{
+	const struct sr_pe *pe = out->pe;
+	if (!looks_go(&pe->image))
+		return SR_OK;
+	struct sr_go_link link = {
+		.dynamic = true,   /* every Windows program loads system DLLs */
+		.is_shared_object = pe->dll,
+		.goos = "windows",
+		.goarch = sr_pe_goarch(pe->machine),
+	};
+	return sr_go_read(&pe->image, &link, &out->go, err);
+}
+
+static enum sr_err read_go_macho(struct sr_inspect *out, struct sr_error *err)
+{
+	const struct sr_macho *m = out->macho;
+	out->macho_go = calloc(m->nslices, sizeof *out->macho_go);
+	if (!out->macho_go)
+		return sr_error_set(err, SR_E_NOMEM, NULL);
+	for (size_t i = 0; i < m->nslices; i++) {
+		const struct sr_macho_slice *s = &m->slices[i];
+		if (!s->parsed || !looks_go(&s->image))
+			continue;
+		struct sr_go_link link = {
+			.dynamic = true,   /* every macOS program loads libSystem through dyld */
+			.interpreter = s->dylinker,
+			.is_shared_object = s->filetype == SR_MH_DYLIB || s->filetype == SR_MH_BUNDLE,
+			.is_pie = (s->flags & SR_MH_PIE) != 0,
+			.goos = "darwin",
+			.goarch = sr_macho_goarch(s->cputype),
+		};
+		enum sr_err rc = sr_go_read(&s->image, &link, &out->macho_go[i], err);
+		if (rc != SR_OK)
+			return rc;
+	}
+	if (!m->fat)
+		out->go = out->macho_go[0];
+	return SR_OK;
+}
+
 /* Detect the format of an opened file and parse it. */
 static enum sr_err analyse(struct sr_inspect *out, unsigned flags, struct sr_error *err)
 {
@@ -72,10 +127,14 @@ static enum sr_err analyse(struct sr_inspect *out, unsigned flags, struct sr_err
 			rc = read_go(out, err);
 		break;
 	case SR_FMT_PE:
-		rc = sr_error_set(err, SR_E_UNSUPPORTED, "PE (Windows) files are not supported yet");
+		rc = sr_pe_parse(&out->file.r, &out->pe, err);
+		if (rc == SR_OK && !(flags & SR_INSPECT_NO_GO))
+			rc = read_go_pe(out, err);
 		break;
 	case SR_FMT_MACHO:
-		rc = sr_error_set(err, SR_E_UNSUPPORTED, "Mach-O (macOS) files are not supported yet");
+		rc = sr_macho_parse(&out->file.r, &out->macho, err);
+		if (rc == SR_OK && !(flags & SR_INSPECT_NO_GO))
+			rc = read_go_macho(out, err);
 		break;
 	default:
 		if (out->file.r.len < 4)
@@ -117,7 +176,14 @@ enum sr_err sr_inspect_path_at(int dirfd, const char *name, const char *path, un
 
 const struct sr_image *sr_inspect_image(const struct sr_inspect *in)
 {
-	return in->elf ? &in->elf->image : NULL;
+	if (in->elf)
+		return &in->elf->image;
+	if (in->pe)
+		return &in->pe->image;
+	/* a universal file has one image per slice; like Go's reader, none here */
+	if (in->macho && !in->macho->fat && in->macho->nslices == 1 && in->macho->slices[0].parsed)
+		return &in->macho->slices[0].image;
+	return NULL;
 }
 
 enum sr_err sr_inspect_path_root(const struct sr_root *root, const char *path, struct sr_inspect *out,
@@ -136,8 +202,19 @@ void sr_inspect_free(struct sr_inspect *in)
 {
 	if (!in)
 		return;
-	sr_go_info_free(in->go);
+	if (in->macho_go) {
+		for (size_t i = 0; in->macho && i < in->macho->nslices; i++)
+			sr_go_info_free(in->macho_go[i]);
+		free(in->macho_go);
+		in->macho_go = NULL;
+	} else {
+		sr_go_info_free(in->go);
+	}
 	in->go = NULL;
+	sr_pe_free(in->pe);
+	in->pe = NULL;
+	sr_macho_free(in->macho);
+	in->macho = NULL;
 	sr_elf_free(in->elf);
 	in->elf = NULL;
 	sr_file_close(&in->file);

@@ -263,8 +263,8 @@ static json_t *go_json(const struct sr_elf *e, const struct sr_go_info *g)
 {
 	json_t *o = json_object();
 	if (!g || !g->is_go) {
-		json_object_set_new(o, "detected", json_boolean(e->go));
-		json_object_set_new(o, "evidence", strlist(&e->go_evidence));
+		json_object_set_new(o, "detected", json_boolean(e && e->go));
+		json_object_set_new(o, "evidence", e ? strlist(&e->go_evidence) : json_array());
 		return o;
 	}
 	static const char *const vsrc[] = { "none", "build_info", "runtime_string", "pclntab_layout" };
@@ -332,10 +332,176 @@ static json_t *go_json(const struct sr_elf *e, const struct sr_go_info *g)
 	return o;
 }
 
+static json_t *strs_json(const struct sr_strlist *l)
+{
+	return strarray(l->items, l->count);
+}
+
+static json_t *pe_json(const struct sr_inspect *in)
+{
+	const struct sr_pe *pe = in->pe;
+	json_t *o = json_object();
+	json_object_set_new(o, "path", sr_json_str(in->path));
+	if (in->root) {
+		json_object_set_new(o, "root", sr_json_str(in->root));
+		json_object_set_new(o, "resolved", sr_json_str(in->resolved));
+	}
+	json_object_set_new(o, "format", json_string("pe"));
+	json_t *h = json_object();
+	json_object_set_new(h, "pe32_plus", json_boolean(pe->pe32_plus));
+	json_object_set_new(h, "machine", sr_json_str(sr_pe_machine_name(pe->machine)));
+	json_object_set_new(h, "machine_code", json_integer(pe->machine));
+	json_object_set_new(h, "goarch", sr_json_str(sr_pe_goarch(pe->machine)));
+	json_object_set_new(h, "dll", json_boolean(pe->dll));
+	json_object_set_new(h, "subsystem", sr_json_str(sr_pe_subsystem_name(pe->subsystem)));
+	json_object_set_new(h, "subsystem_code", json_integer(pe->subsystem));
+	char v[32];
+	snprintf(v, sizeof v, "%u.%u", pe->os_major, pe->os_minor);
+	json_object_set_new(h, "os_version", json_string(v));
+	snprintf(v, sizeof v, "%u.%u", pe->subsystem_major, pe->subsystem_minor);
+	json_object_set_new(h, "subsystem_version", json_string(v));
+	uint16_t maj = pe->subsystem_major, min = pe->subsystem_minor;
+	if (pe->os_major > maj || (pe->os_major == maj && pe->os_minor > min)) {
+		maj = pe->os_major;
+		min = pe->os_minor;
+	}
+	json_object_set_new(h, "min_windows", sr_json_str(sr_pe_windows_name(maj, min)));
+	json_object_set_new(h, "image_base", json_integer((json_int_t)(pe->image_base & 0x7fffffffffffffffull)));
+	json_object_set_new(h, "timestamp", json_integer(pe->timestamp));
+	const char *names[16];
+	size_t n = sr_pe_dll_characteristics_names(pe->dll_characteristics, names, 16);
+	json_object_set_new(h, "dll_characteristics", strarray(names, n < 16 ? n : 16));
+	json_object_set_new(o, "pe", h);
+	json_t *sec = json_object();
+	uint16_t dc = pe->dll_characteristics;
+	json_object_set_new(sec, "aslr", json_boolean(dc & SR_PE_DLLCHAR_DYNAMIC_BASE));
+	json_object_set_new(sec, "high_entropy_va", json_boolean(dc & SR_PE_DLLCHAR_HIGH_ENTROPY_VA));
+	json_object_set_new(sec, "dep", json_boolean(dc & SR_PE_DLLCHAR_NX_COMPAT));
+	json_object_set_new(sec, "cfg", json_boolean(dc & SR_PE_DLLCHAR_GUARD_CF));
+	json_object_set_new(o, "hardening", sec);
+	json_t *dlls = json_array();
+	for (size_t i = 0; i < pe->ndlls; i++) {
+		const struct sr_pe_dll *d = &pe->dlls[i];
+		json_t *j = json_object();
+		json_object_set_new(j, "name", sr_json_str(d->name));
+		json_object_set_new(j, "class", json_string(sr_pe_dll_class_name(d->dll_class)));
+		json_object_set_new(j, "delay_load", json_boolean(d->delay_load));
+		json_t *f = json_array();
+		for (size_t k = 0; k < d->nfuncs; k++) {
+			if (d->funcs[k].by_ordinal)
+				json_array_append_new(f, json_integer(d->funcs[k].ordinal));
+			else
+				json_array_append_new(f, sr_json_str(d->funcs[k].name));
+		}
+		json_object_set_new(j, "functions", f);
+		json_array_append_new(dlls, j);
+	}
+	json_object_set_new(o, "imports", dlls);
+	if (pe->clr) {
+		json_t *c = json_object();
+		snprintf(v, sizeof v, "%u.%u", pe->clr_major, pe->clr_minor);
+		json_object_set_new(c, "runtime_version", json_string(v));
+		json_object_set_new(c, "flags", json_integer(pe->clr_flags));
+		json_object_set_new(o, "dotnet", c);
+	}
+	json_object_set_new(o, "go", go_json(NULL, in->go));
+	json_object_set_new(o, "warnings", strs_json(&pe->warnings));
+	return o;
+}
+
+static json_t *macho_slice_json(const struct sr_macho_slice *s, const struct sr_go_info *g)
+{
+	char v1[16], v2[16];
+	json_t *o = json_object();
+	json_object_set_new(o, "offset", json_integer((json_int_t)s->offset));
+	json_object_set_new(o, "size", json_integer((json_int_t)s->size));
+	if (!s->parsed) {
+		json_object_set_new(o, "error", sr_json_str(s->error ? s->error : "unreadable slice"));
+		return o;
+	}
+	json_object_set_new(o, "bits", json_integer(s->bits));
+	json_object_set_new(o, "byte_order", json_string(s->big_endian ? "big" : "little"));
+	json_object_set_new(o, "cpu", sr_json_str(sr_macho_cpu_name(s->cputype, s->cpusubtype)));
+	json_object_set_new(o, "cputype", json_integer(s->cputype));
+	json_object_set_new(o, "cpusubtype", json_integer(s->cpusubtype));
+	json_object_set_new(o, "goarch", sr_json_str(sr_macho_goarch(s->cputype)));
+	json_object_set_new(o, "filetype", sr_json_str(sr_macho_filetype_name(s->filetype)));
+	const char *names[32];
+	size_t n = sr_macho_flag_names(s->flags, names, 32);
+	json_object_set_new(o, "flags", strarray(names, n < 32 ? n : 32));
+	json_object_set_new(o, "pie", json_boolean(s->flags & SR_MH_PIE));
+	json_t *vs = json_array();
+	for (size_t i = 0; i < s->nversions; i++) {
+		const struct sr_macho_minos *m = &s->versions[i];
+		json_t *j = json_object();
+		json_object_set_new(j, "platform", sr_json_str(sr_macho_platform_name(m->platform)));
+		json_object_set_new(j, "minos", json_string(sr_macho_version_str(m->minos, true, v1, sizeof v1)));
+		if (m->sdk)
+			json_object_set_new(j, "sdk", json_string(sr_macho_version_str(m->sdk, true, v2, sizeof v2)));
+		json_array_append_new(vs, j);
+	}
+	json_object_set_new(o, "min_os", vs);
+	static const char *const kinds[] = { "load", "weak", "reexport", "lazy", "upward" };
+	json_t *dl = json_array();
+	for (size_t i = 0; i < s->ndylibs; i++) {
+		const struct sr_macho_dylib *d = &s->dylibs[i];
+		json_t *j = json_object();
+		json_object_set_new(j, "name", sr_json_str(d->name));
+		json_object_set_new(j, "kind", json_string(kinds[d->kind]));
+		json_object_set_new(j, "compatibility_version",
+		                    json_string(sr_macho_version_str(d->compat_version, true, v1, sizeof v1)));
+		json_object_set_new(j, "current_version",
+		                    json_string(sr_macho_version_str(d->current_version, true, v2, sizeof v2)));
+		json_array_append_new(dl, j);
+	}
+	json_object_set_new(o, "dylibs", dl);
+	if (s->has_id_dylib)
+		json_object_set_new(o, "install_name", sr_json_str(s->id_dylib.name));
+	json_object_set_new(o, "rpaths", strs_json(&s->rpaths));
+	if (s->has_uuid) {
+		char u[33];
+		for (int i = 0; i < 16; i++)
+			snprintf(u + 2 * i, 3, "%02x", s->uuid[i]);
+		json_object_set_new(o, "uuid", json_string(u));
+	}
+	json_t *sig = json_object();
+	json_object_set_new(sig, "present", json_boolean(s->has_code_signature));
+	json_object_set_new(sig, "adhoc", s->adhoc == SR_TRI_UNKNOWN ? json_null() : json_boolean(s->adhoc == SR_TRI_YES));
+	json_object_set_new(o, "code_signature", sig);
+	json_object_set_new(o, "encrypted", json_boolean(s->has_encryption_info && s->cryptid));
+	json_object_set_new(o, "go", go_json(NULL, g));
+	json_object_set_new(o, "warnings", strs_json(&s->warnings));
+	return o;
+}
+
+static json_t *macho_json(const struct sr_inspect *in)
+{
+	const struct sr_macho *m = in->macho;
+	json_t *o = json_object();
+	json_object_set_new(o, "path", sr_json_str(in->path));
+	if (in->root) {
+		json_object_set_new(o, "root", sr_json_str(in->root));
+		json_object_set_new(o, "resolved", sr_json_str(in->resolved));
+	}
+	json_object_set_new(o, "format", json_string("macho"));
+	json_object_set_new(o, "universal", json_boolean(m->fat));
+	json_object_set_new(o, "fat64", json_boolean(m->fat64));
+	json_t *sl = json_array();
+	for (size_t i = 0; i < m->nslices; i++)
+		json_array_append_new(sl, macho_slice_json(&m->slices[i], in->macho_go ? in->macho_go[i] : NULL));
+	json_object_set_new(o, "slices", sl);
+	json_object_set_new(o, "warnings", strs_json(&m->warnings));
+	return o;
+}
+
 void *sr_report_inspect_json(const struct sr_inspect *in)
 {
 	if (in->format == SR_FMT_ELF && in->elf)
 		return elf_json(in);
+	if (in->format == SR_FMT_PE && in->pe)
+		return pe_json(in);
+	if (in->format == SR_FMT_MACHO && in->macho)
+		return macho_json(in);
 	return sr_report_error_json(in->path, "no analysis available");
 }
 

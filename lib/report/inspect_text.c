@@ -382,19 +382,30 @@ static void row_go_build(struct out *o, const struct sr_go_info *g)
 	endl(o);
 }
 
+static void rows_go_info(struct out *o, const struct sr_go_info *g, const char *min_label);
+
 static void row_go(struct out *o, const struct sr_inspect *in)
 {
 	const struct sr_elf *e = in->elf;
 	const struct sr_go_info *g = in->go;
 	if (!e->go && !(g && g->is_go))
 		return;
-	label(o, "go");
 	if (!g || !g->is_go) {
+		label(o, "go");
 		text(o, BOLD, "Go binary");
 		go_evidence(o, e->go_evidence.items, e->go_evidence.count);
 		endl(o);
 		return;
 	}
+	rows_go_info(o, g, "min OS");
+}
+
+/* The Go rows of any format: version, build, cgo, toolchain, minimums, needs. */
+/* min_label: "min OS" where the file has no minimum of its own (ELF), else
+ * "go min OS" beside the file's own. */
+static void rows_go_info(struct out *o, const struct sr_go_info *g, const char *min_label)
+{
+	label(o, "go");
 	text(o, BOLD, g->version ? g->version : "Go, version unknown");
 	if (g->bi->mod && g->bi->mod->path[0]) {
 		text(o, PLAIN, "  ");
@@ -438,7 +449,7 @@ static void row_go(struct out *o, const struct sr_inspect *in)
 	endl(o);
 
 	if (g->min_kernel || g->min_macos || g->min_windows) {
-		label(o, "min OS");
+		label(o, min_label);
 		const char *os = g->goos ? g->goos : "linux";
 		if (strcmp(os, "darwin") == 0 && g->min_macos)
 			textf(o, PLAIN, "macOS %s", g->min_macos);
@@ -461,6 +472,195 @@ static void row_go(struct out *o, const struct sr_inspect *in)
 	}
 }
 
+/* ---------- PE ---------- */
+
+static void pe_flag(struct out *o, size_t *i, bool good, const char *s)
+{
+	if (*i)
+		text(o, PLAIN, " · ");
+	(*i)++;
+	text(o, good ? GOOD : BAD, s);
+}
+
+static void pe_text(struct out *o, const struct sr_inspect *in)
+{
+	const struct sr_pe *pe = in->pe;
+	const char *m = sr_pe_machine_name(pe->machine);
+	const char *sub = sr_pe_subsystem_name(pe->subsystem);
+	label(o, "file");
+	textf(o, PLAIN, "PE%s %s, %s%s", pe->pe32_plus ? "32+" : "32", m ? m : "unknown machine",
+	      sub ? sub : "unknown subsystem", pe->dll ? " DLL" : " executable");
+	endl(o);
+	/* the loader refuses a subsystem version newer than the system's */
+	uint16_t maj = pe->subsystem_major, min = pe->subsystem_minor;
+	if (pe->os_major > maj || (pe->os_major == maj && pe->os_minor > min)) {
+		maj = pe->os_major;
+		min = pe->os_minor;
+	}
+	const char *win = sr_pe_windows_name(maj, min);
+	label(o, "min OS");
+	if (win)
+		text(o, PLAIN, win);
+	else
+		textf(o, PLAIN, "Windows NT %u.%u", maj, min);
+	textf(o, DIM, "  (subsystem %u.%u, OS %u.%u)", pe->subsystem_major, pe->subsystem_minor, pe->os_major,
+	      pe->os_minor);
+	endl(o);
+	if (in->go && in->go->is_go)
+		rows_go_info(o, in->go, "go min OS");
+
+	static const enum sr_pe_dll_class order[] = { SR_PE_DLL_SYSTEM, SR_PE_DLL_API_SET, SR_PE_DLL_RUNTIME,
+		                                      SR_PE_DLL_APP };
+	static const char *const labels[] = { "system", "api sets", "runtimes", "ship with" };
+	bool any = false;
+	for (size_t k = 0; k < 4; k++) {
+		size_t n = 0;
+		for (size_t i = 0; i < pe->ndlls; i++) {
+			const struct sr_pe_dll *d = &pe->dlls[i];
+			if (d->dll_class != order[k])
+				continue;
+			if (n == 0) {
+				label(o, any ? "" : "imports");
+				textf(o, DIM, "%-11s", labels[k]);
+				any = true;
+			}
+			char buf[SR_PE_MAX_NAME + 16];
+			snprintf(buf, sizeof buf, "%s%s", d->name, d->delay_load ? " (delay-load)" : "");
+			list_item(o, n++, order[k] == SR_PE_DLL_APP ? BOLD : PLAIN, buf);
+		}
+		if (n) {
+			endl(o);
+			if (order[k] == SR_PE_DLL_RUNTIME) {
+				label(o, "");
+				text(o, DIM, "           install the runtime on the target or ship these DLLs beside the EXE");
+				endl(o);
+			} else if (order[k] == SR_PE_DLL_APP) {
+				label(o, "");
+				text(o, DIM, "           not part of Windows: ship these beside the EXE");
+				endl(o);
+			}
+		}
+	}
+	if (pe->clr) {
+		label(o, ".NET");
+		textf(o, WARN, "CLR header (runtime %u.%u): needs a .NET runtime on the target", pe->clr_major,
+		      pe->clr_minor);
+		endl(o);
+	}
+	size_t i = 0;
+	uint16_t dc = pe->dll_characteristics;
+	label(o, "hardening");
+	pe_flag(o, &i, dc & SR_PE_DLLCHAR_DYNAMIC_BASE, (dc & SR_PE_DLLCHAR_DYNAMIC_BASE) ? "ASLR" : "no ASLR");
+	if (pe->pe32_plus)
+		pe_flag(o, &i, dc & SR_PE_DLLCHAR_HIGH_ENTROPY_VA,
+		        (dc & SR_PE_DLLCHAR_HIGH_ENTROPY_VA) ? "high-entropy VA" : "no high-entropy VA");
+	pe_flag(o, &i, dc & SR_PE_DLLCHAR_NX_COMPAT, (dc & SR_PE_DLLCHAR_NX_COMPAT) ? "DEP" : "no DEP");
+	pe_flag(o, &i, dc & SR_PE_DLLCHAR_GUARD_CF, (dc & SR_PE_DLLCHAR_GUARD_CF) ? "CFG" : "no CFG");
+	endl(o);
+	for (size_t w = 0; w < pe->warnings.count; w++) {
+		label(o, "warning");
+		text(o, WARN, pe->warnings.items[w]);
+		endl(o);
+	}
+}
+
+/* ---------- Mach-O ---------- */
+
+static void macho_slice_text(struct out *o, const struct sr_macho_slice *s, const struct sr_go_info *g)
+{
+	char v1[16], v2[16], v3[16];
+	const char *cpu = sr_macho_cpu_name(s->cputype, s->cpusubtype);
+	const char *ft = sr_macho_filetype_name(s->filetype);
+	label(o, "file");
+	textf(o, PLAIN, "Mach-O %u-bit %s, %s%s", s->bits, cpu ? cpu : "unknown CPU", ft ? ft : "unknown type",
+	      (s->flags & SR_MH_PIE) ? " (PIE)" : "");
+	endl(o);
+	for (size_t i = 0; i < s->nversions; i++) {
+		const struct sr_macho_minos *v = &s->versions[i];
+		const char *plat = sr_macho_platform_name(v->platform);
+		label(o, i == 0 ? "min OS" : "");
+		textf(o, PLAIN, "%s %s", plat ? plat : "platform", sr_macho_version_str(v->minos, false, v1, sizeof v1));
+		if (v->sdk)
+			textf(o, DIM, "  (SDK %s)", sr_macho_version_str(v->sdk, false, v2, sizeof v2));
+		endl(o);
+	}
+	if (g && g->is_go)
+		rows_go_info(o, g, "go min OS");
+	for (size_t i = 0; i < s->ndylibs; i++) {
+		const struct sr_macho_dylib *d = &s->dylibs[i];
+		static const char *const kinds[] = { "", " (weak)", " (re-export)", " (lazy)", " (upward)" };
+		label(o, i == 0 ? "dylibs" : "");
+		text(o, PLAIN, d->name);
+		textf(o, DIM, "%s  compat %s, current %s", kinds[d->kind],
+		      sr_macho_version_str(d->compat_version, true, v1, sizeof v1),
+		      sr_macho_version_str(d->current_version, true, v3, sizeof v3));
+		endl(o);
+	}
+	for (size_t i = 0; i < s->rpaths.count; i++) {
+		label(o, i == 0 ? "rpath" : "");
+		text(o, PLAIN, s->rpaths.items[i]);
+		endl(o);
+	}
+	if (s->filetype == SR_MH_EXECUTE || s->filetype == SR_MH_DYLIB || s->filetype == SR_MH_BUNDLE) {
+		label(o, "signature");
+		bool arm64 = s->cputype == SR_CPU_TYPE_ARM64;
+		if (!s->has_code_signature)
+			text(o, arm64 ? BAD : WARN, arm64 ? "unsigned: macOS on Apple silicon refuses to run it (sign it, "
+			                                    "at least ad hoc: codesign -s -)"
+			                                  : "unsigned");
+		else if (s->adhoc == SR_TRI_YES)
+			text(o, PLAIN, "ad-hoc signed (runs locally; Gatekeeper wants a Developer ID signature for "
+			               "downloads)");
+		else
+			text(o, GOOD, "signed");
+		endl(o);
+	}
+	if (s->has_encryption_info && s->cryptid) {
+		label(o, "encrypted");
+		text(o, WARN, "yes (App Store encryption): the code cannot be read");
+		endl(o);
+	}
+	for (size_t w = 0; w < s->warnings.count; w++) {
+		label(o, "warning");
+		text(o, WARN, s->warnings.items[w]);
+		endl(o);
+	}
+}
+
+static void macho_text(struct out *o, const struct sr_inspect *in)
+{
+	const struct sr_macho *m = in->macho;
+	if (m->fat) {
+		label(o, "file");
+		textf(o, PLAIN, "Mach-O universal%s, %zu slice%s", m->fat64 ? " (fat64)" : "", m->nslices,
+		      m->nslices == 1 ? "" : "s");
+		endl(o);
+		for (size_t w = 0; w < m->warnings.count; w++) {
+			label(o, "warning");
+			text(o, WARN, m->warnings.items[w]);
+			endl(o);
+		}
+	}
+	for (size_t i = 0; i < m->nslices; i++) {
+		const struct sr_macho_slice *s = &m->slices[i];
+		if (m->fat) {
+			const char *cpu = sr_macho_cpu_name(s->fat_cputype, s->fat_cpusubtype);
+			label(o, "slice");
+			textf(o, BOLD, "%s", cpu ? cpu : "unknown CPU");
+			textf(o, DIM, "  (offset %llu, %llu bytes)", (unsigned long long)s->offset,
+			      (unsigned long long)s->size);
+			endl(o);
+		}
+		if (!s->parsed) {
+			label(o, "error");
+			text(o, BAD, s->error ? s->error : "unreadable slice");
+			endl(o);
+			continue;
+		}
+		macho_slice_text(o, s, in->macho_go ? in->macho_go[i] : NULL);
+	}
+}
+
 void sr_report_inspect_text(FILE *f, const struct sr_inspect *in, const struct sr_text_style *st)
 {
 	struct out o = { f, st && st->color, 0 };
@@ -468,9 +668,6 @@ void sr_report_inspect_text(FILE *f, const struct sr_inspect *in, const struct s
 	sr_put_safe(f, in->path);
 	tone_off(&o, BOLD);
 	endl(&o);
-	const struct sr_elf *e = in->elf;
-	if (!e)
-		return;
 	if (in->root) {
 		label(&o, "in root");
 		text(&o, PLAIN, in->root);
@@ -480,6 +677,17 @@ void sr_report_inspect_text(FILE *f, const struct sr_inspect *in, const struct s
 		}
 		endl(&o);
 	}
+	if (in->pe) {
+		pe_text(&o, in);
+		return;
+	}
+	if (in->macho) {
+		macho_text(&o, in);
+		return;
+	}
+	const struct sr_elf *e = in->elf;
+	if (!e)
+		return;
 	row_file(&o, e);
 	row_linkage(&o, e);
 	row_libc(&o, e);

@@ -205,6 +205,16 @@ def main():
             for b in bad:
                 mixed += [b, os.path.join(tree, "B")]
             O.compare("explicit bad files among Go files", flags, mixed, errors=bad)
+            # (e) Windows and macOS builds: PE and thin Mach-O read like ELF; a
+            # universal file is an error for Go 1.19's reader and for ours
+            pe = sorted(os.path.join(fixdir, "pe", n) for n in os.listdir(os.path.join(fixdir, "pe"))
+                        if n.startswith("go-"))
+            mo = [os.path.join(fixdir, "macho", n) for n in ("go-darwin-amd64", "go-darwin-arm64",
+                                                              "go-darwin-arm64-nethttp")]
+            ck.true("PE and Mach-O Go fixtures", len(pe) >= 4, repr(pe))
+            O.compare("PE and Mach-O Go builds named", flags, pe + mo)
+            fat = [os.path.join(fixdir, "macho", "fat-go-hello")]
+            O.compare("universal Mach-O named", flags, [mo[0]] + fat, errors=fat)
             # build info removed: an error for both tools
             nobi = [os.path.join(gover, n) for n in NOBI]
             O.compare("build info removed", flags, [os.path.join(gover, "go119-hello")] + nobi,
