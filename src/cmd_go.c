@@ -41,7 +41,7 @@ static int go_packages(int argc, char **argv, const struct cli_command *self)
 		}
 		if (!in.go || !in.go->is_go || in.go->pcln == SR_GO_PCLN_NONE) {
 			sr_error_set(&err, SR_E_NOT_BINARY,
-			             in.go && in.go->is_go ? "Go binary without a readable pclntab%s%s"
+			             in.go && in.go->is_go ? "a Go binary without a readable pclntab%s%s"
 			                                   : "not a Go executable%s%s",
 			             in.go && in.go->pcln_error ? ": " : "",
 			             in.go && in.go->pcln_error ? in.go->pcln_error : "");

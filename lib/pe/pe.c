@@ -144,7 +144,7 @@ static enum sr_err parse_headers(struct ctx *c, uint64_t *opt_off, uint16_t *opt
 	if (sr_read_u32(r, 0x3c, &lfanew) != SR_OK)
 		return sr_error_set(c->err, SR_E_TRUNCATED, "truncated MS-DOS header");
 	if (!sr_reader_has(r, lfanew, 4))
-		return sr_error_set(c->err, SR_E_TRUNCATED, "PE header offset %u (e_lfanew) past end of file", lfanew);
+		return sr_error_set(c->err, SR_E_TRUNCATED, "e_lfanew: PE header offset %u past end of file", lfanew);
 	sr_read_u32(r, lfanew, &sig);
 	if (sig != IMAGE_NT_SIGNATURE)
 		return sr_error_set(c->err, SR_E_UNSUPPORTED, "MS-DOS executable without a PE header");

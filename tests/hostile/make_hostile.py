@@ -833,7 +833,34 @@ def stamp():
         with open(os.path.realpath(p), "rb") as f:
             h.update(hashlib.sha256(f.read()).digest())
     h.update(subprocess.run(["gcc", "--version"], stdout=subprocess.PIPE).stdout)
+    fuzz = os.path.join(os.path.dirname(os.path.dirname(HERE)), "fuzz", "corpus")
+    for kind in ("pe", "macho"):   # gen_foreign's seeds
+        for name in sorted(os.listdir(os.path.join(fuzz, kind))):
+            with open(os.path.join(fuzz, kind, name), "rb") as f:
+                h.update(name.encode() + hashlib.sha256(f.read()).digest())
     return h.hexdigest()
+
+
+def gen_foreign(C):
+    """PE and Mach-O: the committed fuzz seeds (fuzz/corpus/pe, fuzz/corpus/macho:
+    crafted headers, imports, universal files, and their known-bad edges) whole
+    and cut at a spread of lengths.  Every one must end as a report (maybe with
+    warnings) or as exactly one error line: "any"."""
+    fuzz = os.path.join(os.path.dirname(os.path.dirname(HERE)), "fuzz", "corpus")
+    for kind in ("pe", "macho"):
+        d = os.path.join(fuzz, kind)
+        for name in sorted(os.listdir(d)):
+            with open(os.path.join(d, name), "rb") as f:
+                data = f.read()
+            C.file_case("%s-%s" % (kind, name), data, "any")
+            for cut in sorted({2, 4, 8, 28, 64, 100, len(data) // 3, len(data) // 2, len(data) - 1}):
+                if 0 < cut < len(data):
+                    C.file_case("%s-%s-cut%d" % (kind, name, cut), data[:cut], "any")
+    # the classic malformed headers, by name
+    C.file_case("pe-mz-only", b"MZ", "error")
+    C.file_case("pe-lfanew-past-eof", b"MZ" + b"\0" * 58 + struct.pack("<I", 0x7fffffff), "error")
+    C.file_case("macho-magic-only", b"\xcf\xfa\xed\xfe", "error")
+    C.file_case("macho-fat-count-huge", struct.pack(">II", 0xcafebabe, 44) + b"\0" * 64, "any")
 
 
 def generate(out):
@@ -851,6 +878,7 @@ def generate(out):
     gen_paths(C)
     gen_symlinks(C, bases)
     gen_specials(C, bases)
+    gen_foreign(C)
     man = dict(bases=bases, cases=C.cases)
     with open(os.path.join(out, "manifest.json"), "w") as f:
         json.dump(man, f, indent=0)
