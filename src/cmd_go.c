@@ -39,6 +39,32 @@ static int go_packages(int argc, char **argv, const struct cli_command *self)
 			status = cli_input_error(argv[i], &err, json, &printed);
 			continue;
 		}
+		/* a universal Mach-O: every Go slice, named PATH (cpu) */
+		if (in.macho && in.macho->fat && in.macho_go) {
+			bool any = false;
+			for (size_t k = 0; k < in.macho->nslices; k++) {
+				const struct sr_go_info *g = in.macho_go[k];
+				if (!g || !g->is_go || g->pcln == SR_GO_PCLN_NONE)
+					continue;
+				const struct sr_macho_slice *sl = &in.macho->slices[k];
+				const char *cpu = sr_macho_cpu_name(sl->cputype, sl->cpusubtype);
+				char label[4200];
+				snprintf(label, sizeof label, "%s (%s)", argv[i], cpu ? cpu : "?");
+				if (json) {
+					cli_json_item(stdout, sr_report_go_packages_json(label, g), &printed);
+				} else {
+					if (printed)
+						fputc('\n', stdout);
+					sr_report_go_packages_text(stdout, label, g);
+					printed = true;
+				}
+				any = true;
+			}
+			if (any) {
+				sr_inspect_free(&in);
+				continue;
+			}
+		}
 		if (!in.go || !in.go->is_go || in.go->pcln == SR_GO_PCLN_NONE) {
 			sr_error_set(&err, SR_E_NOT_BINARY,
 			             in.go && in.go->is_go ? "a Go binary without a readable pclntab%s%s"

@@ -19,6 +19,8 @@
  * All file access goes through the root (shipready/root.h). */
 #define _GNU_SOURCE 1   /* O_PATH */
 #include "shipready/deps.h"
+#include "shipready/macho.h"
+#include "shipready/pe.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -1533,7 +1535,15 @@ static enum sr_err open_program(struct ctx *c, const char *path, struct opened *
 		return SR_OK;
 	}
 	if (!sr_elf_is_elf(&f.r)) {
+		/* the loader models are ELF's; say what a PE or Mach-O file gets instead */
+		bool pe = sr_pe_is_pe(&f.r), macho = sr_macho_is_macho(&f.r);
 		sr_file_close(&f);
+		if (pe)
+			return sr_error_set(err, SR_E_UNSUPPORTED, "a PE file: deps resolves ELF libraries only (not yet "
+			                    "the Windows DLL search); `shipready inspect` lists its DLLs and what must ship");
+		if (macho)
+			return sr_error_set(err, SR_E_UNSUPPORTED, "a Mach-O file: deps resolves ELF libraries only (not "
+			                    "yet dyld's search); `shipready inspect` lists its dylibs and rpaths");
 		return sr_error_set(err, SR_E_NOT_BINARY, "not an ELF file");
 	}
 	rc = sr_elf_parse_ex(&f.r, SR_ELF_LOADER_ONLY, &o->elf, err);

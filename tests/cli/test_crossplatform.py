@@ -115,6 +115,20 @@ def main():
                                            "/opt/shipready/lib"])
     c.eq("json: weak dylib", [x["kind"] for x in s0.get("dylibs", [])], ["load", "load", "weak"])
     c.eq("json: min macOS", s0.get("min_os", [{}])[0].get("minos"), "11.0.0")
+    c.eq("json: pclntab in PE (found by its header)", g.get("pclntab", {}).get("layout"), "1.18")
+    c.eq("json: pclntab in every slice", [s.get("go", {}).get("pclntab", {}).get("layout")
+                                          for s in fat.get("slices", [])], ["1.18", "1.18"])
+
+    # go packages reads every slice of a universal file; deps says what PE/Mach-O get instead
+    p = common.run([exe, "go", "packages", "macho/fat-go-hello", "pe/go-hello-386.exe"], cwd=fx)
+    c.eq("go packages: exit status", p.returncode, 0)
+    heads = [l.split(":")[0] for l in p.stdout.splitlines() if l and not l.startswith(" ")]
+    c.eq("go packages: one list per Go slice", heads,
+         ["macho/fat-go-hello (x86_64)", "macho/fat-go-hello (arm64)", "pe/go-hello-386.exe"])
+    p = common.run([exe, "deps", "pe/c-usedll-x64.exe", "macho/c-arm64-exe"], cwd=fx)
+    c.eq("deps on PE/Mach-O: exit status", p.returncode, 2)
+    c.true("deps on PE/Mach-O: one line each, pointing at inspect",
+           len(p.stderr.splitlines()) == 2 and p.stderr.count("`shipready inspect` lists") == 2, p.stderr)
     return c.report()
 
 
