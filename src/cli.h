@@ -83,6 +83,12 @@ extern const struct cli_option deps_options[];
 int cmd_deps(int argc, char **argv, const struct cli_command *self);
 extern const struct cli_option go_version_options[];
 int cmd_go_version(int argc, char **argv, const struct cli_command *self);
+extern const struct cli_option targets_options[];
+int cmd_targets(int argc, char **argv, const struct cli_command *self);
+/* Load --targets FILE (or the built-in database when NULL); false after
+ * printing 'shipready: FILE: reason'. */
+struct sr_targets;
+bool cli_load_targets(const char *file, struct sr_targets *db);
 int cmd_go(int argc, char **argv, const struct cli_command *self);
 int cmd_help(int argc, char **argv, const struct cli_command *self);
 

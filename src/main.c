@@ -52,6 +52,18 @@ const struct cli_command cli_commands[] = {
 	  "                        also without build info) with the module of each\n"
 	  "  go version PATH...    the same as 'shipready go-version'",
 	  no_options },
+	{ "targets", cmd_targets, "list the target database: libc, kernel, C++ ABI, OpenSSL, CA roots per target",
+	  "[--json] [--targets FILE] [NAME...]",
+	  "List the targets shipready knows (distribution releases and base images) with\n"
+	  "what each provides: C library and version, highest GLIBCXX_, default kernel,\n"
+	  "OpenSSL sonames, CA bundle, zoneinfo, architectures; --json adds the loader and\n"
+	  "library directories per architecture, CXXABI_, end of life, sources and notes.\n"
+	  "'?' marks a value the sources do not confirm (it is null in JSON and named in\n"
+	  "the entry's \"unconfirmed\" list); '-' a value known to be absent.  The database\n"
+	  "is data/targets.json, compiled in; --targets FILE reads one in the same format\n"
+	  "instead (an error names FILE, and the line:column for bad JSON; exit 2).\n"
+	  "NAMEs select entries; an unknown NAME is an error (exit 2).",
+	  targets_options },
 	{ "help", cmd_help, "show help for shipready or for one command", "[COMMAND]",
 	  "Show the list of commands, or the help of COMMAND.", no_options },
 	{ 0 },

@@ -9,6 +9,7 @@
 #include "shipready/deps.h"
 #include "shipready/go.h"
 #include "shipready/inspect.h"
+#include "shipready/targets.h"
 
 #define SR_INSPECT_SCHEMA_VERSION 1
 
@@ -61,6 +62,15 @@ struct sr_matrix_row {
 };
 void sr_matrix_row_fill(const struct sr_inspect *in, struct sr_matrix_row *row);
 void sr_report_matrix_text(FILE *out, const struct sr_matrix_row *rows, size_t n, const struct sr_text_style *st);
+
+/* shipready targets: aligned columns (NAME LIBC KERNEL GLIBCXX OPENSSL CA
+ * BUNDLE ZONEINFO ARCHES; "?" where the sources leave a value open, "-"
+ * where it is known to be absent), and one JSON result per target
+ * (docs/schema/targets.json). */
+void sr_report_targets_text(FILE *out, const struct sr_targets *db);
+void *sr_report_target_json(const struct sr_target *t);
+
+#define SR_TARGETS_SCHEMA_VERSION 1
 
 /* JSON object for an input that could not be analysed. */
 void *sr_report_error_json(const char *path, const char *reason);

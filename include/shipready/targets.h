@@ -10,15 +10,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "shipready/elf.h"     /* enum sr_libc, enum sr_tri */
 #include "shipready/error.h"
 
 enum sr_target_kind { SR_TARGET_DISTRO, SR_TARGET_IMAGE };
-enum sr_libc_family { SR_LIBC_UNKNOWN, SR_LIBC_GLIBC, SR_LIBC_MUSL, SR_LIBC_NONE };
-enum sr_tri { SR_TRI_UNKNOWN = -1, SR_TRI_NO = 0, SR_TRI_YES = 1 };
 
 /* A list of strings; present false means the value is unknown (JSON null),
  * which is not the same as known-empty. */
-struct sr_strlist {
+struct sr_target_strs {
 	bool present;
 	char **v;
 	size_t n;
@@ -27,27 +26,27 @@ struct sr_strlist {
 struct sr_target_arch {
 	char *arch;                   /* "x86_64", "aarch64", … */
 	char *loader;                 /* PT_INTERP path, NULL if unknown */
-	struct sr_strlist lib_dirs;   /* default library directories */
+	struct sr_target_strs lib_dirs;   /* default library directories */
 };
 
 struct sr_target {
 	char *name;                   /* "debian-12" */
 	char *display_name;           /* "Debian 12 bookworm" */
 	enum sr_target_kind kind;
-	enum sr_libc_family libc;
+	enum sr_libc libc;
 	char *libc_version;           /* "2.36", NULL if unknown or none */
 	char *glibcxx_max;            /* "3.4.30" (GLIBCXX_ version), NULL if unknown */
 	char *cxxabi_max;             /* "1.3.13" */
 	char *kernel;                 /* "6.1" */
-	struct sr_strlist openssl_sonames;
+	struct sr_target_strs openssl_sonames;
 	struct sr_target_arch *arches;   /* loader and lib dirs per arch */
 	size_t narches;
 	char *ca_bundle;              /* NULL if unknown or absent */
 	enum sr_tri zoneinfo;
-	struct sr_strlist architectures;
+	struct sr_target_strs architectures;
 	char *eol;                    /* YYYY-MM-DD or NULL */
-	struct sr_strlist sources;    /* never empty */
-	struct sr_strlist unconfirmed;
+	struct sr_target_strs sources;    /* never empty */
+	struct sr_target_strs unconfirmed;
 	char *notes;                  /* may be NULL */
 };
 
@@ -75,7 +74,8 @@ const struct sr_target *sr_targets_find(const struct sr_targets *db, const char 
 /* The loader path of t for arch, or NULL when unknown. */
 const struct sr_target_arch *sr_target_arch_find(const struct sr_target *t, const char *arch);
 
-const char *sr_libc_family_name(enum sr_libc_family f);   /* "glibc", "musl", "none", NULL */
+/* "glibc", "musl", "none" as in the database; NULL for SR_LIBC_UNKNOWN. */
+const char *sr_libc_family_name(enum sr_libc f);
 
 void sr_targets_free(struct sr_targets *db);
 

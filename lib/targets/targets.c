@@ -67,19 +67,19 @@ static enum sr_err get_str(struct ctx *c, json_t *obj, const char *key, const ch
 	return SR_OK;
 }
 
-static void strlist_free(struct sr_strlist *l)
+static void strlist_free(struct sr_target_strs *l)
 {
 	for (size_t i = 0; i < l->n; i++)
 		free(l->v[i]);
 	free(l->v);
-	*l = (struct sr_strlist){ 0 };
+	*l = (struct sr_target_strs){ 0 };
 }
 
 /* An array of strings, or null when nullable. */
 static enum sr_err get_list_value(struct ctx *c, json_t *v, const char *label, bool nullable,
-                                  struct sr_strlist *out)
+                                  struct sr_target_strs *out)
 {
-	*out = (struct sr_strlist){ 0 };
+	*out = (struct sr_target_strs){ 0 };
 	if (!v)
 		return bad(c, label, "missing");
 	if (json_is_null(v) && nullable)
@@ -106,7 +106,7 @@ static enum sr_err get_list_value(struct ctx *c, json_t *v, const char *label, b
 	return SR_OK;
 }
 
-static enum sr_err get_list(struct ctx *c, json_t *obj, const char *key, bool nullable, struct sr_strlist *out)
+static enum sr_err get_list(struct ctx *c, json_t *obj, const char *key, bool nullable, struct sr_target_strs *out)
 {
 	return get_list_value(c, json_object_get(obj, key), key, nullable, out);
 }
@@ -335,7 +335,7 @@ const struct sr_target_arch *sr_target_arch_find(const struct sr_target *t, cons
 	return NULL;
 }
 
-const char *sr_libc_family_name(enum sr_libc_family f)
+const char *sr_libc_family_name(enum sr_libc f)
 {
 	switch (f) {
 	case SR_LIBC_GLIBC: return "glibc";
