@@ -145,6 +145,14 @@ def main():
     col = lines[0].index("KERNEL") if lines else -1
     c.true("text columns aligned", all(len(l) > col and l[col - 2:col] == "  " for l in lines[1:]))
 
+    # --help, and the command in the list of commands
+    p = common.run([exe, "targets", "--help"])
+    c.eq("--help exit status", p.returncode, 0)
+    c.true("--help usage", p.stdout.startswith("usage: shipready targets [--json] [--targets FILE] [NAME...]\n"),
+           p.stdout[:200])
+    p = common.run([exe, "--help"])
+    c.true("targets in shipready --help", "\n  targets    list the target database" in p.stdout, p.stdout)
+
     # NAME operands
     p = common.run([exe, "targets", "--json", "centos-7", "alpine-3.22"])
     c.eq("NAME selection", [t["name"] for t in json.loads(p.stdout)["results"]] if p.returncode == 0 else p.stderr,
