@@ -65,6 +65,15 @@ void cli_usage_error(const struct cli_command *cmd, const char *fmt, ...)
 		fputs("(see 'shipready --help')\n", stderr);
 }
 
+int cli_finish(int status)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "shipready: error writing output\n");
+		return EXIT_ERROR;
+	}
+	return status;
+}
+
 void cli_file_error(const char *path, const char *reason)
 {
 	fflush(stdout);

@@ -70,6 +70,11 @@ void cli_json_end(FILE *f);
 struct sr_error;
 int cli_input_error(const char *path, const struct sr_error *err, bool json, bool *first_done);
 
+/* End of a command: flush stdout; a write error (a full disk, a closed
+ * pipe) becomes `shipready: error writing output` and EXIT_ERROR, else
+ * status is returned. */
+int cli_finish(int status);
+
 /* `shipready: PATH: reason` on stderr. */
 void cli_file_error(const char *path, const char *reason);
 

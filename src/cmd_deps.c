@@ -112,9 +112,5 @@ int cmd_deps(int argc, char **argv, const struct cli_command *self)
 	sr_deps_session_free(session);
 	if (opts.root)
 		sr_root_close(&root);
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, "shipready: error writing output\n");
-		return EXIT_ERROR;
-	}
-	return status;
+	return cli_finish(status);
 }

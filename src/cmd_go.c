@@ -21,6 +21,19 @@ static void on_opt(int id, const char *arg, void *ud)
 		*(bool *)ud = true;
 }
 
+/* One package list, as a JSON result or a text block. */
+static void emit(const char *label, const struct sr_go_info *g, bool json, bool *printed)
+{
+	if (json) {
+		cli_json_item(stdout, sr_report_go_packages_json(label, g), printed);
+		return;
+	}
+	if (*printed)
+		fputc('\n', stdout);
+	sr_report_go_packages_text(stdout, label, g);
+	*printed = true;
+}
+
 static int go_packages(int argc, char **argv, const struct cli_command *self)
 {
 	bool json = false;
@@ -50,14 +63,7 @@ static int go_packages(int argc, char **argv, const struct cli_command *self)
 				const char *cpu = sr_macho_cpu_name(sl->cputype, sl->cpusubtype);
 				char label[4200];
 				snprintf(label, sizeof label, "%s (%s)", argv[i], cpu ? cpu : "?");
-				if (json) {
-					cli_json_item(stdout, sr_report_go_packages_json(label, g), &printed);
-				} else {
-					if (printed)
-						fputc('\n', stdout);
-					sr_report_go_packages_text(stdout, label, g);
-					printed = true;
-				}
+				emit(label, g, json, &printed);
 				any = true;
 			}
 			if (any) {
@@ -75,23 +81,12 @@ static int go_packages(int argc, char **argv, const struct cli_command *self)
 			sr_inspect_free(&in);
 			continue;
 		}
-		if (json) {
-			cli_json_item(stdout, sr_report_go_packages_json(argv[i], in.go), &printed);
-		} else {
-			if (printed)
-				fputc('\n', stdout);
-			sr_report_go_packages_text(stdout, argv[i], in.go);
-			printed = true;
-		}
+		emit(argv[i], in.go, json, &printed);
 		sr_inspect_free(&in);
 	}
 	if (json)
 		cli_json_end(stdout);
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, "shipready: error writing output\n");
-		return EXIT_ERROR;
-	}
-	return status;
+	return cli_finish(status);
 }
 
 static const struct cli_command go_subcommands[] = {

@@ -263,9 +263,5 @@ int cmd_go_version(int argc, char **argv, const struct cli_command *self)
 			scan_file(AT_FDCWD, argv[i], argv[i], &st, true, true, &o);
 		}
 	}
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, "shipready: error writing output\n");
-		return EXIT_ERROR;
-	}
-	return o.status;
+	return cli_finish(o.status);
 }

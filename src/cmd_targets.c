@@ -86,9 +86,5 @@ int cmd_targets(int argc, char **argv, const struct cli_command *self)
 	}
 	free(picked);
 	sr_targets_free(&db);
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, "shipready: error writing output\n");
-		return EXIT_ERROR;
-	}
-	return status;
+	return cli_finish(status);
 }
