@@ -80,6 +80,7 @@ static void run_elf(const uint8_t *data, size_t size)
 		.libc = "glibc",
 		.goos = "linux",
 		.goarch = sr_elf_goarch(e),
+		.known_go = e->go,
 	};
 	check_info(&e->image, &link);
 
@@ -106,9 +107,10 @@ static void run_raw(const uint8_t *data, size_t size)
 	struct sr_image img = { .format = SR_IMAGE_ELF, .ptr_size = ptr, .big_endian = big,
 		                .segs = &seg, .nsegs = 1 };
 	sr_reader_init(&img.file, data, size, big);
-	struct sr_go_link dyn = { .dynamic = true, .interpreter = "/lib/ld-musl-x86_64.so.1", .libc = "musl" };
-	check_info(&img, NULL);
-	check_info(&img, &dyn);
+	struct sr_go_link dyn = { .dynamic = true, .interpreter = "/lib/ld-musl-x86_64.so.1", .libc = "musl",
+		                  .known_go = true };
+	check_info(&img, NULL);   /* unmarked bytes: build info only */
+	check_info(&img, &dyn);   /* and with the pclntab and version scans */
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -15,6 +15,7 @@
 #include "shipready/error.h"
 #include "shipready/image.h"
 #include "shipready/reader.h"
+#include "shipready/strlist.h"
 
 /* Limits that keep memory bounded on hostile input. */
 #define SR_ELF_MAX_LIST     4096u   /* entries kept per list (NEEDED, verneed, …) */
@@ -54,11 +55,6 @@ enum sr_relro { SR_RELRO_NONE = 0, SR_RELRO_PARTIAL, SR_RELRO_FULL };
 enum sr_tri { SR_TRI_UNKNOWN = -1, SR_TRI_NO = 0, SR_TRI_YES = 1 };
 
 enum sr_float_abi { SR_FLOAT_NA = 0, SR_FLOAT_SOFT, SR_FLOAT_HARD, SR_FLOAT_UNSPECIFIED };
-
-struct sr_strlist {
-	const char **items;
-	size_t count;
-};
 
 /* One version a file requires from a needed library (Elfxx_Vernaux). */
 struct sr_vernaux {

@@ -14,6 +14,7 @@
 
 #include "shipready/error.h"
 #include "shipready/image.h"
+#include "shipready/strlist.h"
 
 /* A module line of the build info ("mod", "dep" or "=>").  The strings are
  * NUL-terminated; Go strings may hold NUL bytes, so the parser also records
@@ -151,6 +152,9 @@ struct sr_go_link {
 	bool is_shared_object;              /* a shared library (ELF ET_DYN with SONAME, …) */
 	const char *libc;                   /* "glibc", "musl", … or NULL when unknown */
 	bool is_pie;                        /* a position-independent executable */
+	bool known_go;                      /* the format parser saw Go's marks (e.g. runtime
+	                                     * symbols): look for the pclntab even without
+	                                     * build info or Go sections */
 	const char *goos, *goarch;          /* from the file format when build info lacks them */
 };
 
@@ -158,8 +162,7 @@ enum sr_go_cgo { SR_GO_CGO_UNKNOWN = -1, SR_GO_CGO_NO = 0, SR_GO_CGO_YES = 1 };
 
 struct sr_go_info {
 	bool is_go;
-	const char **evidence;              /* why we think it is Go */
-	size_t nevidence;
+	struct sr_strlist evidence;         /* why we think it is Go */
 
 	struct sr_go_buildinfo *bi;         /* never NULL after sr_go_read */
 	const char *version;                /* best known: "go1.22.4", "go1.20 or later", or NULL */
@@ -177,8 +180,7 @@ struct sr_go_info {
 	const char *buildmode;              /* "exe", "pie", "c-shared", "plugin", … or NULL */
 
 	enum sr_go_cgo cgo;
-	const char **cgo_evidence;
-	size_t ncgo_evidence;
+	struct sr_strlist cgo_evidence;
 	const char *cgo_consequence;        /* plain words, or NULL */
 	bool extldflags_static;
 
@@ -194,7 +196,9 @@ struct sr_go_info {
 	struct sr_go_priv *priv;
 };
 
-/* Read build info, pclntab and facts.  link may be NULL. */
+/* Read build info, pclntab and facts.  link may be NULL.  A file without
+ * build info, without Go's sections and not link->known_go is not Go: its
+ * segments are not scanned for a pclntab (is_go false). */
 enum sr_err sr_go_read(const struct sr_image *img, const struct sr_go_link *link, struct sr_go_info **out,
                        struct sr_error *err);
 void sr_go_info_free(struct sr_go_info *g);

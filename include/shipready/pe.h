@@ -204,6 +204,11 @@ void sr_pe_free(struct sr_pe *pe);
  * RVA wins, as for Go's debug/pe. */
 bool sr_pe_rva_to_offset(const struct sr_pe *pe, uint32_t rva, uint64_t *off, uint64_t *avail);
 
+/* The oldest Windows version the file asks for: the higher of
+ * Major/MinorOperatingSystemVersion and Major/MinorSubsystemVersion (the
+ * loader refuses a subsystem version newer than the system's). */
+void sr_pe_min_windows(const struct sr_pe *pe, uint16_t *major, uint16_t *minor);
+
 /* Names for display and JSON. */
 const char *sr_pe_machine_name(uint16_t machine);     /* "x86", "x86-64", "ARM64", "ARMNT", … or NULL */
 const char *sr_pe_goarch(uint16_t machine);           /* "386", "amd64", "arm64", "arm" or NULL */

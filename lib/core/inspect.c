@@ -56,28 +56,14 @@ static enum sr_err read_go(struct sr_inspect *out, struct sr_error *err)
 		.libc = e->libc == SR_LIBC_UNKNOWN || e->libc == SR_LIBC_NONE ? NULL : sr_libc_name(e->libc),
 		.goos = "linux",
 		.goarch = sr_elf_goarch(e),
+		.known_go = true,   /* e->go: sections, build info magic or runtime symbols */
 	};
 	return sr_go_read(&e->image, &link, &out->go, err);
-}
-
-/* A PE or Mach-O image is read as Go only when it shows Go's marks: its
- * build info, or (Mach-O) Go's own sections; this keeps the pclntab scan
- * off ordinary DLLs and dylibs. */
-static bool looks_go(const struct sr_image *img)
-{
-	if (sr_image_section(img, "__gopclntab") || sr_image_section(img, "__go_buildinfo"))
-		return true;
-	struct sr_go_buildinfo *bi = NULL;
-	bool go = sr_go_buildinfo_read(img, &bi, NULL) == SR_OK && bi->status != SR_GO_BI_NOT_GO;
-	sr_go_buildinfo_free(bi);
-	return go;
 }
 
 static enum sr_err read_go_pe(struct sr_inspect *out, struct sr_error *err)
 {
 	const struct sr_pe *pe = out->pe;
-	if (!looks_go(&pe->image))
-		return SR_OK;
 	struct sr_go_link link = {
 		.dynamic = true,   /* every Windows program loads system DLLs */
 		.is_shared_object = pe->dll,
@@ -95,7 +81,7 @@ static enum sr_err read_go_macho(struct sr_inspect *out, struct sr_error *err)
 		return sr_error_set(err, SR_E_NOMEM, NULL);
 	for (size_t i = 0; i < m->nslices; i++) {
 		const struct sr_macho_slice *s = &m->slices[i];
-		if (!s->parsed || !looks_go(&s->image))
+		if (!s->parsed)
 			continue;
 		struct sr_go_link link = {
 			.dynamic = true,   /* every macOS program loads libSystem through dyld */

@@ -18,6 +18,7 @@
 
 #include "elf/elf_consts.h"
 #include "util/arena.h"
+#include "util/strlist.h"
 
 struct sr_elf_priv {
 	struct sr_arena *arena;
@@ -31,12 +32,6 @@ struct phdr {
 struct shdr {
 	uint32_t name, type, link, info;
 	uint64_t flags, addr, offset, size, addralign, entsize;
-};
-
-/* A growable list of strings in the arena, capped at SR_ELF_MAX_LIST. */
-struct strlist_b {
-	struct sr_strlist *out;
-	size_t cap;
 };
 
 struct ctx {
@@ -83,7 +78,7 @@ struct ctx {
 	bool no_symbols;          /* SR_ELF_NO_SYMBOLS */
 	bool loader_only;         /* SR_ELF_LOADER_ONLY */
 
-	struct strlist_b needed, rpath, runpath, comments, fortified, go_ev, warnings;
+	struct sr_strlist_b needed, rpath, runpath, comments, fortified, go_ev, warnings;
 	size_t verneed_cap, verdef_cap, vermax_cap;
 	size_t seg_cap, sect_cap;
 	struct sr_image_seg *segs;    /* e->image.segs, growable */
@@ -92,50 +87,15 @@ struct ctx {
 
 /* ---------- small helpers ---------- */
 
-static bool list_push(struct ctx *c, struct strlist_b *b, const char *s)
-{
-	struct sr_strlist *l = b->out;
-	const char **items = sr_arena_grow(c->a, (void *)l->items, l->count, &b->cap, sizeof *items, SR_ELF_MAX_LIST);
-	if (!items)
-		return false;
-	l->items = items;
-	l->items[l->count++] = s;
-	return true;
-}
-
-static bool list_has(const struct sr_strlist *l, const char *s)
-{
-	for (size_t i = 0; i < l->count; i++)
-		if (strcmp(l->items[i], s) == 0)
-			return true;
-	return false;
-}
-
-static void push_dup(struct ctx *c, struct strlist_b *b, const char *s)
-{
-	char *d = sr_arena_strdup(c->a, s);
-	if (d)
-		list_push(c, b, d);
-}
-
-static void push_unique(struct ctx *c, struct strlist_b *b, const char *s)
-{
-	if (!list_has(b->out, s))
-		push_dup(c, b, s);
-}
-
 #if defined(__GNUC__)
 __attribute__((format(printf, 2, 3)))
 #endif
 static void warn(struct ctx *c, const char *fmt, ...)
 {
-	char buf[256];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
+	sr_strlist_vwarn(c->a, &c->warnings, fmt, ap);
 	va_end(ap);
-	if (c->e->warnings.count < 64)
-		push_unique(c, &c->warnings, buf);
 }
 
 /* True the first time a table at [off, off+size) is asked for. */
@@ -435,7 +395,7 @@ static void parse_notes(struct ctx *c, uint64_t off, uint64_t size, uint64_t ali
 				snprintf(hex + 2 * i, 3, "%02x", id[i]);
 			c->e->build_id = sr_arena_strdup(c->a, hex);
 		} else if (strcmp(name, "Go") == 0 && type == NT_GO_BUILD_ID) {
-			push_unique(c, &c->go_ev, ".note.go.buildid");
+			sr_strlist_add_unique(c->a, &c->go_ev, ".note.go.buildid", SR_ELF_MAX_LIST);
 		} else if (strcmp(name, "Android") == 0) {
 			c->has_android_note = true;
 		}
@@ -538,8 +498,8 @@ static void add_comments(struct ctx *c, uint64_t off, uint64_t size)
 		}
 		if (n > 0) {
 			char *d = sr_arena_strndup(c->a, str, n);
-			if (d && !list_has(&c->e->comments, d))
-				list_push(c, &c->comments, d);
+			if (d && !sr_strlist_has(&c->e->comments, d))
+				sr_strlist_push(c->a, &c->comments, d, SR_ELF_MAX_LIST);
 		}
 		pos += n + 1;
 	}
@@ -602,7 +562,9 @@ static enum sr_err scan_sections(struct ctx *c)
 			else if (strcmp(name, ".go.buildinfo") == 0 || strcmp(name, ".gopclntab") == 0 ||
 			         strcmp(name, ".note.go.buildid") == 0 || strcmp(name, ".go.module") == 0 ||
 			         strcmp(name, ".data.rel.ro.gopclntab") == 0)
-				push_unique(c, &c->go_ev, strncmp(name, ".data.rel.ro.", 13) == 0 ? ".gopclntab" : name);
+				sr_strlist_add_unique(c->a, &c->go_ev,
+				                      strncmp(name, ".data.rel.ro.", 13) == 0 ? ".gopclntab" : name,
+				                      SR_ELF_MAX_LIST);
 		}
 		switch (s.type) {
 		case SHT_SYMTAB:
@@ -708,7 +670,7 @@ static void scan_symbols(struct ctx *c, const struct sr_reader *syms, uint64_t e
 				    strcmp(n, "__stack_chk_fail_local") == 0 || strcmp(n, "__intel_security_cookie") == 0)
 					c->canary = true;
 				else if (is_fortify_name(n) && c->e->hardening.fortified.count < 256)
-					push_unique(c, &c->fortified, n);
+					sr_strlist_add_unique(c->a, &c->fortified, n, SR_ELF_MAX_LIST);
 			}
 			if (!dynamic && strcmp(n, "__init_libc") == 0)
 				c->musl_symbol = true;
@@ -716,7 +678,7 @@ static void scan_symbols(struct ctx *c, const struct sr_reader *syms, uint64_t e
 			                 strcmp(n, "__libc_setup_tls") == 0))
 				c->glibc_symbol = true;
 		} else if (!dynamic && n[0] == 'r' && strcmp(n, "runtime.main") == 0) {
-			push_unique(c, &c->go_ev, "Go runtime symbols");
+			sr_strlist_add_unique(c->a, &c->go_ev, "Go runtime symbols", SR_ELF_MAX_LIST);
 		}
 	}
 }
@@ -832,7 +794,7 @@ static void parse_dynamic(struct ctx *c)
 			break;
 		if (tag == DT_NULL)
 			break;
-		struct strlist_b *dst = NULL;
+		struct sr_strlist_b *dst = NULL;
 		const char *what = NULL;
 		switch (tag) {
 		case DT_NEEDED: dst = &c->needed; what = "DT_NEEDED"; break;
@@ -848,7 +810,7 @@ static void parse_dynamic(struct ctx *c)
 			continue;
 		}
 		if (dst) {
-			if (!list_push(c, dst, s))
+			if (!sr_strlist_push(c->a, dst, s, SR_ELF_MAX_LIST))
 				warn(c, "too many %s entries; list cut at %u", what, SR_ELF_MAX_LIST);
 		} else if (!e->soname) {
 			e->soname = s;
@@ -1037,7 +999,7 @@ static void parse_verdef(struct ctx *c)
 		vd->index = ndx;
 		vd->hash = hash;
 		uint64_t apos = pos + aux;
-		struct strlist_b parents = { &vd->parents, 0 };
+		struct sr_strlist_b parents = { &vd->parents, 0 };
 		for (uint16_t j = 0; j < cnt && j < 64; j++) {
 			uint32_t name, anext;
 			if (sr_read_u32(r, apos, &name) || sr_read_u32(r, apos + 4, &anext))
@@ -1049,7 +1011,7 @@ static void parse_verdef(struct ctx *c)
 					vd->key = sr_elf_name_key(s);
 				}
 				else
-					list_push(c, &parents, s);
+					sr_strlist_push(c->a, &parents, s, SR_ELF_MAX_LIST);
 			}
 			if (anext == 0)
 				break;
@@ -1084,7 +1046,7 @@ static void scan_go_magic(struct ctx *c)
 			if (hit < 0)
 				break;
 			if ((hit % 16) == 0) {
-				push_unique(c, &c->go_ev, "build info magic");
+				sr_strlist_add_unique(c->a, &c->go_ev, "build info magic", SR_ELF_MAX_LIST);
 				break;
 			}
 			at = (uint64_t)hit + 1;
@@ -1122,7 +1084,7 @@ static void decide_libc(struct ctx *c)
 			return;
 		}
 		if (strncmp(b, "ld-linux", 8) == 0 || strncmp(b, "ld64.so.", 8) == 0 ||
-		    (strcmp(b, "ld.so.1") == 0 && !list_has(&e->needed, "libc.so"))) {
+		    (strcmp(b, "ld.so.1") == 0 && !sr_strlist_has(&e->needed, "libc.so"))) {
 			e->libc = SR_LIBC_GLIBC;
 			e->libc_evidence = "interpreter";
 			return;

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "go/go_internal.h"
+#include "util/strlist.h"
 
 /* ---------- functions that reveal a run-time need ---------- */
 
@@ -97,24 +98,11 @@ static unsigned feature_of(const char *name, size_t len)
 
 /* ---------- small helpers ---------- */
 
-struct strvec {
-	const char ***items;
-	size_t *count;
-	size_t cap;
-};
-
-static void push(struct sr_arena *a, struct strvec *v, const char *s)
+/* Evidence strings are static or already in the arena: borrowed, once each. */
+static void push(struct sr_arena *a, struct sr_strlist_b *b, const char *s)
 {
-	if (!s)
-		return;
-	for (size_t i = 0; i < *v->count; i++)
-		if (strcmp((*v->items)[i], s) == 0)
-			return;
-	const char **n = sr_arena_grow(a, (void *)*v->items, *v->count, &v->cap, sizeof *n, 64);
-	if (!n)
-		return;
-	n[(*v->count)++] = s;
-	*v->items = n;
+	if (s && !sr_strlist_has(b->out, s))
+		sr_strlist_push(a, b, s, 64);
 }
 
 static char *fmt(struct sr_arena *a, const char *f, ...)
@@ -282,7 +270,7 @@ static void decide_version(struct sr_arena *a, struct sr_go_info *g, const struc
 
 static void decide_cgo(struct sr_arena *a, struct sr_go_info *g, const struct sr_go_link *link, unsigned features)
 {
-	struct strvec ev = { &g->cgo_evidence, &g->ncgo_evidence, 0 };
+	struct sr_strlist_b ev = { &g->cgo_evidence, 0 };
 	const char *cgo_enabled = setting(g, "CGO_ENABLED");
 	bool linked = (features & F_CGO) || has_package(g, "runtime/cgo");
 	if (cgo_enabled)
@@ -516,7 +504,7 @@ enum sr_err sr_go_read(const struct sr_image *img, const struct sr_go_link *link
 		return rc;
 	}
 
-	struct strvec ev = { &g->evidence, &g->nevidence, 0 };
+	struct sr_strlist_b ev = { &g->evidence, 0 };
 	for (size_t i = 0; i < sizeof go_sections / sizeof go_sections[0]; i++)
 		if (sr_image_section(img, go_sections[i]))
 			push(a, &ev, go_sections[i]);
@@ -524,6 +512,10 @@ enum sr_err sr_go_read(const struct sr_image *img, const struct sr_go_link *link
 		push(a, &ev, "build info");
 
 	unsigned features = 0;
+	if (g->evidence.count == 0 && !(link && link->known_go)) {
+		*out = g;   /* no mark of Go at all: spare ordinary DLLs and dylibs the scan */
+		return SR_OK;
+	}
 	read_pclntab(a, g, img, &features);
 	if (g->pcln != SR_GO_PCLN_NONE)
 		push(a, &ev, fmt(a, "pclntab (Go %s layout)", sr_go_pcln_name(g->pcln)));

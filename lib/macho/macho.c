@@ -25,17 +25,13 @@
 
 #include "macho/macho_consts.h"
 #include "util/arena.h"
+#include "util/strlist.h"
 
 struct sr_macho_priv {
 	struct sr_arena *arena;
 };
 
 /* A growable list of strings in the arena, capped at SR_MACHO_MAX_LIST. */
-struct strlist_b {
-	struct sr_strlist *out;
-	size_t cap;
-};
-
 /* One slice being parsed. */
 struct sctx {
 	struct sr_reader r;            /* the slice, in its byte order */
@@ -43,44 +39,11 @@ struct sctx {
 	struct sr_arena *a;
 	unsigned wsz;                  /* 4 or 8 */
 	size_t dylib_cap, ver_cap, seg_cap, sect_cap;
-	struct strlist_b rpaths, warnings;
+	struct sr_strlist_b rpaths, warnings;
 	bool seen_uuid, seen_main, seen_codesig, seen_encryption;
 };
 
 /* ---------- small helpers ---------- */
-
-static bool list_push(struct sr_arena *a, struct strlist_b *b, const char *s)
-{
-	struct sr_strlist *l = b->out;
-	const char **items = sr_arena_grow(a, (void *)l->items, l->count, &b->cap, sizeof *items, SR_MACHO_MAX_LIST);
-	if (!items)
-		return false;
-	l->items = items;
-	l->items[l->count++] = s;
-	return true;
-}
-
-static bool list_has(const struct sr_strlist *l, const char *s)
-{
-	for (size_t i = 0; i < l->count; i++)
-		if (strcmp(l->items[i], s) == 0)
-			return true;
-	return false;
-}
-
-#if defined(__GNUC__)
-__attribute__((format(printf, 3, 0)))
-#endif
-static void vwarn_to(struct sr_arena *a, struct strlist_b *b, const char *fmt, va_list ap)
-{
-	char buf[256];
-	vsnprintf(buf, sizeof buf, fmt, ap);
-	if (b->out->count >= 64 || list_has(b->out, buf))
-		return;
-	char *d = sr_arena_strdup(a, buf);
-	if (d)
-		list_push(a, b, d);
-}
 
 #if defined(__GNUC__)
 __attribute__((format(printf, 2, 3)))
@@ -89,18 +52,18 @@ static void warn(struct sctx *c, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vwarn_to(c->a, &c->warnings, fmt, ap);
+	sr_strlist_vwarn(c->a, &c->warnings, fmt, ap);
 	va_end(ap);
 }
 
 #if defined(__GNUC__)
 __attribute__((format(printf, 3, 4)))
 #endif
-static void warn_to(struct sr_arena *a, struct strlist_b *b, const char *fmt, ...)
+static void warn_to(struct sr_arena *a, struct sr_strlist_b *b, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vwarn_to(a, b, fmt, ap);
+	sr_strlist_vwarn(a, b, fmt, ap);
 	va_end(ap);
 }
 
@@ -402,7 +365,7 @@ static void load_command(struct sctx *c, const struct sr_reader *lc, uint32_t cm
 		if (too_short(c, lc, 12, what, index))
 			break;
 		const char *p = lc_string(c, lc, 8, 12, what, index);
-		if (p && !list_push(c->a, &c->rpaths, p))
+		if (p && !sr_strlist_push(c->a, &c->rpaths, p, SR_MACHO_MAX_LIST))
 			warn(c, "too many LC_RPATH entries; list cut at %u", SR_MACHO_MAX_LIST);
 		break;
 	}
@@ -642,7 +605,7 @@ static enum sr_err parse_fat(struct sr_macho *m, struct sr_arena *a, const struc
 	if (!m->slices)
 		return sr_error_set(err, SR_E_NOMEM, NULL);
 	m->nslices = nfat;
-	struct strlist_b fw = { &m->warnings, 0 };
+	struct sr_strlist_b fw = { &m->warnings, 0 };
 	size_t good = 0;
 	enum sr_err first_code = SR_OK;
 	char first_why[160] = "";

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "util/arena.h"
+#include "util/strlist.h"
 
 struct sr_pe_priv {
 	struct sr_arena *arena;
@@ -32,7 +33,8 @@ struct ctx {
 	struct sr_pe *pe;
 	struct sr_arena *a;
 	struct sr_error *err;
-	size_t warn_cap, dll_cap;
+	struct sr_strlist_b warnings;   /* into pe->warnings */
+	size_t dll_cap;
 	size_t nfuncs_total;       /* against SR_PE_MAX_FUNCS */
 	uint64_t thunk_budget;     /* against SR_PE_MAX_THUNKS */
 	bool funcs_warned, thunks_warned;
@@ -55,23 +57,20 @@ __attribute__((format(printf, 2, 3)))
 #endif
 static void warn(struct ctx *c, const char *fmt, ...)
 {
-	char buf[256];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
+	sr_strlist_vwarn(c->a, &c->warnings, fmt, ap);
 	va_end(ap);
-	struct sr_strlist *l = &c->pe->warnings;
-	if (l->count >= 64)
-		return;
-	for (size_t i = 0; i < l->count; i++)
-		if (strcmp(l->items[i], buf) == 0)
-			return;
-	char *d = sr_arena_strdup(c->a, buf);
-	const char **items = d ? sr_arena_grow(c->a, (void *)l->items, l->count, &c->warn_cap, sizeof *items, 64) : NULL;
-	if (!items)
-		return;
-	l->items = items;
-	l->items[l->count++] = d;
+}
+
+void sr_pe_min_windows(const struct sr_pe *pe, uint16_t *major, uint16_t *minor)
+{
+	*major = pe->subsystem_major;
+	*minor = pe->subsystem_minor;
+	if (pe->os_major > *major || (pe->os_major == *major && pe->os_minor > *minor)) {
+		*major = pe->os_major;
+		*minor = pe->os_minor;
+	}
 }
 
 bool sr_pe_rva_to_offset(const struct sr_pe *pe, uint32_t rva, uint64_t *off, uint64_t *avail)
@@ -595,7 +594,8 @@ enum sr_err sr_pe_parse(const struct sr_reader *r, struct sr_pe **out, struct sr
 	}
 	priv->arena = a;
 	pe->priv = priv;
-	struct ctx c = { .r = *r, .pe = pe, .a = a, .err = err, .thunk_budget = SR_PE_MAX_THUNKS };
+	struct ctx c = { .r = *r, .pe = pe, .a = a, .err = err, .thunk_budget = SR_PE_MAX_THUNKS,
+	                 .warnings = { &pe->warnings, 0 } };
 	c.r.big_endian = false;   /* PE is little-endian on every machine */
 	pe->image.format = SR_IMAGE_PE;
 	pe->image.file = c.r;

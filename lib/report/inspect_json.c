@@ -270,7 +270,7 @@ static json_t *go_json(const struct sr_elf *e, const struct sr_go_info *g)
 	static const char *const vsrc[] = { "none", "build_info", "runtime_string", "pclntab_layout" };
 	static const char *const need_kind[] = { "ca_roots", "zoneinfo", "localtime", "dns", "nss", "user_db", "libc", "loader" };
 	json_object_set_new(o, "detected", json_true());
-	json_object_set_new(o, "evidence", strarray(g->evidence, g->nevidence));
+	json_object_set_new(o, "evidence", strarray(g->evidence.items, g->evidence.count));
 	json_object_set_new(o, "version", g->version ? sr_json_str(g->version) : json_null());
 	json_object_set_new(o, "version_source", json_string(vsrc[g->version_source]));
 	json_object_set_new(o, "build_info", go_buildinfo_json(g->bi));
@@ -292,7 +292,7 @@ static json_t *go_json(const struct sr_elf *e, const struct sr_go_info *g)
 		json_object_set_new(o, "buildmode", sr_json_str(g->buildmode));
 	json_t *c = json_object();
 	json_object_set_new(c, "used", g->cgo == SR_GO_CGO_UNKNOWN ? json_null() : json_boolean(g->cgo == SR_GO_CGO_YES));
-	json_object_set_new(c, "evidence", strarray(g->cgo_evidence, g->ncgo_evidence));
+	json_object_set_new(c, "evidence", strarray(g->cgo_evidence.items, g->cgo_evidence.count));
 	if (g->cgo_consequence)
 		json_object_set_new(c, "consequence", sr_json_str(g->cgo_consequence));
 	json_object_set_new(c, "extldflags_static", json_boolean(g->extldflags_static));
@@ -360,11 +360,8 @@ static json_t *pe_json(const struct sr_inspect *in)
 	json_object_set_new(h, "os_version", json_string(v));
 	snprintf(v, sizeof v, "%u.%u", pe->subsystem_major, pe->subsystem_minor);
 	json_object_set_new(h, "subsystem_version", json_string(v));
-	uint16_t maj = pe->subsystem_major, min = pe->subsystem_minor;
-	if (pe->os_major > maj || (pe->os_major == maj && pe->os_minor > min)) {
-		maj = pe->os_major;
-		min = pe->os_minor;
-	}
+	uint16_t maj, min;
+	sr_pe_min_windows(pe, &maj, &min);
 	json_object_set_new(h, "min_windows", sr_json_str(sr_pe_windows_name(maj, min)));
 	json_object_set_new(h, "image_base", json_integer((json_int_t)(pe->image_base & 0x7fffffffffffffffull)));
 	json_object_set_new(h, "timestamp", json_integer(pe->timestamp));

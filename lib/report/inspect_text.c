@@ -411,7 +411,7 @@ static void rows_go_info(struct out *o, const struct sr_go_info *g, const char *
 		text(o, PLAIN, "  ");
 		text(o, PLAIN, g->bi->mod->path);
 	}
-	go_evidence(o, g->evidence, g->nevidence);
+	go_evidence(o, g->evidence.items, g->evidence.count);
 	endl(o);
 	if (g->bi->status == SR_GO_BI_NOT_GO) {
 		label(o, "");
@@ -433,8 +433,8 @@ static void rows_go_info(struct out *o, const struct sr_go_info *g, const char *
 		text(o, GOOD, "no");
 	else
 		text(o, WARN, "unknown");
-	if (g->ncgo_evidence)
-		go_evidence(o, g->cgo_evidence, g->ncgo_evidence);
+	if (g->cgo_evidence.count)
+		go_evidence(o, g->cgo_evidence.items, g->cgo_evidence.count);
 	endl(o);
 	if (g->cgo_consequence) {
 		label(o, "");
@@ -491,12 +491,8 @@ static void pe_text(struct out *o, const struct sr_inspect *in)
 	textf(o, PLAIN, "PE%s %s, %s%s", pe->pe32_plus ? "32+" : "32", m ? m : "unknown machine",
 	      sub ? sub : "unknown subsystem", pe->dll ? " DLL" : " executable");
 	endl(o);
-	/* the loader refuses a subsystem version newer than the system's */
-	uint16_t maj = pe->subsystem_major, min = pe->subsystem_minor;
-	if (pe->os_major > maj || (pe->os_major == maj && pe->os_minor > min)) {
-		maj = pe->os_major;
-		min = pe->os_minor;
-	}
+	uint16_t maj, min;
+	sr_pe_min_windows(pe, &maj, &min);
 	const char *win = sr_pe_windows_name(maj, min);
 	label(o, "min OS");
 	if (win)

@@ -115,11 +115,8 @@ static void pe_row(const struct sr_inspect *in, struct sr_matrix_row *row)
 	const char *mname = sr_pe_machine_name(pe->machine);
 	snprintf(row->platform, sizeof row->platform, "windows/%s", arch ? arch : mname ? mname : "?");
 	put(row->link, sizeof row->link, pe->dll ? "library" : "dynamic");
-	uint16_t maj = pe->subsystem_major, min = pe->subsystem_minor;
-	if (pe->os_major > maj || (pe->os_major == maj && pe->os_minor > min)) {
-		maj = pe->os_major;
-		min = pe->os_minor;
-	}
+	uint16_t maj, min;
+	sr_pe_min_windows(pe, &maj, &min);
 	/* the Go runtime may need a newer Windows than the header says
 	 * (Go names releases "7", "8", "10": versions 6.1, 6.2, 10.0) */
 	if (g && g->min_windows) {
