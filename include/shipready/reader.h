@@ -107,4 +107,10 @@ enum sr_err sr_read_cstr(const struct sr_reader *r, uint64_t off, size_t max, co
 /* Offset of the first occurrence of needle in [off, off+n), or -1. */
 int64_t sr_reader_find(const struct sr_reader *r, uint64_t off, uint64_t n, const void *needle, size_t nlen);
 
+/* Offset of the first byte equal to b in [off, off+n), or -1. */
+int64_t sr_reader_find_byte(const struct sr_reader *r, uint64_t off, uint64_t n, uint8_t b);
+
+/* True when the nlen bytes at off are those of s (false past the end). */
+bool sr_reader_match(const struct sr_reader *r, uint64_t off, const void *s, size_t nlen);
+
 #endif

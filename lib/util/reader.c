@@ -75,3 +75,17 @@ int64_t sr_reader_find(const struct sr_reader *r, uint64_t off, uint64_t n, cons
 	}
 	return -1;
 }
+
+int64_t sr_reader_find_byte(const struct sr_reader *r, uint64_t off, uint64_t n, uint8_t b)
+{
+	if (!sr_reader_has(r, off, n) || n == 0)
+		return -1;
+	const uint8_t *p = r->base + off;
+	const uint8_t *c = memchr(p, b, (size_t)n);
+	return c ? (int64_t)(off + (uint64_t)(c - p)) : -1;
+}
+
+bool sr_reader_match(const struct sr_reader *r, uint64_t off, const void *s, size_t nlen)
+{
+	return sr_reader_has(r, off, nlen) && (nlen == 0 || memcmp(r->base + off, s, nlen) == 0);
+}

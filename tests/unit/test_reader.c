@@ -256,6 +256,30 @@ static void test_find(void)
 	}
 }
 
+static void test_find_byte_match(void)
+{
+	static const char hay[] = "ab/etc/hosts\0/x";   /* 15 bytes + NUL */
+	struct sr_reader r;
+	sr_reader_init(&r, hay, sizeof hay - 1, false);
+	static const struct { uint64_t off, n; uint8_t b; int64_t want; } f[] = {
+		{ 0, 15, '/', 2 },  { 3, 12, '/', 6 },  { 7, 8, '/', 13 },  { 14, 1, '/', -1 },
+		{ 13, 1, '/', 13 }, { 0, 15, 0, 12 },   { 0, 0, 'a', -1 },  { 0, 16, 'a', -1 },
+		{ UINT64_MAX, 1, 'a', -1 }, { 1, UINT64_MAX, 'a', -1 },
+	};
+	for (size_t i = 0; i < COUNT(f); i++) {
+		int64_t got = sr_reader_find_byte(&r, f[i].off, f[i].n, f[i].b);
+		CHECKF(got == f[i].want, "find_byte case %zu: got %lld want %lld", i, (long long)got,
+		       (long long)f[i].want);
+	}
+	static const struct { uint64_t off; const char *s; size_t n; bool want; } m[] = {
+		{ 2, "/etc/hosts", 10, true }, { 2, "/etc/hosts\0", 11, true }, { 2, "/etc/host.conf", 14, false },
+		{ 13, "/x", 2, true },  { 13, "/xy", 3, false },  { 15, "", 0, true },  { 16, "", 0, false },
+		{ UINT64_MAX, "a", 1, false },
+	};
+	for (size_t i = 0; i < COUNT(m); i++)
+		CHECKF(sr_reader_match(&r, m[i].off, m[i].s, m[i].n) == m[i].want, "match case %zu", i);
+}
+
 int main(void)
 {
 	test_has();
@@ -264,5 +288,6 @@ int main(void)
 	test_sub();
 	test_cstr();
 	test_find();
+	test_find_byte_match();
 	return sr_test_summary("test_reader");
 }
