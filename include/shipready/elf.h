@@ -88,6 +88,10 @@ struct sr_vermax {
 	const char *version;     /* "2.34" */
 	const char *name;        /* "GLIBC_2.34" */
 	const char *file;        /* "libc.so.6": the library it is required from */
+	const char *symbol;      /* one imported symbol that requires it, e.g.
+	                          * "__libc_start_main" for GLIBC_2.34 (the first in
+	                          * .dynsym whose .gnu.version entry names it); NULL
+	                          * when not known (no version table, SR_ELF_NO_SYMBOLS) */
 };
 
 struct sr_hardening {
@@ -152,6 +156,19 @@ struct sr_elf {
 	struct sr_strlist comments;    /* unique .comment strings, in file order */
 	bool has_symtab;               /* not stripped */
 	bool has_debug_info;           /* .debug_info / .zdebug_info present */
+
+	/* What the program calls that reads files at run time (the table is in
+	 * lib/elf/rtsym.c: getaddrinfo, getpwnam, iconv_open, setlocale, dlopen,
+	 * localtime, SSL_CTX_new, …), unique, in file order: the imports
+	 * (undefined in .dynsym) of a dynamic file; every such name in .symtab,
+	 * defined or not, of a static one or an object.  Empty with
+	 * SR_ELF_NO_SYMBOLS. */
+	struct sr_strlist rt_symbols;
+	/* Static files without .symtab only (stripped, not Go): the file names
+	 * and identifiers of that table found in read-only data (.rodata, else
+	 * the read-only PT_LOAD segments), e.g. "/etc/nsswitch.conf",
+	 * "/usr/share/zoneinfo", in table order. */
+	struct sr_strlist rt_strings;
 
 	struct sr_hardening hardening;
 

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "elf/elf_consts.h"
+#include "elf/rtsym.h"
 #include "util/arena.h"
 #include "util/strlist.h"
 
@@ -79,6 +80,24 @@ struct ctx {
 	bool loader_only;         /* SR_ELF_LOADER_ONLY */
 
 	struct sr_strlist_b needed, rpath, runpath, comments, fortified, go_ev, warnings;
+
+	/* Run-time names (rtsym.h): the imports of .dynsym and every name in
+	 * .symtab, kept apart until conclude() knows the linkage; the strings
+	 * found in read-only data. */
+	struct sr_strlist rt_dyn, rt_sym;
+	struct sr_strlist_b rt_dyn_b, rt_sym_b, rt_str;
+	/* The dynamic symbol table and .gnu.version (DT_VERSYM, else the
+	 * section), for the symbol behind each highest version; the Vernaux
+	 * index (vna_other) of each e->vermax entry. */
+	bool have_dynsym_tab;
+	struct sr_reader dynsym, dynsym_str;
+	uint64_t dynsym_ent;
+	bool has_versym_dt, sect_versym_found;
+	uint64_t dt_versym, sect_versym_off;
+	uint16_t vermax_index[256];
+	/* The first .rodata section (file range), for stripped static files. */
+	bool have_rodata;
+	uint64_t rodata_off, rodata_size;
 	size_t verneed_cap, verdef_cap, vermax_cap;
 	size_t seg_cap, sect_cap;
 	struct sr_image_seg *segs;    /* e->image.segs, growable */
@@ -559,6 +578,11 @@ static enum sr_err scan_sections(struct ctx *c)
 				add_comments(c, s.offset, s.size);
 			else if (strcmp(name, ".debug_info") == 0 || strcmp(name, ".zdebug_info") == 0)
 				e->has_debug_info = true;
+			else if (strcmp(name, ".rodata") == 0 && s.type == SHT_PROGBITS && !c->have_rodata) {
+				c->have_rodata = true;
+				c->rodata_off = s.offset;
+				c->rodata_size = s.size;
+			}
 			else if (strcmp(name, ".go.buildinfo") == 0 || strcmp(name, ".gopclntab") == 0 ||
 			         strcmp(name, ".note.go.buildid") == 0 || strcmp(name, ".go.module") == 0 ||
 			         strcmp(name, ".data.rel.ro.gopclntab") == 0)
@@ -580,6 +604,12 @@ static enum sr_err scan_sections(struct ctx *c)
 			    sr_reader_sub(&c->r, strsh.offset, strsh.size, &strs) != SR_OK) {
 				warn(c, "symbol table %llu has no usable string table", (unsigned long long)i);
 				break;
+			}
+			if (s.type == SHT_DYNSYM && !c->have_dynsym_tab) {
+				c->have_dynsym_tab = true;
+				c->dynsym = syms;
+				c->dynsym_str = strs;
+				c->dynsym_ent = s.entsize;
 			}
 			if (c->no_symbols || !first_visit(c, s.offset, s.size))
 				break;
@@ -605,6 +635,12 @@ static enum sr_err scan_sections(struct ctx *c)
 				if (read_shdr(c, s.link, &strsh) && strsh.type == SHT_STRTAB &&
 				    sr_reader_sub(&c->r, strsh.offset, strsh.size, &c->dynstr) == SR_OK)
 					c->have_dynstr = true;
+			}
+			break;
+		case SHT_GNU_VERSYM:
+			if (!c->sect_versym_found) {
+				c->sect_versym_found = true;
+				c->sect_versym_off = s.offset;
 			}
 			break;
 		case SHT_GNU_VERNEED:
@@ -662,6 +698,12 @@ static void scan_symbols(struct ctx *c, const struct sr_reader *syms, uint64_t e
 		const char *n;
 		if (sr_read_cstr(strs, name, 512, &n, NULL) != SR_OK)
 			continue;
+		const struct sr_rt_name *rt = sr_rt_symbol(n);
+		if (rt && (!dynamic || shndx == SHN_UNDEF)) {
+			struct sr_strlist_b *b = dynamic ? &c->rt_dyn_b : &c->rt_sym_b;
+			if (!sr_strlist_has(b->out, rt->name))
+				sr_strlist_push(c->a, b, rt->name, SR_ELF_MAX_LIST);
+		}
 		if (n[0] == '_' && n[1] == '_') {
 			/* In the dynamic table only imports say what the code calls. */
 			bool import = shndx == SHN_UNDEF;
@@ -759,6 +801,7 @@ static void parse_dynamic(struct ctx *c)
 		case DT_VERNEEDNUM: c->dt_verneednum = val; c->has_verneednum = true; break;
 		case DT_VERDEF: c->dt_verdef = val; c->has_verdef = true; break;
 		case DT_VERDEFNUM: c->dt_verdefnum = val; c->has_verdefnum = true; break;
+		case DT_VERSYM: c->dt_versym = val; c->has_versym_dt = true; break;
 		case DT_FLAGS: e->has_flags = true; e->dt_flags = val; break;
 		case DT_FLAGS_1: e->has_flags_1 = true; e->dt_flags_1 = val; break;
 		case DT_BIND_NOW: e->bind_now = true; break;
@@ -825,15 +868,20 @@ static void parse_dynamic(struct ctx *c)
 			struct sr_reader syms;
 			uint64_t bytes = count * ent;
 			if (count < (1u << 26) && sr_reader_sub(&c->r, symoff, bytes, &syms) == SR_OK &&
-			    budget_take(c, bytes))
+			    budget_take(c, bytes)) {
+				c->have_dynsym_tab = true;
+				c->dynsym = syms;
+				c->dynsym_str = c->dynstr;
+				c->dynsym_ent = ent;
 				scan_symbols(c, &syms, ent, &c->dynstr, true);
+			}
 		}
 	}
 }
 
 /* ---------- symbol versioning ---------- */
 
-static void note_max(struct ctx *c, const char *name, const char *file)
+static void note_max(struct ctx *c, const char *name, const char *file, uint16_t index)
 {
 	struct sr_elf *e = c->e;
 	size_t flen;
@@ -847,11 +895,13 @@ static void note_max(struct ctx *c, const char *name, const char *file)
 				m->version = ver;
 				m->name = name;
 				m->file = file;
+				c->vermax_index[i] = index;
 			}
 			return;
 		}
 	}
-	struct sr_vermax *arr = sr_arena_grow(c->a, e->vermax, e->vermax_count, &c->vermax_cap, sizeof *arr, 256);
+	struct sr_vermax *arr = sr_arena_grow(c->a, e->vermax, e->vermax_count, &c->vermax_cap, sizeof *arr,
+	                                      sizeof c->vermax_index / sizeof c->vermax_index[0]);
 	if (!arr)
 		return;
 	e->vermax = arr;
@@ -860,6 +910,7 @@ static void note_max(struct ctx *c, const char *name, const char *file)
 	m->version = ver;
 	m->name = name;
 	m->file = file;
+	c->vermax_index[e->vermax_count - 1] = index;
 	if (!m->family)
 		e->vermax_count--;
 }
@@ -954,7 +1005,7 @@ static void parse_verneed(struct ctx *c)
 					va->flags = flags;
 					va->index = other;
 					if (!c->loader_only)
-						note_max(c, s, vn->file);
+						note_max(c, s, vn->file, other);
 				}
 				if (anext == 0)
 					break;
@@ -1024,6 +1075,129 @@ static void parse_verdef(struct ctx *c)
 		if (next == 0)
 			break;
 		pos += next;
+	}
+}
+
+/* For each highest version, one imported symbol that requires it: the first
+ * undefined .dynsym entry whose .gnu.version entry is that Vernaux's index. */
+static void vermax_symbols(struct ctx *c)
+{
+	struct sr_elf *e = c->e;
+	if (c->no_symbols || !c->have_dynsym_tab || e->vermax_count == 0)
+		return;
+	uint64_t off;
+	if (!(c->has_versym_dt && vaddr_to_off(c, c->dt_versym, &off))) {
+		if (!c->sect_versym_found)
+			return;
+		off = c->sect_versym_off;
+	}
+	uint64_t want = c->wsz == 8 ? 24 : 16;
+	uint64_t ent = c->dynsym_ent < want ? want : c->dynsym_ent;
+	uint64_t count = c->dynsym.len / ent;
+	/* one 16-bit entry per symbol; a table cut by the end of the file is read in part */
+	uint64_t avail = off < c->r.len ? (c->r.len - off) / 2 : 0;
+	if (count > avail)
+		count = avail;
+	struct sr_reader vs;
+	if (count < 2 || sr_reader_sub(&c->r, off, count * 2, &vs) != SR_OK || !budget_take(c, count * 2))
+		return;
+	/* version index -> 1 + its vermax entry: one lookup per symbol */
+	uint16_t top = 0;
+	for (size_t k = 0; k < e->vermax_count; k++)
+		if ((c->vermax_index[k] & 0x7fff) > top)
+			top = c->vermax_index[k] & 0x7fff;
+	uint16_t *which = sr_arena_array(c->a, (size_t)top + 1, sizeof *which);
+	if (!which)
+		return;
+	for (size_t k = e->vermax_count; k-- > 0;)
+		which[c->vermax_index[k] & 0x7fff] = (uint16_t)(k + 1);
+	size_t left = e->vermax_count;
+	for (uint64_t i = 1; i < count && left; i++) {
+		uint16_t v;
+		if (sr_read_u16(&vs, i * 2, &v) != SR_OK)
+			break;
+		v &= 0x7fff;   /* bit 15: hidden */
+		if (v < 2 || v > top || !which[v])
+			continue;
+		struct sr_vermax *m = &e->vermax[which[v] - 1];
+		uint32_t name;
+		uint16_t shndx;
+		if (m->symbol || sr_read_u32(&c->dynsym, i * ent, &name) != SR_OK ||
+		    sr_read_u16(&c->dynsym, i * ent + (c->wsz == 8 ? 6 : 14), &shndx) != SR_OK || shndx != SHN_UNDEF)
+			continue;
+		const char *sym = get_str(c, &c->dynsym_str, name);
+		if (sym && *sym) {
+			m->symbol = sym;
+			left--;
+		}
+	}
+}
+
+/* ---------- embedded file names (stripped static files) ---------- */
+
+/* The names of sr_rt_strings found in [off, off+size), each followed by a
+ * NUL or '/' (so "/etc/hosts" is not "/etc/hosts.allow"). */
+static void rt_strings_in(struct ctx *c, uint64_t off, uint64_t size)
+{
+	struct sr_reader r;
+	if (size == 0 || sr_reader_sub(&c->r, off, size, &r) != SR_OK || !first_visit(c, off, size))
+		return;
+	if (r.len > c->budget) {
+		warn(c, "read-only data of %llu bytes; only its first %llu were searched for file names",
+		     (unsigned long long)r.len, (unsigned long long)c->budget);
+		r.len = (size_t)c->budget;
+	}
+	if (!r.len || !budget_take(c, r.len))
+		return;
+	enum { MAXN = 16 };
+	bool found[MAXN] = { false };
+	size_t len[MAXN];
+	size_t n = sr_rt_nstrings < MAXN ? sr_rt_nstrings : MAXN;
+	for (size_t k = 0; k < n; k++)
+		len[k] = strlen(sr_rt_strings[k].name);
+	/* names that start with '/': one pass over the slashes */
+	for (uint64_t at = 0; at < r.len;) {
+		int64_t hit = sr_reader_find_byte(&r, at, r.len - at, '/');
+		if (hit < 0)
+			break;
+		uint8_t second = 0;
+		sr_read_u8(&r, (uint64_t)hit + 1, &second);
+		for (size_t k = 0; k < n; k++) {
+			const char *nm = sr_rt_strings[k].name;
+			uint8_t after = 1;
+			if (!found[k] && nm[0] == '/' && (uint8_t)nm[1] == second &&
+			    sr_reader_match(&r, (uint64_t)hit, nm, len[k]) &&
+			    sr_read_u8(&r, (uint64_t)hit + len[k], &after) == SR_OK && (after == 0 || after == '/'))
+				found[k] = true;
+		}
+		at = (uint64_t)hit + 1;
+	}
+	/* the others: one search each, NUL-terminated */
+	for (size_t k = 0; k < n; k++)
+		if (sr_rt_strings[k].name[0] != '/')
+			found[k] = sr_reader_find(&r, 0, r.len, sr_rt_strings[k].name, len[k] + 1) >= 0;
+	for (size_t k = 0; k < n; k++)
+		if (found[k] && !sr_strlist_has(c->rt_str.out, sr_rt_strings[k].name))
+			sr_strlist_push(c->a, &c->rt_str, sr_rt_strings[k].name, SR_ELF_MAX_LIST);
+}
+
+/* A static program without .symtab shows what it calls only through the
+ * file names its C library embeds: search .rodata, else the read-only
+ * segments.  Go programs are left to lib/go (their strings mean nothing of
+ * the C library). */
+static void scan_rt_strings(struct ctx *c)
+{
+	struct sr_elf *e = c->e;
+	if ((e->linkage != SR_LINK_STATIC && e->linkage != SR_LINK_STATIC_PIE) || e->has_symtab || e->go)
+		return;
+	if (c->have_rodata) {
+		rt_strings_in(c, c->rodata_off, c->rodata_size);
+		return;
+	}
+	for (uint64_t i = 0; i < c->phnum; i++) {
+		struct phdr p;
+		if (read_phdr(c, i, &p) && p.type == PT_LOAD && !(p.flags & PF_W))
+			rt_strings_in(c, p.offset, p.filesz);
 	}
 }
 
@@ -1194,6 +1368,12 @@ static void conclude(struct ctx *c)
 
 	e->go = e->go_evidence.count > 0;
 
+	/* what a dynamic file calls is what it imports; a static file (or an
+	 * object) has the C library's functions in .symtab */
+	bool from_symtab = e->linkage == SR_LINK_STATIC || e->linkage == SR_LINK_STATIC_PIE || e->kind == SR_ELF_KIND_REL;
+	if (e->kind != SR_ELF_KIND_CORE)
+		e->rt_symbols = from_symtab ? c->rt_sym : c->rt_dyn;
+
 	if (e->machine == EM_ARM) {
 		if (e->flags & EF_ARM_ABI_FLOAT_HARD)
 			e->float_abi = SR_FLOAT_HARD;
@@ -1263,6 +1443,9 @@ enum sr_err sr_elf_parse_ex(const struct sr_reader *r, unsigned flags, struct sr
 	c->fortified.out = &e->hardening.fortified;
 	c->go_ev.out = &e->go_evidence;
 	c->warnings.out = &e->warnings;
+	c->rt_dyn_b.out = &c->rt_dyn;
+	c->rt_sym_b.out = &c->rt_sym;
+	c->rt_str.out = &e->rt_strings;
 
 	enum sr_err rc = parse_header(c);
 	if (rc == SR_OK)
@@ -1273,9 +1456,12 @@ enum sr_err sr_elf_parse_ex(const struct sr_reader *r, unsigned flags, struct sr
 		parse_dynamic(c);
 		parse_verneed(c);
 		parse_verdef(c);
+		vermax_symbols(c);
 		if (!c->no_symbols)
 			scan_go_magic(c);
 		conclude(c);
+		if (!c->no_symbols)
+			scan_rt_strings(c);
 	}
 	free(c);
 	if (rc != SR_OK) {

@@ -47,6 +47,7 @@
 #define SHT_DYNSYM 11
 #define SHT_GNU_VERDEF 0x6ffffffdu
 #define SHT_GNU_VERNEED 0x6ffffffeu
+#define SHT_GNU_VERSYM 0x6fffffffu
 
 #define DT_NULL 0
 #define DT_NEEDED 1
