@@ -268,25 +268,6 @@ static size_t cat3(char *out, size_t size, const char *a, const char *b, const c
 
 /* ---------- the target ---------- */
 
-static const char *triplet(unsigned cls, uint16_t m, uint32_t flags, bool be)
-{
-	switch (m) {
-	case EM_X86_64: return cls == 64 ? "x86_64-linux-gnu" : "x86_64-linux-gnux32";
-	case EM_386: return "i386-linux-gnu";
-	case EM_AARCH64: return "aarch64-linux-gnu";
-	case EM_ARM: return (flags & 0x400) ? "arm-linux-gnueabihf" : "arm-linux-gnueabi";
-	case EM_RISCV: return "riscv64-linux-gnu";
-	case EM_PPC64: return be ? "powerpc64-linux-gnu" : "powerpc64le-linux-gnu";
-	case EM_S390: return "s390x-linux-gnu";
-	case EM_LOONGARCH: return "loongarch64-linux-gnu";
-	case EM_MIPS:
-		if (cls == 64)
-			return be ? "mips64-linux-gnuabi64" : "mips64el-linux-gnuabi64";
-		return be ? "mips-linux-gnu" : "mipsel-linux-gnu";
-	default: return NULL;
-	}
-}
-
 /* The glibc interpreter for a machine, used when the input has none (a
  * library: ldd loads it with the system's loader). */
 static const char *default_glibc_interp(unsigned cls, uint16_t m, uint32_t flags, bool be)
@@ -410,7 +391,7 @@ static bool is_dir_in_root(struct ctx *c, const char *path)
 static void set_defaults(struct ctx *c, uint32_t flags)
 {
 	struct sr_deps *d = c->d;
-	const char *t = triplet(c->elf_class, c->machine, flags, c->big_endian);
+	const char *t = sr_multiarch_triplet(c->elf_class, c->machine, flags, c->big_endian);
 	char buf[256];
 	if (d->loader_kind == SR_LOADER_MUSL)
 		return;   /* musl: see musl_path() */
