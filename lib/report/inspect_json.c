@@ -2,6 +2,7 @@
 #include <jansson.h>
 #include <stdio.h>
 
+#include "shipready/needs.h"
 #include "shipready/report.h"
 #include "report/json_util.h"
 
@@ -90,6 +91,31 @@ static const char *abi_os_name(uint32_t os)
 
 static json_t *go_json(const struct sr_elf *e, const struct sr_go_info *g);
 
+/* The run-time needs (shipready/needs.h): C and Go merged, one per kind. */
+static json_t *needs_json(const struct sr_inspect *in)
+{
+	json_t *a = json_array();
+	struct sr_needs needs;
+	struct sr_error err = {0};
+	if (sr_needs_from_inspect(in, &needs, &err) != SR_OK)
+		return a;
+	for (size_t i = 0; i < needs.n; i++) {
+		const struct sr_need *d = &needs.v[i];
+		json_t *j = json_object();
+		json_object_set_new(j, "kind", json_string(d->id));
+		json_object_set_new(j, "name", json_string(d->name));
+		json_object_set_new(j, "evidence", strlist(&d->evidence));
+		json_object_set_new(j, "paths", strlist(&d->paths));
+		json_object_set_new(j, "feature", json_string(d->feature));
+		json_object_set_new(j, "message", d->message ? sr_json_str(d->message) : json_null());
+		json_object_set_new(j, "note", d->note ? sr_json_str(d->note) : json_null());
+		json_object_set_new(j, "optional", json_boolean(d->optional));
+		json_array_append_new(a, j);
+	}
+	sr_needs_free(&needs);
+	return a;
+}
+
 static json_t *elf_json(const struct sr_inspect *in)
 {
 	const struct sr_elf *e = in->elf;
@@ -168,6 +194,7 @@ static json_t *elf_json(const struct sr_inspect *in)
 		json_object_set_new(v, "version", sr_json_str(m->version));
 		json_object_set_new(v, "name", sr_json_str(m->name));
 		json_object_set_new(v, "file", sr_json_str(m->file));
+		json_object_set_new(v, "symbol", m->symbol ? sr_json_str(m->symbol) : json_null());
 		json_array_append_new(vm, v);
 	}
 	json_object_set_new(o, "max_versions", vm);
@@ -198,6 +225,7 @@ static json_t *elf_json(const struct sr_inspect *in)
 	json_object_set_new(o, "hardening", h);
 
 	json_object_set_new(o, "go", go_json(e, in->go));
+	json_object_set_new(o, "needs", needs_json(in));
 
 	json_object_set_new(o, "warnings", strlist(&e->warnings));
 	return o;

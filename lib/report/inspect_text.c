@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "report/text_util.h"
+#include "shipready/needs.h"
 #include "shipready/report.h"
 
 #define LABEL_W 11
@@ -472,6 +473,110 @@ static void rows_go_info(struct out *o, const struct sr_go_info *g, const char *
 	}
 }
 
+/* ---------- run-time needs (shipready/needs.h) ---------- */
+
+#define NEED_NAME_W 16
+
+/* Words of s, wrapped under the column after a need's name. */
+static void wrapped(struct out *o, enum tone t, const char *s)
+{
+	char word[256];
+	bool first = true;
+	while (*s) {
+		while (*s == ' ')
+			s++;
+		size_t n = strcspn(s, " ");
+		if (n == 0)
+			break;
+		size_t k = n < sizeof word - 1 ? n : sizeof word - 1;
+		memcpy(word, s, k);
+		word[k] = '\0';
+		s += n;
+		if (!first && o->col + 1 + (int)k > WRAP_AT) {
+			endl(o);
+			label(o, "");
+			textf(o, PLAIN, "%-*s", NEED_NAME_W, "");
+		} else if (!first) {
+			text(o, t, " ");
+		}
+		text(o, t, word);
+		first = false;
+	}
+}
+
+/* The Go kinds printed by rows_go_info() */
+static bool go_prints(const struct sr_go_info *g, enum sr_need_kind k)
+{
+	for (size_t i = 0; i < g->nneeds; i++) {
+		switch (g->needs[i].kind) {
+		case SR_GO_NEED_CA_ROOTS: if (k == SR_NEED_CA_ROOTS) return true; break;
+		case SR_GO_NEED_ZONEINFO:
+		case SR_GO_NEED_LOCALTIME: if (k == SR_NEED_ZONEINFO) return true; break;
+		case SR_GO_NEED_DNS: if (k == SR_NEED_DNS) return true; break;
+		case SR_GO_NEED_NSS: if (k == SR_NEED_NSS) return true; break;
+		case SR_GO_NEED_USERDB: if (k == SR_NEED_USERDB) return true; break;
+		default: break;
+		}
+	}
+	return false;
+}
+
+/* One row per need: name, the first path, the evidence, then the note.  A
+ * Go binary's needs of the kinds its Go rows showed are not repeated (the
+ * C functions of a cgo binary add the others). */
+static void row_needs(struct out *o, const struct sr_inspect *in)
+{
+	struct sr_needs needs;
+	struct sr_error err = {0};
+	if (sr_needs_from_inspect(in, &needs, &err) != SR_OK)
+		return;
+	const struct sr_go_info *g = in->go && in->go->is_go ? in->go : NULL;
+	bool labelled = g && g->nneeds > 0;
+	for (size_t i = 0; i < needs.n; i++) {
+		const struct sr_need *d = &needs.v[i];
+		if (g && go_prints(g, d->kind))
+			continue;
+		enum tone t = d->optional ? DIM : PLAIN;
+		label(o, labelled ? "" : "needs");
+		labelled = true;
+		textf(o, t, "%-*s", NEED_NAME_W, d->name);
+		if (d->paths.count) {
+			/* any one path will do: as many as fit, then how many more */
+			size_t shown = 0, width = 0;
+			for (; shown < d->paths.count; shown++) {
+				size_t w = strlen(d->paths.items[shown]) + (shown ? 4 : 0);
+				if (shown && width + w > 48)
+					break;
+				if (shown)
+					text(o, t, " or ");
+				text(o, t, d->paths.items[shown]);
+				width += w;
+			}
+			if (shown < d->paths.count)
+				textf(o, t, " or %zu more", d->paths.count - shown);
+		} else {
+			text(o, t, "libraries named at run time");
+		}
+		text(o, DIM, "  (");
+		for (size_t j = 0; j < d->evidence.count && j < 4; j++) {
+			if (j)
+				text(o, DIM, ", ");
+			text(o, DIM, d->evidence.items[j]);
+		}
+		if (d->evidence.count > 4)
+			textf(o, DIM, ", … %zu more", d->evidence.count - 4);
+		text(o, DIM, d->optional ? "; optional)" : ")");
+		endl(o);
+		if (d->note) {
+			label(o, "");
+			textf(o, PLAIN, "%-*s", NEED_NAME_W, "");
+			wrapped(o, DIM, d->note);
+			endl(o);
+		}
+	}
+	sr_needs_free(&needs);
+}
+
 /* ---------- PE ---------- */
 
 static void pe_flag(struct out *o, size_t *i, bool good, const char *s)
@@ -688,6 +793,7 @@ void sr_report_inspect_text(FILE *f, const struct sr_inspect *in, const struct s
 	row_linkage(&o, e);
 	row_libc(&o, e);
 	row_go(&o, in);
+	row_needs(&o, in);
 	row_dynamic(&o, e);
 	row_versions(&o, e);
 	row_notes(&o, e);
