@@ -421,6 +421,25 @@ def main():
                                         b"\x08go1.22.1" + b"\x10path\texample.com/x\n", 16, None, 0, 0),
                                        (".gopclntab", SHT_PROGBITS, 2,
                                         b"\xf1\xff\xff\xff\x00\x00\x01\x08" + b"\0" * 24, 32, None, 0, 0)))
+    # Static, no .symtab: the C library's file names in .rodata (lib/elf
+    # rtsym.c), glibc (GNU ABI tag) and otherwise; without sections the
+    # read-only PT_LOAD is searched; a slash flood and near misses.
+    glibc_ro = (b"\0/etc/nsswitch.conf\0.0/etc/group\0/etc/gai.conf\0/usr/share/zoneinfo\0"
+                b"/etc/hosts.allow\0SSL_CTX_new_ex\0/etc/ssl/certs/ca-certificates.crt\0")
+    musl_ro = b"\0/etc/hosts\0/etc/resolv.conf\0/etc/passwd\0/usr/share/zoneinfo/\0/etc/group\0"
+    seeds["synth-le64-static-rodata-glibc"] = build(
+        etype=2, interp=None, dynamic=False, verneed=(), comment=(),
+        extra_sections=((".rodata", SHT_PROGBITS, 2, glibc_ro, 8, None, 0, 0),))
+    seeds["synth-be32-static-rodata-musl"] = build(
+        cls=32, be=True, machine=8, etype=2, interp=None, dynamic=False, verneed=(), notes=False,
+        comment=(), extra_sections=((".rodata", SHT_PROGBITS, 2, musl_ro, 8, None, 0, 0),))
+    seeds["synth-le64-static-nosections-strings"] = build(
+        etype=2, interp=None, dynamic=False, verneed=(), notes=False, comment=(), sections=False,
+        extra_sections=((".rodata", SHT_PROGBITS, 2, musl_ro, 8, None, 0, 0),))
+    seeds["edge-rodata-slashes"] = build(
+        etype=2, interp=None, dynamic=False, verneed=(), notes=False, comment=(),
+        extra_sections=((".rodata", SHT_PROGBITS, 2,
+                         b"/" * 3000 + b"/etc/hosts" + b"/etc/passwdX\0SSL_CTX_new_ex", 8, None, 0, 0),))
     seeds["synth-le32-many-needed"] = build(cls=32, machine=3, interp="/lib/ld-linux.so.2",
                                             needed=tuple("l%d" % (i % 50) for i in range(4200)),
                                             verneed=(), comment=())

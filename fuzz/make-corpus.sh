@@ -57,6 +57,26 @@ cat >"$tmp/lib.map" <<'C'
 TINY_1.0 { global: tiny_add; local: *; };
 TINY_2.0 { global: tiny_add; } TINY_1.0;
 C
+cat >"$tmp/needs.c" <<'C'
+/* Calls that make run-time needs (lib/check/needs.c): NSS, DNS, user
+ * database, zoneinfo, gconv, locale, dlopen. */
+#include <dlfcn.h>
+#include <iconv.h>
+#include <locale.h>
+#include <netdb.h>
+#include <pwd.h>
+#include <stddef.h>
+#include <time.h>
+int main(int argc, char **argv)
+{
+	struct addrinfo *r;
+	time_t t = time(0);
+	(void)argc;
+	return getaddrinfo(argv[1], "80", NULL, &r) + (getpwnam(argv[1]) != 0) + (localtime(&t) == 0) +
+	       (iconv_open("UTF-8", argv[1]) == (iconv_t)-1) + (setlocale(LC_ALL, "") == 0) +
+	       (dlopen(argv[1], RTLD_NOW) == 0);
+}
+C
 cat >"$tmp/obj.c" <<'C'
 static int counter;
 int bump(void) { return ++counter; }
@@ -78,6 +98,25 @@ gcc -Os -no-pie -fno-stack-protector $small -Wl,-z,execstack -Wl,-z,norelro \
     -o "$out/x86_64-exec-norelro-symtab" "$tmp/hello.c"
 strip --strip-debug "$out/x86_64-exec-norelro-symtab"
 gcc -Os -g1 -c -o "$out/x86_64-rel-obj" "$tmp/obj.c"
+gcc -Os -fPIE -pie $small -s -o "$out/x86_64-pie-needs" "$tmp/needs.c"
+
+# The same with hostile .gnu.version entries (every index 0x7fff, hidden bit
+# set; then the table's section moved past the end of the file).
+python3 - "$out/x86_64-pie-needs" "$out" <<'PY'
+import os, struct, sys
+src, out = sys.argv[1], sys.argv[2]
+b = bytearray(open(src, "rb").read())
+shoff, = struct.unpack_from("<Q", b, 40); shnum, = struct.unpack_from("<H", b, 60)
+for i in range(shnum):
+    o = shoff + 64 * i
+    t, = struct.unpack_from("<I", b, o + 4)
+    if t == 0x6FFFFFFF:   # SHT_GNU_versym
+        off, size = struct.unpack_from("<QQ", b, o + 24)
+        v = bytearray(b)
+        for k in range(off + 2, off + size, 2):
+            struct.pack_into("<H", v, k, 0xFFFF)
+        open(os.path.join(out, "edge-versym-all-ffff"), "wb").write(v)
+PY
 
 # i386
 if gcc -m32 -Os -o "$tmp/m32" "$tmp/hello.c" 2>/dev/null; then
