@@ -35,12 +35,15 @@ struct sr_need {
 	const char *id;              /* "ca-roots", "zoneinfo", "nss", "user-db", "dns", "gconv", "locale", "dlopen" */
 	const char *name;            /* "CA roots", … */
 	struct sr_strlist evidence;  /* "getaddrinfo", "crypto/x509", "libssl.so.3", "\"/etc/nsswitch.conf\" in .rodata" */
-	struct sr_strlist paths;     /* files or directories; any one of them satisfies the need (may be empty: dlopen) */
+	struct sr_strlist paths;     /* files or directories; any one of them satisfies the need (may be empty: dlopen).
+	                              * user-db lists /etc/passwd (/etc/group when only group
+	                              * functions are called): the note says when both are read */
 	const char *feature;         /* what fails without it: "TLS certificate verification" */
 	const char *message;         /* what the user sees when it fails, when known
 	                              * ("x509: certificate signed by unknown authority"), else NULL */
 	const char *note;            /* one more fact worth saying, or NULL */
-	bool optional;               /* the program has a fallback (embedded tzdata, defaults) */
+	bool optional;               /* the program has a fallback (embedded tzdata, defaults); for a
+	                              * kind with several sources, only when every source has one */
 };
 
 struct sr_needs_priv;
@@ -52,7 +55,9 @@ struct sr_needs {
 };
 
 /* Derive the needs of an analysed file (ELF or Go binary; PE and Mach-O give
- * none today).  *out is zeroed first; an error only when out of memory. */
+ * none today).  *out is zeroed first; an error only when out of memory.  The
+ * strings belong to *out (they stay valid after sr_inspect_free(in)) until
+ * sr_needs_free(). */
 enum sr_err sr_needs_from_inspect(const struct sr_inspect *in, struct sr_needs *out, struct sr_error *err);
 void sr_needs_free(struct sr_needs *n);
 
