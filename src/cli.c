@@ -98,6 +98,24 @@ void cli_json_begin(FILE *f, const char *command, int schema_version)
 	json_decref(tool);
 }
 
+void cli_json_begin_doc(FILE *f, const char *command, int schema_version)
+{
+	json_t *tool = json_pack("{s:s,s:s}", "name", "shipready", "version", sr_version_string());
+	char *t = json_dumps(tool, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	fprintf(f, "{\"schema_version\":%d,\"tool\":%s,\"command\":\"%s\"", schema_version, t ? t : "{}", command);
+	free(t);
+	json_decref(tool);
+}
+
+void cli_json_member(FILE *f, const char *key, void *json)
+{
+	json_t *j = json;
+	char *text = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
+	fprintf(f, ",\"%s\":%s", key, text ? text : "null");
+	free(text);
+	json_decref(j);
+}
+
 void cli_json_item(FILE *f, void *json, bool *first_done)
 {
 	json_t *j = json;

@@ -64,6 +64,11 @@ void cli_usage_error(const struct cli_command *cmd, const char *fmt, ...)
 void cli_json_begin(FILE *f, const char *command, int schema_version);
 void cli_json_item(FILE *f, void *json, bool *first_done);
 void cli_json_end(FILE *f);
+/* For documents with other members than "results": the opening
+ * {"schema_version":N,"tool":{…},"command":"…" (no closing brace), and one
+ * ,"key":value member (value released). */
+void cli_json_begin_doc(FILE *f, const char *command, int schema_version);
+void cli_json_member(FILE *f, const char *key, void *json);
 
 /* An input that could not be analysed: the stderr line, and with --json
  * its {"path","error"} result too.  Returns EXIT_ERROR. */
@@ -94,6 +99,8 @@ int cmd_targets(int argc, char **argv, const struct cli_command *self);
  * printing 'shipready: FILE: reason'. */
 struct sr_targets;
 bool cli_load_targets(const char *file, struct sr_targets *db);
+extern const struct cli_option check_options[];
+int cmd_check(int argc, char **argv, const struct cli_command *self);
 int cmd_go(int argc, char **argv, const struct cli_command *self);
 int cmd_help(int argc, char **argv, const struct cli_command *self);
 

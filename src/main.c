@@ -64,6 +64,21 @@ const struct cli_command cli_commands[] = {
 	  "instead (an error names FILE, and the line:column for bad JSON; exit 2).\n"
 	  "NAMEs select entries; an unknown NAME is an error (exit 2).",
 	  targets_options },
+	{ "check", cmd_check, "will it run there? a verdict per binary and target, with the error users would see",
+	  "[--target T[,T...]]... [--arch ARCH] [--json] FILE...",
+	  "Judge each FILE against each target without running it: a distribution release\n"
+	  "or base image from the database ('shipready targets'; NAME/ARCH pins the\n"
+	  "machine), or a real root directory (dir:PATH: its loader, libraries, symbol\n"
+	  "versions, CA roots and zoneinfo are read from its files, with the deps loader\n"
+	  "model; FILE is imagined at the same path inside it, run by this machine's\n"
+	  "kernel). Failures say why and what the user would see (Exec format error, No\n"
+	  "such file or directory for a missing interpreter, version 'GLIBC_2.34' not\n"
+	  "found, a missing library, FATAL: kernel too old); warnings are features that\n"
+	  "will fail (x509: certificate signed by unknown authority, unknown time zone);\n"
+	  "'?' means a fact about the target is unknown. Each binary's runtimes (what must\n"
+	  "be installed) and run-time needs are listed. Without --target a default set of\n"
+	  "current targets is used. Exit status 1 when a requested target fails.",
+	  check_options },
 	{ "help", cmd_help, "show help for shipready or for one command", "[COMMAND]",
 	  "Show the list of commands, or the help of COMMAND.", no_options },
 	{ 0 },

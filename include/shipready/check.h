@@ -61,6 +61,11 @@ enum sr_err sr_check_target_open(const struct sr_targets *db, const char *spec, 
                                  struct sr_error *err);
 void sr_check_target_free(struct sr_check_target *t);
 
+/* The machine name targets use ("x86_64", "aarch64", "i386", "arm", …) for
+ * Go's or uname's spelling ("amd64", "arm64", "386", "armv7l", …); NULL if
+ * unknown. */
+const char *sr_check_arch_name(const char *s);
+
 /* The default target set when none is given (database names). */
 extern const char *const sr_check_default_targets[];
 

@@ -96,6 +96,10 @@ struct sr_deps_opts {
 	const struct sr_root *root;     /* NULL: the host ("/") */
 	const char *library_path;       /* LD_LIBRARY_PATH to model, or NULL */
 	bool record_tried;              /* record tried paths for found libraries too */
+	bool program_on_host;           /* with a root: the input is a file of the host, imagined
+	                                 * at the same absolute path inside the root (its $ORIGIN
+	                                 * is looked up there); only what it loads comes from the
+	                                 * root.  `check --target dir:ROOT` works this way. */
 };
 
 /* Resolve the dependencies of the ELF at path (inside the root if one is

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "shipready/check.h"
 #include "shipready/deps.h"
 #include "shipready/go.h"
 #include "shipready/inspect.h"
@@ -71,6 +72,22 @@ void sr_report_targets_text(FILE *out, const struct sr_targets *db);
 void *sr_report_target_json(const struct sr_target *t);
 
 #define SR_TARGETS_SCHEMA_VERSION 1
+
+/* shipready check: the verdict matrix (verdicts[i * nt + j] for file i on
+ * target j; "ok"/"FAIL"/"warn"/"?" words, or ✓/✗/! in colour), then per
+ * binary what it needs and every failure, warning and unknown with the
+ * message users would see and the fixes. */
+void sr_report_check_matrix_text(FILE *out, const char *const *targets, size_t nt, const char *const *files,
+                                 const enum sr_verdict *verdicts, size_t nf, const struct sr_text_style *st);
+void sr_report_check_details_text(FILE *out, const struct sr_inspect *in, const struct sr_runtimes *rt,
+                                  const struct sr_needs *needs, struct sr_check_result *const *results, size_t n,
+                                  const struct sr_text_style *st);
+/* JSON (docs/schema/check.json): one target object, one binary object. */
+void *sr_report_check_target_json(const struct sr_check_target *t);
+void *sr_report_check_binary_json(const struct sr_inspect *in, const struct sr_runtimes *rt,
+                                  const struct sr_needs *needs, struct sr_check_result *const *results, size_t n);
+
+#define SR_CHECK_SCHEMA_VERSION 1
 
 /* JSON object for an input that could not be analysed. */
 void *sr_report_error_json(const char *path, const char *reason);

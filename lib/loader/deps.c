@@ -117,6 +117,7 @@ struct sr_deps_session {
 	struct sr_root host;          /* the host's / when no root was given */
 	const struct sr_root *root;
 	char *cwd;                    /* on the host: relative paths are from here */
+	char *host_cwd;               /* program_on_host: the working directory for inputs */
 	bool cache_tried;
 	struct sr_ldcache *cache;
 	bool conf_tried;
@@ -1439,6 +1440,13 @@ enum sr_err sr_deps_session_new(const struct sr_deps_opts *opts, struct sr_deps_
 			return sr_error_set(err, SR_E_IO, "cannot get the working directory");
 		}
 	}
+	if (ss->opts.root && ss->opts.program_on_host) {
+		char cwd[SR_ROOT_MAX_PATH];
+		if (!getcwd(cwd, sizeof cwd) || !(ss->host_cwd = strdup(cwd))) {
+			sr_deps_session_free(ss);
+			return sr_error_set(err, SR_E_IO, "cannot get the working directory");
+		}
+	}
 	*out = ss;
 	return SR_OK;
 }
@@ -1460,10 +1468,64 @@ void sr_deps_session_free(struct sr_deps_session *ss)
 	if (ss->host.dirfd >= 0)
 		sr_root_close(&ss->host);
 	free(ss->cwd);
+	free(ss->host_cwd);
 	free(ss);
 }
 
 /* The program itself gets the ordinary file errors (not the loader's). */
+static enum sr_err open_host_program(struct ctx *c, const char *path, struct opened *o, struct sr_file *f,
+                                     struct sr_error *err)
+{
+	/* The file is the host's; where it would sit inside the root is its
+	 * absolute path, lexically (no symlink of the host is resolved: the
+	 * root decides what its directories are). */
+	char abs[SR_ROOT_MAX_PATH + 1];
+	if (path[0] == '/')
+		cat3(abs, sizeof abs, path, "", "");
+	else if (cat3(abs, sizeof abs, c->ss->host_cwd, "/", path) > SR_ROOT_MAX_PATH)
+		return sr_error_set(err, SR_E_TOO_BIG, "path too long");
+	/* normalise "." and ".." components and repeated slashes */
+	char norm[SR_ROOT_MAX_PATH + 1];
+	size_t n = 0;
+	for (const char *s = abs; *s;) {
+		while (*s == '/')
+			s++;
+		const char *e = s;
+		while (*e && *e != '/')
+			e++;
+		size_t len = (size_t)(e - s);
+		if (len == 0 || (len == 1 && s[0] == '.')) {
+			/* skip */
+		} else if (len == 2 && s[0] == '.' && s[1] == '.') {
+			while (n > 0 && norm[n - 1] != '/')
+				n--;
+			if (n > 0)
+				n--;
+		} else {
+			if (n + 1 + len > SR_ROOT_MAX_PATH)
+				return sr_error_set(err, SR_E_TOO_BIG, "path too long");
+			norm[n++] = '/';
+			memcpy(norm + n, s, len);
+			n += len;
+		}
+		s = e;
+	}
+	if (n == 0)
+		norm[n++] = '/';
+	norm[n] = '\0';
+	memcpy(o->real, norm, n + 1);
+	enum sr_err rc = sr_file_open_at(AT_FDCWD, path, true, f, err);
+	if (rc != SR_OK)
+		return rc;
+	struct stat st;
+	if (stat(path, &st) == 0) {
+		o->dev = st.st_dev;
+		o->ino = st.st_ino;
+		o->mode = st.st_mode;
+	}
+	return SR_OK;
+}
+
 static enum sr_err open_program(struct ctx *c, const char *path, struct opened *o, struct sr_error *err)
 {
 	char lookup[SR_ROOT_MAX_PATH + 1];
@@ -1483,7 +1545,11 @@ static enum sr_err open_program(struct ctx *c, const char *path, struct opened *
 	char dir[SR_ROOT_MAX_PATH + 1];
 	const char *base;
 	const struct dir_info *di;
-	if (lookup[0] == '/' && split_path(lookup, dir, &base) && (di = dir_lookup(c->ss, NULL, dir)) != NULL &&
+	if (c->ss->host_cwd) {
+		rc = open_host_program(c, path, o, &f, err);
+		if (rc != SR_OK)
+			return rc;
+	} else if (lookup[0] == '/' && split_path(lookup, dir, &base) && (di = dir_lookup(c->ss, NULL, dir)) != NULL &&
 	    resolve_in_dir(di, base, &st, name) == RID_FOUND && S_ISREG(st.st_mode) &&
 	    cat3(o->real, sizeof o->real, di->real, strcmp(di->real, "/") ? "/" : "", name) < sizeof o->real) {
 		o->dev = st.st_dev;

@@ -10,9 +10,10 @@ packages --json PATH`, cases without extra arguments) and must: end within
 the time limit without a signal; exit 0 or 1 (deps) with a schema-valid
 document and nothing on stderr, or exit 2 with exactly one line
 `shipready: PATH: reason` (and the same reason in the JSON); stay under
-64 MiB peak RSS (wait4).
+64 MiB peak RSS (wait4).  `check` runs every case against database targets
+and this machine's root, and a --root case's root as a dir: target.
 
-    test_hostile_deps.py SHIPREADY OUTDIR [deps|go-packages]
+    test_hostile_deps.py SHIPREADY OUTDIR [deps|go-packages|check]
 """
 import concurrent.futures
 import json
@@ -33,12 +34,17 @@ import test_hostile as th  # noqa: E402  (spawn: per-process time and RSS)
 COMMANDS = {  # name: (argv after the executable, schema, exit statuses of a result)
     "deps": (["deps", "--json"], "deps.json", (0, 1)),
     "go-packages": (["go", "packages", "--json"], "go-packages.json", (0,)),
+    # database targets of every kind, and this machine's root as a dir: target
+    "check": (["check", "--json", "--target", "debian-11,alpine-3.22,scratch,distroless-static,dir:/"],
+              "check.json", (0, 1)),
 }
 
 
 def check(ck, exe, corpus, validator, case, path, command="deps"):
     argv, _, ok_rcs = COMMANDS[command]
     args = [a.replace("{corpus}", corpus) for a in case.get("args", [])]
+    if command == "check" and args[:1] == ["--root"]:
+        args = ["--target", "dir:" + args[1]]   # the hostile root as a target
     r = th.spawn([exe] + argv + args + [path], corpus, None)
     w = "%s: " % case["name"]
     if not ck.true(w + "ends (not killed, no signal)", not r.killed and r.sig is None,
@@ -56,7 +62,10 @@ def check(ck, exe, corpus, validator, case, path, command="deps"):
         return
     for e in common.schema_errors(validator, doc):
         ck.fail(w + "schema: " + e)
-    res = (doc.get("results") or [{}])[0]
+    if command == "check":
+        res = (doc.get("errors") or doc.get("binaries") or [{}])[0]
+    else:
+        res = (doc.get("results") or [{}])[0]
     if r.rc == 2:
         lines = r.err.split("\n")
         rx = re.compile(r"^shipready: %s: [a-z].*[^.]$" % re.escape(path))
@@ -105,7 +114,7 @@ def main():
     tmp = tempfile.mkdtemp(prefix="hostile-%s-" % command, dir=outdir)
     tempfile.tempdir = tmp
     cases = [c for c in man["cases"] if not c.get("nobody") and not c.get("stdin")
-             and (command == "deps" or not c.get("args"))]
+             and (command in ("deps", "check") or not c.get("args"))]
 
     def one(case):
         if "cut" in case:

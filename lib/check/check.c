@@ -1,0 +1,731 @@
+/* shipready — verdicts: will this binary run on that target?
+ *
+ * Order of the questions is the order in which a start fails: the kernel
+ * (format, architecture, OS), the interpreter, the libraries and their
+ * symbol versions (ld.so), the kernel version (static glibc, Go), then the
+ * files the program reads once running (CA roots, zoneinfo, …), which make
+ * a feature fail rather than the start.  Database targets are judged from
+ * the entry's facts; dir: targets from their files, with the deps loader
+ * model. */
+#include <elf.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check/check_internal.h"
+#include "shipready/check.h"
+#include "shipready/deps.h"
+#include "util/arena.h"
+
+struct sr_check_result_priv {
+	struct sr_arena *arena;
+};
+
+struct ctx {
+	struct sr_arena *a;
+	struct sr_check_result *r;
+	size_t cap;
+	const struct sr_inspect *in;
+	const struct sr_check_target *t;
+	const char *prog;             /* the program as the user names it */
+	const char *tname;            /* the target's name for sentences */
+};
+
+const char *sr_verdict_name(enum sr_verdict v)
+{
+	switch (v) {
+	case SR_VERDICT_RUNS: return "runs";
+	case SR_VERDICT_UNKNOWN: return "unknown";
+	case SR_VERDICT_WARN: return "warn";
+	case SR_VERDICT_FAILS: return "fails";
+	}
+	return "unknown";
+}
+
+const char *sr_severity_name(enum sr_severity s)
+{
+	switch (s) {
+	case SR_SEV_INFO: return "info";
+	case SR_SEV_UNKNOWN: return "unknown";
+	case SR_SEV_WARN: return "warn";
+	case SR_SEV_FAIL: return "fail";
+	}
+	return "info";
+}
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static const char *afmt(struct sr_arena *a, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	return sr_arena_strdup(a, buf);
+}
+
+static void add(struct ctx *c, enum sr_severity sev, const char *kind, const char *reason, const char *message,
+                const char *evidence, const char *fix)
+{
+	struct sr_check_result *r = c->r;
+	struct sr_finding *f = sr_arena_grow(c->a, r->findings, r->nfindings, &c->cap, sizeof *f, 4096);
+	if (!f)
+		return;
+	r->findings = f;
+	f[r->nfindings++] = (struct sr_finding){ sev, kind, reason, message, evidence, fix };
+}
+
+/* A hostile file can name thousands of libraries: past this many library
+ * findings per result, one more says how many were left out. */
+#define MAX_LIB_FINDINGS 32
+
+/* Past MAX_LIB_FINDINGS findings since base, one finding says how many
+ * entries were left out; true then (stop). */
+static bool lib_cap(struct ctx *c, size_t base, size_t left)
+{
+	if (c->r->nfindings - base < MAX_LIB_FINDINGS)
+		return false;
+	add(c, SR_SEV_UNKNOWN, "library", afmt(c->a, "%zu more needed libraries not judged", left), NULL, NULL, NULL);
+	return true;
+}
+
+static bool has_kind(const struct ctx *c, const char *kind, enum sr_severity at_least)
+{
+	for (size_t i = 0; i < c->r->nfindings; i++)
+		if (c->r->findings[i].severity >= at_least && strcmp(c->r->findings[i].kind, kind) == 0)
+			return true;
+	return false;
+}
+
+static bool str_in(const struct sr_target_strs *l, const char *s)
+{
+	for (size_t i = 0; l->present && i < l->n; i++)
+		if (strcmp(l->v[i], s) == 0)
+			return true;
+	return false;
+}
+
+/* Is field (or "field (…)") named in the entry's unconfirmed list? */
+static bool unconfirmed(const struct sr_target *t, const char *field)
+{
+	size_t n = strlen(field);
+	for (size_t i = 0; t->unconfirmed.present && i < t->unconfirmed.n; i++) {
+		const char *u = t->unconfirmed.v[i];
+		if (strncmp(u, field, n) == 0 && (u[n] == '\0' || u[n] == ' '))
+			return true;
+	}
+	return false;
+}
+
+/* An image known to hold nothing (FROM scratch): no C library, no zoneinfo. */
+static bool empty_image(const struct sr_target *t)
+{
+	return t->kind == SR_TARGET_IMAGE && t->libc == SR_LIBC_NONE && t->zoneinfo == SR_TRI_NO;
+}
+
+/* ---------- the C library's files ---------- */
+
+static bool is_glibc_lib(const char *n)
+{
+	static const char *const names[] = {
+		"libc.so.6",      "libm.so.6",         "libpthread.so.0",       "libdl.so.2",      "librt.so.1",
+		"libresolv.so.2", "libutil.so.1",      "libanl.so.1",           "libmvec.so.1",    "libBrokenLocale.so.1",
+		"libthread_db.so.1", "libc_malloc_debug.so.0", "ld-linux-x86-64.so.2", "ld-linux-aarch64.so.1",
+		"ld-linux.so.2",  "ld-linux-armhf.so.3", "ld64.so.2",           "ld64.so.1",       "ld-linux-riscv64-lp64d.so.1",
+		"ld-linux-loongarch-lp64d.so.1",
+	};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strcmp(n, names[i]) == 0)
+			return true;
+	return false;
+}
+
+static bool is_musl_lib(const char *n)
+{
+	return strcmp(n, "libc.so") == 0 || strncmp(n, "libc.musl-", 10) == 0 || strncmp(n, "ld-musl-", 8) == 0;
+}
+
+static bool is_cxx_lib(const char *n)
+{
+	return strcmp(n, "libstdc++.so.6") == 0 || strcmp(n, "libgcc_s.so.1") == 0;
+}
+
+static enum sr_libc interp_family(const char *interp)
+{
+	if (!interp)
+		return SR_LIBC_UNKNOWN;
+	const char *b = strrchr(interp, '/');
+	b = b ? b + 1 : interp;
+	if (strncmp(b, "ld-musl-", 8) == 0)
+		return SR_LIBC_MUSL;
+	if (strncmp(b, "ld-linux", 8) == 0 || strncmp(b, "ld64.so", 7) == 0 || strcmp(b, "ld.so.1") == 0)
+		return SR_LIBC_GLIBC;
+	return SR_LIBC_UNKNOWN;
+}
+
+static const char *libc_word(enum sr_libc l)
+{
+	return l == SR_LIBC_GLIBC ? "glibc" : l == SR_LIBC_MUSL ? "musl" : l == SR_LIBC_NONE ? "no C library" : "?";
+}
+
+/* ---------- format, architecture, OS ---------- */
+
+static const char *binary_arch(const struct sr_elf *e)
+{
+	return sr_check_arch_name(sr_elf_goarch(e));
+}
+
+static const char *fix_for_arch(struct ctx *c, const char *arch)
+{
+	if (c->in->go)
+		return afmt(c->a, "build for it: GOOS=linux GOARCH=%s", strcmp(arch, "x86_64") == 0 ? "amd64"
+		                                                        : strcmp(arch, "aarch64") == 0 ? "arm64"
+		                                                        : strcmp(arch, "i386") == 0 ? "386" : arch);
+	return afmt(c->a, "build it for %s (a cross compiler or a native build)", arch);
+}
+
+/* False when the program cannot start at all for format reasons. */
+static bool check_format(struct ctx *c)
+{
+	const struct sr_inspect *in = c->in;
+	const char *arch = c->t->arch;
+	if (in->format == SR_FMT_PE || in->format == SR_FMT_MACHO) {
+		bool pe = in->format == SR_FMT_PE;
+		add(c, SR_SEV_FAIL, "exec-format",
+		    pe ? "a Windows program (PE): Linux cannot execute it" : "a macOS program (Mach-O): Linux cannot execute it",
+		    "Exec format error", NULL,
+		    in->go ? afmt(c->a, "build for Linux: GOOS=linux GOARCH=%s", in->go->goarch ? in->go->goarch : "amd64")
+		           : "build it for Linux");
+		if (pe && in->pe->clr)
+			add(c, SR_SEV_INFO, "runtime", "a .NET assembly: it runs on Linux with the .NET runtime (dotnet FILE) "
+			    "if it targets .NET Core/5+ and has no Windows-only dependencies", NULL, ".NET (CLR) header", NULL);
+		return false;
+	}
+	if (in->format != SR_FMT_ELF || !in->elf) {
+		add(c, SR_SEV_FAIL, "exec-format", "not an executable format Linux knows", "Exec format error", NULL, NULL);
+		return false;
+	}
+	const struct sr_elf *e = in->elf;
+	if (e->kind == SR_ELF_KIND_REL || e->kind == SR_ELF_KIND_CORE || e->kind == SR_ELF_KIND_UNKNOWN) {
+		add(c, SR_SEV_FAIL, "exec-format", afmt(c->a, "not a program: an ELF %s", sr_elf_kind_name(e->kind)),
+		    "Exec format error", NULL, NULL);
+		return false;
+	}
+
+	/* another OS: the Linux kernel loads any ELF of its machine, but the
+	 * system calls are not Linux's */
+	const char *os = NULL;
+	if (in->go && in->go->goos && strcmp(in->go->goos, "linux") != 0 && strcmp(in->go->goos, "android") != 0)
+		os = in->go->goos;
+	else if (e->osabi == ELFOSABI_FREEBSD)
+		os = "FreeBSD";
+	else if (e->osabi == ELFOSABI_NETBSD)
+		os = "NetBSD";
+	else if (e->osabi == ELFOSABI_OPENBSD)
+		os = "OpenBSD";
+	else if (e->osabi == ELFOSABI_SOLARIS)
+		os = "Solaris";
+	else if (e->has_abi_tag && e->abi_tag_os != 0)
+		os = e->abi_tag_os == 3 ? "FreeBSD" : e->abi_tag_os == 2 ? "Solaris" : "GNU/Hurd";
+	if (os) {
+		add(c, SR_SEV_FAIL, "wrong-os",
+		    afmt(c->a, "a program for %s: Linux may load it, but its system calls are not Linux's", os), NULL,
+		    in->go ? "GOOS" : "ELF OS/ABI", in->go ? "build for Linux: GOOS=linux" : "build it for Linux");
+		return false;
+	}
+
+	const char *barch = binary_arch(e);
+	if (!barch) {
+		add(c, SR_SEV_UNKNOWN, "exec-format", afmt(c->a, "unknown machine %u", e->machine), NULL, NULL, NULL);
+		return true;
+	}
+	if (arch) {
+		if (strcmp(arch, barch) == 0)
+			return true;
+		if (strcmp(barch, "i386") == 0 && strcmp(arch, "x86_64") == 0) {
+			add(c, SR_SEV_INFO, "exec-format", "a 32-bit x86 program on x86_64: runs where the kernel has IA32 "
+			    "emulation (the distributions' kernels do)", NULL, NULL, NULL);
+			return true;
+		}
+		if (strcmp(barch, "arm") == 0 && strcmp(arch, "aarch64") == 0) {
+			add(c, SR_SEV_UNKNOWN, "exec-format", "a 32-bit ARM program on aarch64: runs only on CPUs with AArch32 "
+			    "and kernels built with COMPAT", NULL, NULL, NULL);
+			return true;
+		}
+		add(c, SR_SEV_FAIL, "exec-format", afmt(c->a, "built for %s, the machine is %s", barch, arch),
+		    "Exec format error", afmt(c->a, "e_machine %s", sr_elf_machine_name(e->machine)
+		                                                    ? sr_elf_machine_name(e->machine) : "?"),
+		    fix_for_arch(c, arch));
+		return false;
+	}
+	const struct sr_target *t = c->t->db;
+	if (t && t->kind == SR_TARGET_DISTRO && t->architectures.present && !str_in(&t->architectures, barch)) {
+		if (unconfirmed(t, "architectures"))
+			add(c, SR_SEV_UNKNOWN, "exec-format",
+			    afmt(c->a, "the database confirms only %s; %s not checked",
+			         t->architectures.n ? t->architectures.v[0] : "no architecture", barch), NULL, NULL, NULL);
+		else
+			add(c, SR_SEV_FAIL, "exec-format", afmt(c->a, "%s does not run on %s", t->name, barch),
+			    "Exec format error", NULL, NULL);
+	}
+	return true;
+}
+
+/* ---------- kernel ---------- */
+
+static void check_kernel(struct ctx *c)
+{
+	const struct sr_elf *e = c->in->elf;
+	const char *k = c->t->kernel;
+	if (!k)
+		return;
+	/* static glibc refuses to start on a kernel older than its ABI tag */
+	if (e->has_abi_tag && e->abi_tag_os == 0 && e->libc == SR_LIBC_GLIBC && !e->has_interp) {
+		char tag[48];
+		snprintf(tag, sizeof tag, "%u.%u.%u", e->abi_tag_kernel[0], e->abi_tag_kernel[1], e->abi_tag_kernel[2]);
+		if (sr_version_cmp(k, tag) < 0)
+			add(c, SR_SEV_FAIL, "kernel", afmt(c->a, "its glibc needs Linux ≥ %s, %s has %s", tag, c->tname, k),
+			    "FATAL: kernel too old", afmt(c->a, "NT_GNU_ABI_TAG %s", tag),
+			    "link against an older glibc (build on an older distribution)");
+	}
+	const struct sr_go_info *g = c->in->go;
+	if (g && g->min_kernel && sr_version_cmp(k, g->min_kernel) < 0)
+		add(c, SR_SEV_FAIL, "kernel",
+		    afmt(c->a, "Go %u.%u needs Linux ≥ %s, %s has %s", g->go_major, g->go_minor, g->min_kernel, c->tname, k),
+		    NULL, g->version, "build with an older Go release");
+}
+
+/* ---------- libraries: from the database ---------- */
+
+static const char *missing_lib_message(struct ctx *c, enum sr_libc family, const char *lib)
+{
+	if (family == SR_LIBC_MUSL)
+		return afmt(c->a, "Error loading shared library %s: No such file or directory (needed by %s)", lib, c->prog);
+	return afmt(c->a, "%s: error while loading shared libraries: %s: cannot open shared object file: No such file "
+	            "or directory", c->prog, lib);
+}
+
+static const char *fix_static(struct ctx *c)
+{
+	if (c->in->go)
+		return "build with CGO_ENABLED=0 (no C library needed), or link statically";
+	return "link statically (gcc -static, or musl-gcc -static), or pick a base image with the C library";
+}
+
+/* The interpreter on a database target; false when it is missing (the
+ * program does not start, and the libraries are not worth judging). */
+static bool db_interp(struct ctx *c, const char *barch)
+{
+	const struct sr_elf *e = c->in->elf;
+	const struct sr_target *t = c->t->db;
+	const char *interp = e->interpreter;
+	enum sr_libc fam = interp_family(interp);
+	if (fam == SR_LIBC_UNKNOWN)
+		fam = e->libc;
+	if (t->libc == SR_LIBC_NONE) {
+		add(c, SR_SEV_FAIL, "interpreter",
+		    afmt(c->a, "%s has no dynamic loader: %s is missing", c->tname, interp ? interp : "the interpreter"),
+		    "No such file or directory", afmt(c->a, "PT_INTERP %s", interp ? interp : "?"), fix_static(c));
+		return false;
+	}
+	if (t->libc == SR_LIBC_UNKNOWN) {
+		add(c, SR_SEV_UNKNOWN, "interpreter", afmt(c->a, "the database does not say which C library %s has", c->tname),
+		    NULL, NULL, NULL);
+		return false;
+	}
+	const struct sr_target_arch *ta = sr_target_arch_find(t, c->t->arch ? c->t->arch : barch);
+	if (fam != SR_LIBC_UNKNOWN && fam != t->libc) {
+		const char *fix = fam == SR_LIBC_GLIBC && t->libc == SR_LIBC_MUSL
+		                      ? (c->in->go ? "build with CGO_ENABLED=0, or build on Alpine (musl), or install "
+		                                     "gcompat there (a glibc shim; not complete)"
+		                                   : "build against musl (on Alpine, or musl-gcc), link statically, or "
+		                                     "install gcompat there (a glibc shim; not complete)")
+		                      : "link statically, or install musl on the target";
+		add(c, SR_SEV_FAIL, "interpreter",
+		    afmt(c->a, "a %s program on a %s system: the interpreter %s is missing", libc_word(fam),
+		         libc_word(t->libc), interp ? interp : "?"),
+		    "No such file or directory", afmt(c->a, "PT_INTERP %s", interp ? interp : "?"), fix);
+		return false;
+	}
+	if (!ta || !ta->loader) {
+		add(c, SR_SEV_UNKNOWN, "interpreter",
+		    afmt(c->a, "the database does not give %s's loader on %s", c->tname, c->t->arch ? c->t->arch : barch),
+		    NULL, NULL, NULL);
+		return true;
+	}
+	if (interp && strcmp(interp, ta->loader) != 0) {
+		add(c, SR_SEV_FAIL, "interpreter", afmt(c->a, "the interpreter %s is not where %s keeps it (%s)", interp,
+		                                        c->tname, ta->loader),
+		    "No such file or directory", afmt(c->a, "PT_INTERP %s", interp),
+		    afmt(c->a, "relink with -Wl,--dynamic-linker=%s, or patchelf --set-interpreter %s", ta->loader,
+		         ta->loader));
+		return false;
+	}
+	return true;
+}
+
+/* The OpenSSL soname a libcrypto.so.N goes with. */
+static bool openssl_lib(const char *n, const char **suffix)
+{
+	if (strncmp(n, "libssl.so.", 10) == 0) {
+		*suffix = n + 10;
+		return true;
+	}
+	if (strncmp(n, "libcrypto.so.", 13) == 0) {
+		*suffix = n + 13;
+		return true;
+	}
+	return false;
+}
+
+static void db_libraries(struct ctx *c)
+{
+	const struct sr_elf *e = c->in->elf;
+	const struct sr_target *t = c->t->db;
+	size_t base = c->r->nfindings;
+	for (size_t i = 0; i < e->needed.count; i++) {
+		const char *n = e->needed.items[i];
+		const char *suffix;
+		if (lib_cap(c, base, e->needed.count - i))
+			break;
+		if (t->libc == SR_LIBC_GLIBC && is_glibc_lib(n))
+			continue;
+		if (t->libc == SR_LIBC_MUSL && (is_musl_lib(n) || strcmp(n, "libc.so.6") == 0 || strcmp(n, "libm.so.6") == 0 ||
+		                                strcmp(n, "libpthread.so.0") == 0 || strcmp(n, "libdl.so.2") == 0 ||
+		                                strcmp(n, "librt.so.1") == 0))
+			continue;   /* musl's loader answers these names with itself */
+		if (is_cxx_lib(n)) {
+			if (t->libc == SR_LIBC_GLIBC && t->kind == SR_TARGET_DISTRO)
+				continue;   /* part of every glibc distribution's base (the package manager needs it) */
+			add(c, SR_SEV_UNKNOWN, "library", afmt(c->a, "%s is not in the base system", n),
+			    missing_lib_message(c, t->libc, n), afmt(c->a, "DT_NEEDED %s", n),
+			    t->libc == SR_LIBC_MUSL ? "apk add libstdc++ libgcc" : "install the C++ runtime, or link it "
+			                                                            "statically (-static-libstdc++ -static-libgcc)");
+			continue;
+		}
+		if (openssl_lib(n, &suffix)) {
+			if (!t->openssl_sonames.present) {
+				add(c, SR_SEV_UNKNOWN, "library", afmt(c->a, "the database does not say which OpenSSL %s has", c->tname),
+				    NULL, afmt(c->a, "DT_NEEDED %s", n), NULL);
+				continue;
+			}
+			char want[64];
+			snprintf(want, sizeof want, "libssl.so.%s", suffix);
+			if (str_in(&t->openssl_sonames, want))
+				continue;
+			char have[128] = "";
+			for (size_t k = 0; k < t->openssl_sonames.n; k++)
+				snprintf(have + strlen(have), sizeof have - strlen(have), "%s%s", k ? ", " : "",
+				         t->openssl_sonames.v[k]);
+			add(c, SR_SEV_FAIL, "library",
+			    afmt(c->a, "needs OpenSSL %s, %s has %s", suffix, c->tname, have[0] ? have : "none"),
+			    missing_lib_message(c, t->libc, n), afmt(c->a, "DT_NEEDED %s", n),
+			    "build against the target's OpenSSL, or link OpenSSL statically");
+			continue;
+		}
+		add(c, SR_SEV_UNKNOWN, "library",
+		    afmt(c->a, "%s is not part of the base system as far as the database knows: the target needs the "
+		         "package that provides it", n),
+		    missing_lib_message(c, t->libc, n), afmt(c->a, "DT_NEEDED %s", n), "ship it beside the program "
+		    "(RUNPATH $ORIGIN) or install it on the target");
+	}
+}
+
+static void db_versions(struct ctx *c, const char *barch)
+{
+	const struct sr_elf *e = c->in->elf;
+	const struct sr_target *t = c->t->db;
+	if (t->libc != SR_LIBC_GLIBC)
+		return;   /* musl ignores symbol versions */
+	const struct sr_target_arch *ta = sr_target_arch_find(t, c->t->arch ? c->t->arch : barch);
+	const char *libdir = ta && ta->lib_dirs.present && ta->lib_dirs.n ? ta->lib_dirs.v[ta->lib_dirs.n - 1] : NULL;
+	/* glibc 2.37 changed its quotes from `x' to 'x' */
+	bool oldq = t->libc_version && sr_version_cmp(t->libc_version, "2.37") < 0;
+	for (size_t i = 0; i < e->vermax_count; i++) {
+		const struct sr_vermax *v = &e->vermax[i];
+		const char *have = NULL, *what = NULL, *field = NULL;
+		if (strcmp(v->family, "GLIBC") == 0) {
+			have = t->libc_version;
+			what = "glibc";
+			field = "libc.version";
+		} else if (strcmp(v->family, "GLIBCXX") == 0) {
+			have = t->glibcxx_max;
+			what = "libstdc++ GLIBCXX";
+			field = "glibcxx_max";
+		} else if (strcmp(v->family, "CXXABI") == 0) {
+			have = t->cxxabi_max;
+			what = "libstdc++ CXXABI";
+			field = "cxxabi_max";
+		} else {
+			continue;
+		}
+		const char *ev = v->symbol ? afmt(c->a, "%s@%s from %s", v->symbol, v->name, v->file ? v->file : "?")
+		                           : afmt(c->a, "%s from %s", v->name, v->file ? v->file : "?");
+		if (!have) {
+			add(c, SR_SEV_UNKNOWN, "symbol-version",
+			    afmt(c->a, "needs %s, the database does not give %s for %s", v->name, field, c->tname), NULL, ev, NULL);
+			continue;
+		}
+		if (sr_version_cmp(v->version, have) <= 0)
+			continue;
+		const char *lib = v->file ? v->file : "libc.so.6";
+		add(c, SR_SEV_FAIL, "symbol-version",
+		    afmt(c->a, "needs %s, %s has %s %s", v->name, c->tname, what, have),
+		    afmt(c->a, "%s: %s%s%s: version %s%s' not found (required by %s)", c->prog, libdir ? libdir : "",
+		         libdir ? "/" : "", lib, oldq ? "`" : "'", v->name, c->prog),
+		    ev,
+		    strcmp(v->family, "GLIBC") == 0
+		        ? (c->in->go ? afmt(c->a, "build with CGO_ENABLED=0, or build on a system with glibc ≤ %s", have)
+		                     : afmt(c->a, "build on a system (or sysroot) with glibc ≤ %s, or link statically", have))
+		        : "link libstdc++ statically (-static-libstdc++) or build with an older GCC");
+	}
+}
+
+/* ---------- libraries: from a root's files ---------- */
+
+static void dir_loader(struct ctx *c)
+{
+	const struct sr_check_target *t = c->t;
+	struct sr_deps_opts o = { .root = &t->priv->root, .program_on_host = true };
+	struct sr_deps *d = NULL;
+	struct sr_error err = { 0 };
+	if (sr_deps_resolve(c->in->path, &o, &d, &err) != SR_OK) {
+		add(c, SR_SEV_UNKNOWN, "library", afmt(c->a, "the loader model could not read it: %s", sr_error_message(&err)),
+		    NULL, NULL, NULL);
+		return;
+	}
+	bool musl = d->loader_kind == SR_LOADER_MUSL;
+	if (d->interp_missing && !d->interp_is_default) {
+		enum sr_libc fam = interp_family(d->interp);
+		const char *why = t->libc == SR_LIBC_NONE ? afmt(c->a, "%s has no C library: the interpreter %s is missing",
+		                                                 c->tname, d->interp)
+		                  : fam != SR_LIBC_UNKNOWN && t->libc != SR_LIBC_UNKNOWN && fam != t->libc
+		                      ? afmt(c->a, "a %s program on a %s root: the interpreter %s is missing", libc_word(fam),
+		                             libc_word(t->libc), d->interp)
+		                      : afmt(c->a, "the interpreter %s is not in the root", d->interp);
+		add(c, SR_SEV_FAIL, "interpreter", why, "No such file or directory", afmt(c->a, "PT_INTERP %s", d->interp),
+		    fix_static(c));
+		sr_deps_free(d);
+		return;
+	}
+	size_t base = c->r->nfindings;
+	for (size_t i = 0; i < d->edge_count; i++) {
+		const struct sr_dep_edge *ed = &d->edges[i];
+		if (ed->to != SR_DEPS_NONE)
+			continue;
+		if (lib_cap(c, base, d->missing_count - (c->r->nfindings - base)))
+			break;
+		const char *req = ed->from == 0 ? c->prog : d->objects[ed->from].path;
+		add(c, SR_SEV_FAIL, "library",
+		    afmt(c->a, "%s (needed by %s) is not found in the root", ed->name, req),
+		    musl ? afmt(c->a, "Error loading shared library %s: No such file or directory (needed by %s)", ed->name, req)
+		         : afmt(c->a, "%s: error while loading shared libraries: %s: %s", c->prog, ed->name,
+		                ed->error ? ed->error : "cannot open shared object file: No such file or directory"),
+		    afmt(c->a, "DT_NEEDED %s", ed->name),
+		    "install the package that provides it in the root, or ship it beside the program (RUNPATH $ORIGIN)");
+	}
+	base = c->r->nfindings;
+	for (size_t i = 0; i < d->issue_count; i++) {
+		const struct sr_dep_version_issue *is = &d->issues[i];
+		if (is->weak || is->no_version_info)
+			continue;
+		if (lib_cap(c, base, d->issue_count - i))
+			break;
+		const struct sr_dep_object *prov = &d->objects[is->provider];
+		add(c, SR_SEV_FAIL, "symbol-version",
+		    afmt(c->a, "%s does not define %s", prov->path, is->version),
+		    afmt(c->a, "%s: %s", c->prog, is->message), afmt(c->a, "%s needed from %s", is->version, prov->name),
+		    strncmp(is->version, "GLIBC_", 6) == 0
+		        ? (c->in->go ? "build with CGO_ENABLED=0, or build against the root's glibc"
+		                     : "build against the root's glibc (or an older one), or link statically")
+		        : "build against the library version the root has, or ship the newer library");
+	}
+	sr_deps_free(d);
+}
+
+/* ---------- run-time needs ---------- */
+
+static const char *join_paths(struct ctx *c, const struct sr_strlist *l)
+{
+	char buf[512] = "";
+	for (size_t i = 0; i < l->count && strlen(buf) < sizeof buf - 64; i++)
+		snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s%s", i ? ", " : "", l->items[i]);
+	return sr_arena_strdup(c->a, buf);
+}
+
+static const char *need_fix(const struct ctx *c, const struct sr_need *n)
+{
+	bool go = c->in->go && c->in->go->is_go;
+	switch (n->kind) {
+	case SR_NEED_CA_ROOTS:
+		return go ? "add CA certificates (e.g. COPY /etc/ssl/certs/ca-certificates.crt), or embed roots: "
+		            "import _ \"golang.org/x/crypto/x509roots/fallback\""
+		          : "install CA certificates (ca-certificates) on the target";
+	case SR_NEED_ZONEINFO:
+		return go ? "add /usr/share/zoneinfo (tzdata), or embed it: import _ \"time/tzdata\" (or -tags timetzdata)"
+		          : "install tzdata on the target";
+	case SR_NEED_USERDB: return "add /etc/passwd and /etc/group";
+	case SR_NEED_NSS: return "add /etc/nsswitch.conf (and, for glibc, the libnss_* modules it names)";
+	case SR_NEED_DNS: return "add /etc/resolv.conf and /etc/hosts (container runtimes usually mount them)";
+	case SR_NEED_GCONV: return "install the gconv modules of the same glibc, or avoid iconv";
+	case SR_NEED_LOCALE: return "install locale data (locales), or use the C/C.UTF-8 locale";
+	default: return NULL;
+	}
+}
+
+static bool root_has(const struct sr_root *root, const char *path)
+{
+	off_t size = 0;
+	if (sr_check_root_file(root, path, &size))
+		return size > 0;
+	return sr_check_root_dir_nonempty(root, path);
+}
+
+static void check_need(struct ctx *c, const struct sr_need *n)
+{
+	const struct sr_check_target *t = c->t;
+	const char *ev = n->evidence.count ? join_paths(c, &n->evidence) : NULL;
+	if (n->kind == SR_NEED_DLOPEN) {
+		add(c, SR_SEV_INFO, n->id, "loads libraries at run time (dlopen): those are not checked", NULL, ev, NULL);
+		return;
+	}
+	enum sr_severity miss = n->optional ? SR_SEV_INFO : SR_SEV_WARN;
+	if (t->dir) {
+		for (size_t i = 0; i < n->paths.count; i++)
+			if (root_has(&t->priv->root, n->paths.items[i])) {
+				add(c, SR_SEV_INFO, n->id, afmt(c->a, "%s: %s", n->name, n->paths.items[i]), NULL, ev, NULL);
+				return;
+			}
+		if (!n->paths.count)
+			return;
+		add(c, miss, n->id,
+		    afmt(c->a, "%s will fail: the root has none of %s%s", n->feature ? n->feature : n->name,
+		         join_paths(c, &n->paths), n->optional ? " (the program has a fallback)" : ""),
+		    n->message, ev, need_fix(c, n));
+		return;
+	}
+	const struct sr_target *db = t->db;
+	if (empty_image(db)) {
+		add(c, miss, n->id,
+		    afmt(c->a, "%s will fail: %s is empty (no %s)", n->feature ? n->feature : n->name, c->tname,
+		         n->paths.count ? join_paths(c, &n->paths) : n->name),
+		    n->message, ev, need_fix(c, n));
+		return;
+	}
+	switch (n->kind) {
+	case SR_NEED_CA_ROOTS:
+		if (db->ca_bundle)
+			add(c, SR_SEV_INFO, n->id, afmt(c->a, "CA roots: %s", db->ca_bundle), NULL, ev, NULL);
+		else if (db->kind == SR_TARGET_DISTRO || unconfirmed(db, "ca_bundle"))
+			add(c, SR_SEV_UNKNOWN, n->id, afmt(c->a, "the database does not say where %s keeps CA roots", c->tname),
+			    n->message, ev, NULL);
+		else
+			add(c, miss, n->id, afmt(c->a, "%s will fail: %s has no CA roots", n->feature ? n->feature : n->name,
+			                         c->tname), n->message, ev, need_fix(c, n));
+		return;
+	case SR_NEED_ZONEINFO:
+		if (db->zoneinfo == SR_TRI_YES)
+			add(c, SR_SEV_INFO, n->id, "zoneinfo: /usr/share/zoneinfo", NULL, ev, NULL);
+		else if (db->zoneinfo == SR_TRI_NO)
+			add(c, miss, n->id, afmt(c->a, "%s will fail: %s has no zoneinfo", n->feature ? n->feature : n->name,
+			                         c->tname), n->message, ev, need_fix(c, n));
+		else if (db->kind == SR_TARGET_DISTRO)
+			add(c, SR_SEV_INFO, n->id, afmt(c->a, "zoneinfo is not confirmed for %s (installed systems have "
+			                                "tzdata; slim container images may not)", c->tname), NULL, ev, NULL);
+		else
+			add(c, SR_SEV_UNKNOWN, n->id, afmt(c->a, "the database does not say whether %s has zoneinfo", c->tname),
+			    n->message, ev, NULL);
+		return;
+	default:
+		if (db->kind == SR_TARGET_DISTRO)
+			add(c, SR_SEV_INFO, n->id, afmt(c->a, "%s: an installed %s provides %s", n->name, c->tname,
+			                                n->paths.count ? join_paths(c, &n->paths) : "it"), NULL, ev, NULL);
+		else
+			add(c, SR_SEV_UNKNOWN, n->id, afmt(c->a, "the database does not say whether %s has %s", c->tname,
+			                                   n->paths.count ? join_paths(c, &n->paths) : n->name), NULL, ev, NULL);
+		return;
+	}
+}
+
+/* ---------- the verdict ---------- */
+
+static int sev_rank(enum sr_severity s)
+{
+	return s == SR_SEV_FAIL ? 0 : s == SR_SEV_WARN ? 1 : s == SR_SEV_UNKNOWN ? 2 : 3;
+}
+
+enum sr_err sr_check_run(const struct sr_inspect *in, const struct sr_needs *needs, const struct sr_check_target *t,
+                         struct sr_check_result **out, struct sr_error *err)
+{
+	*out = NULL;
+	struct sr_arena *a = sr_arena_new();
+	struct sr_check_result *r = a ? sr_arena_alloc(a, sizeof *r) : NULL;
+	struct sr_check_result_priv *p = r ? sr_arena_alloc(a, sizeof *p) : NULL;
+	if (!p) {
+		sr_arena_free(a);
+		return sr_error_set(err, SR_E_NOMEM, NULL);
+	}
+	p->arena = a;
+	r->priv = p;
+	r->target = t;
+	struct ctx c = { .a = a, .r = r, .in = in, .t = t, .prog = in->path, .tname = t->name };
+
+	if (check_format(&c)) {
+		const struct sr_elf *e = in->elf;
+		const char *barch = binary_arch(e);
+		bool dynamic = e->has_interp || (e->has_dynamic && e->needed.count > 0 && e->kind != SR_ELF_KIND_SHARED);
+		if (e->kind == SR_ELF_KIND_SHARED && !e->has_interp)
+			add(&c, SR_SEV_INFO, "exec-format", "a shared library: judged as loaded by a program", NULL, NULL, NULL);
+		bool started = true;
+		if (t->dir) {
+			if (dynamic || e->kind == SR_ELF_KIND_SHARED)
+				dir_loader(&c);
+		} else if (dynamic) {
+			started = db_interp(&c, barch);
+			if (started) {
+				db_libraries(&c);
+				db_versions(&c, barch);
+			}
+		} else if (e->kind == SR_ELF_KIND_SHARED) {
+			db_libraries(&c);
+			db_versions(&c, barch);
+		}
+		(void)started;
+		check_kernel(&c);
+		if (needs && !has_kind(&c, "interpreter", SR_SEV_FAIL))
+			for (size_t i = 0; i < needs->n; i++)
+				check_need(&c, &needs->v[i]);
+	}
+
+	/* failures first, then warnings, unknowns, infos; each group in the
+	 * order found (an insertion sort keeps it stable) */
+	for (size_t i = 1; i < r->nfindings; i++) {
+		struct sr_finding f = r->findings[i];
+		size_t j = i;
+		while (j > 0 && sev_rank(r->findings[j - 1].severity) > sev_rank(f.severity)) {
+			r->findings[j] = r->findings[j - 1];
+			j--;
+		}
+		r->findings[j] = f;
+	}
+	r->verdict = SR_VERDICT_RUNS;
+	for (size_t i = 0; i < r->nfindings; i++) {
+		enum sr_verdict v = r->findings[i].severity == SR_SEV_FAIL ? SR_VERDICT_FAILS
+		                    : r->findings[i].severity == SR_SEV_WARN ? SR_VERDICT_WARN
+		                    : r->findings[i].severity == SR_SEV_UNKNOWN ? SR_VERDICT_UNKNOWN
+		                                                                 : SR_VERDICT_RUNS;
+		if (v > r->verdict)
+			r->verdict = v;
+	}
+	*out = r;
+	return SR_OK;
+}
+
+void sr_check_result_free(struct sr_check_result *r)
+{
+	if (r && r->priv)
+		sr_arena_free(r->priv->arena);
+}

@@ -1,0 +1,24 @@
+/* Internals shared by the check sources (lib/check). */
+#ifndef SR_CHECK_INTERNAL_H
+#define SR_CHECK_INTERNAL_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "shipready/root.h"
+#include "util/arena.h"
+
+struct sr_check_target_priv {
+	struct sr_arena *arena;
+	struct sr_root root;          /* dir: targets */
+	bool root_open;
+	const char *libc_path;        /* dir: the libc.so.6 (or musl loader) found */
+};
+
+
+/* A regular file at path inside root (symlinks followed inside it). */
+bool sr_check_root_file(const struct sr_root *root, const char *path, off_t *size);
+/* A directory with at least one entry at path inside root. */
+bool sr_check_root_dir_nonempty(const struct sr_root *root, const char *path);
+
+#endif

@@ -1,0 +1,225 @@
+/* shipready — targets for `check`: a database entry (optionally pinned to an
+ * architecture, "debian-12/arm64") or a real root directory ("dir:PATH"),
+ * judged from its files: its C library, its loader, its certificates. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+#include <dirent.h>
+
+#include "check/check_internal.h"
+#include "shipready/check.h"
+#include "shipready/root.h"
+#include "util/arena.h"
+
+const char *const sr_check_default_targets[] = {
+	"debian-11", "debian-12", "ubuntu-22.04", "ubuntu-24.04", "rhel-8", "rhel-9", "alpine-3.22", "scratch", NULL,
+};
+
+/* Go and uname spellings of machines to the database's (uname's). */
+static const struct {
+	const char *alias, *name;
+} arch_names[] = {
+	{ "x86_64", "x86_64" },   { "amd64", "x86_64" },       { "aarch64", "aarch64" },   { "arm64", "aarch64" },
+	{ "i386", "i386" },       { "i686", "i386" },          { "386", "i386" },          { "x86", "i386" },
+	{ "arm", "arm" },         { "armv7l", "arm" },         { "armhf", "arm" },         { "ppc64le", "ppc64le" },
+	{ "ppc64", "ppc64" },     { "s390x", "s390x" },        { "riscv64", "riscv64" },   { "loong64", "loongarch64" },
+	{ "loongarch64", "loongarch64" }, { "mips", "mips" },  { "mipsle", "mipsel" },     { "mipsel", "mipsel" },
+	{ "mips64", "mips64" },   { "mips64le", "mips64el" },  { "mips64el", "mips64el" },
+};
+
+const char *sr_check_arch_name(const char *s)
+{
+	if (!s)
+		return NULL;
+	for (size_t i = 0; i < sizeof arch_names / sizeof arch_names[0]; i++)
+		if (strcmp(arch_names[i].alias, s) == 0)
+			return arch_names[i].name;
+	return NULL;
+}
+
+void sr_check_target_free(struct sr_check_target *t)
+{
+	if (!t)
+		return;
+	if (t->priv) {
+		if (t->priv->root_open)
+			sr_root_close(&t->priv->root);
+		sr_arena_free(t->priv->arena);
+	}
+}
+
+/* The host's kernel release, up to the first character that is not part
+ * of a dotted version ("6.1.0-18-amd64" -> "6.1.0"). */
+static const char *host_kernel(struct sr_arena *a, struct utsname *u)
+{
+	size_t n = 0;
+	while (u->release[n] && ((u->release[n] >= '0' && u->release[n] <= '9') || u->release[n] == '.'))
+		n++;
+	while (n > 0 && u->release[n - 1] == '.')
+		n--;
+	return n ? sr_arena_strndup(a, u->release, n) : NULL;
+}
+
+/* Is there a regular file (after symlinks inside the root) at path? */
+bool sr_check_root_file(const struct sr_root *root, const char *path, off_t *size)
+{
+	int dirfd;
+	char name[SR_ROOT_MAX_PATH + 1];
+	struct sr_error err = { 0 };
+	if (sr_root_lookup(root, path, &dirfd, name, NULL, 0, &err) != SR_OK)
+		return false;
+	struct stat st;
+	bool ok = name[0] && fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode);
+	if (ok && size)
+		*size = st.st_size;
+	close(dirfd);
+	return ok;
+}
+
+/* Is there a directory holding at least one entry at path? */
+bool sr_check_root_dir_nonempty(const struct sr_root *root, const char *path)
+{
+	int dirfd;
+	char name[SR_ROOT_MAX_PATH + 1];
+	struct sr_error err = { 0 };
+	if (sr_root_lookup(root, path, &dirfd, name, NULL, 0, &err) != SR_OK)
+		return false;
+	int fd = name[0] ? openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+	                 : openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	close(dirfd);
+	if (fd < 0)
+		return false;
+	DIR *d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return false;
+	}
+	bool any = false;
+	struct dirent *de;
+	while (!any && (de = readdir(d)) != NULL)
+		any = strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0;
+	closedir(d);
+	return any;
+}
+
+/* The root's C library: glibc's libc.so.6 where the loader of this machine
+ * finds it (its highest GLIBC_2.N definition is the version), else musl's
+ * loader. */
+static void probe_libc(struct sr_check_target *t)
+{
+	static const char *const glibc_dirs[] = {
+		"/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib64", "/usr/lib64", "/lib/aarch64-linux-gnu",
+		"/usr/lib/aarch64-linux-gnu", "/lib/i386-linux-gnu", "/lib", "/usr/lib",
+	};
+	struct sr_check_target_priv *p = t->priv;
+	t->libc = SR_LIBC_NONE;
+	for (size_t i = 0; i < sizeof glibc_dirs / sizeof glibc_dirs[0]; i++) {
+		char path[256];
+		snprintf(path, sizeof path, "%s/libc.so.6", glibc_dirs[i]);
+		struct sr_file f;
+		struct sr_error err = { 0 };
+		if (sr_root_file_open(&p->root, path, &f, NULL, 0, &err) != SR_OK)
+			continue;
+		struct sr_elf *e = NULL;
+		if (sr_elf_is_elf(&f.r) && sr_elf_parse_ex(&f.r, SR_ELF_LOADER_ONLY, &e, &err) == SR_OK) {
+			const char *best = NULL;
+			for (size_t j = 0; j < e->verdef_count; j++) {
+				const char *n = e->verdef[j].name;
+				if (strncmp(n, "GLIBC_2.", 8) == 0 && (!best || sr_version_cmp(n + 6, best) > 0))
+					best = n + 6;
+			}
+			if (best) {
+				t->libc = SR_LIBC_GLIBC;
+				t->libc_version = sr_arena_strdup(p->arena, best);
+				p->libc_path = sr_arena_strdup(p->arena, path);
+			}
+			sr_elf_free(e);
+		}
+		sr_file_close(&f);
+		if (t->libc == SR_LIBC_GLIBC)
+			return;
+	}
+	char musl[64];
+	snprintf(musl, sizeof musl, "/lib/ld-musl-%s.so.1", t->arch ? t->arch : "x86_64");
+	if (sr_check_root_file(&p->root, musl, NULL)) {
+		t->libc = SR_LIBC_MUSL;
+		p->libc_path = sr_arena_strdup(p->arena, musl);
+	}
+}
+
+enum sr_err sr_check_target_open(const struct sr_targets *db, const char *spec, struct sr_check_target **out,
+                                 struct sr_error *err)
+{
+	*out = NULL;
+	struct sr_arena *a = sr_arena_new();
+	struct sr_check_target *t = a ? sr_arena_alloc(a, sizeof *t) : NULL;
+	struct sr_check_target_priv *p = t ? sr_arena_alloc(a, sizeof *p) : NULL;
+	if (!p) {
+		sr_arena_free(a);
+		return sr_error_set(err, SR_E_NOMEM, NULL);
+	}
+	p->arena = a;
+	t->priv = p;
+	t->name = sr_arena_strdup(a, spec);
+	t->libc = SR_LIBC_UNKNOWN;
+	struct utsname u;
+	bool have_uname = uname(&u) == 0;
+
+	if (strncmp(spec, "dir:", 4) == 0) {
+		const char *dir = spec + 4;
+		if (!dir[0]) {
+			sr_check_target_free(t);
+			return sr_error_set(err, SR_E_USAGE, "dir: needs a directory, e.g. dir:/srv/rootfs");
+		}
+		enum sr_err rc = sr_root_open(dir, &p->root, err);
+		if (rc != SR_OK) {
+			sr_check_target_free(t);
+			return rc;
+		}
+		p->root_open = true;
+		t->dir = p->root.dir;
+		/* a root is run by this machine's kernel (chroot, a container) */
+		t->arch = have_uname ? sr_check_arch_name(u.machine) : NULL;
+		if (!t->arch && have_uname)
+			t->arch = sr_arena_strdup(a, u.machine);
+		t->kernel = have_uname ? host_kernel(a, &u) : NULL;
+		probe_libc(t);
+		*out = t;
+		return SR_OK;
+	}
+
+	/* NAME or NAME/ARCH */
+	char name[128];
+	const char *slash = strchr(spec, '/');
+	size_t nlen = slash ? (size_t)(slash - spec) : strlen(spec);
+	if (nlen >= sizeof name) {
+		sr_check_target_free(t);
+		return sr_error_set(err, SR_E_USAGE, "unknown target (see 'shipready targets')");
+	}
+	memcpy(name, spec, nlen);
+	name[nlen] = '\0';
+	t->db = db ? sr_targets_find(db, name) : NULL;
+	if (!t->db) {
+		sr_check_target_free(t);
+		return sr_error_set(err, SR_E_USAGE, "unknown target '%s' (see 'shipready targets')", name);
+	}
+	if (slash) {
+		t->arch = sr_check_arch_name(slash + 1);
+		if (!t->arch) {
+			sr_check_target_free(t);
+			return sr_error_set(err, SR_E_USAGE, "unknown architecture '%s' (x86_64, aarch64, i386, arm, …)",
+			                    slash + 1);
+		}
+	}
+	t->libc = t->db->libc;
+	t->libc_version = t->db->libc_version;
+	/* an image's kernel is the host's: unknown here */
+	t->kernel = t->db->kind == SR_TARGET_DISTRO ? t->db->kernel : NULL;
+	*out = t;
+	return SR_OK;
+}

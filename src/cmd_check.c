@@ -1,0 +1,257 @@
+/* shipready check [--target T[,T...]]... [--arch A] [--json] FILE... :
+ * will each binary run on each target, and if not, what will the user see? */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "shipready/shipready.h"
+
+enum { OPT_TARGET = 1, OPT_ARCH, OPT_JSON, OPT_TARGETS_FILE };
+
+const struct cli_option check_options[] = {
+	{ "target", 't', "T[,T...]",
+	  "judge against these targets: database names (see 'shipready targets'), NAME/ARCH, or dir:PATH "
+	  "(a real root: sysroot, debootstrap tree, unpacked image); repeatable",
+	  OPT_TARGET },
+	{ "arch", 'a', "ARCH", "the machine of database targets (x86_64, aarch64, …; default: the binary's own)",
+	  OPT_ARCH },
+	{ "json", 'j', NULL, "print one JSON document (docs/schema/check.json)", OPT_JSON },
+	{ "targets", 0, "FILE", "use the target database in FILE instead of the built-in one", OPT_TARGETS_FILE },
+	{ 0 },
+};
+
+struct check_opts {
+	bool json;
+	const char *arch;
+	const char *db_file;
+	char **specs;        /* --target arguments, unsplit */
+	size_t nspecs;
+};
+
+static void on_opt(int id, const char *arg, void *ud)
+{
+	struct check_opts *o = ud;
+	switch (id) {
+	case OPT_TARGET: o->specs[o->nspecs++] = (char *)arg; break;
+	case OPT_ARCH: o->arch = arg; break;
+	case OPT_JSON: o->json = true; break;
+	case OPT_TARGETS_FILE: o->db_file = arg; break;
+	default: break;
+	}
+}
+
+struct target_set {
+	struct sr_check_target **v;
+	size_t n, cap;
+};
+
+static bool target_add(struct target_set *ts, const struct sr_targets *db, const char *spec, const char *arch)
+{
+	for (size_t i = 0; i < ts->n; i++)
+		if (strcmp(ts->v[i]->name, spec) == 0)
+			return true;
+	char buf[512];
+	/* --arch pins database targets given without one */
+	if (arch && strncmp(spec, "dir:", 4) != 0 && !strchr(spec, '/')) {
+		snprintf(buf, sizeof buf, "%s/%s", spec, arch);
+		spec = buf;
+	}
+	struct sr_error err = { 0 };
+	struct sr_check_target *t;
+	if (sr_check_target_open(db, spec, &t, &err) != SR_OK) {
+		cli_file_error(spec, sr_error_message(&err));
+		return false;
+	}
+	if (ts->n == ts->cap) {
+		size_t cap = ts->cap ? ts->cap * 2 : 8;
+		struct sr_check_target **v = realloc(ts->v, cap * sizeof *v);
+		if (!v) {
+			sr_check_target_free(t);
+			fprintf(stderr, "shipready: out of memory\n");
+			return false;
+		}
+		ts->v = v;
+		ts->cap = cap;
+	}
+	ts->v[ts->n++] = t;
+	return true;
+}
+
+/* Every comma-separated element of spec. */
+static bool targets_add_list(struct target_set *ts, const struct sr_targets *db, const char *list, const char *arch)
+{
+	bool ok = true;
+	const char *s = list;
+	while (*s) {
+		const char *e = strchr(s, ',');
+		size_t n = e ? (size_t)(e - s) : strlen(s);
+		if (n > 0) {
+			char *one = strndup(s, n);
+			if (!one || !target_add(ts, db, one, arch))
+				ok = false;
+			free(one);
+		}
+		s += n;
+		if (*s == ',')
+			s++;
+	}
+	return ok;
+}
+
+struct row {
+	char *path;
+	char *details;       /* text mode: the explained findings */
+	size_t details_len;
+};
+
+int cmd_check(int argc, char **argv, const struct cli_command *self)
+{
+	struct check_opts o = { 0 };
+	o.specs = calloc((size_t)argc + 1, sizeof *o.specs);
+	if (!o.specs) {
+		fprintf(stderr, "shipready: out of memory\n");
+		return EXIT_ERROR;
+	}
+	int first;
+	int rc = cli_parse_files(argc, argv, self, &first, on_opt, &o);
+	if (rc) {
+		free(o.specs);
+		return rc == CLI_STOP_OK ? EXIT_OK : rc;
+	}
+	if (o.arch && !sr_check_arch_name(o.arch)) {
+		cli_usage_error(self, "check: unknown architecture '%s' (x86_64, aarch64, i386, arm, ...)", o.arch);
+		free(o.specs);
+		return EXIT_ERROR;
+	}
+	struct sr_targets db;
+	if (!cli_load_targets(o.db_file, &db)) {
+		free(o.specs);
+		return EXIT_ERROR;
+	}
+
+	int status = EXIT_OK;
+	struct target_set ts = { 0 };
+	bool requested = o.nspecs > 0;
+	for (size_t i = 0; i < o.nspecs; i++)
+		if (!targets_add_list(&ts, &db, o.specs[i], o.arch))
+			status = EXIT_ERROR;
+	if (!requested)
+		for (size_t i = 0; sr_check_default_targets[i]; i++)
+			if (!target_add(&ts, &db, sr_check_default_targets[i], o.arch))
+				status = EXIT_ERROR;
+	if (status != EXIT_OK || ts.n == 0)
+		goto out;
+
+	struct sr_text_style style = { .color = !o.json && cli_use_color(stdout) };
+	size_t nfiles = (size_t)(argc - first);
+	enum sr_verdict *verdicts = calloc(nfiles * ts.n + 1, sizeof *verdicts);
+	struct row *rows = calloc(nfiles + 1, sizeof *rows);
+	struct sr_check_result **res = calloc(ts.n, sizeof *res);
+	json_t *errors = json_array();
+	if (!verdicts || !rows || !res || !errors) {
+		fprintf(stderr, "shipready: out of memory\n");
+		status = EXIT_ERROR;
+		free(verdicts);
+		free(rows);
+		free(res);
+		json_decref(errors);
+		goto out;
+	}
+	size_t nrows = 0;
+	bool any_fail = false, printed = false;
+
+	if (o.json) {
+		cli_json_begin_doc(stdout, "check", SR_CHECK_SCHEMA_VERSION);
+		json_t *tj = json_array();
+		for (size_t j = 0; j < ts.n; j++)
+			json_array_append_new(tj, sr_report_check_target_json(ts.v[j]));
+		cli_json_member(stdout, "targets", tj);
+		fputs(",\"binaries\":[", stdout);
+	}
+
+	for (int i = first; i < argc; i++) {
+		struct sr_inspect in;
+		struct sr_error err = { 0 };
+		if (sr_inspect_path(argv[i], &in, &err) != SR_OK) {
+			cli_file_error(argv[i], sr_error_message(&err));
+			json_array_append_new(errors, sr_report_error_json(argv[i], sr_error_message(&err)));
+			status = EXIT_ERROR;
+			continue;
+		}
+		struct sr_needs needs;
+		struct sr_runtimes rt;
+		memset(&needs, 0, sizeof needs);
+		memset(&rt, 0, sizeof rt);
+		bool ok = sr_needs_from_inspect(&in, &needs, &err) == SR_OK;
+		ok = ok && sr_check_runtimes(&in, &rt, &err) == SR_OK;
+		size_t nres = 0;
+		for (size_t j = 0; ok && j < ts.n; j++, nres++)
+			ok = sr_check_run(&in, &needs, ts.v[j], &res[j], &err) == SR_OK;
+		if (!ok) {
+			cli_file_error(argv[i], sr_error_message(&err));
+			status = EXIT_ERROR;
+		} else {
+			for (size_t j = 0; j < ts.n; j++) {
+				verdicts[nrows * ts.n + j] = res[j]->verdict;
+				any_fail |= res[j]->verdict == SR_VERDICT_FAILS;
+			}
+			rows[nrows].path = strdup(argv[i]);
+			if (o.json) {
+				cli_json_item(stdout, sr_report_check_binary_json(&in, &rt, &needs, res, ts.n), &printed);
+			} else {
+				FILE *m = open_memstream(&rows[nrows].details, &rows[nrows].details_len);
+				if (m) {
+					sr_report_check_details_text(m, &in, &rt, &needs, res, ts.n, &style);
+					fclose(m);
+				}
+			}
+			nrows++;
+		}
+		for (size_t j = 0; j < nres && j < ts.n; j++)
+			sr_check_result_free(res[j]);
+		sr_runtimes_free(&rt);
+		sr_needs_free(&needs);
+		sr_inspect_free(&in);
+	}
+
+	if (o.json) {
+		fputs("\n]", stdout);
+		cli_json_member(stdout, "errors", errors);
+		errors = NULL;
+		fputs("}\n", stdout);
+	} else if (nrows) {
+		const char **names = calloc(ts.n, sizeof *names);
+		const char **files = calloc(nrows, sizeof *files);
+		if (names && files) {
+			for (size_t j = 0; j < ts.n; j++)
+				names[j] = ts.v[j]->name;
+			for (size_t i = 0; i < nrows; i++)
+				files[i] = rows[i].path ? rows[i].path : "?";
+			sr_report_check_matrix_text(stdout, names, ts.n, files, verdicts, nrows, &style);
+			for (size_t i = 0; i < nrows; i++)
+				if (rows[i].details)
+					fwrite(rows[i].details, 1, rows[i].details_len, stdout);
+		}
+		free(names);
+		free(files);
+	}
+	json_decref(errors);
+	for (size_t i = 0; i < nrows; i++) {
+		free(rows[i].path);
+		free(rows[i].details);
+	}
+	free(rows);
+	free(verdicts);
+	free(res);
+	if (status == EXIT_OK && any_fail && requested)
+		status = EXIT_FINDINGS;
+out:
+	for (size_t j = 0; j < ts.n; j++)
+		sr_check_target_free(ts.v[j]);
+	free(ts.v);
+	sr_targets_free(&db);
+	free(o.specs);
+	return cli_finish(status);
+}

@@ -1,0 +1,252 @@
+#!/usr/bin/env python3
+"""shipready check: verdicts against database targets and small real roots.
+
+    python3 tests/cli/test_check.py SHIPREADY FIXTURE_DIR
+
+- The symbol-version verdicts of the machine's own binaries against every
+  glibc target of the database equal what readelf's version needs say: a
+  binary fails on a target exactly when its highest GLIBC_ (or GLIBCXX_,
+  CXXABI_) need is above what the target provides, and the message names
+  that version as ld.so would.
+- Formats, architectures and C libraries: PE and Mach-O fail everywhere with
+  Exec format error; an arm64 program fails on an x86_64 machine and not on
+  an arm64 one; a musl program fails on glibc systems (missing interpreter)
+  and runs on Alpine; a glibc program fails on Alpine and on scratch.
+- Real roots (dir:PATH): an empty root, and a root holding only this
+  machine's loader and libc.so.6: the verdicts equal what `chroot ROOT PROG`
+  does (exit status and error class).
+- The JSON validates against docs/schema/check.json; exit statuses 0/1/2.
+(tests/cli/test_check_reality.py does the full matrix against debootstrap
+roots.)
+"""
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import common  # noqa: E402
+
+SCHEMA = os.path.join(common.REPO, "docs", "schema", "check.json")
+DATA = os.path.join(common.REPO, "data", "targets.json")
+
+
+def check_json(exe, args, timeout=120):
+    p = common.run([exe, "check", "--json"] + args, timeout=timeout)
+    try:
+        doc = json.loads(p.stdout)
+    except ValueError:
+        doc = None
+    return p, doc
+
+
+def vkey(v):
+    return tuple(int(x) for x in re.findall(r"\d+", v))
+
+
+def results_by_target(binary):
+    return {r["target"]: r for r in binary["results"]}
+
+
+def fails_of(result, kind):
+    return [f for f in result["findings"] if f["severity"] == "fail" and f["kind"] == kind]
+
+
+def main():
+    exe, fixdir = sys.argv[1], sys.argv[2]
+    common.fixtures(fixdir)
+    ck = common.Checker("cli-check")
+    import jsonschema
+    with open(SCHEMA) as f:
+        schema = json.load(f)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema)
+
+    with open(DATA) as f:
+        db = {t["name"]: t for t in json.load(f)["targets"]}
+    glibc_targets = [n for n, t in db.items() if t["libc"]["family"] == "glibc" and t["libc"]["version"]]
+
+    # ---- symbol versions of real binaries vs readelf, on every glibc target
+    cands = []
+    for d in ("/usr/bin", "/usr/sbin", "/usr/lib/x86_64-linux-gnu"):
+        for name in sorted(os.listdir(d)):
+            p = os.path.join(d, name)
+            if os.path.isfile(p) and not os.path.islink(p):
+                with open(p, "rb") as fh:
+                    if fh.read(4) == b"\x7fELF":
+                        cands.append(p)
+    cands = cands[:150]
+    oracle = common.readelf_dyn_ver(cands)
+    p, doc = check_json(exe, ["--target", ",".join(glibc_targets)] + cands, timeout=300)
+    ck.true("check --json over %d system files parses" % len(cands), doc is not None, p.stderr[-500:])
+    compared = 0
+    if doc:
+        for e in common.schema_errors(validator, doc)[:20]:
+            ck.fail("schema: " + e)
+        for b in doc["binaries"]:
+            facts = oracle.get(b["path"])
+            if facts is None:
+                continue
+            exp = common.expected_max_versions(facts["verneed"])
+            res = results_by_target(b)
+            for tname in glibc_targets:
+                t = db[tname]
+                provides = {"GLIBC": t["libc"]["version"], "GLIBCXX": t["glibcxx_max"],
+                            "CXXABI": t["cxxabi_max"]}
+                want = set()
+                for fam, have in provides.items():
+                    if fam in exp and have and vkey(exp[fam][0]) > vkey(have):
+                        want.add("%s_%s" % (fam, exp[fam][0]))
+                got = set()
+                for f in fails_of(res[tname], "symbol-version"):
+                    m = re.search(r"version [`']((?:GLIBC|GLIBCXX|CXXABI)_[0-9.]+)' not found", f.get("message", ""))
+                    ck.true("%s on %s: symbol-version message names the version" % (b["path"], tname),
+                            m is not None, f.get("message", ""))
+                    if m:
+                        got.add(m.group(1))
+                        # glibc 2.37 changed `x' to 'x'
+                        old = vkey(t["libc"]["version"]) < (2, 37)
+                        ck.true("%s on %s: quote style" % (b["path"], tname),
+                                ("`" in f["message"]) == old, f["message"])
+                ck.eq("%s on %s: versions not found" % (b["path"], tname), got, want)
+                if want:
+                    ck.eq("%s on %s: verdict" % (b["path"], tname), res[tname]["verdict"], "fails")
+                compared += 1
+    ck.true("compared symbol versions of many binaries × targets", compared > 500, str(compared))
+
+    # ---- formats, architectures, C libraries
+    F = lambda n: os.path.join(fixdir, n)  # noqa: E731
+    pe = sorted(os.path.join(fixdir, "pe", n) for n in os.listdir(F("pe")) if n.endswith(".exe"))[:3]
+    macho = sorted(os.path.join(fixdir, "macho", n) for n in os.listdir(F("macho"))
+                   if not n.endswith((".log", ".tbd", ".c", ".o")) and os.path.isfile(os.path.join(fixdir, "macho", n)))[:2]
+    p, doc = check_json(exe, ["--target", "debian-12,alpine-3.22,scratch"] + pe + macho)
+    ck.true("PE/Mach-O: check --json parses", doc is not None, p.stderr)
+    if doc:
+        ck.eq("PE/Mach-O: exit status", p.returncode, 1)
+        for b in doc["binaries"]:
+            for r in b["results"]:
+                fx = fails_of(r, "exec-format")
+                ck.true("%s on %s: exec-format failure" % (b["path"], r["target"]),
+                        r["verdict"] == "fails" and fx and fx[0].get("message") == "Exec format error",
+                        json.dumps(r)[:300])
+
+    p, doc = check_json(exe, ["--target", "debian-12/x86_64,debian-12/arm64,dir:/", F("go-arm64"), F("go-amd64")])
+    if ck.true("arch: check --json parses", doc is not None, p.stderr):
+        res = {b["path"]: results_by_target(b) for b in doc["binaries"]}
+        arm, amd = res[F("go-arm64")], res[F("go-amd64")]
+        ck.true("go-arm64 on debian-12/x86_64 fails with exec-format",
+                fails_of(arm["debian-12/x86_64"], "exec-format") != [], json.dumps(arm["debian-12/x86_64"]))
+        ck.eq("go-arm64 on debian-12/arm64", fails_of(arm["debian-12/arm64"], "exec-format"), [])
+        ck.eq("go-amd64 on debian-12/x86_64 verdict", amd["debian-12/x86_64"]["verdict"], "runs")
+        ck.true("go-amd64 on debian-12/arm64 fails", fails_of(amd["debian-12/arm64"], "exec-format") != [])
+        host = os.uname().machine
+        if host == "x86_64" and not os.path.exists("/proc/sys/fs/binfmt_misc/qemu-aarch64"):
+            ck.true("go-arm64 on this machine (dir:/) fails with exec-format",
+                    fails_of(arm["dir:/"], "exec-format") != [])
+
+    p, doc = check_json(exe, ["--target", "debian-12,alpine-3.22,scratch,centos-7",
+                              F("musl-dynamic"), F("c-static"), F("c-pie")])
+    if ck.true("libc: check --json parses", doc is not None, p.stderr):
+        res = {b["path"]: results_by_target(b) for b in doc["binaries"]}
+        m = res[F("musl-dynamic")]
+        for t in ("debian-12", "centos-7", "scratch"):
+            f = fails_of(m[t], "interpreter")
+            ck.true("musl-dynamic on %s: interpreter failure" % t,
+                    f and f[0]["message"] == "No such file or directory", json.dumps(m[t])[:300])
+        ck.eq("musl-dynamic on alpine-3.22", m["alpine-3.22"]["verdict"], "runs")
+        g = res[F("c-pie")]
+        for t in ("alpine-3.22", "scratch"):
+            ck.true("c-pie (glibc) on %s: interpreter failure" % t, fails_of(g[t], "interpreter") != [])
+        ck.eq("c-pie on debian-12", g["debian-12"]["verdict"], "runs")
+        s = res[F("c-static")]
+        for t in ("debian-12", "alpine-3.22", "scratch", "centos-7"):
+            ck.eq("c-static on %s" % t, s[t]["verdict"], "runs")
+        for b in doc["binaries"]:
+            if b["path"] == F("c-static"):
+                ck.eq("c-static runtimes", b["runtimes"], [])
+            if b["path"] == F("c-pie"):
+                names = [r["name"] for r in b["runtimes"]]
+                ck.true("c-pie runtimes name glibc and the loader",
+                        "glibc" in names and "dynamic loader" in names, str(names))
+
+    # ---- real roots: verdict == chroot outcome
+    tmp = tempfile.mkdtemp(prefix="sr-check-")
+    try:
+        empty = os.path.join(tmp, "empty")
+        mini = os.path.join(tmp, "mini")
+        os.makedirs(empty)
+        libdir = os.path.join(mini, "lib", "x86_64-linux-gnu")
+        os.makedirs(libdir)
+        os.makedirs(os.path.join(mini, "lib64"))
+        shutil.copy("/lib/x86_64-linux-gnu/libc.so.6", libdir)
+        shutil.copy("/lib64/ld-linux-x86-64.so.2", os.path.join(mini, "lib64"))
+        progs = [F("c-static"), F("c-pie"), F("musl-dynamic"), F("musl-static"), "/bin/ls"]
+        p, doc = check_json(exe, ["--target", "dir:%s,dir:%s" % (empty, mini)] + progs)
+        if ck.true("roots: check --json parses", doc is not None, p.stderr):
+            for e in common.schema_errors(validator, doc)[:20]:
+                ck.fail("schema: " + e)
+            ck.eq("roots: exit status (some fail)", p.returncode, 1)
+            can_chroot = os.geteuid() == 0
+            for b in doc["binaries"]:
+                for r in b["results"]:
+                    root = r["target"][4:]
+                    inside = os.path.join(root, "prog")
+                    shutil.copy(b["path"], inside)
+                    os.chmod(inside, 0o755)
+                    if not can_chroot:
+                        continue
+                    run = common.run(["chroot", root, "/prog", "--version"], timeout=20)
+                    os.unlink(inside)
+                    err = run.stderr
+                    if "error while loading shared libraries" in err:
+                        real = "library"
+                    elif run.returncode == 127 and "No such file or directory" in err:
+                        real = "interpreter"
+                    elif run.returncode == 126:
+                        real = "exec-format"
+                    else:
+                        real = "runs"
+                    fails = [f for f in r["findings"] if f["severity"] == "fail"]
+                    pred = fails[0]["kind"] if fails else "runs"
+                    ck.eq("%s in %s: predicted vs chroot (%s)" % (b["path"], root, err.strip()[:120]),
+                          pred, real)
+                    if real == "library":
+                        lib = re.search(r"libraries: (\S+):", err).group(1)
+                        ck.true("%s in %s: the missing library is named" % (b["path"], root),
+                                any(lib in (f.get("message") or "") for f in fails), lib)
+            if not can_chroot:
+                print("note: not root, chroot comparison skipped")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    # ---- exit statuses and errors
+    p = common.run([exe, "check", F("c-pie")], timeout=60)
+    ck.eq("default targets: exit 0 even where one fails (not requested)", p.returncode, 0)
+    ck.true("default targets: matrix header", p.stdout.startswith("FILE") and "scratch" in p.stdout.splitlines()[0],
+            p.stdout[:200])
+    ck.true("no colour words without a TTY", "FAIL" in p.stdout and "✗" not in p.stdout)
+    p = common.run([exe, "check", "--target", "scratch", F("c-pie")], timeout=60)
+    ck.eq("requested failing target: exit 1", p.returncode, 1)
+    p = common.run([exe, "check", "--target", "debian-12", F("c-pie")], timeout=60)
+    ck.eq("requested passing target: exit 0", p.returncode, 0)
+    p = common.run([exe, "check", "--target", "no-such-distro", F("c-pie")], timeout=60)
+    ck.eq("unknown target: exit 2", p.returncode, 2)
+    ck.true("unknown target: one error line", re.fullmatch(r"shipready: no-such-distro: unknown target 'no-such-distro'"
+                                                           r" \(see 'shipready targets'\)\n", p.stderr), p.stderr)
+    p = common.run([exe, "check", "--target", "dir:/nonexistent-root", F("c-pie")], timeout=60)
+    ck.eq("missing root: exit 2", p.returncode, 2)
+    p = common.run([exe, "check", "--arch", "vax", F("c-pie")], timeout=60)
+    ck.eq("unknown --arch: exit 2", p.returncode, 2)
+    p, doc = check_json(exe, ["--target", "debian-12", "/nonexistent", F("c-static")])
+    ck.eq("bad input: exit 2", p.returncode, 2)
+    ck.true("bad input: the other file is still judged",
+            doc is not None and len(doc["binaries"]) == 1 and len(doc["errors"]) == 1, p.stdout[:300])
+    ck.true("bad input: stderr line", p.stderr.startswith("shipready: /nonexistent: "), p.stderr)
+    return ck.report()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
