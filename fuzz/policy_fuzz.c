@@ -70,7 +70,8 @@ static const char *mrpath[] = { "@loader_path/../Frameworks" };
 
 static void eval_all(const struct sr_policy *p, struct sr_violations *out, size_t nout)
 {
-	static struct sr_vernaux libc_v[] = { { .name = "GLIBC_2.2.5" }, { .name = "GLIBC_2.34" }, { .name = "GLIBC_PRIVATE" } };
+	static struct sr_vernaux libc_v[] = { { .name = "GLIBC_2.2.5" }, { .name = "GLIBC_2.34" },
+		                              { .name = "GLIBC_PRIVATE" } };
 	static struct sr_vernaux cxx_v[] = { { .name = "GLIBCXX_3.4.30" }, { .name = "CXXABI_1.3.13" } };
 	static struct sr_verneed vn[] = { { "libc.so.6", libc_v, 3 }, { "libstdc++.so.6", cxx_v, 2 } };
 	struct sr_elf elf;

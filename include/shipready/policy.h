@@ -58,7 +58,8 @@ struct sr_violation {
 
 struct sr_violations_priv;
 struct sr_violations {
-	struct sr_violation *v;    /* in rule order (the order of docs/policy.md), then file order */
+	struct sr_violation *v;    /* rule by rule in the order of docs/policy.md (a universal
+	                            * Mach-O file slice by slice), the targets last */
 	size_t n;
 	struct sr_violations_priv *priv;
 };

@@ -22,12 +22,12 @@ extern const size_t sr_data_policy_static_only_len;
 extern const unsigned char sr_data_policy_distroless_static[];
 extern const size_t sr_data_policy_distroless_static_len;
 
-const struct policy_builtin policy_builtins[] = {
+const struct sr_policy_builtin_json sr_policy_embedded[] = {
 	{ "portable-glibc-2.17", sr_data_policy_portable_glibc_2_17, &sr_data_policy_portable_glibc_2_17_len },
 	{ "static-only", sr_data_policy_static_only, &sr_data_policy_static_only_len },
 	{ "distroless-static", sr_data_policy_distroless_static, &sr_data_policy_distroless_static_len },
 };
-const size_t policy_nbuiltins = sizeof policy_builtins / sizeof policy_builtins[0];
+const size_t sr_policy_nembedded = sizeof sr_policy_embedded / sizeof sr_policy_embedded[0];
 
 const char *const sr_policy_builtins[] = { "portable-glibc-2.17", "static-only", "distroless-static", NULL };
 
@@ -61,20 +61,20 @@ static enum sr_err nomem(struct ctx *c)
 	return sr_error_set(c->err, SR_E_NOMEM, NULL);
 }
 
-static void quote(const struct pj_value *v, char *buf, size_t cap)
+static void quote(const struct sr_pjson_value *v, char *buf, size_t cap)
 {
-	pj_quote(v->s, v->len, buf, cap);
+	sr_pjson_quote(v->s, v->len, buf, cap);
 }
 
-static enum sr_err want(struct ctx *c, const struct pj_value *v, const char *path, enum pj_type t,
+static enum sr_err want(struct ctx *c, const struct sr_pjson_value *v, const char *path, enum sr_pjson_type t,
                         const char *what)
 {
-	if (v->type == t || (t == PJ_TRUE && v->type == PJ_FALSE))
+	if (v->type == t || (t == SR_PJSON_TRUE && v->type == SR_PJSON_FALSE))
 		return SR_OK;
-	return bad(c, v->line, v->col, path, "expected %s, got %s", what, pj_type_name(v));
+	return bad(c, v->line, v->col, path, "expected %s, got %s", what, sr_pjson_type_name(v));
 }
 
-static bool has_control(const struct pj_value *v)
+static bool has_control(const struct sr_pjson_value *v)
 {
 	for (size_t i = 0; i < v->len; i++)
 		if ((unsigned char)v->s[i] < 0x20 || v->s[i] == 0x7f)
@@ -83,10 +83,10 @@ static bool has_control(const struct pj_value *v)
 }
 
 /* A non-empty string without control characters, copied into the policy. */
-static enum sr_err get_string(struct ctx *c, const struct pj_value *v, const char *path, const char *what,
+static enum sr_err get_string(struct ctx *c, const struct sr_pjson_value *v, const char *path, const char *what,
                               const char **out)
 {
-	enum sr_err rc = want(c, v, path, PJ_STRING, what);
+	enum sr_err rc = want(c, v, path, SR_PJSON_STRING, what);
 	if (rc)
 		return rc;
 	if (v->len == 0)
@@ -98,12 +98,12 @@ static enum sr_err get_string(struct ctx *c, const struct pj_value *v, const cha
 	return SR_OK;
 }
 
-static enum sr_err get_bool(struct ctx *c, const struct pj_value *v, const char *path, bool *out)
+static enum sr_err get_bool(struct ctx *c, const struct sr_pjson_value *v, const char *path, bool *out)
 {
-	enum sr_err rc = want(c, v, path, PJ_TRUE, "true or false");
+	enum sr_err rc = want(c, v, path, SR_PJSON_TRUE, "true or false");
 	if (rc)
 		return rc;
-	*out = v->type == PJ_TRUE;
+	*out = v->type == SR_PJSON_TRUE;
 	return SR_OK;
 }
 
@@ -111,23 +111,23 @@ static enum sr_err get_bool(struct ctx *c, const struct pj_value *v, const char 
 typedef const char *(*item_check)(const char *s);
 
 /* An array of distinct strings (each checked), copied into the policy. */
-static enum sr_err get_list(struct ctx *c, const struct pj_value *v, const char *path, const char *what,
+static enum sr_err get_list(struct ctx *c, const struct sr_pjson_value *v, const char *path, const char *what,
                             item_check check, bool allow_empty, const char ***out, size_t *n)
 {
 	char ipath[96];
-	enum sr_err rc = want(c, v, path, PJ_ARRAY, what);
+	enum sr_err rc = want(c, v, path, SR_PJSON_ARRAY, what);
 	if (rc)
 		return rc;
 	if (v->n == 0 && !allow_empty)
 		return bad(c, v->line, v->col, path, "empty list");
-	if (v->n > POLICY_MAX_LIST)
-		return bad(c, v->items[POLICY_MAX_LIST]->line, v->items[POLICY_MAX_LIST]->col, path,
-		           "more than %u entries", POLICY_MAX_LIST);
+	if (v->n > SR_POLICY_MAX_LIST)
+		return bad(c, v->items[SR_POLICY_MAX_LIST]->line, v->items[SR_POLICY_MAX_LIST]->col, path,
+		           "more than %u entries", SR_POLICY_MAX_LIST);
 	const char **arr = sr_arena_array(c->p->arena, v->n ? v->n : 1, sizeof *arr);
 	if (!arr)
 		return nomem(c);
 	for (size_t i = 0; i < v->n; i++) {
-		const struct pj_value *it = v->items[i];
+		const struct sr_pjson_value *it = v->items[i];
 		snprintf(ipath, sizeof ipath, "%s[%zu]", path, i);
 		if ((rc = get_string(c, it, ipath, "a string", &arr[i])))
 			return rc;
@@ -180,32 +180,32 @@ static bool is_family(const char *s)
 	return true;
 }
 
-static enum sr_err key_symmax(struct ctx *c, const struct pj_value *v, const char *path)
+static enum sr_err key_symmax(struct ctx *c, const struct sr_pjson_value *v, const char *path)
 {
 	static const char *const known[] = { "GLIBC", "GLIBCXX", "CXXABI", "GCC" };
-	enum sr_err rc = want(c, v, path, PJ_OBJECT, "an object (family -> version, e.g. {\"GLIBC\": \"2.17\"})");
+	enum sr_err rc = want(c, v, path, SR_PJSON_OBJECT, "an object (family -> version, e.g. {\"GLIBC\": \"2.17\"})");
 	if (rc)
 		return rc;
 	struct sr_policy *p = c->p;
 	if (!(p->symmax = sr_arena_array(p->arena, v->n ? v->n : 1, sizeof *p->symmax)))
 		return nomem(c);
 	for (size_t i = 0; i < v->n; i++) {
-		const struct pj_member *m = &v->members[i];
+		const struct sr_pjson_member *m = &v->members[i];
 		char mpath[128], q[96];
-		pj_quote(m->key, strlen(m->key), q, sizeof q);
+		sr_pjson_quote(m->key, strlen(m->key), q, sizeof q);
 		if (!is_family(m->key))
 			return bad(c, m->line, m->col, path, "%s is not a symbol version family (like GLIBC)", q);
 		for (size_t k = 0; k < sizeof known / sizeof known[0]; k++)
 			if (strcmp(m->key, known[k]) != 0 && strcasecmp(m->key, known[k]) == 0)
 				return bad(c, m->line, m->col, path, "%s: families are case-sensitive (%s)", q, known[k]);
 		snprintf(mpath, sizeof mpath, "%s.%s", path, m->key);
-		const struct pj_value *mv = m->value;
-		if (mv->type != PJ_STRING)
-			return bad(c, mv->line, mv->col, mpath, "expected a string like \"2.17\", got %s", pj_type_name(mv));
+		const struct sr_pjson_value *mv = m->value;
+		if (mv->type != SR_PJSON_STRING)
+			return bad(c, mv->line, mv->col, mpath, "expected a string like \"2.17\", got %s", sr_pjson_type_name(mv));
 		quote(mv, q, sizeof q);
 		if (mv->len == 0 || memchr(mv->s, '\0', mv->len) || !is_dotted(mv->s))
 			return bad(c, mv->line, mv->col, mpath, "%s is not a dotted version", q);
-		struct policy_symmax *s = &p->symmax[p->nsymmax++];
+		struct sr_policy_symmax *s = &p->symmax[p->nsymmax++];
 		if (!(s->family = sr_arena_strdup(p->arena, m->key)) || !(s->version = sr_arena_strdup(p->arena, mv->s)))
 			return nomem(c);
 	}
@@ -219,7 +219,7 @@ static const char *check_linkage(const char *s)
 	return "expected \"static\", \"static-pie\" or \"dynamic\"";
 }
 
-static enum sr_err key_linkage(struct ctx *c, const struct pj_value *v, const char *path)
+static enum sr_err key_linkage(struct ctx *c, const struct sr_pjson_value *v, const char *path)
 {
 	const char **l;
 	size_t n;
@@ -228,50 +228,50 @@ static enum sr_err key_linkage(struct ctx *c, const struct pj_value *v, const ch
 	if (rc)
 		return rc;
 	for (size_t i = 0; i < n; i++)
-		c->p->linkage |= strcmp(l[i], "static") == 0       ? POLICY_LINK_STATIC
-		                 : strcmp(l[i], "static-pie") == 0 ? POLICY_LINK_STATIC_PIE
-		                                                   : POLICY_LINK_DYNAMIC;
+		c->p->linkage |= strcmp(l[i], "static") == 0       ? SR_POLICY_LINK_STATIC
+		                 : strcmp(l[i], "static-pie") == 0 ? SR_POLICY_LINK_STATIC_PIE
+		                                                   : SR_POLICY_LINK_DYNAMIC;
 	return SR_OK;
 }
 
-static enum sr_err key_min_go(struct ctx *c, const struct pj_value *v, const char *path)
+static enum sr_err key_min_go(struct ctx *c, const struct sr_pjson_value *v, const char *path)
 {
-	if (v->type != PJ_STRING)
-		return bad(c, v->line, v->col, path, "expected a string like \"1.21\", got %s", pj_type_name(v));
+	if (v->type != SR_PJSON_STRING)
+		return bad(c, v->line, v->col, path, "expected a string like \"1.21\", got %s", sr_pjson_type_name(v));
 	char q[96];
 	quote(v, q, sizeof q);
-	if (memchr(v->s, '\0', v->len) || !policy_gover_parse_min(v->s, &c->p->min_go))
+	if (memchr(v->s, '\0', v->len) || !sr_policy_gover_parse_min(v->s, &c->p->min_go))
 		return bad(c, v->line, v->col, path, "%s is not a Go release (like \"1.21\" or \"1.21.5\")", q);
 	c->p->has_min_go = true;
 	return get_string(c, v, path, "a string", &c->p->min_go_text);
 }
 
-static enum sr_err key_gomods(struct ctx *c, const struct pj_value *v, const char *path)
+static enum sr_err key_gomods(struct ctx *c, const struct sr_pjson_value *v, const char *path)
 {
-	enum sr_err rc = want(c, v, path, PJ_ARRAY, "an array of {\"path\": …, \"versions\": […]} objects");
+	enum sr_err rc = want(c, v, path, SR_PJSON_ARRAY, "an array of {\"path\": …, \"versions\": […]} objects");
 	if (rc)
 		return rc;
-	if (v->n > POLICY_MAX_LIST)
-		return bad(c, v->items[POLICY_MAX_LIST]->line, v->items[POLICY_MAX_LIST]->col, path,
-		           "more than %u entries", POLICY_MAX_LIST);
+	if (v->n > SR_POLICY_MAX_LIST)
+		return bad(c, v->items[SR_POLICY_MAX_LIST]->line, v->items[SR_POLICY_MAX_LIST]->col, path,
+		           "more than %u entries", SR_POLICY_MAX_LIST);
 	struct sr_policy *p = c->p;
 	if (!(p->gomods = sr_arena_array(p->arena, v->n ? v->n : 1, sizeof *p->gomods)))
 		return nomem(c);
 	for (size_t i = 0; i < v->n; i++) {
-		const struct pj_value *o = v->items[i];
-		struct policy_gomod *g = &p->gomods[i];
+		const struct sr_pjson_value *o = v->items[i];
+		struct sr_policy_gomod *g = &p->gomods[i];
 		char ipath[96], mpath[128], q[96];
 		snprintf(ipath, sizeof ipath, "%s[%zu]", path, i);
-		if ((rc = want(c, o, ipath, PJ_OBJECT, "an object {\"path\": …, \"versions\": […]}")))
+		if ((rc = want(c, o, ipath, SR_PJSON_OBJECT, "an object {\"path\": …, \"versions\": […]}")))
 			return rc;
-		const struct pj_value *versions = NULL;
+		const struct sr_pjson_value *versions = NULL;
 		for (size_t k = 0; k < o->n; k++) {
-			const struct pj_member *m = &o->members[k];
+			const struct sr_pjson_member *m = &o->members[k];
 			snprintf(mpath, sizeof mpath, "%s.%s", ipath, m->key);
 			if (strcmp(m->key, "path") == 0) {
 				if ((rc = get_string(c, m->value, mpath, "a string (a module path or glob)", &g->path)))
 					return rc;
-				const char *why = policy_glob_error(g->path);
+				const char *why = sr_policy_glob_error(g->path);
 				if (why) {
 					quote(m->value, q, sizeof q);
 					return bad(c, m->value->line, m->value->col, mpath, "%s: %s", q, why);
@@ -279,7 +279,7 @@ static enum sr_err key_gomods(struct ctx *c, const struct pj_value *v, const cha
 			} else if (strcmp(m->key, "versions") == 0) {
 				versions = m->value;
 			} else {
-				pj_quote(m->key, strlen(m->key), q, sizeof q);
+				sr_pjson_quote(m->key, strlen(m->key), q, sizeof q);
 				return bad(c, m->line, m->col, ipath, "unknown key %s (expected \"path\" or \"versions\")", q);
 			}
 		}
@@ -288,25 +288,25 @@ static enum sr_err key_gomods(struct ctx *c, const struct pj_value *v, const cha
 		if (!versions)
 			continue;
 		snprintf(mpath, sizeof mpath, "%s.versions", ipath);
-		if ((rc = want(c, versions, mpath, PJ_ARRAY, "an array of versions or ranges (\"< v0.17.0\")")))
+		if ((rc = want(c, versions, mpath, SR_PJSON_ARRAY, "an array of versions or ranges (\"< v0.17.0\")")))
 			return rc;
 		if (versions->n == 0)
 			return bad(c, versions->line, versions->col, mpath,
 			           "empty list (leave \"versions\" out to forbid every version)");
-		if (versions->n > POLICY_MAX_VERSIONS)
-			return bad(c, versions->items[POLICY_MAX_VERSIONS]->line, versions->items[POLICY_MAX_VERSIONS]->col,
-			           mpath, "more than %u entries", POLICY_MAX_VERSIONS);
+		if (versions->n > SR_POLICY_MAX_VERSIONS)
+			return bad(c, versions->items[SR_POLICY_MAX_VERSIONS]->line, versions->items[SR_POLICY_MAX_VERSIONS]->col,
+			           mpath, "more than %u entries", SR_POLICY_MAX_VERSIONS);
 		if (!(g->ranges = sr_arena_array(p->arena, versions->n, sizeof *g->ranges)))
 			return nomem(c);
 		for (size_t k = 0; k < versions->n; k++) {
-			const struct pj_value *rv = versions->items[k];
+			const struct sr_pjson_value *rv = versions->items[k];
 			char rpath[160];
 			const char *text, *why = NULL;
 			snprintf(rpath, sizeof rpath, "%s[%zu]", mpath, k);
 			if ((rc = get_string(c, rv, rpath, "a string (\"v1.2.3\", \"< v0.17.0\", \">= v1.0.0, < v1.2.5\")",
 			                     &text)))
 				return rc;
-			if (!policy_vrange_parse(p->arena, text, &g->ranges[k], &why)) {
+			if (!sr_policy_vrange_parse(p->arena, text, &g->ranges[k], &why)) {
 				quote(rv, q, sizeof q);
 				return bad(c, rv->line, rv->col, rpath, "%s: %s", q, why);
 			}
@@ -328,16 +328,16 @@ static const char *check_target(const char *s)
 	return NULL;
 }
 
-static enum sr_err key_string_list(struct ctx *c, const struct pj_value *v, const char *key)
+static enum sr_err key_string_list(struct ctx *c, const struct sr_pjson_value *v, const char *key)
 {
 	struct sr_policy *p = c->p;
 	if (strcmp(key, "allowed_libraries") == 0) {
 		p->has_allowed = true;
-		return get_list(c, v, key, "an array of library name patterns", policy_glob_error, true, &p->allowed,
+		return get_list(c, v, key, "an array of library name patterns", sr_policy_glob_error, true, &p->allowed,
 		                &p->nallowed);
 	}
 	if (strcmp(key, "forbidden_libraries") == 0)
-		return get_list(c, v, key, "an array of library name patterns", policy_glob_error, true, &p->forbidden,
+		return get_list(c, v, key, "an array of library name patterns", sr_policy_glob_error, true, &p->forbidden,
 		                &p->nforbidden);
 	return get_list(c, v, key, "an array of target names", check_target, true, &p->targets, &p->ntargets);
 }
@@ -373,10 +373,10 @@ static size_t distance(const char *a, const char *b)
 	return row[lb];
 }
 
-static enum sr_err unknown_key(struct ctx *c, const struct pj_member *m)
+static enum sr_err unknown_key(struct ctx *c, const struct sr_pjson_member *m)
 {
 	char q[96];
-	pj_quote(m->key, strlen(m->key), q, sizeof q);
+	sr_pjson_quote(m->key, strlen(m->key), q, sizeof q);
 	const char *best = NULL;
 	size_t bd = 3;
 	for (size_t k = 0; k < sizeof known_keys / sizeof known_keys[0]; k++) {
@@ -391,15 +391,15 @@ static enum sr_err unknown_key(struct ctx *c, const struct pj_member *m)
 	return bad(c, m->line, m->col, NULL, "unknown key %s (see docs/policy.md)", q);
 }
 
-static enum sr_err parse_policy(struct ctx *c, const struct pj_value *root)
+static enum sr_err parse_policy(struct ctx *c, const struct sr_pjson_value *root)
 {
 	struct sr_policy *p = c->p;
-	if (root->type != PJ_OBJECT)
+	if (root->type != SR_PJSON_OBJECT)
 		return bad(c, root->line, root->col, NULL, "expected a JSON object (the policy), got %s",
-		           pj_type_name(root));
+		           sr_pjson_type_name(root));
 	for (size_t i = 0; i < root->n; i++) {
-		const struct pj_member *m = &root->members[i];
-		const struct pj_value *v = m->value;
+		const struct sr_pjson_member *m = &root->members[i];
+		const struct sr_pjson_value *v = m->value;
 		const char *k = m->key;
 		enum sr_err rc;
 		const char *ignored;
@@ -412,7 +412,7 @@ static enum sr_err parse_policy(struct ctx *c, const struct pj_value *root)
 		else if (strcmp(k, "name") == 0)
 			rc = get_string(c, v, k, "a string", &p->name);
 		else if (strcmp(k, "description") == 0) {
-			rc = want(c, v, k, PJ_STRING, "a string");
+			rc = want(c, v, k, SR_PJSON_STRING, "a string");
 			if (!rc && !(p->description = sr_arena_strndup(p->arena, v->s, v->len)))
 				rc = nomem(c);
 		} else if (strcmp(k, "allowed_libraries") == 0 || strcmp(k, "forbidden_libraries") == 0 ||
@@ -460,9 +460,9 @@ static enum sr_err load(const char *buf, size_t len, const char *fallback_name, 
 		return sr_error_set(err, SR_E_NOMEM, NULL);
 	}
 	p->builtin = builtin;
-	struct pj_value *root;
+	struct sr_pjson_value *root;
 	struct ctx c = { .p = p, .err = err };
-	enum sr_err rc = pj_parse(tmp, buf, len, &root, err);
+	enum sr_err rc = sr_pjson_parse(tmp, buf, len, &root, err);
 	if (!rc)
 		rc = parse_policy(&c, root);
 	if (!rc && !p->name && !(p->name = sr_arena_strdup(p->arena, fallback_name ? fallback_name : "policy")))
@@ -489,10 +489,10 @@ enum sr_err sr_policy_load_builtin(const char *name, struct sr_policy **out, str
 	if (!out)
 		return sr_error_set(err, SR_E_USAGE, "sr_policy_load_builtin: no output");
 	*out = NULL;
-	for (size_t i = 0; name && i < policy_nbuiltins; i++) {
-		if (strcmp(policy_builtins[i].name, name) != 0)
+	for (size_t i = 0; name && i < sr_policy_nembedded; i++) {
+		if (strcmp(sr_policy_embedded[i].name, name) != 0)
 			continue;
-		enum sr_err rc = load((const char *)policy_builtins[i].json, *policy_builtins[i].len, name, true, out, err);
+		enum sr_err rc = load((const char *)sr_policy_embedded[i].json, *sr_policy_embedded[i].len, name, true, out, err);
 		if (rc) {   /* data/policies/ is tested; this would be a build problem */
 			char why[sizeof err->msg];
 			snprintf(why, sizeof why, "%s", err ? err->msg : "");
@@ -524,8 +524,8 @@ enum sr_err sr_policy_load(const char *spec, struct sr_policy **out, struct sr_e
 		return sr_error_set(err, SR_E_USAGE, "empty policy name");
 	bool path_like = strchr(spec, '/') || ends_with(spec, ".json");
 	if (!path_like) {
-		for (size_t i = 0; i < policy_nbuiltins; i++)
-			if (strcmp(policy_builtins[i].name, spec) == 0)
+		for (size_t i = 0; i < sr_policy_nembedded; i++)
+			if (strcmp(sr_policy_embedded[i].name, spec) == 0)
 				return sr_policy_load_builtin(spec, out, err);
 		if (access(spec, F_OK) != 0)
 			return sr_error_set(err, SR_E_NOENT, "unknown policy '%s' (built-in: portable-glibc-2.17, static-only, "
@@ -537,9 +537,9 @@ enum sr_err sr_policy_load(const char *spec, struct sr_policy **out, struct sr_e
 		return load("", 0, spec, false, out, err);
 	if (rc)
 		return rc;
-	if (f.r.len > PJ_MAX_INPUT) {
+	if (f.r.len > SR_PJSON_MAX_INPUT) {
 		sr_file_close(&f);
-		return sr_error_set(err, SR_E_TOO_BIG, "policy file larger than %zu KiB", PJ_MAX_INPUT >> 10);
+		return sr_error_set(err, SR_E_TOO_BIG, "policy file larger than %zu KiB", SR_PJSON_MAX_INPUT >> 10);
 	}
 	rc = load((const char *)f.r.base, f.r.len, spec, false, out, err);
 	sr_file_close(&f);

@@ -41,7 +41,7 @@ static void add(struct ev *e, const char *rule, const char *evidence, const char
 {
 	if (e->nomem)
 		return;
-	if (e->out->n >= POLICY_MAX_VIOLATIONS) {
+	if (e->out->n >= SR_POLICY_MAX_VIOLATIONS) {
 		e->dropped++;
 		return;
 	}
@@ -55,7 +55,7 @@ static void add(struct ev *e, const char *rule, const char *evidence, const char
 		snprintf(evb, sizeof evb, "%s%s%s", label, evidence ? ": " : "", evidence ? evidence : "");
 		evidence = evb;
 	}
-	struct sr_violation *v = sr_arena_grow(e->a, e->out->v, e->out->n, &e->cap, sizeof *v, POLICY_MAX_VIOLATIONS);
+	struct sr_violation *v = sr_arena_grow(e->a, e->out->v, e->out->n, &e->cap, sizeof *v, SR_POLICY_MAX_VIOLATIONS);
 	if (!v) {
 		e->nomem = true;
 		return;
@@ -106,7 +106,7 @@ static bool lib_match(const char *pat, const char *name, bool casefold)
 		if (slash)
 			name = slash + 1;
 	}
-	return policy_glob_match(pat, name, casefold);
+	return sr_policy_glob_match(pat, name, casefold);
 }
 
 static void check_library(struct ev *e, const char *name, const char *how, bool casefold)
@@ -186,7 +186,7 @@ static void rule_symbol_versions(struct ev *e, const struct unit *u)
 			if (!name || !sr_version_split(name, &flen, &ver))
 				continue;
 			for (size_t m = 0; m < p->nsymmax; m++) {
-				const struct policy_symmax *s = &p->symmax[m];
+				const struct sr_policy_symmax *s = &p->symmax[m];
 				if (strlen(s->family) == flen && strncmp(s->family, name, flen) == 0 &&
 				    sr_version_cmp(ver, s->version) > 0) {
 					list[n++] = (struct over){ name, ver, m };
@@ -210,11 +210,11 @@ static void allowed_text(unsigned mask, char *buf, size_t cap)
 {
 	const char *names[3];
 	size_t n = 0;
-	if (mask & POLICY_LINK_STATIC)
+	if (mask & SR_POLICY_LINK_STATIC)
 		names[n++] = "static";
-	if (mask & POLICY_LINK_STATIC_PIE)
+	if (mask & SR_POLICY_LINK_STATIC_PIE)
 		names[n++] = "static-pie";
-	if (mask & POLICY_LINK_DYNAMIC)
+	if (mask & SR_POLICY_LINK_DYNAMIC)
 		names[n++] = "dynamic";
 	buf[0] = '\0';
 	for (size_t i = 0; i < n; i++)
@@ -232,15 +232,15 @@ static void rule_linkage(struct ev *e, const struct unit *u)
 		const struct sr_elf *elf = u->elf;
 		switch (elf->linkage) {
 		case SR_LINK_STATIC:
-			have = POLICY_LINK_STATIC;
+			have = SR_POLICY_LINK_STATIC;
 			snprintf(how, sizeof how, "no PT_INTERP, not position-independent");
 			break;
 		case SR_LINK_STATIC_PIE:
-			have = POLICY_LINK_STATIC_PIE;
+			have = SR_POLICY_LINK_STATIC_PIE;
 			snprintf(how, sizeof how, "position-independent, no PT_INTERP");
 			break;
 		case SR_LINK_DYNAMIC:
-			have = POLICY_LINK_DYNAMIC;
+			have = SR_POLICY_LINK_DYNAMIC;
 			if (elf->has_interp)
 				snprintf(how, sizeof how, "PT_INTERP %s", elf->interpreter ? elf->interpreter : "(unreadable)");
 			else if (elf->needed.count)
@@ -253,14 +253,14 @@ static void rule_linkage(struct ev *e, const struct unit *u)
 			return;
 		}
 	} else if (u->pe) {
-		have = u->pe->ndlls ? POLICY_LINK_DYNAMIC : POLICY_LINK_STATIC;
+		have = u->pe->ndlls ? SR_POLICY_LINK_DYNAMIC : SR_POLICY_LINK_STATIC;
 		if (u->pe->ndlls)
 			snprintf(how, sizeof how, "imports %s", u->pe->dlls[0].name);
 		else
 			snprintf(how, sizeof how, "no imported DLLs");
 	} else {
 		const struct sr_macho_slice *s = u->ms;
-		have = (s->dylinker || s->ndylibs) ? POLICY_LINK_DYNAMIC : POLICY_LINK_STATIC;
+		have = (s->dylinker || s->ndylibs) ? SR_POLICY_LINK_DYNAMIC : SR_POLICY_LINK_STATIC;
 		if (s->dylinker)
 			snprintf(how, sizeof how, "LC_LOAD_DYLINKER %s", s->dylinker);
 		else if (s->ndylibs)
@@ -272,7 +272,9 @@ static void rule_linkage(struct ev *e, const struct unit *u)
 		return;
 	char want[64];
 	allowed_text(allowed, want, sizeof want);
-	const char *hn = have == POLICY_LINK_STATIC ? "static" : have == POLICY_LINK_STATIC_PIE ? "static-pie" : "dynamic";
+	const char *hn = have == SR_POLICY_LINK_STATIC       ? "static"
+	                 : have == SR_POLICY_LINK_STATIC_PIE ? "static-pie"
+	                                                     : "dynamic";
 	add(e, "linkage", how, "%s linkage; the policy allows %s", hn, want);
 }
 
@@ -372,7 +374,7 @@ static void rule_rpath(struct ev *e, const struct unit *u)
 static bool go_readable(struct ev *e, const struct unit *u, const char *rule)
 {
 	if (u->go_unread) {
-		add(e, rule, "the Go reader did not run (SR_INSPECT_NO_GO)", "cannot verify: a Go binary not read as Go");
+		add(e, rule, "Go marks in the file, analysed without the Go reader", "cannot verify: a Go binary not read as Go");
 		return false;
 	}
 	return u->go && u->go->is_go;   /* not Go: Go rules hold */
@@ -394,8 +396,8 @@ static const char *go_version_source(const struct sr_go_info *g)
 {
 	switch (g->version_source) {
 	case SR_GO_VSRC_BUILDINFO: return "build info";
-	case SR_GO_VSRC_RUNTIME: return "runtime.buildVersion (no build info)";
-	case SR_GO_VSRC_PCLNTAB: return "function table layout only (no build info)";
+	case SR_GO_VSRC_RUNTIME: return "runtime.buildVersion, no build info";
+	case SR_GO_VSRC_PCLNTAB: return "function table layout only, no build info";
 	default: return NULL;
 	}
 }
@@ -406,16 +408,16 @@ static void rule_min_go(struct ev *e, const struct unit *u)
 	if (!p->has_min_go || !go_readable(e, u, "min_go_version"))
 		return;
 	const struct sr_go_info *g = u->go;
-	struct policy_gover_bin b;
-	policy_gover_parse_bin(g->version, &b);
+	struct sr_policy_gover_bin b;
+	sr_policy_gover_parse_bin(g->version, &b);
 	const char *src = go_version_source(g);
 	switch (b.kind) {
-	case POLICY_GOVER_EXACT:
-		if (policy_gover_cmp(&b.lo, &p->min_go) < 0)
+	case SR_POLICY_GOVER_EXACT:
+		if (sr_policy_gover_cmp(&b.lo, &p->min_go) < 0)
 			add(e, "min_go_version", src, "%s < %s", g->version, p->min_go_text);
 		return;
-	case POLICY_GOVER_RANGE:
-		if (policy_gover_cmp(&b.lo, &p->min_go) >= 0)
+	case SR_POLICY_GOVER_RANGE:
+		if (sr_policy_gover_cmp(&b.lo, &p->min_go) >= 0)
 			return;
 		if (b.has_hi && (b.hi_major < p->min_go.major ||
 		                 (b.hi_major == p->min_go.major && b.hi_minor < p->min_go.minor))) {
@@ -433,10 +435,10 @@ static void rule_min_go(struct ev *e, const struct unit *u)
 	}
 }
 
-static const char *range_text(const struct policy_gomod *r, const char *v)
+static const char *range_text(const struct sr_policy_gomod *r, const char *v)
 {
 	for (size_t i = 0; i < r->nranges; i++)
-		if (policy_vrange_match(&r->ranges[i], v))
+		if (sr_policy_vrange_match(&r->ranges[i], v))
 			return r->ranges[i].text;
 	return NULL;
 }
@@ -466,15 +468,15 @@ static void rule_gomods(struct ev *e, const struct unit *u)
 		/* the code linked in is the replacement's, when there is one */
 		const char *path = r ? r->path : d->path, *version = r ? r->version : d->version;
 		for (size_t k = 0; k < p->ngomods; k++) {
-			const struct policy_gomod *g = &p->gomods[k];
-			if (!policy_glob_match(g->path, d->path, false) && !(r && policy_glob_match(g->path, r->path, false)))
+			const struct sr_policy_gomod *g = &p->gomods[k];
+			if (!sr_policy_glob_match(g->path, d->path, false) && !(r && sr_policy_glob_match(g->path, r->path, false)))
 				continue;
 			if (g->nranges == 0) {
 				add(e, "forbidden_go_modules", how, "%s%s%s is forbidden (any version)", path, version[0] ? " " : "",
 				    version);
 				break;
 			}
-			if (!policy_semver_valid(version)) {
+			if (!sr_policy_semver_valid(version)) {
 				add(e, "forbidden_go_modules", how, "cannot verify: %s%s%s has no module version to compare", path,
 				    version[0] ? " " : "", version);
 				break;

@@ -91,23 +91,23 @@ static enum sr_err unexpected(struct lex *l, const char *wanted)
 	return fail_at(l, l->line, l->col, "expected %s, got %s", wanted, here);
 }
 
-const char *pj_type_name(const struct pj_value *v)
+const char *sr_pjson_type_name(const struct sr_pjson_value *v)
 {
 	switch (v->type) {
-	case PJ_NULL: return "null";
-	case PJ_FALSE: return "false";
-	case PJ_TRUE: return "true";
-	case PJ_NUMBER: return "a number";
-	case PJ_STRING: return "a string";
-	case PJ_ARRAY: return "an array";
-	case PJ_OBJECT: return "an object";
+	case SR_PJSON_NULL: return "null";
+	case SR_PJSON_FALSE: return "false";
+	case SR_PJSON_TRUE: return "true";
+	case SR_PJSON_NUMBER: return "a number";
+	case SR_PJSON_STRING: return "a string";
+	case SR_PJSON_ARRAY: return "an array";
+	case SR_PJSON_OBJECT: return "an object";
 	}
 	return "a value";
 }
 
-static struct pj_value *new_value(struct lex *l, enum pj_type t, unsigned line, unsigned col)
+static struct sr_pjson_value *new_value(struct lex *l, enum sr_pjson_type t, unsigned line, unsigned col)
 {
-	struct pj_value *v = sr_arena_alloc(l->a, sizeof *v);
+	struct sr_pjson_value *v = sr_arena_alloc(l->a, sizeof *v);
 	if (v) {
 		v->type = t;
 		v->line = line;
@@ -207,7 +207,7 @@ static size_t utf8_put(unsigned cp, unsigned char *o)
 static enum sr_err parse_string(struct lex *l, const char **out, size_t *outlen)
 {
 	unsigned line = l->line, col = l->col;
-	unsigned char buf[PJ_MAX_STRING + 4];
+	unsigned char buf[SR_PJSON_MAX_STRING + 4];
 	size_t n = 0;
 	lex_step(l);   /* the opening quote */
 	for (;;) {
@@ -277,8 +277,8 @@ static enum sr_err parse_string(struct lex *l, const char **out, size_t *outlen)
 			for (size_t j = 0; j < k; j++)
 				lex_step(l);
 		}
-		if (n + k > PJ_MAX_STRING)
-			return fail_at(l, line, col, "string longer than %u bytes", PJ_MAX_STRING);
+		if (n + k > SR_PJSON_MAX_STRING)
+			return fail_at(l, line, col, "string longer than %u bytes", SR_PJSON_MAX_STRING);
 		memcpy(buf + n, enc, k);
 		n += k;
 	}
@@ -297,7 +297,7 @@ static bool is_digit(int c)
 	return c >= '0' && c <= '9';
 }
 
-static enum sr_err parse_number(struct lex *l, struct pj_value *v)
+static enum sr_err parse_number(struct lex *l, struct sr_pjson_value *v)
 {
 	size_t start = l->i;
 	if (lex_peek(l) == '-')
@@ -329,18 +329,18 @@ static enum sr_err parse_number(struct lex *l, struct pj_value *v)
 			lex_step(l);
 	}
 	size_t n = l->i - start;
-	if (n > PJ_MAX_STRING)
-		return fail_at(l, v->line, v->col, "number longer than %u characters", PJ_MAX_STRING);
+	if (n > SR_PJSON_MAX_STRING)
+		return fail_at(l, v->line, v->col, "number longer than %u characters", SR_PJSON_MAX_STRING);
 	if (!(v->s = sr_arena_strndup(l->a, (const char *)l->p + start, n)))
 		return nomem(l);
 	v->len = n;
 	return SR_OK;
 }
 
-static enum sr_err parse_literal(struct lex *l, struct pj_value *v)
+static enum sr_err parse_literal(struct lex *l, struct sr_pjson_value *v)
 {
-	static const struct { const char *text; enum pj_type t; } lits[] = {
-		{ "true", PJ_TRUE }, { "false", PJ_FALSE }, { "null", PJ_NULL },
+	static const struct { const char *text; enum sr_pjson_type t; } lits[] = {
+		{ "true", SR_PJSON_TRUE }, { "false", SR_PJSON_FALSE }, { "null", SR_PJSON_NULL },
 	};
 	for (size_t k = 0; k < sizeof lits / sizeof lits[0]; k++) {
 		size_t n = strlen(lits[k].text);
@@ -359,9 +359,9 @@ static enum sr_err parse_literal(struct lex *l, struct pj_value *v)
 
 /* ---------- arrays and objects ---------- */
 
-static enum sr_err parse_value(struct lex *l, unsigned depth, struct pj_value **out);
+static enum sr_err parse_value(struct lex *l, unsigned depth, struct sr_pjson_value **out);
 
-static enum sr_err parse_array(struct lex *l, unsigned depth, struct pj_value *v)
+static enum sr_err parse_array(struct lex *l, unsigned depth, struct sr_pjson_value *v)
 {
 	size_t cap = 0;
 	lex_step(l);   /* '[' */
@@ -372,9 +372,9 @@ static enum sr_err parse_array(struct lex *l, unsigned depth, struct pj_value *v
 	}
 	for (;;) {
 		skip_ws(l);
-		if (v->n >= PJ_MAX_ITEMS)
-			return fail_at(l, l->line, l->col, "more than %u elements in one array", PJ_MAX_ITEMS);
-		struct pj_value **items = sr_arena_grow(l->a, v->items, v->n, &cap, sizeof *items, PJ_MAX_ITEMS);
+		if (v->n >= SR_PJSON_MAX_ITEMS)
+			return fail_at(l, l->line, l->col, "more than %u elements in one array", SR_PJSON_MAX_ITEMS);
+		struct sr_pjson_value **items = sr_arena_grow(l->a, v->items, v->n, &cap, sizeof *items, SR_PJSON_MAX_ITEMS);
 		if (!items)
 			return nomem(l);
 		v->items = items;
@@ -401,7 +401,7 @@ static enum sr_err parse_array(struct lex *l, unsigned depth, struct pj_value *v
 	}
 }
 
-void pj_quote(const char *s, size_t len, char *buf, size_t cap)
+void sr_pjson_quote(const char *s, size_t len, char *buf, size_t cap)
 {
 	size_t o = 0;
 	if (cap < 8) {
@@ -442,7 +442,7 @@ void pj_quote(const char *s, size_t len, char *buf, size_t cap)
 	buf[o] = '\0';
 }
 
-static enum sr_err parse_object(struct lex *l, unsigned depth, struct pj_value *v)
+static enum sr_err parse_object(struct lex *l, unsigned depth, struct sr_pjson_value *v)
 {
 	size_t cap = 0;
 	lex_step(l);   /* '{' */
@@ -458,9 +458,9 @@ static enum sr_err parse_object(struct lex *l, unsigned depth, struct pj_value *
 				return fail_at(l, v->line, v->col, "unterminated object (no '}')");
 			return unexpected(l, "a string key");
 		}
-		if (v->n >= PJ_MAX_MEMBERS)
-			return fail_at(l, l->line, l->col, "more than %u members in one object", PJ_MAX_MEMBERS);
-		struct pj_member *m = sr_arena_grow(l->a, v->members, v->n, &cap, sizeof *m, PJ_MAX_MEMBERS);
+		if (v->n >= SR_PJSON_MAX_MEMBERS)
+			return fail_at(l, l->line, l->col, "more than %u members in one object", SR_PJSON_MAX_MEMBERS);
+		struct sr_pjson_member *m = sr_arena_grow(l->a, v->members, v->n, &cap, sizeof *m, SR_PJSON_MAX_MEMBERS);
 		if (!m)
 			return nomem(l);
 		v->members = m;
@@ -474,7 +474,7 @@ static enum sr_err parse_object(struct lex *l, unsigned depth, struct pj_value *
 		for (size_t k = 0; k < v->n; k++) {
 			if (strcmp(v->members[k].key, m->key) == 0) {
 				char q[96];
-				pj_quote(m->key, klen, q, sizeof q);
+				sr_pjson_quote(m->key, klen, q, sizeof q);
 				return fail_at(l, m->line, m->col, "duplicate key %s (first at %u:%u)", q,
 				               v->members[k].line, v->members[k].col);
 			}
@@ -506,31 +506,31 @@ static enum sr_err parse_object(struct lex *l, unsigned depth, struct pj_value *
 	}
 }
 
-static enum sr_err parse_value(struct lex *l, unsigned depth, struct pj_value **out)
+static enum sr_err parse_value(struct lex *l, unsigned depth, struct sr_pjson_value **out)
 {
 	skip_ws(l);
 	int c = lex_peek(l);
 	if (c < 0)
 		return unexpected(l, "a value");
-	struct pj_value *v = new_value(l, PJ_NULL, l->line, l->col);
+	struct sr_pjson_value *v = new_value(l, SR_PJSON_NULL, l->line, l->col);
 	if (!v)
 		return nomem(l);
 	*out = v;
-	if ((c == '[' || c == '{') && depth >= PJ_MAX_DEPTH)
-		return fail_at(l, l->line, l->col, "nested deeper than %u levels", PJ_MAX_DEPTH);
+	if ((c == '[' || c == '{') && depth >= SR_PJSON_MAX_DEPTH)
+		return fail_at(l, l->line, l->col, "nested deeper than %u levels", SR_PJSON_MAX_DEPTH);
 	switch (c) {
 	case '{':
-		v->type = PJ_OBJECT;
+		v->type = SR_PJSON_OBJECT;
 		return parse_object(l, depth, v);
 	case '[':
-		v->type = PJ_ARRAY;
+		v->type = SR_PJSON_ARRAY;
 		return parse_array(l, depth, v);
 	case '"':
-		v->type = PJ_STRING;
+		v->type = SR_PJSON_STRING;
 		return parse_string(l, &v->s, &v->len);
 	case '-': case '0': case '1': case '2': case '3': case '4':
 	case '5': case '6': case '7': case '8': case '9':
-		v->type = PJ_NUMBER;
+		v->type = SR_PJSON_NUMBER;
 		return parse_number(l, v);
 	case 't': case 'f': case 'n':
 		return parse_literal(l, v);
@@ -539,18 +539,19 @@ static enum sr_err parse_value(struct lex *l, unsigned depth, struct pj_value **
 	}
 }
 
-enum sr_err pj_parse(struct sr_arena *a, const char *buf, size_t len, struct pj_value **out, struct sr_error *err)
+enum sr_err sr_pjson_parse(struct sr_arena *a, const char *buf, size_t len, struct sr_pjson_value **out,
+                           struct sr_error *err)
 {
 	*out = NULL;
-	if (len > PJ_MAX_INPUT)
-		return sr_error_set(err, SR_E_TOO_BIG, "larger than %zu KiB", PJ_MAX_INPUT >> 10);
+	if (len > SR_PJSON_MAX_INPUT)
+		return sr_error_set(err, SR_E_TOO_BIG, "larger than %zu KiB", SR_PJSON_MAX_INPUT >> 10);
 	struct lex l = { .p = (const unsigned char *)buf, .len = len, .line = 1, .col = 1, .a = a, .err = err };
 	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
 		l.i = 3;   /* a UTF-8 byte order mark (RFC 8259 8.1: may be ignored) */
 	skip_ws(&l);
 	if (lex_eof(&l))
 		return fail_at(&l, l.line, l.col, "empty file: expected a JSON value");
-	struct pj_value *v;
+	struct sr_pjson_value *v;
 	enum sr_err rc = parse_value(&l, 0, &v);
 	if (rc)
 		return rc;

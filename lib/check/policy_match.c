@@ -96,12 +96,12 @@ static bool token_match(const char *p, size_t *tl, unsigned char c, bool casefol
 	return casefold ? fold(lit) == fold(c) : lit == c;
 }
 
-const char *policy_glob_error(const char *pat)
+const char *sr_policy_glob_error(const char *pat)
 {
 	size_t n = strlen(pat);
 	if (n == 0)
 		return "empty pattern";
-	if (n > POLICY_MAX_PATTERN)
+	if (n > SR_POLICY_MAX_PATTERN)
 		return "pattern longer than 256 bytes";
 	for (size_t i = 0; i < n;) {
 		if (pat[i] == '\\') {
@@ -120,7 +120,7 @@ const char *policy_glob_error(const char *pat)
 	return NULL;
 }
 
-bool policy_glob_match(const char *pat, const char *s, bool casefold)
+bool sr_policy_glob_match(const char *pat, const char *s, bool casefold)
 {
 	size_t plen = strlen(pat), slen = strlen(s);
 	size_t p = 0, i = 0, star_p = SIZE_MAX, star_i = 0;
@@ -248,7 +248,7 @@ static bool sv_parse(const char *v, struct sv *out)
 	return *p == '\0';
 }
 
-bool policy_semver_valid(const char *v)
+bool sr_policy_semver_valid(const char *v)
 {
 	struct sv s;
 	return sv_parse(v, &s);
@@ -310,7 +310,7 @@ static int pre_cmp(const char *a, size_t al, const char *b, size_t bl)
 	return 0;
 }
 
-int policy_semver_cmp(const char *a, const char *b)
+int sr_policy_semver_cmp(const char *a, const char *b)
 {
 	struct sv x, y;
 	bool okx = sv_parse(a, &x), oky = sv_parse(b, &y);
@@ -333,7 +333,7 @@ static const char *skip_spaces(const char *p)
 	return p;
 }
 
-bool policy_vrange_parse(struct sr_arena *a, const char *text, struct policy_vrange *r, const char **why)
+bool sr_policy_vrange_parse(struct sr_arena *a, const char *text, struct sr_policy_vrange *r, const char **why)
 {
 	size_t cap = 0;
 	memset(r, 0, sizeof *r);
@@ -341,18 +341,18 @@ bool policy_vrange_parse(struct sr_arena *a, const char *text, struct policy_vra
 	const char *p = text;
 	for (;;) {
 		p = skip_spaces(p);
-		enum policy_vop op = POLICY_VOP_EQ;
+		enum sr_policy_vop op = SR_POLICY_VOP_EQ;
 		if (p[0] == '<' && p[1] == '=') {
-			op = POLICY_VOP_LE;
+			op = SR_POLICY_VOP_LE;
 			p += 2;
 		} else if (p[0] == '>' && p[1] == '=') {
-			op = POLICY_VOP_GE;
+			op = SR_POLICY_VOP_GE;
 			p += 2;
 		} else if (p[0] == '<') {
-			op = POLICY_VOP_LT;
+			op = SR_POLICY_VOP_LT;
 			p++;
 		} else if (p[0] == '>') {
-			op = POLICY_VOP_GT;
+			op = SR_POLICY_VOP_GT;
 			p++;
 		} else if (p[0] == '=') {
 			p++;
@@ -372,11 +372,11 @@ bool policy_vrange_parse(struct sr_arena *a, const char *text, struct policy_vra
 			*why = "out of memory";
 			return false;
 		}
-		if (!policy_semver_valid(v)) {
+		if (!sr_policy_semver_valid(v)) {
 			*why = "not a Go module version (vMAJOR.MINOR.PATCH, e.g. v0.17.0)";
 			return false;
 		}
-		struct policy_vcmp *c = sr_arena_grow(a, r->cmp, r->n, &cap, sizeof *c, 16);
+		struct sr_policy_vcmp *c = sr_arena_grow(a, r->cmp, r->n, &cap, sizeof *c, 16);
 		if (!c) {
 			*why = "more than 16 comparisons in one range";
 			return false;
@@ -396,16 +396,16 @@ bool policy_vrange_parse(struct sr_arena *a, const char *text, struct policy_vra
 	}
 }
 
-bool policy_vrange_match(const struct policy_vrange *r, const char *v)
+bool sr_policy_vrange_match(const struct sr_policy_vrange *r, const char *v)
 {
 	for (size_t i = 0; i < r->n; i++) {
-		int c = policy_semver_cmp(v, r->cmp[i].version);
+		int c = sr_policy_semver_cmp(v, r->cmp[i].version);
 		bool ok;
 		switch (r->cmp[i].op) {
-		case POLICY_VOP_LT: ok = c < 0; break;
-		case POLICY_VOP_LE: ok = c <= 0; break;
-		case POLICY_VOP_GT: ok = c > 0; break;
-		case POLICY_VOP_GE: ok = c >= 0; break;
+		case SR_POLICY_VOP_LT: ok = c < 0; break;
+		case SR_POLICY_VOP_LE: ok = c <= 0; break;
+		case SR_POLICY_VOP_GT: ok = c > 0; break;
+		case SR_POLICY_VOP_GE: ok = c >= 0; break;
 		default: ok = c == 0; break;
 		}
 		if (!ok)
@@ -435,7 +435,7 @@ static bool small_num(const char **p, unsigned *out)
 	return true;
 }
 
-bool policy_gover_parse_min(const char *s, struct policy_gover *out)
+bool sr_policy_gover_parse_min(const char *s, struct sr_policy_gover *out)
 {
 	memset(out, 0, sizeof *out);
 	const char *p = s;
@@ -454,7 +454,7 @@ bool policy_gover_parse_min(const char *s, struct policy_gover *out)
 	return *p == '\0';
 }
 
-int policy_gover_cmp(const struct policy_gover *a, const struct policy_gover *b)
+int sr_policy_gover_cmp(const struct sr_policy_gover *a, const struct sr_policy_gover *b)
 {
 	unsigned x[5] = { a->major, a->minor, a->patch, a->pre ? a->pre : 3, a->prenum };
 	unsigned y[5] = { b->major, b->minor, b->patch, b->pre ? b->pre : 3, b->prenum };
@@ -465,7 +465,7 @@ int policy_gover_cmp(const struct policy_gover *a, const struct policy_gover *b)
 }
 
 /* "goMAJOR.MINOR[.PATCH][rcN|betaN]" at *p. */
-static bool parse_go_release(const char **p, struct policy_gover *g)
+static bool parse_go_release(const char **p, struct sr_policy_gover *g)
 {
 	const char *s = *p;
 	memset(g, 0, sizeof *g);
@@ -497,7 +497,7 @@ static bool parse_go_release(const char **p, struct policy_gover *g)
 	return true;
 }
 
-void policy_gover_parse_bin(const char *s, struct policy_gover_bin *out)
+void sr_policy_gover_parse_bin(const char *s, struct sr_policy_gover_bin *out)
 {
 	memset(out, 0, sizeof *out);
 	if (!s)
@@ -506,15 +506,15 @@ void policy_gover_parse_bin(const char *s, struct policy_gover_bin *out)
 	if (!parse_go_release(&p, &out->lo))
 		return;   /* "devel go1.23-…", or not a version */
 	if (strcmp(p, " or later") == 0) {
-		out->kind = POLICY_GOVER_RANGE;
+		out->kind = SR_POLICY_GOVER_RANGE;
 		return;
 	}
 	if (strncmp(p, " to ", 4) == 0) {
-		struct policy_gover hi;
+		struct sr_policy_gover hi;
 		p += 4;
 		if (!parse_go_release(&p, &hi) || *p != '\0')
 			return;
-		out->kind = POLICY_GOVER_RANGE;
+		out->kind = SR_POLICY_GOVER_RANGE;
 		out->has_hi = true;
 		out->hi_major = hi.major;
 		out->hi_minor = hi.minor;
@@ -525,5 +525,5 @@ void policy_gover_parse_bin(const char *s, struct policy_gover_bin *out)
 	/* the end, or a suffix of the same release (" X:nocoverageredesign",
 	 * a vendor's "-20240101-RC01 …") */
 	if (*p == '\0' || *p == ' ' || *p == '-' || *p == '+')
-		out->kind = POLICY_GOVER_EXACT;
+		out->kind = SR_POLICY_GOVER_EXACT;
 }

@@ -31,8 +31,8 @@ static void expect_error_at(const char *json, size_t len, const char *want, int 
 	struct sr_policy *p = (struct sr_policy *)1;
 	enum sr_err rc = sr_policy_load_buffer(json, len, "test", &p, &err);
 	CHECKF(rc != SR_OK && p == NULL, "line %d: loaded", line);
-	CHECKF(strcmp(sr_error_message(&err), want) == 0, "line %d:\n  got  %s\n  want %s", line, sr_error_message(&err),
-	       want);
+	CHECKF(strcmp(sr_error_message(&err), want) == 0, "line %d:\n  got  %s\n  want %s", line,
+	       sr_error_message(&err), want);
 	if (rc == SR_OK)
 		sr_policy_free(p);
 }
@@ -171,7 +171,8 @@ static void test_syntax(void)
 	EXPECT_ERROR("{\"name\": \"a\"", "1:1: unterminated object (no '}')");
 	EXPECT_ERROR("{\"sources\": [\"a\"", "1:13: unterminated array (no ']')");
 	EXPECT_ERROR("{\"name\": \"a", "1:10: unterminated string");
-	EXPECT_ERROR("{\"name\": \"a\nb\"}", "1:10: unterminated string (a line break inside a string must be written \\n)");
+	EXPECT_ERROR("{\"name\": \"a\nb\"}",
+	             "1:10: unterminated string (a line break inside a string must be written \\n)");
 	EXPECT_ERROR("{\"name\": }", "1:10: expected a value, got '}'");
 	EXPECT_ERROR("{\"name\": ", "1:10: expected a value, got the end of the file");
 	EXPECT_ERROR("{name: 1}", "1:2: expected a string key, got 'n'");
@@ -190,7 +191,8 @@ static void test_syntax(void)
 	EXPECT_ERROR("{\"require_pie\": 1e999999}", "1:17: require_pie: expected true or false, got a number");
 	EXPECT_ERROR("{\"min_go_version\": 123456789012345678901234567890}",
 	             "1:20: min_go_version: expected a string like \"1.21\", got a number");
-	EXPECT_ERROR("{\"min_go_version\": -0.5E-3}", "1:20: min_go_version: expected a string like \"1.21\", got a number");
+	EXPECT_ERROR("{\"min_go_version\": -0.5E-3}",
+	             "1:20: min_go_version: expected a string like \"1.21\", got a number");
 	EXPECT_ERROR("{\"a\": 01}", "1:7: invalid number: leading zero");
 	EXPECT_ERROR("{\"a\": -}", "1:7: invalid number: '-' without digits");
 	EXPECT_ERROR("{\"a\": 1.}", "1:7: invalid number: no digits after '.'");
@@ -216,9 +218,10 @@ static void test_syntax(void)
 	EXPECT_ERROR("{\"name\": \"\\u12G4\"}", "1:11: \\u must be followed by four hex digits");
 	EXPECT_ERROR("{\"name\": \"\\x\"}", "1:11: invalid escape: backslash followed by 'x'");
 	EXPECT_ERROR("{\"name\": \"\xff\"}", "1:11: invalid UTF-8 in a string (byte 0xff)");
-	EXPECT_ERROR("{\"name\": \"\xc0\xaf\"}", "1:11: invalid UTF-8 in a string (byte 0xc0)");       /* overlong '/' */
-	EXPECT_ERROR("{\"name\": \"\xed\xa0\x80\"}", "1:11: invalid UTF-8 in a string (byte 0xed)");   /* a surrogate */
-	EXPECT_ERROR("{\"name\": \"\xe2\x82\"}", "1:11: invalid UTF-8 in a string (byte 0xe2)");       /* cut short */
+	/* an overlong '/', a surrogate, a sequence cut short */
+	EXPECT_ERROR("{\"name\": \"\xc0\xaf\"}", "1:11: invalid UTF-8 in a string (byte 0xc0)");
+	EXPECT_ERROR("{\"name\": \"\xed\xa0\x80\"}", "1:11: invalid UTF-8 in a string (byte 0xed)");
+	EXPECT_ERROR("{\"name\": \"\xe2\x82\"}", "1:11: invalid UTF-8 in a string (byte 0xe2)");
 	EXPECT_ERROR("{\"name\": \"a\tb\"}", "1:12: control character 0x09 in a string (write it as \\u0009)");
 	EXPECT_ERROR("{\"name\": \"a\\tb\"}", "1:10: name: control character in the string");
 	/* a NUL byte in the file is never part of JSON */
@@ -240,8 +243,10 @@ static void test_syntax(void)
 	}
 
 	/* columns count characters, not bytes, as jansson's do */
-	EXPECT_ERROR("{\"description\": \"\xc3\xa9\xc3\xa9\xc3\xa9\", \"x\": 1}", "1:24: unknown key \"x\" (see docs/policy.md)");
-	EXPECT_ERROR("{\"description\": \"\\u00e9\xf0\x9f\x98\x80\",\n\t\"x\": 1}", "2:2: unknown key \"x\" (see docs/policy.md)");
+	EXPECT_ERROR("{\"description\": \"\xc3\xa9\xc3\xa9\xc3\xa9\", \"x\": 1}",
+	             "1:24: unknown key \"x\" (see docs/policy.md)");
+	EXPECT_ERROR("{\"description\": \"\\u00e9\xf0\x9f\x98\x80\",\n\t\"x\": 1}",
+	             "2:2: unknown key \"x\" (see docs/policy.md)");
 	/* escapes decode, a BOM is skipped, CRLF is whitespace */
 	struct sr_policy *p = load("\xef\xbb\xbf{\"description\": \"\\ud83d\\ude00 \\\"q\\\" \\/ \\\\\",\r\n\"name\": \"n\"}");
 	CHECK(p && strcmp(sr_policy_description(p), "\xf0\x9f\x98\x80 \"q\" / \\") == 0);
@@ -323,7 +328,8 @@ static void test_keys(void)
 		"  \"forbid_rpath\": true,\n"
 		"  \"min_go_version\": \"go1.21.5\",\n"
 		"  \"forbidden_go_modules\": [{\"path\": \"github.com/evil/*\"},\n"
-		"                           {\"path\": \"golang.org/x/crypto\", \"versions\": [\"< v0.17.0\", \"v0.20.0\"]}],\n"
+		"                           {\"path\": \"golang.org/x/crypto\", \"versions\": [\"< v0.17.0\", "
+		"\"v0.20.0\"]}],\n"
 		"  \"targets_must_pass\": [\"centos-7\", \"dir:/srv/root\"],\n"
 		"  \"fail_on_warnings\": true,\n"
 		"  \"sources\": [\"our release checklist\"]\n"
@@ -336,13 +342,13 @@ static void test_keys(void)
 		CHECK(p->nforbidden == 1 && strcmp(p->forbidden[0], "libssl.so.1.*") == 0);
 		CHECK(p->nsymmax == 3 && strcmp(p->symmax[1].family, "GLIBCXX") == 0 &&
 		      strcmp(p->symmax[1].version, "3.4.19") == 0);
-		CHECK(p->linkage == (POLICY_LINK_STATIC_PIE | POLICY_LINK_DYNAMIC));
+		CHECK(p->linkage == (SR_POLICY_LINK_STATIC_PIE | SR_POLICY_LINK_DYNAMIC));
 		CHECK(p->forbid_cgo && p->require_pie && !p->require_full_relro && p->require_nx && p->forbid_rpath);
 		CHECK(p->has_min_go && p->min_go.major == 1 && p->min_go.minor == 21 && p->min_go.patch == 5 &&
 		      strcmp(p->min_go_text, "go1.21.5") == 0);
 		CHECK(p->ngomods == 2 && p->gomods[0].nranges == 0 && p->gomods[1].nranges == 2 &&
-		      p->gomods[1].ranges[0].n == 1 && p->gomods[1].ranges[0].cmp[0].op == POLICY_VOP_LT &&
-		      p->gomods[1].ranges[1].cmp[0].op == POLICY_VOP_EQ);
+		      p->gomods[1].ranges[0].n == 1 && p->gomods[1].ranges[0].cmp[0].op == SR_POLICY_VOP_LT &&
+		      p->gomods[1].ranges[1].cmp[0].op == SR_POLICY_VOP_EQ);
 		const char *const *t;
 		CHECK(sr_policy_targets(p, &t) == 2 && strcmp(t[1], "dir:/srv/root") == 0);
 		CHECK(sr_policy_fail_on_warnings(p));
@@ -376,22 +382,27 @@ static void test_keys(void)
 	EXPECT_ERROR("{\"description\": []}", "1:17: description: expected a string, got an array");
 	EXPECT_ERROR("{\"allowed_libraries\": \"libc.so.6\"}",
 	             "1:23: allowed_libraries: expected an array of library name patterns, got a string");
-	EXPECT_ERROR("{\"allowed_libraries\": [\"libc.so.6\", 5]}", "1:37: allowed_libraries[1]: expected a string, got a number");
+	EXPECT_ERROR("{\"allowed_libraries\": [\"libc.so.6\", 5]}",
+	             "1:37: allowed_libraries[1]: expected a string, got a number");
 	EXPECT_ERROR("{\"allowed_libraries\": [\"lib[c.so\"]}",
 	             "1:24: allowed_libraries[0]: \"lib[c.so\": unclosed '[' in the pattern");
-	EXPECT_ERROR("{\"allowed_libraries\": [\"lib\\\\\"]}", "1:24: allowed_libraries[0]: \"lib\\\\\": pattern ends with a backslash");
+	EXPECT_ERROR("{\"allowed_libraries\": [\"lib\\\\\"]}",
+	             "1:24: allowed_libraries[0]: \"lib\\\\\": pattern ends with a backslash");
 	EXPECT_ERROR("{\"allowed_libraries\": [\"\"]}", "1:24: allowed_libraries[0]: empty string");
-	EXPECT_ERROR("{\"allowed_libraries\": [\"a\", \"a\"]}", "1:29: allowed_libraries[1]: duplicate of allowed_libraries[0]");
+	EXPECT_ERROR("{\"allowed_libraries\": [\"a\", \"a\"]}",
+	             "1:29: allowed_libraries[1]: duplicate of allowed_libraries[0]");
 	EXPECT_ERROR("{\"forbidden_libraries\": {}}",
 	             "1:25: forbidden_libraries: expected an array of library name patterns, got an object");
 	EXPECT_ERROR("{\"forbidden_libraries\": [null]}", "1:26: forbidden_libraries[0]: expected a string, got null");
 	EXPECT_ERROR("{\"max_symbol_versions\": [\"GLIBC\"]}",
-	             "1:25: max_symbol_versions: expected an object (family -> version, e.g. {\"GLIBC\": \"2.17\"}), got an array");
+	             "1:25: max_symbol_versions: expected an object (family -> version, e.g. {\"GLIBC\": \"2.17\"}), "
+	             "got an array");
 	EXPECT_ERROR("{\"max_symbol_versions\": {\"GLIBC\": 2.17}}",
 	             "1:35: max_symbol_versions.GLIBC: expected a string like \"2.17\", got a number");
 	EXPECT_ERROR("{\n  \"name\": \"x\",\n  \"description\": \"y\",\n  \"max_symbol_versions\": {\"GLIBC\": \"2.x\"}\n}",
 	             "4:36: max_symbol_versions.GLIBC: \"2.x\" is not a dotted version");
-	EXPECT_ERROR("{\"max_symbol_versions\": {\"GLIBC\": \"\"}}", "1:35: max_symbol_versions.GLIBC: \"\" is not a dotted version");
+	EXPECT_ERROR("{\"max_symbol_versions\": {\"GLIBC\": \"\"}}",
+	             "1:35: max_symbol_versions.GLIBC: \"\" is not a dotted version");
 	EXPECT_ERROR("{\"max_symbol_versions\": {\"GLIBC\": \"2..17\"}}",
 	             "1:35: max_symbol_versions.GLIBC: \"2..17\" is not a dotted version");
 	EXPECT_ERROR("{\"max_symbol_versions\": {\"GLIBC\": \"2.17.\"}}",
@@ -415,44 +426,57 @@ static void test_keys(void)
 	EXPECT_ERROR("{\"require_full_relro\": 1}", "1:24: require_full_relro: expected true or false, got a number");
 	EXPECT_ERROR("{\"require_nx\": [true]}", "1:16: require_nx: expected true or false, got an array");
 	EXPECT_ERROR("{\"forbid_rpath\": {}}", "1:18: forbid_rpath: expected true or false, got an object");
-	EXPECT_ERROR("{\"fail_on_warnings\": \"false\"}", "1:22: fail_on_warnings: expected true or false, got a string");
-	EXPECT_ERROR("{\"min_go_version\": 1.21}", "1:20: min_go_version: expected a string like \"1.21\", got a number");
+	EXPECT_ERROR("{\"fail_on_warnings\": \"false\"}",
+	             "1:22: fail_on_warnings: expected true or false, got a string");
+	EXPECT_ERROR("{\"min_go_version\": 1.21}",
+	             "1:20: min_go_version: expected a string like \"1.21\", got a number");
 	static const char *bad_go[] = { "1.x", "1", "1.", "1.21.", "1.21rc1", "0.5", " 1.21", "1.21.5.1", "go", "v1.21" };
 	for (size_t i = 0; i < COUNT(bad_go); i++) {
 		char json[96], want[160];
 		snprintf(json, sizeof json, "{\"min_go_version\": \"%s\"}", bad_go[i]);
-		snprintf(want, sizeof want, "1:20: min_go_version: \"%s\" is not a Go release (like \"1.21\" or \"1.21.5\")",
+		snprintf(want, sizeof want,
+		         "1:20: min_go_version: \"%s\" is not a Go release (like \"1.21\" or \"1.21.5\")",
 		         bad_go[i]);
 		EXPECT_ERROR(json, want);
 	}
 	EXPECT_ERROR("{\"forbidden_go_modules\": {}}",
-	             "1:26: forbidden_go_modules: expected an array of {\"path\": …, \"versions\": […]} objects, got an object");
+	             "1:26: forbidden_go_modules: expected an array of {\"path\": …, \"versions\": […]} objects, got "
+	             "an object");
 	EXPECT_ERROR("{\"forbidden_go_modules\": [\"x\"]}",
-	             "1:27: forbidden_go_modules[0]: expected an object {\"path\": …, \"versions\": […]}, got a string");
+	             "1:27: forbidden_go_modules[0]: expected an object {\"path\": …, \"versions\": […]}, got a "
+	             "string");
 	EXPECT_ERROR("{\"forbidden_go_modules\": [{}]}", "1:27: forbidden_go_modules[0]: missing \"path\"");
 	EXPECT_ERROR("{\"forbidden_go_modules\": [{\"path\": 7}]}",
 	             "1:36: forbidden_go_modules[0].path: expected a string (a module path or glob), got a number");
 	EXPECT_ERROR("{\"forbidden_go_modules\": [{\"path\": \"a/[b\"}]}",
 	             "1:36: forbidden_go_modules[0].path: \"a/[b\": unclosed '[' in the pattern");
 	EXPECT_ERROR("{\"forbidden_go_modules\": [{\"path\": \"a\", \"versions\": \"v1\"}]}",
-	             "1:53: forbidden_go_modules[0].versions: expected an array of versions or ranges (\"< v0.17.0\"), got a string");
+	             "1:53: forbidden_go_modules[0].versions: expected an array of versions or ranges (\"< v0.17.0\"), "
+	             "got a string");
 	EXPECT_ERROR("{\"forbidden_go_modules\": [{\"path\": \"a\", \"versions\": []}]}",
-	             "1:53: forbidden_go_modules[0].versions: empty list (leave \"versions\" out to forbid every version)");
+	             "1:53: forbidden_go_modules[0].versions: empty list (leave \"versions\" out to forbid every "
+	             "version)");
 	EXPECT_ERROR("{\"forbidden_go_modules\": [{\"path\": \"a\", \"versions\": [\"< 0.17.0\"]}]}",
-	             "1:54: forbidden_go_modules[0].versions[0]: \"< 0.17.0\": not a Go module version (vMAJOR.MINOR.PATCH, e.g. v0.17.0)");
+	             "1:54: forbidden_go_modules[0].versions[0]: \"< 0.17.0\": not a Go module version "
+	             "(vMAJOR.MINOR.PATCH, e.g. v0.17.0)");
 	EXPECT_ERROR("{\"forbidden_go_modules\": [{\"path\": \"a\", \"versions\": [\"<\"]}]}",
-	             "1:54: forbidden_go_modules[0].versions[0]: \"<\": expected a version like v1.2.3 (ranges: \"< v1.2.3\", \">= v1.0.0, < v1.2.5\")");
+	             "1:54: forbidden_go_modules[0].versions[0]: \"<\": expected a version like v1.2.3 (ranges: \"< "
+	             "v1.2.3\", \">= v1.0.0, < v1.2.5\")");
 	EXPECT_ERROR("{\"forbidden_go_modules\": [{\"path\": \"a\", \"versions\": [\"v1 v2\"]}]}",
 	             "1:54: forbidden_go_modules[0].versions[0]: \"v1 v2\": expected ',' between comparisons");
 	EXPECT_ERROR("{\"forbidden_go_modules\": [{\"path\": \"a\", \"versions\": [\">= v1.0.0,\"]}]}",
-	             "1:54: forbidden_go_modules[0].versions[0]: \">= v1.0.0,\": expected a version like v1.2.3 (ranges: \"< v1.2.3\", \">= v1.0.0, < v1.2.5\")");
+	             "1:54: forbidden_go_modules[0].versions[0]: \">= v1.0.0,\": expected a version like v1.2.3 "
+	             "(ranges: \"< v1.2.3\", \">= v1.0.0, < v1.2.5\")");
 	EXPECT_ERROR("{\"forbidden_go_modules\": [{\"path\": \"a\", \"versions\": [\"=> v1.0.0\"]}]}",
-	             "1:54: forbidden_go_modules[0].versions[0]: \"=> v1.0.0\": not a Go module version (vMAJOR.MINOR.PATCH, e.g. v0.17.0)");
+	             "1:54: forbidden_go_modules[0].versions[0]: \"=> v1.0.0\": not a Go module version "
+	             "(vMAJOR.MINOR.PATCH, e.g. v0.17.0)");
 	EXPECT_ERROR("{\"targets_must_pass\": \"centos-7\"}",
 	             "1:23: targets_must_pass: expected an array of target names, got a string");
 	EXPECT_ERROR("{\"targets_must_pass\": [\"centos 7\"]}",
-	             "1:24: targets_must_pass[0]: \"centos 7\": expected a target name (see shipready targets) or \"dir:PATH\"");
-	EXPECT_ERROR("{\"targets_must_pass\": [\"dir:\"]}", "1:24: targets_must_pass[0]: \"dir:\": expected a directory after \"dir:\"");
+	             "1:24: targets_must_pass[0]: \"centos 7\": expected a target name (see shipready targets) or "
+	             "\"dir:PATH\"");
+	EXPECT_ERROR("{\"targets_must_pass\": [\"dir:\"]}",
+	             "1:24: targets_must_pass[0]: \"dir:\": expected a directory after \"dir:\"");
 	EXPECT_ERROR("{\"sources\": [1]}", "1:14: sources[0]: expected a string, got a number");
 	/* lists are bounded */
 	{
@@ -516,7 +540,8 @@ static void test_load(void)
 	f = fopen(empty, "w");
 	if (f)
 		fclose(f);
-	CHECK(sr_policy_load(empty, &p, &err) == SR_E_MALFORMED && strcmp(err.msg, "1:1: empty file: expected a JSON value") == 0);
+	CHECK(sr_policy_load(empty, &p, &err) == SR_E_MALFORMED &&
+	      strcmp(err.msg, "1:1: empty file: expected a JSON value") == 0);
 	/* a name that is not a built-in but exists is a file */
 	char cwd[512];
 	if (getcwd(cwd, sizeof cwd) && chdir(dir) == 0) {
@@ -549,21 +574,22 @@ static void test_builtins(void)
 		CHECK(p->nsymmax == 3);
 		static const char *const fam[][2] = { { "GLIBC", "2.17" }, { "GLIBCXX", "3.4.19" }, { "CXXABI", "1.3.7" } };
 		for (size_t i = 0; i < 3 && i < p->nsymmax; i++)
-			CHECK(strcmp(p->symmax[i].family, fam[i][0]) == 0 && strcmp(p->symmax[i].version, fam[i][1]) == 0);
+			CHECK(strcmp(p->symmax[i].family, fam[i][0]) == 0 &&
+			      strcmp(p->symmax[i].version, fam[i][1]) == 0);
 		CHECK(sr_policy_targets(p, &t) == 1 && strcmp(t[0], "centos-7") == 0);
 		CHECK(p->linkage == 0 && !p->forbid_cgo && !p->fail_on_warnings);
 		sr_policy_free(p);
 	}
 	CHECK(sr_policy_load_builtin("static-only", &p, &err) == SR_OK);
 	if (p) {
-		CHECK(p->linkage == (POLICY_LINK_STATIC | POLICY_LINK_STATIC_PIE));
+		CHECK(p->linkage == (SR_POLICY_LINK_STATIC | SR_POLICY_LINK_STATIC_PIE));
 		CHECK(p->has_allowed && p->nallowed == 0 && sr_policy_targets(p, NULL) == 0);
 		sr_policy_free(p);
 	}
 	CHECK(sr_policy_load_builtin("distroless-static", &p, &err) == SR_OK);
 	if (p) {
 		/* no libc and no loader in the image: static or static-pie, no shared library */
-		CHECK(p->linkage == (POLICY_LINK_STATIC | POLICY_LINK_STATIC_PIE));
+		CHECK(p->linkage == (SR_POLICY_LINK_STATIC | SR_POLICY_LINK_STATIC_PIE));
 		CHECK(p->has_allowed && p->nallowed == 0);
 		CHECK(!p->forbid_cgo);   /* cgo linked in statically runs there */
 		CHECK(sr_policy_targets(p, &t) == 1 && strcmp(t[0], "distroless-static") == 0);
@@ -606,20 +632,21 @@ static void test_matchers(void)
 		{ "[A-Z]*", "msvcrt", true, true },
 	};
 	for (size_t i = 0; i < COUNT(globs); i++)
-		CHECKF(policy_glob_match(globs[i].pat, globs[i].s, globs[i].casefold) == globs[i].want, "%s ~ %s",
+		CHECKF(sr_policy_glob_match(globs[i].pat, globs[i].s, globs[i].casefold) == globs[i].want, "%s ~ %s",
 		       globs[i].pat, globs[i].s);
-	CHECK(strcmp(policy_glob_error(""), "empty pattern") == 0);
-	CHECK(strcmp(policy_glob_error("a\\"), "pattern ends with a backslash") == 0);
-	CHECK(strcmp(policy_glob_error("[abc"), "unclosed '[' in the pattern") == 0);
-	CHECK(strcmp(policy_glob_error("[\\"), "unclosed '[' in the pattern") == 0);
-	CHECK(policy_glob_error("[]") != NULL && policy_glob_error("[!]") != NULL);
-	CHECK(policy_glob_error("[]]") == NULL && policy_glob_error("a\\[") == NULL && policy_glob_error("*") == NULL);
+	CHECK(strcmp(sr_policy_glob_error(""), "empty pattern") == 0);
+	CHECK(strcmp(sr_policy_glob_error("a\\"), "pattern ends with a backslash") == 0);
+	CHECK(strcmp(sr_policy_glob_error("[abc"), "unclosed '[' in the pattern") == 0);
+	CHECK(strcmp(sr_policy_glob_error("[\\"), "unclosed '[' in the pattern") == 0);
+	CHECK(sr_policy_glob_error("[]") != NULL && sr_policy_glob_error("[!]") != NULL);
+	CHECK(sr_policy_glob_error("[]]") == NULL && sr_policy_glob_error("a\\[") == NULL &&
+	      sr_policy_glob_error("*") == NULL);
 	char longpat[300];
 	memset(longpat, 'a', 257);
 	longpat[257] = '\0';
-	CHECK(strcmp(policy_glob_error(longpat), "pattern longer than 256 bytes") == 0);
+	CHECK(strcmp(sr_policy_glob_error(longpat), "pattern longer than 256 bytes") == 0);
 	longpat[256] = '\0';
-	CHECK(policy_glob_error(longpat) == NULL);
+	CHECK(sr_policy_glob_error(longpat) == NULL);
 
 	/* Go module versions: semver.org precedence, Go's shorthands */
 	static const char *const ordered[] = {
@@ -628,77 +655,79 @@ static void test_matchers(void)
 		"v2.0.0+incompatible", "v10.0.0", "v99999999999999999999.0.0",
 	};
 	for (size_t i = 0; i < COUNT(ordered); i++) {
-		CHECKF(policy_semver_valid(ordered[i]), "%s", ordered[i]);
+		CHECKF(sr_policy_semver_valid(ordered[i]), "%s", ordered[i]);
 		for (size_t k = 0; k < COUNT(ordered); k++) {
-			int c = policy_semver_cmp(ordered[i], ordered[k]);
+			int c = sr_policy_semver_cmp(ordered[i], ordered[k]);
 			CHECKF((i < k && c < 0) || (i == k && c == 0) || (i > k && c > 0), "%s vs %s: %d", ordered[i],
 			       ordered[k], c);
 		}
 	}
-	CHECK(policy_semver_cmp("v1", "v1.0.0") == 0 && policy_semver_cmp("v1.2", "v1.2.0") == 0);
-	CHECK(policy_semver_cmp("v1.0.0+meta", "v1.0.0") == 0);
-	CHECK(policy_semver_cmp("(devel)", "v0.0.1") < 0 && policy_semver_cmp("(devel)", "") == 0);
+	CHECK(sr_policy_semver_cmp("v1", "v1.0.0") == 0 && sr_policy_semver_cmp("v1.2", "v1.2.0") == 0);
+	CHECK(sr_policy_semver_cmp("v1.0.0+meta", "v1.0.0") == 0);
+	CHECK(sr_policy_semver_cmp("(devel)", "v0.0.1") < 0 && sr_policy_semver_cmp("(devel)", "") == 0);
 	static const char *const invalid[] = { "", "1.2.3", "v", "v1.", "v1.2.", "v01.2.3", "v1.02.3", "v1.2-pre",
 		                               "v1.2.3-", "v1.2.3+", "v1.2.3-01", "v1.2.3-a..b", "v1.2.3 ",
 		                               "v1.2.3.4", "(devel)", "v1.2.3-a_b" };
 	for (size_t i = 0; i < COUNT(invalid); i++)
-		CHECKF(!policy_semver_valid(invalid[i]), "%s", invalid[i]);
-	CHECK(policy_semver_valid("v1.2.3-0a") && policy_semver_valid("v1.2.3-x.7.z-9+b.1-2"));
+		CHECKF(!sr_policy_semver_valid(invalid[i]), "%s", invalid[i]);
+	CHECK(sr_policy_semver_valid("v1.2.3-0a") && sr_policy_semver_valid("v1.2.3-x.7.z-9+b.1-2"));
 
 	/* ranges */
 	struct sr_arena *a = sr_arena_new();
-	struct policy_vrange r;
+	struct sr_policy_vrange r;
 	const char *why = NULL;
-	CHECK(a && policy_vrange_parse(a, "< v0.17.0", &r, &why));
-	CHECK(policy_vrange_match(&r, "v0.16.0") && !policy_vrange_match(&r, "v0.17.0") &&
-	      policy_vrange_match(&r, "v0.17.0-rc.1") && policy_vrange_match(&r, "v0.0.0-20191109021931-daa7c04131f5"));
-	CHECK(policy_vrange_parse(a, ">= v1.0.0, < v1.2.5", &r, &why) && r.n == 2);
-	CHECK(policy_vrange_match(&r, "v1.2.4") && policy_vrange_match(&r, "v1.0.0") && !policy_vrange_match(&r, "v1.2.5") &&
-	      !policy_vrange_match(&r, "v0.9.9"));
-	CHECK(policy_vrange_parse(a, "v1.2.3", &r, &why) && policy_vrange_match(&r, "v1.2.3+meta") &&
-	      !policy_vrange_match(&r, "v1.2.4"));
-	CHECK(policy_vrange_parse(a, "=v1.2.3", &r, &why) && r.cmp[0].op == POLICY_VOP_EQ);
-	CHECK(policy_vrange_parse(a, "<=v1.0.0", &r, &why) && policy_vrange_match(&r, "v1.0.0") &&
-	      policy_vrange_match(&r, "v1.0.0-rc.1"));
-	CHECK(policy_vrange_parse(a, " > v1 ", &r, &why) && policy_vrange_match(&r, "v1.0.1") &&
-	      !policy_vrange_match(&r, "v1.0.0"));
-	CHECK(!policy_vrange_parse(a, "", &r, &why) && !policy_vrange_parse(a, "< 1.2.3", &r, &why) &&
-	      !policy_vrange_parse(a, "v1,", &r, &why) && !policy_vrange_parse(a, "~v1.2.3", &r, &why));
+	CHECK(a && sr_policy_vrange_parse(a, "< v0.17.0", &r, &why));
+	CHECK(sr_policy_vrange_match(&r, "v0.16.0") && !sr_policy_vrange_match(&r, "v0.17.0") &&
+	      sr_policy_vrange_match(&r, "v0.17.0-rc.1") && sr_policy_vrange_match(&r,
+	                             "v0.0.0-20191109021931-daa7c04131f5"));
+	CHECK(sr_policy_vrange_parse(a, ">= v1.0.0, < v1.2.5", &r, &why) && r.n == 2);
+	CHECK(sr_policy_vrange_match(&r, "v1.2.4") && sr_policy_vrange_match(&r, "v1.0.0") &&
+	      !sr_policy_vrange_match(&r, "v1.2.5") &&
+	      !sr_policy_vrange_match(&r, "v0.9.9"));
+	CHECK(sr_policy_vrange_parse(a, "v1.2.3", &r, &why) && sr_policy_vrange_match(&r, "v1.2.3+meta") &&
+	      !sr_policy_vrange_match(&r, "v1.2.4"));
+	CHECK(sr_policy_vrange_parse(a, "=v1.2.3", &r, &why) && r.cmp[0].op == SR_POLICY_VOP_EQ);
+	CHECK(sr_policy_vrange_parse(a, "<=v1.0.0", &r, &why) && sr_policy_vrange_match(&r, "v1.0.0") &&
+	      sr_policy_vrange_match(&r, "v1.0.0-rc.1"));
+	CHECK(sr_policy_vrange_parse(a, " > v1 ", &r, &why) && sr_policy_vrange_match(&r, "v1.0.1") &&
+	      !sr_policy_vrange_match(&r, "v1.0.0"));
+	CHECK(!sr_policy_vrange_parse(a, "", &r, &why) && !sr_policy_vrange_parse(a, "< 1.2.3", &r, &why) &&
+	      !sr_policy_vrange_parse(a, "v1,", &r, &why) && !sr_policy_vrange_parse(a, "~v1.2.3", &r, &why));
 	sr_arena_free(a);
 
 	/* Go releases */
-	struct policy_gover g, h;
-	CHECK(policy_gover_parse_min("1.21", &g) && g.major == 1 && g.minor == 21 && g.patch == 0);
-	CHECK(policy_gover_parse_min("go1.21.5", &g) && g.patch == 5);
-	struct policy_gover_bin b;
-	policy_gover_parse_bin("go1.22.4", &b);
-	CHECK(b.kind == POLICY_GOVER_EXACT && b.lo.minor == 22 && b.lo.patch == 4 && b.lo.pre == 0);
-	policy_gover_parse_bin("go1.22.4 X:nocoverageredesign", &b);
-	CHECK(b.kind == POLICY_GOVER_EXACT && b.lo.patch == 4);
-	policy_gover_parse_bin("go1.21rc2", &b);
-	CHECK(b.kind == POLICY_GOVER_EXACT && b.lo.pre == 2 && b.lo.prenum == 2);
-	policy_gover_parse_min("1.21", &g);
-	CHECK(policy_gover_cmp(&b.lo, &g) < 0);   /* go1.21rc2 < 1.21 */
-	policy_gover_parse_bin("go1.21beta1", &b);
+	struct sr_policy_gover g, h;
+	CHECK(sr_policy_gover_parse_min("1.21", &g) && g.major == 1 && g.minor == 21 && g.patch == 0);
+	CHECK(sr_policy_gover_parse_min("go1.21.5", &g) && g.patch == 5);
+	struct sr_policy_gover_bin b;
+	sr_policy_gover_parse_bin("go1.22.4", &b);
+	CHECK(b.kind == SR_POLICY_GOVER_EXACT && b.lo.minor == 22 && b.lo.patch == 4 && b.lo.pre == 0);
+	sr_policy_gover_parse_bin("go1.22.4 X:nocoverageredesign", &b);
+	CHECK(b.kind == SR_POLICY_GOVER_EXACT && b.lo.patch == 4);
+	sr_policy_gover_parse_bin("go1.21rc2", &b);
+	CHECK(b.kind == SR_POLICY_GOVER_EXACT && b.lo.pre == 2 && b.lo.prenum == 2);
+	sr_policy_gover_parse_min("1.21", &g);
+	CHECK(sr_policy_gover_cmp(&b.lo, &g) < 0);   /* go1.21rc2 < 1.21 */
+	sr_policy_gover_parse_bin("go1.21beta1", &b);
 	h = b.lo;
-	policy_gover_parse_bin("go1.21rc1", &b);
-	CHECK(policy_gover_cmp(&h, &b.lo) < 0);
-	policy_gover_parse_bin("go1.21", &b);
-	CHECK(b.kind == POLICY_GOVER_EXACT && policy_gover_cmp(&b.lo, &g) == 0);
-	policy_gover_parse_bin("go1.20 or later", &b);
-	CHECK(b.kind == POLICY_GOVER_RANGE && !b.has_hi && b.lo.minor == 20);
-	policy_gover_parse_bin("go1.2 to go1.15", &b);
-	CHECK(b.kind == POLICY_GOVER_RANGE && b.has_hi && b.lo.minor == 2 && b.hi_minor == 15);
-	policy_gover_parse_bin("devel go1.23-e8ee1dc4f9 Tue Jan 2 2024", &b);
-	CHECK(b.kind == POLICY_GOVER_UNKNOWN);
-	policy_gover_parse_bin(NULL, &b);
-	CHECK(b.kind == POLICY_GOVER_UNKNOWN);
-	policy_gover_parse_bin("go1.x", &b);
-	CHECK(b.kind == POLICY_GOVER_UNKNOWN);
-	policy_gover_parse_bin("go1.2 to", &b);
-	CHECK(b.kind == POLICY_GOVER_UNKNOWN);
-	policy_gover_parse_bin("go1.9999999", &b);
-	CHECK(b.kind == POLICY_GOVER_UNKNOWN);
+	sr_policy_gover_parse_bin("go1.21rc1", &b);
+	CHECK(sr_policy_gover_cmp(&h, &b.lo) < 0);
+	sr_policy_gover_parse_bin("go1.21", &b);
+	CHECK(b.kind == SR_POLICY_GOVER_EXACT && sr_policy_gover_cmp(&b.lo, &g) == 0);
+	sr_policy_gover_parse_bin("go1.20 or later", &b);
+	CHECK(b.kind == SR_POLICY_GOVER_RANGE && !b.has_hi && b.lo.minor == 20);
+	sr_policy_gover_parse_bin("go1.2 to go1.15", &b);
+	CHECK(b.kind == SR_POLICY_GOVER_RANGE && b.has_hi && b.lo.minor == 2 && b.hi_minor == 15);
+	sr_policy_gover_parse_bin("devel go1.23-e8ee1dc4f9 Tue Jan 2 2024", &b);
+	CHECK(b.kind == SR_POLICY_GOVER_UNKNOWN);
+	sr_policy_gover_parse_bin(NULL, &b);
+	CHECK(b.kind == SR_POLICY_GOVER_UNKNOWN);
+	sr_policy_gover_parse_bin("go1.x", &b);
+	CHECK(b.kind == SR_POLICY_GOVER_UNKNOWN);
+	sr_policy_gover_parse_bin("go1.2 to", &b);
+	CHECK(b.kind == SR_POLICY_GOVER_UNKNOWN);
+	sr_policy_gover_parse_bin("go1.9999999", &b);
+	CHECK(b.kind == SR_POLICY_GOVER_UNKNOWN);
 }
 
 /* ---------- the rules ---------- */
@@ -779,13 +808,15 @@ static void test_symbol_versions(void)
 	e.verneed = vn;
 	e.verneed_count = COUNT(vn);
 	struct sr_inspect in = in_elf(&e, NULL);
-	EXPECT_EVAL("{\"max_symbol_versions\": {\"GLIBC\": \"2.17\", \"GLIBCXX\": \"3.4.19\", \"CXXABI\": \"1.3.7\"}}", &in,
+	EXPECT_EVAL("{\"max_symbol_versions\": {\"GLIBC\": \"2.17\", \"GLIBCXX\": \"3.4.19\", \"CXXABI\": \"1.3.7\"}}",
+	            &in,
 	            "max_symbol_versions: GLIBC_2.34 > 2.17 (required from libc.so.6)\n"
 	            "max_symbol_versions: GLIBC_2.28 > 2.17 (required from libc.so.6)\n"
 	            "max_symbol_versions: GLIBCXX_3.4.21 > 3.4.19 (required from libstdc++.so.6)\n"
 	            "max_symbol_versions: CXXABI_1.3.8 > 1.3.7 (required from libstdc++.so.6)\n"
 	            "max_symbol_versions: GLIBC_2.29 > 2.17 (required from libm.so.6)");
-	EXPECT_EVAL("{\"max_symbol_versions\": {\"GLIBC\": \"2.34\", \"GLIBCXX\": \"3.4.21\", \"CXXABI\": \"1.3.8\"}}", &in, "");
+	EXPECT_EVAL("{\"max_symbol_versions\": {\"GLIBC\": \"2.34\", \"GLIBCXX\": \"3.4.21\", \"CXXABI\": \"1.3.8\"}}",
+	            &in, "");
 	/* numeric, not textual: 2.4 < 2.34 */
 	EXPECT_EVAL("{\"max_symbol_versions\": {\"GLIBC\": \"2.4\"}}", &in,
 	            "max_symbol_versions: GLIBC_2.34 > 2.4 (required from libc.so.6)\n"
@@ -805,14 +836,17 @@ static void test_linkage(void)
 	struct sr_inspect in = in_elf(&e, NULL);
 	static const char static_only[] = "{\"linkage\": [\"static\", \"static-pie\"]}";
 	EXPECT_EVAL(static_only, &in,
-	            "linkage: dynamic linkage; the policy allows static or static-pie (PT_INTERP /lib64/ld-linux-x86-64.so.2)");
+	            "linkage: dynamic linkage; the policy allows static or static-pie (PT_INTERP "
+	            "/lib64/ld-linux-x86-64.so.2)");
 	EXPECT_EVAL("{\"linkage\": [\"dynamic\"]}", &in, "");
 	e.has_interp = false;
 	e.interpreter = NULL;
 	e.kind = SR_ELF_KIND_SHARED;
-	EXPECT_EVAL(static_only, &in, "linkage: dynamic linkage; the policy allows static or static-pie (DT_NEEDED libc.so.6)");
+	EXPECT_EVAL(static_only, &in,
+	            "linkage: dynamic linkage; the policy allows static or static-pie (DT_NEEDED libc.so.6)");
 	e.needed.count = 0;
-	EXPECT_EVAL(static_only, &in, "linkage: dynamic linkage; the policy allows static or static-pie (a shared object)");
+	EXPECT_EVAL(static_only, &in,
+	            "linkage: dynamic linkage; the policy allows static or static-pie (a shared object)");
 	e.linkage = SR_LINK_STATIC;
 	e.kind = SR_ELF_KIND_EXEC;
 	EXPECT_EVAL(static_only, &in, "");
@@ -822,7 +856,8 @@ static void test_linkage(void)
 	e.kind = SR_ELF_KIND_PIE;
 	EXPECT_EVAL(static_only, &in, "");
 	EXPECT_EVAL("{\"linkage\": [\"dynamic\", \"static\"]}", &in,
-	            "linkage: static-pie linkage; the policy allows static or dynamic (position-independent, no PT_INTERP)");
+	            "linkage: static-pie linkage; the policy allows static or dynamic (position-independent, no "
+	            "PT_INTERP)");
 	e.linkage = SR_LINK_NONE;
 	e.kind = SR_ELF_KIND_REL;
 	EXPECT_EVAL(static_only, &in, "linkage: cannot verify: not a linked program (relocatable)");
@@ -833,7 +868,8 @@ static void test_linkage(void)
 	pe.dlls = dlls;
 	pe.ndlls = 1;
 	struct sr_inspect pin = in_pe(&pe, NULL);
-	EXPECT_EVAL(static_only, &pin, "linkage: dynamic linkage; the policy allows static or static-pie (imports KERNEL32.dll)");
+	EXPECT_EVAL(static_only, &pin,
+	            "linkage: dynamic linkage; the policy allows static or static-pie (imports KERNEL32.dll)");
 	pe.ndlls = 0;
 	EXPECT_EVAL(static_only, &pin, "");
 	EXPECT_EVAL("{\"linkage\": [\"dynamic\"]}", &pin,
@@ -849,7 +885,8 @@ static void test_linkage(void)
 	m.slices = &s;
 	m.nslices = 1;
 	struct sr_inspect min = in_macho(&m, NULL);
-	EXPECT_EVAL(static_only, &min, "linkage: dynamic linkage; the policy allows static or static-pie (LC_LOAD_DYLINKER /usr/lib/dyld)");
+	EXPECT_EVAL(static_only, &min,
+	            "linkage: dynamic linkage; the policy allows static or static-pie (LC_LOAD_DYLINKER /usr/lib/dyld)");
 	s.dylinker = NULL;
 	EXPECT_EVAL(static_only, &min, "");
 }
@@ -874,7 +911,8 @@ static void test_hardening(void)
 	e.hardening.has_gnu_stack = false;
 	EXPECT_EVAL("{\"require_full_relro\": true, \"require_nx\": true}", &in,
 	            "require_full_relro: no RELRO (no PT_GNU_RELRO segment)\n"
-	            "require_nx: stack may be executable (no PT_GNU_STACK: the kernel's default applies) (no PT_GNU_STACK program header)");
+	            "require_nx: stack may be executable (no PT_GNU_STACK: the kernel's default applies) (no "
+	            "PT_GNU_STACK program header)");
 	/* a shared library is position-independent by construction */
 	e.kind = SR_ELF_KIND_SHARED;
 	EXPECT_EVAL("{\"require_pie\": true}", &in, "");
@@ -927,7 +965,8 @@ static void test_rpath(void)
 	static const char *rp[] = { "$ORIGIN/../lib:/opt/x" }, *rup[] = { "/usr/local/lib" };
 	e.rpath = (struct sr_strlist){ rp, 1 };
 	e.runpath = (struct sr_strlist){ rup, 1 };
-	EXPECT_EVAL(rule, &in, "forbid_rpath: RPATH $ORIGIN/../lib:/opt/x (DT_RPATH)\nforbid_rpath: RUNPATH /usr/local/lib (DT_RUNPATH)");
+	EXPECT_EVAL(rule, &in,
+	            "forbid_rpath: RPATH $ORIGIN/../lib:/opt/x (DT_RPATH)\nforbid_rpath: RUNPATH /usr/local/lib (DT_RUNPATH)");
 	EXPECT_EVAL("{\"forbid_rpath\": false}", &in, "");
 
 	struct sr_macho m;
@@ -966,7 +1005,8 @@ static void test_go_rules(void)
 	EXPECT_EVAL("{\"forbid_cgo\": false}", &in, "");
 	f.g.cgo = SR_GO_CGO_UNKNOWN;
 	f.g.cgo_evidence.count = 0;
-	EXPECT_EVAL(cgo, &in, "forbid_cgo: cannot verify: cgo use unknown (no CGO_ENABLED build setting, no function table)");
+	EXPECT_EVAL(cgo, &in,
+	            "forbid_cgo: cannot verify: cgo use unknown (no CGO_ENABLED build setting, no function table)");
 	f.g.cgo = SR_GO_CGO_NO;
 	/* not Go at all: the Go rules hold */
 	static const char go_all[] = "{\"forbid_cgo\": true, \"min_go_version\": \"1.21\", "
@@ -979,9 +1019,12 @@ static void test_go_rules(void)
 	/* Go marks seen but the Go reader did not run: undecidable */
 	e.go = true;
 	EXPECT_EVAL(go_all, &c_in,
-	            "forbid_cgo: cannot verify: a Go binary not read as Go (the Go reader did not run (SR_INSPECT_NO_GO))\n"
-	            "min_go_version: cannot verify: a Go binary not read as Go (the Go reader did not run (SR_INSPECT_NO_GO))\n"
-	            "forbidden_go_modules: cannot verify: a Go binary not read as Go (the Go reader did not run (SR_INSPECT_NO_GO))");
+	            "forbid_cgo: cannot verify: a Go binary not read as Go "
+	            "(Go marks in the file, analysed without the Go reader)\n"
+	            "min_go_version: cannot verify: a Go binary not read as Go "
+	            "(Go marks in the file, analysed without the Go reader)\n"
+	            "forbidden_go_modules: cannot verify: a Go binary not read as Go "
+	            "(Go marks in the file, analysed without the Go reader)");
 	e.go = false;
 
 	/* minimum Go version */
@@ -997,25 +1040,28 @@ static void test_go_rules(void)
 	EXPECT_EVAL("{\"min_go_version\": \"1.20\"}", &in, "");
 	EXPECT_EVAL("{\"min_go_version\": \"1.21\"}", &in,
 	            "min_go_version: cannot verify: built with go1.20 or later, the policy needs 1.21 or later "
-	            "(function table layout only (no build info))");
+	            "(function table layout only, no build info)");
 	f.g.version = "go1.18 to go1.19";
 	EXPECT_EVAL("{\"min_go_version\": \"1.21\"}", &in,
-	            "min_go_version: go1.18 to go1.19 < 1.21 (function table layout only (no build info))");
+	            "min_go_version: go1.18 to go1.19 < 1.21 (function table layout only, no build info)");
 	EXPECT_EVAL("{\"min_go_version\": \"1.19.3\"}", &in,
 	            "min_go_version: cannot verify: built with go1.18 to go1.19, the policy needs 1.19.3 or later "
-	            "(function table layout only (no build info))");
+	            "(function table layout only, no build info)");
 	EXPECT_EVAL("{\"min_go_version\": \"1.18\"}", &in, "");
 	f.g.version = "go1.19.3";
 	f.g.version_source = SR_GO_VSRC_RUNTIME;
-	EXPECT_EVAL("{\"min_go_version\": \"1.21\"}", &in, "min_go_version: go1.19.3 < 1.21 (runtime.buildVersion (no build info))");
+	EXPECT_EVAL("{\"min_go_version\": \"1.21\"}", &in,
+	            "min_go_version: go1.19.3 < 1.21 (runtime.buildVersion, no build info)");
 	f.g.version = "devel go1.23-e8ee1dc4f9 Tue Jan 2 2024";
 	f.g.version_source = SR_GO_VSRC_BUILDINFO;
 	EXPECT_EVAL("{\"min_go_version\": \"1.21\"}", &in,
-	            "min_go_version: cannot verify: Go version unknown (devel go1.23-e8ee1dc4f9 Tue Jan 2 2024) (build info)");
+	            "min_go_version: cannot verify: Go version unknown (devel go1.23-e8ee1dc4f9 Tue Jan 2 2024) (build "
+	            "info)");
 	f.g.version = NULL;
 	f.g.version_source = SR_GO_VSRC_NONE;
 	EXPECT_EVAL("{\"min_go_version\": \"1.21\"}", &in,
-	            "min_go_version: cannot verify: Go version unknown (no build info, no runtime.buildVersion, no function table)");
+	            "min_go_version: cannot verify: Go version unknown (no build info, no runtime.buildVersion, no "
+	            "function table)");
 	f.g.version = "go1.22.4";
 	f.g.version_source = SR_GO_VSRC_BUILDINFO;
 
@@ -1034,18 +1080,25 @@ static void test_go_rules(void)
 	f.mod.deps = deps;
 	f.mod.ndeps = COUNT(deps);
 	EXPECT_EVAL("{\"forbidden_go_modules\": [{\"path\": \"github.com/evil/*\"}]}", &in,
-	            "forbidden_go_modules: github.com/evil/pkg v1.0.0 is forbidden (any version) (dep github.com/evil/pkg v1.0.0)");
+	            "forbidden_go_modules: github.com/evil/pkg v1.0.0 is forbidden (any version) (dep "
+	            "github.com/evil/pkg v1.0.0)");
 	EXPECT_EVAL("{\"forbidden_go_modules\": [{\"path\": \"golang.org/x/crypto\", \"versions\": [\"< v0.17.0\"]},\n"
 	            "  {\"path\": \"golang.org/x/*\", \"versions\": [\"v0.3.7\", \">= v0.15.0, < v0.15.1\"]}]}",
 	            &in,
-	            "forbidden_go_modules: golang.org/x/crypto v0.16.0 is forbidden (< v0.17.0) (dep golang.org/x/crypto v0.16.0)\n"
-	            "forbidden_go_modules: golang.org/x/sys v0.15.0 is forbidden (>= v0.15.0, < v0.15.1) (dep golang.org/x/sys v0.15.0)\n"
-	            "forbidden_go_modules: golang.org/x/text v0.3.7 is forbidden (v0.3.7) (dep golang.org/x/text v0.3.7)");
-	EXPECT_EVAL("{\"forbidden_go_modules\": [{\"path\": \"golang.org/x/crypto\", \"versions\": [\"< v0.16.0\"]}]}", &in, "");
+	            "forbidden_go_modules: golang.org/x/crypto v0.16.0 is forbidden (< v0.17.0) (dep "
+	            "golang.org/x/crypto v0.16.0)\n"
+	            "forbidden_go_modules: golang.org/x/sys v0.15.0 is forbidden (>= v0.15.0, < v0.15.1) (dep "
+	            "golang.org/x/sys v0.15.0)\n"
+	            "forbidden_go_modules: golang.org/x/text v0.3.7 is forbidden (v0.3.7) (dep golang.org/x/text "
+	            "v0.3.7)");
+	EXPECT_EVAL("{\"forbidden_go_modules\": [{\"path\": \"golang.org/x/crypto\", \"versions\": [\"< v0.16.0\"]}]}",
+	            &in, "");
 	/* a replacement is the code linked in: its version counts; its path matches too */
 	deps[0].replace = &repl[0];
-	EXPECT_EVAL("{\"forbidden_go_modules\": [{\"path\": \"golang.org/x/crypto\", \"versions\": [\"< v0.17.0\"]}]}", &in, "");
-	EXPECT_EVAL("{\"forbidden_go_modules\": [{\"path\": \"golang.org/x/crypto\", \"versions\": [\"v0.17.0\"]}]}", &in,
+	EXPECT_EVAL("{\"forbidden_go_modules\": [{\"path\": \"golang.org/x/crypto\", \"versions\": [\"< v0.17.0\"]}]}",
+	            &in, "");
+	EXPECT_EVAL("{\"forbidden_go_modules\": [{\"path\": \"golang.org/x/crypto\", \"versions\": [\"v0.17.0\"]}]}",
+	            &in,
 	            "forbidden_go_modules: golang.org/x/crypto v0.17.0 is forbidden (v0.17.0) "
 	            "(dep golang.org/x/crypto v0.16.0 => golang.org/x/crypto v0.17.0)");
 	deps[1].replace = &repl[1];
@@ -1053,7 +1106,8 @@ static void test_go_rules(void)
 	            "forbidden_go_modules: cannot verify: ../forks/net has no module version to compare "
 	            "(dep golang.org/x/sys v0.15.0 => ../forks/net)");
 	EXPECT_EVAL("{\"forbidden_go_modules\": [{\"path\": \"golang.org/x/sys\"}]}", &in,
-	            "forbidden_go_modules: ../forks/net is forbidden (any version) (dep golang.org/x/sys v0.15.0 => ../forks/net)");
+	            "forbidden_go_modules: ../forks/net is forbidden (any version) (dep golang.org/x/sys v0.15.0 => "
+	            "../forks/net)");
 	deps[2].replace = &repl[2];
 	EXPECT_EVAL("{\"forbidden_go_modules\": [{\"path\": \"github.com/good/*\"}]}", &in,
 	            "forbidden_go_modules: github.com/good/yaml v3.0.1 is forbidden (any version) "
@@ -1065,7 +1119,8 @@ static void test_go_rules(void)
 	f.bi.modinfo = "";
 	f.bi.modinfo_len = 0;
 	EXPECT_EVAL("{\"forbidden_go_modules\": [{\"path\": \"*\"}]}", &in,
-	            "forbidden_go_modules: cannot verify: the modules linked in are unknown (no module list in the build info)");
+	            "forbidden_go_modules: cannot verify: the modules linked in are unknown (no module list in the "
+	            "build info)");
 	f.bi.status = SR_GO_BI_BAD_MODINFO;
 	f.bi.mod = NULL;
 	snprintf(f.bi.error, sizeof f.bi.error, "could not parse Go build info: line 1: unknown line");
@@ -1141,13 +1196,15 @@ static void test_targets(void)
 	EXPECT_EVAL_R("{\"targets_must_pass\": [\"centos-7\", \"debian-12\"], \"fail_on_warnings\": true}", &in, res, 3,
 	              "targets_must_pass: must run on centos-7: needs GLIBC_2.34, centos-7 has glibc 2.17 "
 	              "(/lib64/libc.so.6: version `GLIBC_2.34' not found (required by ./app))\n"
-	              "targets_must_pass: must run on centos-7: no CA roots at /etc/ssl/certs/ca-certificates.crt (crypto/x509)\n"
+	              "targets_must_pass: must run on centos-7: no CA roots at /etc/ssl/certs/ca-certificates.crt "
+	              "(crypto/x509)\n"
 	              "targets_must_pass: must run on debian-12: no nsswitch.conf");
 	EXPECT_EVAL_R("{\"targets_must_pass\": [\"debian-12\"]}", &in, res, 3, "");
 	/* a target without a result: fail closed */
 	EXPECT_EVAL_R("{\"targets_must_pass\": [\"debian-13\"]}", &in, res, 3,
 	              "targets_must_pass: cannot verify: no check result for debian-13");
-	EXPECT_EVAL("{\"targets_must_pass\": [\"centos-7\"]}", &in, "targets_must_pass: cannot verify: no check result for centos-7");
+	EXPECT_EVAL("{\"targets_must_pass\": [\"centos-7\"]}", &in,
+	            "targets_must_pass: cannot verify: no check result for centos-7");
 	/* a verdict without the findings that explain it still fails */
 	const struct sr_check_result *only_alp[] = { &ralp };
 	EXPECT_EVAL_R("{\"targets_must_pass\": [\"alpine-3.20\"]}", &in, only_alp, 1,
@@ -1155,7 +1212,8 @@ static void test_targets(void)
 	/* results for targets the policy does not name are ignored */
 	EXPECT_EVAL_R("{}", &in, res, 3, "");
 	/* file rules first, then targets */
-	EXPECT_EVAL_R("{\"require_pie\": true, \"linkage\": [\"static\"], \"targets_must_pass\": [\"centos-7\"]}", &in, res, 3,
+	EXPECT_EVAL_R("{\"require_pie\": true, \"linkage\": [\"static\"], \"targets_must_pass\": [\"centos-7\"]}", &in,
+	              res, 3,
 	              "linkage: dynamic linkage; the policy allows static (PT_INTERP /lib64/ld-linux-x86-64.so.2)\n"
 	              "targets_must_pass: must run on centos-7: needs GLIBC_2.34, centos-7 has glibc 2.17 "
 	              "(/lib64/libc.so.6: version `GLIBC_2.34' not found (required by ./app))");
@@ -1180,7 +1238,7 @@ static void test_limits_and_usage(void)
 		struct sr_error err = { 0 };
 		if (p) {
 			CHECK(sr_policy_eval(p, &in, NULL, 0, &v, &err) == SR_OK);
-			CHECK(v.n == POLICY_MAX_VIOLATIONS);
+			CHECK(v.n == SR_POLICY_MAX_VIOLATIONS);
 			CHECK(v.n && strcmp(v.v[v.n - 1].rule, "policy") == 0 &&
 			      strcmp(v.v[v.n - 1].message, "905 more violations not listed") == 0);
 			CHECK(v.n > 1 && strcmp(v.v[v.n - 2].message, "lib4094.so is not an allowed library") == 0);
@@ -1230,7 +1288,8 @@ static void test_real_file(const char *self)
 	sr_policy_free(p);
 	CHECK(sr_policy_load("portable-glibc-2.17", &p, &err) == SR_OK);
 	CHECK(sr_policy_eval(p, &in, NULL, 0, &v, &err) == SR_OK);
-	CHECKF(v.n >= 1 && strcmp(v.v[v.n - 1].message, "cannot verify: no check result for centos-7") == 0, "%s", text(&v));
+	CHECKF(v.n >= 1 && strcmp(v.v[v.n - 1].message, "cannot verify: no check result for centos-7") == 0, "%s",
+	       text(&v));
 	for (size_t i = 0; i + 1 < v.n; i++)
 		CHECKF(strcmp(v.v[i].rule, "max_symbol_versions") == 0 || strcmp(v.v[i].rule, "allowed_libraries") == 0,
 		       "%s", text(&v));
