@@ -1,12 +1,13 @@
 /* Evaluating a policy on one analysed binary: one violation per offending
  * fact, with the evidence that shows it (docs/policy.md, "Rules"). */
+#include "shipready/policy.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "check/policy_internal.h"
-#include "shipready/policy.h"
 
 struct sr_violations_priv {
 	struct sr_arena *a;
