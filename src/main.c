@@ -65,7 +65,7 @@ const struct cli_command cli_commands[] = {
 	  "NAMEs select entries; an unknown NAME is an error (exit 2).",
 	  targets_options },
 	{ "check", cmd_check, "will it run there? a verdict per binary and target, with the error users would see",
-	  "[--target T[,T...]]... [--arch ARCH] [--json] FILE...",
+	  "[--target T[,T...]]... [--arch ARCH] [--policy FILE|NAME] [--json] FILE...",
 	  "Judge each FILE against each target without running it: a distribution release\n"
 	  "or base image from the database ('shipready targets'; NAME/ARCH pins the\n"
 	  "machine), or a real root directory (dir:PATH: its loader, libraries, symbol\n"
@@ -77,7 +77,11 @@ const struct cli_command cli_commands[] = {
 	  "will fail (x509: certificate signed by unknown authority, unknown time zone);\n"
 	  "'?' means a fact about the target is unknown. Each binary's runtimes (what must\n"
 	  "be installed) and run-time needs are listed. Without --target a default set of\n"
-	  "current targets is used. Exit status 1 when a requested target fails.",
+	  "current targets is used. Exit status 1 when a requested target fails.\n"
+	  "--policy gates each FILE on a policy (docs/policy.md: allowed libraries, highest\n"
+	  "symbol versions, linkage, hardening, RPATH, cgo, Go version and modules, targets\n"
+	  "that must pass): a JSON file, or portable-glibc-2.17, static-only,\n"
+	  "distroless-static. One line per violation with its evidence; exit status 1.",
 	  check_options },
 	{ "help", cmd_help, "show help for shipready or for one command", "[COMMAND]",
 	  "Show the list of commands, or the help of COMMAND.", no_options },

@@ -245,6 +245,43 @@ def main():
     ck.true("bad input: the other file is still judged",
             doc is not None and len(doc["binaries"]) == 1 and len(doc["errors"]) == 1, p.stdout[:300])
     ck.true("bad input: stderr line", p.stderr.startswith("shipready: /nonexistent: "), p.stderr)
+
+    # ---- policies
+    p = common.run([exe, "check", "--policy", "portable-glibc-2.17", F("c-pie"), F("c-static")], timeout=60)
+    ck.eq("portable-glibc-2.17 on a glibc 2.34 program: exit 1", p.returncode, 1)
+    lines = p.stdout.splitlines()
+    ck.true("portable-glibc-2.17: the version violation with its evidence",
+            any(re.match(r"FAIL %s: max_symbol_versions: GLIBC_2\.34 > 2\.17 " % re.escape(F("c-pie")), ln)
+                for ln in lines), p.stdout[-800:])
+    ck.true("portable-glibc-2.17: centos-7 must pass",
+            any("targets_must_pass: must run on centos-7" in ln for ln in lines), p.stdout[-800:])
+    ck.true("portable-glibc-2.17: the static program has no violation",
+            not any(ln.startswith("FAIL %s:" % F("c-static")) for ln in lines), p.stdout[-800:])
+    ck.true("violations counted", re.search(r"^\d+ violations?$", p.stdout, re.M) is not None, p.stdout[-200:])
+    p = common.run([exe, "check", "--policy", "static-only", F("c-static"), F("c-static-pie")], timeout=60)
+    ck.eq("static-only on static programs: exit 0", p.returncode, 0)
+    ck.true("static-only: no targets, no matrix", not p.stdout.startswith("FILE") and "0 violations" in p.stdout,
+            p.stdout)
+    p, doc = check_json(exe, ["--policy", "static-only", F("c-pie")])
+    ck.eq("static-only on a dynamic program: exit 1", p.returncode, 1)
+    if ck.true("policy JSON parses", doc is not None, p.stderr):
+        for e in common.schema_errors(validator, doc)[:20]:
+            ck.fail("schema (policy): " + e)
+        v = doc["binaries"][0].get("policy", {}).get("violations", [])
+        ck.true("static-only: a linkage violation", any(x["rule"] == "linkage" for x in v), json.dumps(v))
+        ck.eq("policy name in the document", doc.get("policy", {}).get("name"), "static-only")
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as pf:
+        pf.write('{\n  "requre_pie": true\n}\n')
+    try:
+        p = common.run([exe, "check", "--policy", pf.name, F("c-pie")], timeout=60)
+        ck.eq("bad policy file: exit 2", p.returncode, 2)
+        ck.true("bad policy file: LINE:COLUMN in one line",
+                re.fullmatch(r"shipready: %s: 2:3: unknown key \"requre_pie\".*\n" % re.escape(pf.name), p.stderr),
+                p.stderr)
+    finally:
+        os.unlink(pf.name)
+    p = common.run([exe, "check", "--policy", "no-such-policy", F("c-pie")], timeout=60)
+    ck.eq("unknown policy: exit 2", p.returncode, 2)
     return ck.report()
 
 
