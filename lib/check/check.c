@@ -548,11 +548,16 @@ static void dir_loader(struct ctx *c)
 
 /* ---------- run-time needs ---------- */
 
+/* "a, b, c (and N more)": the first few, for one-line reasons (JSON's
+ * needs[].paths has them all). */
 static const char *join_paths(struct ctx *c, const struct sr_strlist *l)
 {
 	char buf[512] = "";
-	for (size_t i = 0; i < l->count && strlen(buf) < sizeof buf - 64; i++)
+	size_t i = 0;
+	for (; i < l->count && i < 3 && strlen(buf) < sizeof buf - 64; i++)
 		snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s%s", i ? ", " : "", l->items[i]);
+	if (i < l->count)
+		snprintf(buf + strlen(buf), sizeof buf - strlen(buf), " (and %zu more)", l->count - i);
 	return sr_arena_strdup(c->a, buf);
 }
 

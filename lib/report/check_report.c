@@ -210,9 +210,12 @@ void sr_report_check_details_text(FILE *out, const struct sr_inspect *in, const 
 		else
 			fputs(word, out);
 		pad(out, 5 - sr_safe_width(word));
-		sr_put_safe(out, f->message ? f->message : f->reason);
+		/* an unknown: the reason is the point (the message is what would
+		 * be seen if the fact turned out badly; JSON keeps it) */
+		bool msg = f->message && f->severity != SR_SEV_UNKNOWN;
+		sr_put_safe(out, msg ? f->message : f->reason);
 		fputc('\n', out);
-		if (f->message) {
+		if (msg) {
 			pad(out, 2 + wl + 2 + 5);
 			if (color)
 				fputs(C_DIM, out);
