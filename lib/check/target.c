@@ -107,6 +107,26 @@ bool sr_check_root_dir_nonempty(const struct sr_root *root, const char *path)
 	return any;
 }
 
+/* The version in glibc's banner "… release version 2.31." of libc.so.6. */
+static bool glibc_banner(const struct sr_reader *r, char *out, size_t cap)
+{
+	static const char key[] = "release version ";
+	int64_t at = sr_reader_find(r, 0, r->len, key, sizeof key - 1);
+	if (at < 0)
+		return false;
+	uint64_t o = (uint64_t)at + sizeof key - 1;
+	size_t n = 0;
+	uint8_t ch;
+	while (n + 1 < cap && sr_read_u8(r, o + n, &ch) == SR_OK && ((ch >= '0' && ch <= '9') || ch == '.')) {
+		out[n] = (char)ch;
+		n++;
+	}
+	while (n > 0 && out[n - 1] == '.')
+		n--;
+	out[n] = '\0';
+	return n >= 3 && strchr(out, '.') != NULL;
+}
+
 /* The root's C library: glibc's libc.so.6 where the loader of this machine
  * finds it (its highest GLIBC_2.N definition is the version), else musl's
  * loader. */
@@ -135,7 +155,14 @@ static void probe_libc(struct sr_check_target *t)
 			}
 			if (best) {
 				t->libc = SR_LIBC_GLIBC;
-				t->libc_version = sr_arena_strdup(p->arena, best);
+				/* A release that adds no symbol (2.31) defines no version
+				 * node of its own: the banner libc.so.6 prints when run
+				 * ("… release version 2.31.") is the release. */
+				char banner[32];
+				t->libc_version = sr_arena_strdup(p->arena, glibc_banner(&f.r, banner, sizeof banner) &&
+				                                                    sr_version_cmp(banner, best) >= 0
+				                                                ? banner
+				                                                : best);
 				p->libc_path = sr_arena_strdup(p->arena, path);
 			}
 			sr_elf_free(e);
