@@ -3,11 +3,12 @@ BUILD    ?= build
 MESON    ?= meson
 FUZZ_SECONDS ?= 20
 # Debian packages: what building needs (make run), and what the tests add (make test):
-# compilers for fixtures built at test time and the oracles they are compared with.
+# compilers for fixtures built at test time and the oracles they are compared with
+# (debootstrap, musl and openssl: the real roots of tests/cli/test_check_reality.py).
 BUILD_DEPS := meson ninja-build gcc pkg-config libjansson-dev
 TEST_DEPS  := $(BUILD_DEPS) clang musl-tools lib32gcc-12-dev libc6-dev-i386 gcc-aarch64-linux-gnu \
               golang-go binutils python3 python3-jsonschema strace debian-archive-keyring \
-              gcc-mingw-w64 binutils-mingw-w64 lld llvm
+              gcc-mingw-w64 binutils-mingw-w64 lld llvm debootstrap musl openssl
 
 .PHONY: all run test deps build-deps build build-asan clean fuzz bench
 
