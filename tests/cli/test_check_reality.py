@@ -44,7 +44,11 @@ Agreement, per program and root:
     program reported that feature failing (a program that never uses the
     feature must get no such warning).
 Other findings (dns, nss, …) are shown but not judged: no program here
-exercises them.  The table lists every case; any disagreement fails.
+exercises them.  The facts of each target must be true as well: arch and
+kernel (this machine's), the C library, and its version as the root's own
+C library prints it (glibc's libc.so.6 run as a program, musl's loader run
+without arguments; shipready may leave musl's version out).  The tables
+list every root and case; any disagreement fails.
 
 Exit 77 (skip) with "skipped: REASON" when the roots cannot be made (not
 root, the Debian mirror unreachable).  --reality-only prints the real
@@ -232,6 +236,44 @@ def run_all(out, progs):
     return res
 
 
+def real_libc(root):
+    """(libc, version) of a root, from its C library itself: glibc's
+    libc.so.6 run as a program prints "... release version 2.36.", musl's
+    loader run without arguments prints "Version 1.2.3"; ("none", None)
+    when it has neither."""
+    for lib in ("/lib/x86_64-linux-gnu/libc.so.6", "/usr/lib/x86_64-linux-gnu/libc.so.6",
+                "/lib64/libc.so.6", "/usr/lib64/libc.so.6"):
+        if os.path.exists(root + lib):
+            o = run_in_root(root, lib, [])
+            m = re.search(r"release version (\d+\.\d+)", o.out)
+            return ("glibc", m.group(1) if m else "?" + o.detail())
+    if os.path.lexists(root + "/lib/ld-musl-x86_64.so.1"):
+        o = run_in_root(root, "/lib/ld-musl-x86_64.so.1", [])
+        m = re.search(r"^Version (\S+)", o.err, re.M)
+        return ("musl", m.group(1) if m else "?" + o.detail())
+    return ("none", None)
+
+
+def judge_target(t, libc, version):
+    """Disagreements between a target's facts in the JSON and the root."""
+    why = []
+    # a root runs on this machine's kernel: its release, numbers only
+    # ("6.1.0" of "6.1.0-18-amd64"; a shorter "6.1" is as true)
+    release = re.match(r"\d+(\.\d+)*", os.uname().release).group(0)
+    k = t.get("kernel") or ""
+    if not (k == release or release.startswith(k + ".")):
+        why.append("kernel: shipready says %r, this machine runs %s" % (t.get("kernel"), os.uname().release))
+    for what, g, w in (("arch", t.get("arch"), os.uname().machine), ("libc", t.get("libc"), libc)):
+        if g != w:
+            why.append("%s: shipready says %r, the root has %r" % (what, g, w))
+    v = t.get("libc_version")
+    if libc == "glibc" and v != version:
+        why.append("libc_version: shipready says %r, the root's libc.so.6 says %s" % (v, version))
+    elif libc == "musl" and v is not None and v != version:
+        why.append("libc_version: shipready says %r, the root's musl loader says %s" % (v, version))
+    return why
+
+
 # ---------------------------------------------------------------- the prediction
 
 def check(exe, out, rname, progs):
@@ -353,6 +395,7 @@ def main():
         with open(CHECK_SCHEMA) as f:
             validator = jsonschema.Draft202012Validator(json.load(f))
     rows = []
+    trows = []
     disagreements = []
     for rname in ROOTS:
         root = os.path.join(out, "roots", rname)
@@ -367,6 +410,17 @@ def main():
             for e in common.schema_errors(validator, doc):
                 ck.fail("%s: schema: %s" % (rname, e))
         ck.eq("%s: errors" % rname, doc.get("errors", []), [])
+        libc, version = real_libc(root)
+        tgt = [t for t in doc.get("targets", [])
+               if t.get("dir") and os.path.realpath(t["dir"]) == os.path.realpath(root)]
+        if len(tgt) != 1:
+            ck.fail("%s: %d targets with dir %s in the JSON" % (rname, len(tgt), root))
+        else:
+            ck.checks += 1
+            for w in judge_target(tgt[0], libc, version):
+                disagreements.append("target %s: %s" % (rname, w))
+            trows.append((rname, "%s %s" % (libc, version or ""), "%s %s" % (tgt[0].get("libc"),
+                          tgt[0].get("libc_version") or "(no version)")))
         verdicts = []
         for prog in progs:
             o = real[(rname, prog)]
@@ -382,12 +436,15 @@ def main():
             rows.append((rname, prog, o.label(), predicted_label(res), "ok" if not why else "DISAGREE"))
         ck.eq("%s: exit status of shipready check" % rname, p.returncode, 1 if "fails" in verdicts else 0)
 
+    table(trows, ("root", "C library (real)", "C library (shipready)"))
+    print()
     table(rows, ("root", "program", "real", "predicted", ""))
     for p, why in skipped.items():
         print("skipped: %s: %s" % (p, why))
     for d in disagreements:
         ck.fail("disagreement: " + d)
-    print("%d cases, %d disagreements" % (len(rows), sum(1 for r in rows if r[4] != "ok")))
+    print("%d cases, %d disagreeing; %d disagreements in all"
+          % (len(rows), sum(1 for r in rows if r[4] != "ok"), len(disagreements)))
     return ck.report()
 
 
