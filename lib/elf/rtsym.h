@@ -39,8 +39,8 @@ enum {
 	/* Linked into a static glibc program by its NSS code (the nscd client,
 	 * getifaddrs for AI_ADDRCONFIG) or syslog even when the program never
 	 * calls it (glibc 2.36: socket, connect, bind, sendto, recvfrom,
-	 * inet_pton, getifaddrs and if_nameindex for getpwnam alone; socket
-	 * and connect for syslog alone). */
+	 * inet_pton, inet_addr, inet_aton, getifaddrs and if_nameindex for
+	 * getpwnam alone; socket and connect for syslog alone). */
 	SR_RT_GLIBC_NSS_INTERNAL = 1u << 15,
 };
 
