@@ -7,7 +7,7 @@ FUZZ_SECONDS ?= 20
 BUILD_DEPS := meson ninja-build gcc pkg-config libjansson-dev
 TEST_DEPS  := $(BUILD_DEPS) clang musl-tools lib32gcc-12-dev libc6-dev-i386 gcc-aarch64-linux-gnu \
               golang-go binutils python3 python3-jsonschema strace debian-archive-keyring \
-              gcc-mingw-w64 binutils-mingw-w64 lld llvm
+              gcc-mingw-w64 binutils-mingw-w64 lld llvm systemd
 
 .PHONY: all run test deps build-deps build build-asan clean fuzz bench
 
