@@ -290,6 +290,15 @@ def main():
     c.eq("default ExecStart", values(p.stdout, "ExecStart"), ["/usr/local/bin/" + os.path.basename(prog)])
     c.eq("default PrivateUsers", values(p.stdout, "PrivateUsers"), ["yes"])
 
+    # ---- help names every option
+    p = run([exe, "unit", "--help"], timeout=30)
+    c.eq("unit --help: exit", (p.returncode, p.stderr), (0, ""))
+    for opt in ("--name", "--exec-path", "--user", "--env", "--arg", "--capability", "--state-dir", "--log-dir",
+                "--output"):
+        c.true("unit --help names %s" % opt, opt in p.stdout, p.stdout[:200])
+    p = run([exe, "--help"], timeout=30)
+    c.true("shipready --help lists unit", re.search(r"^  unit\s", p.stdout, re.M) is not None, p.stdout)
+
     # ---- bad option values: exit 2, one line naming the option, nothing on stdout
     for args, opt in ((["--env", "NOEQUALS"], "--env"), (["--env", "1A=b"], "--env"),
                       (["--env", "A=x\ny"], "--env"), (["--env", "=v"], "--env"),
