@@ -242,6 +242,9 @@ enum sr_err sr_unit_check_opts(const struct sr_unit_opts *o, struct sr_error *er
 		                    "--exec-path '%s': expected a normalized absolute path of letters, digits and "
 		                    "'/._-+@:,'",
 		                    o->exec_path);
+	if (o->user && (strcmp(o->user, "root") == 0))
+		return sr_error_set(err, SR_E_USAGE,
+		                    "--user 'root': a service user other than root (without --user: DynamicUser=yes)");
 	if (o->user && !user_ok(o->user))
 		return sr_error_set(err, SR_E_USAGE,
 		                    "--user '%s': expected a user name (a letter or '_', then letters, digits, '_', "

@@ -306,7 +306,7 @@ def main():
                       (["--capability", "CAP_FOO"], "--capability"), (["--state-dir", "/var/lib/x"], "--state-dir"),
                       (["--log-dir", "a/../b"], "--log-dir"), (["--exec-path", "bin/x"], "--exec-path"),
                       (["--exec-path", "/usr/bin/a b"], "--exec-path"), (["--name", "a/b"], "--name"),
-                      (["--user", "9bad"], "--user"), (["--arg", "a\tb"], "--arg")):
+                      (["--user", "9bad"], "--user"), (["--user", "root"], "--user"), (["--arg", "a\tb"], "--arg")):
         p = run([exe, "unit"] + args + [prog], timeout=30)
         lines = p.stderr.splitlines()
         c.eq("bad %r: exit status" % args, p.returncode, 2)
