@@ -587,6 +587,9 @@ enum sr_err sr_unit_build(const struct sr_inspect *in, const struct sr_unit_opts
 			        "passwd: and group: lines of /etc/nsswitch.conf)\n");
 		}
 	}
+	if ((userdb || nss) && !inet)
+		put(&b, "# user lookups stay on this machine: an NSS module that reaches the network (ldap) would "
+		        "need AF_INET AF_INET6 and no PrivateNetwork\n");
 	for (size_t i = 0; i < o->nenv; i++)
 		put_env(&b, o->env[i]);
 	if (o->state_dir) {

@@ -242,6 +242,7 @@ def main():
             c.true("httpserver: evidence net/http (Go)", any("net/http" in x and "(Go)" in x for x in rac), repr(rac))
         if name == "ifaces":
             c.true("ifaces: evidence net.Interfaces", any("net.Interfaces" in x for x in rac), repr(rac))
+        c.eq("%s: nss-systemd note only for user lookups" % name, "nss-systemd" in text, name == "cgetpw-static")
         if name in ("cserver", "cserver-static"):
             c.true("%s: evidence listen()" % name, any("listen()" in x for x in rac), repr(rac))
         # -o FILE writes the same text
