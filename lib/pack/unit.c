@@ -384,7 +384,7 @@ static bool has_go_package(const struct sr_go_info *g, const char *p)
 static bool net_library(const char *n)
 {
 	static const char *const prefixes[] = {
-		"libcurl.so", "libcurl-gnutls.so", "libssl.so", "libgnutls.so", "libnss3.so", "libzmq.so",
+		"libcurl", "libssl.so", "libgnutls.so", "libnss3.so", "libzmq.so",
 		"libpq.so", "libmysqlclient.so", "libmariadb.so", "libssh.so", "libssh2.so", "libmicrohttpd.so",
 		"libldap", "libgrpc", "libcares.so", "libevent", "libuv.so", "libsoup", "libwebsockets.so",
 		"libnghttp2.so", "libresolv.so",
@@ -449,17 +449,19 @@ static bool net_netlink(const struct net *n)
 	return n->go_nl.n || n->c_nl.n;
 }
 
-/* "net/http, crypto/tls (Go); socket(), listen(); needs libcurl.so.4" */
+/* "links net/http, crypto/tls (Go); calls socket(), listen(); needs libcurl.so.4" */
 static void put_inet_ev(struct buf *b, const struct net *n)
 {
 	const char *sep = "";
 	if (n->go_inet.n) {
+		put(b, "links ");
 		put_ev(b, &n->go_inet, "");
 		put(b, " (Go)");
 		sep = "; ";
 	}
 	if (n->c_inet.n) {
 		put(b, sep);
+		put(b, "calls ");
 		put_ev(b, &n->c_inet, "()");
 		sep = "; ";
 	}
@@ -552,7 +554,7 @@ enum sr_err sr_unit_build(const struct sr_inspect *in, const struct sr_unit_opts
 	put(&b, "\n[Unit]\n");
 	putf(&b, "Description=%s\n", o->name);
 	if (inet) {
-		put(&b, "# networking linked (");
+		put(&b, "# networking (");
 		put_inet_ev(&b, &net);
 		put(&b, "): start once the network is up\n");
 		put(&b, "Wants=network-online.target\nAfter=network-online.target\n");
@@ -648,7 +650,6 @@ enum sr_err sr_unit_build(const struct sr_inspect *in, const struct sr_unit_opts
 
 	put(&b, "# RestrictAddressFamilies: ");
 	if (inet) {
-		put(&b, "links ");
 		put_inet_ev(&b, &net);
 		put(&b, " → AF_INET AF_INET6");
 	} else {
@@ -656,9 +657,9 @@ enum sr_err sr_unit_build(const struct sr_inspect *in, const struct sr_unit_opts
 		        "library) → no AF_INET, AF_INET6");
 	}
 	if (netlink) {
-		put(&b, "; ");
+		put(&b, "; lists interfaces: ");
 		put_nl_ev(&b, &net);
-		put(&b, " list interfaces → AF_NETLINK");
+		put(&b, " → AF_NETLINK");
 	}
 	put(&b, "; AF_UNIX for journald, syslog and NSS\n");
 	if (!inet && in->elf->linkage == SR_LINK_DYNAMIC)

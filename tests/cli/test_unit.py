@@ -90,7 +90,9 @@ EXPECT = {
     "cserver-static": (True, False),
     "chello": (False, False),
     "cgetpw-static": (False, False),   # static glibc NSS links socket/connect: not networking
+    "ccurl": (True, False),            # no socket call of its own, but needs libcurl.so.4
 }
+CURL = "/usr/lib/x86_64-linux-gnu/libcurl.so.4"
 
 
 def build(work, c):
@@ -117,7 +119,11 @@ def build(work, c):
         os.makedirs(srcdir, exist_ok=True)
         for name, src, flags in (("cserver", C_SERVER, []), ("cserver-static", C_SERVER, ["-static"]),
                                  ("chello", C_HELLO, []), ("cgetpw-static", C_GETPW, ["-static"]),
-                                 ("libf.so", C_LIB, ["-shared", "-fPIC"])):
+                                 ("libf.so", C_LIB, ["-shared", "-fPIC"]),
+                                 ("ccurl", C_HELLO, ["-Wl,--no-as-needed", CURL])):
+            if name == "ccurl" and not os.path.exists(CURL):
+                print("SKIP: no %s (Debian: libcurl4): networking through a library is not tested" % CURL)
+                continue
             cfile = os.path.join(srcdir, name + ".c")
             with open(cfile, "w") as f:
                 f.write(src)
@@ -243,6 +249,8 @@ def main():
         if name == "ifaces":
             c.true("ifaces: evidence net.Interfaces", any("net.Interfaces" in x for x in rac), repr(rac))
         c.eq("%s: nss-systemd note only for user lookups" % name, "nss-systemd" in text, name == "cgetpw-static")
+        if name == "ccurl":
+            c.true("ccurl: evidence needs libcurl.so.4", any("needs libcurl.so.4" in x for x in rac), repr(rac))
         if name in ("cserver", "cserver-static"):
             c.true("%s: evidence listen()" % name, any("listen()" in x for x in rac), repr(rac))
         # -o FILE writes the same text
