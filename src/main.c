@@ -83,6 +83,24 @@ const struct cli_command cli_commands[] = {
 	  "that must pass): a JSON file, or portable-glibc-2.17, static-only,\n"
 	  "distroless-static. One line per violation with its evidence; exit status 1.",
 	  check_options },
+	{ "unit", cmd_unit, "write a hardened systemd service unit for each program",
+	  "[--name NAME] [--exec-path PATH] [--user USER] [--env NAME=VALUE]... [--arg ARG]...\n"
+	  "       [--capability CAP]... [--state-dir DIR] [--log-dir DIR] [-o FILE|DIR] FILE...",
+	  "Write a systemd service unit for each FILE (a Linux executable, never run) that\n"
+	  "confines it as far as what it links allows: ExecStart with the install path,\n"
+	  "DynamicUser=yes (or --user), NoNewPrivileges, ProtectSystem=strict, ProtectHome,\n"
+	  "PrivateTmp, PrivateDevices, an empty CapabilityBoundingSet (unless --capability),\n"
+	  "SystemCallFilter=@system-service and more; RestrictAddressFamilies from the\n"
+	  "networking it links (Go's net package, C socket and resolver calls, networking\n"
+	  "libraries): AF_UNIX always, AF_INET AF_INET6 only with networking (else also\n"
+	  "PrivateNetwork=yes), AF_NETLINK only for interface listing; network-online\n"
+	  "ordering only with networking; Restart=on-failure. A comment before each\n"
+	  "hardening line says why, with the evidence.\n"
+	  "Several FILEs are printed one after the other (each starts with a '# NAME.service'\n"
+	  "comment), or with -o DIR written as DIR/NAME.service; -o FILE takes one FILE.\n"
+	  "A file is written through a temporary file and a rename. A bad option value is\n"
+	  "one line 'shipready: unit: --OPTION ...' and exit status 2.",
+	  unit_options },
 	{ "help", cmd_help, "show help for shipready or for one command", "[COMMAND]",
 	  "Show the list of commands, or the help of COMMAND.", no_options },
 	{ 0 },

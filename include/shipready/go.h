@@ -193,6 +193,13 @@ struct sr_go_info {
 	struct sr_go_need *needs;
 	size_t nneeds;
 
+	/* A linked function that lists network interfaces over a netlink
+	 * socket (net.Interfaces, net.InterfaceAddrs, net.ListenMulticastUDP,
+	 * …), or NULL.  syscall.NetlinkRIB alone is no evidence: every program
+	 * linking net has it, for the names of IPv6 zones (fe80::1%eth0), and
+	 * when netlink is refused net shows zones as numbers instead. */
+	const char *netlink_func;
+
 	struct sr_go_priv *priv;
 };
 

@@ -36,6 +36,10 @@ enum {
 	DL = SR_RT_DLOPEN,
 	INTERNAL = SR_RT_GLIBC_INTERNAL,
 	GLIBC = SR_RT_GLIBC_ONLY,
+	INET = SR_RT_INET,
+	NL = SR_RT_NETLINK,
+	LOCAL = SR_RT_LOCAL,
+	BYNSS = SR_RT_GLIBC_NSS_INTERNAL,
 };
 
 /* Sorted by strcmp (upper case, then '_', then lower case), for bsearch. */
@@ -47,30 +51,35 @@ static const struct sr_rt_name symbols[] = {
 	{ "X509_STORE_set_default_paths", CA },
 	{ "__res_init", DNS | INTERNAL },        /* res_init before glibc 2.34's headers */
 	{ "__res_ninit", DNS | INTERNAL },
-	{ "__res_nquery", DNS | INTERNAL },
-	{ "__res_nsearch", DNS | INTERNAL },
-	{ "__res_query", DNS | INTERNAL },
-	{ "__res_search", DNS | INTERNAL },
+	{ "__res_nquery", DNS | INET | INTERNAL },
+	{ "__res_nsearch", DNS | INET | INTERNAL },
+	{ "__res_query", DNS | INET | INTERNAL },
+	{ "__res_search", DNS | INET | INTERNAL },
+	{ "accept", INET },
+	{ "accept4", INET },
+	{ "bind", INET | BYNSS },
+	{ "connect", INET | BYNSS },
 	{ "ctime", TZ },
 	{ "ctime_r", TZ },
 	{ "dlmopen", DL | INTERNAL },
 	{ "dlopen", DL | INTERNAL },
-	{ "getaddrinfo", NSS | DNS },
+	{ "getaddrinfo", NSS | DNS | INET },
 	{ "getgrent", NSS | GR },
 	{ "getgrgid", NSS | GR },
 	{ "getgrgid_r", NSS | GR },
 	{ "getgrnam", NSS | GR },
 	{ "getgrnam_r", NSS | GR },
 	{ "getgrouplist", NSS | GR },
-	{ "gethostbyaddr", NSS | DNS },
-	{ "gethostbyaddr_r", NSS | DNS },
-	{ "gethostbyname", NSS | DNS },
-	{ "gethostbyname2", NSS | DNS },
-	{ "gethostbyname2_r", NSS | DNS },
-	{ "gethostbyname_r", NSS | DNS },
+	{ "gethostbyaddr", NSS | DNS | INET },
+	{ "gethostbyaddr_r", NSS | DNS | INET },
+	{ "gethostbyname", NSS | DNS | INET },
+	{ "gethostbyname2", NSS | DNS | INET },
+	{ "gethostbyname2_r", NSS | DNS | INET },
+	{ "gethostbyname_r", NSS | DNS | INET },
+	{ "getifaddrs", NL | BYNSS },
 	{ "getlogin", NSS | PW | GLIBC },        /* glibc: loginuid, then getpwuid_r */
 	{ "getlogin_r", NSS | PW | GLIBC },
-	{ "getnameinfo", NSS | DNS },
+	{ "getnameinfo", NSS | DNS | INET },
 	{ "getnetgrent", NSS },
 	{ "getprotobyname", NSS },
 	{ "getprotobynumber", NSS },
@@ -88,21 +97,33 @@ static const struct sr_rt_name symbols[] = {
 	{ "gnutls_certificate_set_x509_system_trust", CA },
 	{ "gnutls_x509_trust_list_add_system_trust", CA },
 	{ "iconv_open", GCONV },
+	{ "if_nameindex", NL | BYNSS },
+	{ "inet_addr", INET | BYNSS },
+	{ "inet_aton", INET | BYNSS },
+	{ "inet_ntop", INET },
+	{ "inet_pton", INET | BYNSS },
 	{ "initgroups", NSS | GR },
+	{ "listen", INET },
 	{ "localtime", TZ },
 	{ "localtime_r", TZ },
 	{ "mktime", TZ },
 	{ "newlocale", LOC },
+	{ "openlog", LOCAL },
+	{ "recvfrom", INET | BYNSS },
 	{ "res_init", DNS | INTERNAL },
 	{ "res_ninit", DNS | INTERNAL },
-	{ "res_nquery", DNS | INTERNAL },
-	{ "res_nsearch", DNS | INTERNAL },
-	{ "res_query", DNS | INTERNAL },
-	{ "res_search", DNS | INTERNAL },
+	{ "res_nquery", DNS | INET | INTERNAL },
+	{ "res_nsearch", DNS | INET | INTERNAL },
+	{ "res_query", DNS | INET | INTERNAL },
+	{ "res_search", DNS | INET | INTERNAL },
+	{ "sendto", INET | BYNSS },
 	{ "setlocale", LOC | INTERNAL },
+	{ "socket", INET | BYNSS },
 	{ "strftime", TZ },
+	{ "syslog", LOCAL },
 	{ "timelocal", TZ },
 	{ "tzset", TZ },
+	{ "vsyslog", LOCAL },
 };
 
 /* Sorted by strcmp, as the symbols. */
@@ -132,8 +153,8 @@ const struct sr_rt_name *sr_rt_symbol(const char *name)
 		if (name[1] != '_' || name[2] != 'r')
 			return NULL;
 		break;
-	case 'O': case 'S': case 'X': case 'c': case 'd': case 'g': case 'i': case 'l': case 'm': case 'n':
-	case 'r': case 's': case 't':
+	case 'O': case 'S': case 'X': case 'a': case 'b': case 'c': case 'd': case 'g': case 'i': case 'l':
+	case 'm': case 'n': case 'o': case 'r': case 's': case 't': case 'v':
 		break;
 	default:
 		return NULL;

@@ -1,7 +1,8 @@
 /* The C-library functions and embedded file names that reveal what a program
  * reads at run time (CA roots, zoneinfo, NSS, …).  The ELF parser collects
  * them into sr_elf.rt_symbols / rt_strings; lib/check/needs.c turns them into
- * needs with the flags below.  One table each, so that the two cannot drift. */
+ * needs with the flags below, lib/ship/unit.c into the socket families a
+ * service may open.  One table each, so that the two cannot drift. */
 #ifndef SR_ELF_RTSYM_H
 #define SR_ELF_RTSYM_H
 
@@ -30,6 +31,17 @@ enum {
 	 * whichever function it calls), evidence of the database only when the
 	 * C library is not glibc. */
 	SR_RT_WITH_GLIBC_NSS = 1u << 11,
+	/* Sockets, for the address families a service unit allows
+	 * (lib/ship/unit.c); no file is read, so no need comes of them. */
+	SR_RT_INET = 1u << 12,      /* Internet sockets: AF_INET, AF_INET6 */
+	SR_RT_NETLINK = 1u << 13,   /* netlink sockets: interface lists (getifaddrs) */
+	SR_RT_LOCAL = 1u << 14,     /* a local socket: syslog's /dev/log */
+	/* Linked into a static glibc program by its NSS code (the nscd client,
+	 * getifaddrs for AI_ADDRCONFIG) or syslog even when the program never
+	 * calls it (glibc 2.36: socket, connect, bind, sendto, recvfrom,
+	 * inet_pton, inet_addr, inet_aton, getifaddrs and if_nameindex for
+	 * getpwnam alone; socket and connect for syslog alone). */
+	SR_RT_GLIBC_NSS_INTERNAL = 1u << 15,
 };
 
 struct sr_rt_name {

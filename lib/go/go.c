@@ -29,6 +29,7 @@ enum feature {
 	F_USER_GO = 1u << 7,       /* os/user reads /etc/passwd, /etc/group */
 	F_USER_CGO = 1u << 8,      /* os/user via libc getpw*_r */
 	F_CGO = 1u << 9,           /* the cgo runtime glue */
+	F_NETLINK = 1u << 10,      /* lists interfaces over netlink: net.Interfaces, InterfaceAddrs, multicast */
 };
 
 /* Sorted by name (strcmp order) for bsearch. */
@@ -42,7 +43,14 @@ static const struct named_feature {
 	{ "crypto/x509.initSystemRoots", F_X509_SYSTEM },
 	{ "crypto/x509.loadSystemRoots", F_X509_SYSTEM },
 	{ "crypto/x509.systemRootsPool", F_X509_SYSTEM },
+	{ "net.(*Interface).Addrs", F_NETLINK },
+	{ "net.(*Interface).MulticastAddrs", F_NETLINK },
 	{ "net.(*Resolver).goLookupHostOrder", F_NET_GO },
+	{ "net.InterfaceAddrs", F_NETLINK },
+	{ "net.InterfaceByIndex", F_NETLINK },
+	{ "net.InterfaceByName", F_NETLINK },
+	{ "net.Interfaces", F_NETLINK },
+	{ "net.ListenMulticastUDP", F_NETLINK },
 	{ "net._C2func_getaddrinfo", F_NET_CGO },
 	{ "net._C_getaddrinfo", F_NET_CGO },
 	{ "net.cgoLookupHost", F_NET_CGO },
@@ -85,15 +93,14 @@ static int cmp_span_feature(const void *k, const void *e)
 	return key->n < n ? -1 : key->n > n;
 }
 
-static unsigned feature_of(const char *name, size_t len)
+static const struct named_feature *feature_entry(const char *name, size_t len)
 {
 	/* assembly entry points carry an ABI suffix in some releases */
 	if (len > 5 && memcmp(name + len - 5, ".abi0", 5) == 0)
 		len -= 5;
 	struct span key = { name, len };
-	const struct named_feature *f = bsearch(&key, feature_names, sizeof feature_names / sizeof feature_names[0],
-	                                        sizeof feature_names[0], cmp_span_feature);
-	return f ? f->feature : 0;
+	return bsearch(&key, feature_names, sizeof feature_names / sizeof feature_names[0], sizeof feature_names[0],
+	               cmp_span_feature);
 }
 
 /* ---------- small helpers ---------- */
@@ -236,8 +243,14 @@ static void read_pclntab(struct sr_arena *a, struct sr_go_info *g, const struct 
 	for (uint64_t i = 0; i < p.nfunc; i++) {
 		const char *name;
 		size_t len;
-		if (sr_go_pclntab_func_name(&p, i, &name, &len) == SR_OK)
-			*features |= feature_of(name, len);
+		if (sr_go_pclntab_func_name(&p, i, &name, &len) != SR_OK)
+			continue;
+		const struct named_feature *f = feature_entry(name, len);
+		if (!f)
+			continue;
+		*features |= f->feature;
+		if ((f->feature & F_NETLINK) && !g->netlink_func)
+			g->netlink_func = f->name;
 	}
 	if (sr_go_pclntab_packages(&p, a, &g->packages, &g->npackages) != SR_OK) {
 		g->packages = NULL;
