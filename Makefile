@@ -4,7 +4,7 @@ MESON    ?= meson
 FUZZ_SECONDS ?= 20
 # Debian packages: what building needs (make run), and what the tests add (make test):
 # compilers for fixtures built at test time and the oracles they are compared with.
-BUILD_DEPS := meson ninja-build gcc pkg-config libjansson-dev
+BUILD_DEPS := meson ninja-build gcc pkg-config libjansson-dev libarchive-dev
 TEST_DEPS  := $(BUILD_DEPS) clang musl-tools lib32gcc-12-dev libc6-dev-i386 gcc-aarch64-linux-gnu \
               golang-go binutils python3 python3-jsonschema strace debian-archive-keyring \
               gcc-mingw-w64 binutils-mingw-w64 lld llvm

@@ -101,6 +101,8 @@ struct sr_targets;
 bool cli_load_targets(const char *file, struct sr_targets *db);
 extern const struct cli_option check_options[];
 int cmd_check(int argc, char **argv, const struct cli_command *self);
+extern const struct cli_option bundle_options[];
+int cmd_bundle(int argc, char **argv, const struct cli_command *self);
 int cmd_go(int argc, char **argv, const struct cli_command *self);
 int cmd_help(int argc, char **argv, const struct cli_command *self);
 
