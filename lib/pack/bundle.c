@@ -342,8 +342,8 @@ static enum sr_err add_tree(struct sr_bundle *b, const char *path, const char *r
 	close(parent);
 	if (fd < 0)
 		return sr_error_set(err, SR_E_IO, "%s: %s", path, strerror(e));
-	struct tree t = { b, sr_arena_strdup(b->priv->a, real), path, reason };
-	rc = t.canon ? walk_tree(&t, fd, real, path, 0, err) : sr_error_set(err, SR_E_NOMEM, NULL);
+	struct tree t = { b, sr_arena_strdup(b->priv->a, real), sr_arena_strdup(b->priv->a, path), reason };
+	rc = t.canon && t.dest ? walk_tree(&t, fd, real, t.dest, 0, err) : sr_error_set(err, SR_E_NOMEM, NULL);
 	close(fd);
 	return rc;
 }
@@ -405,7 +405,7 @@ static enum sr_err satisfy_from_root(struct sr_bundle *b, const char *program, c
 		enum sr_err rc;
 		if (S_ISREG(st.st_mode)) {
 			struct sr_bundle_entry e = {
-				.path = n->paths.items[i], .kind = SR_BUNDLE_DATA, .source = sr_arena_strdup(b->priv->a, real),
+				.path = sr_arena_strdup(b->priv->a, n->paths.items[i]), .kind = SR_BUNDLE_DATA, .source = sr_arena_strdup(b->priv->a, real),
 				.reason = reason, .mode = st.st_mode & 0755, .size = (uint64_t)st.st_size,
 			};
 			rc = e.source ? add_entry(b, &e, true, err) : sr_error_set(err, SR_E_NOMEM, NULL);
