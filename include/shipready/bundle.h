@@ -87,7 +87,8 @@ enum sr_err sr_bundle_finish(struct sr_bundle *b, struct sr_error *err);
  * then the old tree removed). */
 enum sr_err sr_bundle_write_dir(const struct sr_bundle *b, const char *dir, bool force, struct sr_error *err);
 
-/* Write the plan as a tar file (POSIX pax, entries sorted, parent
+/* Write the plan as a tar file (ustar: a path that does not fit is an
+ * error, never cut; entries sorted, parent
  * directories included, uid/gid 0, owner "root", every mtime = mtime), so
  * the same plan and mtime give the same bytes.  Written to .NAME.tmp-XXXXXX
  * beside file, synced, then renamed into place (replacing file only with

@@ -1160,7 +1160,7 @@ enum sr_err sr_bundle_write_tar(const struct sr_bundle *b, const char *file, int
 		                    strerror(errno));
 	}
 	struct archive *ar = archive_write_new();
-	if (!ar || fchmod(fd, 0644) != 0 || archive_write_set_format_pax_restricted(ar) != ARCHIVE_OK ||
+	if (!ar || fchmod(fd, 0644) != 0 || archive_write_set_format_ustar(ar) != ARCHIVE_OK ||
 	    archive_write_open_fd(ar, fd) != ARCHIVE_OK) {
 		rc = sr_error_set(err, SR_E_IO, "%s: %s", file, ar ? archive_error_string(ar) : "out of memory");
 		goto fail;

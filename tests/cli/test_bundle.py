@@ -317,6 +317,36 @@ def test_from_root(exe, ck, val, tmp, prog, root, as_root):
     if as_root:
         r = common.run(["chroot", out, "/usr/local/bin/" + os.path.basename(prog)], timeout=30)
         ck.eq("--from-root: chroot run", r.returncode, 0)
+    # under strace: once the root is open, only the root, the program and the
+    # output (with its temporary) are touched (test_confinement.py's parser)
+    if shutil.which("strace"):
+        import test_confinement as tc
+        log = os.path.join(tmp, "bundle-strace.log")
+        traced = os.path.join(tmp, "traced.tar")
+        env = dict(os.environ)
+        if "ASAN_OPTIONS" in env:
+            env["ASAN_OPTIONS"] += ":detect_leaks=0"   # LeakSanitizer cannot work under ptrace
+        r = subprocess.run(["strace", "-f", "-qq", "-y", "-e", "trace=" + tc.TRACED, "-o", log, exe, "bundle",
+                            "--from-root", root, prog, "-o", traced], capture_output=True, text=True, cwd=tmp,
+                           timeout=120, env=env)
+        ck.eq("--from-root under strace: exit", (r.returncode, r.stderr), (0, ""))
+        with open(log) as f:
+            lines = f.read().splitlines()
+        started, checked, outside = False, 0, []
+        real_prog = os.path.realpath(prog)
+        for line in lines:
+            if not started:
+                started = root in line and "open" in line
+                continue
+            for tp in tc.touched_paths(line, tmp):
+                checked += 1
+                ok = (tp == root or tp.startswith(root + "/") or tp in (prog, real_prog, tmp, traced) or
+                      os.path.basename(tp).startswith(".traced.tar.tmp-") and os.path.dirname(tp) == tmp)
+                if not ok:
+                    outside.append(line)
+        ck.true("--from-root under strace: the root was opened", started)
+        ck.true("--from-root under strace: the walk was seen (%d paths)" % checked, checked >= 20)
+        ck.eq("--from-root under strace: touched outside the root", outside[:5], [])
     # a program whose library the root lacks: one line, exit 2, nothing written
     if os.path.exists("/bin/ls"):
         bad = os.path.join(tmp, "ls-from-c-pie.d")
