@@ -100,16 +100,16 @@ static json_t *unmet_json(const struct sr_bundle *b)
 	return a;
 }
 
-static void print_size(FILE *f, uint64_t n)
+static void format_size(char *buf, size_t size, uint64_t n)
 {
 	if (n >= 10u << 20)
-		fprintf(f, "%.0f MiB", (double)n / (1 << 20));
+		snprintf(buf, size, "%.0f MiB", (double)n / (1 << 20));
 	else if (n >= 1u << 20)
-		fprintf(f, "%.1f MiB", (double)n / (1 << 20));
+		snprintf(buf, size, "%.1f MiB", (double)n / (1 << 20));
 	else if (n >= 1u << 10)
-		fprintf(f, "%.0f KiB", (double)n / (1 << 10));
+		snprintf(buf, size, "%.0f KiB", (double)n / (1 << 10));
 	else
-		fprintf(f, "%llu bytes", (unsigned long long)n);
+		snprintf(buf, size, "%llu bytes", (unsigned long long)n);
 }
 
 /* The answer first (where, how many, how big), then one line per file; a
@@ -123,16 +123,20 @@ static void manifest_text(FILE *f, const struct sr_bundle *b, const char *output
 		bytes += b->entries[i].size;
 	}
 	fprintf(f, "%s: %zu files from %s (", output, b->entry_count, root);
+	/* kinds in enum order, plural when more than one */
 	bool sep = false;
 	for (int k = 0; k <= SR_BUNDLE_GENERATED; k++) {
 		if (!kinds[k])
 			continue;
-		fprintf(f, "%s%zu %s", sep ? ", " : "", kinds[k], sr_bundle_kind_name((enum sr_bundle_kind)k));
+		static const char *const plural[] = { "programs", "interpreters", "libraries", "symlinks", "data files",
+			                              "generated" };
+		fprintf(f, "%s%zu %s", sep ? ", " : "", kinds[k],
+		        kinds[k] == 1 && k != SR_BUNDLE_DATA ? sr_bundle_kind_name((enum sr_bundle_kind)k) : plural[k]);
 		sep = true;
 	}
-	fputs("), ", f);
-	print_size(f, bytes);
-	fputc('\n', f);
+	char sz[32];
+	format_size(sz, sizeof sz, bytes);
+	fprintf(f, "), %s\n", sz);
 	for (size_t i = 0; i < b->entry_count; i++) {
 		const struct sr_bundle_entry *e = &b->entries[i];
 		char shown[4200];
@@ -151,8 +155,8 @@ static void manifest_text(FILE *f, const struct sr_bundle *b, const char *output
 					first = false;
 			if (!first)
 				continue;
-			snprintf(shown, sizeof shown, "%s/ (%zu files)", e->tree, n);
-			(void)tb;
+			format_size(sz, sizeof sz, tb);
+			snprintf(shown, sizeof shown, "%s/ (%zu files, %s)", e->tree, n, sz);
 		} else if (e->kind == SR_BUNDLE_SYMLINK) {
 			snprintf(shown, sizeof shown, "%s -> %s", e->path, e->target);
 		} else {

@@ -204,7 +204,56 @@ def run_tests(exe, fixdir, ck, val, as_root, tmp):
         test_kill(exe, ck, tmp, prog, doc)
     if "ls" in dirs:
         test_tar(exe, ck, val, tmp, dirs["ls"])
+        test_text(exe, ck, tmp, dirs["ls"])
         test_unmet(exe, ck, val, tmp, dirs["ls"])
+
+
+def size_text(n):
+    if n >= 10 << 20:
+        return "%.0f MiB" % (n / (1 << 20))
+    if n >= 1 << 20:
+        return "%.1f MiB" % (n / (1 << 20))
+    if n >= 1 << 10:
+        return "%.0f KiB" % (n / (1 << 10))
+    return "%d bytes" % n
+
+
+def expected_text(out, doc):
+    """The text manifest as the JSON one says it should read."""
+    kinds = ["program", "interpreter", "library", "symlink", "data", "generated"]
+    plural = ["programs", "interpreters", "libraries", "symlinks", "data files", "generated"]
+    count = {k: 0 for k in kinds}
+    for e in doc["entries"]:
+        count[e["kind"]] += 1
+    parts = ["%d %s" % (count[k], k if count[k] == 1 and k != "data" else plural[i])
+             for i, k in enumerate(kinds) if count[k]]
+    total = sum(e.get("size", 0) for e in doc["entries"])
+    lines = ["%s: %d files from %s (%s), %s" % (out, len(doc["entries"]), doc["from_root"], ", ".join(parts),
+                                               size_text(total))]
+    seen = set()
+    for e in doc["entries"]:
+        if "tree" in e:
+            if e["tree"] in seen:
+                continue
+            seen.add(e["tree"])
+            members = [x for x in doc["entries"] if x.get("tree") == e["tree"]]
+            shown = "%s/ (%d files, %s)" % (e["tree"], len(members), size_text(sum(x.get("size", 0) for x in members)))
+            kind = "data"
+        else:
+            shown = e["path"] + (" -> " + e["target"] if e["kind"] == "symlink" else "")
+            kind = e["kind"]
+        lines.append("  %-12s %-52s %s" % (kind, shown, e["reason"]))
+    for u in doc["unmet"]:
+        lines.append("  %-12s %s not bundled%s: %s" % ("warn", u["name"], " (optional)" if u["optional"] else "",
+                                                      u["reason"]))
+    return lines
+
+
+def test_text(exe, ck, tmp, ls):
+    prog, _, doc = ls
+    out = os.path.join(tmp, "text.d")
+    p = common.run([exe, "bundle", prog, "-o", out], timeout=120)
+    ck.eq("text manifest == the JSON one", p.stdout.splitlines(), expected_text(out, dict(doc, from_root="/")))
 
 
 def test_tar(exe, ck, val, tmp, ls):
@@ -324,8 +373,8 @@ def test_from_root(exe, ck, val, tmp, prog, root, as_root):
         log = os.path.join(tmp, "bundle-strace.log")
         traced = os.path.join(tmp, "traced.tar")
         env = dict(os.environ)
-        if "ASAN_OPTIONS" in env:
-            env["ASAN_OPTIONS"] += ":detect_leaks=0"   # LeakSanitizer cannot work under ptrace
+        # LeakSanitizer cannot work under ptrace (a sanitizer build); the other runs check leaks
+        env["ASAN_OPTIONS"] = (env["ASAN_OPTIONS"] + ":" if env.get("ASAN_OPTIONS") else "") + "detect_leaks=0"
         r = subprocess.run(["strace", "-f", "-qq", "-y", "-e", "trace=" + tc.TRACED, "-o", log, exe, "bundle",
                             "--from-root", root, prog, "-o", traced], capture_output=True, text=True, cwd=tmp,
                            timeout=120, env=env)
