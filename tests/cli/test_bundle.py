@@ -201,6 +201,7 @@ def run_tests(exe, fixdir, ck, val, as_root, tmp):
         test_bad_input(exe, ck, tmp, prog, out)
         test_from_root(exe, ck, val, tmp, prog, out, as_root)
         test_prefix(exe, ck, tmp, prog, as_root)
+        test_ld_cache(exe, ck, tmp, out, as_root)
         test_kill(exe, ck, tmp, prog, doc)
     if "ls" in dirs:
         test_tar(exe, ck, val, tmp, dirs["ls"])
@@ -403,6 +404,49 @@ def test_from_root(exe, ck, val, tmp, prog, root, as_root):
         ck.true("--from-root: missing library", p.returncode == 2 and len(p.stderr.splitlines()) == 1 and
                 re.match(r"^shipready: /bin/ls: lib\S+ \(needed by \S+\) is not in the source root: ", p.stderr)
                 is not None and not os.path.exists(bad), p.stderr)
+
+
+def test_ld_cache(exe, ck, tmp, root_src, as_root):
+    """A library found only through ld.so.cache (a directory of ld.so.conf,
+    not a default one) brings the root's cache along; without it the bundle
+    does not start."""
+    if not as_root or not shutil.which("gcc") or not os.path.exists("/sbin/ldconfig"):
+        print("note: ld.so.cache case skipped (needs root, gcc, ldconfig)")
+        return
+    root = os.path.join(tmp, "cache-root")
+    shutil.copytree(root_src, root, symlinks=True)
+    os.makedirs(os.path.join(root, "opt/lib"))
+    os.makedirs(os.path.join(root, "etc"), exist_ok=True)
+    src = os.path.join(tmp, "cachetest.c")
+    with open(src, "w") as f:
+        f.write('int cachetest(void) { return 42; }\n')
+    main = os.path.join(tmp, "cacheprog.c")
+    with open(main, "w") as f:
+        f.write('#include <stdio.h>\nint cachetest(void);\n'
+                'int main(void) { printf("cachetest %d\\n", cachetest()); return 0; }\n')
+    lib = os.path.join(root, "opt/lib/libcachetest.so.1")
+    prog = os.path.join(tmp, "cacheprog")
+    r1 = common.run(["gcc", "-shared", "-fPIC", "-o", lib, "-Wl,-soname,libcachetest.so.1", src], timeout=60)
+    os.symlink("libcachetest.so.1", os.path.join(root, "opt/lib/libcachetest.so"))
+    r2 = common.run(["gcc", "-o", prog, main, "-L" + os.path.join(root, "opt/lib"), "-lcachetest"], timeout=60)
+    with open(os.path.join(root, "etc/ld.so.conf"), "w") as f:
+        f.write("/opt/lib\n")
+    r3 = common.run(["/sbin/ldconfig", "-X", "-r", root], timeout=60)
+    if not ck.true("ld.so.cache case: built", r1.returncode == r2.returncode == r3.returncode == 0,
+                   r1.stderr + r2.stderr + r3.stderr):
+        return
+    out = os.path.join(tmp, "cache.d")
+    p, doc = bundle(exe, ["--from-root", root, prog, "-o", out])
+    if not ck.true("ld.so.cache case: bundled", doc is not None, p.stderr):
+        return
+    cache = [e for e in doc["entries"] if e["path"] == "/etc/ld.so.cache"]
+    ck.eq("ld.so.cache case: the cache in the manifest", [(e["kind"], e["reason"]) for e in cache],
+          [("data", "the loader's cache: libcachetest.so.1 is found through it in /opt/lib, not a default directory")])
+    r = common.run(["chroot", out, "/usr/local/bin/cacheprog"], timeout=30)
+    ck.eq("ld.so.cache case: chroot run", (r.returncode, r.stdout), (0, "cachetest 42\n"))
+    os.unlink(out + "/etc/ld.so.cache")
+    r = common.run(["chroot", out, "/usr/local/bin/cacheprog"], timeout=30)
+    ck.true("ld.so.cache case: without the cache it does not start", r.returncode not in (0, None), r.stderr)
 
 
 def test_unmet(exe, ck, val, tmp, ls):
