@@ -18,8 +18,12 @@
 - SIGKILL at random moments (a few dozen runs) never leaves anything at the
   output's name but a complete bundle; a later run succeeds.
 - --from-root: libraries and data come from that root (every source exists
-  there); a need it cannot satisfy is a warning line and exit 1, a missing
-  library is `shipready: FILE: reason` and exit 2 with nothing written.
+  there, and under strace nothing outside the root, the program and the
+  output is touched); a need it cannot satisfy is a warning line and exit 1,
+  a missing library is `shipready: FILE: reason` and exit 2 with nothing
+  written; a library found only through the root's ld.so.cache brings the
+  cache (and the bundle does not start without it).
+- The text manifest says what the JSON one says.
 - Bad input: one line `shipready: PATH: reason`, exit 2, no output.
 """
 import hashlib
