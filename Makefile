@@ -6,7 +6,7 @@ FUZZ_SECONDS ?= 20
 # compilers for fixtures built at test time and the oracles they are compared with
 # (debootstrap, musl and openssl: the real roots of tests/cli/test_check_reality.py;
 # systemd: systemd-analyze verify/security for tests/cli/test_unit.py).
-BUILD_DEPS := meson ninja-build gcc pkg-config libjansson-dev
+BUILD_DEPS := meson ninja-build gcc pkg-config libjansson-dev libarchive-dev
 TEST_DEPS  := $(BUILD_DEPS) clang musl-tools lib32gcc-12-dev libc6-dev-i386 gcc-aarch64-linux-gnu \
               golang-go binutils python3 python3-jsonschema strace debian-archive-keyring \
               gcc-mingw-w64 binutils-mingw-w64 lld llvm debootstrap musl openssl systemd

@@ -83,6 +83,25 @@ const struct cli_command cli_commands[] = {
 	  "that must pass): a JSON file, or portable-glibc-2.17, static-only,\n"
 	  "distroless-static. One line per violation with its evidence; exit status 1.",
 	  check_options },
+	{ "bundle", cmd_bundle, "write each program's closure (interpreter, libraries, data files) as a directory or tar",
+	  "-o DIR|FILE.tar [--from-root DIR] [--prefix DIR] [--force] [--json] FILE...",
+	  "Lay out each FILE (an ELF program) with everything it needs to start, at the\n"
+	  "paths it will look for them: the program at PREFIX/bin/NAME (/usr/local by\n"
+	  "default), its interpreter, every library the loader resolves (the file at its\n"
+	  "canonical path, a symlink from the path the loader opens), and for its run-time\n"
+	  "needs the CA bundle, the zoneinfo tree, gconv modules, locale data and\n"
+	  "resolv.conf from the source root (--from-root, default /), plus a generated\n"
+	  "minimal /etc/passwd, /etc/group (root, nobody 65534), /etc/nsswitch.conf and\n"
+	  "/etc/hosts. The output is built under a temporary name beside it and renamed\n"
+	  "into place: a killed run leaves nothing at the output's name. A name ending in\n"
+	  ".tar gives a tar file with sorted entries, owner root and every mtime\n"
+	  "SOURCE_DATE_EPOCH (default 0): the same inputs give the same bytes.\n"
+	  "The manifest (one line per file, or --json) says why each file is there. A need\n"
+	  "the source root cannot satisfy is a warning line 'shipready: FILE: warning: …'\n"
+	  "and the exit status is 1 (the bundle is written). A FILE that cannot be bundled\n"
+	  "(a missing library, not an ELF program, libraries found through $ORIGIN: not\n"
+	  "yet) gets 'shipready: FILE: reason', nothing is written and the exit status is 2.",
+	  bundle_options },
 	{ "unit", cmd_unit, "write a hardened systemd service unit for each program",
 	  "[--name NAME] [--exec-path PATH] [--user USER] [--env NAME=VALUE]... [--arg ARG]...\n"
 	  "       [--capability CAP]... [--state-dir DIR] [--log-dir DIR] [-o FILE|DIR] FILE...",

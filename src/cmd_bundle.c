@@ -1,0 +1,293 @@
+/* shipready bundle FILE... -o DIR|FILE.tar : each program's closure (its
+ * interpreter, libraries and the data files its run-time needs read) laid
+ * out at its real paths, from a source root, written atomically. */
+#include <jansson.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "shipready/bundle.h"
+#include "shipready/shipready.h"
+
+enum { OPT_OUTPUT = 1, OPT_FROM_ROOT, OPT_PREFIX, OPT_JSON, OPT_FORCE };
+
+const struct cli_option bundle_options[] = {
+	{ "output", 'o', "DIR|FILE.tar", "write the bundle here (a name ending in .tar: a tar file)", OPT_OUTPUT },
+	{ "from-root", 0, "DIR", "take libraries and data files from DIR (default /)", OPT_FROM_ROOT },
+	{ "prefix", 0, "DIR", "place programs in DIR/bin (default /usr/local)", OPT_PREFIX },
+	{ "force", 0, NULL, "replace an existing output", OPT_FORCE },
+	{ "json", 'j', NULL, "print the manifest as JSON (docs/schema/bundle.json)", OPT_JSON },
+	{ 0 },
+};
+
+struct bundle_opts {
+	const char *output, *root, *prefix;
+	bool json, force;
+};
+
+static void on_opt(int id, const char *arg, void *ud)
+{
+	struct bundle_opts *o = ud;
+	switch (id) {
+	case OPT_OUTPUT: o->output = arg; break;
+	case OPT_FROM_ROOT: o->root = arg; break;
+	case OPT_PREFIX: o->prefix = arg; break;
+	case OPT_JSON: o->json = true; break;
+	case OPT_FORCE: o->force = true; break;
+	default: break;
+	}
+}
+
+static bool is_tar_name(const char *p)
+{
+	size_t n = strlen(p);
+	return n > 4 && strcmp(p + n - 4, ".tar") == 0;
+}
+
+/* SOURCE_DATE_EPOCH (reproducible-builds.org): decimal seconds, else 0. */
+static bool source_date_epoch(int64_t *out)
+{
+	*out = 0;
+	const char *s = getenv("SOURCE_DATE_EPOCH");
+	if (!s || !*s)
+		return true;
+	int64_t v = 0;
+	for (const char *p = s; *p; p++) {
+		if (*p < '0' || *p > '9' || v > (INT64_MAX - 9) / 10)
+			return false;
+		v = v * 10 + (*p - '0');
+	}
+	*out = v;
+	return true;
+}
+
+static json_t *manifest_json(const struct sr_bundle *b)
+{
+	json_t *entries = json_array();
+	for (size_t i = 0; i < b->entry_count; i++) {
+		const struct sr_bundle_entry *e = &b->entries[i];
+		json_t *o = json_object();
+		json_object_set_new(o, "path", json_string(e->path));
+		json_object_set_new(o, "kind", json_string(sr_bundle_kind_name(e->kind)));
+		if (e->source)
+			json_object_set_new(o, "source", json_string(e->source));
+		if (e->target)
+			json_object_set_new(o, "target", json_string(e->target));
+		if (e->kind != SR_BUNDLE_SYMLINK) {
+			char mode[8];
+			snprintf(mode, sizeof mode, "%04o", e->mode);
+			json_object_set_new(o, "mode", json_string(mode));
+			json_object_set_new(o, "size", json_integer((json_int_t)e->size));
+		}
+		if (e->tree)
+			json_object_set_new(o, "tree", json_string(e->tree));
+		json_object_set_new(o, "reason", json_string(e->reason));
+		json_array_append_new(entries, o);
+	}
+	return entries;
+}
+
+static json_t *unmet_json(const struct sr_bundle *b)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < b->unmet_count; i++) {
+		const struct sr_bundle_unmet *u = &b->unmet[i];
+		json_array_append_new(a, json_pack("{s:s,s:s,s:s,s:b,s:s}", "program", u->program, "need", u->need, "name",
+		                                   u->name, "optional", u->optional, "reason", u->reason));
+	}
+	return a;
+}
+
+static void format_size(char *buf, size_t size, uint64_t n)
+{
+	if (n >= 10u << 20)
+		snprintf(buf, size, "%.0f MiB", (double)n / (1 << 20));
+	else if (n >= 1u << 20)
+		snprintf(buf, size, "%.1f MiB", (double)n / (1 << 20));
+	else if (n >= 1u << 10)
+		snprintf(buf, size, "%.0f KiB", (double)n / (1 << 10));
+	else
+		snprintf(buf, size, "%llu bytes", (unsigned long long)n);
+}
+
+/* The answer first (where, how many, how big), then one line per file; a
+ * copied directory tree is one line with its file count. */
+static void manifest_text(FILE *f, const struct sr_bundle *b, const char *output, const char *root)
+{
+	size_t kinds[SR_BUNDLE_GENERATED + 1] = { 0 };
+	uint64_t bytes = 0;
+	for (size_t i = 0; i < b->entry_count; i++) {
+		kinds[b->entries[i].kind]++;
+		bytes += b->entries[i].size;
+	}
+	fprintf(f, "%s: %zu files from %s (", output, b->entry_count, root);
+	/* kinds in enum order, plural when more than one */
+	bool sep = false;
+	for (int k = 0; k <= SR_BUNDLE_GENERATED; k++) {
+		if (!kinds[k])
+			continue;
+		static const char *const plural[] = { "programs", "interpreters", "libraries", "symlinks", "data files",
+			                              "generated" };
+		fprintf(f, "%s%zu %s", sep ? ", " : "", kinds[k],
+		        kinds[k] == 1 && k != SR_BUNDLE_DATA ? sr_bundle_kind_name((enum sr_bundle_kind)k) : plural[k]);
+		sep = true;
+	}
+	char sz[32];
+	format_size(sz, sizeof sz, bytes);
+	fprintf(f, "), %s\n", sz);
+	for (size_t i = 0; i < b->entry_count; i++) {
+		const struct sr_bundle_entry *e = &b->entries[i];
+		char shown[4200];
+		if (e->tree) {
+			size_t n = 0;
+			uint64_t tb = 0;
+			for (size_t k = 0; k < b->entry_count; k++)
+				if (b->entries[k].tree && strcmp(b->entries[k].tree, e->tree) == 0) {
+					n++;
+					tb += b->entries[k].size;
+				}
+			/* one line per tree: at its first entry */
+			bool first = true;
+			for (size_t k = 0; k < i; k++)
+				if (b->entries[k].tree && strcmp(b->entries[k].tree, e->tree) == 0)
+					first = false;
+			if (!first)
+				continue;
+			format_size(sz, sizeof sz, tb);
+			snprintf(shown, sizeof shown, "%s/ (%zu files, %s)", e->tree, n, sz);
+		} else if (e->kind == SR_BUNDLE_SYMLINK) {
+			snprintf(shown, sizeof shown, "%s -> %s", e->path, e->target);
+		} else {
+			snprintf(shown, sizeof shown, "%s", e->path);
+		}
+		fprintf(f, "  %-12s %-52s %s\n", e->tree ? "data" : sr_bundle_kind_name(e->kind), shown, e->reason);
+	}
+	for (size_t i = 0; i < b->unmet_count; i++)
+		fprintf(f, "  %-12s %s not bundled%s: %s\n", "warn", b->unmet[i].name,
+		        b->unmet[i].optional ? " (optional)" : "", b->unmet[i].reason);
+}
+
+/* The issue's form is `bundle FILE... -o DIR`: options may follow the
+ * operands.  Move them (with their arguments) in front, keeping both orders,
+ * up to a "--". */
+static void options_first(int argc, char **argv)
+{
+	char **opts = malloc((size_t)argc * sizeof *opts), **files = malloc((size_t)argc * sizeof *files);
+	if (!opts || !files) {
+		free(opts);
+		free(files);
+		return;
+	}
+	int no = 0, nf = 0, i = 1;
+	for (; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--") == 0)
+			break;
+		if (a[0] != '-' || a[1] == '\0') {
+			files[nf++] = argv[i];
+			continue;
+		}
+		opts[no++] = argv[i];
+		bool takes = false;
+		for (const struct cli_option *o = bundle_options; o->name; o++) {
+			if (!o->arg)
+				continue;
+			if (a[1] == '-' && strcmp(a + 2, o->name) == 0)
+				takes = true;
+			if (a[1] == o->short_name && a[2] == '\0')
+				takes = true;
+		}
+		if (takes && i + 1 < argc)
+			opts[no++] = argv[++i];
+	}
+	int k = 1;
+	for (int j = 0; j < no; j++)
+		argv[k++] = opts[j];
+	bool dashdash = i < argc;
+	if (dashdash)   /* its slot is reused: operands after it may start with '-' */
+		argv[k++] = "--";
+	for (int j = 0; j < nf; j++)
+		argv[k++] = files[j];
+	for (i += dashdash ? 1 : 0; i < argc; i++)
+		argv[k++] = argv[i];
+	free(opts);
+	free(files);
+}
+
+int cmd_bundle(int argc, char **argv, const struct cli_command *self)
+{
+	struct bundle_opts opts = { 0 };
+	int first;
+	options_first(argc, argv);
+	int rc = cli_parse_files(argc, argv, self, &first, on_opt, &opts);
+	if (rc)
+		return rc == CLI_STOP_OK ? EXIT_OK : rc;
+	if (!opts.output || !opts.output[0]) {
+		cli_usage_error(self, "bundle: -o DIR or -o FILE.tar is required");
+		return EXIT_ERROR;
+	}
+	int64_t mtime;
+	if (!source_date_epoch(&mtime)) {
+		cli_file_error("SOURCE_DATE_EPOCH", "not a number of seconds");
+		return EXIT_ERROR;
+	}
+
+	struct sr_root root;
+	if (!cli_open_root(opts.root, &root))
+		return EXIT_ERROR;
+	struct sr_bundle_opts bopts = { .root = opts.root ? &root : NULL, .prefix = opts.prefix };
+	struct sr_bundle *b = NULL;
+	struct sr_error err = { 0 };
+	int status = EXIT_OK;
+	if (sr_bundle_new(&bopts, &b, &err) != SR_OK) {
+		cli_file_error(opts.prefix ? opts.prefix : opts.root ? opts.root : "/", sr_error_message(&err));
+		status = EXIT_ERROR;
+		goto out;
+	}
+	/* every input is planned (each error reported); nothing is written unless all are */
+	for (int i = first; i < argc; i++) {
+		struct sr_error e = { 0 };
+		if (sr_bundle_add(b, argv[i], &e) != SR_OK) {
+			cli_file_error(argv[i], sr_error_message(&e));
+			status = EXIT_ERROR;
+		}
+	}
+	if (status != EXIT_OK)
+		goto out;
+	bool tar = is_tar_name(opts.output);
+	if (sr_bundle_finish(b, &err) != SR_OK ||
+	    (tar ? sr_bundle_write_tar(b, opts.output, mtime, opts.force, &err)
+	         : sr_bundle_write_dir(b, opts.output, opts.force, &err)) != SR_OK) {
+		cli_file_error(opts.output, sr_error_message(&err));
+		status = EXIT_ERROR;
+		goto out;
+	}
+	for (size_t i = 0; i < b->unmet_count; i++) {
+		char line[1024];
+		snprintf(line, sizeof line, "warning: %s not bundled%s: %s", b->unmet[i].name,
+		         b->unmet[i].optional ? " (optional)" : "", b->unmet[i].reason);
+		cli_file_error(b->unmet[i].program, line);
+	}
+	if (b->unmet_required)
+		status = EXIT_FINDINGS;
+	if (opts.json) {
+		cli_json_begin_doc(stdout, "bundle", SR_BUNDLE_SCHEMA_VERSION);
+		cli_json_member(stdout, "output", json_string(opts.output));
+		cli_json_member(stdout, "format", json_string(tar ? "tar" : "dir"));
+		cli_json_member(stdout, "from_root", json_string(opts.root ? opts.root : "/"));
+		if (tar)
+			cli_json_member(stdout, "mtime", json_integer((json_int_t)mtime));
+		cli_json_member(stdout, "entries", manifest_json(b));
+		cli_json_member(stdout, "unmet", unmet_json(b));
+		fputs("}\n", stdout);
+	} else {
+		manifest_text(stdout, b, opts.output, opts.root ? opts.root : "/");
+	}
+out:
+	sr_bundle_free(b);
+	if (opts.root)
+		sr_root_close(&root);
+	return cli_finish(status);
+}
