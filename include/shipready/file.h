@@ -25,6 +25,13 @@ enum sr_err sr_file_open(const char *path, struct sr_file *f, struct sr_error *e
  * for the working directory).  With follow false a final symlink is not
  * followed (refused as not a regular file). */
 enum sr_err sr_file_open_at(int dirfd, const char *name, bool follow, struct sr_file *f, struct sr_error *err);
+
+/* sr_file_open_at without following a final symlink, for a name the caller
+ * has just found to be a regular file (fstatat(dirfd, name, …,
+ * AT_SYMLINK_NOFOLLOW)): the stat before the open is not repeated.  The
+ * open is still non-blocking and O_NOFOLLOW, and what was opened is checked
+ * to be a regular file, so a name swapped in between is refused as before. */
+enum sr_err sr_file_open_regular_at(int dirfd, const char *name, struct sr_file *f, struct sr_error *err);
 void sr_file_close(struct sr_file *f);
 
 #endif

@@ -98,14 +98,15 @@ static enum sr_err read_all(int fd, struct sr_file *f, struct sr_error *err)
 	return SR_OK;
 }
 
-enum sr_err sr_file_open_at(int dirfd, const char *name, bool follow, struct sr_file *f, struct sr_error *err)
+static enum sr_err open_at(int dirfd, const char *name, bool follow, bool stat_first, struct sr_file *f,
+                           struct sr_error *err)
 {
 	memset(f, 0, sizeof *f);
 	struct stat st;
 	/* stat first so that a FIFO is refused before open() could block on it. */
-	if (fstatat(dirfd, name, &st, follow ? 0 : AT_SYMLINK_NOFOLLOW) != 0)
+	if (stat_first && fstatat(dirfd, name, &st, follow ? 0 : AT_SYMLINK_NOFOLLOW) != 0)
 		return from_errno(errno, err);
-	if (!S_ISREG(st.st_mode))
+	if (stat_first && !S_ISREG(st.st_mode))
 		return kind_error(st.st_mode, err);
 
 	int fd = openat(dirfd, name, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW));
@@ -143,6 +144,16 @@ enum sr_err sr_file_open_at(int dirfd, const char *name, bool follow, struct sr_
 	}
 	close(fd);
 	return rc;
+}
+
+enum sr_err sr_file_open_at(int dirfd, const char *name, bool follow, struct sr_file *f, struct sr_error *err)
+{
+	return open_at(dirfd, name, follow, true, f, err);
+}
+
+enum sr_err sr_file_open_regular_at(int dirfd, const char *name, struct sr_file *f, struct sr_error *err)
+{
+	return open_at(dirfd, name, false, false, f, err);
 }
 
 enum sr_err sr_file_open(const char *path, struct sr_file *f, struct sr_error *err)
