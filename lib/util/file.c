@@ -98,6 +98,37 @@ static enum sr_err read_all(int fd, struct sr_file *f, struct sr_error *err)
 	return SR_OK;
 }
 
+/* A small file is read whole: mapping it, faulting its pages in and
+ * unmapping it cost more than copying it (about 2-3 us against 6-8 us for
+ * up to 32 KiB).  A file cut short meanwhile is read as far as it goes. */
+static enum sr_err read_small(int fd, size_t size, struct sr_file *f, struct sr_error *err)
+{
+	unsigned char *buf = malloc(size);
+	if (!buf)
+		return sr_error_set(err, SR_E_NOMEM, NULL);
+	size_t len = 0;
+	while (len < size) {
+		ssize_t n = pread(fd, buf + len, size - len, (off_t)len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			int e = errno;
+			free(buf);
+			return from_errno(e, err);
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	if (len == 0) {
+		free(buf);
+		return sr_error_set(err, SR_E_EMPTY, "empty file");
+	}
+	f->buf = buf;
+	sr_reader_init(&f->r, buf, len, false);
+	return SR_OK;
+}
+
 static enum sr_err open_at(int dirfd, const char *name, bool follow, bool stat_first, struct sr_file *f,
                            struct sr_error *err)
 {
@@ -128,6 +159,8 @@ static enum sr_err open_at(int dirfd, const char *name, bool follow, bool stat_f
 		rc = read_all(fd, f, err);
 	} else if ((uint64_t)st.st_size > (uint64_t)SIZE_MAX) {
 		rc = sr_error_set(err, SR_E_TOO_BIG, NULL);
+	} else if ((uint64_t)st.st_size <= SR_FILE_SMALL) {
+		rc = read_small(fd, (size_t)st.st_size, f, err);
 	} else {
 		size_t len = (size_t)st.st_size;
 		void *map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
