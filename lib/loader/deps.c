@@ -302,7 +302,7 @@ static const char *platform_of(uint16_t m, unsigned cls, bool be)
 }
 
 static const struct path_info *path_lookup(struct sr_deps_session *ss, const char *path, struct path_info *tmp,
-                                           char *tmp_real);
+                                           char *tmp_real, bool *stated);
 static const struct dir_info *dir_lookup(struct sr_deps_session *ss, const char *cwd, const char *dir);
 
 static uint64_t fnv1a(const char *s)
@@ -382,7 +382,7 @@ static bool is_dir_in_root(struct ctx *c, const char *path)
 {
 	struct path_info tmp;
 	char real[SR_ROOT_MAX_PATH + 1];
-	const struct path_info *pi = path_lookup(c->ss, path, &tmp, real);
+	const struct path_info *pi = path_lookup(c->ss, path, &tmp, real, NULL);
 	return pi->found && S_ISDIR(pi->mode);
 }
 
@@ -526,14 +526,20 @@ static bool split_path(const char *path, char *dir, const char **base)
  * identity, type and canonical path.  The answer lives in the session, or,
  * when the table is full, in *tmp and tmp_real (SR_ROOT_MAX_PATH + 1).  The
  * path's directory is reached through the kept directories when it can be
- * (the same walk, done once per directory), else the whole path is walked. */
+ * (the same walk, done once per directory), else the whole path is walked.
+ * *stated (when not NULL) tells whether the answer was found just now
+ * rather than remembered. */
 static const struct path_info *path_lookup(struct sr_deps_session *ss, const char *path, struct path_info *tmp,
-                                           char *tmp_real)
+                                           char *tmp_real, bool *stated)
 {
 	bool fresh;
 	void **slot = smap_slot(&ss->paths, path, &fresh);
+	if (stated)
+		*stated = false;
 	if (slot && !fresh && *slot)
 		return *slot;
+	if (stated)
+		*stated = true;
 	memset(tmp, 0, sizeof *tmp);
 	struct stat st;
 	char leaf[SR_ROOT_MAX_PATH + 1];
@@ -617,9 +623,10 @@ static void opened_reset(struct opened *o)
 
 /* Load the ELF of a candidate found at o->real/dev/ino (parsed once per
  * session), and check its class and machine.  dirfd/name locate it when the
- * caller has them; otherwise path is walked again. */
-static enum cand load_found(struct ctx *c, int dirfd, const char *name, const char *path, struct opened *o,
-                            bool check_class)
+ * caller has them (stated: it has just found name a regular file there);
+ * otherwise path is walked again. */
+static enum cand load_found(struct ctx *c, int dirfd, const char *name, bool stated, const char *path,
+                            struct opened *o, bool check_class)
 {
 	struct sr_error e = { 0 };
 	o->elf = session_elf(c->ss, o->dev, o->ino);
@@ -637,7 +644,8 @@ static enum cand load_found(struct ctx *c, int dirfd, const char *name, const ch
 			name = walked;
 		}
 		struct sr_file f;
-		enum sr_err rc = sr_file_open_at(dirfd, name, false, &f, &e);
+		enum sr_err rc = stated && own < 0 ? sr_file_open_regular_at(dirfd, name, &f, &e)
+		                                   : sr_file_open_at(dirfd, name, false, &f, &e);
 		if (own >= 0)
 			close(own);
 		if (rc != SR_OK) {
@@ -691,7 +699,8 @@ static enum cand open_candidate(struct ctx *c, const char *path, struct opened *
 	if (!(path = absolute(c, path, abs)))
 		return CAND_MISSING;
 	struct path_info tmp;
-	const struct path_info *pi = path_lookup(c->ss, path, &tmp, o->real);
+	bool stated;
+	const struct path_info *pi = path_lookup(c->ss, path, &tmp, o->real, &stated);
 	if (!pi->found || !S_ISREG(pi->mode))
 		return CAND_MISSING;   /* ld.so's open() of a directory fails the same way */
 	if (pi->real != o->real)
@@ -699,9 +708,11 @@ static enum cand open_candidate(struct ctx *c, const char *path, struct opened *
 	o->dev = pi->dev;
 	o->ino = pi->ino;
 	o->mode = pi->mode;
+	/* a remembered answer may be from an earlier input: then the file is
+	 * stated again before it is opened */
 	if (pi->dir && pi->leaf)
-		return load_found(c, pi->dir->fd, pi->leaf, path, o, check_class);
-	return load_found(c, -1, NULL, path, o, check_class);
+		return load_found(c, pi->dir->fd, pi->leaf, stated, path, o, check_class);
+	return load_found(c, -1, NULL, false, path, o, check_class);
 }
 
 static void dir_info_free(void *v)
@@ -785,7 +796,7 @@ static enum cand open_in_dir(struct ctx *c, const char *dir, const char *name, c
 	o->dev = st.st_dev;
 	o->ino = st.st_ino;
 	o->mode = st.st_mode;
-	return load_found(c, di->fd, leaf, path, o, true);
+	return load_found(c, di->fd, leaf, true, path, o, true);
 }
 
 static size_t add_object(struct ctx *c, const char *name, const char *path, struct opened *o, size_t loader)
@@ -1555,7 +1566,7 @@ static enum sr_err open_program(struct ctx *c, const char *path, struct opened *
 		o->dev = st.st_dev;
 		o->ino = st.st_ino;
 		o->mode = st.st_mode;
-		rc = sr_file_open_at(di->fd, name, false, &f, err);
+		rc = sr_file_open_regular_at(di->fd, name, &f, err);
 		if (rc != SR_OK)
 			return rc;
 	} else {

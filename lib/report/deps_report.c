@@ -101,6 +101,12 @@ struct tree {
 	bool all;
 	bool *expanded;
 	size_t namew, pathw;
+	/* per object, the first and one past the last edge it is the source
+	 * of (0, 0: none): every edge of obj lies in [first, end), so the
+	 * walks below need not look at every edge for every object (the
+	 * resolver adds each object's edges together, so the range holds
+	 * only its own) */
+	size_t *first, *end;
 };
 
 /* Needs met by an object already loaded (or by the interpreter, named in
@@ -117,7 +123,7 @@ static void measure(struct tree *t, size_t obj, size_t depth, bool *seen)
 	if (seen[obj])
 		return;
 	seen[obj] = true;
-	for (size_t i = 0; i < d->edge_count; i++) {
+	for (size_t i = t->first[obj]; i < t->end[obj]; i++) {
 		const struct sr_dep_edge *e = &d->edges[i];
 		if (e->from != obj || !shown(t, e))
 			continue;
@@ -140,10 +146,10 @@ static void print_edges(struct tree *t, size_t obj, const char *prefix)
 	const struct style *st = t->st;
 	FILE *f = st->f;
 	size_t last = SR_DEPS_NONE;
-	for (size_t i = 0; i < d->edge_count; i++)
+	for (size_t i = t->first[obj]; i < t->end[obj]; i++)
 		if (d->edges[i].from == obj && shown(t, &d->edges[i]))
 			last = i;
-	for (size_t i = 0; i < d->edge_count; i++) {
+	for (size_t i = t->first[obj]; i < t->end[obj]; i++) {
 		const struct sr_dep_edge *e = &d->edges[i];
 		if (e->from != obj || !shown(t, e))
 			continue;
@@ -280,7 +286,20 @@ void sr_report_deps_text(FILE *f, const char *path, const struct sr_deps *d, con
 
 	bool seen_buf[SR_DEPS_MAX_OBJECTS] = { false };
 	bool expanded[SR_DEPS_MAX_OBJECTS] = { false };
-	struct tree t = { d, &st, all, expanded, 0, 0 };
+	size_t first[SR_DEPS_MAX_OBJECTS], end[SR_DEPS_MAX_OBJECTS];
+	size_t nobj = d->object_count < SR_DEPS_MAX_OBJECTS ? d->object_count : SR_DEPS_MAX_OBJECTS;
+	first[0] = end[0] = 0;
+	for (size_t i = 0; i < nobj; i++)
+		first[i] = end[i] = 0;
+	for (size_t i = d->edge_count; i-- > 0;) {
+		size_t from = d->edges[i].from;
+		if (from >= nobj)
+			continue;
+		if (end[from] == 0)
+			end[from] = i + 1;
+		first[from] = i;
+	}
+	struct tree t = { d, &st, all, expanded, 0, 0, first, end };
 	measure(&t, 0, 0, seen_buf);
 	expanded[0] = true;
 	print_edges(&t, 0, "");

@@ -13,6 +13,7 @@ struct chunk {
 struct sr_arena {
 	struct chunk *head;
 	size_t total;
+	size_t next_size;        /* the next chunk's size: 1 KiB doubling to 16 KiB */
 };
 
 struct sr_arena *sr_arena_new(void)
@@ -42,7 +43,12 @@ void *sr_arena_alloc(struct sr_arena *a, size_t n)
 	n = (n + 15) & ~(size_t)15;
 	struct chunk *c = a->head;
 	if (!c || c->size - c->used < n) {
-		size_t sz = n > 16384 ? n : 16384;
+		/* Small first chunks: most arenas hold one parsed file's few
+		 * strings and are kept for a whole run, and every page they
+		 * touch costs a page fault. */
+		size_t step = a->next_size ? a->next_size : 1024;
+		size_t sz = n > step ? n : step;
+		a->next_size = step < 16384 ? step * 2 : 16384;
 		if (a->total + sz > SR_ARENA_LIMIT)
 			return NULL;
 		c = malloc(sizeof *c + sz);
