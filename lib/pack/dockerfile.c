@@ -437,7 +437,7 @@ enum sr_err sr_dockerfile_build(const struct sr_inspect *in, const struct sr_doc
 			put(&b, " (");
 			put_evidence(&b, ca);
 			put(&b, "); scratch has none\n");
-			putf(&b, "COPY %s%s %s\n", from, o->go_build ? CA_FILE : CA_FILE + 1, CA_FILE);
+			putf(&b, "COPY %s%s %s\n", from, o->go_build ? CA_FILE : &CA_FILE[1], CA_FILE);
 		}
 		if (tz && o->go_build) {
 			put(&b, "# zoneinfo for named time zones (");
@@ -448,7 +448,7 @@ enum sr_err sr_dockerfile_build(const struct sr_inspect *in, const struct sr_doc
 			put(&b, "# zoneinfo for named time zones (");
 			put_evidence(&b, tz);
 			put(&b, "); scratch has none\n");
-			putf(&b, "COPY %s %s\n", TZ_DIR + 1, TZ_DIR);
+			putf(&b, "COPY %s %s\n", &TZ_DIR[1], TZ_DIR);
 		}
 	} else if (musl) {
 		put(&b, "# dynamic, musl (interpreter ");
@@ -510,6 +510,7 @@ enum sr_err sr_dockerfile_build(const struct sr_inspect *in, const struct sr_doc
 				put(&b, ")\n");
 				pkgs[npkgs++] = "tzdata";
 			}
+			put(&b, "# the packages listed above\n");
 			put(&b, "RUN apt-get update && apt-get install -y --no-install-recommends");
 			for (size_t i = 0; i < npkgs; i++) {
 				put(&b, " ");
