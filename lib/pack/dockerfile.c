@@ -330,7 +330,7 @@ static enum sr_err put_go_stage(struct buf *b, const struct sr_inspect *in, cons
 		put_sh_word(b, v);
 	}
 	put(b, " -o /out/app ");
-	put(b, pkg);
+	put_sh_word(b, pkg);
 	put(b, "\n\n");
 	return SR_OK;
 }
@@ -371,6 +371,11 @@ enum sr_err sr_dockerfile_build(const struct sr_inspect *in, const struct sr_doc
 		if ((rc = sr_deps_resolve(in->path, &dopts, &deps, err)) != SR_OK) {
 			sr_needs_free(&needs);
 			return rc;
+		}
+		if (deps->object_count + deps->missing_count > MAX_LIBS) {
+			sr_deps_free(deps);
+			sr_needs_free(&needs);
+			return sr_error_set(err, SR_E_UNSUPPORTED, "more than %d libraries: not supported yet", MAX_LIBS);
 		}
 		for (size_t i = 1; i < deps->object_count && nlibs < MAX_LIBS; i++) {
 			const struct sr_dep_object *ob = &deps->objects[i];

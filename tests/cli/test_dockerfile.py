@@ -73,9 +73,10 @@ def check_common(c, name, text):
         u = users[0].split(":")[0]
         c.true(name + ": USER is not root", u not in ("root", "0") and u.strip("0") != "", users[0])
     c.true(name + ": ENTRYPOINT /app", 'ENTRYPOINT ["/app"]' in text.splitlines(), text)
-    for l in text.splitlines():
+    lines = text.splitlines()
+    for i, l in enumerate(lines):
         if l and not l.startswith("#"):
-            prev = text.splitlines()[text.splitlines().index(l) - 1]
+            prev = lines[i - 1] if i else ""
             if l.split()[0] in ("FROM", "RUN", "USER") and not prev.startswith("#"):
                 c.fail("%s: %r has no comment before it" % (name, l))
 
@@ -209,6 +210,8 @@ def main():
         c.eq("%s: exit" % bad, p.returncode, 2)
         c.eq("%s: message" % bad, p.stderr, "shipready: dockerfile: " + want + "\n")
         c.eq("%s: no output" % bad, p.stdout, "")
+    p = dockerfile(exe, ["--go-build", "./x;id", fx("go-amd64")])
+    c.true("--go-build: the package is quoted for sh", " -o /out/app './x;id'\n" in p.stdout, p.stdout)
     p = dockerfile(exe, ["--go-build", "./x", fx("c-pie")])
     c.eq("--go-build on C: exit", p.returncode, 2)
     c.eq("--go-build on C: message", p.stderr,
