@@ -5,11 +5,12 @@ FUZZ_SECONDS ?= 20
 # Debian packages: what building needs (make run), and what the tests add (make test):
 # compilers for fixtures built at test time and the oracles they are compared with
 # (debootstrap, musl and openssl: the real roots of tests/cli/test_check_reality.py;
-# systemd: systemd-analyze verify/security for tests/cli/test_unit.py).
+# systemd: systemd-analyze verify/security for tests/cli/test_unit.py; buildah: the
+# FROM scratch images of tests/cli/test_dockerfile.py).
 BUILD_DEPS := meson ninja-build gcc pkg-config libjansson-dev libarchive-dev
 TEST_DEPS  := $(BUILD_DEPS) clang musl-tools lib32gcc-12-dev libc6-dev-i386 gcc-aarch64-linux-gnu \
               golang-go binutils python3 python3-jsonschema strace debian-archive-keyring \
-              gcc-mingw-w64 binutils-mingw-w64 lld llvm debootstrap musl openssl systemd
+              gcc-mingw-w64 binutils-mingw-w64 lld llvm debootstrap musl openssl systemd buildah
 
 .PHONY: all run test deps build-deps build build-asan clean fuzz bench
 

@@ -103,6 +103,8 @@ extern const struct cli_option check_options[];
 int cmd_check(int argc, char **argv, const struct cli_command *self);
 extern const struct cli_option unit_options[];
 int cmd_unit(int argc, char **argv, const struct cli_command *self);
+extern const struct cli_option dockerfile_options[];
+int cmd_dockerfile(int argc, char **argv, const struct cli_command *self);
 extern const struct cli_option bundle_options[];
 int cmd_bundle(int argc, char **argv, const struct cli_command *self);
 int cmd_go(int argc, char **argv, const struct cli_command *self);
