@@ -355,6 +355,36 @@ def from_root_part(c, exe, fixdir, work, validator):
     p = dockerfile(exe, ["--from-root", bare, fx("c-static")])
     c.eq("no os-release, static: scratch", (p.returncode, froms(p.stdout)), (0, [["scratch"]]))
 
+    # hostile roots: the database files are untrusted input (no hang, one line, bounded)
+    hr = os.path.join(work, "hostile-root")
+    shutil.copytree(ar, hr, symlinks=True)
+    os.remove(os.path.join(hr, "etc/os-release"))
+    os.mkfifo(os.path.join(hr, "etc/os-release"))
+    p = dockerfile(exe, ["--from-root", hr, app], timeout=30)
+    c.eq("os-release a FIFO: not read, so not an Alpine root: the default alpine, the library unmapped",
+         (p.returncode, froms(p.stdout)), (1, [["alpine:3.22"]]))
+    c.true("os-release a FIFO: one line", len(p.stderr.splitlines()) == 1, p.stderr)
+    os.remove(os.path.join(hr, "etc/os-release"))
+    with open(os.path.join(hr, "etc/os-release"), "wb") as f:
+        f.write(b"ID=alpine\n" + b"VERSION_ID=" + b"9" * (4 << 20) + b"\n\x00\xff" * 1000)
+    with open(os.path.join(hr, "lib/apk/db/installed"), "wb") as f:
+        f.write(os.urandom(1 << 20) + b"\nP:" + b"x" * 100000 + b"\nF:" + b"d/" * 5000 + b"\nR:libzz.so.2\n")
+    p = dockerfile(exe, ["--from-root", hr, app], timeout=30)
+    c.true("junk databases: finishes with 0, 1 or 2", p.returncode in (0, 1, 2), p.stderr)
+    c.true("junk databases: no invented package", "RUN apk" not in p.stdout or "x" * 300 not in p.stdout, p.stdout)
+    dpkg_root = os.path.join(work, "hostile-dpkg")
+    os.makedirs(os.path.join(dpkg_root, "var/lib/dpkg/info"))
+    os.makedirs(os.path.join(dpkg_root, "etc"))
+    with open(os.path.join(dpkg_root, "etc/os-release"), "w") as f:
+        f.write("ID=debian\nVERSION_ID=\"12\"\n")
+    os.mkfifo(os.path.join(dpkg_root, "var/lib/dpkg/info/fifo.list"))
+    os.makedirs(os.path.join(dpkg_root, "var/lib/dpkg/info/dir.list"))
+    os.symlink("/etc/passwd", os.path.join(dpkg_root, "var/lib/dpkg/info/escape.list"))
+    p = dockerfile(exe, ["--from-root", dpkg_root, fx("cxx")], timeout=30)
+    c.true("dpkg FIFO, directory and escaping symlink: finishes", p.returncode in (1, 2), p.stderr)
+    c.true("dpkg: the escaping symlink is not read", "root" not in "".join(
+        l for l in p.stdout.splitlines() if l.startswith("RUN")), p.stdout)
+
 
 def main():
     exe, fixdir, work = sys.argv[1], sys.argv[2], sys.argv[3]
