@@ -7,11 +7,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "cli.h"
 #include "shipready/dockerfile.h"
+#include "shipready/root.h"
 #include "shipready/shipready.h"
 
-enum { OPT_GO_BUILD = 1, OPT_USER, OPT_HEALTH, OPT_OUT };
+enum { OPT_GO_BUILD = 1, OPT_USER, OPT_HEALTH, OPT_OUT, OPT_ROOT, OPT_JSON };
 
 const struct cli_option dockerfile_options[] = {
 	{ "go-build", 0, "PKG", "a multi-stage Dockerfile that builds PKG on the golang image of the binary's Go "
@@ -19,12 +22,18 @@ const struct cli_option dockerfile_options[] = {
 	{ "user", 'u', "USER", "run as this non-root UID[:GID] or user (default 65532:65532)", OPT_USER },
 	{ "healthcheck", 0, "COMMAND", "a HEALTHCHECK in exec form: COMMAND split at spaces, no shell", OPT_HEALTH },
 	{ "output", 'o', "FILE", "write the Dockerfile to FILE (atomically); one FILE only", OPT_OUT },
+	{ "from-root", 0, "DIR", "the system the libraries come from (default /): libraries are resolved there, "
+	  "mapped to packages through its dpkg or apk database, and its os-release names the base", OPT_ROOT },
+	{ "json", 'j', NULL, "print the base, libraries, packages, problems and the Dockerfile as JSON "
+	  "(docs/schema/dockerfile.json)", OPT_JSON },
 	{ 0 },
 };
 
 struct dockerfile_cli {
 	struct sr_dockerfile_opts d;
 	const char *out;
+	const char *root;
+	bool json;
 };
 
 static void on_opt(int id, const char *arg, void *ud)
@@ -35,6 +44,8 @@ static void on_opt(int id, const char *arg, void *ud)
 	case OPT_USER: c->d.user = arg; break;
 	case OPT_HEALTH: c->d.healthcheck = arg; break;
 	case OPT_OUT: c->out = arg; break;
+	case OPT_ROOT: c->root = arg; break;
+	case OPT_JSON: c->json = true; break;
 	default: break;
 	}
 }
@@ -102,46 +113,76 @@ static bool write_atomic(const char *path, const char *text)
 	return e == 0;
 }
 
-static int one_file(const char *file, const struct dockerfile_cli *c, bool *printed)
+static json_t *jstr_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+static json_t *result_json(const char *file, const struct sr_dockerfile *d)
+{
+	json_t *libs = json_array(), *pkgs = json_array(), *probs = json_array();
+	for (size_t i = 0; i < d->nlibs; i++)
+		json_array_append_new(libs, json_pack("{s:s,s:o,s:o}", "name", d->libs[i].name, "path",
+		                                      jstr_or_null(d->libs[i].path), "package",
+		                                      jstr_or_null(d->libs[i].package)));
+	for (size_t i = 0; i < d->npackages; i++)
+		json_array_append_new(pkgs, json_string(d->packages[i]));
+	for (size_t i = 0; i < d->nproblems; i++)
+		json_array_append_new(probs, json_pack("{s:s,s:s,s:o}", "kind", d->problems[i].kind, "reason",
+		                                       d->problems[i].reason, "fix", jstr_or_null(d->problems[i].fix)));
+	return json_pack("{s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:I,s:s}", "path", file, "base", d->base, "base_reason",
+	                 d->base_reason, "release", jstr_or_null(d->release), "package_manager",
+	                 jstr_or_null(d->package_manager), "libraries", libs, "packages", pkgs, "problems", probs,
+	                 "unmapped", (json_int_t)d->unmapped, "dockerfile", d->text);
+}
+
+static int one_file(const char *file, const struct dockerfile_cli *c, const struct sr_root *root, bool *printed)
 {
 	struct sr_dockerfile_opts o = c->d;
 	const char *base = strrchr(file, '/');
 	o.context_name = base ? base + 1 : file;
 	o.source = file;
+	o.root = root;
+	o.root_dir = c->root;
 
 	struct sr_inspect in;
 	struct sr_error err = { 0 };
-	if (sr_inspect_path(file, &in, &err) != SR_OK) {
-		cli_file_error(file, sr_error_message(&err));
-		return EXIT_ERROR;
-	}
-	char *text = NULL;
-	size_t unmapped = 0;
-	enum sr_err rc = sr_dockerfile_build(&in, &o, &text, &unmapped, &err);
+	if (sr_inspect_path(file, &in, &err) != SR_OK)
+		return cli_input_error(file, &err, c->json, printed);
+	struct sr_dockerfile *d = NULL;
+	enum sr_err rc = sr_dockerfile_build(&in, &o, &d, &err);
 	sr_inspect_free(&in);
-	if (rc != SR_OK) {
-		cli_file_error(file, sr_error_message(&err));
-		return EXIT_ERROR;
-	}
+	if (rc != SR_OK)
+		return cli_input_error(file, &err, c->json, printed);
 	int status = EXIT_OK;
 	if (c->out) {
-		if (!write_atomic(c->out, text))
+		if (!write_atomic(c->out, d->text))
 			status = EXIT_ERROR;
-	} else {
+	}
+	if (c->json) {
+		cli_json_item(stdout, result_json(file, d), printed);
+	} else if (!c->out) {
 		if (*printed)
 			fputc('\n', stdout);
-		fputs(text, stdout);
+		fputs(d->text, stdout);
 		*printed = true;
 	}
-	free(text);
-	if (status == EXIT_OK && unmapped) {
+	if (status == EXIT_OK && d->unmapped) {
 		char msg[128];
 		snprintf(msg, sizeof msg, "warning: %zu librar%s not mapped to a package (named in the Dockerfile)",
-		         unmapped, unmapped == 1 ? "y" : "ies");
+		         d->unmapped, d->unmapped == 1 ? "y" : "ies");
 		fflush(stdout);
 		cli_file_error(file, msg);
 		status = EXIT_FINDINGS;
 	}
+	for (size_t i = 0; status != EXIT_ERROR && i < d->nproblems; i++) {
+		char msg[1200];
+		snprintf(msg, sizeof msg, "warning: will not run on %s: %s", d->base, d->problems[i].reason);
+		fflush(stdout);
+		cli_file_error(file, msg);
+		status = EXIT_FINDINGS;
+	}
+	sr_dockerfile_free(d);
 	return status;
 }
 
@@ -161,12 +202,21 @@ int cmd_dockerfile(int argc, char **argv, const struct cli_command *self)
 		cli_usage_error(self, "dockerfile: -o takes one FILE");
 		return EXIT_ERROR;
 	}
+	struct sr_root root;
+	if (!cli_open_root(c.root, &root))
+		return EXIT_ERROR;
 	int status = EXIT_OK;
 	bool printed = false;
+	if (c.json)
+		cli_json_begin(stdout, "dockerfile", SR_DOCKERFILE_SCHEMA_VERSION);
 	for (int i = first; i < argc; i++) {
-		int s = one_file(argv[i], &c, &printed);
+		int s = one_file(argv[i], &c, c.root ? &root : NULL, &printed);
 		if (s > status)
 			status = s;
 	}
+	if (c.json)
+		cli_json_end(stdout);
+	if (c.root)
+		sr_root_close(&root);
 	return cli_finish(status);
 }

@@ -121,19 +121,26 @@ const struct cli_command cli_commands[] = {
 	  "one line 'shipready: unit: --OPTION ...' and exit status 2.",
 	  unit_options },
 	{ "dockerfile", cmd_dockerfile, "write a Dockerfile on the smallest base each program needs",
-	  "[--go-build PKG] [--user USER] [--healthcheck COMMAND] [-o FILE] FILE...",
+	  "[--go-build PKG] [--user USER] [--healthcheck COMMAND] [--from-root DIR] [--json] [-o FILE] FILE...",
 	  "Write a Dockerfile for each FILE (a Linux executable, never run) on the smallest\n"
 	  "base that satisfies what it needs, each choice after a comment saying why:\n"
 	  "FROM scratch for a static program; scratch plus COPY of the CA roots and zoneinfo\n"
 	  "from the build context when it needs them (smaller than distroless/static, and\n"
-	  "buildable offline); gcr.io/distroless/base-debian12 for glibc with only libc6;\n"
-	  "debian:12-slim with apt-get install of the packages that hold its other libraries\n"
-	  "(found in the dpkg database of /); alpine:3.22 for musl. A library no package\n"
-	  "holds is named in a comment, never guessed, and is a warning line with exit 1.\n"
+	  "buildable offline). A dynamic program's libraries are resolved in the source\n"
+	  "root (--from-root, default /), whose os-release names the base:\n"
+	  "gcr.io/distroless/base-debian12 for glibc with only libc6 on Debian 12;\n"
+	  "debian:N-slim or ubuntu:N with apt-get install of the packages that hold its\n"
+	  "other libraries (the root's dpkg database); alpine for musl (apk packages from\n"
+	  "an Alpine root's database). The program is judged against the root with the\n"
+	  "check engine: what would stop it starting there (a glibc symbol version, ...)\n"
+	  "is a comment and a warning line, exit 1. A library no package holds is named\n"
+	  "in a comment, never guessed, and is a warning line with exit 1.\n"
 	  "The program is copied from the build context as /app; USER is non-root\n"
 	  "(65532:65532 unless --user). --go-build PKG writes the multi-stage form: a stage\n"
 	  "on golang:MAJOR.MINOR of the binary's Go release running go build with the\n"
 	  "CGO_ENABLED, GOARCH, -trimpath, -ldflags and -tags of its build info.\n"
+	  "--json prints the base, libraries, packages, problems and the text\n"
+	  "(docs/schema/dockerfile.json).\n"
 	  "A bad option value is one line 'shipready: dockerfile: --OPTION ...', exit 2.",
 	  dockerfile_options },
 	{ "help", cmd_help, "show help for shipready or for one command", "[COMMAND]",

@@ -3,7 +3,9 @@
  * at its canonical path, a symlink from each path the loader opens, such as
  * the SONAME), and the data files its run-time needs read (CA roots,
  * zoneinfo, nsswitch.conf, a minimal passwd/group, NSS and gconv modules),
- * all read from a source root.  Then written as a directory or a tar file,
+ * all read from a source root.  A library found through $ORIGIN moves with
+ * the object whose $ORIGIN found it (the program goes to PREFIX/bin, so its
+ * $ORIGIN/../lib goes to PREFIX/lib).  Then written as a directory or a tar file,
  * atomically: into a temporary name beside the output, renamed into place.
  *
  * A plan is built first (sr_bundle_add per program), so the caller can show

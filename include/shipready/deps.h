@@ -43,6 +43,8 @@ struct sr_dep_object {
 	const char *name;        /* the name it was first requested as (DT_NEEDED), or the path given */
 	const char *path;        /* the path the loader opens (not canonicalised: as ldd prints it) */
 	const char *real;        /* canonical path inside the root */
+	const char *origin;      /* what $ORIGIN expands to in its search paths: the program's
+	                          * canonical directory, a library's directory as opened */
 	struct sr_elf *elf;
 	size_t loader;           /* the object whose DT_NEEDED loaded it (l_loader), SR_DEPS_NONE for roots */
 	size_t depth;

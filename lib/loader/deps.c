@@ -828,6 +828,7 @@ static size_t add_object(struct ctx *c, const char *name, const char *path, stru
 	/* $ORIGIN: the program's canonical directory (ld.so reads /proc/self/exe);
 	 * for a library, the directory of the path it was opened as. */
 	p->origin = dirname_of(c, i == 0 ? o->real : path);
+	ob->origin = p->origin;
 	add_name(c, i, name);
 	add_name(c, i, path);
 	if (o->elf->soname)

@@ -234,6 +234,28 @@ static enum sr_err add_root_file(struct sr_bundle *b, const char *path, enum sr_
 	return SR_OK;
 }
 
+/* A library found through $ORIGIN: its file (read from the source root at
+ * path) placed at at, where the loader will open it in the bundle. */
+static enum sr_err add_origin_file(struct sr_bundle *b, const char *path, const char *at, const char *reason,
+                                   struct sr_error *err)
+{
+	struct sr_arena *a = b->priv->a;
+	char real[SR_ROOT_MAX_PATH + 1];
+	struct stat st;
+	enum sr_err rc = root_stat(b->priv->root, path, real, &st, err);
+	if (rc != SR_OK)
+		return rc;
+	if (!S_ISREG(st.st_mode))
+		return sr_error_set(err, SR_E_NOT_REGULAR, "%s in the source root is not a regular file", path);
+	struct sr_bundle_entry e = {
+		.path = sr_arena_strdup(a, at), .kind = SR_BUNDLE_LIBRARY, .source = sr_arena_strdup(a, real),
+		.reason = reason, .mode = st.st_mode & 0755, .size = (uint64_t)st.st_size,
+	};
+	if (!e.source)
+		return sr_error_set(err, SR_E_NOMEM, NULL);
+	return add_entry(b, &e, true, err);
+}
+
 static bool under(const char *path, const char *dir)
 {
 	size_t n = strlen(dir);
@@ -587,6 +609,94 @@ static const char *library_reason(struct sr_arena *a, const struct sr_deps *d, s
 	return afmt(a, "loaded for %s", placed);
 }
 
+/* path with "." and ".." removed lexically ("/.." stays "/"), into the arena. */
+static const char *normalize(struct sr_arena *a, const char *path)
+{
+	size_t n = strlen(path);
+	char *out = sr_arena_alloc(a, n + 2);
+	if (!out)
+		return NULL;
+	size_t o = 0;
+	for (const char *p = path; *p;) {
+		while (*p == '/')
+			p++;
+		size_t len = strcspn(p, "/");
+		if (len == 0)
+			break;
+		if (len == 1 && p[0] == '.') {
+			/* nothing */
+		} else if (len == 2 && p[0] == '.' && p[1] == '.') {
+			while (o > 0 && out[o - 1] != '/')
+				o--;
+			if (o > 0)
+				o--;
+		} else {
+			out[o++] = '/';
+			memcpy(out + o, p, len);
+			o += len;
+		}
+		p += len;
+	}
+	if (o == 0)
+		out[o++] = '/';
+	out[o] = '\0';
+	return out;
+}
+
+/* A library the loader found through a search path with $ORIGIN: *at is
+ * where it goes in the bundle, the same way from the directory its
+ * $ORIGIN object is placed in (the program moves to PREFIX/bin, so its
+ * ../lib moves with it); NULL when it was not found through $ORIGIN.
+ * The $ORIGIN object is the requester or, for DT_RPATH, one of its
+ * loaders: the one whose expansion of the element names the library's
+ * directory. */
+static enum sr_err origin_place(struct sr_arena *a, const struct sr_deps *d, size_t obj, const char **placed,
+                                const char **at, struct sr_error *err)
+{
+	*at = NULL;
+	const struct sr_dep_edge *e = NULL;
+	for (size_t i = 0; i < d->edge_count && !e; i++)
+		if (d->edges[i].to == obj)
+			e = &d->edges[i];
+	if (!e || !e->via || !strstr(e->via, "ORIGIN"))
+		return SR_OK;
+	const char *path = d->objects[obj].path;
+	for (size_t j = e->from, hops = 0; j != SR_DEPS_NONE && j < obj && hops <= d->object_count;
+	     j = d->objects[j].loader, hops++) {
+		const char *origin = d->objects[j].origin;
+		size_t ol = origin ? strlen(origin) : 0;
+		if (!origin || strncmp(path, origin, ol) != 0 || (path[ol] != '/' && ol != 1))
+			continue;
+		/* the element, expanded with this object's $ORIGIN, must be the library's directory */
+		char dir[SR_ROOT_MAX_PATH + 1];
+		size_t o = 0;
+		bool other = false;
+		for (const char *s = e->via; *s && o < sizeof dir - 1;) {
+			size_t tl = strncmp(s, "$ORIGIN", 7) == 0 ? 7 : strncmp(s, "${ORIGIN}", 9) == 0 ? 9 : 0;
+			if (tl && ol < sizeof dir - 1 - o) {
+				memcpy(dir + o, origin, ol);
+				o += ol;
+				s += tl;
+			} else {
+				other |= *s == '$';
+				dir[o++] = *s++;
+			}
+		}
+		dir[o] = '\0';
+		const char *slash = strrchr(path, '/');
+		const char *want = normalize(a, dir), *have = slash ? normalize(a, sr_arena_strndup(a, path, (size_t)(slash - path)))
+		                                                      : NULL;
+		if (other || !want || !have || strcmp(want, have) != 0)
+			continue;
+		const char *pd = strrchr(placed[j], '/');
+		const char *rel = path + ol + (ol == 1 ? 0 : 1);
+		*at = normalize(a, afmt(a, "%.*s/%s", (int)(pd ? pd - placed[j] : 0), placed[j], rel));
+		return *at ? SR_OK : sr_error_set(err, SR_E_NOMEM, NULL);
+	}
+	return sr_error_set(err, SR_E_UNSUPPORTED, "%s is found through %s: the $ORIGIN object is not known", e->name,
+	                    e->via);
+}
+
 static bool in_list(const struct sr_strlist *l, const char *s, size_t n)
 {
 	for (size_t i = 0; i < l->count; i++)
@@ -611,11 +721,6 @@ static enum sr_err plan_program(struct sr_bundle *b, const char *path, const str
 		if (e->how == SR_FOUND_NOT_FOUND)
 			return sr_error_set(err, SR_E_NOENT, "%s (needed by %s) is not in the source root: %s", e->name,
 			                    e->from == 0 ? path : d->objects[e->from].path, e->error ? e->error : "not found");
-		if (e->via && strstr(e->via, "ORIGIN"))
-			return sr_error_set(err, SR_E_UNSUPPORTED,
-			                    "%s is found through %s: libraries found relative to $ORIGIN are not "
-			                    "bundled yet",
-			                    e->name, e->via);
 	}
 	for (size_t i = 0; i < d->issue_count; i++)
 		if (!d->issues[i].weak && !d->issues[i].no_version_info)
@@ -644,11 +749,22 @@ static enum sr_err plan_program(struct sr_bundle *b, const char *path, const str
 	}
 	bool cache_needed = false;
 	const char *cache_why = NULL;
+	/* where each object is in the bundle, as the loader will open it */
+	const char **at = sr_arena_array(a, d->object_count, sizeof *at);
+	if (!at)
+		return sr_error_set(err, SR_E_NOMEM, NULL);
+	at[0] = placed;
 	for (size_t i = 1; i < d->object_count; i++) {
 		const struct sr_dep_object *o = &d->objects[i];
 		const char *why = library_reason(a, d, i, placed);
-		if ((rc = add_root_file(b, o->path, o->is_interp ? SR_BUNDLE_INTERPRETER : SR_BUNDLE_LIBRARY, why, err)) !=
-		    SR_OK)
+		if ((rc = origin_place(a, d, i, at, &at[i], err)) != SR_OK)
+			return rc;
+		if (at[i])
+			rc = add_origin_file(b, o->path, at[i], why, err);
+		else
+			rc = add_root_file(b, at[i] = o->path, o->is_interp ? SR_BUNDLE_INTERPRETER : SR_BUNDLE_LIBRARY, why,
+			                   err);
+		if (rc != SR_OK)
 			return rc;
 	}
 	/* a library the loader finds only through its cache (a directory of

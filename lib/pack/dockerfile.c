@@ -1,35 +1,46 @@
 /* shipready — a Dockerfile on the smallest base an analysed program needs.
  *
- * The base is chosen from what the file says, smallest first:
+ * The base is chosen from what the file says and what the source root (the
+ * system the libraries come from, "/" by default) is, smallest first:
  *   static, no CA roots / zoneinfo needed      FROM scratch
  *   static, CA roots or zoneinfo needed        FROM scratch + COPY of those files
  *                                              (from the build context, or from the
  *                                              golang build stage with --go-build):
  *                                              smaller than distroless/static and
  *                                              buildable without a registry
- *   glibc, only libc6 libraries               gcr.io/distroless/base-debian12
- *   glibc, other libraries                     debian:12-slim + apt-get install of the
- *                                              packages whose dpkg .list holds them
- *   musl                                       alpine:3.22
- * A library that cannot be mapped to a package is named in a comment and
- * counted: never a guessed package name. */
+ *   glibc, only libc6, root Debian 12         gcr.io/distroless/base-debian12
+ *   glibc, other libraries                     the root's release (os-release):
+ *                                              debian:N-slim or ubuntu:N + apt-get
+ *                                              install of the packages whose dpkg
+ *                                              .list holds them
+ *   musl                                       alpine (the root's release and its apk
+ *                                              database when the root is Alpine)
+ * A dynamic program is judged against the root with the check engine: what
+ * would stop it starting there (a symbol version, the interpreter) is said
+ * in the Dockerfile and counted.  A library that cannot be mapped to a
+ * package is named in a comment and counted: never a guessed package name.
+ * Every file of the root is read through sr_root, never outside it. */
 #include "shipready/dockerfile.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "shipready/check.h"
 #include "shipready/deps.h"
 #include "shipready/needs.h"
+#include "shipready/root.h"
 #include "shipready/shipready.h"
+#include "util/arena.h"
 
 #define CA_FILE "/etc/ssl/certs/ca-certificates.crt"
 #define TZ_DIR "/usr/share/zoneinfo"
-#define DPKG_INFO "/var/lib/dpkg/info"
 #define MAX_LIBS 256
 
 /* ---------- a growable text buffer ---------- */
@@ -188,13 +199,111 @@ enum sr_err sr_dockerfile_check_opts(const struct sr_dockerfile_opts *o, struct 
 	return SR_OK;
 }
 
-/* ---------- dpkg: which package holds a file ---------- */
+/* ---------- the source root: text files, release, package databases ---------- */
+
+/* A text file of the root, read through the bounded reader one line at a
+ * time (lines longer than the buffer are cut: no database line is). */
+struct lines {
+	struct sr_file f;
+	uint64_t off;
+	bool open;
+};
+
+static bool lines_open_at(struct lines *l, int dirfd, const char *name)
+{
+	struct sr_error e = { 0 };
+	memset(l, 0, sizeof *l);
+	l->open = sr_file_open_at(dirfd, name, false, &l->f, &e) == SR_OK;
+	return l->open;
+}
+
+static bool lines_open(struct lines *l, const struct sr_root *root, const char *path)
+{
+	struct sr_error e = { 0 };
+	memset(l, 0, sizeof *l);
+	l->open = sr_root_file_open(root, path, &l->f, NULL, 0, &e) == SR_OK;
+	return l->open;
+}
+
+static bool lines_next(struct lines *l, char *line, size_t size)
+{
+	const struct sr_reader *r = &l->f.r;
+	if (!l->open || l->off >= r->len)
+		return false;
+	int64_t nl = sr_reader_find_byte(r, l->off, r->len - l->off, '\n');
+	uint64_t end = nl < 0 ? r->len : (uint64_t)nl;
+	uint64_t n = end - l->off;
+	if (n >= size)
+		n = size - 1;
+	if (sr_read_bytes(r, l->off, n, line) != SR_OK)
+		return false;
+	line[n] = '\0';
+	l->off = end + 1;
+	return true;
+}
+
+static void lines_close(struct lines *l)
+{
+	if (l->open)
+		sr_file_close(&l->f);
+	l->open = false;
+}
+
+struct release {
+	char id[64], version_id[64], codename[64];
+	bool found;
+};
+
+/* KEY=VALUE or KEY="VALUE" of os-release(5). */
+static void os_release_value(const char *line, const char *key, char *out, size_t size)
+{
+	size_t k = strlen(key);
+	if (strncmp(line, key, k) != 0 || line[k] != '=')
+		return;
+	const char *v = line + k + 1;
+	size_t n = strlen(v);
+	if (n >= 2 && (v[0] == '"' || v[0] == '\'') && v[n - 1] == v[0]) {
+		v++;
+		n -= 2;
+	}
+	if (n >= size)
+		n = size - 1;
+	memcpy(out, v, n);
+	out[n] = '\0';
+}
+
+static void read_release(const struct sr_root *root, struct release *rel)
+{
+	memset(rel, 0, sizeof *rel);
+	struct lines l;
+	if (!lines_open(&l, root, "/etc/os-release") && !lines_open(&l, root, "/usr/lib/os-release"))
+		return;
+	rel->found = true;
+	char line[512];
+	while (lines_next(&l, line, sizeof line)) {
+		os_release_value(line, "ID", rel->id, sizeof rel->id);
+		os_release_value(line, "VERSION_ID", rel->version_id, sizeof rel->version_id);
+		os_release_value(line, "VERSION_CODENAME", rel->codename, sizeof rel->codename);
+	}
+	lines_close(&l);
+}
+
+/* An image tag from os-release words: letters, digits, '.', '-', '_'. */
+static bool tag_ok(const char *s)
+{
+	if (!*s)
+		return false;
+	for (const char *p = s; *p; p++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_", *p))
+			return false;
+	return true;
+}
 
 struct lib {
 	const char *name;      /* DT_NEEDED name */
 	const char *path;      /* as the loader opens it, or NULL when not found */
 	const char *real;
-	char *pkg;             /* malloc'd, or NULL */
+	const char *pkg;       /* arena copy, or NULL */
 };
 
 static bool path_matches(const char *line, const char *p)
@@ -203,7 +312,7 @@ static bool path_matches(const char *line, const char *p)
 		return false;
 	if (strcmp(line, p) == 0)
 		return true;
-	/* merged /usr: dpkg may list /lib/x when the file is /usr/lib/x, or the reverse */
+	/* merged /usr: a package may list /lib/x when the file is /usr/lib/x, or the reverse */
 	if (strncmp(p, "/usr/", 5) == 0 && strcmp(line, p + 4) == 0)
 		return true;
 	if (strncmp(line, "/usr/", 5) == 0 && strcmp(line + 4, p) == 0)
@@ -211,43 +320,90 @@ static bool path_matches(const char *line, const char *p)
 	return false;
 }
 
-/* Fill libs[i].pkg from /var/lib/dpkg/info/PKG[:ARCH].list. */
-static void dpkg_map(struct lib *libs, size_t n)
+static void match_line(struct sr_arena *a, struct lib *libs, size_t n, const char *line, const char *pkg,
+                       size_t plen)
 {
-	DIR *d = opendir(DPKG_INFO);
-	if (!d)
-		return;
+	for (size_t i = 0; i < n; i++)
+		if (!libs[i].pkg && (path_matches(line, libs[i].path) || path_matches(line, libs[i].real)))
+			libs[i].pkg = sr_arena_strndup(a, pkg, plen);
+}
+
+/* The directory fd of dir inside root, or -1. */
+static int root_dir_fd(const struct sr_root *root, const char *dir)
+{
+	int parent;
+	char name[SR_ROOT_MAX_PATH + 1];
+	struct sr_error e = { 0 };
+	if (sr_root_lookup(root, dir, &parent, name, NULL, 0, &e) != SR_OK)
+		return -1;
+	int fd = openat(parent, *name ? name : ".", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	close(parent);
+	return fd;
+}
+
+/* dpkg: ROOT/var/lib/dpkg/info/PKG[:ARCH].list holds each package's paths. */
+static bool dpkg_map(struct sr_arena *a, const struct sr_root *root, struct lib *libs, size_t n)
+{
+	int fd = root_dir_fd(root, "/var/lib/dpkg/info");
+	if (fd < 0)
+		return false;
+	DIR *d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return false;
+	}
 	struct dirent *de;
-	char line[4096], path[4096 + 64];
+	char line[4096];
 	while ((de = readdir(d)) != NULL) {
 		size_t len = strlen(de->d_name);
 		if (len < 6 || strcmp(de->d_name + len - 5, ".list") != 0)
 			continue;
-		snprintf(path, sizeof path, "%s/%s", DPKG_INFO, de->d_name);
-		FILE *f = fopen(path, "r");
-		if (!f)
+		struct lines l;
+		if (!lines_open_at(&l, dirfd(d), de->d_name))
 			continue;
-		while (fgets(line, sizeof line, f)) {
-			line[strcspn(line, "\n")] = '\0';
-			for (size_t i = 0; i < n; i++) {
-				if (libs[i].pkg || !(path_matches(line, libs[i].path) || path_matches(line, libs[i].real)))
-					continue;
-				size_t plen = strcspn(de->d_name, ":");
-				if (plen > len - 5)
-					plen = len - 5;
-				libs[i].pkg = malloc(plen + 1);
-				if (libs[i].pkg) {
-					memcpy(libs[i].pkg, de->d_name, plen);
-					libs[i].pkg[plen] = '\0';
-				}
-			}
-		}
-		fclose(f);
+		size_t plen = strcspn(de->d_name, ":");
+		if (plen > len - 5)
+			plen = len - 5;
+		while (lines_next(&l, line, sizeof line))
+			match_line(a, libs, n, line, de->d_name, plen);
+		lines_close(&l);
 	}
 	closedir(d);
+	return true;
+}
+
+/* apk: ROOT/lib/apk/db/installed, blocks of "P:package", "F:dir" and
+ * "R:file" (a file of the directory named by the last F:). */
+static bool apk_map(struct sr_arena *a, const struct sr_root *root, struct lib *libs, size_t n)
+{
+	struct lines l;
+	if (!lines_open(&l, root, "/lib/apk/db/installed"))
+		return false;
+	char line[4096], pkg[256] = "", dir[4096] = "", path[8192];
+	while (lines_next(&l, line, sizeof line)) {
+		if (line[0] == '\0') {
+			pkg[0] = dir[0] = '\0';
+		} else if (strncmp(line, "P:", 2) == 0) {
+			size_t plen = strnlen(line + 2, sizeof pkg - 1);
+			memcpy(pkg, line + 2, plen);
+			pkg[plen] = '\0';
+			dir[0] = '\0';
+		} else if (strncmp(line, "F:", 2) == 0) {
+			memcpy(dir, line + 2, strlen(line + 2) + 1);
+		} else if (strncmp(line, "R:", 2) == 0 && pkg[0]) {
+			snprintf(path, sizeof path, "/%s%s%s", dir, dir[0] ? "/" : "", line + 2);
+			match_line(a, libs, n, path, pkg, strlen(pkg));
+		}
+	}
+	lines_close(&l);
+	return true;
 }
 
 /* ---------- the Dockerfile ---------- */
+
+struct sr_dockerfile_priv {
+	struct sr_arena *a;
+};
 
 static const struct sr_need *find_need(const struct sr_needs *nd, enum sr_need_kind k)
 {
@@ -335,12 +491,438 @@ static enum sr_err put_go_stage(struct buf *b, const struct sr_inspect *in, cons
 	return SR_OK;
 }
 
-enum sr_err sr_dockerfile_build(const struct sr_inspect *in, const struct sr_dockerfile_opts *o, char **text,
-                                size_t *unmapped, struct sr_error *err)
+/* Everything the text is made from. */
+struct plan {
+	struct sr_arena *a;
+	const struct sr_dockerfile_opts *o;
+	const struct sr_inspect *in;
+	const char *root_dir;
+	struct release rel;
+	bool dynamic, musl, glibc, alpine_root;
+	struct lib libs[MAX_LIBS];
+	size_t nlibs, nmissing, nunmapped;
+	bool have_db;                 /* the root's package database was read */
+	const char *pkgs[MAX_LIBS + 2];
+	size_t npkgs;
+	struct sr_dockerfile_problem *problems;
+	size_t nproblems, cap_problems;
+	const char *base, *base_reason, *manager;
+};
+
+static const char *pfmt(struct plan *p, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 2, 3)))
+#endif
+	;
+
+static const char *pfmt(struct plan *p, const char *fmt, ...)
 {
-	*text = NULL;
+	char tmp[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(tmp, sizeof tmp, fmt, ap);
+	va_end(ap);
+	return sr_arena_strdup(p->a, tmp);
+}
+
+/* The libraries as the loader finds them in the root, and their packages. */
+static enum sr_err plan_libraries(struct plan *p, struct sr_deps **deps, struct sr_error *err)
+{
+	struct sr_deps_opts dopts = { .root = p->o->root, .program_on_host = true };
+	enum sr_err rc = sr_deps_resolve(p->in->path, &dopts, deps, err);
+	if (rc != SR_OK)
+		return rc;
+	const struct sr_deps *d = *deps;
+	if (d->object_count + d->missing_count > MAX_LIBS)
+		return sr_error_set(err, SR_E_UNSUPPORTED, "more than %d libraries: not supported yet", MAX_LIBS);
+	for (size_t i = 1; i < d->object_count && p->nlibs < MAX_LIBS; i++) {
+		const struct sr_dep_object *ob = &d->objects[i];
+		if (!ob->is_interp)
+			p->libs[p->nlibs++] = (struct lib){ ob->name, ob->path, ob->real, NULL };
+	}
+	for (size_t i = 0; i < d->edge_count && p->nlibs < MAX_LIBS; i++)
+		if (d->edges[i].to == SR_DEPS_NONE) {
+			p->libs[p->nlibs++] = (struct lib){ d->edges[i].name, NULL, NULL, NULL };
+			p->nmissing++;
+		}
+	if (p->glibc)
+		p->have_db = dpkg_map(p->a, p->o->root, p->libs, p->nlibs);
+	else if (p->alpine_root)
+		p->have_db = apk_map(p->a, p->o->root, p->libs, p->nlibs);
+	return SR_OK;
+}
+
+/* The check engine's failures against the root: the program would not
+ * start on a base built from it. */
+static enum sr_err plan_problems(struct plan *p, const struct sr_needs *needs, struct sr_error *err)
+{
+	char spec[SR_ROOT_MAX_PATH + 8];
+	snprintf(spec, sizeof spec, "dir:%s", p->root_dir);
+	struct sr_check_target *t = NULL;
+	struct sr_check_result *res = NULL;
+	enum sr_err rc = sr_check_target_open(NULL, spec, &t, err);
+	if (rc == SR_OK)
+		rc = sr_check_run(p->in, needs, t, &res, err);
+	for (size_t i = 0; rc == SR_OK && i < res->nfindings; i++) {
+		const struct sr_finding *f = &res->findings[i];
+		/* a missing library is listed with the libraries already */
+		if (f->severity != SR_SEV_FAIL || strcmp(f->kind, "library") == 0)
+			continue;
+		struct sr_dockerfile_problem *v =
+			sr_arena_grow(p->a, p->problems, p->nproblems, &p->cap_problems, sizeof *v, 64);
+		if (!v) {
+			rc = sr_error_set(err, SR_E_NOMEM, "out of memory");
+			break;
+		}
+		p->problems = v;
+		v[p->nproblems++] = (struct sr_dockerfile_problem){
+			sr_arena_strdup(p->a, f->kind), sr_arena_strdup(p->a, f->reason),
+			f->fix ? sr_arena_strdup(p->a, f->fix) : NULL };
+	}
+	sr_check_result_free(res);
+	sr_check_target_free(t);
+	return rc;
+}
+
+/* The base image and the package manager of a dynamic program. */
+static enum sr_err plan_base(struct plan *p, bool ca, bool tz, struct sr_error *err)
+{
+	const struct release *r = &p->rel;
+	if (p->musl) {
+		if (p->alpine_root) {
+			char mm[64];
+			snprintf(mm, sizeof mm, "%s", r->version_id);
+			char *dot = strchr(mm, '.');
+			if (dot && (dot = strchr(dot + 1, '.')))
+				*dot = '\0';
+			p->base = pfmt(p, "alpine:%s", mm);
+			p->base_reason = pfmt(p, "musl, and the root %s is Alpine %s: its release", p->root_dir, r->version_id);
+		} else {
+			p->base = "alpine:3.22";
+			p->base_reason = "musl: alpine has musl's loader (the newest Alpine shipready knows)";
+		}
+		p->manager = "apk";
+		return SR_OK;
+	}
+	bool debian = strcmp(r->id, "debian") == 0, ubuntu = strcmp(r->id, "ubuntu") == 0;
+	if (!r->found)
+		return sr_error_set(err, SR_E_UNSUPPORTED, "the root %s has no os-release: its release (and so the base "
+		                    "image and package names) is unknown", p->root_dir);
+	if (!debian && !ubuntu)
+		return sr_error_set(err, SR_E_UNSUPPORTED, "no base image known for the release of the root %s (ID=%s): "
+		                    "give --from-root a Debian or Ubuntu root", p->root_dir, tag_ok(r->id) ? r->id : "?");
+	const char *ver = tag_ok(r->version_id) ? r->version_id : tag_ok(r->codename) ? r->codename : NULL;
+	if (!ver)
+		return sr_error_set(err, SR_E_UNSUPPORTED, "the root %s names no release version in its os-release",
+		                    p->root_dir);
+	if (p->npkgs == 0 && debian && strcmp(ver, "12") == 0 && p->nproblems == 0) {
+		p->base = "gcr.io/distroless/base-debian12";
+		p->base_reason = ca || tz ? "only libc6: distroless base has Debian 12's glibc, CA roots and zoneinfo, "
+		                            "and nothing to install with"
+		                          : "only libc6: distroless base has Debian 12's glibc and nothing to install with";
+		p->manager = NULL;
+		return SR_OK;
+	}
+	p->base = debian ? pfmt(p, "debian:%s-slim", ver) : pfmt(p, "ubuntu:%s", ver);
+	p->base_reason = pfmt(p, "%s, the release of the root %s whose libraries were resolved%s",
+	                      p->base, p->root_dir, p->npkgs ? " (distroless has no package manager)" : "");
+	p->manager = "apt";
+	if (ca)
+		p->pkgs[p->npkgs++] = "ca-certificates";
+	if (tz)
+		p->pkgs[p->npkgs++] = "tzdata";
+	return SR_OK;
+}
+
+static void add_pkg(struct plan *p, const char *pkg)
+{
+	for (size_t j = 0; j < p->npkgs; j++)
+		if (strcmp(p->pkgs[j], pkg) == 0)
+			return;
+	p->pkgs[p->npkgs++] = pkg;
+}
+
+/* Packages beyond what the base has. */
+static void plan_packages(struct plan *p)
+{
+	for (size_t i = 0; i < p->nlibs; i++) {
+		const char *pkg = p->libs[i].pkg;
+		if (!pkg)
+			continue;
+		if (p->glibc && strcmp(pkg, "libc6") == 0)
+			continue;
+		if (p->musl && strcmp(pkg, "musl") == 0)
+			continue;
+		add_pkg(p, pkg);
+	}
+}
+
+static void put_libraries(struct buf *b, struct plan *p)
+{
+	for (size_t i = 0; i < p->nlibs; i++) {
+		struct lib *l = &p->libs[i];
+		if (p->musl && !p->have_db) {
+			if (l->path && (strncmp(l->name, "libc.", 5) == 0 || strncmp(l->name, "ld-musl", 7) == 0))
+				continue;
+			put(b, "# not mapped: ");
+			put_comment_text(b, l->name);
+			put(b, " (no apk database: give --from-root an Alpine root to map it): add its package to the "
+			       "image\n");
+			p->nunmapped++;
+			continue;
+		}
+		put(b, "#   ");
+		put_comment_text(b, l->name);
+		if (!l->path) {
+			put(b, "  not found in the root: not mapped, add it to the image yourself\n");
+			continue;
+		}
+		put(b, "  ");
+		put_comment_text(b, l->path);
+		if (l->pkg) {
+			put(b, "  ");
+			put_comment_text(b, l->pkg);
+			bool in_base = (p->glibc && strcmp(l->pkg, "libc6") == 0) || (p->musl && strcmp(l->pkg, "musl") == 0);
+			put(b, in_base ? " (in the base)\n" : "\n");
+		} else {
+			put(b, "  in no package: not mapped, add it to the image yourself\n");
+			p->nunmapped++;
+		}
+	}
+}
+
+static void put_install(struct buf *b, const struct plan *p)
+{
+	if (!p->npkgs)
+		return;
+	put(b, "# the packages named above\n");
+	if (strcmp(p->manager, "apk") == 0)
+		put(b, "RUN apk add --no-cache");
+	else
+		put(b, "RUN apt-get update && apt-get install -y --no-install-recommends");
+	for (size_t i = 0; i < p->npkgs; i++) {
+		put(b, " ");
+		put_sh_word(b, p->pkgs[i]);
+	}
+	put(b, strcmp(p->manager, "apk") == 0 ? "\n" : " && rm -rf /var/lib/apt/lists/*\n");
+}
+
+static void put_problems(struct buf *b, const struct plan *p)
+{
+	for (size_t i = 0; i < p->nproblems; i++) {
+		put(b, "# will not run: ");
+		put_comment_text(b, p->problems[i].reason);
+		if (p->problems[i].fix) {
+			put(b, "; fix: ");
+			put_comment_text(b, p->problems[i].fix);
+		}
+		put(b, "\n");
+	}
+}
+
+static void put_static(struct buf *b, const struct plan *p, const struct sr_need *ca, const struct sr_need *tz)
+{
+	const char *from = p->o->go_build ? "--from=build " : "";
+	put(b, "# static: no interpreter and no shared libraries (");
+	put(b, p->in->go && p->in->go->is_go ? "Go" : sr_libc_name(p->in->elf->libc));
+	put(b, "): the empty image runs it\nFROM scratch\n");
+	if (ca) {
+		put(b, "# CA roots for ");
+		put_comment_text(b, ca->feature ? ca->feature : "TLS");
+		put(b, " (");
+		put_evidence(b, ca);
+		put(b, "); scratch has none\n");
+		putf(b, "COPY %s%s %s\n", from, p->o->go_build ? CA_FILE : &CA_FILE[1], CA_FILE);
+	}
+	if (tz && p->o->go_build) {
+		put(b, "# zoneinfo for named time zones (");
+		put_evidence(b, tz);
+		put(b, "); scratch has none: the golang image's zoneinfo.zip, read through ZONEINFO\n");
+		put(b, "COPY --from=build /usr/local/go/lib/time/zoneinfo.zip /zoneinfo.zip\nENV ZONEINFO=/zoneinfo.zip\n");
+	} else if (tz) {
+		put(b, "# zoneinfo for named time zones (");
+		put_evidence(b, tz);
+		put(b, "); scratch has none\n");
+		putf(b, "COPY %s %s\n", &TZ_DIR[1], TZ_DIR);
+	}
+}
+
+static void put_dynamic(struct buf *b, struct plan *p, const struct sr_need *ca, const struct sr_need *tz)
+{
+	const struct sr_elf *e = p->in->elf;
+	put(b, p->musl ? "# dynamic, musl (interpreter " : "# dynamic, glibc (interpreter ");
+	put_comment_text(b, e->interpreter ? e->interpreter : "?");
+	if (p->have_db) {
+		put(b, "): libraries, packages from the ");
+		put(b, p->glibc ? "dpkg" : "apk");
+		put(b, " database of ");
+		put_comment_text(b, p->root_dir);
+		put(b, ":\n");
+	} else if (p->glibc) {
+		put(b, "): libraries (the root ");
+		put_comment_text(b, p->root_dir);
+		put(b, " has no dpkg database):\n");
+	} else {
+		put(b, ")\n");
+	}
+	put_libraries(b, p);
+	put_problems(b, p);
+	put(b, "# ");
+	put_comment_text(b, p->base_reason);
+	put(b, "\nFROM ");
+	put(b, p->base);
+	put(b, "\n");
+	if (p->musl) {
+		if (tz) {
+			put(b, "# zoneinfo for named time zones (");
+			put_evidence(b, tz);
+			put(b, "): alpine's base has none\n");
+			add_pkg(p, "tzdata");
+		}
+		if (ca)
+			put(b, "# CA roots: alpine's base image has " CA_FILE " (ca-certificates-bundle)\n");
+	} else if (p->npkgs) {
+		if (ca) {
+			put(b, "# CA roots (");
+			put_evidence(b, ca);
+			put(b, "): ca-certificates\n");
+		}
+		if (tz) {
+			put(b, "# zoneinfo (");
+			put_evidence(b, tz);
+			put(b, "): tzdata\n");
+		}
+	}
+	put_install(b, p);
+}
+
+/* Needs no base provides: said, not silently dropped. */
+static void put_other_needs(struct buf *b, const struct plan *p, const struct sr_needs *needs)
+{
+	for (size_t i = 0; i < needs->n; i++) {
+		const struct sr_need *n = &needs->v[i];
+		if (n->kind == SR_NEED_CA_ROOTS || n->kind == SR_NEED_ZONEINFO)
+			continue;
+		if (n->kind == SR_NEED_DNS) {
+			put(b, "# DNS (");
+			put_evidence(b, n);
+			put(b, "): the container runtime provides /etc/resolv.conf and /etc/hosts\n");
+			continue;
+		}
+		if (!p->dynamic || p->musl) {
+			put(b, "# not provided: ");
+			put_comment_text(b, n->name);
+			put(b, " (");
+			put_evidence(b, n);
+			put(b, ")");
+			if (n->feature) {
+				put(b, ": ");
+				put_comment_text(b, n->feature);
+			}
+			put(b, n->optional ? " (the program has a fallback)\n" : " may fail\n");
+		}
+	}
+}
+
+static void put_tail(struct buf *b, const struct plan *p)
+{
+	const struct sr_dockerfile_opts *o = p->o;
+	put(b, "\n");
+	if (o->go_build)
+		put(b, "COPY --from=build /out/app /app\n");
+	else {
+		put(b, "COPY [");
+		put_json_n(b, o->context_name, strlen(o->context_name));
+		put(b, ", \"/app\"]\n");
+	}
+	if (o->user)
+		put(b, "# non-root, as asked (--user)\n");
+	else
+		put(b, "# non-root: a numeric user needs no /etc/passwd entry (65532 is distroless's nonroot)\n");
+	putf(b, "USER %s\n", o->user ? o->user : "65532:65532");
+	if (o->healthcheck) {
+		put(b, "# --healthcheck, in exec form (no shell in the image)\nHEALTHCHECK CMD [");
+		const char *s = o->healthcheck;
+		bool first = true;
+		for (;;) {
+			s += strspn(s, " ");
+			if (!*s)
+				break;
+			size_t n = strcspn(s, " ");
+			put(b, first ? "" : ", ");
+			put_json_n(b, s, n);
+			first = false;
+			s += n;
+		}
+		put(b, "]\n");
+	}
+	put(b, "ENTRYPOINT [\"/app\"]\n");
+	size_t unmapped = p->nunmapped + p->nmissing;
 	if (unmapped)
-		*unmapped = 0;
+		putf(b, "# not yet complete: %zu librar%s not mapped to a package (see above)\n", unmapped,
+		     unmapped == 1 ? "y" : "ies");
+	if (p->nproblems)
+		putf(b, "# not yet complete: the program would not start on this base (%zu problem%s above)\n",
+		     p->nproblems, p->nproblems == 1 ? "" : "s");
+}
+
+static void put_header(struct buf *b, const struct plan *p, bool ca, bool tz)
+{
+	const struct sr_dockerfile_opts *o = p->o;
+	put(b, "# Dockerfile generated by shipready ");
+	put(b, sr_version_string());
+	if (o->source) {
+		put(b, " from ");
+		put_comment_text(b, o->source);
+	}
+	put(b, "\n# the base is the smallest that satisfies what the program needs; each choice says why\n");
+	if (!o->go_build) {
+		put(b, "# build with the program in the context directory: docker build -f Dockerfile DIR\n");
+		if (!p->dynamic && (ca || tz)) {
+			put(b, "# first copy into DIR the files below, e.g.");
+			if (ca)
+				put(b, " mkdir -p DIR/etc/ssl/certs && cp " CA_FILE " DIR/etc/ssl/certs/");
+			if (ca && tz)
+				put(b, ";");
+			if (tz)
+				put(b, " mkdir -p DIR/usr/share && cp -r " TZ_DIR " DIR/usr/share/");
+			put(b, "\n");
+		}
+	}
+	put(b, "\n");
+}
+
+/* Copy the plan into the result (arena strings stay in the arena). */
+static enum sr_err fill_result(struct plan *p, struct sr_dockerfile *d, struct sr_error *err)
+{
+	d->base = p->base;
+	d->base_reason = p->base_reason;
+	d->package_manager = p->npkgs ? p->manager : NULL;
+	if (p->rel.found && tag_ok(p->rel.id))
+		d->release = pfmt(p, "%s %s", p->rel.id,
+		                  tag_ok(p->rel.version_id) ? p->rel.version_id
+		                  : tag_ok(p->rel.codename) ? p->rel.codename : "?");
+	d->libs = sr_arena_array(p->a, p->nlibs ? p->nlibs : 1, sizeof *d->libs);
+	d->packages = sr_arena_array(p->a, p->npkgs ? p->npkgs : 1, sizeof *d->packages);
+	if (!d->libs || !d->packages)
+		return sr_error_set(err, SR_E_NOMEM, "out of memory");
+	for (size_t i = 0; i < p->nlibs; i++)
+		d->libs[i] = (struct sr_dockerfile_lib){ sr_arena_strdup(p->a, p->libs[i].name),
+			                                 p->libs[i].path ? sr_arena_strdup(p->a, p->libs[i].path) : NULL,
+			                                 p->libs[i].pkg };
+	d->nlibs = p->nlibs;
+	memcpy(d->packages, p->pkgs, p->npkgs * sizeof *p->pkgs);
+	d->npackages = p->npkgs;
+	d->problems = p->problems;
+	d->nproblems = p->nproblems;
+	d->unmapped = p->nunmapped + p->nmissing;
+	return SR_OK;
+}
+
+enum sr_err sr_dockerfile_build(const struct sr_inspect *in, const struct sr_dockerfile_opts *o,
+                                struct sr_dockerfile **out, struct sr_error *err)
+{
+	*out = NULL;
 	enum sr_err rc = sr_dockerfile_check_opts(o, err);
 	if (rc != SR_OK)
 		return rc;
@@ -349,256 +931,114 @@ enum sr_err sr_dockerfile_build(const struct sr_inspect *in, const struct sr_doc
 	if ((rc = check_file(in, err)) != SR_OK)
 		return rc;
 	const struct sr_elf *e = in->elf;
-	bool dynamic = e->has_interp || e->needed.count > 0;
-	bool musl = e->libc == SR_LIBC_MUSL;
-	bool glibc = e->libc == SR_LIBC_GLIBC;
-	if (dynamic && !musl && !glibc)
-		return sr_error_set(err, SR_E_UNSUPPORTED, "a dynamic program for a C library other than glibc or musl "
-		                                         "(%s): no base image known", sr_libc_name(e->libc));
+	struct plan *p = calloc(1, sizeof *p);
+	struct sr_dockerfile *d = calloc(1, sizeof *d);
+	struct sr_arena *a = sr_arena_new();
+	struct sr_root host = { .dirfd = -1 };
+	struct sr_deps *deps = NULL;
+	struct sr_needs needs = { 0 };
+	bool have_needs = false;
+	struct buf b = { 0 };
+	if (!p || !d || !a) {
+		rc = sr_error_set(err, SR_E_NOMEM, "out of memory");
+		goto fail;
+	}
+	struct sr_dockerfile_opts opts = *o;
+	if (!opts.root) {
+		if ((rc = sr_root_open("/", &host, err)) != SR_OK)
+			goto fail;
+		opts.root = &host;
+		opts.root_dir = "/";
+	}
+	p->a = a;
+	p->o = &opts;
+	p->in = in;
+	p->root_dir = opts.root_dir ? opts.root_dir : opts.root->dir;
+	p->dynamic = e->has_interp || e->needed.count > 0;
+	p->musl = e->libc == SR_LIBC_MUSL;
+	p->glibc = e->libc == SR_LIBC_GLIBC;
+	if (p->dynamic && !p->musl && !p->glibc) {
+		rc = sr_error_set(err, SR_E_UNSUPPORTED, "a dynamic program for a C library other than glibc or musl "
+		                                        "(%s): no base image known", sr_libc_name(e->libc));
+		goto fail;
+	}
+	read_release(opts.root, &p->rel);
+	p->alpine_root = strcmp(p->rel.id, "alpine") == 0;
+	if (p->dynamic && p->glibc && p->alpine_root) {
+		rc = sr_error_set(err, SR_E_UNSUPPORTED, "a glibc program, and the root %s is Alpine (musl): give "
+		                  "--from-root a Debian or Ubuntu root", p->root_dir);
+		goto fail;
+	}
 
-	struct sr_needs needs;
 	if ((rc = sr_needs_from_inspect(in, &needs, err)) != SR_OK)
-		return rc;
+		goto fail;
+	have_needs = true;
 	const struct sr_need *ca = find_need(&needs, SR_NEED_CA_ROOTS);
 	const struct sr_need *tz = find_need(&needs, SR_NEED_ZONEINFO);
 
-	/* libraries and their packages (dynamic glibc and musl) */
-	struct lib libs[MAX_LIBS];
-	size_t nlibs = 0, nmissing = 0, nunmapped = 0;
-	struct sr_deps *deps = NULL;
-	if (dynamic) {
-		struct sr_deps_opts dopts = { 0 };
-		if ((rc = sr_deps_resolve(in->path, &dopts, &deps, err)) != SR_OK) {
-			sr_needs_free(&needs);
-			return rc;
+	if (p->dynamic) {
+		/* a musl program is judged against the root only when it is Alpine */
+		if (p->glibc || p->alpine_root) {
+			if ((rc = plan_libraries(p, &deps, err)) != SR_OK)
+				goto fail;
+			if ((rc = plan_problems(p, &needs, err)) != SR_OK)
+				goto fail;
+		} else {
+			for (size_t i = 0; i < e->needed.count && p->nlibs < MAX_LIBS; i++)
+				p->libs[p->nlibs++] = (struct lib){ e->needed.items[i], e->needed.items[i], NULL, NULL };
 		}
-		if (deps->object_count + deps->missing_count > MAX_LIBS) {
-			sr_deps_free(deps);
-			sr_needs_free(&needs);
-			return sr_error_set(err, SR_E_UNSUPPORTED, "more than %d libraries: not supported yet", MAX_LIBS);
-		}
-		for (size_t i = 1; i < deps->object_count && nlibs < MAX_LIBS; i++) {
-			const struct sr_dep_object *ob = &deps->objects[i];
-			if (ob->is_interp)
-				continue;
-			libs[nlibs++] = (struct lib){ ob->name, ob->path, ob->real, NULL };
-		}
-		for (size_t i = 0; i < deps->edge_count && nlibs < MAX_LIBS; i++)
-			if (deps->edges[i].to == SR_DEPS_NONE) {
-				libs[nlibs++] = (struct lib){ deps->edges[i].name, NULL, NULL, NULL };
-				nmissing++;
-			}
-		if (glibc)
-			dpkg_map(libs, nlibs);
+		plan_packages(p);
+		if ((rc = plan_base(p, ca != NULL, tz != NULL, err)) != SR_OK)
+			goto fail;
+	} else {
+		p->base = "scratch";
+		p->base_reason = "static: no interpreter and no shared libraries: the empty image runs it";
 	}
 
-	/* packages beyond what the base has */
-	const char *pkgs[MAX_LIBS + 2];
-	size_t npkgs = 0;
-	for (size_t i = 0; glibc && i < nlibs; i++) {
-		if (!libs[i].pkg || strcmp(libs[i].pkg, "libc6") == 0)
-			continue;
-		bool dup = false;
-		for (size_t j = 0; j < npkgs; j++)
-			dup |= strcmp(pkgs[j], libs[i].pkg) == 0;
-		if (!dup)
-			pkgs[npkgs++] = libs[i].pkg;
-	}
-	bool slim = glibc && dynamic && npkgs > 0;
-
-	struct buf b = { 0 };
-	put(&b, "# Dockerfile generated by shipready ");
-	put(&b, sr_version_string());
-	if (o->source) {
-		put(&b, " from ");
-		put_comment_text(&b, o->source);
-	}
-	put(&b, "\n# the base is the smallest that satisfies what the program needs; each choice says why\n");
-	if (!o->go_build) {
-		put(&b, "# build with the program in the context directory: docker build -f Dockerfile DIR\n");
-		if (!dynamic && (ca || tz)) {
-			put(&b, "# first copy into DIR the files below, e.g.");
-			if (ca)
-				put(&b, " mkdir -p DIR/etc/ssl/certs && cp " CA_FILE " DIR/etc/ssl/certs/");
-			if (ca && tz)
-				put(&b, ";");
-			if (tz)
-				put(&b, " mkdir -p DIR/usr/share && cp -r " TZ_DIR " DIR/usr/share/");
-			put(&b, "\n");
-		}
-	}
-	put(&b, "\n");
+	put_header(&b, p, ca != NULL, tz != NULL);
 	if (o->go_build && (rc = put_go_stage(&b, in, o->go_build, err)) != SR_OK)
 		goto fail;
-
-	const char *from = o->go_build ? "--from=build " : "";
-	if (!dynamic) {
-		put(&b, "# static: no interpreter and no shared libraries (");
-		put(&b, in->go && in->go->is_go ? "Go" : sr_libc_name(e->libc));
-		put(&b, "): the empty image runs it\nFROM scratch\n");
-		if (ca) {
-			put(&b, "# CA roots for ");
-			put_comment_text(&b, ca->feature ? ca->feature : "TLS");
-			put(&b, " (");
-			put_evidence(&b, ca);
-			put(&b, "); scratch has none\n");
-			putf(&b, "COPY %s%s %s\n", from, o->go_build ? CA_FILE : &CA_FILE[1], CA_FILE);
-		}
-		if (tz && o->go_build) {
-			put(&b, "# zoneinfo for named time zones (");
-			put_evidence(&b, tz);
-			put(&b, "); scratch has none: the golang image's zoneinfo.zip, read through ZONEINFO\n");
-			put(&b, "COPY --from=build /usr/local/go/lib/time/zoneinfo.zip /zoneinfo.zip\nENV ZONEINFO=/zoneinfo.zip\n");
-		} else if (tz) {
-			put(&b, "# zoneinfo for named time zones (");
-			put_evidence(&b, tz);
-			put(&b, "); scratch has none\n");
-			putf(&b, "COPY %s %s\n", &TZ_DIR[1], TZ_DIR);
-		}
-	} else if (musl) {
-		put(&b, "# dynamic, musl (interpreter ");
-		put_comment_text(&b, e->interpreter ? e->interpreter : "?");
-		put(&b, "): alpine has musl's loader\nFROM alpine:3.22\n");
-		for (size_t i = 0; i < nlibs; i++) {
-			if (libs[i].path && (strncmp(libs[i].name, "libc.", 5) == 0 || strncmp(libs[i].name, "ld-musl", 7) == 0))
-				continue;
-			put(&b, "# not mapped: ");
-			put_comment_text(&b, libs[i].name);
-			put(&b, " (apk packages are not mapped yet): add its package to the image\n");
-			nunmapped++;
-		}
-		if (tz) {
-			put(&b, "# zoneinfo for named time zones (");
-			put_evidence(&b, tz);
-			put(&b, "): alpine's base has none\nRUN apk add --no-cache tzdata\n");
-		}
-		if (ca)
-			put(&b, "# CA roots: alpine's base image has " CA_FILE " (ca-certificates-bundle)\n");
-	} else {
-		put(&b, "# dynamic, glibc (interpreter ");
-		put_comment_text(&b, e->interpreter ? e->interpreter : "?");
-		put(&b, "): libraries, packages from the dpkg database of /:\n");
-		for (size_t i = 0; i < nlibs; i++) {
-			put(&b, "#   ");
-			put_comment_text(&b, libs[i].name);
-			if (!libs[i].path) {
-				put(&b, "  not found on this system: not mapped, add it to the image yourself\n");
-				continue;
-			}
-			put(&b, "  ");
-			put_comment_text(&b, libs[i].path);
-			if (libs[i].pkg) {
-				put(&b, "  ");
-				put(&b, libs[i].pkg);
-				put(&b, strcmp(libs[i].pkg, "libc6") == 0 ? " (in every glibc base)\n" : "\n");
-			} else {
-				put(&b, "  in no package: not mapped, add it to the image yourself\n");
-				nunmapped++;
-			}
-		}
-		if (!slim) {
-			put(&b, "# only libc6: distroless base has glibc");
-			put(&b, ca || tz ? ", CA roots and zoneinfo" : "");
-			put(&b, " and nothing to install with\nFROM gcr.io/distroless/base-debian12\n");
-		} else {
-			put(&b, "# more than libc6: debian slim and apt (distroless has no package manager)\n");
-			put(&b, "FROM debian:12-slim\n");
-			if (ca) {
-				put(&b, "# CA roots (");
-				put_evidence(&b, ca);
-				put(&b, ")\n");
-				pkgs[npkgs++] = "ca-certificates";
-			}
-			if (tz) {
-				put(&b, "# zoneinfo (");
-				put_evidence(&b, tz);
-				put(&b, ")\n");
-				pkgs[npkgs++] = "tzdata";
-			}
-			put(&b, "# the packages listed above\n");
-			put(&b, "RUN apt-get update && apt-get install -y --no-install-recommends");
-			for (size_t i = 0; i < npkgs; i++) {
-				put(&b, " ");
-				put(&b, pkgs[i]);
-			}
-			put(&b, " && rm -rf /var/lib/apt/lists/*\n");
-		}
-	}
-	nunmapped += nmissing;
-
-	/* needs no base provides: said, not silently dropped */
-	for (size_t i = 0; i < needs.n; i++) {
-		const struct sr_need *n = &needs.v[i];
-		if (n->kind == SR_NEED_CA_ROOTS || n->kind == SR_NEED_ZONEINFO)
-			continue;
-		if (n->kind == SR_NEED_DNS) {
-			put(&b, "# DNS (");
-			put_evidence(&b, n);
-			put(&b, "): the container runtime provides /etc/resolv.conf and /etc/hosts\n");
-			continue;
-		}
-		if (!dynamic || musl) {
-			put(&b, "# not provided: ");
-			put_comment_text(&b, n->name);
-			put(&b, " (");
-			put_evidence(&b, n);
-			put(&b, ")");
-			if (n->feature) {
-				put(&b, ": ");
-				put_comment_text(&b, n->feature);
-			}
-			put(&b, n->optional ? " (the program has a fallback)\n" : " may fail\n");
-		}
-	}
-
-	put(&b, "\n");
-	if (o->go_build)
-		put(&b, "COPY --from=build /out/app /app\n");
-	else {
-		put(&b, "COPY [");
-		put_json_n(&b, o->context_name, strlen(o->context_name));
-		put(&b, ", \"/app\"]\n");
-	}
-	if (o->user)
-		put(&b, "# non-root, as asked (--user)\n");
+	if (p->dynamic)
+		put_dynamic(&b, p, ca, tz);
 	else
-		put(&b, "# non-root: a numeric user needs no /etc/passwd entry (65532 is distroless's nonroot)\n");
-	putf(&b, "USER %s\n", o->user ? o->user : "65532:65532");
-	if (o->healthcheck) {
-		put(&b, "# --healthcheck, in exec form (no shell in the image)\nHEALTHCHECK CMD [");
-		const char *p = o->healthcheck;
-		bool first = true;
-		for (;;) {
-			p += strspn(p, " ");
-			if (!*p)
-				break;
-			size_t n = strcspn(p, " ");
-			put(&b, first ? "" : ", ");
-			put_json_n(&b, p, n);
-			first = false;
-			p += n;
-		}
-		put(&b, "]\n");
-	}
-	put(&b, "ENTRYPOINT [\"/app\"]\n");
-	if (nunmapped)
-		putf(&b, "# not yet complete: %zu librar%s not mapped to a package (see above)\n", nunmapped,
-		     nunmapped == 1 ? "y" : "ies");
-
+		put_static(&b, p, ca, tz);
+	put_other_needs(&b, p, &needs);
+	put_tail(&b, p);
 	if (b.failed) {
 		rc = sr_error_set(err, SR_E_NOMEM, "out of memory");
 		goto fail;
 	}
-	*text = b.d;
+	if ((rc = fill_result(p, d, err)) != SR_OK)
+		goto fail;
+	if (!(d->priv = sr_arena_alloc(a, sizeof *d->priv))) {
+		rc = sr_error_set(err, SR_E_NOMEM, "out of memory");
+		goto fail;
+	}
+	d->priv->a = a;
+	a = NULL;
+	d->text = b.d;
 	b.d = NULL;
-	if (unmapped)
-		*unmapped = nunmapped;
-	rc = SR_OK;
+	*out = d;
+	d = NULL;
 fail:
 	free(b.d);
-	for (size_t i = 0; i < nlibs; i++)
-		free(libs[i].pkg);
 	sr_deps_free(deps);
-	sr_needs_free(&needs);
+	if (have_needs)
+		sr_needs_free(&needs);
+	if (host.dirfd >= 0)
+		sr_root_close(&host);
+	free(p);
+	free(d);
+	sr_arena_free(a);
 	return rc;
+}
+
+void sr_dockerfile_free(struct sr_dockerfile *d)
+{
+	if (!d)
+		return;
+	free(d->text);
+	if (d->priv)
+		sr_arena_free(d->priv->a);
+	free(d);
 }

@@ -25,6 +25,13 @@
   cache (and the bundle does not start without it).
 - The text manifest says what the JSON one says.
 - Bad input: one line `shipready: PATH: reason`, exit 2, no output.
+- $ORIGIN: a program whose libraries sit in its own tree (RUNPATH
+  $ORIGIN/../lib, a library's RUNPATH $ORIGIN/sub, and the DT_RPATH form
+  where a library is found through the program's inherited RPATH) is
+  bundled with that tree moved beside PREFIX/bin, each library where deps
+  says the loader will open it in the bundle; it runs there (chroot with
+  /proc mounted: ld.so reads the program's $ORIGIN from /proc/self/exe)
+  and with the tree removed it does not.
 """
 import hashlib
 import json
@@ -205,6 +212,7 @@ def run_tests(exe, fixdir, ck, val, as_root, tmp):
         test_bad_input(exe, ck, tmp, prog, out)
         test_from_root(exe, ck, val, tmp, prog, out, as_root)
         test_prefix(exe, ck, tmp, prog, as_root)
+        test_origin(exe, ck, val, tmp, as_root)
         test_ld_cache(exe, ck, tmp, out, as_root)
         test_kill(exe, ck, tmp, prog, doc)
     if "ls" in dirs:
@@ -483,6 +491,64 @@ def test_prefix(exe, ck, tmp, prog, as_root):
     p, _ = bundle(exe, ["--prefix", "opt", prog, "-o", out + "2"])
     ck.eq("--prefix relative", (p.returncode, p.stderr),
           (2, "shipready: opt: the prefix must be an absolute path without '.' or '..'\n"))
+
+
+def run_with_proc(root, path):
+    """chroot ROOT PATH in a private mount namespace with /proc mounted."""
+    os.makedirs(os.path.join(root, "proc"), exist_ok=True)
+    try:
+        return common.run(["unshare", "-m", "sh", "-c", 'mount -t proc proc "$1/proc" && exec chroot "$1" "$2"',
+                           "sh", root, path], timeout=30)
+    finally:
+        os.rmdir(os.path.join(root, "proc"))
+
+
+def test_origin(exe, ck, val, tmp, as_root):
+    src = os.path.join(tmp, "origin-src")
+    for d in ("app/bin", "app/lib/sub"):
+        os.makedirs(os.path.join(src, d))
+    files = {"b.c": "int b(void){return 2;}\n",
+             "a.c": "int b(void);\nint a(void){return b()+1;}\n",
+             "m.c": '#include <stdio.h>\nint a(void);\nint main(void){printf("a=%d\\n",a());return 0;}\n'}
+    for n, text in files.items():
+        with open(os.path.join(src, n), "w") as f:
+            f.write(text)
+    j = lambda *p: os.path.join(src, *p)  # noqa: E731
+    for form, (lib_flags, prog_flags) in (
+            ("runpath", (["-Wl,-rpath,$ORIGIN/sub", "-Wl,--enable-new-dtags"],
+                         ["-Wl,-rpath,$ORIGIN/../lib", "-Wl,--enable-new-dtags"])),
+            # DT_RPATH: liba has none, libb is found through the program's RPATH (its $ORIGIN)
+            ("rpath", ([], ["-Wl,-rpath,$ORIGIN/../lib:$ORIGIN/../lib/sub", "-Wl,--disable-new-dtags"]))):
+        builds = [
+            ["gcc", "-shared", "-fPIC", "-o", j("app/lib/sub/libb.so.1"), "-Wl,-soname,libb.so.1", j("b.c")],
+            ["gcc", "-shared", "-fPIC", "-o", j("app/lib/liba.so.1"), "-Wl,-soname,liba.so.1", j("a.c"),
+             j("app/lib/sub/libb.so.1")] + lib_flags,
+            ["gcc", "-o", j("app/bin/m"), j("m.c"), j("app/lib/liba.so.1"), "-Wl,-rpath-link," + j("app/lib/sub")]
+            + prog_flags]
+        errs = [common.run(b, timeout=60) for b in builds]
+        if not ck.true("$ORIGIN %s: built" % form, all(e.returncode == 0 for e in errs),
+                       "".join(e.stderr for e in errs)):
+            continue
+        out = os.path.join(tmp, "origin-%s.d" % form)
+        p, doc = bundle(exe, [j("app/bin/m"), "-o", out])
+        if not ck.true("$ORIGIN %s: bundled (exit 0)" % form, p.returncode == 0 and doc, p.stderr):
+            continue
+        ck.eq("$ORIGIN %s: schema" % form, common.schema_errors(val, doc), [])
+        libs = sorted(e["path"] for e in doc["entries"] if e["kind"] == "library" and "/usr/local/" in e["path"])
+        ck.eq("$ORIGIN %s: the tree moved beside /usr/local/bin" % form, libs,
+              ["/usr/local/lib/liba.so.1", "/usr/local/lib/sub/libb.so.1"])
+        ck.eq("$ORIGIN %s: manifest == files" % form, manifest_tree(doc), tree_of(out))
+        # deps, run on the bundle itself, finds every library inside it where it was put
+        dp = common.run([exe, "deps", "--json", "--root", out, "/usr/local/bin/m"], timeout=60)
+        dd = json.loads(dp.stdout)["results"][0] if dp.stdout else {}
+        ck.eq("$ORIGIN %s: deps in the bundle: nothing missing" % form, dd.get("missing"), [])
+        if as_root:
+            r = run_with_proc(out, "/usr/local/bin/m")
+            ck.eq("$ORIGIN %s: runs in the bundle" % form, (r.returncode, r.stdout, r.stderr), (0, "a=3\n", ""))
+            shutil.rmtree(os.path.join(out, "usr/local/lib"))
+            r = run_with_proc(out, "/usr/local/bin/m")
+            ck.true("$ORIGIN %s: without the tree it does not" % form,
+                    r.returncode != 0 and "liba.so.1" in r.stderr, r.stderr)
 
 
 def test_kill(exe, ck, tmp, prog, doc):

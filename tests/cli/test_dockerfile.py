@@ -19,7 +19,23 @@ uid 65532, the Go program verifies it has CA roots and loads Europe/Berlin,
 and the same Dockerfile without those COPY lines gives neither (so the
 copies are what makes them work).  Options: --user, --healthcheck, -o, bad
 values (exit 2, one line).
+
+Source roots (--from-root), the real debootstrap roots of the reality
+fixtures (tests/fixtures/reality/build.sh, shared with cli-check-reality):
+bookworm gives the same bases as /, and cxx's packages equal what
+`dpkg --admindir=ROOT/var/lib/dpkg -S` names; bullseye names debian:11-slim,
+its own programs (gzip, apt) get their packages from bullseye's dpkg
+database, and the bookworm-built cxx is reported as not starting there with
+the version that a real chroot run of it names in its error (exit 1, the
+problem in a comment, a warning line and the JSON).  An Alpine-shaped root
+(musl's loader, os-release, an apk installed database in its documented
+format) maps a musl program's own library to its apk package; a glibc
+program against it, and a dynamic program against a root without
+os-release, are refused (exit 2).  --json validates against
+docs/schema/dockerfile.json and says what the text says (FROM, RUN).
 """
+import fcntl
+import json
 import os
 import re
 import shutil
@@ -27,7 +43,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import Checker, run  # noqa: E402
+from common import REPO, Checker, run, schema_errors  # noqa: E402
 
 GO_X509TZ = """package main
 
@@ -132,6 +148,244 @@ class Buildah:
         shutil.rmtree(self.runroot, ignore_errors=True)
 
 
+def schema_validator():
+    import jsonschema
+    with open(os.path.join(REPO, "docs", "schema", "dockerfile.json")) as f:
+        schema = json.load(f)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+def dpkg_owner_in(root, path):
+    """The package of path in ROOT's dpkg database (dpkg itself, --admindir)."""
+    admin = os.path.join(root, "var/lib/dpkg")
+    for cand in (path, path[4:] if path.startswith("/usr/") else "/usr" + path):
+        p = run(["dpkg", "--admindir=" + admin, "-S", cand])
+        if p.returncode == 0:
+            return p.stdout.split(":", 1)[0].strip()
+    return None
+
+
+def reality_roots(fixdir):
+    """The debootstrap roots of tests/fixtures/reality/build.sh (built, or
+    taken from its cache, under the lock cli-check-reality uses); None when
+    it says they cannot be made here (exit 77)."""
+    out = os.path.join(os.path.dirname(fixdir.rstrip("/")), "reality")
+    os.makedirs(out, exist_ok=True)
+    with open(out.rstrip("/") + ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        p = subprocess.run(["sh", os.path.join(REPO, "tests", "fixtures", "reality", "build.sh"), out],
+                           stdout=subprocess.PIPE, errors="replace")
+    if p.returncode == 77:
+        print("SKIP: --from-root debootstrap part: " + p.stdout.strip()[-300:])
+        return None
+    if p.returncode != 0:
+        return False
+    return os.path.join(out, "roots")
+
+
+def run_in_root(root, prog):
+    """Run prog copied into ROOT with chroot(2): (exit status, stderr)."""
+    sub = os.path.join(root, "shipready-dockerfile.%d" % os.getpid())
+    os.makedirs(sub, exist_ok=True)
+    try:
+        shutil.copy2(prog, os.path.join(sub, "p"))
+        p = subprocess.run(["chroot", root, "/" + os.path.basename(sub) + "/p"], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, errors="replace", timeout=30)
+        return p.returncode, p.stderr
+    finally:
+        shutil.rmtree(sub, ignore_errors=True)
+
+
+def run_lines(text):
+    return [l for l in text.splitlines() if l.startswith("RUN ")]
+
+
+def installed(text, cmd):
+    """The packages of the RUN line: apt-get install … / apk add …"""
+    for l in run_lines(text):
+        m = re.search(re.escape(cmd) + r" ([^&]+?)(?: &&|$)", l)
+        if m:
+            return m.group(1).split()
+    return []
+
+
+def check_json(c, name, exe, args, validator):
+    """--json for args: valid, and the same facts as the text."""
+    p = dockerfile(exe, ["--json"] + args)
+    t = dockerfile(exe, args)
+    try:
+        doc = json.loads(p.stdout)
+    except ValueError as e:
+        c.fail("%s --json: not JSON: %s" % (name, e))
+        return None
+    c.eq(name + " --json: schema", schema_errors(validator, doc), [])
+    c.eq(name + " --json: exit as text", p.returncode, t.returncode)
+    res = doc.get("results", [{}])[0]
+    if "error" in res:
+        return res
+    c.eq(name + " --json: dockerfile is the text", res.get("dockerfile"), t.stdout)
+    c.eq(name + " --json: base is the last FROM", res.get("base"), (froms(t.stdout) or [[None]])[-1][0])
+    pm = res.get("package_manager")
+    want = installed(t.stdout, "apk add --no-cache" if pm == "apk" else "--no-install-recommends")
+    c.eq(name + " --json: packages are the RUN line's", res.get("packages"), want)
+    return res
+
+
+def from_root_part(c, exe, fixdir, work, validator):
+    fx = lambda n: os.path.join(fixdir, n)  # noqa: E731
+    roots = reality_roots(fixdir)
+    if roots is False:
+        c.fail("building the reality roots failed (see FIXTURE_DIR/../reality/build.log)")
+        return
+    if roots:
+        bw, bu = os.path.join(roots, "bookworm"), os.path.join(roots, "bullseye")
+        # bookworm: what / gives (this machine is Debian 12), packages from the root's own database
+        p = dockerfile(exe, ["--from-root", bw, fx("c-pie")])
+        c.eq("bookworm c-pie: FROM", (p.returncode, froms(p.stdout)), (0, [["gcr.io/distroless/base-debian12"]]))
+        p = dockerfile(exe, ["--from-root", bw, fx("cxx")])
+        c.eq("bookworm cxx: FROM", (p.returncode, froms(p.stdout)), (0, [["debian:12-slim"]]))
+        libs = re.findall(r"^#   (\S+)  (/\S+)  (\S+)", p.stdout, re.M)
+        c.true("bookworm cxx: libraries listed", len(libs) >= 3, p.stdout)
+        for lib, path, pkg in libs:
+            c.eq("bookworm cxx: package of " + path, pkg, dpkg_owner_in(bw, path))
+        c.true("bookworm cxx: the root's database named",
+               "packages from the dpkg database of %s:" % bw in p.stdout, p.stdout)
+        res = check_json(c, "bookworm cxx", exe, ["--from-root", bw, fx("cxx")], validator)
+        if res and "error" not in res:
+            c.eq("bookworm cxx --json: release", res["release"], "debian 12")
+            c.eq("bookworm cxx --json: no problems", res["problems"], [])
+
+        # bullseye: its own programs, mapped through its database
+        for prog in ("usr/bin/gzip", "usr/bin/apt"):
+            path = os.path.join(bu, prog)
+            p = dockerfile(exe, ["--from-root", bu, path])
+            c.eq("bullseye %s: exit" % prog, p.returncode, 0)
+            c.eq("bullseye %s: FROM" % prog, froms(p.stdout), [["debian:11-slim"]])
+            libs = re.findall(r"^#   (\S+)  (/\S+)  (\S+)", p.stdout, re.M)
+            c.true("bullseye %s: libraries listed" % prog, libs, p.stdout)
+            want = []
+            for lib, lpath, pkg in libs:
+                owner = dpkg_owner_in(bu, lpath)
+                c.eq("bullseye %s: package of %s" % (prog, lpath), pkg, owner)
+                if owner and owner != "libc6" and owner not in want:
+                    want.append(owner)
+            # the data packages follow, each after its reason
+            want += [pkg for pkg, why in (("ca-certificates", "# CA roots ("), ("tzdata", "# zoneinfo ("))
+                     if why in p.stdout]
+            c.eq("bullseye %s: apt packages" % prog, installed(p.stdout, "--no-install-recommends"), want)
+            check_common(c, "bullseye " + prog, p.stdout)
+        # a bookworm program: would not start there, and says why as the real loader does
+        rc, err = run_in_root(bu, fx("cxx"))
+        m = re.search(r"version [`']([^']+)' not found", err)
+        if c.true("bullseye cxx: the real run fails on a version", rc != 0 and m, err):
+            p = dockerfile(exe, ["--from-root", bu, fx("cxx")])
+            c.eq("bullseye cxx: exit 1", p.returncode, 1)
+            probs = [l for l in p.stdout.splitlines() if l.startswith("# will not run: ")]
+            c.true("bullseye cxx: the loader's version in a problem", any(m.group(1) in l for l in probs), p.stdout)
+            c.true("bullseye cxx: a warning line",
+                   "shipready: %s: warning: will not run on debian:11-slim: " % fx("cxx") in p.stderr, p.stderr)
+            c.true("bullseye cxx: said at the end",
+                   "# not yet complete: the program would not start on this base" in p.stdout, p.stdout)
+            res = check_json(c, "bullseye cxx", exe, ["--from-root", bu, fx("cxx")], validator)
+            if res and "error" not in res:
+                c.true("bullseye cxx --json: problem", any(x["kind"] == "symbol-version" and m.group(1) in x["reason"]
+                                                           for x in res["problems"]), res["problems"])
+                c.eq("bullseye cxx --json: release", res["release"], "debian 11")
+
+    # an Alpine-shaped root: musl's loader, os-release, an apk database
+    musl_gcc = shutil.which("musl-gcc")
+    musl_libc = os.path.realpath("/lib/ld-musl-x86_64.so.1")
+    if not musl_gcc or not os.path.exists(musl_libc):
+        print("SKIP: apk part: musl-gcc or %s missing" % musl_libc)
+        return
+    ar = os.path.join(work, "alpine-root")
+    for d in ("lib/apk/db", "usr/lib", "etc"):
+        os.makedirs(os.path.join(ar, d), exist_ok=True)
+    shutil.copy2(musl_libc, os.path.join(ar, "lib/ld-musl-x86_64.so.1"))
+    os.symlink("ld-musl-x86_64.so.1", os.path.join(ar, "lib/libc.musl-x86_64.so.1"))
+    with open(os.path.join(ar, "etc/os-release"), "w") as f:
+        f.write('NAME="Alpine Linux"\nID=alpine\nVERSION_ID=3.21.4\nPRETTY_NAME="Alpine Linux v3.21"\n')
+    src = os.path.join(work, "alp")
+    os.makedirs(src)
+    with open(os.path.join(src, "z.c"), "w") as f:
+        f.write("int zz(void){return 5;}\n")
+    with open(os.path.join(src, "m.c"), "w") as f:
+        f.write("int zz(void);\nint main(void){return zz()-5;}\n")
+    b1 = run([musl_gcc, "-shared", "-fPIC", "-Wl,-soname,libzz.so.2", "-o", os.path.join(ar, "usr/lib/libzz.so.2"),
+              os.path.join(src, "z.c")], timeout=60)
+    b2 = run([musl_gcc, "-o", os.path.join(src, "app"), os.path.join(src, "m.c"), os.path.join(ar, "usr/lib/libzz.so.2")],
+             timeout=60)
+    if not c.true("apk part: musl programs built", b1.returncode == 0 and b2.returncode == 0, b1.stderr + b2.stderr):
+        return
+    with open(os.path.join(ar, "lib/apk/db/installed"), "w") as f:
+        f.write("C:Q1aaaa=\nP:musl\nV:1.2.5-r9\nA:x86_64\nF:lib\nR:ld-musl-x86_64.so.1\nR:libc.musl-x86_64.so.1\n\n"
+                "C:Q1bbbb=\nP:zz-libs\nV:2.0-r0\nA:x86_64\nF:usr\nF:usr/lib\nR:libzz.so.2\n\n")
+    app = os.path.join(src, "app")
+    # the root runs it (chroot): the database's facts are the real layout
+    rc, err = run_in_root(ar, app)
+    c.eq("apk root: the program runs there", (rc, err), (0, ""))
+    p = dockerfile(exe, ["--from-root", ar, app])
+    c.eq("apk root: exit", p.returncode, 0)
+    c.eq("apk root: FROM the root's release", froms(p.stdout), [["alpine:3.21"]])
+    c.eq("apk root: apk add", installed(p.stdout, "apk add --no-cache"), ["zz-libs"])
+    c.true("apk root: the library's package named",
+           re.search(r"^#   libzz\.so\.2  /usr/lib/libzz\.so\.2  zz-libs$", p.stdout, re.M), p.stdout)
+    check_common(c, "apk root", p.stdout)
+    res = check_json(c, "apk root", exe, ["--from-root", ar, app], validator)
+    if res and "error" not in res:
+        c.eq("apk root --json: manager", res["package_manager"], "apk")
+    # without the database entry: named, not guessed
+    with open(os.path.join(ar, "lib/apk/db/installed"), "w") as f:
+        f.write("P:musl\nF:lib\nR:ld-musl-x86_64.so.1\n")
+    p = dockerfile(exe, ["--from-root", ar, app])
+    c.eq("apk root, no entry: exit 1", p.returncode, 1)
+    c.true("apk root, no entry: in no package", "libzz.so.2  /usr/lib/libzz.so.2  in no package" in p.stdout, p.stdout)
+    c.eq("apk root, no entry: no RUN", run_lines(p.stdout), [])
+    # a glibc program on it, and a dynamic program on a root without os-release: refused
+    p = dockerfile(exe, ["--from-root", ar, fx("c-pie")])
+    c.eq("glibc on an Alpine root: exit 2 and why", (p.returncode, p.stdout),
+         (2, ""))
+    c.true("glibc on an Alpine root: message", "is Alpine (musl)" in p.stderr, p.stderr)
+    bare = os.path.join(work, "bare-root")
+    os.makedirs(bare)
+    p = dockerfile(exe, ["--from-root", bare, fx("c-pie")])
+    c.eq("no os-release: exit 2", p.returncode, 2)
+    c.true("no os-release: message", "has no os-release" in p.stderr, p.stderr)
+    p = dockerfile(exe, ["--from-root", bare, fx("c-static")])
+    c.eq("no os-release, static: scratch", (p.returncode, froms(p.stdout)), (0, [["scratch"]]))
+
+    # hostile roots: the database files are untrusted input (no hang, one line, bounded)
+    hr = os.path.join(work, "hostile-root")
+    shutil.copytree(ar, hr, symlinks=True)
+    os.remove(os.path.join(hr, "etc/os-release"))
+    os.mkfifo(os.path.join(hr, "etc/os-release"))
+    p = dockerfile(exe, ["--from-root", hr, app], timeout=30)
+    c.eq("os-release a FIFO: not read, so not an Alpine root: the default alpine, the library unmapped",
+         (p.returncode, froms(p.stdout)), (1, [["alpine:3.22"]]))
+    c.true("os-release a FIFO: one line", len(p.stderr.splitlines()) == 1, p.stderr)
+    os.remove(os.path.join(hr, "etc/os-release"))
+    with open(os.path.join(hr, "etc/os-release"), "wb") as f:
+        f.write(b"ID=alpine\n" + b"VERSION_ID=" + b"9" * (4 << 20) + b"\n\x00\xff" * 1000)
+    with open(os.path.join(hr, "lib/apk/db/installed"), "wb") as f:
+        f.write(os.urandom(1 << 20) + b"\nP:" + b"x" * 100000 + b"\nF:" + b"d/" * 5000 + b"\nR:libzz.so.2\n")
+    p = dockerfile(exe, ["--from-root", hr, app], timeout=30)
+    c.true("junk databases: finishes with 0, 1 or 2", p.returncode in (0, 1, 2), p.stderr)
+    c.true("junk databases: no invented package", "RUN apk" not in p.stdout or "x" * 300 not in p.stdout, p.stdout)
+    dpkg_root = os.path.join(work, "hostile-dpkg")
+    os.makedirs(os.path.join(dpkg_root, "var/lib/dpkg/info"))
+    os.makedirs(os.path.join(dpkg_root, "etc"))
+    with open(os.path.join(dpkg_root, "etc/os-release"), "w") as f:
+        f.write("ID=debian\nVERSION_ID=\"12\"\n")
+    os.mkfifo(os.path.join(dpkg_root, "var/lib/dpkg/info/fifo.list"))
+    os.makedirs(os.path.join(dpkg_root, "var/lib/dpkg/info/dir.list"))
+    os.symlink("/etc/passwd", os.path.join(dpkg_root, "var/lib/dpkg/info/escape.list"))
+    p = dockerfile(exe, ["--from-root", dpkg_root, fx("cxx")], timeout=30)
+    c.true("dpkg FIFO, directory and escaping symlink: finishes", p.returncode in (1, 2), p.stderr)
+    c.true("dpkg: the escaping symlink is not read", "root" not in "".join(
+        l for l in p.stdout.splitlines() if l.startswith("RUN")), p.stdout)
+
+
 def main():
     exe, fixdir, work = sys.argv[1], sys.argv[2], sys.argv[3]
     shutil.rmtree(work, ignore_errors=True)
@@ -225,6 +479,16 @@ def main():
     ref = dockerfile(exe, [fx("c-static")]).stdout
     c.eq("-o: the file is what stdout gets", open(out).read() if os.path.exists(out) else None, ref)
     c.eq("-o: no temporary left", sorted(f for f in os.listdir(work) if f.startswith(".")), [])
+
+    # ---- --json, and source roots
+    validator = schema_validator()
+    for name in ("c-static", "c-pie", "cxx", "musl-dynamic"):
+        check_json(c, name, exe, [fx(name)], validator)
+    p = dockerfile(exe, ["--json", fx("c-static"), "/nonexistent"])
+    doc = json.loads(p.stdout)
+    c.eq("--json: an error result", (p.returncode, doc["results"][1]),
+         (2, {"path": "/nonexistent", "error": "no such file (or a dangling symlink)"}))
+    from_root_part(c, exe, fixdir, work, validator)
 
     # ---- Go built here
     go = shutil.which("go")
