@@ -125,6 +125,8 @@ struct sr_deps_session {
 	size_t nconf_dirs;
 	struct elf_entry *elfs;
 	size_t nelfs, capelfs;
+	uint32_t *elf_index;         /* open addressing over elfs: index + 1, 0 empty; 2 x capelfs slots */
+	size_t elf_index_cap;
 	bool cpu_known;               /* CPUID is slow in virtual machines: ask once */
 	uint16_t cpu_machine;
 	unsigned cpu_class;
@@ -450,25 +452,54 @@ static void musl_path(struct ctx *c)
 
 /* ---------- opening candidates ---------- */
 
+/* The parsed files of a session, found by (device, inode): a batch of
+ * programs loads the same few hundred libraries again and again. */
+static size_t elf_slot(const struct sr_deps_session *ss, dev_t dev, ino_t ino)
+{
+	uint64_t h = ((uint64_t)ino * 0x9e3779b97f4a7c15u) ^ ((uint64_t)dev * 0xc2b2ae3d27d4eb4fu);
+	size_t mask = ss->elf_index_cap - 1, i = (size_t)(h >> 17) & mask;
+	while (ss->elf_index[i]) {
+		const struct elf_entry *e = &ss->elfs[ss->elf_index[i] - 1];
+		if (e->dev == dev && e->ino == ino)
+			break;
+		i = (i + 1) & mask;
+	}
+	return i;
+}
+
 static struct sr_elf *session_elf(struct sr_deps_session *ss, dev_t dev, ino_t ino)
 {
-	for (size_t i = 0; i < ss->nelfs; i++)
-		if (ss->elfs[i].dev == dev && ss->elfs[i].ino == ino)
-			return ss->elfs[i].elf;
-	return NULL;
+	if (!ss->elf_index_cap)
+		return NULL;
+	uint32_t k = ss->elf_index[elf_slot(ss, dev, ino)];
+	return k ? ss->elfs[k - 1].elf : NULL;
 }
 
 static bool session_keep(struct sr_deps_session *ss, dev_t dev, ino_t ino, struct sr_elf *elf)
 {
 	if (ss->nelfs == ss->capelfs) {
 		size_t ncap = ss->capelfs ? ss->capelfs * 2 : 64;
+		if (ncap > UINT32_MAX / 4)
+			return false;
 		struct elf_entry *n = realloc(ss->elfs, ncap * sizeof *n);
 		if (!n)
 			return false;
 		ss->elfs = n;
+		uint32_t *idx = calloc(ncap * 2, sizeof *idx);
+		if (!idx) {
+			ss->capelfs = ss->nelfs;   /* the array grew; the index did not: try again next time */
+			return false;
+		}
+		free(ss->elf_index);
+		ss->elf_index = idx;
+		ss->elf_index_cap = ncap * 2;
 		ss->capelfs = ncap;
+		for (size_t i = 0; i < ss->nelfs; i++)
+			ss->elf_index[elf_slot(ss, ss->elfs[i].dev, ss->elfs[i].ino)] = (uint32_t)i + 1;
 	}
-	ss->elfs[ss->nelfs++] = (struct elf_entry){ dev, ino, elf };
+	ss->elfs[ss->nelfs] = (struct elf_entry){ dev, ino, elf };
+	ss->elf_index[elf_slot(ss, dev, ino)] = (uint32_t)ss->nelfs + 1;
+	ss->nelfs++;
 	return true;
 }
 
@@ -1470,6 +1501,7 @@ void sr_deps_session_free(struct sr_deps_session *ss)
 	for (size_t i = 0; i < ss->nelfs; i++)
 		sr_elf_free(ss->elfs[i].elf);
 	free(ss->elfs);
+	free(ss->elf_index);
 	smap_free(&ss->paths, free);
 	smap_free(&ss->dirs, dir_info_free);
 	smap_free(&ss->cache_answers, NULL);

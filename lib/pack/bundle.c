@@ -17,8 +17,6 @@
 #define _GNU_SOURCE 1   /* renameat2 flags, O_PATH */
 #include "shipready/bundle.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -34,6 +32,7 @@
 #include "shipready/deps.h"
 #include "shipready/inspect.h"
 #include "shipready/needs.h"
+#include "pack/archive_dl.h"
 #include "util/arena.h"
 
 #ifndef RENAME_NOREPLACE
@@ -1263,7 +1262,7 @@ enum sr_err sr_bundle_write_tar(const struct sr_bundle *b, const char *file, int
 		return sr_error_set(err, SR_E_USAGE, "%s exists (--force replaces it)", file);
 	char tmp[SR_ROOT_MAX_PATH + 32];
 	enum sr_err rc = tmp_name(file, tmp, sizeof tmp, err);
-	if (rc != SR_OK)
+	if (rc != SR_OK || (rc = sr_archive_load(err)) != SR_OK)
 		return rc;
 	size_t ndirs = 0;
 	const char **dirs = parent_dirs(b, &ndirs);
