@@ -49,6 +49,7 @@ struct sr_bundle_priv {
 	const struct sr_root *root;    /* where libraries and data are read */
 	bool root_given;
 	const char *prefix;
+	bool no_needs;                 /* loader closure only (sr_bundle_opts.no_needs) */
 	size_t entry_cap, unmet_cap;
 	unsigned needs_done;           /* bit per enum sr_need_kind already planned */
 };
@@ -555,6 +556,7 @@ enum sr_err sr_bundle_new(const struct sr_bundle_opts *opts, struct sr_bundle **
 		}
 		p->root = &p->host_root;
 	}
+	p->no_needs = opts && opts->no_needs;
 	const char *prefix = opts && opts->prefix ? opts->prefix : "/usr/local";
 	if (prefix[0] != '/' || strstr(prefix, "/../") || strstr(prefix, "/./")) {
 		sr_bundle_free(b);
@@ -668,6 +670,8 @@ static enum sr_err plan_program(struct sr_bundle *b, const char *path, const str
 	if (cache_needed && d->cache && (rc = add_root_file(b, d->cache, SR_BUNDLE_DATA, cache_why, err)) != SR_OK)
 		return rc;
 
+	if (b->priv->no_needs)
+		return SR_OK;
 	struct sr_needs needs;
 	if ((rc = sr_needs_from_inspect(in, &needs, err)) != SR_OK)
 		return rc;
