@@ -42,6 +42,7 @@ SCHEMA = os.path.join(common.REPO, "docs", "schema", "verify.json")
 
 PROBE_C = r"""
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <net/if.h>
@@ -91,6 +92,15 @@ int main(int argc, char **argv)
 	inet_pton(AF_INET, "1.1.1.1", &a.sin_addr);
 	printf("connect 1.1.1.1:53: %s\n", connect(s, (struct sockaddr *)&a, sizeof a) == 0 ? "ok" : strerror(errno));
 	printf("PATH=%s HOME=%s TERM=%s\n", getenv("PATH"), getenv("HOME"), getenv("TERM") ? getenv("TERM") : "(unset)");
+	close(s);
+	if (fd >= 0)
+		close(fd);
+	DIR *d = opendir("/proc/self/fd");
+	printf("fds:");
+	for (struct dirent *e; d && (e = readdir(d));)
+		if (e->d_name[0] != '.' && atoi(e->d_name) != dirfd(d))
+			printf(" %s", e->d_name);
+	printf("\n");
 	fprintf(stderr, "to stderr\x01\n");
 	return 0;
 }
@@ -252,8 +262,9 @@ def main():
     tmp = tempfile.mkdtemp(prefix="verify-tmp.", dir=work)
     env = dict(os.environ, TMPDIR=tmp)
 
-    def verify(args, timeout=120, json_out=True, e=None):
-        p = common.run([exe, "verify"] + (["--json"] if json_out else []) + args, timeout=timeout, env=e or env)
+    def verify(args, timeout=120, json_out=True, e=None, **kw):
+        p = common.run([exe, "verify"] + (["--json"] if json_out else []) + args, timeout=timeout, env=e or env,
+                       **kw)
         doc = None
         if json_out and p.stdout:
             try:
@@ -270,7 +281,11 @@ def main():
 
     # ---------------------------------------------------------------- the C probe
     host_name = socket.gethostname()
-    p, doc = verify([progs["probe"], "--cmd", "probe 'two words' \"q\\\"x\""])
+    # a descriptor of a host directory left open by the caller must not reach the program
+    hostdir = os.open("/", os.O_RDONLY | os.O_DIRECTORY)
+    os.set_inheritable(hostdir, True)
+    p, doc = verify([progs["probe"], "--cmd", "probe 'two words' \"q\\\"x\""], pass_fds=(hostdir,))
+    os.close(hostdir)
     out = doc["stdout"]["text"] if doc else ""
     check(p.returncode == 0 and doc and doc["result"] == "pass" and doc["reason"] == "exited"
           and doc["exit_status"] == 0, "glibc-dynamic C program passes", show(p))
@@ -286,6 +301,7 @@ def main():
     check(doc and doc["stderr"]["text"] == "to stderr\\x01\n" and doc["stderr"]["bytes"] == 11,
           "stderr captured, control characters escaped", show(p))
     check(not os.path.exists("/x"), "nothing written to the host's /")
+    check("fds: 0 1 2\n" in out, "only stdin, stdout, stderr reach the program (not the caller's fd %d)" % hostdir, out)
 
     p, _ = verify([progs["probe"], "--cmd", "probe"], json_out=False)
     lines = p.stdout.splitlines()
