@@ -113,6 +113,10 @@ extern const struct cli_option dockerfile_options[];
 int cmd_dockerfile(int argc, char **argv, const struct cli_command *self);
 extern const struct cli_option bundle_options[];
 int cmd_bundle(int argc, char **argv, const struct cli_command *self);
+/* 'shipready: FILE: warning: NEED not bundled: reason' for each unmet need
+ * of a plan (bundle, verify). */
+struct sr_bundle;
+void cli_bundle_warnings(const struct sr_bundle *b);
 extern const struct cli_option verify_options[];
 int cmd_verify(int argc, char **argv, const struct cli_command *self);
 int cmd_go(int argc, char **argv, const struct cli_command *self);

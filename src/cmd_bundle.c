@@ -169,6 +169,16 @@ static void manifest_text(FILE *f, const struct sr_bundle *b, const char *output
 		        b->unmet[i].optional ? " (optional)" : "", b->unmet[i].reason);
 }
 
+void cli_bundle_warnings(const struct sr_bundle *b)
+{
+	for (size_t i = 0; i < b->unmet_count; i++) {
+		char line[1024];
+		snprintf(line, sizeof line, "warning: %s not bundled%s: %s", b->unmet[i].name,
+		         b->unmet[i].optional ? " (optional)" : "", b->unmet[i].reason);
+		cli_file_error(b->unmet[i].program, line);
+	}
+}
+
 int cmd_bundle(int argc, char **argv, const struct cli_command *self)
 {
 	struct bundle_opts opts = { 0 };
@@ -217,12 +227,7 @@ int cmd_bundle(int argc, char **argv, const struct cli_command *self)
 		status = EXIT_ERROR;
 		goto out;
 	}
-	for (size_t i = 0; i < b->unmet_count; i++) {
-		char line[1024];
-		snprintf(line, sizeof line, "warning: %s not bundled%s: %s", b->unmet[i].name,
-		         b->unmet[i].optional ? " (optional)" : "", b->unmet[i].reason);
-		cli_file_error(b->unmet[i].program, line);
-	}
+	cli_bundle_warnings(b);
 	if (b->unmet_required)
 		status = EXIT_FINDINGS;
 	if (opts.json) {

@@ -323,12 +323,7 @@ int cmd_verify(int argc, char **argv, const struct cli_command *self)
 		goto out;
 	}
 	/* unmet needs: said as bundle says them, and run anyway (the run shows the effect) */
-	for (size_t i = 0; i < b->unmet_count; i++) {
-		char line[1024];
-		snprintf(line, sizeof line, "warning: %s not bundled%s: %s", b->unmet[i].name,
-		         b->unmet[i].optional ? " (optional)" : "", b->unmet[i].reason);
-		cli_file_error(file, line);
-	}
+	cli_bundle_warnings(b);
 	if (sr_verify_run(b, &vo, &r, &err) != SR_OK) {
 		cli_file_error(file, sr_error_message(&err));
 		goto out;

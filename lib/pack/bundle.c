@@ -35,6 +35,7 @@
 #include "shipready/inspect.h"
 #include "shipready/needs.h"
 #include "util/arena.h"
+#include "util/fdio.h"
 
 #ifndef RENAME_NOREPLACE
 #define RENAME_NOREPLACE (1 << 0)
@@ -786,21 +787,6 @@ static int open_source(const struct sr_bundle *b, const struct sr_bundle_entry *
 	return fd;
 }
 
-static bool write_all(int fd, const void *buf, size_t n)
-{
-	const char *p = buf;
-	while (n) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return false;
-		p += w;
-		n -= (size_t)w;
-	}
-	return true;
-}
-
 /* Split "dir/name" of an output path: parent directory and a temporary
  * name ".NAME.tmp-XXXXXX" beside it. */
 static enum sr_err tmp_name(const char *out, char *tmpl, size_t size, struct sr_error *err)
@@ -891,7 +877,7 @@ static enum sr_err copy_fd(int in, int out, const char *what, struct sr_error *e
 			return sr_error_set(err, SR_E_IO, "%s: %s", what, strerror(errno));
 		if (r == 0)
 			return SR_OK;
-		if (!write_all(out, buf, (size_t)r))
+		if (!sr_write_all(out, buf, (size_t)r))
 			return sr_error_set(err, SR_E_IO, "writing %s: %s", what, strerror(errno));
 	}
 }
@@ -913,7 +899,7 @@ static enum sr_err write_entry_dir(const struct sr_bundle *b, int top, const str
 			rc = sr_error_set(err, SR_E_IO, "%s: %s", e->path, strerror(errno));
 		} else {
 			if (e->kind == SR_BUNDLE_GENERATED) {
-				if (!write_all(out, e->content, strlen(e->content)))
+				if (!sr_write_all(out, e->content, strlen(e->content)))
 					rc = sr_error_set(err, SR_E_IO, "writing %s: %s", e->path, strerror(errno));
 			} else {
 				int in = open_source(b, e, err);

@@ -42,6 +42,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util/fdio.h"
+
 /* The one message from the sandbox to the caller, written once (smaller
  * than PIPE_BUF, so whole or not at all). */
 struct wire {
@@ -82,27 +84,12 @@ static void sleep_ms(long ms)
 	}
 }
 
-static bool write_all(int fd, const void *buf, size_t n)
-{
-	const char *p = buf;
-	while (n) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return false;
-		p += w;
-		n -= (size_t)w;
-	}
-	return true;
-}
-
 static bool write_file(const char *path, const char *text)
 {
 	int fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return false;
-	bool ok = write_all(fd, text, strlen(text));
+	bool ok = sr_write_all(fd, text, strlen(text));
 	int e = errno;
 	if (close(fd) != 0)
 		ok = false;
@@ -119,7 +106,7 @@ static void send_setup_error(int res, const char *step, int e)
 	w.setup_failed = 1;
 	w.err_no = e;
 	snprintf(w.step, sizeof w.step, "%s", step);
-	write_all(res, &w, sizeof w);
+	sr_write_all(res, &w, sizeof w);
 }
 
 /* A failure while making the sandbox: report it and end. */
@@ -381,7 +368,7 @@ static void run_program(const struct run *rn, int execfd)
 	execve(rn->program, rn->argv, envp);
 fail:;
 	int e = errno;
-	write_all(execfd, &e, sizeof e);
+	sr_write_all(execfd, &e, sizeof e);
 	_exit(127);
 }
 
@@ -450,7 +437,7 @@ done:
 	kill(-1, SIGKILL);
 	while (waitpid(-1, &st, 0) > 0 || errno == EINTR) {
 	}
-	write_all(rn->res, &w, sizeof w);
+	sr_write_all(rn->res, &w, sizeof w);
 	_exit(0);
 }
 

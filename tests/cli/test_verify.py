@@ -22,6 +22,7 @@ here with openssl against the system roots.  Checked:
 - the Go TLS program bundled --from-root a root holding only the test CA
   as its CA bundle passes; with --no-needs it fails and the captured
   output shows "x509: certificate signed by unknown authority";
+- an unprivileged caller (setpriv to uid 65534) gets the same sandbox;
 - namespaces denied for real (shipready run in a user namespace whose
   user.max_user_namespaces is 0): exit 2, one line naming the cause;
 - bad input: exit 2 and one 'shipready: ...' line, nothing run;
@@ -400,6 +401,23 @@ def main():
               "namespaces denied: exit 2 and one line with the cause and the fix", show(p))
     else:
         print("note: no unshare(1): the denied case is skipped")
+
+    # ---------------------------------------------------------------- an unprivileged caller
+    if os.geteuid() == 0 and shutil.which("setpriv"):
+        shared = tempfile.mkdtemp(prefix="verify-nobody.", dir=work)
+        os.chmod(shared, 0o1777)
+        p = common.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", exe, "verify", "--json",
+                        "--cmd", "probe", progs["probe"]], timeout=120, env=dict(env, TMPDIR=shared))
+        doc = json.loads(p.stdout) if p.returncode in (0, 1) and p.stdout else None
+        out = doc["stdout"]["text"] if doc else ""
+        check(p.returncode == 0 and "create /x: Read-only file system" in out
+              and "pid 2 ppid 1 uid 65534 gid 65534" in out and "interfaces: lo\n" in out,
+              "an unprivileged caller (uid 65534) gets the same sandbox", show(p))
+        check(os.listdir(shared) == [], "no temporary directory left by the unprivileged run",
+              str(os.listdir(shared)))
+        shutil.rmtree(shared, ignore_errors=True)
+    else:
+        print("note: not root or no setpriv(1): the unprivileged case is skipped")
 
     # ---------------------------------------------------------------- bad input
     notelf = os.path.join(work, "not-elf")
