@@ -761,6 +761,12 @@ enum sr_err sr_verify_run(const struct sr_bundle *b, const struct sr_verify_opts
 		w.step[sizeof w.step - 1] = '\0';
 		if (strcmp(w.step, "unshare") == 0 || strncmp(w.step, "writing /proc/self/", 19) == 0)
 			rc = explain_unavailable(w.step, w.err_no, err);
+		else if (strcmp(w.step, "mounting /proc") == 0 && w.err_no == EPERM)
+			/* the kernel refuses a new proc where the caller's /proc is partly covered */
+			rc = sr_error_set(err, SR_E_ACCESS,
+			                  "cannot make the sandbox: mounting /proc: %s; in a container, paths of its /proc "
+			                  "are masked (run it with --security-opt systempaths=unconfined or --privileged)",
+			                  strerror(w.err_no));
 		else
 			rc = sr_error_set(err, SR_E_ACCESS, "cannot make the sandbox: %s: %s", w.step, strerror(w.err_no));
 		goto cleanup;
