@@ -347,7 +347,12 @@ static void run_program(const struct run *rn, int execfd)
 	int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(rn->out, 1) < 0 || dup2(rn->err, 2) < 0)
 		goto fail;
-	signal(SIGPIPE, SIG_DFL);
+	/* signals the caller ignored stay ignored across execve: not here */
+	for (int sig = 1; sig < NSIG; sig++) {
+		struct sigaction sa;
+		if (sigaction(sig, NULL, &sa) == 0 && sa.sa_handler == SIG_IGN)
+			signal(sig, SIG_DFL);
+	}
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);

@@ -31,6 +31,7 @@ here with openssl against the system roots.  Checked:
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -96,6 +97,9 @@ int main(int argc, char **argv)
 	close(s);
 	if (fd >= 0)
 		close(fd);
+	struct sigaction sa;
+	sigaction(SIGINT, NULL, &sa);
+	printf("SIGINT %s\n", sa.sa_handler == SIG_IGN ? "ignored" : "default");
 	DIR *d = opendir("/proc/self/fd");
 	printf("fds:");
 	for (struct dirent *e; d && (e = readdir(d));)
@@ -285,7 +289,9 @@ def main():
     # a descriptor of a host directory left open by the caller must not reach the program
     hostdir = os.open("/", os.O_RDONLY | os.O_DIRECTORY)
     os.set_inheritable(hostdir, True)
-    p, doc = verify([progs["probe"], "--cmd", "probe 'two words' \"q\\\"x\""], pass_fds=(hostdir,))
+    # and signals it ignored are not ignored in the program
+    p, doc = verify([progs["probe"], "--cmd", "probe 'two words' \"q\\\"x\""], pass_fds=(hostdir,),
+                    preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
     os.close(hostdir)
     out = doc["stdout"]["text"] if doc else ""
     check(p.returncode == 0 and doc and doc["result"] == "pass" and doc["reason"] == "exited"
@@ -302,6 +308,7 @@ def main():
     check(doc and doc["stderr"]["text"] == "to stderr\\x01\n" and doc["stderr"]["bytes"] == 11,
           "stderr captured, control characters escaped", show(p))
     check(not os.path.exists("/x"), "nothing written to the host's /")
+    check("SIGINT default\n" in out, "a signal the caller ignored is not ignored in the program", out)
     check("fds: 0 1 2\n" in out, "only stdin, stdout, stderr reach the program (not the caller's fd %d)" % hostdir, out)
 
     p, _ = verify([progs["probe"], "--cmd", "probe"], json_out=False)
