@@ -344,8 +344,11 @@ struct run {
 static void run_program(const struct run *rn, int execfd)
 {
 	static char *const envp[] = { "PATH=" SR_VERIFY_PATH, "HOME=/", NULL };
+	/* the pipes above 2 first: shipready may have been started with 0, 1
+	 * or 2 closed, and then a pipe could be one of them */
+	int out = fcntl(rn->out, F_DUPFD_CLOEXEC, 3), err = fcntl(rn->err, F_DUPFD_CLOEXEC, 3);
 	int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(rn->out, 1) < 0 || dup2(rn->err, 2) < 0)
+	if (out < 0 || err < 0 || devnull < 0 || dup2(devnull, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0)
 		goto fail;
 	/* signals the caller ignored stay ignored across execve: not here */
 	for (int sig = 1; sig < NSIG; sig++) {
