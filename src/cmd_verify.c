@@ -1,4 +1,4 @@
-/* shipready verify FILE [--cmd ARGS | --http PORT/PATH] [--timeout S] :
+/* shipready verify FILE [--cmd ARGS] [--http PORT/PATH] [--timeout S] :
  * bundle FILE into a temporary directory, run it in fresh namespaces with
  * the bundle as a read-only root (lib/pack/verify.c) and say whether the
  * health check passed, with what the program printed.  The only command

@@ -103,7 +103,8 @@ const struct cli_command cli_commands[] = {
 	  "yet) gets 'shipready: FILE: reason', nothing is written and the exit status is 2.",
 	  bundle_options },
 	{ "verify", cmd_verify, "run a program's bundle in a sandbox (namespaces) and check that it works",
-	  "[--cmd ARGS | --http PORT/PATH] [--timeout S] [--from-root DIR] [--no-needs] [--keep] [--json] FILE",
+	  "[--cmd ARGS] [--http PORT/PATH] [--timeout S] [--from-root DIR] [--prefix DIR] [--no-needs]\n"
+	  "       [--keep] [--json] FILE",
 	  "Bundle FILE as 'shipready bundle' would (into a temporary directory, removed\n"
 	  "afterwards unless --keep) and run it there: the one command that executes the\n"
 	  "analysed program, and only inside fresh Linux namespaces: user (your uid and gid\n"
@@ -170,7 +171,7 @@ static void main_help(FILE *f)
 	fprintf(f, "usage: shipready COMMAND [OPTIONS] [ARGS]\n"
 	           "       shipready --version | --help\n\n"
 	           "shipready reads ELF binaries without running them and says what they need\n"
-	           "and where they will run.\n\ncommands:\n");
+	           "and where they will run (only 'verify' runs one, in a sandbox).\n\ncommands:\n");
 	for (const struct cli_command *c = cli_commands; c->name; c++)
 		fprintf(f, "  %-10s %s\n", c->name, c->summary);
 	fprintf(f, "\nRun 'shipready help COMMAND' for a command's options.\n"
