@@ -72,6 +72,12 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(mode, "segv") == 0)
 		raise(SIGSEGV);
+	if (strcmp(mode, "flood") == 0) {   /* 110,000 bytes in 10,000 lines, then END */
+		for (int i = 0; i < 10000; i++)
+			printf("line %05d\n", i);
+		printf("END\n");
+		return 0;
+	}
 	printf("argv:");
 	for (int i = 1; i < argc; i++)
 		printf(" [%s]", argv[i]);
@@ -324,6 +330,12 @@ def main():
     p, _ = verify([progs["probe"], "--cmd", "exit 3"], json_out=False)
     check(p.returncode == 1 and p.stdout.startswith("FAIL %s: exit status 3" % progs["probe"]),
           "text: FAIL line with the status", show(p))
+
+    p, doc = verify([progs["probe"], "--cmd", "flood"])
+    o = doc["stdout"] if doc else {}
+    check(p.returncode == 0 and o.get("bytes") == 110004 and o.get("truncated") is True
+          and len(o.get("text", "")) == 65536 and o["text"].endswith("line 09999\nEND\n"),
+          "a flood of output: the last 64 KiB kept, the total counted", show(p)[:2000])
 
     p, doc = verify([progs["probe"], "--cmd", "segv"])
     check(p.returncode == 1 and doc and doc["reason"] == "signaled" and doc["signal"] == 11,
