@@ -241,3 +241,47 @@ int cli_input_error(const char *path, const struct sr_error *err, bool json, boo
 		cli_json_item(stdout, sr_report_error_json(path, sr_error_message(err)), first_done);
 	return EXIT_ERROR;
 }
+
+void cli_options_first(int argc, char **argv, const struct cli_option *options)
+{
+	char **opts = malloc((size_t)argc * sizeof *opts), **files = malloc((size_t)argc * sizeof *files);
+	if (!opts || !files) {
+		free(opts);
+		free(files);
+		return;
+	}
+	int no = 0, nf = 0, i = 1;
+	for (; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--") == 0)
+			break;
+		if (a[0] != '-' || a[1] == '\0') {
+			files[nf++] = argv[i];
+			continue;
+		}
+		opts[no++] = argv[i];
+		bool takes = false;
+		for (const struct cli_option *o = options; o->name; o++) {
+			if (!o->arg)
+				continue;
+			if (a[1] == '-' && strcmp(a + 2, o->name) == 0)
+				takes = true;
+			if (a[1] == o->short_name && a[2] == '\0')
+				takes = true;
+		}
+		if (takes && i + 1 < argc)
+			opts[no++] = argv[++i];
+	}
+	int k = 1;
+	for (int j = 0; j < no; j++)
+		argv[k++] = opts[j];
+	bool dashdash = i < argc;
+	if (dashdash)   /* its slot is reused: operands after it may start with '-' */
+		argv[k++] = "--";
+	for (int j = 0; j < nf; j++)
+		argv[k++] = files[j];
+	for (i += dashdash ? 1 : 0; i < argc; i++)
+		argv[k++] = argv[i];
+	free(opts);
+	free(files);
+}

@@ -44,6 +44,12 @@ int cli_parse(int argc, char **argv, const struct cli_command *cmd, int *first,
 int cli_parse_files(int argc, char **argv, const struct cli_command *cmd, int *first,
                     void (*on_opt)(int id, const char *arg, void *ud), void *ud);
 
+/* For commands whose form puts options after the operands (`bundle FILE...
+ * -o DIR`, `verify FILE --cmd ARGS`): move the options of `options` (with
+ * their arguments) in front of the operands, keeping both orders, up to a
+ * "--" (operands after it may start with '-'). */
+void cli_options_first(int argc, char **argv, const struct cli_option *options);
+
 /* Open the --root directory (when dir is not NULL); false after printing the
  * error line. */
 struct sr_root;
@@ -107,6 +113,12 @@ extern const struct cli_option dockerfile_options[];
 int cmd_dockerfile(int argc, char **argv, const struct cli_command *self);
 extern const struct cli_option bundle_options[];
 int cmd_bundle(int argc, char **argv, const struct cli_command *self);
+/* 'shipready: FILE: warning: NEED not bundled: reason' for each unmet need
+ * of a plan (bundle, verify). */
+struct sr_bundle;
+void cli_bundle_warnings(const struct sr_bundle *b);
+extern const struct cli_option verify_options[];
+int cmd_verify(int argc, char **argv, const struct cli_command *self);
 int cmd_go(int argc, char **argv, const struct cli_command *self);
 int cmd_help(int argc, char **argv, const struct cli_command *self);
 

@@ -169,58 +169,21 @@ static void manifest_text(FILE *f, const struct sr_bundle *b, const char *output
 		        b->unmet[i].optional ? " (optional)" : "", b->unmet[i].reason);
 }
 
-/* The issue's form is `bundle FILE... -o DIR`: options may follow the
- * operands.  Move them (with their arguments) in front, keeping both orders,
- * up to a "--". */
-static void options_first(int argc, char **argv)
+void cli_bundle_warnings(const struct sr_bundle *b)
 {
-	char **opts = malloc((size_t)argc * sizeof *opts), **files = malloc((size_t)argc * sizeof *files);
-	if (!opts || !files) {
-		free(opts);
-		free(files);
-		return;
+	for (size_t i = 0; i < b->unmet_count; i++) {
+		char line[1024];
+		snprintf(line, sizeof line, "warning: %s not bundled%s: %s", b->unmet[i].name,
+		         b->unmet[i].optional ? " (optional)" : "", b->unmet[i].reason);
+		cli_file_error(b->unmet[i].program, line);
 	}
-	int no = 0, nf = 0, i = 1;
-	for (; i < argc; i++) {
-		const char *a = argv[i];
-		if (strcmp(a, "--") == 0)
-			break;
-		if (a[0] != '-' || a[1] == '\0') {
-			files[nf++] = argv[i];
-			continue;
-		}
-		opts[no++] = argv[i];
-		bool takes = false;
-		for (const struct cli_option *o = bundle_options; o->name; o++) {
-			if (!o->arg)
-				continue;
-			if (a[1] == '-' && strcmp(a + 2, o->name) == 0)
-				takes = true;
-			if (a[1] == o->short_name && a[2] == '\0')
-				takes = true;
-		}
-		if (takes && i + 1 < argc)
-			opts[no++] = argv[++i];
-	}
-	int k = 1;
-	for (int j = 0; j < no; j++)
-		argv[k++] = opts[j];
-	bool dashdash = i < argc;
-	if (dashdash)   /* its slot is reused: operands after it may start with '-' */
-		argv[k++] = "--";
-	for (int j = 0; j < nf; j++)
-		argv[k++] = files[j];
-	for (i += dashdash ? 1 : 0; i < argc; i++)
-		argv[k++] = argv[i];
-	free(opts);
-	free(files);
 }
 
 int cmd_bundle(int argc, char **argv, const struct cli_command *self)
 {
 	struct bundle_opts opts = { 0 };
 	int first;
-	options_first(argc, argv);
+	cli_options_first(argc, argv, bundle_options);
 	int rc = cli_parse_files(argc, argv, self, &first, on_opt, &opts);
 	if (rc)
 		return rc == CLI_STOP_OK ? EXIT_OK : rc;
@@ -264,12 +227,7 @@ int cmd_bundle(int argc, char **argv, const struct cli_command *self)
 		status = EXIT_ERROR;
 		goto out;
 	}
-	for (size_t i = 0; i < b->unmet_count; i++) {
-		char line[1024];
-		snprintf(line, sizeof line, "warning: %s not bundled%s: %s", b->unmet[i].name,
-		         b->unmet[i].optional ? " (optional)" : "", b->unmet[i].reason);
-		cli_file_error(b->unmet[i].program, line);
-	}
+	cli_bundle_warnings(b);
 	if (b->unmet_required)
 		status = EXIT_FINDINGS;
 	if (opts.json) {

@@ -102,6 +102,31 @@ const struct cli_command cli_commands[] = {
 	  "(a missing library, not an ELF program, libraries found through $ORIGIN: not\n"
 	  "yet) gets 'shipready: FILE: reason', nothing is written and the exit status is 2.",
 	  bundle_options },
+	{ "verify", cmd_verify, "run a program's bundle in a sandbox (namespaces) and check that it works",
+	  "[--cmd ARGS] [--http PORT/PATH] [--timeout S] [--from-root DIR] [--prefix DIR] [--no-needs]\n"
+	  "       [--keep] [--json] FILE",
+	  "Bundle FILE as 'shipready bundle' would (into a temporary directory, removed\n"
+	  "afterwards unless --keep) and run it there: the one command that executes the\n"
+	  "analysed program, and only inside fresh Linux namespaces: user (your uid and gid\n"
+	  "become 65534 inside, nothing else is mapped, no capabilities, no_new_privs),\n"
+	  "mount (the bundle is the read-only root; /dev/null, zero, random and urandom;\n"
+	  "a fresh /proc; a 64 MiB tmpfs on /tmp; nothing else of the host), pid (the\n"
+	  "program cannot see or signal host processes; all of it is killed at the end),\n"
+	  "net (loopback only), ipc and uts (hostname shipready-verify). The environment\n"
+	  "is PATH and HOME=/ only, stdin is /dev/null.\n"
+	  "The check: the exit status (0 before the timeout passes), or with --http\n"
+	  "PORT/PATH an HTTP GET on 127.0.0.1:PORT inside the sandbox answering 2xx before\n"
+	  "the timeout (retried until then; the program is then killed). --cmd ARGS gives\n"
+	  "the program's arguments (split into words like sh, no expansion). The result is\n"
+	  "'PASS FILE: reason' or 'FAIL FILE: reason' (exit status, signal, timeout, HTTP\n"
+	  "status, no answer), then the captured stdout and stderr (the last 64 KiB each,\n"
+	  "control characters as \\xNN). --no-needs leaves out the run-time needs' files\n"
+	  "(CA roots, zoneinfo, ...) to show what the program does without them. A need\n"
+	  "the source root cannot satisfy is a warning line, and the program still runs.\n"
+	  "Exit status 0 pass, 1 fail, 2 could not run: bad input, a FILE that cannot be\n"
+	  "bundled, or namespaces not available to you (the line names the cause: a\n"
+	  "sysctl, AppArmor, a container's seccomp profile, and the fix).",
+	  verify_options },
 	{ "unit", cmd_unit, "write a hardened systemd service unit for each program",
 	  "[--name NAME] [--exec-path PATH] [--user USER] [--env NAME=VALUE]... [--arg ARG]...\n"
 	  "       [--capability CAP]... [--state-dir DIR] [--log-dir DIR] [-o FILE|DIR] FILE...",
@@ -153,7 +178,7 @@ static void main_help(FILE *f)
 	fprintf(f, "usage: shipready COMMAND [OPTIONS] [ARGS]\n"
 	           "       shipready --version | --help\n\n"
 	           "shipready reads ELF binaries without running them and says what they need\n"
-	           "and where they will run.\n\ncommands:\n");
+	           "and where they will run (only 'verify' runs one, in a sandbox).\n\ncommands:\n");
 	for (const struct cli_command *c = cli_commands; c->name; c++)
 		fprintf(f, "  %-10s %s\n", c->name, c->summary);
 	fprintf(f, "\nRun 'shipready help COMMAND' for a command's options.\n"

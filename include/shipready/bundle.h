@@ -59,6 +59,9 @@ struct sr_bundle_unmet {
 struct sr_bundle_opts {
 	const struct sr_root *root;   /* where libraries and data come from; NULL: the host ("/") */
 	const char *prefix;           /* programs go to PREFIX/bin; NULL: "/usr/local" */
+	bool no_needs;                /* only the loader closure (program, interpreter, libraries):
+	                               * no data files, generated files or unmet needs for the
+	                               * run-time needs (verify --no-needs shows their effect) */
 };
 
 struct sr_bundle_priv;

@@ -34,6 +34,7 @@
 #include "shipready/needs.h"
 #include "pack/archive_dl.h"
 #include "util/arena.h"
+#include "util/fdio.h"
 
 #ifndef RENAME_NOREPLACE
 #define RENAME_NOREPLACE (1 << 0)
@@ -48,6 +49,7 @@ struct sr_bundle_priv {
 	const struct sr_root *root;    /* where libraries and data are read */
 	bool root_given;
 	const char *prefix;
+	bool no_needs;                 /* loader closure only (sr_bundle_opts.no_needs) */
 	size_t entry_cap, unmet_cap;
 	unsigned needs_done;           /* bit per enum sr_need_kind already planned */
 };
@@ -576,6 +578,7 @@ enum sr_err sr_bundle_new(const struct sr_bundle_opts *opts, struct sr_bundle **
 		}
 		p->root = &p->host_root;
 	}
+	p->no_needs = opts && opts->no_needs;
 	const char *prefix = opts && opts->prefix ? opts->prefix : "/usr/local";
 	if (prefix[0] != '/' || strstr(prefix, "/../") || strstr(prefix, "/./")) {
 		sr_bundle_free(b);
@@ -783,6 +786,8 @@ static enum sr_err plan_program(struct sr_bundle *b, const char *path, const str
 	if (cache_needed && d->cache && (rc = add_root_file(b, d->cache, SR_BUNDLE_DATA, cache_why, err)) != SR_OK)
 		return rc;
 
+	if (b->priv->no_needs)
+		return SR_OK;
 	struct sr_needs needs;
 	if ((rc = sr_needs_from_inspect(in, &needs, err)) != SR_OK)
 		return rc;
@@ -897,21 +902,6 @@ static int open_source(const struct sr_bundle *b, const struct sr_bundle_entry *
 	return fd;
 }
 
-static bool write_all(int fd, const void *buf, size_t n)
-{
-	const char *p = buf;
-	while (n) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return false;
-		p += w;
-		n -= (size_t)w;
-	}
-	return true;
-}
-
 /* Split "dir/name" of an output path: parent directory and a temporary
  * name ".NAME.tmp-XXXXXX" beside it. */
 static enum sr_err tmp_name(const char *out, char *tmpl, size_t size, struct sr_error *err)
@@ -1002,7 +992,7 @@ static enum sr_err copy_fd(int in, int out, const char *what, struct sr_error *e
 			return sr_error_set(err, SR_E_IO, "%s: %s", what, strerror(errno));
 		if (r == 0)
 			return SR_OK;
-		if (!write_all(out, buf, (size_t)r))
+		if (!sr_write_all(out, buf, (size_t)r))
 			return sr_error_set(err, SR_E_IO, "writing %s: %s", what, strerror(errno));
 	}
 }
@@ -1024,7 +1014,7 @@ static enum sr_err write_entry_dir(const struct sr_bundle *b, int top, const str
 			rc = sr_error_set(err, SR_E_IO, "%s: %s", e->path, strerror(errno));
 		} else {
 			if (e->kind == SR_BUNDLE_GENERATED) {
-				if (!write_all(out, e->content, strlen(e->content)))
+				if (!sr_write_all(out, e->content, strlen(e->content)))
 					rc = sr_error_set(err, SR_E_IO, "writing %s: %s", e->path, strerror(errno));
 			} else {
 				int in = open_source(b, e, err);

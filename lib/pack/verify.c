@@ -1,0 +1,819 @@
+/* Run a bundled program in fresh namespaces and check it (shipready/verify.h).
+ *
+ * Processes:
+ *   shipready (the caller)  writes the bundle into a temporary directory,
+ *                           reads the program's stdout/stderr and the
+ *                           result from pipes, enforces a hard deadline
+ *   └ sandbox               unshare(user, mount, pid, net, ipc, uts), writes
+ *                           its own uid_map/gid_map, waits for init
+ *     └ init (PID 1)        mounts, pivot_root, hostname, loopback up, then
+ *                           starts the program and runs the health check;
+ *                           when it exits the kernel kills the namespace
+ *       └ the program       no_new_privs, uid SR_VERIFY_UID without
+ *                           capabilities, execve
+ * The children never return into the caller's code: they end with _exit
+ * (no atexit handlers, no LeakSanitizer in a forked child).  Each one dies
+ * with its parent (PR_SET_PDEATHSIG), so a killed shipready leaves nothing
+ * running. */
+#define _GNU_SOURCE 1
+#include "shipready/verify.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util/fdio.h"
+
+/* The one message from the sandbox to the caller, written once (smaller
+ * than PIPE_BUF, so whole or not at all). */
+struct wire {
+	int setup_failed;      /* 1: the sandbox could not be made: step, err_no */
+	int err_no;
+	char step[160];
+	int reason;            /* enum sr_verify_reason */
+	int exit_status, signal, http_status, exec_errno;
+	char http_error[128];
+	long long elapsed_ms;
+};
+
+const char *sr_verify_reason_name(enum sr_verify_reason reason)
+{
+	switch (reason) {
+	case SR_VERIFY_EXITED: return "exited";
+	case SR_VERIFY_SIGNALED: return "signaled";
+	case SR_VERIFY_TIMEOUT: return "timeout";
+	case SR_VERIFY_HTTP_OK: return "http-ok";
+	case SR_VERIFY_HTTP_STATUS: return "http-status";
+	case SR_VERIFY_HTTP_NO_ANSWER: return "no-answer";
+	case SR_VERIFY_EXEC_FAILED: return "exec-failed";
+	}
+	return "unknown";
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+	}
+}
+
+static bool write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	bool ok = sr_write_all(fd, text, strlen(text));
+	int e = errno;
+	if (close(fd) != 0)
+		ok = false;
+	errno = e;
+	return ok;
+}
+
+/* ------------------------------------------------------------ in the sandbox */
+
+static void send_setup_error(int res, const char *step, int e)
+{
+	struct wire w;
+	memset(&w, 0, sizeof w);
+	w.setup_failed = 1;
+	w.err_no = e;
+	snprintf(w.step, sizeof w.step, "%s", step);
+	sr_write_all(res, &w, sizeof w);
+}
+
+/* A failure while making the sandbox: report it and end. */
+static void setup_fail(int res, const char *step)
+{
+	send_setup_error(res, step, errno);
+	_exit(120);
+}
+
+static void mount_or_fail(int res, const char *src, const char *dst, const char *type, unsigned long flags,
+                          const char *data, const char *what)
+{
+	if (mount(src, dst, type, flags, data) != 0)
+		setup_fail(res, what);
+}
+
+/* Bring up the loopback interface of the new network namespace. */
+static int loopback_up(void)
+{
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		return -1;
+	struct ifreq ifr;
+	memset(&ifr, 0, sizeof ifr);
+	snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "lo");
+	int rc = ioctl(s, SIOCGIFFLAGS, &ifr);
+	if (rc == 0) {
+		ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+		rc = ioctl(s, SIOCSIFFLAGS, &ifr);
+	}
+	int e = errno;
+	close(s);
+	errno = e;
+	return rc;
+}
+
+/* The statvfs flags a bind remount must keep (a user namespace may not
+ * clear the locked ones), as mount flags. */
+static unsigned long kept_flags(const char *path)
+{
+	struct statvfs sv;
+	unsigned long f = 0;
+	if (statvfs(path, &sv) != 0)
+		return 0;
+	if (sv.f_flag & ST_NOEXEC)
+		f |= MS_NOEXEC;
+	if (sv.f_flag & ST_NOATIME)
+		f |= MS_NOATIME;
+	if (sv.f_flag & ST_NODIRATIME)
+		f |= MS_NODIRATIME;
+	if (sv.f_flag & ST_RELATIME)
+		f |= MS_RELATIME;
+	return f;
+}
+
+/* a + b into buf; false when it does not fit */
+static bool join(char *buf, size_t size, const char *a, const char *b)
+{
+	int n = snprintf(buf, size, "%s%s", a, b);
+	return n >= 0 && (size_t)n < size;
+}
+
+static const char *const devices[] = { "null", "zero", "random", "urandom" };
+
+static void make_root(int res, const char *root)
+{
+	char p[4200];
+	mount_or_fail(res, NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL, "making the mounts private");
+	mount_or_fail(res, root, root, NULL, MS_BIND, NULL, "binding the bundle onto itself");
+	for (size_t i = 0; i < sizeof devices / sizeof *devices; i++) {
+		char src[32], what[64];
+		snprintf(src, sizeof src, "/dev/%s", devices[i]);
+		snprintf(what, sizeof what, "binding %s", src);
+		if (!join(p, sizeof p, root, src))
+			setup_fail(res, "the bundle's path is too long");
+		mount_or_fail(res, src, p, NULL, MS_BIND, NULL, what);
+	}
+	if (!join(p, sizeof p, root, "/tmp"))
+		setup_fail(res, "the bundle's path is too long");
+	mount_or_fail(res, "tmpfs", p, "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777,size=65536k", "mounting a tmpfs on /tmp");
+	if (!join(p, sizeof p, root, "/proc"))
+		setup_fail(res, "the bundle's path is too long");
+	mount_or_fail(res, "proc", p, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, "mounting /proc");
+	mount_or_fail(res, NULL, root, NULL,
+	              MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | kept_flags(root), NULL,
+	              "making the bundle read-only");
+	if (chdir(root) != 0)
+		setup_fail(res, "entering the bundle");
+	/* the new root stacked over the old one, then the old one detached */
+	if (syscall(SYS_pivot_root, ".", ".") != 0)
+		setup_fail(res, "pivot_root into the bundle");
+	if (umount2(".", MNT_DETACH) != 0)
+		setup_fail(res, "detaching the host's tree");
+	if (chdir("/") != 0)
+		setup_fail(res, "chdir /");
+	if (sethostname(SR_VERIFY_HOSTNAME, strlen(SR_VERIFY_HOSTNAME)) != 0)
+		setup_fail(res, "setting the hostname");
+	if (loopback_up() != 0)
+		setup_fail(res, "bringing up the loopback interface");
+}
+
+/* One HTTP/1.0 GET: 1 with *status, 0 with why. */
+static int http_get(unsigned port, const char *path, long long deadline, int *status, char *why, size_t wsz)
+{
+	int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (s < 0) {
+		snprintf(why, wsz, "socket: %s", strerror(errno));
+		return 0;
+	}
+	struct sockaddr_in a;
+	memset(&a, 0, sizeof a);
+	a.sin_family = AF_INET;
+	a.sin_port = htons((uint16_t)port);
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	int got = 0;
+	char buf[512];
+	size_t len = 0;
+	char req[1200];
+	int rl = snprintf(req, sizeof req, "GET %s HTTP/1.0\r\nHost: 127.0.0.1:%u\r\nUser-Agent: shipready-verify\r\n"
+	                  "Connection: close\r\n\r\n", path, port);
+	size_t sent = 0;
+	/* each attempt gets at most 2 s, so a server that starts late is retried */
+	long long end = now_ms() + 2000;
+	if (end > deadline)
+		end = deadline;
+	if (connect(s, (struct sockaddr *)&a, sizeof a) != 0 && errno != EINPROGRESS) {
+		snprintf(why, wsz, "%s", errno == ECONNREFUSED ? "connection refused" : strerror(errno));
+		goto out;
+	}
+	bool connected = false;
+	for (;;) {
+		long long left = end - now_ms();
+		if (left <= 0) {
+			snprintf(why, wsz, "%s", connected ? "no HTTP status line in time" : "connect timed out");
+			goto out;
+		}
+		struct pollfd pf = { s, (short)(connected && sent == (size_t)rl ? POLLIN : POLLOUT), 0 };
+		int pr = poll(&pf, 1, (int)left);
+		if (pr < 0 && errno == EINTR)
+			continue;
+		if (pr <= 0)
+			continue;
+		if (!connected) {
+			int e = 0;
+			socklen_t el = sizeof e;
+			getsockopt(s, SOL_SOCKET, SO_ERROR, &e, &el);
+			if (e) {
+				snprintf(why, wsz, "%s", e == ECONNREFUSED ? "connection refused" : strerror(e));
+				goto out;
+			}
+			connected = true;
+			continue;
+		}
+		if (sent < (size_t)rl) {
+			ssize_t w = send(s, req + sent, (size_t)rl - sent, MSG_NOSIGNAL);
+			if (w < 0 && (errno == EAGAIN || errno == EINTR))
+				continue;
+			if (w < 0) {
+				snprintf(why, wsz, "sending the request: %s", strerror(errno));
+				goto out;
+			}
+			sent += (size_t)w;
+			continue;
+		}
+		ssize_t r = recv(s, buf + len, sizeof buf - 1 - len, 0);
+		if (r < 0 && (errno == EAGAIN || errno == EINTR))
+			continue;
+		if (r < 0) {
+			snprintf(why, wsz, "reading the answer: %s", strerror(errno));
+			goto out;
+		}
+		len += (size_t)r;
+		buf[len] = '\0';
+		char *eol = strstr(buf, "\r\n");
+		if (!eol)
+			eol = strchr(buf, '\n');
+		if (eol || r == 0 || len == sizeof buf - 1) {
+			int code = 0;
+			if (strncmp(buf, "HTTP/", 5) == 0) {
+				const char *sp = strchr(buf, ' ');
+				if (sp && sp[1] >= '1' && sp[1] <= '5' && sp[2] >= '0' && sp[2] <= '9' && sp[3] >= '0' &&
+				    sp[3] <= '9')
+					code = (sp[1] - '0') * 100 + (sp[2] - '0') * 10 + (sp[3] - '0');
+			}
+			if (code) {
+				*status = code;
+				got = 1;
+			} else {
+				snprintf(why, wsz, "%s", len ? "an answer that is not HTTP" : "the connection closed without an answer");
+			}
+			goto out;
+		}
+	}
+out:
+	close(s);
+	return got;
+}
+
+/* Reap children; true when pid ended (its wait status in *st). */
+static bool reap(pid_t pid, int *st)
+{
+	bool done = false;
+	for (;;) {
+		int s;
+		pid_t r = waitpid(-1, &s, WNOHANG);
+		if (r <= 0)
+			break;
+		if (r == pid) {
+			*st = s;
+			done = true;
+		}
+	}
+	return done;
+}
+
+static void exited(struct wire *w, int st)
+{
+	if (WIFSIGNALED(st)) {
+		w->reason = SR_VERIFY_SIGNALED;
+		w->signal = WTERMSIG(st);
+	} else {
+		w->reason = SR_VERIFY_EXITED;
+		w->exit_status = WEXITSTATUS(st);
+	}
+}
+
+struct run {
+	const char *root;
+	const char *program;          /* path inside the bundle */
+	char **argv;
+	const struct sr_verify_opts *o;
+	int out, err, res;            /* write ends */
+};
+
+static void run_program(const struct run *rn, int execfd)
+{
+	static char *const envp[] = { "PATH=" SR_VERIFY_PATH, "HOME=/", NULL };
+	/* the pipes above 2 first: shipready may have been started with 0, 1
+	 * or 2 closed, and then a pipe could be one of them */
+	int out = fcntl(rn->out, F_DUPFD_CLOEXEC, 3), err = fcntl(rn->err, F_DUPFD_CLOEXEC, 3);
+	int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (out < 0 || err < 0 || devnull < 0 || dup2(devnull, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0)
+		goto fail;
+	/* signals the caller ignored stay ignored across execve: not here */
+	for (int sig = 1; sig < NSIG; sig++) {
+		struct sigaction sa;
+		if (sigaction(sig, NULL, &sa) == 0 && sa.sa_handler == SIG_IGN)
+			signal(sig, SIG_DFL);
+	}
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+		goto fail;
+	/* nothing the caller of shipready left open (a directory of the host)
+	 * may reach the program: every descriptor above 2 closes on exec */
+#ifdef SYS_close_range
+	if (syscall(SYS_close_range, 3u, ~0u, 4u /* CLOSE_RANGE_CLOEXEC */) != 0)
+#endif
+	{
+		long max = sysconf(_SC_OPEN_MAX);
+		if (max < 0 || max > 1 << 20)
+			max = 1 << 20;
+		for (int fd = 3; fd < max; fd++)
+			fcntl(fd, F_SETFD, FD_CLOEXEC);
+	}
+	execve(rn->program, rn->argv, envp);
+fail:;
+	int e = errno;
+	sr_write_all(execfd, &e, sizeof e);
+	_exit(127);
+}
+
+static void init_main(const struct run *rn)
+{
+	const struct sr_verify_opts *o = rn->o;
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	make_root(rn->res, rn->root);
+	int ep[2];
+	if (pipe2(ep, O_CLOEXEC) != 0)
+		setup_fail(rn->res, "pipe");
+	long long start = now_ms(), deadline = start + o->timeout_ms;
+	pid_t pid = fork();
+	if (pid < 0)
+		setup_fail(rn->res, "fork");
+	if (pid == 0) {
+		close(ep[0]);
+		run_program(rn, ep[1]);
+	}
+	close(ep[1]);
+	close(rn->out);
+	close(rn->err);
+	struct wire w;
+	memset(&w, 0, sizeof w);
+	int e = 0;
+	ssize_t n;
+	while ((n = read(ep[0], &e, sizeof e)) < 0 && errno == EINTR) {
+	}
+	close(ep[0]);
+	int st = 0;
+	if (n == (ssize_t)sizeof e) {
+		w.reason = SR_VERIFY_EXEC_FAILED;
+		w.exec_errno = e;
+		goto done;
+	}
+	for (;;) {
+		if (reap(pid, &st)) {
+			exited(&w, st);
+			break;
+		}
+		if (now_ms() >= deadline) {
+			w.reason = o->http_port ? SR_VERIFY_HTTP_NO_ANSWER : SR_VERIFY_TIMEOUT;
+			if (o->http_port && w.http_status)
+				w.reason = SR_VERIFY_HTTP_STATUS;
+			break;
+		}
+		if (o->http_port) {
+			int code = 0;
+			char why[128] = "";
+			if (http_get(o->http_port, o->http_path, deadline, &code, why, sizeof why)) {
+				w.http_status = code;
+				if (code >= 200 && code <= 299) {
+					w.reason = SR_VERIFY_HTTP_OK;
+					break;
+				}
+			} else if (!w.http_status) {
+				snprintf(w.http_error, sizeof w.http_error, "%s", why);
+			}
+		}
+		long long left = deadline - now_ms();
+		sleep_ms(left < 50 ? (left > 0 ? (long)left : 0) : 50);
+	}
+done:
+	w.elapsed_ms = now_ms() - start;
+	/* everything else in the namespace: this is its PID 1 */
+	kill(-1, SIGKILL);
+	while (waitpid(-1, &st, 0) > 0 || errno == EINTR) {
+	}
+	sr_write_all(rn->res, &w, sizeof w);
+	_exit(0);
+}
+
+static void sandbox_main(const struct run *rn, pid_t parent, uid_t uid, gid_t gid)
+{
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(120);
+	int flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS;
+	if (unshare(flags) != 0)
+		setup_fail(rn->res, "unshare");
+	char map[64];
+	if (!write_file("/proc/self/setgroups", "deny") && errno != ENOENT)
+		setup_fail(rn->res, "writing /proc/self/setgroups");
+	snprintf(map, sizeof map, "%d %lu 1\n", SR_VERIFY_UID, (unsigned long)uid);
+	if (!write_file("/proc/self/uid_map", map))
+		setup_fail(rn->res, "writing /proc/self/uid_map");
+	snprintf(map, sizeof map, "%d %lu 1\n", SR_VERIFY_GID, (unsigned long)gid);
+	if (!write_file("/proc/self/gid_map", map))
+		setup_fail(rn->res, "writing /proc/self/gid_map");
+	pid_t init = fork();
+	if (init < 0)
+		setup_fail(rn->res, "fork");
+	if (init == 0)
+		init_main(rn);
+	close(rn->out);
+	close(rn->err);
+	close(rn->res);
+	int st = 0;
+	while (waitpid(init, &st, 0) < 0 && errno == EINTR) {
+	}
+	_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 121);
+}
+
+/* ------------------------------------------------------------ the caller */
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *f)
+{
+	(void)st;
+	(void)f;
+	if (flag == FTW_DP)
+		rmdir(path);
+	else
+		unlink(path);
+	return 0;
+}
+
+static void remove_tree(const char *path)
+{
+	nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static void capture(struct sr_verify_capture *c, const char *buf, size_t n)
+{
+	c->total += n;
+	if (n >= SR_VERIFY_CAPTURE_MAX) {
+		memcpy(c->data, buf + n - SR_VERIFY_CAPTURE_MAX, SR_VERIFY_CAPTURE_MAX);
+		c->len = SR_VERIFY_CAPTURE_MAX;
+		return;
+	}
+	if (c->len + n > SR_VERIFY_CAPTURE_MAX) {
+		size_t drop = c->len + n - SR_VERIFY_CAPTURE_MAX;
+		memmove(c->data, c->data + drop, c->len - drop);
+		c->len -= drop;
+	}
+	memcpy(c->data + c->len, buf, n);
+	c->len += n;
+}
+
+static int read_int(const char *path)
+{
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return -1;
+	int v = -1;
+	if (fscanf(f, "%d", &v) != 1)
+		v = -1;
+	fclose(f);
+	return v;
+}
+
+/* Why namespaces are not available, and what allows them. */
+static enum sr_err explain_unavailable(const char *step, int e, struct sr_error *err)
+{
+	const char *why;
+	if (read_int("/proc/sys/user/max_user_namespaces") == 0)
+		why = "user.max_user_namespaces is 0 here (sysctl -w user.max_user_namespaces=10000 allows them)";
+	else if (read_int("/proc/sys/kernel/unprivileged_userns_clone") == 0 && geteuid() != 0)
+		why = "kernel.unprivileged_userns_clone is 0 (sysctl -w kernel.unprivileged_userns_clone=1, or run as root)";
+	else if (read_int("/proc/sys/kernel/apparmor_restrict_unprivileged_userns") == 1 && geteuid() != 0)
+		why = "AppArmor restricts them (kernel.apparmor_restrict_unprivileged_userns=1: set it to 0, "
+		      "or give shipready an AppArmor profile with 'userns')";
+	else if (e == ENOSPC)
+		why = "the limit of user namespaces (user.max_user_namespaces) is reached";
+	else if (e == EINVAL)
+		why = "the kernel lacks user namespace support (CONFIG_USER_NS)";
+	else
+		why = "denied: in a chroot, or in a container whose seccomp profile or missing CAP_SYS_ADMIN "
+		      "forbids them (run the container with --privileged or a seccomp profile allowing unshare)";
+	return sr_error_set(err, SR_E_ACCESS, "namespaces are not available: %s: %s; %s", step, strerror(e), why);
+}
+
+static enum sr_err make_mountpoints(const char *root, struct sr_error *err)
+{
+	char p[4200];
+	static const char *const dirs[] = { "dev", "tmp", "proc" };
+	for (size_t i = 0; i < 3; i++) {
+		char sub[16];
+		snprintf(sub, sizeof sub, "/%s", dirs[i]);
+		if (!join(p, sizeof p, root, sub))
+			return sr_error_set(err, SR_E_USAGE, "the temporary directory's name is too long");
+		struct stat st;
+		if (mkdir(p, 0755) != 0 && !(errno == EEXIST && lstat(p, &st) == 0 && S_ISDIR(st.st_mode)))
+			return sr_error_set(err, SR_E_USAGE, "the bundle's /%s cannot be a mount point: %s", dirs[i],
+			                    errno == EEXIST ? "not a directory" : strerror(errno));
+	}
+	for (size_t i = 0; i < sizeof devices / sizeof *devices; i++) {
+		char sub[32];
+		snprintf(sub, sizeof sub, "/dev/%s", devices[i]);
+		if (!join(p, sizeof p, root, sub))
+			return sr_error_set(err, SR_E_USAGE, "the temporary directory's name is too long");
+		int fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+		if (fd < 0)
+			return sr_error_set(err, SR_E_USAGE, "the bundle's /dev/%s cannot be a mount point: %s", devices[i],
+			                    strerror(errno));
+		close(fd);
+	}
+	return SR_OK;
+}
+
+static void describe(struct sr_verify_result *r, const struct sr_verify_opts *o, const struct wire *w)
+{
+	double t = o->timeout_ms / 1000.0;
+	switch (r->reason) {
+	case SR_VERIFY_EXITED:
+		if (o->http_port)
+			snprintf(r->message, sizeof r->message, "exited with status %d before GET %s answered 2xx",
+			         r->exit_status, o->http_path);
+		else
+			snprintf(r->message, sizeof r->message, "exit status %d", r->exit_status);
+		break;
+	case SR_VERIFY_SIGNALED:
+		snprintf(r->message, sizeof r->message, "killed by signal %d (%s)%s", r->signal, strsignal(r->signal),
+		         o->http_port ? " before answering 2xx" : "");
+		break;
+	case SR_VERIFY_TIMEOUT:
+		snprintf(r->message, sizeof r->message, "still running after the timeout (%g s): killed", t);
+		break;
+	case SR_VERIFY_HTTP_OK:
+		snprintf(r->message, sizeof r->message, "GET http://127.0.0.1:%u%s answered HTTP %d", o->http_port,
+		         o->http_path, r->http_status);
+		break;
+	case SR_VERIFY_HTTP_STATUS:
+		snprintf(r->message, sizeof r->message,
+		         "GET http://127.0.0.1:%u%s answered HTTP %d, no 2xx before the timeout (%g s)", o->http_port,
+		         o->http_path, r->http_status, t);
+		break;
+	case SR_VERIFY_HTTP_NO_ANSWER:
+		snprintf(r->message, sizeof r->message, "no HTTP answer on 127.0.0.1:%u before the timeout (%g s): %s",
+		         o->http_port, t, w->http_error[0] ? w->http_error : "nothing tried");
+		break;
+	case SR_VERIFY_EXEC_FAILED:
+		snprintf(r->message, sizeof r->message, "cannot execute %s in the sandbox: %s", r->program,
+		         strerror(r->exec_errno));
+		break;
+	}
+}
+
+static char **make_argv(const char *program, const char *const *args)
+{
+	size_t n = 0;
+	while (args && args[n])
+		n++;
+	char **v = calloc(n + 2, sizeof *v);
+	if (!v)
+		return NULL;
+	v[0] = (char *)program;
+	for (size_t i = 0; i < n; i++)
+		v[i + 1] = (char *)args[i];
+	return v;
+}
+
+enum sr_err sr_verify_run(const struct sr_bundle *b, const struct sr_verify_opts *o, struct sr_verify_result *r,
+                          struct sr_error *err)
+{
+	memset(r, 0, sizeof *r);
+	if (!o || o->timeout_ms == 0 || o->timeout_ms > SR_VERIFY_MAX_TIMEOUT_MS || o->http_port > 65535)
+		return sr_error_set(err, SR_E_USAGE, "bad options");
+	if (o->http_port) {
+		if (!o->http_path || o->http_path[0] != '/' || strlen(o->http_path) > 1000)
+			return sr_error_set(err, SR_E_USAGE, "the HTTP path must start with '/' (at most 1000 bytes)");
+		for (const char *p = o->http_path; *p; p++)
+			if ((unsigned char)*p <= ' ' || *p == 0x7f)
+				return sr_error_set(err, SR_E_USAGE, "the HTTP path has a space or a control character");
+	}
+	for (size_t i = 0; i < b->entry_count; i++)
+		if (b->entries[i].kind == SR_BUNDLE_PROGRAM) {
+			r->program = b->entries[i].path;
+			break;
+		}
+	if (!r->program)
+		return sr_error_set(err, SR_E_USAGE, "the bundle has no program");
+
+	const char *base = o->tmpdir ? o->tmpdir : getenv("TMPDIR");
+	if (!base || !*base)
+		base = "/tmp";
+	char dir[4096], root[4200];
+	if (snprintf(dir, sizeof dir, "%s/shipready-verify.XXXXXX", base) >= (int)sizeof dir)
+		return sr_error_set(err, SR_E_USAGE, "the temporary directory's name is too long");
+	if (!mkdtemp(dir))
+		return sr_error_set(err, SR_E_IO, "%s: cannot create a temporary directory: %s", base, strerror(errno));
+	if (!join(root, sizeof root, dir, "/root")) {
+		remove_tree(dir);
+		return sr_error_set(err, SR_E_USAGE, "the temporary directory's name is too long");
+	}
+
+	enum sr_err rc = SR_OK;
+	char **argv = NULL;
+	int out[2] = { -1, -1 }, errp[2] = { -1, -1 }, res[2] = { -1, -1 };
+	struct statvfs sv;
+	if (statvfs(dir, &sv) == 0 && (sv.f_flag & ST_NOEXEC)) {
+		rc = sr_error_set(err, SR_E_USAGE, "%s is on a noexec mount: set TMPDIR to a directory programs may run from",
+		                  base);
+		goto cleanup;
+	}
+	if ((rc = sr_bundle_write_dir(b, root, false, err)) != SR_OK || (rc = make_mountpoints(root, err)) != SR_OK)
+		goto cleanup;
+	r->out.data = malloc(SR_VERIFY_CAPTURE_MAX);
+	r->err.data = malloc(SR_VERIFY_CAPTURE_MAX);
+	argv = make_argv(r->program, o->args);
+	if (!r->out.data || !r->err.data || !argv) {
+		rc = sr_error_set(err, SR_E_NOMEM, NULL);
+		goto cleanup;
+	}
+	if (pipe2(out, O_CLOEXEC) != 0 || pipe2(errp, O_CLOEXEC) != 0 || pipe2(res, O_CLOEXEC) != 0) {
+		rc = sr_error_set(err, SR_E_IO, "pipe: %s", strerror(errno));
+		goto cleanup;
+	}
+	fflush(NULL);
+	struct run rn = { root, r->program, argv, o, out[1], errp[1], res[1] };
+	pid_t parent = getpid();
+	uid_t uid = geteuid();
+	gid_t gid = getegid();
+	pid_t child = fork();
+	if (child < 0) {
+		rc = sr_error_set(err, SR_E_IO, "fork: %s", strerror(errno));
+		goto cleanup;
+	}
+	if (child == 0) {
+		close(out[0]);
+		close(errp[0]);
+		close(res[0]);
+		sandbox_main(&rn, parent, uid, gid);
+	}
+	close(out[1]);
+	close(errp[1]);
+	close(res[1]);
+	out[1] = errp[1] = res[1] = -1;
+
+	/* read until every pipe is closed; a sandbox that outlives the
+	 * timeout by far (it should not) is killed */
+	struct wire w;
+	size_t wlen = 0;
+	memset(&w, 0, sizeof w);
+	long long hard = now_ms() + o->timeout_ms + 15000;
+	bool killed = false;
+	int fds[3] = { out[0], errp[0], res[0] };
+	for (;;) {
+		struct pollfd pf[3];
+		int n = 0;
+		for (int i = 0; i < 3; i++)
+			if (fds[i] >= 0)
+				pf[n++] = (struct pollfd){ fds[i], POLLIN, 0 };
+		if (n == 0)
+			break;
+		long long left = hard - now_ms();
+		if (left <= 0) {
+			kill(child, SIGKILL);
+			killed = true;
+			break;
+		}
+		int pr = poll(pf, (nfds_t)n, (int)(left > 1000 ? 1000 : left));
+		if (pr < 0 && errno != EINTR)
+			break;
+		for (int k = 0; k < n; k++) {
+			if (!pf[k].revents)
+				continue;
+			char buf[65536];
+			ssize_t got = read(pf[k].fd, buf, sizeof buf);
+			if (got < 0 && errno == EINTR)
+				continue;
+			int i = pf[k].fd == fds[0] ? 0 : pf[k].fd == fds[1] ? 1 : 2;
+			if (got <= 0) {
+				fds[i] = -1;
+				continue;
+			}
+			if (i == 0)
+				capture(&r->out, buf, (size_t)got);
+			else if (i == 1)
+				capture(&r->err, buf, (size_t)got);
+			else if (wlen < sizeof w) {
+				size_t take = (size_t)got < sizeof w - wlen ? (size_t)got : sizeof w - wlen;
+				memcpy((char *)&w + wlen, buf, take);
+				wlen += take;
+			}
+		}
+	}
+	int st = 0;
+	while (waitpid(child, &st, 0) < 0 && errno == EINTR) {
+	}
+	if (killed) {
+		rc = sr_error_set(err, SR_E_IO, "the sandbox did not end %u s after the timeout: killed", 15u);
+		goto cleanup;
+	}
+	if (wlen != sizeof w) {
+		rc = sr_error_set(err, SR_E_IO, "the sandbox ended without a result (%s %d)",
+		                  WIFSIGNALED(st) ? "signal" : "exit status", WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
+		goto cleanup;
+	}
+	if (w.setup_failed) {
+		w.step[sizeof w.step - 1] = '\0';
+		if (strcmp(w.step, "unshare") == 0 || strncmp(w.step, "writing /proc/self/", 19) == 0)
+			rc = explain_unavailable(w.step, w.err_no, err);
+		else if (strcmp(w.step, "mounting /proc") == 0 && w.err_no == EPERM)
+			/* the kernel refuses a new proc where the caller's /proc is partly covered */
+			rc = sr_error_set(err, SR_E_ACCESS,
+			                  "cannot make the sandbox: mounting /proc: %s; in a container, paths of its /proc "
+			                  "are masked (run it with --security-opt systempaths=unconfined or --privileged)",
+			                  strerror(w.err_no));
+		else
+			rc = sr_error_set(err, SR_E_ACCESS, "cannot make the sandbox: %s: %s", w.step, strerror(w.err_no));
+		goto cleanup;
+	}
+	w.http_error[sizeof w.http_error - 1] = '\0';
+	r->reason = (enum sr_verify_reason)w.reason;
+	r->exit_status = w.exit_status;
+	r->signal = w.signal;
+	r->http_status = w.http_status;
+	r->exec_errno = w.exec_errno;
+	snprintf(r->http_error, sizeof r->http_error, "%s", w.http_error);
+	r->elapsed = (double)w.elapsed_ms / 1000.0;
+	r->passed = o->http_port ? r->reason == SR_VERIFY_HTTP_OK : r->reason == SR_VERIFY_EXITED && r->exit_status == 0;
+	describe(r, o, &w);
+
+cleanup:
+	for (int i = 0; i < 2; i++) {
+		if (out[i] >= 0)
+			close(out[i]);
+		if (errp[i] >= 0)
+			close(errp[i]);
+		if (res[i] >= 0)
+			close(res[i]);
+	}
+	free(argv);
+	if (o->keep && rc == SR_OK) {
+		r->bundle_dir = strdup(dir);
+	} else {
+		remove_tree(dir);
+	}
+	return rc;
+}
+
+void sr_verify_result_free(struct sr_verify_result *r)
+{
+	if (!r)
+		return;
+	free(r->out.data);
+	free(r->err.data);
+	free(r->bundle_dir);
+	memset(r, 0, sizeof *r);
+}
