@@ -196,6 +196,12 @@ int cmd_bundle(int argc, char **argv, const struct cli_command *self)
 		cli_file_error("SOURCE_DATE_EPOCH", "not a number of seconds");
 		return EXIT_ERROR;
 	}
+	/* libarchive is loaded before the root is opened and any input read */
+	struct sr_error aerr = { 0 };
+	if (is_tar_name(opts.output) && sr_bundle_archive_ready(&aerr) != SR_OK) {
+		cli_file_error(opts.output, sr_error_message(&aerr));
+		return EXIT_ERROR;
+	}
 
 	struct sr_root root;
 	if (!cli_open_root(opts.root, &root))

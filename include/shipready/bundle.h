@@ -103,6 +103,13 @@ enum sr_err sr_bundle_write_tar(const struct sr_bundle *b, const char *file, int
 
 void sr_bundle_free(struct sr_bundle *b);
 
+/* Load what writing archives needs (libarchive, loaded on first use so that
+ * commands which never write one do not pay for it): a caller that confines
+ * its reads to a root calls this first, so the library's own files are
+ * opened before the root, and a missing libarchive is an error before any
+ * work.  SR_E_UNSUPPORTED with the reason. */
+enum sr_err sr_bundle_archive_ready(struct sr_error *err);
+
 const char *sr_bundle_kind_name(enum sr_bundle_kind k);   /* "program", "interpreter", … */
 
 #endif

@@ -54,6 +54,11 @@ struct sr_bundle_priv {
 	unsigned needs_done;           /* bit per enum sr_need_kind already planned */
 };
 
+enum sr_err sr_bundle_archive_ready(struct sr_error *err)
+{
+	return sr_archive_load(err);
+}
+
 const char *sr_bundle_kind_name(enum sr_bundle_kind k)
 {
 	switch (k) {
