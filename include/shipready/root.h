@@ -8,6 +8,7 @@
 #ifndef SHIPREADY_ROOT_H
 #define SHIPREADY_ROOT_H
 
+#include <dirent.h>
 #include <stddef.h>
 
 #include "shipready/error.h"
@@ -36,6 +37,11 @@ enum sr_err sr_root_lookup(const struct sr_root *root, const char *path, int *pa
  * so a caller that goes on from parent_fd can keep to SR_ROOT_MAX_LINKS. */
 enum sr_err sr_root_lookup_ex(const struct sr_root *root, const char *path, int *parent_fd, char *name,
                               char *resolved, size_t resolved_size, unsigned *links, struct sr_error *err);
+
+/* Open a directory inside root for reading its entries (the final
+ * component not followed if it is a symlink: it was resolved inside the
+ * root); NULL with err set when it is not one.  closedir() it. */
+DIR *sr_root_opendir(const struct sr_root *root, const char *path, struct sr_error *err);
 
 /* Open a file inside root for analysis (see sr_file_open). */
 enum sr_err sr_root_file_open(const struct sr_root *root, const char *path, struct sr_file *f, char *resolved,

@@ -54,19 +54,6 @@ const char *sr_severity_name(enum sr_severity s)
 	return "info";
 }
 
-#if defined(__GNUC__)
-__attribute__((format(printf, 2, 3)))
-#endif
-static const char *afmt(struct sr_arena *a, const char *fmt, ...)
-{
-	char buf[1024];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
-	return sr_arena_strdup(a, buf);
-}
-
 static void add(struct ctx *c, enum sr_severity sev, const char *kind, const char *reason, const char *message,
                 const char *evidence, const char *fix)
 {
@@ -88,7 +75,7 @@ static bool lib_cap(struct ctx *c, size_t base, size_t left)
 {
 	if (c->r->nfindings - base < MAX_LIB_FINDINGS)
 		return false;
-	add(c, SR_SEV_UNKNOWN, "library", afmt(c->a, "%zu more needed libraries not judged", left), NULL, NULL, NULL);
+	add(c, SR_SEV_UNKNOWN, "library", sr_arena_printf(c->a, "%zu more needed libraries not judged", left), NULL, NULL, NULL);
 	return true;
 }
 
@@ -181,10 +168,10 @@ static const char *binary_arch(const struct sr_elf *e)
 static const char *fix_for_arch(struct ctx *c, const char *arch)
 {
 	if (c->in->go)
-		return afmt(c->a, "build for it: GOOS=linux GOARCH=%s", strcmp(arch, "x86_64") == 0 ? "amd64"
+		return sr_arena_printf(c->a, "build for it: GOOS=linux GOARCH=%s", strcmp(arch, "x86_64") == 0 ? "amd64"
 		                                                        : strcmp(arch, "aarch64") == 0 ? "arm64"
 		                                                        : strcmp(arch, "i386") == 0 ? "386" : arch);
-	return afmt(c->a, "build it for %s (a cross compiler or a native build)", arch);
+	return sr_arena_printf(c->a, "build it for %s (a cross compiler or a native build)", arch);
 }
 
 /* False when the program cannot start at all for format reasons. */
@@ -197,7 +184,7 @@ static bool check_format(struct ctx *c)
 		add(c, SR_SEV_FAIL, "exec-format",
 		    pe ? "a Windows program (PE): Linux cannot execute it" : "a macOS program (Mach-O): Linux cannot execute it",
 		    "Exec format error", NULL,
-		    in->go ? afmt(c->a, "build for Linux: GOOS=linux GOARCH=%s", in->go->goarch ? in->go->goarch : "amd64")
+		    in->go ? sr_arena_printf(c->a, "build for Linux: GOOS=linux GOARCH=%s", in->go->goarch ? in->go->goarch : "amd64")
 		           : "build it for Linux");
 		if (pe && in->pe->clr)
 			add(c, SR_SEV_INFO, "runtime", "a .NET assembly: it runs on Linux with the .NET runtime (dotnet FILE) "
@@ -210,7 +197,7 @@ static bool check_format(struct ctx *c)
 	}
 	const struct sr_elf *e = in->elf;
 	if (e->kind == SR_ELF_KIND_REL || e->kind == SR_ELF_KIND_CORE || e->kind == SR_ELF_KIND_UNKNOWN) {
-		add(c, SR_SEV_FAIL, "exec-format", afmt(c->a, "not a program: an ELF %s", sr_elf_kind_name(e->kind)),
+		add(c, SR_SEV_FAIL, "exec-format", sr_arena_printf(c->a, "not a program: an ELF %s", sr_elf_kind_name(e->kind)),
 		    "Exec format error", NULL, NULL);
 		return false;
 	}
@@ -232,14 +219,14 @@ static bool check_format(struct ctx *c)
 		os = e->abi_tag_os == 3 ? "FreeBSD" : e->abi_tag_os == 2 ? "Solaris" : "GNU/Hurd";
 	if (os) {
 		add(c, SR_SEV_FAIL, "wrong-os",
-		    afmt(c->a, "a program for %s: Linux may load it, but its system calls are not Linux's", os), NULL,
+		    sr_arena_printf(c->a, "a program for %s: Linux may load it, but its system calls are not Linux's", os), NULL,
 		    in->go ? "GOOS" : "ELF OS/ABI", in->go ? "build for Linux: GOOS=linux" : "build it for Linux");
 		return false;
 	}
 
 	const char *barch = binary_arch(e);
 	if (!barch) {
-		add(c, SR_SEV_UNKNOWN, "exec-format", afmt(c->a, "unknown machine %u", e->machine), NULL, NULL, NULL);
+		add(c, SR_SEV_UNKNOWN, "exec-format", sr_arena_printf(c->a, "unknown machine %u", e->machine), NULL, NULL, NULL);
 		return true;
 	}
 	if (arch) {
@@ -255,8 +242,8 @@ static bool check_format(struct ctx *c)
 			    "and kernels built with COMPAT", NULL, NULL, NULL);
 			return true;
 		}
-		add(c, SR_SEV_FAIL, "exec-format", afmt(c->a, "built for %s, the machine is %s", barch, arch),
-		    "Exec format error", afmt(c->a, "e_machine %s", sr_elf_machine_name(e->machine)
+		add(c, SR_SEV_FAIL, "exec-format", sr_arena_printf(c->a, "built for %s, the machine is %s", barch, arch),
+		    "Exec format error", sr_arena_printf(c->a, "e_machine %s", sr_elf_machine_name(e->machine)
 		                                                    ? sr_elf_machine_name(e->machine) : "?"),
 		    fix_for_arch(c, arch));
 		return false;
@@ -265,10 +252,10 @@ static bool check_format(struct ctx *c)
 	if (t && t->kind == SR_TARGET_DISTRO && t->architectures.present && !str_in(&t->architectures, barch)) {
 		if (unconfirmed(t, "architectures"))
 			add(c, SR_SEV_UNKNOWN, "exec-format",
-			    afmt(c->a, "the database confirms only %s; %s not checked",
+			    sr_arena_printf(c->a, "the database confirms only %s; %s not checked",
 			         t->architectures.n ? t->architectures.v[0] : "no architecture", barch), NULL, NULL, NULL);
 		else
-			add(c, SR_SEV_FAIL, "exec-format", afmt(c->a, "%s does not run on %s", t->name, barch),
+			add(c, SR_SEV_FAIL, "exec-format", sr_arena_printf(c->a, "%s does not run on %s", t->name, barch),
 			    "Exec format error", NULL, NULL);
 	}
 	return true;
@@ -287,14 +274,14 @@ static void check_kernel(struct ctx *c)
 		char tag[48];
 		snprintf(tag, sizeof tag, "%u.%u.%u", e->abi_tag_kernel[0], e->abi_tag_kernel[1], e->abi_tag_kernel[2]);
 		if (sr_version_cmp(k, tag) < 0)
-			add(c, SR_SEV_FAIL, "kernel", afmt(c->a, "its glibc needs Linux ≥ %s, %s has %s", tag, c->tname, k),
-			    "FATAL: kernel too old", afmt(c->a, "NT_GNU_ABI_TAG %s", tag),
+			add(c, SR_SEV_FAIL, "kernel", sr_arena_printf(c->a, "its glibc needs Linux ≥ %s, %s has %s", tag, c->tname, k),
+			    "FATAL: kernel too old", sr_arena_printf(c->a, "NT_GNU_ABI_TAG %s", tag),
 			    "link against an older glibc (build on an older distribution)");
 	}
 	const struct sr_go_info *g = c->in->go;
 	if (g && g->min_kernel && sr_version_cmp(k, g->min_kernel) < 0)
 		add(c, SR_SEV_FAIL, "kernel",
-		    afmt(c->a, "Go %u.%u needs Linux ≥ %s, %s has %s", g->go_major, g->go_minor, g->min_kernel, c->tname, k),
+		    sr_arena_printf(c->a, "Go %u.%u needs Linux ≥ %s, %s has %s", g->go_major, g->go_minor, g->min_kernel, c->tname, k),
 		    NULL, g->version, "build with an older Go release");
 }
 
@@ -303,8 +290,8 @@ static void check_kernel(struct ctx *c)
 static const char *missing_lib_message(struct ctx *c, enum sr_libc family, const char *lib)
 {
 	if (family == SR_LIBC_MUSL)
-		return afmt(c->a, "Error loading shared library %s: No such file or directory (needed by %s)", lib, c->prog);
-	return afmt(c->a, "%s: error while loading shared libraries: %s: cannot open shared object file: No such file "
+		return sr_arena_printf(c->a, "Error loading shared library %s: No such file or directory (needed by %s)", lib, c->prog);
+	return sr_arena_printf(c->a, "%s: error while loading shared libraries: %s: cannot open shared object file: No such file "
 	            "or directory", c->prog, lib);
 }
 
@@ -327,12 +314,12 @@ static bool db_interp(struct ctx *c, const char *barch)
 		fam = e->libc;
 	if (t->libc == SR_LIBC_NONE) {
 		add(c, SR_SEV_FAIL, "interpreter",
-		    afmt(c->a, "%s has no dynamic loader: %s is missing", c->tname, interp ? interp : "the interpreter"),
-		    "No such file or directory", afmt(c->a, "PT_INTERP %s", interp ? interp : "?"), fix_static(c));
+		    sr_arena_printf(c->a, "%s has no dynamic loader: %s is missing", c->tname, interp ? interp : "the interpreter"),
+		    "No such file or directory", sr_arena_printf(c->a, "PT_INTERP %s", interp ? interp : "?"), fix_static(c));
 		return false;
 	}
 	if (t->libc == SR_LIBC_UNKNOWN) {
-		add(c, SR_SEV_UNKNOWN, "interpreter", afmt(c->a, "the database does not say which C library %s has", c->tname),
+		add(c, SR_SEV_UNKNOWN, "interpreter", sr_arena_printf(c->a, "the database does not say which C library %s has", c->tname),
 		    NULL, NULL, NULL);
 		return false;
 	}
@@ -345,22 +332,22 @@ static bool db_interp(struct ctx *c, const char *barch)
 		                                     "install gcompat there (a glibc shim; not complete)")
 		                      : "link statically, or install musl on the target";
 		add(c, SR_SEV_FAIL, "interpreter",
-		    afmt(c->a, "a %s program on a %s system: the interpreter %s is missing", libc_word(fam),
+		    sr_arena_printf(c->a, "a %s program on a %s system: the interpreter %s is missing", libc_word(fam),
 		         libc_word(t->libc), interp ? interp : "?"),
-		    "No such file or directory", afmt(c->a, "PT_INTERP %s", interp ? interp : "?"), fix);
+		    "No such file or directory", sr_arena_printf(c->a, "PT_INTERP %s", interp ? interp : "?"), fix);
 		return false;
 	}
 	if (!ta || !ta->loader) {
 		add(c, SR_SEV_UNKNOWN, "interpreter",
-		    afmt(c->a, "the database does not give %s's loader on %s", c->tname, c->t->arch ? c->t->arch : barch),
+		    sr_arena_printf(c->a, "the database does not give %s's loader on %s", c->tname, c->t->arch ? c->t->arch : barch),
 		    NULL, NULL, NULL);
 		return true;
 	}
 	if (interp && strcmp(interp, ta->loader) != 0) {
-		add(c, SR_SEV_FAIL, "interpreter", afmt(c->a, "the interpreter %s is not where %s keeps it (%s)", interp,
+		add(c, SR_SEV_FAIL, "interpreter", sr_arena_printf(c->a, "the interpreter %s is not where %s keeps it (%s)", interp,
 		                                        c->tname, ta->loader),
-		    "No such file or directory", afmt(c->a, "PT_INTERP %s", interp),
-		    afmt(c->a, "relink with -Wl,--dynamic-linker=%s, or patchelf --set-interpreter %s", ta->loader,
+		    "No such file or directory", sr_arena_printf(c->a, "PT_INTERP %s", interp),
+		    sr_arena_printf(c->a, "relink with -Wl,--dynamic-linker=%s, or patchelf --set-interpreter %s", ta->loader,
 		         ta->loader));
 		return false;
 	}
@@ -400,16 +387,16 @@ static void db_libraries(struct ctx *c)
 		if (is_cxx_lib(n)) {
 			if (t->libc == SR_LIBC_GLIBC && t->kind == SR_TARGET_DISTRO)
 				continue;   /* part of every glibc distribution's base (the package manager needs it) */
-			add(c, SR_SEV_UNKNOWN, "library", afmt(c->a, "%s is not in the base system", n),
-			    missing_lib_message(c, t->libc, n), afmt(c->a, "DT_NEEDED %s", n),
+			add(c, SR_SEV_UNKNOWN, "library", sr_arena_printf(c->a, "%s is not in the base system", n),
+			    missing_lib_message(c, t->libc, n), sr_arena_printf(c->a, "DT_NEEDED %s", n),
 			    t->libc == SR_LIBC_MUSL ? "apk add libstdc++ libgcc" : "install the C++ runtime, or link it "
 			                                                            "statically (-static-libstdc++ -static-libgcc)");
 			continue;
 		}
 		if (openssl_lib(n, &suffix)) {
 			if (!t->openssl_sonames.present) {
-				add(c, SR_SEV_UNKNOWN, "library", afmt(c->a, "the database does not say which OpenSSL %s has", c->tname),
-				    NULL, afmt(c->a, "DT_NEEDED %s", n), NULL);
+				add(c, SR_SEV_UNKNOWN, "library", sr_arena_printf(c->a, "the database does not say which OpenSSL %s has", c->tname),
+				    NULL, sr_arena_printf(c->a, "DT_NEEDED %s", n), NULL);
 				continue;
 			}
 			char want[64];
@@ -421,15 +408,15 @@ static void db_libraries(struct ctx *c)
 				snprintf(have + strlen(have), sizeof have - strlen(have), "%s%s", k ? ", " : "",
 				         t->openssl_sonames.v[k]);
 			add(c, SR_SEV_FAIL, "library",
-			    afmt(c->a, "needs OpenSSL %s, %s has %s", suffix, c->tname, have[0] ? have : "none"),
-			    missing_lib_message(c, t->libc, n), afmt(c->a, "DT_NEEDED %s", n),
+			    sr_arena_printf(c->a, "needs OpenSSL %s, %s has %s", suffix, c->tname, have[0] ? have : "none"),
+			    missing_lib_message(c, t->libc, n), sr_arena_printf(c->a, "DT_NEEDED %s", n),
 			    "build against the target's OpenSSL, or link OpenSSL statically");
 			continue;
 		}
 		add(c, SR_SEV_UNKNOWN, "library",
-		    afmt(c->a, "%s is not part of the base system as far as the database knows: the target needs the "
+		    sr_arena_printf(c->a, "%s is not part of the base system as far as the database knows: the target needs the "
 		         "package that provides it", n),
-		    missing_lib_message(c, t->libc, n), afmt(c->a, "DT_NEEDED %s", n), "ship it beside the program "
+		    missing_lib_message(c, t->libc, n), sr_arena_printf(c->a, "DT_NEEDED %s", n), "ship it beside the program "
 		    "(RUNPATH $ORIGIN) or install it on the target");
 	}
 }
@@ -462,24 +449,24 @@ static void db_versions(struct ctx *c, const char *barch)
 		} else {
 			continue;
 		}
-		const char *ev = v->symbol ? afmt(c->a, "%s@%s from %s", v->symbol, v->name, v->file ? v->file : "?")
-		                           : afmt(c->a, "%s from %s", v->name, v->file ? v->file : "?");
+		const char *ev = v->symbol ? sr_arena_printf(c->a, "%s@%s from %s", v->symbol, v->name, v->file ? v->file : "?")
+		                           : sr_arena_printf(c->a, "%s from %s", v->name, v->file ? v->file : "?");
 		if (!have) {
 			add(c, SR_SEV_UNKNOWN, "symbol-version",
-			    afmt(c->a, "needs %s, the database does not give %s for %s", v->name, field, c->tname), NULL, ev, NULL);
+			    sr_arena_printf(c->a, "needs %s, the database does not give %s for %s", v->name, field, c->tname), NULL, ev, NULL);
 			continue;
 		}
 		if (sr_version_cmp(v->version, have) <= 0)
 			continue;
 		const char *lib = v->file ? v->file : "libc.so.6";
 		add(c, SR_SEV_FAIL, "symbol-version",
-		    afmt(c->a, "needs %s, %s has %s %s", v->name, c->tname, what, have),
-		    afmt(c->a, "%s: %s%s%s: version %s%s' not found (required by %s)", c->prog, libdir ? libdir : "",
+		    sr_arena_printf(c->a, "needs %s, %s has %s %s", v->name, c->tname, what, have),
+		    sr_arena_printf(c->a, "%s: %s%s%s: version %s%s' not found (required by %s)", c->prog, libdir ? libdir : "",
 		         libdir ? "/" : "", lib, oldq ? "`" : "'", v->name, c->prog),
 		    ev,
 		    strcmp(v->family, "GLIBC") == 0
-		        ? (c->in->go ? afmt(c->a, "build with CGO_ENABLED=0, or build on a system with glibc ≤ %s", have)
-		                     : afmt(c->a, "build on a system (or sysroot) with glibc ≤ %s, or link statically", have))
+		        ? (c->in->go ? sr_arena_printf(c->a, "build with CGO_ENABLED=0, or build on a system with glibc ≤ %s", have)
+		                     : sr_arena_printf(c->a, "build on a system (or sysroot) with glibc ≤ %s, or link statically", have))
 		        : "link libstdc++ statically (-static-libstdc++) or build with an older GCC");
 	}
 }
@@ -493,20 +480,20 @@ static void dir_loader(struct ctx *c)
 	struct sr_deps *d = NULL;
 	struct sr_error err = { 0 };
 	if (sr_deps_resolve(c->in->path, &o, &d, &err) != SR_OK) {
-		add(c, SR_SEV_UNKNOWN, "library", afmt(c->a, "the loader model could not read it: %s", sr_error_message(&err)),
+		add(c, SR_SEV_UNKNOWN, "library", sr_arena_printf(c->a, "the loader model could not read it: %s", sr_error_message(&err)),
 		    NULL, NULL, NULL);
 		return;
 	}
 	bool musl = d->loader_kind == SR_LOADER_MUSL;
 	if (d->interp_missing && !d->interp_is_default) {
 		enum sr_libc fam = interp_family(d->interp);
-		const char *why = t->libc == SR_LIBC_NONE ? afmt(c->a, "%s has no C library: the interpreter %s is missing",
+		const char *why = t->libc == SR_LIBC_NONE ? sr_arena_printf(c->a, "%s has no C library: the interpreter %s is missing",
 		                                                 c->tname, d->interp)
 		                  : fam != SR_LIBC_UNKNOWN && t->libc != SR_LIBC_UNKNOWN && fam != t->libc
-		                      ? afmt(c->a, "a %s program on a %s root: the interpreter %s is missing", libc_word(fam),
+		                      ? sr_arena_printf(c->a, "a %s program on a %s root: the interpreter %s is missing", libc_word(fam),
 		                             libc_word(t->libc), d->interp)
-		                      : afmt(c->a, "the interpreter %s is not in the root", d->interp);
-		add(c, SR_SEV_FAIL, "interpreter", why, "No such file or directory", afmt(c->a, "PT_INTERP %s", d->interp),
+		                      : sr_arena_printf(c->a, "the interpreter %s is not in the root", d->interp);
+		add(c, SR_SEV_FAIL, "interpreter", why, "No such file or directory", sr_arena_printf(c->a, "PT_INTERP %s", d->interp),
 		    fix_static(c));
 		sr_deps_free(d);
 		return;
@@ -520,11 +507,11 @@ static void dir_loader(struct ctx *c)
 			break;
 		const char *req = ed->from == 0 ? c->prog : d->objects[ed->from].path;
 		add(c, SR_SEV_FAIL, "library",
-		    afmt(c->a, "%s (needed by %s) is not found in the root", ed->name, req),
-		    musl ? afmt(c->a, "Error loading shared library %s: No such file or directory (needed by %s)", ed->name, req)
-		         : afmt(c->a, "%s: error while loading shared libraries: %s: %s", c->prog, ed->name,
+		    sr_arena_printf(c->a, "%s (needed by %s) is not found in the root", ed->name, req),
+		    musl ? sr_arena_printf(c->a, "Error loading shared library %s: No such file or directory (needed by %s)", ed->name, req)
+		         : sr_arena_printf(c->a, "%s: error while loading shared libraries: %s: %s", c->prog, ed->name,
 		                ed->error ? ed->error : "cannot open shared object file: No such file or directory"),
-		    afmt(c->a, "DT_NEEDED %s", ed->name),
+		    sr_arena_printf(c->a, "DT_NEEDED %s", ed->name),
 		    "install the package that provides it in the root, or ship it beside the program (RUNPATH $ORIGIN)");
 	}
 	base = c->r->nfindings;
@@ -536,8 +523,8 @@ static void dir_loader(struct ctx *c)
 			break;
 		const struct sr_dep_object *prov = &d->objects[is->provider];
 		add(c, SR_SEV_FAIL, "symbol-version",
-		    afmt(c->a, "%s does not define %s", prov->path, is->version),
-		    afmt(c->a, "%s: %s", c->prog, is->message), afmt(c->a, "%s needed from %s", is->version, prov->name),
+		    sr_arena_printf(c->a, "%s does not define %s", prov->path, is->version),
+		    sr_arena_printf(c->a, "%s: %s", c->prog, is->message), sr_arena_printf(c->a, "%s needed from %s", is->version, prov->name),
 		    strncmp(is->version, "GLIBC_", 6) == 0
 		        ? (c->in->go ? "build with CGO_ENABLED=0, or build against the root's glibc"
 		                     : "build against the root's glibc (or an older one), or link statically")
@@ -601,13 +588,13 @@ static void check_need(struct ctx *c, const struct sr_need *n)
 	if (t->dir) {
 		for (size_t i = 0; i < n->paths.count; i++)
 			if (root_has(&t->priv->root, n->paths.items[i])) {
-				add(c, SR_SEV_INFO, n->id, afmt(c->a, "%s: %s", n->name, n->paths.items[i]), NULL, ev, NULL);
+				add(c, SR_SEV_INFO, n->id, sr_arena_printf(c->a, "%s: %s", n->name, n->paths.items[i]), NULL, ev, NULL);
 				return;
 			}
 		if (!n->paths.count)
 			return;
 		add(c, miss, n->id,
-		    afmt(c->a, "%s will fail: the root has none of %s%s", n->feature ? n->feature : n->name,
+		    sr_arena_printf(c->a, "%s will fail: the root has none of %s%s", n->feature ? n->feature : n->name,
 		         join_paths(c, &n->paths), n->optional ? " (the program has a fallback)" : ""),
 		    n->message, ev, need_fix(c, n));
 		return;
@@ -615,7 +602,7 @@ static void check_need(struct ctx *c, const struct sr_need *n)
 	const struct sr_target *db = t->db;
 	if (empty_image(db)) {
 		add(c, miss, n->id,
-		    afmt(c->a, "%s will fail: %s is empty (no %s)", n->feature ? n->feature : n->name, c->tname,
+		    sr_arena_printf(c->a, "%s will fail: %s is empty (no %s)", n->feature ? n->feature : n->name, c->tname,
 		         n->paths.count ? join_paths(c, &n->paths) : n->name),
 		    n->message, ev, need_fix(c, n));
 		return;
@@ -623,33 +610,33 @@ static void check_need(struct ctx *c, const struct sr_need *n)
 	switch (n->kind) {
 	case SR_NEED_CA_ROOTS:
 		if (db->ca_bundle)
-			add(c, SR_SEV_INFO, n->id, afmt(c->a, "CA roots: %s", db->ca_bundle), NULL, ev, NULL);
+			add(c, SR_SEV_INFO, n->id, sr_arena_printf(c->a, "CA roots: %s", db->ca_bundle), NULL, ev, NULL);
 		else if (db->kind == SR_TARGET_DISTRO || unconfirmed(db, "ca_bundle"))
-			add(c, SR_SEV_UNKNOWN, n->id, afmt(c->a, "the database does not say where %s keeps CA roots", c->tname),
+			add(c, SR_SEV_UNKNOWN, n->id, sr_arena_printf(c->a, "the database does not say where %s keeps CA roots", c->tname),
 			    n->message, ev, NULL);
 		else
-			add(c, miss, n->id, afmt(c->a, "%s will fail: %s has no CA roots", n->feature ? n->feature : n->name,
+			add(c, miss, n->id, sr_arena_printf(c->a, "%s will fail: %s has no CA roots", n->feature ? n->feature : n->name,
 			                         c->tname), n->message, ev, need_fix(c, n));
 		return;
 	case SR_NEED_ZONEINFO:
 		if (db->zoneinfo == SR_TRI_YES)
 			add(c, SR_SEV_INFO, n->id, "zoneinfo: /usr/share/zoneinfo", NULL, ev, NULL);
 		else if (db->zoneinfo == SR_TRI_NO)
-			add(c, miss, n->id, afmt(c->a, "%s will fail: %s has no zoneinfo", n->feature ? n->feature : n->name,
+			add(c, miss, n->id, sr_arena_printf(c->a, "%s will fail: %s has no zoneinfo", n->feature ? n->feature : n->name,
 			                         c->tname), n->message, ev, need_fix(c, n));
 		else if (db->kind == SR_TARGET_DISTRO)
-			add(c, SR_SEV_INFO, n->id, afmt(c->a, "zoneinfo is not confirmed for %s (installed systems have "
+			add(c, SR_SEV_INFO, n->id, sr_arena_printf(c->a, "zoneinfo is not confirmed for %s (installed systems have "
 			                                "tzdata; slim container images may not)", c->tname), NULL, ev, NULL);
 		else
-			add(c, SR_SEV_UNKNOWN, n->id, afmt(c->a, "the database does not say whether %s has zoneinfo", c->tname),
+			add(c, SR_SEV_UNKNOWN, n->id, sr_arena_printf(c->a, "the database does not say whether %s has zoneinfo", c->tname),
 			    n->message, ev, NULL);
 		return;
 	default:
 		if (db->kind == SR_TARGET_DISTRO)
-			add(c, SR_SEV_INFO, n->id, afmt(c->a, "%s: an installed %s provides %s", n->name, c->tname,
+			add(c, SR_SEV_INFO, n->id, sr_arena_printf(c->a, "%s: an installed %s provides %s", n->name, c->tname,
 			                                n->paths.count ? join_paths(c, &n->paths) : "it"), NULL, ev, NULL);
 		else
-			add(c, SR_SEV_UNKNOWN, n->id, afmt(c->a, "the database does not say whether %s has %s", c->tname,
+			add(c, SR_SEV_UNKNOWN, n->id, sr_arena_printf(c->a, "the database does not say whether %s has %s", c->tname,
 			                                   n->paths.count ? join_paths(c, &n->paths) : n->name), NULL, ev, NULL);
 		return;
 	}

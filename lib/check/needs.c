@@ -118,19 +118,6 @@ static void note(struct acc *n, const char *s)
 		n->notes[n->nnotes++] = s;
 }
 
-#if defined(__GNUC__)
-__attribute__((format(printf, 2, 3)))
-#endif
-static const char *fmt(struct sr_arena *a, const char *f, ...)
-{
-	char buf[512];
-	va_list ap;
-	va_start(ap, f);
-	vsnprintf(buf, sizeof buf, f, ap);
-	va_end(ap);
-	return sr_arena_strdup(a, buf);
-}
-
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 /* ---------- the C side (ELF) ---------- */
@@ -198,7 +185,7 @@ static void c_apply(struct build *b, const struct cside *c, unsigned uses, const
 		evidence(b, n, ev);
 		const struct sr_elf *e = c->e;
 		const char *t = sr_multiarch_triplet(e->elf_class, e->machine, e->flags, e->big_endian);
-		const char *p[] = { t ? fmt(b->a, "/usr/lib/%s/gconv", t) : NULL,   /* Debian, Ubuntu */
+		const char *p[] = { t ? sr_arena_printf(b->a, "/usr/lib/%s/gconv", t) : NULL,   /* Debian, Ubuntu */
 			            e->elf_class == 64 ? "/usr/lib64/gconv" : NULL,    /* Fedora, RHEL, SUSE */
 			            "/usr/lib/gconv" };                                /* 32-bit RPM, Arch */
 		paths(b, n, p, COUNT(p));
@@ -262,7 +249,7 @@ static void elf_needs(struct build *b, const struct sr_elf *e)
 		const struct sr_rt_name *rt = sr_rt_string(e->rt_strings.items[i]);
 		if (!rt || ((rt->uses & SR_RT_WITH_GLIBC_NSS) && c.glibc_nss))
 			continue;   /* with glibc these come with all of NSS: /etc/nsswitch.conf says it */
-		c_apply(b, &c, rt->uses, fmt(b->a, "\"%s\" in %s", rt->name, c.where), FROM_STRING);
+		c_apply(b, &c, rt->uses, sr_arena_printf(b->a, "\"%s\" in %s", rt->name, c.where), FROM_STRING);
 	}
 	for (size_t i = 0; i < e->needed.count; i++)
 		if (tls_library(e->needed.items[i]))

@@ -84,21 +84,10 @@ bool sr_check_root_file(const struct sr_root *root, const char *path, off_t *siz
 /* Is there a directory holding at least one entry at path? */
 bool sr_check_root_dir_nonempty(const struct sr_root *root, const char *path)
 {
-	int dirfd;
-	char name[SR_ROOT_MAX_PATH + 1];
 	struct sr_error err = { 0 };
-	if (sr_root_lookup(root, path, &dirfd, name, NULL, 0, &err) != SR_OK)
+	DIR *d = sr_root_opendir(root, path, &err);
+	if (!d)
 		return false;
-	int fd = name[0] ? openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-	                 : openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	close(dirfd);
-	if (fd < 0)
-		return false;
-	DIR *d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return false;
-	}
 	bool any = false;
 	struct dirent *de;
 	while (!any && (de = readdir(d)) != NULL)

@@ -284,6 +284,27 @@ out:
 	return rc;
 }
 
+DIR *sr_root_opendir(const struct sr_root *root, const char *path, struct sr_error *err)
+{
+	int dirfd;
+	char name[SR_ROOT_MAX_PATH + 1];
+	if (sr_root_lookup(root, path, &dirfd, name, NULL, 0, err) != SR_OK)
+		return NULL;
+	int fd = name[0] ? openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+	                 : openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int e = errno;
+	close(dirfd);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!d) {
+		if (fd >= 0) {
+			e = errno;
+			close(fd);
+		}
+		sr_error_set(err, e == ENOTDIR || e == ELOOP ? SR_E_NOT_REGULAR : SR_E_IO, "%s: %s", path, strerror(e));
+	}
+	return d;
+}
+
 enum sr_err sr_root_file_open(const struct sr_root *root, const char *path, struct sr_file *f, char *resolved,
                               size_t resolved_size, struct sr_error *err)
 {

@@ -207,9 +207,10 @@ static enum sr_err root_stat(const struct sr_root *root, const char *path, char 
 }
 
 /* A file of the source root: the file at its canonical path, and a symlink
- * from path when the loader opens it under another name. */
-static enum sr_err add_root_file(struct sr_bundle *b, const char *path, enum sr_bundle_kind kind,
-                                 const char *reason, struct sr_error *err)
+ * from path when the loader opens it under another name; or, with at (a
+ * library found through $ORIGIN), the file at at alone. */
+static enum sr_err add_root_file_at(struct sr_bundle *b, const char *path, const char *at, enum sr_bundle_kind kind,
+                                    const char *reason, struct sr_error *err)
 {
 	struct sr_arena *a = b->priv->a;
 	char real[SR_ROOT_MAX_PATH + 1];
@@ -220,14 +221,14 @@ static enum sr_err add_root_file(struct sr_bundle *b, const char *path, enum sr_
 	if (!S_ISREG(st.st_mode))
 		return sr_error_set(err, SR_E_NOT_REGULAR, "%s in the source root is not a regular file", path);
 	struct sr_bundle_entry e = {
-		.path = sr_arena_strdup(a, real), .kind = kind, .source = sr_arena_strdup(a, real),
+		.path = sr_arena_strdup(a, at ? at : real), .kind = kind, .source = sr_arena_strdup(a, real),
 		.reason = reason, .mode = st.st_mode & 0755, .size = (uint64_t)st.st_size,
 	};
 	if (!e.source)
 		return sr_error_set(err, SR_E_NOMEM, NULL);
 	if ((rc = add_entry(b, &e, true, err)) != SR_OK)
 		return rc;
-	if (strcmp(path, real) != 0) {
+	if (!at && strcmp(path, real) != 0) {
 		struct sr_bundle_entry l = {
 			.path = sr_arena_strdup(a, path), .kind = SR_BUNDLE_SYMLINK,
 			.target = relative_target(a, path, real), .reason = reason, .mode = 0777,
@@ -240,26 +241,10 @@ static enum sr_err add_root_file(struct sr_bundle *b, const char *path, enum sr_
 	return SR_OK;
 }
 
-/* A library found through $ORIGIN: its file (read from the source root at
- * path) placed at at, where the loader will open it in the bundle. */
-static enum sr_err add_origin_file(struct sr_bundle *b, const char *path, const char *at, const char *reason,
-                                   struct sr_error *err)
+static enum sr_err add_root_file(struct sr_bundle *b, const char *path, enum sr_bundle_kind kind,
+                                 const char *reason, struct sr_error *err)
 {
-	struct sr_arena *a = b->priv->a;
-	char real[SR_ROOT_MAX_PATH + 1];
-	struct stat st;
-	enum sr_err rc = root_stat(b->priv->root, path, real, &st, err);
-	if (rc != SR_OK)
-		return rc;
-	if (!S_ISREG(st.st_mode))
-		return sr_error_set(err, SR_E_NOT_REGULAR, "%s in the source root is not a regular file", path);
-	struct sr_bundle_entry e = {
-		.path = sr_arena_strdup(a, at), .kind = SR_BUNDLE_LIBRARY, .source = sr_arena_strdup(a, real),
-		.reason = reason, .mode = st.st_mode & 0755, .size = (uint64_t)st.st_size,
-	};
-	if (!e.source)
-		return sr_error_set(err, SR_E_NOMEM, NULL);
-	return add_entry(b, &e, true, err);
+	return add_root_file_at(b, path, NULL, kind, reason, err);
 }
 
 static bool under(const char *path, const char *dir)
@@ -767,7 +752,7 @@ static enum sr_err plan_program(struct sr_bundle *b, const char *path, const str
 		if ((rc = origin_place(a, d, i, at, &at[i], err)) != SR_OK)
 			return rc;
 		if (at[i])
-			rc = add_origin_file(b, o->path, at[i], why, err);
+			rc = add_root_file_at(b, o->path, at[i], SR_BUNDLE_LIBRARY, why, err);
 		else
 			rc = add_root_file(b, at[i] = o->path, o->is_interp ? SR_BUNDLE_INTERPRETER : SR_BUNDLE_LIBRARY, why,
 			                   err);

@@ -328,30 +328,13 @@ static void match_line(struct sr_arena *a, struct lib *libs, size_t n, const cha
 			libs[i].pkg = sr_arena_strndup(a, pkg, plen);
 }
 
-/* The directory fd of dir inside root, or -1. */
-static int root_dir_fd(const struct sr_root *root, const char *dir)
-{
-	int parent;
-	char name[SR_ROOT_MAX_PATH + 1];
-	struct sr_error e = { 0 };
-	if (sr_root_lookup(root, dir, &parent, name, NULL, 0, &e) != SR_OK)
-		return -1;
-	int fd = openat(parent, *name ? name : ".", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	close(parent);
-	return fd;
-}
-
 /* dpkg: ROOT/var/lib/dpkg/info/PKG[:ARCH].list holds each package's paths. */
 static bool dpkg_map(struct sr_arena *a, const struct sr_root *root, struct lib *libs, size_t n)
 {
-	int fd = root_dir_fd(root, "/var/lib/dpkg/info");
-	if (fd < 0)
+	struct sr_error e = { 0 };
+	DIR *d = sr_root_opendir(root, "/var/lib/dpkg/info", &e);
+	if (!d)
 		return false;
-	DIR *d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return false;
-	}
 	struct dirent *de;
 	char line[4096];
 	while ((de = readdir(d)) != NULL) {
@@ -509,22 +492,6 @@ struct plan {
 	const char *base, *base_reason, *manager;
 };
 
-static const char *pfmt(struct plan *p, const char *fmt, ...)
-#if defined(__GNUC__)
-	__attribute__((format(printf, 2, 3)))
-#endif
-	;
-
-static const char *pfmt(struct plan *p, const char *fmt, ...)
-{
-	char tmp[1024];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(tmp, sizeof tmp, fmt, ap);
-	va_end(ap);
-	return sr_arena_strdup(p->a, tmp);
-}
-
 /* The libraries as the loader finds them in the root, and their packages. */
 static enum sr_err plan_libraries(struct plan *p, struct sr_deps **deps, struct sr_error *err)
 {
@@ -595,8 +562,8 @@ static enum sr_err plan_base(struct plan *p, bool ca, bool tz, struct sr_error *
 			char *dot = strchr(mm, '.');
 			if (dot && (dot = strchr(dot + 1, '.')))
 				*dot = '\0';
-			p->base = pfmt(p, "alpine:%s", mm);
-			p->base_reason = pfmt(p, "musl, and the root %s is Alpine %s: its release", p->root_dir, r->version_id);
+			p->base = sr_arena_printf(p->a, "alpine:%s", mm);
+			p->base_reason = sr_arena_printf(p->a, "musl, and the root %s is Alpine %s: its release", p->root_dir, r->version_id);
 		} else {
 			p->base = "alpine:3.22";
 			p->base_reason = "musl: alpine has musl's loader (the newest Alpine shipready knows)";
@@ -623,8 +590,8 @@ static enum sr_err plan_base(struct plan *p, bool ca, bool tz, struct sr_error *
 		p->manager = NULL;
 		return SR_OK;
 	}
-	p->base = debian ? pfmt(p, "debian:%s-slim", ver) : pfmt(p, "ubuntu:%s", ver);
-	p->base_reason = pfmt(p, "%s, the release of the root %s whose libraries were resolved%s",
+	p->base = debian ? sr_arena_printf(p->a, "debian:%s-slim", ver) : sr_arena_printf(p->a, "ubuntu:%s", ver);
+	p->base_reason = sr_arena_printf(p->a, "%s, the release of the root %s whose libraries were resolved%s",
 	                      p->base, p->root_dir, p->npkgs ? " (distroless has no package manager)" : "");
 	p->manager = "apt";
 	if (ca)
@@ -899,7 +866,7 @@ static enum sr_err fill_result(struct plan *p, struct sr_dockerfile *d, struct s
 	d->base_reason = p->base_reason;
 	d->package_manager = p->npkgs ? p->manager : NULL;
 	if (p->rel.found && tag_ok(p->rel.id))
-		d->release = pfmt(p, "%s %s", p->rel.id,
+		d->release = sr_arena_printf(p->a, "%s %s", p->rel.id,
 		                  tag_ok(p->rel.version_id) ? p->rel.version_id
 		                  : tag_ok(p->rel.codename) ? p->rel.codename : "?");
 	d->libs = sr_arena_array(p->a, p->nlibs ? p->nlibs : 1, sizeof *d->libs);

@@ -1,6 +1,8 @@
 #include "util/arena.h"
 
+#include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -104,6 +106,27 @@ char *sr_arena_strndup(struct sr_arena *a, const char *s, size_t n)
 char *sr_arena_strdup(struct sr_arena *a, const char *s)
 {
 	return sr_arena_strndup(a, s, strlen(s));
+}
+
+char *sr_arena_vprintf(struct sr_arena *a, const char *fmt, va_list ap)
+{
+	va_list again;
+	va_copy(again, ap);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	char *out = n >= 0 ? sr_arena_alloc(a, (size_t)n + 1) : NULL;
+	if (out)
+		vsnprintf(out, (size_t)n + 1, fmt, again);
+	va_end(again);
+	return out;
+}
+
+char *sr_arena_printf(struct sr_arena *a, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *out = sr_arena_vprintf(a, fmt, ap);
+	va_end(ap);
+	return out;
 }
 
 size_t sr_arena_used(const struct sr_arena *a)

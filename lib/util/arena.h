@@ -4,6 +4,7 @@
 #ifndef SR_UTIL_ARENA_H
 #define SR_UTIL_ARENA_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 #define SR_ARENA_LIMIT ((size_t)32 << 20)
@@ -23,6 +24,17 @@ void *sr_arena_array(struct sr_arena *a, size_t n, size_t size);
 void *sr_arena_grow(struct sr_arena *a, void *arr, size_t count, size_t *cap, size_t elem, size_t limit);
 char *sr_arena_strndup(struct sr_arena *a, const char *s, size_t n);
 char *sr_arena_strdup(struct sr_arena *a, const char *s);
+/* printf into the arena, whole (NULL when out of memory or over the limit). */
+char *sr_arena_vprintf(struct sr_arena *a, const char *fmt, va_list ap)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 2, 0)))
+#endif
+	;
+char *sr_arena_printf(struct sr_arena *a, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 2, 3)))
+#endif
+	;
 size_t sr_arena_used(const struct sr_arena *a);
 
 #endif
