@@ -37,6 +37,7 @@
 #include "shipready/needs.h"
 #include "shipready/root.h"
 #include "shipready/shipready.h"
+#include "pack/pkgdb.h"
 #include "util/arena.h"
 
 #define CA_FILE "/etc/ssl/certs/ca-certificates.crt"
@@ -201,52 +202,11 @@ enum sr_err sr_dockerfile_check_opts(const struct sr_dockerfile_opts *o, struct 
 
 /* ---------- the source root: text files, release, package databases ---------- */
 
-/* A text file of the root, read through the bounded reader one line at a
- * time (lines longer than the buffer are cut: no database line is). */
-struct lines {
-	struct sr_file f;
-	uint64_t off;
-	bool open;
-};
-
-static bool lines_open_at(struct lines *l, int dirfd, const char *name)
+/* A file of the root through the bounded reader (sr_root: never outside it). */
+static bool root_text(const struct sr_root *root, const char *path, struct sr_file *f)
 {
 	struct sr_error e = { 0 };
-	memset(l, 0, sizeof *l);
-	l->open = sr_file_open_at(dirfd, name, false, &l->f, &e) == SR_OK;
-	return l->open;
-}
-
-static bool lines_open(struct lines *l, const struct sr_root *root, const char *path)
-{
-	struct sr_error e = { 0 };
-	memset(l, 0, sizeof *l);
-	l->open = sr_root_file_open(root, path, &l->f, NULL, 0, &e) == SR_OK;
-	return l->open;
-}
-
-static bool lines_next(struct lines *l, char *line, size_t size)
-{
-	const struct sr_reader *r = &l->f.r;
-	if (!l->open || l->off >= r->len)
-		return false;
-	int64_t nl = sr_reader_find_byte(r, l->off, r->len - l->off, '\n');
-	uint64_t end = nl < 0 ? r->len : (uint64_t)nl;
-	uint64_t n = end - l->off;
-	if (n >= size)
-		n = size - 1;
-	if (sr_read_bytes(r, l->off, n, line) != SR_OK)
-		return false;
-	line[n] = '\0';
-	l->off = end + 1;
-	return true;
-}
-
-static void lines_close(struct lines *l)
-{
-	if (l->open)
-		sr_file_close(&l->f);
-	l->open = false;
+	return sr_root_file_open(root, path, f, NULL, 0, &e) == SR_OK;
 }
 
 struct release {
@@ -254,38 +214,19 @@ struct release {
 	bool found;
 };
 
-/* KEY=VALUE or KEY="VALUE" of os-release(5). */
-static void os_release_value(const char *line, const char *key, char *out, size_t size)
-{
-	size_t k = strlen(key);
-	if (strncmp(line, key, k) != 0 || line[k] != '=')
-		return;
-	const char *v = line + k + 1;
-	size_t n = strlen(v);
-	if (n >= 2 && (v[0] == '"' || v[0] == '\'') && v[n - 1] == v[0]) {
-		v++;
-		n -= 2;
-	}
-	if (n >= size)
-		n = size - 1;
-	memcpy(out, v, n);
-	out[n] = '\0';
-}
-
 static void read_release(const struct sr_root *root, struct release *rel)
 {
 	memset(rel, 0, sizeof *rel);
-	struct lines l;
-	if (!lines_open(&l, root, "/etc/os-release") && !lines_open(&l, root, "/usr/lib/os-release"))
+	struct sr_file f;
+	if (!root_text(root, "/etc/os-release", &f) && !root_text(root, "/usr/lib/os-release", &f))
 		return;
+	struct sr_os_release o;
+	sr_os_release_parse(&f.r, &o);
+	sr_file_close(&f);
 	rel->found = true;
-	char line[512];
-	while (lines_next(&l, line, sizeof line)) {
-		os_release_value(line, "ID", rel->id, sizeof rel->id);
-		os_release_value(line, "VERSION_ID", rel->version_id, sizeof rel->version_id);
-		os_release_value(line, "VERSION_CODENAME", rel->codename, sizeof rel->codename);
-	}
-	lines_close(&l);
+	memcpy(rel->id, o.id, sizeof rel->id);
+	memcpy(rel->version_id, o.version_id, sizeof rel->version_id);
+	memcpy(rel->codename, o.codename, sizeof rel->codename);
 }
 
 /* An image tag from os-release words: letters, digits, '.', '-', '_'. */
@@ -320,12 +261,19 @@ static bool path_matches(const char *line, const char *p)
 	return false;
 }
 
-static void match_line(struct sr_arena *a, struct lib *libs, size_t n, const char *line, const char *pkg,
-                       size_t plen)
+struct matcher {
+	struct sr_arena *a;
+	struct lib *libs;
+	size_t n;
+};
+
+/* A file of a package: the package of each library whose path it is. */
+static void match_file(void *ud, const char *pkg, const char *path)
 {
-	for (size_t i = 0; i < n; i++)
-		if (!libs[i].pkg && (path_matches(line, libs[i].path) || path_matches(line, libs[i].real)))
-			libs[i].pkg = sr_arena_strndup(a, pkg, plen);
+	struct matcher *m = ud;
+	for (size_t i = 0; i < m->n; i++)
+		if (!m->libs[i].pkg && (path_matches(path, m->libs[i].path) || path_matches(path, m->libs[i].real)))
+			m->libs[i].pkg = sr_arena_strdup(m->a, pkg);
 }
 
 /* dpkg: ROOT/var/lib/dpkg/info/PKG[:ARCH].list holds each package's paths. */
@@ -335,50 +283,36 @@ static bool dpkg_map(struct sr_arena *a, const struct sr_root *root, struct lib 
 	DIR *d = sr_root_opendir(root, "/var/lib/dpkg/info", &e);
 	if (!d)
 		return false;
+	struct matcher m = { a, libs, n };
 	struct dirent *de;
-	char line[4096];
 	while ((de = readdir(d)) != NULL) {
 		size_t len = strlen(de->d_name);
 		if (len < 6 || strcmp(de->d_name + len - 5, ".list") != 0)
 			continue;
-		struct lines l;
-		if (!lines_open_at(&l, dirfd(d), de->d_name))
+		struct sr_file f;
+		if (sr_file_open_at(dirfd(d), de->d_name, false, &f, &e) != SR_OK)
 			continue;
+		char pkg[256];
 		size_t plen = strcspn(de->d_name, ":");
 		if (plen > len - 5)
 			plen = len - 5;
-		while (lines_next(&l, line, sizeof line))
-			match_line(a, libs, n, line, de->d_name, plen);
-		lines_close(&l);
+		snprintf(pkg, sizeof pkg, "%.*s", (int)plen, de->d_name);
+		sr_dpkg_list_parse(&f.r, pkg, match_file, &m);
+		sr_file_close(&f);
 	}
 	closedir(d);
 	return true;
 }
 
-/* apk: ROOT/lib/apk/db/installed, blocks of "P:package", "F:dir" and
- * "R:file" (a file of the directory named by the last F:). */
+/* apk: ROOT/lib/apk/db/installed. */
 static bool apk_map(struct sr_arena *a, const struct sr_root *root, struct lib *libs, size_t n)
 {
-	struct lines l;
-	if (!lines_open(&l, root, "/lib/apk/db/installed"))
+	struct sr_file f;
+	if (!root_text(root, "/lib/apk/db/installed", &f))
 		return false;
-	char line[4096], pkg[256] = "", dir[4096] = "", path[8192];
-	while (lines_next(&l, line, sizeof line)) {
-		if (line[0] == '\0') {
-			pkg[0] = dir[0] = '\0';
-		} else if (strncmp(line, "P:", 2) == 0) {
-			size_t plen = strnlen(line + 2, sizeof pkg - 1);
-			memcpy(pkg, line + 2, plen);
-			pkg[plen] = '\0';
-			dir[0] = '\0';
-		} else if (strncmp(line, "F:", 2) == 0) {
-			memcpy(dir, line + 2, strlen(line + 2) + 1);
-		} else if (strncmp(line, "R:", 2) == 0 && pkg[0]) {
-			snprintf(path, sizeof path, "/%s%s%s", dir, dir[0] ? "/" : "", line + 2);
-			match_line(a, libs, n, path, pkg, strlen(pkg));
-		}
-	}
-	lines_close(&l);
+	struct matcher m = { a, libs, n };
+	sr_apk_db_parse(&f.r, match_file, &m);
+	sr_file_close(&f);
 	return true;
 }
 
