@@ -102,6 +102,33 @@ const struct cli_command cli_commands[] = {
 	  "(a missing library, not an ELF program, libraries found through $ORIGIN: not\n"
 	  "yet) gets 'shipready: FILE: reason', nothing is written and the exit status is 2.",
 	  bundle_options },
+	{ "image", cmd_image, "write an OCI image archive (or docker-archive) of the programs, without a daemon",
+	  "-o FILE [--format oci-archive|docker-archive] [--tag TAG] [--entrypoint PATH] [--cmd ARG]...\n"
+	  "       [--env NAME=VALUE]... [--user USER] [--workdir DIR] [--expose PORT[/PROTO]]...\n"
+	  "       [--label KEY=VALUE]... [--from-root DIR] [--prefix DIR] [--force] [--json] FILE...",
+	  "Write a container image of the FILEs (Linux ELF programs, never run) directly to\n"
+	  "FILE: no Docker daemon, no registry, no base image (--base scratch). Its one layer\n"
+	  "is the bundle of the programs ('shipready help bundle': each program, its\n"
+	  "interpreter, libraries and the data files its run-time needs), gzip-compressed.\n"
+	  "The config runs the first FILE (or --entrypoint) as 65532:65532 unless --user,\n"
+	  "in WorkingDir / with a PATH, --cmd, --env and --expose; its labels are the\n"
+	  "org.opencontainers.image.* keys (created, title, and from Go build info the\n"
+	  "version, revision and source) plus dev.shipready.go.version and --label.\n"
+	  "The platform comes from each FILE (ELF machine; arm64 is variant v8, arm's\n"
+	  "variant from GOARM); FILEs of several platforms give one image per platform\n"
+	  "under an image index. --format oci-archive (the default) writes an OCI image\n"
+	  "layout: oci-layout, index.json naming the image by --tag (default latest), and\n"
+	  "blobs/sha256/ (skopeo, podman, buildah: oci-archive:FILE:TAG; umoci). --format\n"
+	  "docker-archive writes what 'docker load' reads (one platform; uncompressed layer).\n"
+	  "Reproducible: every mtime and the created time are SOURCE_DATE_EPOCH (default\n"
+	  "0), owner 0:0, entries sorted, gzip without a timestamp, JSON with sorted keys:\n"
+	  "the same inputs give the same bytes and digests. The file is written under a\n"
+	  "temporary name beside FILE and renamed into place (an existing FILE only with\n"
+	  "--force): a killed run leaves nothing at FILE. A need the source root cannot\n"
+	  "satisfy is a warning line 'shipready: FILE: warning: …' and exit status 1 (the\n"
+	  "image is written); a FILE that cannot be put in an image or a bad option value is\n"
+	  "'shipready: PATH: reason', nothing is written and the exit status is 2.",
+	  image_options },
 	{ "unit", cmd_unit, "write a hardened systemd service unit for each program",
 	  "[--name NAME] [--exec-path PATH] [--user USER] [--env NAME=VALUE]... [--arg ARG]...\n"
 	  "       [--capability CAP]... [--state-dir DIR] [--log-dir DIR] [-o FILE|DIR] FILE...",
