@@ -784,9 +784,20 @@ static enum sr_err plan_docs(struct sr_oci *img, struct items *it, struct sr_err
 		add_item(it, blob_name(a, img->digest), doc, -1, img->size, false);
 		top = descriptor(SR_OCI_MT_INDEX, img->digest, img->size);
 	}
-	json_decref(manifests);
 	json_object_set_new(top, "annotations", json_pack("{s:s}", "org.opencontainers.image.ref.name", p->o.tag));
 	json_t *index = json_pack("{s:i,s:s,s:[o]}", "schemaVersion", 2, "mediaType", SR_OCI_MT_INDEX, "manifests", top);
+	/* several platforms: each image also by its own name, TAG-ARCH[-VARIANT]
+	 * (umoci, and tools without a platform choice, need one manifest per name) */
+	for (size_t i = 0; img->platform_count > 1 && i < img->platform_count; i++) {
+		const struct sr_oci_platform *pl = &img->platforms[i];
+		char ref[400];
+		snprintf(ref, sizeof ref, "%s-%s%s%s", p->o.tag, pl->architecture, pl->variant ? "-" : "",
+		         pl->variant ? pl->variant : "");
+		json_t *d = json_deep_copy(json_array_get(manifests, i));
+		json_object_set_new(d, "annotations", json_pack("{s:s}", "org.opencontainers.image.ref.name", ref));
+		json_array_append_new(json_object_get(index, "manifests"), d);
+	}
+	json_decref(manifests);
 	const char *doc = own(it, json_dumps(index, JSON_FLAGS));
 	json_decref(index);
 	const char *layout = "{\"imageLayoutVersion\":\"1.0.0\"}";
