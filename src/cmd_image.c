@@ -160,7 +160,9 @@ int cmd_image(int argc, char **argv, const struct cli_command *self)
 	} else if (strcmp(c.format, "docker-archive") == 0 || strcmp(c.format, "docker") == 0) {
 		c.o.format = SR_OCI_DOCKER_ARCHIVE;
 	} else {
-		cli_usage_error(self, "image: --format %s: expected oci-archive or docker-archive", c.format);
+		char why[300];
+		snprintf(why, sizeof why, "--format %.200s: expected oci-archive or docker-archive", c.format);
+		cli_file_error("image", why);
 		goto out;
 	}
 	if (c.base && strcmp(c.base, "scratch") != 0) {
