@@ -775,21 +775,6 @@ static int open_source(const struct sr_bundle *b, const struct sr_bundle_entry *
 	return fd;
 }
 
-static bool write_all(int fd, const void *buf, size_t n)
-{
-	const char *p = buf;
-	while (n) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return false;
-		p += w;
-		n -= (size_t)w;
-	}
-	return true;
-}
-
 static void remove_tree_at(int dirfd, const char *name)
 {
 	int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -862,7 +847,7 @@ static enum sr_err copy_fd(int in, int out, const char *what, struct sr_error *e
 			return sr_error_set(err, SR_E_IO, "%s: %s", what, strerror(errno));
 		if (r == 0)
 			return SR_OK;
-		if (!write_all(out, buf, (size_t)r))
+		if (!sr_write_all(out, buf, (size_t)r))
 			return sr_error_set(err, SR_E_IO, "writing %s: %s", what, strerror(errno));
 	}
 }
@@ -884,7 +869,7 @@ static enum sr_err write_entry_dir(const struct sr_bundle *b, int top, const str
 			rc = sr_error_set(err, SR_E_IO, "%s: %s", e->path, strerror(errno));
 		} else {
 			if (e->kind == SR_BUNDLE_GENERATED) {
-				if (!write_all(out, e->content, strlen(e->content)))
+				if (!sr_write_all(out, e->content, strlen(e->content)))
 					rc = sr_error_set(err, SR_E_IO, "writing %s: %s", e->path, strerror(errno));
 			} else {
 				int in = open_source(b, e, err);

@@ -94,7 +94,7 @@ static const char *port_key(struct sr_arena *a, const char *s)
 static bool valid_kv(const char *s)
 {
 	const char *eq = strchr(s, '=');
-	return eq && eq != s && !has_controls(s);
+	return eq && eq != s && eq - s < 1000 && !has_controls(s);
 }
 
 static bool valid_env(const char *s)
@@ -116,6 +116,8 @@ static bool valid_tag(const char *t)
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || strchr("._-:/", *p)))
 			return false;
 	const char *colon = strrchr(t, ':');
+	if (strchr(t, '/') && (!colon || strchr(colon, '/')))
+		return false;   /* a NAME with slashes needs its :TAG */
 	return t[0] != ':' && t[0] != '.' && t[0] != '-' && (!colon || colon[1]);
 }
 
@@ -364,21 +366,6 @@ static void digest_of(const char *data, size_t n, char out[72])
 	digest_hex(&h, out);
 }
 
-static bool write_all(int fd, const void *buf, size_t n)
-{
-	const char *p = buf;
-	while (n) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return false;
-		p += w;
-		n -= (size_t)w;
-	}
-	return true;
-}
-
 /* The layer's two streams: the tar as written (diff_id), and what reaches
  * the scratch file (the blob: gzip for OCI, the tar itself for docker). */
 struct layer_sink {
@@ -393,7 +380,7 @@ static la_ssize_t blob_write(struct archive *ar, void *ud, const void *buf, size
 	struct layer_sink *s = ud;
 	sha256_update(&s->blob.sha, n, buf);
 	s->blob.size += n;
-	if (!write_all(s->fd, buf, n)) {
+	if (!sr_write_all(s->fd, buf, n)) {
 		s->error = errno ? errno : EIO;
 		archive_set_error(ar, s->error, "writing the layer: %s", strerror(s->error));
 		return -1;
@@ -533,7 +520,12 @@ static json_t *labels_json(const struct sr_oci_opts *o, const struct sr_oci_plat
 {
 	json_t *l = json_object();
 	json_object_set_new(l, "org.opencontainers.image.created", json_string(created));
-	json_object_set_new(l, "org.opencontainers.image.title", json_string(pl->title));
+	const char *title = pl->title;
+	if (o->entrypoint) {
+		const char *slash = strrchr(o->entrypoint, '/');
+		title = slash[1] ? slash + 1 : o->entrypoint;
+	}
+	json_object_set_new(l, "org.opencontainers.image.title", json_string(title));
 	const struct sr_oci_platform_priv *pp = pl->priv;
 	if (pp->version)
 		json_object_set_new(l, "org.opencontainers.image.version", json_string(pp->version));
@@ -658,10 +650,13 @@ static enum sr_err write_item(struct archive *ar, const struct item *e, int64_t 
 		if (archive_write_data(ar, e->data, (size_t)e->size) != (la_ssize_t)e->size)
 			rc = sr_error_set(err, SR_E_IO, "%s: %s", e->name, archive_error_string(ar));
 	} else if (!e->dir) {
-		static char buf[1 << 20];
+		enum { BUF = 1 << 20 };
+		char *buf = malloc(BUF);
+		if (!buf)
+			rc = sr_error_set(err, SR_E_NOMEM, NULL);
 		uint64_t off = 0;
 		while (rc == SR_OK && off < e->size) {
-			size_t want = e->size - off < sizeof buf ? (size_t)(e->size - off) : sizeof buf;
+			size_t want = e->size - off < BUF ? (size_t)(e->size - off) : BUF;
 			ssize_t r = pread(e->fd, buf, want, (off_t)off);
 			if (r < 0 && errno == EINTR)
 				continue;
@@ -672,6 +667,7 @@ static enum sr_err write_item(struct archive *ar, const struct item *e, int64_t 
 			else
 				off += (uint64_t)r;
 		}
+		free(buf);
 	}
 	archive_entry_free(ae);
 	return rc;

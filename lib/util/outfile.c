@@ -52,6 +52,25 @@ int sr_rename_exchange(const char *from, const char *to)
 	return renameat2_(from, to, RENAME_EXCHANGE);
 }
 
+bool sr_write_all(int fd, const void *buf, size_t n)
+{
+	const char *p = buf;
+	while (n) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return false;
+		if (w == 0) {
+			errno = EIO;
+			return false;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return true;
+}
+
 enum sr_err sr_outfile_open(struct sr_outfile *o, const char *file, bool force, struct sr_error *err)
 {
 	struct stat st;

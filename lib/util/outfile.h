@@ -35,6 +35,10 @@ enum sr_err sr_outfile_commit(struct sr_outfile *o, struct sr_error *err);
 /* Close and remove the temporary (after a failure). */
 void sr_outfile_abort(struct sr_outfile *o);
 
+/* write(2) all n bytes (again after EINTR and short writes); false with
+ * errno set on failure. */
+bool sr_write_all(int fd, const void *buf, size_t n);
+
 /* An anonymous scratch file in the directory of out (O_TMPFILE, else a
  * temporary unlinked at once): nothing of it stays when the run dies.
  * Returns the descriptor, or -1 with err set. */

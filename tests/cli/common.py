@@ -61,6 +61,15 @@ def fixtures(outdir):
     return outdir
 
 
+def go_env(work, **over):
+    """The environment of a `go build` at test time: caches under work, this
+    toolchain only, GOPATH mode and CGO_ENABLED=0 unless over says else."""
+    env = dict(os.environ, CGO_ENABLED="0", GOCACHE=os.path.join(work, "gocache"),
+               GOPATH=os.path.join(work, "gopath"), GOTOOLCHAIN="local", GO111MODULE="off", GOFLAGS="")
+    env.update(over)
+    return env
+
+
 # ---------------------------------------------------------------- schema
 
 def schema_validator():

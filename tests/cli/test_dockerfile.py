@@ -28,6 +28,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import Checker, run  # noqa: E402
+from common import go_env as common_go_env  # noqa: E402
 
 GO_X509TZ = """package main
 
@@ -236,8 +237,7 @@ def main():
         os.makedirs(gd)
         with open(os.path.join(gd, "main.go"), "w") as f:
             f.write(GO_X509TZ)
-        env = dict(os.environ, CGO_ENABLED="0", GOCACHE=os.path.join(work, "gocache"),
-                   GOPATH=os.path.join(work, "gopath"), GOTOOLCHAIN="local", GO111MODULE="off", GOFLAGS="")
+        env = common_go_env(work)
         gv = run([go, "env", "GOVERSION"], env=env).stdout.strip()
         mm = re.match(r"go(\d+)\.(\d+)", gv)
         gobin = os.path.join(gd, "x509tz")

@@ -19,6 +19,11 @@ Usage: test_image.py SHIPREADY FIXTURE_DIR WORKDIR
 - Multi-platform: x86_64 + aarch64 static programs give an index with both
   platforms; skopeo --override-arch arm64 picks the arm64 image; umoci
   unpacks each by TAG-ARCH-VARIANT.
+- Two programs of one platform share one layer; the entrypoint is the first
+  or --entrypoint (the title label follows it).
+- Labels from Go build info: the fixture's module path as source, its Go
+  release; a module built in a git repository gives its revision; --label
+  overrides.
 - --format docker-archive: skopeo inspect docker-archive:… and skopeo copy to
   an oci: layout accept it; two platforms are an error.
 - --json validates against docs/schema/image.json.
@@ -207,10 +212,8 @@ def build_programs(ck, work):
         os.makedirs(gd)
         with open(os.path.join(gd, "main.go"), "w") as f:
             f.write(GO_X509TZ)
-        env = dict(os.environ, CGO_ENABLED="0", GOCACHE=os.path.join(work, "gocache"),
-                   GOPATH=os.path.join(work, "gopath"), GOTOOLCHAIN="local", GO111MODULE="off", GOFLAGS="")
         gobin = os.path.join(gd, "x509tz")
-        b = common.run([go, "build", "-o", gobin, "."], cwd=gd, env=env, timeout=300)
+        b = common.run([go, "build", "-o", gobin, "."], cwd=gd, env=common.go_env(work), timeout=300)
         if not ck.true("go build", b.returncode == 0, b.stderr):
             gobin = None
     return uid, gobin
@@ -328,6 +331,8 @@ def run_tests(exe, fx, ck, val, as_root, work):
                       (0, "ca: ok\ntz: Europe/Berlin\n"))
 
     test_multi(exe, fx, ck, val, work, uid)
+    test_same_platform(exe, fx, ck, work, uid, as_root)
+    test_go_labels(exe, fx, ck, work)
     test_docker(exe, fx, ck, work, uid)
     test_unmet(exe, ck, val, work, gobin)
     test_bad(exe, fx, ck, work, uid)
@@ -361,6 +366,66 @@ def test_multi(exe, fx, ck, val, work, uid):
     if rootfs:
         ck.eq("multi: umoci TAG-arm64-v8 holds the arm64 program",
               sorted(os.listdir(os.path.join(rootfs, "usr/local/bin"))), ["go-arm64"])
+
+
+def test_same_platform(exe, fx, ck, work, uid, as_root):
+    """Two programs of one platform: one image, one layer with both; the
+    entrypoint is the first unless --entrypoint names the other."""
+    out = os.path.join(work, "two.tar")
+    p, doc = image(exe, [uid, fx("musl-static"), "-o", out, "--entrypoint", "/usr/local/bin/musl-static"])
+    if not ck.true("two programs: written", p.returncode == 0 and doc is not None, p.stderr):
+        return
+    ck.eq("two programs: one platform", len(doc["platforms"]), 1)
+    progs = sorted(e["path"] for e in doc["platforms"][0]["entries"] if e["kind"] == "program")
+    ck.eq("two programs: both in the layer", progs, ["/usr/local/bin/musl-static", "/usr/local/bin/uidprog"])
+    c = config_of(doc)
+    ck.eq("two programs: --entrypoint", c["Entrypoint"], ["/usr/local/bin/musl-static"])
+    ck.eq("two programs: title of the entrypoint", c["Labels"]["org.opencontainers.image.title"], "musl-static")
+    p, doc = image(exe, [uid, fx("musl-static"), "-o", out, "--force"])
+    ck.eq("two programs: the first by default", config_of(doc)["Entrypoint"] if doc else None,
+          ["/usr/local/bin/uidprog"])
+    rootfs = umoci_unpack(ck, "two", out, "latest", work)
+    if rootfs and as_root:
+        r = chroot_run(rootfs, ["/usr/local/bin/musl-static"])
+        ck.eq("two programs: the second runs too", (r.returncode, r.stdout),
+              (0, "hello from /usr/local/bin/musl-static (1)\n"))
+
+
+def test_go_labels(exe, fx, ck, work):
+    """Labels from Go build info: the fixture's module path as source, its
+    Go release; a module built in a git repository gives vcs.revision."""
+    p, doc = image(exe, [fx("go-amd64"), "-o", os.path.join(work, "go-fixture.tar")])
+    if ck.true("go labels: written", doc is not None, p.stderr):
+        labels = config_of(doc)["Labels"]
+        ck.eq("go labels: fixture", {k: v for k, v in labels.items() if k != "org.opencontainers.image.created"},
+              {"org.opencontainers.image.title": "go-amd64", "org.opencontainers.image.source": "https://example.com/hello",
+               "dev.shipready.go.version": "go1.19.8"})
+    go, git = shutil.which("go"), shutil.which("git")
+    if not go or not git:
+        print("SKIP: go labels from vcs: no go or git on PATH")
+        return
+    d = os.path.join(work, "govcs")
+    os.makedirs(d)
+    with open(os.path.join(d, "go.mod"), "w") as f:
+        f.write("module github.com/example/vcsdemo\n\ngo 1.19\n")
+    with open(os.path.join(d, "main.go"), "w") as f:
+        f.write('package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("vcs demo") }\n')
+    g = ["git", "-C", d, "-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"]
+    for args in (["init", "-q"], ["add", "."], ["commit", "-q", "-m", "x"]):
+        common.run(g + args, timeout=60)
+    rev = common.run(["git", "-C", d, "rev-parse", "HEAD"]).stdout.strip()
+    env = common.go_env(work, GO111MODULE="on", GOFLAGS="-buildvcs=true", GOPROXY="off")
+    b = common.run([go, "build", "-o", "vcsdemo", "."], cwd=d, env=env, timeout=300)
+    if not ck.true("go labels: vcs program built", b.returncode == 0, b.stderr):
+        return
+    p, doc = image(exe, [os.path.join(d, "vcsdemo"), "-o", os.path.join(work, "govcs.tar"),
+                         "--label", "org.opencontainers.image.source=https://git.example/x"])
+    if ck.true("go labels: vcs image written", doc is not None, p.stderr):
+        labels = config_of(doc)["Labels"]
+        ck.eq("go labels: revision", labels.get("org.opencontainers.image.revision"), rev)
+        ck.eq("go labels: --label overrides source", labels.get("org.opencontainers.image.source"),
+              "https://git.example/x")
+        ck.true("go labels: no version for (devel)", "org.opencontainers.image.version" not in labels, labels)
 
 
 def test_docker(exe, fx, ck, work, uid):
@@ -415,6 +480,7 @@ def test_bad(exe, fx, ck, work, uid):
         ([uid, "--env", "1X=y"], "image: --env 1X=y: expected NAME=VALUE"),
         ([uid, "--label", "novalue"], "image: --label novalue: expected KEY=VALUE"),
         ([uid, "--tag", "bad tag"], "image: --tag bad tag: expected"),
+        ([uid, "--tag", "reg/app"], "image: --tag reg/app: expected"),
         ([uid, "--base", "alpine:3"], "image: --base alpine:3: not yet"),
         ([uid, "--entrypoint", "/nope"], out + ": --entrypoint /nope: not a program of the amd64 image"),
         ([uid, "--format", "tgz"], "image: --format tgz: expected oci-archive or docker-archive"),
