@@ -14,13 +14,15 @@
 
 enum {
 	OPT_OUTPUT = 1, OPT_FORMAT, OPT_BASE, OPT_TAG, OPT_ENTRYPOINT, OPT_CMD, OPT_ENV, OPT_USER, OPT_WORKDIR,
-	OPT_EXPOSE, OPT_LABEL, OPT_FROM_ROOT, OPT_PREFIX, OPT_FORCE, OPT_JSON,
+	OPT_EXPOSE, OPT_LABEL, OPT_FROM_ROOT, OPT_PREFIX, OPT_FORCE, OPT_JSON, OPT_PLATFORM,
 };
 
 const struct cli_option image_options[] = {
 	{ "output", 'o', "FILE", "write the image archive here (required)", OPT_OUTPUT },
 	{ "format", 'f', "FORMAT", "oci-archive (default) or docker-archive (what docker load reads)", OPT_FORMAT },
 	{ "base", 0, "IMAGE", "the base image: scratch (the default; no other base yet)", OPT_BASE },
+	{ "platform", 0, "linux/ARCH", "the platform (/VARIANT) every FILE must be; supplies an untold variant",
+	  OPT_PLATFORM },
 	{ "tag", 't', "TAG", "the image's name in the archive: TAG or NAME:TAG (default latest)", OPT_TAG },
 	{ "entrypoint", 0, "PATH", "the program to run, its path in the image (default: the first FILE's)",
 	  OPT_ENTRYPOINT },
@@ -52,6 +54,7 @@ static void on_opt(int id, const char *arg, void *ud)
 	case OPT_FORMAT: c->format = arg; break;
 	case OPT_BASE: c->base = arg; break;
 	case OPT_TAG: c->o.tag = arg; break;
+	case OPT_PLATFORM: c->o.platform = arg; break;
 	case OPT_ENTRYPOINT: c->o.entrypoint = arg; break;
 	case OPT_CMD: c->cmd[c->o.ncmd++] = arg; break;
 	case OPT_ENV: c->env[c->o.nenv++] = arg; break;

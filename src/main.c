@@ -103,9 +103,10 @@ const struct cli_command cli_commands[] = {
 	  "yet) gets 'shipready: FILE: reason', nothing is written and the exit status is 2.",
 	  bundle_options },
 	{ "image", cmd_image, "write an OCI image archive (or docker-archive) of the programs, without a daemon",
-	  "-o FILE [--format oci-archive|docker-archive] [--tag TAG] [--entrypoint PATH] [--cmd ARG]...\n"
-	  "       [--env NAME=VALUE]... [--user USER] [--workdir DIR] [--expose PORT[/PROTO]]...\n"
-	  "       [--label KEY=VALUE]... [--from-root DIR] [--prefix DIR] [--force] [--json] FILE...",
+	  "-o FILE [--format oci-archive|docker-archive] [--platform linux/ARCH[/VARIANT]] [--tag TAG]\n"
+	  "       [--entrypoint PATH] [--cmd ARG]... [--env NAME=VALUE]... [--user USER] [--workdir DIR]\n"
+	  "       [--expose PORT[/PROTO]]... [--label KEY=VALUE]... [--from-root DIR] [--prefix DIR]\n"
+	  "       [--force] [--json] FILE...",
 	  "Write a container image of the FILEs (Linux ELF programs, never run) directly to\n"
 	  "FILE: no Docker daemon, no registry, no base image (--base scratch). Its one layer\n"
 	  "is the bundle of the programs ('shipready help bundle': each program, its\n"
@@ -115,8 +116,9 @@ const struct cli_command cli_commands[] = {
 	  "org.opencontainers.image.* keys (created, title, and from Go build info the\n"
 	  "version, revision and source) plus dev.shipready.go.version and --label.\n"
 	  "The platform comes from each FILE (ELF machine; arm64 is variant v8, arm's\n"
-	  "variant from GOARM); FILEs of several platforms give one image per platform\n"
-	  "under an image index. --format oci-archive (the default) writes an OCI image\n"
+	  "variant from GOARM; --platform checks it and gives a variant the file does not\n"
+	  "tell); FILEs of several platforms give one image per platform under an index.\n"
+	  "--format oci-archive (the default) writes an OCI image\n"
 	  "layout: oci-layout, index.json naming the image by --tag (default latest), and\n"
 	  "blobs/sha256/ (skopeo, podman, buildah: oci-archive:FILE:TAG; umoci). --format\n"
 	  "docker-archive writes what 'docker load' reads (one platform; uncompressed layer).\n"

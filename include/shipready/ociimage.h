@@ -55,6 +55,8 @@ struct sr_oci_opts {
 	const char *const *labels;          /* KEY=VALUE, over the ones shipready sets */
 	size_t nlabels;
 	int64_t created;                    /* seconds since the epoch (SOURCE_DATE_EPOCH; 0 by default) */
+	const char *platform;               /* "linux/ARCH[/VARIANT]" every FILE must be (it supplies a
+	                                     * variant the file does not tell); NULL: from each file */
 };
 
 /* One image of the archive: a platform and its layer. */

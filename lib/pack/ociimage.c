@@ -43,6 +43,7 @@ struct sr_oci_platform_priv {
 struct sr_oci_priv {
 	struct sr_arena *a;
 	struct sr_oci_opts o;
+	const char *want_arch, *want_variant;   /* --platform, split */
 	struct sr_bundle_opts bopts;
 };
 
@@ -157,6 +158,18 @@ enum sr_err sr_oci_new(const struct sr_oci_opts *opts, struct sr_oci **out, stru
 		                  o->entrypoint);
 	else if (o->created < 0 || o->created > 253402300799)   /* 9999-12-31T23:59:59Z */
 		rc = sr_error_set(err, SR_E_USAGE, "SOURCE_DATE_EPOCH %lld: out of range", (long long)o->created);
+	if (rc == SR_OK && o->platform) {
+		/* linux/ARCH[/VARIANT] */
+		char *arch = strncmp(o->platform, "linux/", 6) == 0 ? sr_arena_strdup(a, o->platform + 6) : NULL;
+		char *slash = arch ? strchr(arch, '/') : NULL;
+		if (slash)
+			*slash = '\0';
+		if (!arch || !arch[0] || (slash && (!slash[1] || strchr(slash + 1, '/'))) || has_controls(arch))
+			rc = sr_error_set(err, SR_E_USAGE, "--platform %s: expected linux/ARCH or linux/ARCH/VARIANT",
+			                  o->platform);
+		p->want_arch = arch;
+		p->want_variant = slash ? slash + 1 : NULL;
+	}
 	for (size_t i = 0; rc == SR_OK && i < o->nexpose; i++)
 		if (!port_key(a, o->expose[i]))
 			rc = sr_error_set(err, SR_E_USAGE, "--expose %s: expected PORT or PORT/tcp|udp|sctp (1-65535)",
@@ -282,6 +295,14 @@ enum sr_err sr_oci_add(struct sr_oci *img, const char *path, struct sr_error *er
 		rc = sr_error_set(err, SR_E_UNSUPPORTED, "a Go program for GOOS=%s, not linux", in.go->goos);
 	else
 		rc = platform_of(&in, &arch, &variant, err);
+	if (rc == SR_OK && p->want_arch) {
+		/* --platform: a check of the file's platform, and the variant it does not tell */
+		if (strcmp(arch, p->want_arch) != 0 || (variant && p->want_variant && strcmp(variant, p->want_variant) != 0))
+			rc = sr_error_set(err, SR_E_USAGE, "a linux/%s%s%s program, not %s", arch, variant ? "/" : "",
+			                  variant ? variant : "", p->o.platform);
+		else if (p->want_variant)
+			variant = p->want_variant;
+	}
 	if (rc != SR_OK) {
 		sr_inspect_free(&in);
 		return rc;

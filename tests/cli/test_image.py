@@ -360,6 +360,9 @@ def test_multi(exe, fx, ck, val, work, uid):
         if ck.true("multi: skopeo --override-arch " + arch, info is not None, sk.stderr):
             ck.eq("multi: %s: Architecture" % arch, info["Architecture"], arch)
             ck.eq("multi: %s: title" % arch, info["Labels"].get("org.opencontainers.image.title"), want)
+    p, doc = image(exe, [fx("arm-hf.elf"), "-o", os.path.join(work, "armv7.tar"), "--platform", "linux/arm/v7"])
+    ck.eq("--platform gives the variant a C arm program does not tell",
+          [(x["architecture"], x.get("variant")) for x in doc["platforms"]] if doc else p.stderr, [("arm", "v7")])
     layout = unpack_layout(out, os.path.join(work, "multi-layout"))
     check_layout(ck, "multi", layout)
     rootfs = umoci_unpack(ck, "multi-arm64", out, "1.0-arm64-v8", work)
@@ -481,6 +484,8 @@ def test_bad(exe, fx, ck, work, uid):
         ([uid, "--label", "novalue"], "image: --label novalue: expected KEY=VALUE"),
         ([uid, "--tag", "bad tag"], "image: --tag bad tag: expected"),
         ([uid, "--tag", "reg/app"], "image: --tag reg/app: expected"),
+        ([uid, "--platform", "amd64"], "image: --platform amd64: expected linux/ARCH"),
+        ([fx("go-arm64"), "--platform", "linux/amd64"], fx("go-arm64") + ": a linux/arm64/v8 program, not linux/amd64"),
         ([uid, "--base", "alpine:3"], "image: --base alpine:3: not yet"),
         ([uid, "--entrypoint", "/nope"], out + ": --entrypoint /nope: not a program of the amd64 image"),
         ([uid, "--format", "tgz"], "image: --format tgz: expected oci-archive or docker-archive"),
