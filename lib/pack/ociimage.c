@@ -748,8 +748,10 @@ static enum sr_err plan_docs(struct sr_oci *img, struct items *it, struct sr_err
 			                      repo_tag(a, p->o.tag, pl->title), "Layers", layer);
 			const char *doc = own(it, json_dumps(m, JSON_FLAGS));
 			json_decref(m);
-			if (!doc)
-				break;
+			if (!doc) {
+				json_decref(manifests);
+				return sr_error_set(err, SR_E_NOMEM, NULL);
+			}
 			add_item(it, "manifest.json", doc, -1, strlen(doc), false);
 			/* a docker archive's image is named by its config's digest (the image ID) */
 			snprintf(img->digest, sizeof img->digest, "%s", pl->config_digest);
@@ -764,8 +766,10 @@ static enum sr_err plan_docs(struct sr_oci *img, struct items *it, struct sr_err
 		                      descriptor(SR_OCI_MT_LAYER_GZIP, pl->layer_digest, pl->layer_size));
 		const char *doc = own(it, json_dumps(m, JSON_FLAGS));
 		json_decref(m);
-		if (!doc)
-			break;
+		if (!doc) {
+			json_decref(manifests);
+			return sr_error_set(err, SR_E_NOMEM, NULL);
+		}
 		pl->manifest_size = strlen(doc);
 		digest_of(doc, pl->manifest_size, pl->manifest_digest);
 		add_item(it, blob_name(a, pl->manifest_digest), doc, -1, pl->manifest_size, false);
