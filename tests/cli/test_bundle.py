@@ -55,16 +55,7 @@ def validator():
 
 
 def bundle(exe, args, env=None, timeout=120):
-    e = dict(os.environ)
-    e.pop("SOURCE_DATE_EPOCH", None)
-    if env:
-        e.update(env)
-    p = common.run([exe, "bundle", "--json"] + args, timeout=timeout, env=e)
-    try:
-        doc = json.loads(p.stdout) if p.stdout else None
-    except ValueError:
-        doc = None
-    return p, doc
+    return common.run_json(exe, "bundle", args, env=env, timeout=timeout)
 
 
 def tree_of(root):

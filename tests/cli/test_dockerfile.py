@@ -27,8 +27,8 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import common  # noqa: E402
 from common import Checker, run  # noqa: E402
-from common import go_env as common_go_env  # noqa: E402
 
 GO_X509TZ = """package main
 
@@ -233,18 +233,11 @@ def main():
     if not go:
         print("SKIP: Go parts: no go on PATH")
     else:
-        gd = os.path.join(work, "go")
-        os.makedirs(gd)
-        with open(os.path.join(gd, "main.go"), "w") as f:
-            f.write(GO_X509TZ)
-        env = common_go_env(work)
-        gv = run([go, "env", "GOVERSION"], env=env).stdout.strip()
+        gv = run([go, "env", "GOVERSION"], env=common.go_env(work)).stdout.strip()
         mm = re.match(r"go(\d+)\.(\d+)", gv)
-        gobin = os.path.join(gd, "x509tz")
-        b = run([go, "build", "-trimpath", "-tags", "netgo", "-o", gobin, "."], cwd=gd, env=env, timeout=300)
-        b2 = run([go, "build", "-ldflags", "-s -X 'main.v=it s'", "-o", os.path.join(gd, "x509tz-ld"), "."],
-                 cwd=gd, env=env, timeout=300)
-        if not c.true("go build", b.returncode == 0 and b2.returncode == 0 and mm, b.stderr + b2.stderr + gv):
+        gobin, b = common.go_build(work, "x509tz", GO_X509TZ, ["-trimpath", "-tags", "netgo"])
+        ld, b2 = common.go_build(work, "x509tz-ld", GO_X509TZ, ["-ldflags", "-s -X 'main.v=it s'"])
+        if not c.true("go build", gobin and ld and mm, b.stderr + b2.stderr + gv):
             gobin = None
     if gobin:
         p = dockerfile(exe, [gobin])

@@ -74,15 +74,7 @@ def validator():
 
 def image(exe, args, env=None, timeout=300):
     """Run `shipready image --json ARGS`; (proc, doc or None)."""
-    e = dict(os.environ)
-    e.pop("SOURCE_DATE_EPOCH", None)
-    e.update(env or {})
-    p = common.run([exe, "image", "--json"] + args, timeout=timeout, env=e)
-    try:
-        doc = json.loads(p.stdout) if p.stdout else None
-    except ValueError:
-        doc = None
-    return p, doc
+    return common.run_json(exe, "image", args, env=env, timeout=timeout)
 
 
 def skopeo(args, timeout=120):
@@ -203,19 +195,11 @@ def build_programs(ck, work):
     os.makedirs(os.path.dirname(uid))
     b = common.run(["gcc", "-static", "-O1", "-o", uid, src], timeout=120)
     ck.true("static uid program built", b.returncode == 0, b.stderr)
-    gobin = None
-    go = shutil.which("go")
-    if not go:
+    gobin, b = common.go_build(work, "x509tz", GO_X509TZ)
+    if b is None:
         print("SKIP: Go part: no go on PATH")
     else:
-        gd = os.path.join(work, "go")
-        os.makedirs(gd)
-        with open(os.path.join(gd, "main.go"), "w") as f:
-            f.write(GO_X509TZ)
-        gobin = os.path.join(gd, "x509tz")
-        b = common.run([go, "build", "-o", gobin, "."], cwd=gd, env=common.go_env(work), timeout=300)
-        if not ck.true("go build", b.returncode == 0, b.stderr):
-            gobin = None
+        ck.true("go build", gobin is not None, b.stderr)
     return uid, gobin
 
 
