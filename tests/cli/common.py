@@ -76,6 +76,17 @@ def run_json(exe, command, args, env=None, timeout=120):
     return p, doc
 
 
+def run_killed(cmd, delay, env=None):
+    """Start cmd (output discarded), SIGKILL it after delay seconds; returns
+    its exit status (-SIGKILL when the kill came before it finished)."""
+    import signal
+    import time
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    time.sleep(delay)
+    proc.send_signal(signal.SIGKILL)
+    return proc.wait()
+
+
 def go_build(work, name, source, args=(), **env_over):
     """Write source as WORK/go/main.go (GOPATH mode) and go build it to
     WORK/go/NAME with args; returns (path or None, proc).  (None, None)

@@ -495,11 +495,7 @@ def test_kill(exe, ck, tmp, prog, doc):
             kdir = os.path.join(tmp, "kill-%s-%d" % (kind, i))
             os.mkdir(kdir)
             out = os.path.join(kdir, "out" + (".tar" if kind == "tar" else ""))
-            proc = subprocess.Popen([exe, "bundle", prog, "-o", out], stdout=subprocess.DEVNULL,
-                                    stderr=subprocess.DEVNULL)
-            time.sleep(rnd.uniform(0, took * 1.2))
-            proc.send_signal(signal.SIGKILL)
-            rc = proc.wait()
+            rc = common.run_killed([exe, "bundle", prog, "-o", out], rnd.uniform(0, took * 1.2))
             killed += rc == -signal.SIGKILL
             if os.path.lexists(out):
                 complete += 1

@@ -38,7 +38,6 @@ import os
 import random
 import shutil
 import signal
-import subprocess
 import sys
 import tarfile
 import time
@@ -520,11 +519,7 @@ def test_kill(exe, ck, work, fx):
         kdir = os.path.join(work, "kill-%d" % i)
         os.mkdir(kdir)
         out = os.path.join(kdir, "out.tar")
-        proc = subprocess.Popen([exe, "image", big, "-o", out], stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL, env=env)
-        time.sleep(rnd.uniform(0, took * 1.2))
-        proc.send_signal(signal.SIGKILL)
-        rc = proc.wait()
+        rc = common.run_killed([exe, "image", big, "-o", out], rnd.uniform(0, took * 1.2), env=env)
         killed += rc == -signal.SIGKILL
         if os.path.lexists(out):
             complete += 1
