@@ -6,11 +6,13 @@ FUZZ_SECONDS ?= 20
 # compilers for fixtures built at test time and the oracles they are compared with
 # (debootstrap, musl and openssl: the real roots of tests/cli/test_check_reality.py;
 # systemd: systemd-analyze verify/security for tests/cli/test_unit.py; buildah: the
-# FROM scratch images of tests/cli/test_dockerfile.py).
-BUILD_DEPS := meson ninja-build gcc pkg-config libjansson-dev libarchive-dev
+# FROM scratch images of tests/cli/test_dockerfile.py; skopeo, umoci: the images of
+# tests/cli/test_image.py; nettle: SHA-256 of image blobs).
+BUILD_DEPS := meson ninja-build gcc pkg-config libjansson-dev libarchive-dev nettle-dev
 TEST_DEPS  := $(BUILD_DEPS) clang musl-tools lib32gcc-12-dev libc6-dev-i386 gcc-aarch64-linux-gnu \
               golang-go binutils python3 python3-jsonschema strace debian-archive-keyring \
-              gcc-mingw-w64 binutils-mingw-w64 lld llvm debootstrap musl openssl systemd buildah
+              gcc-mingw-w64 binutils-mingw-w64 lld llvm debootstrap musl openssl systemd buildah \
+              skopeo umoci
 
 .PHONY: all run test deps build-deps build build-asan clean fuzz bench
 
@@ -56,6 +58,7 @@ fuzz: deps
 bench: build
 	@sh bench/inspect.sh ./$(BUILD)/src/shipready
 	@sh bench/go.sh ./$(BUILD)/src/shipready
+	@sh bench/image.sh ./$(BUILD)/src/shipready
 
 clean:
 	rm -rf $(BUILD) $(BUILD)-asan

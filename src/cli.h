@@ -4,6 +4,7 @@
 #define SR_CLI_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 enum {
@@ -111,14 +112,21 @@ extern const struct cli_option unit_options[];
 int cmd_unit(int argc, char **argv, const struct cli_command *self);
 extern const struct cli_option dockerfile_options[];
 int cmd_dockerfile(int argc, char **argv, const struct cli_command *self);
+/* src/cli_bundle.c: SOURCE_DATE_EPOCH (decimal seconds; 0 when unset;
+ * false when it is not a number); a bundle's entries and unmet needs as JSON (docs/schema/bundle.json); one warning
+ * line per unmet need. */
+struct sr_bundle;
+bool cli_source_date_epoch(int64_t *out);
+void *cli_bundle_entries_json(const struct sr_bundle *b);
+void *cli_bundle_unmet_json(const struct sr_bundle *b);
+void cli_bundle_warnings(const struct sr_bundle *b);
+
 extern const struct cli_option bundle_options[];
 int cmd_bundle(int argc, char **argv, const struct cli_command *self);
-/* 'shipready: FILE: warning: NEED not bundled: reason' for each unmet need
- * of a plan (bundle, verify). */
-struct sr_bundle;
-void cli_bundle_warnings(const struct sr_bundle *b);
 extern const struct cli_option verify_options[];
 int cmd_verify(int argc, char **argv, const struct cli_command *self);
+extern const struct cli_option image_options[];
+int cmd_image(int argc, char **argv, const struct cli_command *self);
 int cmd_go(int argc, char **argv, const struct cli_command *self);
 int cmd_help(int argc, char **argv, const struct cli_command *self);
 

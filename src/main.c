@@ -99,9 +99,39 @@ const struct cli_command cli_commands[] = {
 	  "The manifest (one line per file, or --json) says why each file is there. A need\n"
 	  "the source root cannot satisfy is a warning line 'shipready: FILE: warning: …'\n"
 	  "and the exit status is 1 (the bundle is written). A FILE that cannot be bundled\n"
-	  "(a missing library, not an ELF program, libraries found through $ORIGIN: not\n"
-	  "yet) gets 'shipready: FILE: reason', nothing is written and the exit status is 2.",
+	  "(a missing library, not an ELF program) gets 'shipready: FILE: reason', nothing\n"
+	  "is written and the exit status is 2. Libraries found through $ORIGIN move with\n"
+	  "the program ($ORIGIN/../lib of PREFIX/bin/NAME goes to PREFIX/lib).",
 	  bundle_options },
+	{ "image", cmd_image, "write an OCI image archive (or docker-archive) of the programs, without a daemon",
+	  "-o FILE [--format oci-archive|docker-archive] [--platform linux/ARCH[/VARIANT]] [--tag TAG]\n"
+	  "       [--entrypoint PATH] [--cmd ARG]... [--env NAME=VALUE]... [--user USER] [--workdir DIR]\n"
+	  "       [--expose PORT[/PROTO]]... [--label KEY=VALUE]... [--from-root DIR] [--prefix DIR]\n"
+	  "       [--force] [--json] FILE...",
+	  "Write a container image of the FILEs (Linux ELF programs, never run) directly to\n"
+	  "FILE: no Docker daemon, no registry, no base image (--base scratch). Its one layer\n"
+	  "is the bundle of the programs ('shipready help bundle': each program, its\n"
+	  "interpreter, libraries and the data files its run-time needs), gzip-compressed.\n"
+	  "The config runs the first FILE (or --entrypoint) as 65532:65532 unless --user,\n"
+	  "in WorkingDir / with a PATH, --cmd, --env and --expose; its labels are the\n"
+	  "org.opencontainers.image.* keys (created, title, and from Go build info the\n"
+	  "version, revision and source) plus dev.shipready.go.version and --label.\n"
+	  "The platform comes from each FILE (ELF machine; arm64 is variant v8, arm's\n"
+	  "variant from GOARM; --platform checks it and gives a variant the file does not\n"
+	  "tell); FILEs of several platforms give one image per platform under an index.\n"
+	  "--format oci-archive (the default) writes an OCI image\n"
+	  "layout: oci-layout, index.json naming the image by --tag (default latest), and\n"
+	  "blobs/sha256/ (skopeo, podman, buildah: oci-archive:FILE:TAG; umoci). --format\n"
+	  "docker-archive writes what 'docker load' reads (one platform; uncompressed layer).\n"
+	  "Reproducible: every mtime and the created time are SOURCE_DATE_EPOCH (default\n"
+	  "0), owner 0:0, entries sorted, gzip without a timestamp, JSON with sorted keys:\n"
+	  "the same inputs give the same bytes and digests. The file is written under a\n"
+	  "temporary name beside FILE and renamed into place (an existing FILE only with\n"
+	  "--force): a killed run leaves nothing at FILE. A need the source root cannot\n"
+	  "satisfy is a warning line 'shipready: FILE: warning: …' and exit status 1 (the\n"
+	  "image is written); a FILE that cannot be put in an image or a bad option value is\n"
+	  "'shipready: PATH: reason', nothing is written and the exit status is 2.",
+	  image_options },
 	{ "verify", cmd_verify, "run a program's bundle in a sandbox (namespaces) and check that it works",
 	  "[--cmd ARGS] [--http PORT/PATH] [--timeout S] [--from-root DIR] [--prefix DIR] [--no-needs]\n"
 	  "       [--keep] [--json] FILE",

@@ -101,6 +101,14 @@ enum sr_err sr_bundle_write_dir(const struct sr_bundle *b, const char *dir, bool
 enum sr_err sr_bundle_write_tar(const struct sr_bundle *b, const char *file, int64_t mtime, bool force,
                                 struct sr_error *err);
 
+/* The same entries (parent directories included, sorted, uid/gid 0, every
+ * mtime = mtime) written to an archive the caller opened: any format and
+ * filter libarchive writes, any write callback (the image layer: a gzip
+ * filter and a callback that hashes).  The caller closes ar. */
+struct archive;
+enum sr_err sr_bundle_write_archive(const struct sr_bundle *b, struct archive *ar, int64_t mtime,
+                                    struct sr_error *err);
+
 void sr_bundle_free(struct sr_bundle *b);
 
 /* Load what writing archives needs (libarchive, loaded on first use so that

@@ -2,6 +2,7 @@
 #include "pack/archive_dl.h"
 
 #include <dlfcn.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -23,6 +24,8 @@
 #undef archive_write_set_bytes_in_last_block
 #undef archive_write_open_fd
 #undef archive_write_open
+#undef archive_write_open2
+#undef archive_set_error
 #undef archive_write_header
 #undef archive_write_data
 #undef archive_write_finish_entry
@@ -58,6 +61,8 @@ _Static_assert(_Generic(&sr_archive_write_set_bytes_per_block, __typeof__(archiv
 _Static_assert(_Generic(&sr_archive_write_set_bytes_in_last_block, __typeof__(archive_write_set_bytes_in_last_block) *: 1, default: 0), "sr_archive_write_set_bytes_in_last_block is not archive_write_set_bytes_in_last_block");
 _Static_assert(_Generic(&sr_archive_write_open_fd, __typeof__(archive_write_open_fd) *: 1, default: 0), "sr_archive_write_open_fd is not archive_write_open_fd");
 _Static_assert(_Generic(&sr_archive_write_open, __typeof__(archive_write_open) *: 1, default: 0), "sr_archive_write_open is not archive_write_open");
+_Static_assert(_Generic(&sr_archive_write_open2, __typeof__(archive_write_open2) *: 1, default: 0), "sr_archive_write_open2 is not archive_write_open2");
+_Static_assert(_Generic(&sr_archive_set_error, __typeof__(archive_set_error) *: 1, default: 0), "sr_archive_set_error is not archive_set_error");
 _Static_assert(_Generic(&sr_archive_write_header, __typeof__(archive_write_header) *: 1, default: 0), "sr_archive_write_header is not archive_write_header");
 _Static_assert(_Generic(&sr_archive_write_data, __typeof__(archive_write_data) *: 1, default: 0), "sr_archive_write_data is not archive_write_data");
 _Static_assert(_Generic(&sr_archive_write_finish_entry, __typeof__(archive_write_finish_entry) *: 1, default: 0), "sr_archive_write_finish_entry is not archive_write_finish_entry");
@@ -97,6 +102,8 @@ static struct {
 	__typeof__(archive_write_set_bytes_in_last_block) *archive_write_set_bytes_in_last_block;
 	__typeof__(archive_write_open_fd) *archive_write_open_fd;
 	__typeof__(archive_write_open) *archive_write_open;
+	__typeof__(archive_write_open2) *archive_write_open2;
+	__typeof__(archive_set_error) *archive_set_error;
 	__typeof__(archive_write_header) *archive_write_header;
 	__typeof__(archive_write_data) *archive_write_data;
 	__typeof__(archive_write_finish_entry) *archive_write_finish_entry;
@@ -152,6 +159,8 @@ static bool load(void)
 	SYM(archive_write_set_bytes_in_last_block);
 	SYM(archive_write_open_fd);
 	SYM(archive_write_open);
+	SYM(archive_write_open2);
+	SYM(archive_set_error);
 	SYM(archive_write_header);
 	SYM(archive_write_data);
 	SYM(archive_write_finish_entry);
@@ -359,4 +368,20 @@ void sr_archive_entry_set_mode(struct archive_entry *e, __LA_MODE_T v)
 {
 	if (load())
 		dl.archive_entry_set_mode(e, v);
+}
+
+int sr_archive_write_open2(struct archive *a, void *cd, archive_open_callback *o, archive_write_callback *w, archive_close_callback *c, archive_free_callback *f)
+{
+	return load() ? dl.archive_write_open2(a, cd, o, w, c, f) : ARCHIVE_FATAL;
+}
+
+void sr_archive_set_error(struct archive *a, int code, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (load())
+		dl.archive_set_error(a, code, "%s", msg);
 }

@@ -39,6 +39,13 @@ int sr_archive_write_set_bytes_per_block(struct archive *a, int n);
 int sr_archive_write_set_bytes_in_last_block(struct archive *a, int n);
 int sr_archive_write_open_fd(struct archive *a, int fd);
 int sr_archive_write_open(struct archive *a, void *cd, archive_open_callback *o, archive_write_callback *w, archive_close_callback *c);
+int sr_archive_write_open2(struct archive *a, void *cd, archive_open_callback *o, archive_write_callback *w, archive_close_callback *c, archive_free_callback *f);
+/* variadic: formatted here, passed on as "%s" */
+void sr_archive_set_error(struct archive *a, int code, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 3, 4)))
+#endif
+	;
 int sr_archive_write_header(struct archive *a, struct archive_entry *e);
 la_ssize_t sr_archive_write_data(struct archive *a, const void *p, size_t n);
 int sr_archive_write_finish_entry(struct archive *a);
@@ -73,6 +80,8 @@ void sr_archive_entry_set_mode(struct archive_entry *e, __LA_MODE_T v);
 #define archive_write_set_bytes_in_last_block sr_archive_write_set_bytes_in_last_block
 #define archive_write_open_fd sr_archive_write_open_fd
 #define archive_write_open sr_archive_write_open
+#define archive_write_open2 sr_archive_write_open2
+#define archive_set_error sr_archive_set_error
 #define archive_write_header sr_archive_write_header
 #define archive_write_data sr_archive_write_data
 #define archive_write_finish_entry sr_archive_write_finish_entry

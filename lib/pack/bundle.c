@@ -26,7 +26,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "shipready/deps.h"
@@ -34,14 +33,7 @@
 #include "shipready/needs.h"
 #include "pack/archive_dl.h"
 #include "util/arena.h"
-#include "util/fdio.h"
-
-#ifndef RENAME_NOREPLACE
-#define RENAME_NOREPLACE (1 << 0)
-#endif
-#ifndef RENAME_EXCHANGE
-#define RENAME_EXCHANGE (1 << 1)
-#endif
+#include "util/outfile.h"
 
 struct sr_bundle_priv {
 	struct sr_arena *a;
@@ -892,24 +884,6 @@ static int open_source(const struct sr_bundle *b, const struct sr_bundle_entry *
 	return fd;
 }
 
-/* Split "dir/name" of an output path: parent directory and a temporary
- * name ".NAME.tmp-XXXXXX" beside it. */
-static enum sr_err tmp_name(const char *out, char *tmpl, size_t size, struct sr_error *err)
-{
-	size_t n = strlen(out);
-	while (n > 1 && out[n - 1] == '/')
-		n--;
-	const char *slash = NULL;
-	for (size_t i = 0; i < n; i++)
-		if (out[i] == '/')
-			slash = out + i;
-	size_t dl = slash ? (size_t)(slash - out) + 1 : 0;
-	int k = snprintf(tmpl, size, "%.*s.%.*s.tmp-XXXXXX", (int)dl, out, (int)(n - dl), out + dl);
-	if (k < 0 || (size_t)k >= size || n == dl)
-		return sr_error_set(err, SR_E_USAGE, "%s: bad output name", out);
-	return SR_OK;
-}
-
 static void remove_tree_at(int dirfd, const char *name)
 {
 	int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -1041,11 +1015,6 @@ static bool dir_is_empty(const char *path)
 	return empty;
 }
 
-static int renameat2_(const char *from, const char *to, unsigned flags)
-{
-	return (int)syscall(SYS_renameat2, AT_FDCWD, from, AT_FDCWD, to, flags);
-}
-
 enum sr_err sr_bundle_write_dir(const struct sr_bundle *b, const char *dir, bool force, struct sr_error *err)
 {
 	struct stat st;
@@ -1054,7 +1023,7 @@ enum sr_err sr_bundle_write_dir(const struct sr_bundle *b, const char *dir, bool
 	if (exists && !replace_empty && !force)
 		return sr_error_set(err, SR_E_USAGE, "%s exists and is not an empty directory (--force replaces it)", dir);
 	char tmp[SR_ROOT_MAX_PATH + 32];
-	enum sr_err rc = tmp_name(dir, tmp, sizeof tmp, err);
+	enum sr_err rc = sr_outfile_tmp_name(dir, tmp, sizeof tmp, err);
 	if (rc != SR_OK)
 		return rc;
 	if (!mkdtemp(tmp))
@@ -1071,16 +1040,14 @@ enum sr_err sr_bundle_write_dir(const struct sr_bundle *b, const char *dir, bool
 		goto fail;
 	if (!exists || replace_empty) {
 		/* no output yet (never replace one that appeared meanwhile), or an empty directory */
-		int r = exists ? rename(tmp, dir) : renameat2_(tmp, dir, RENAME_NOREPLACE);
-		if (r != 0 && !exists && errno == ENOSYS)
-			r = rename(tmp, dir);
+		int r = exists ? rename(tmp, dir) : sr_rename_noreplace(tmp, dir);
 		if (r != 0) {
 			rc = sr_error_set(err, SR_E_IO, "%s: cannot rename into place: %s", dir, strerror(errno));
 			goto fail;
 		}
 	} else {
 		/* swap the new tree in in one step, then remove the old one */
-		if (renameat2_(tmp, dir, RENAME_EXCHANGE) != 0) {
+		if (sr_rename_exchange(tmp, dir) != 0) {
 			rc = sr_error_set(err, SR_E_IO, "%s: cannot replace: %s", dir, strerror(errno));
 			goto fail;
 		}
@@ -1234,33 +1201,15 @@ static enum sr_err tar_dir(struct archive *ar, const char *path, int64_t mtime, 
 	return rc;
 }
 
-enum sr_err sr_bundle_write_tar(const struct sr_bundle *b, const char *file, int64_t mtime, bool force,
-                                struct sr_error *err)
+enum sr_err sr_bundle_write_archive(const struct sr_bundle *b, struct archive *ar, int64_t mtime,
+                                    struct sr_error *err)
 {
-	struct stat st;
-	if (!force && lstat(file, &st) == 0)
-		return sr_error_set(err, SR_E_USAGE, "%s exists (--force replaces it)", file);
-	char tmp[SR_ROOT_MAX_PATH + 32];
-	enum sr_err rc = tmp_name(file, tmp, sizeof tmp, err);
-	if (rc != SR_OK || (rc = sr_archive_load(err)) != SR_OK)
-		return rc;
 	size_t ndirs = 0;
 	const char **dirs = parent_dirs(b, &ndirs);
 	if (!dirs)
 		return sr_error_set(err, SR_E_NOMEM, NULL);
-	int fd = mkstemp(tmp);
-	if (fd < 0) {
-		free(dirs);
-		return sr_error_set(err, SR_E_IO, "%s: cannot create a temporary file beside it: %s", file,
-		                    strerror(errno));
-	}
-	struct archive *ar = archive_write_new();
-	if (!ar || fchmod(fd, 0644) != 0 || archive_write_set_format_ustar(ar) != ARCHIVE_OK ||
-	    archive_write_open_fd(ar, fd) != ARCHIVE_OK) {
-		rc = sr_error_set(err, SR_E_IO, "%s: %s", file, ar ? archive_error_string(ar) : "out of memory");
-		goto fail;
-	}
 	/* directories and entries merged in path order: a parent before its children */
+	enum sr_err rc = SR_OK;
 	size_t i = 0, k = 0;
 	while (rc == SR_OK && (i < b->entry_count || k < ndirs)) {
 		if (k < ndirs && (i == b->entry_count || strcmp(dirs[k], b->entries[i].path) < 0))
@@ -1268,35 +1217,33 @@ enum sr_err sr_bundle_write_tar(const struct sr_bundle *b, const char *file, int
 		else
 			rc = tar_entry(b, ar, &b->entries[i++], mtime, err);
 	}
-	if (rc != SR_OK)
+	free(dirs);
+	return rc;
+}
+
+enum sr_err sr_bundle_write_tar(const struct sr_bundle *b, const char *file, int64_t mtime, bool force,
+                                struct sr_error *err)
+{
+	struct sr_outfile of;
+	enum sr_err rc = sr_archive_load(err);
+	if (rc != SR_OK || (rc = sr_outfile_open(&of, file, force, err)) != SR_OK)
+		return rc;
+	struct archive *ar = archive_write_new();
+	if (!ar || archive_write_set_format_ustar(ar) != ARCHIVE_OK || archive_write_open_fd(ar, of.fd) != ARCHIVE_OK) {
+		rc = sr_error_set(err, SR_E_IO, "%s: %s", file, ar ? archive_error_string(ar) : "out of memory");
+		goto fail;
+	}
+	if ((rc = sr_bundle_write_archive(b, ar, mtime, err)) != SR_OK)
 		goto fail;
 	if (archive_write_close(ar) != ARCHIVE_OK) {
 		rc = sr_error_set(err, SR_E_IO, "%s: %s", file, archive_error_string(ar));
 		goto fail;
 	}
 	archive_write_free(ar);
-	ar = NULL;
-	if (fsync(fd) != 0 || close(fd) != 0) {
-		fd = -1;
-		rc = sr_error_set(err, SR_E_IO, "%s: %s", file, strerror(errno));
-		goto fail;
-	}
-	fd = -1;
-	int r = force ? rename(tmp, file) : renameat2_(tmp, file, RENAME_NOREPLACE);
-	if (r != 0 && !force && errno == ENOSYS)
-		r = rename(tmp, file);
-	if (r != 0) {
-		rc = sr_error_set(err, SR_E_IO, "%s: cannot rename into place: %s", file, strerror(errno));
-		goto fail;
-	}
-	free(dirs);
-	return SR_OK;
+	return sr_outfile_commit(&of, err);
 fail:
 	if (ar)
 		archive_write_free(ar);
-	if (fd >= 0)
-		close(fd);
-	unlink(tmp);
-	free(dirs);
+	sr_outfile_abort(&of);
 	return rc;
 }

@@ -10,6 +10,7 @@ import fcntl
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 
@@ -59,6 +60,56 @@ def fixtures(outdir):
             print("FAIL: building fixtures into %s failed (see %s/build.log)" % (outdir, outdir))
             sys.exit(1)
     return outdir
+
+
+def run_json(exe, command, args, env=None, timeout=120):
+    """Run `shipready COMMAND --json ARGS` without an inherited
+    SOURCE_DATE_EPOCH (env adds variables); returns (proc, document or None)."""
+    e = dict(os.environ)
+    e.pop("SOURCE_DATE_EPOCH", None)
+    e.update(env or {})
+    p = run([exe, command, "--json"] + list(args), timeout=timeout, env=e)
+    try:
+        doc = json.loads(p.stdout) if p.stdout else None
+    except ValueError:
+        doc = None
+    return p, doc
+
+
+def run_killed(cmd, delay, env=None):
+    """Start cmd (output discarded), SIGKILL it after delay seconds; returns
+    its exit status (-SIGKILL when the kill came before it finished)."""
+    import signal
+    import time
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    time.sleep(delay)
+    proc.send_signal(signal.SIGKILL)
+    return proc.wait()
+
+
+def go_build(work, name, source, args=(), **env_over):
+    """Write source as WORK/go/main.go (GOPATH mode) and go build it to
+    WORK/go/NAME with args; returns (path or None, proc).  (None, None)
+    without a go command."""
+    go = shutil.which("go")
+    if not go:
+        return None, None
+    gd = os.path.join(work, "go")
+    os.makedirs(gd, exist_ok=True)
+    with open(os.path.join(gd, "main.go"), "w") as f:
+        f.write(source)
+    out = os.path.join(gd, name)
+    p = run([go, "build"] + list(args) + ["-o", out, "."], cwd=gd, env=go_env(work, **env_over), timeout=300)
+    return (out if p.returncode == 0 else None), p
+
+
+def go_env(work, **over):
+    """The environment of a `go build` at test time: caches under work, this
+    toolchain only, GOPATH mode and CGO_ENABLED=0 unless over says else."""
+    env = dict(os.environ, CGO_ENABLED="0", GOCACHE=os.path.join(work, "gocache"),
+               GOPATH=os.path.join(work, "gopath"), GOTOOLCHAIN="local", GO111MODULE="off", GOFLAGS="")
+    env.update(over)
+    return env
 
 
 # ---------------------------------------------------------------- schema

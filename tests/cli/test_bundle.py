@@ -62,16 +62,7 @@ def validator():
 
 
 def bundle(exe, args, env=None, timeout=120):
-    e = dict(os.environ)
-    e.pop("SOURCE_DATE_EPOCH", None)
-    if env:
-        e.update(env)
-    p = common.run([exe, "bundle", "--json"] + args, timeout=timeout, env=e)
-    try:
-        doc = json.loads(p.stdout) if p.stdout else None
-    except ValueError:
-        doc = None
-    return p, doc
+    return common.run_json(exe, "bundle", args, env=env, timeout=timeout)
 
 
 def tree_of(root):
@@ -570,11 +561,7 @@ def test_kill(exe, ck, tmp, prog, doc):
             kdir = os.path.join(tmp, "kill-%s-%d" % (kind, i))
             os.mkdir(kdir)
             out = os.path.join(kdir, "out" + (".tar" if kind == "tar" else ""))
-            proc = subprocess.Popen([exe, "bundle", prog, "-o", out], stdout=subprocess.DEVNULL,
-                                    stderr=subprocess.DEVNULL)
-            time.sleep(rnd.uniform(0, took * 1.2))
-            proc.send_signal(signal.SIGKILL)
-            rc = proc.wait()
+            rc = common.run_killed([exe, "bundle", prog, "-o", out], rnd.uniform(0, took * 1.2))
             killed += rc == -signal.SIGKILL
             if os.path.lexists(out):
                 complete += 1

@@ -43,6 +43,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import common  # noqa: E402
 from common import REPO, Checker, run, schema_errors  # noqa: E402
 
 GO_X509TZ = """package main
@@ -496,19 +497,11 @@ def main():
     if not go:
         print("SKIP: Go parts: no go on PATH")
     else:
-        gd = os.path.join(work, "go")
-        os.makedirs(gd)
-        with open(os.path.join(gd, "main.go"), "w") as f:
-            f.write(GO_X509TZ)
-        env = dict(os.environ, CGO_ENABLED="0", GOCACHE=os.path.join(work, "gocache"),
-                   GOPATH=os.path.join(work, "gopath"), GOTOOLCHAIN="local", GO111MODULE="off", GOFLAGS="")
-        gv = run([go, "env", "GOVERSION"], env=env).stdout.strip()
+        gv = run([go, "env", "GOVERSION"], env=common.go_env(work)).stdout.strip()
         mm = re.match(r"go(\d+)\.(\d+)", gv)
-        gobin = os.path.join(gd, "x509tz")
-        b = run([go, "build", "-trimpath", "-tags", "netgo", "-o", gobin, "."], cwd=gd, env=env, timeout=300)
-        b2 = run([go, "build", "-ldflags", "-s -X 'main.v=it s'", "-o", os.path.join(gd, "x509tz-ld"), "."],
-                 cwd=gd, env=env, timeout=300)
-        if not c.true("go build", b.returncode == 0 and b2.returncode == 0 and mm, b.stderr + b2.stderr + gv):
+        gobin, b = common.go_build(work, "x509tz", GO_X509TZ, ["-trimpath", "-tags", "netgo"])
+        ld, b2 = common.go_build(work, "x509tz-ld", GO_X509TZ, ["-ldflags", "-s -X 'main.v=it s'"])
+        if not c.true("go build", gobin and ld and mm, b.stderr + b2.stderr + gv):
             gobin = None
     if gobin:
         p = dockerfile(exe, [gobin])
