@@ -19,6 +19,7 @@
 #include "shipready/verify.h"
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -498,6 +499,38 @@ static void remove_tree(const char *path)
 	nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+/* The temporary directories of runs that were killed (SIGKILL leaves no
+ * chance to clean up): shipready-verify.PID.XXXXXX in base, owned by us, a
+ * real directory, whose PID is no longer alive.  A PID reused since is
+ * alive: that directory stays until a later run. */
+static void remove_stale(const char *base)
+{
+	DIR *d = opendir(base);
+	if (!d)
+		return;
+	struct dirent *de;
+	char path[4200];
+	while ((de = readdir(d)) != NULL) {
+		const char *n = de->d_name;
+		if (strncmp(n, "shipready-verify.", 17) != 0)
+			continue;
+		char *end;
+		errno = 0;
+		long pid = strtol(n + 17, &end, 10);
+		if (errno || end == n + 17 || *end != '.' || pid <= 0 || pid == (long)getpid())
+			continue;
+		struct stat st;
+		if (fstatat(dirfd(d), n, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != geteuid())
+			continue;
+		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		int k = snprintf(path, sizeof path, "%s/%s", base, n);
+		if (k > 0 && (size_t)k < sizeof path)
+			remove_tree(path);
+	}
+	closedir(d);
+}
+
 static void capture(struct sr_verify_capture *c, const char *buf, size_t n)
 {
 	c->total += n;
@@ -653,7 +686,8 @@ enum sr_err sr_verify_run(const struct sr_bundle *b, const struct sr_verify_opts
 	if (!base || !*base)
 		base = "/tmp";
 	char dir[4096], root[4200];
-	if (snprintf(dir, sizeof dir, "%s/shipready-verify.XXXXXX", base) >= (int)sizeof dir)
+	remove_stale(base);
+	if (snprintf(dir, sizeof dir, "%s/shipready-verify.%ld.XXXXXX", base, (long)getpid()) >= (int)sizeof dir)
 		return sr_error_set(err, SR_E_USAGE, "the temporary directory's name is too long");
 	if (!mkdtemp(dir))
 		return sr_error_set(err, SR_E_IO, "%s: cannot create a temporary directory: %s", base, strerror(errno));

@@ -25,6 +25,9 @@ here with openssl against the system roots.  Checked:
 - an unprivileged caller (setpriv to uid 65534) gets the same sandbox;
 - namespaces denied for real (shipready run in a user namespace whose
   user.max_user_namespaces is 0): exit 2, one line naming the cause;
+- a SIGKILLed verify leaves its directory (shipready-verify.PID.*); the next
+  run removes it, and not a directory of a live PID, another name or a
+  symlink;
 - bad input: exit 2 and one 'shipready: ...' line, nothing run;
 - every --json document is valid against docs/schema/verify.json.
 """
@@ -36,6 +39,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common  # noqa: E402
@@ -437,6 +441,43 @@ def main():
         shutil.rmtree(shared, ignore_errors=True)
     else:
         print("note: not root or no setpriv(1): the unprivileged case is skipped")
+
+    # ---------------------------------------------------------------- killed runs
+    # a SIGKILLed verify leaves its directory; the next run removes it (its
+    # PID is dead), never one of a live PID, another name, or a symlink
+    p = subprocess.Popen([exe, "verify", "--cmd", "sleep", progs["probe"], "--timeout", "30"], env=env,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    made = []
+    for _ in range(200):
+        made = [n for n in os.listdir(tmp) if n.startswith("shipready-verify.%d." % p.pid)]
+        if made:
+            break
+        time.sleep(0.05)
+    time.sleep(0.3)
+    p.kill()
+    p.wait()
+    check(len(made) == 1, "a killed run leaves its directory (named by its PID)", str(os.listdir(tmp)))
+    live = os.path.join(tmp, "shipready-verify.%d.live00" % os.getpid())
+    other = os.path.join(tmp, "shipready-verify-other")
+    os.makedirs(live)
+    os.makedirs(other)
+    os.symlink(work, os.path.join(tmp, "shipready-verify.%d.link00" % p.pid))
+    for _ in range(100):
+        if not leftovers("/usr/local/bin/probe"):
+            break
+        time.sleep(0.1)
+    r, _ = verify(["--cmd", "probe", progs["probe"]], json_out=False)
+    check(r.returncode == 0, "the next run passes", show(r))
+    check(sorted(os.listdir(tmp)) == sorted([os.path.basename(live), os.path.basename(other),
+                                             "shipready-verify.%d.link00" % p.pid]),
+          "the killed run's directory is gone, the others stay", str(os.listdir(tmp)))
+    check(os.path.isdir(work), "the symlink's target is untouched")
+    for n in os.listdir(tmp):
+        path = os.path.join(tmp, n)
+        if os.path.islink(path):
+            os.unlink(path)
+        else:
+            shutil.rmtree(path)
 
     # ---------------------------------------------------------------- bad input
     notelf = os.path.join(work, "not-elf")
