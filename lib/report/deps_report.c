@@ -1,7 +1,9 @@
 /* deps reports: the explained tree, the ldd-like flat list, JSON, and graphs.
  * Strings that come from files are printed with control bytes escaped. */
 #include <jansson.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "report/json_util.h"
@@ -9,6 +11,82 @@
 #include "shipready/report.h"
 
 /* ---------- text helpers ---------- */
+
+/* A text report is built in memory and written with one fwrite: a tree is
+ * made of many small pieces, and stdio's cost per call was a fifth of a
+ * whole `deps` run. */
+struct tbuf {
+	FILE *f;
+	char *d;
+	size_t n, cap;
+	bool failed;
+};
+
+static void tb_write(struct tbuf *t, const void *p, size_t n)
+{
+	if (t->failed || n == 0)
+		return;
+	if (n > t->cap - t->n) {
+		size_t cap = t->cap ? t->cap : 4096;
+		while (n > cap - t->n) {
+			if (cap > SIZE_MAX / 2) {
+				t->failed = true;
+				return;
+			}
+			cap *= 2;
+		}
+		char *d = realloc(t->d, cap);
+		if (!d) {
+			/* out of memory: what is kept goes out now, the rest unbuffered */
+			fwrite(t->d, 1, t->n, t->f);
+			fwrite(p, 1, n, t->f);
+			t->n = 0;
+			return;
+		}
+		t->d = d;
+		t->cap = cap;
+	}
+	memcpy(t->d + t->n, p, n);
+	t->n += n;
+}
+
+static void tb_puts(struct tbuf *t, const char *s)
+{
+	tb_write(t, s, strlen(s));
+}
+
+static void tb_putc(struct tbuf *t, char c)
+{
+	tb_write(t, &c, 1);
+}
+
+/* sr_put_safe into the buffer: control bytes as \xNN; the columns printed. */
+static int tb_put_safe(struct tbuf *t, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	int n = 0;
+	const unsigned char *p = (const unsigned char *)s, *run = p;
+	for (; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f) {
+			tb_write(t, run, (size_t)(p - run));
+			char esc[4] = { '\\', 'x', hex[*p >> 4], hex[*p & 15] };
+			tb_write(t, esc, sizeof esc);
+			n += 4;
+			run = p + 1;
+		} else if ((*p & 0xc0) != 0x80) {
+			n++;
+		}
+	}
+	tb_write(t, run, (size_t)(p - run));
+	return n;
+}
+
+static void tb_done(struct tbuf *t)
+{
+	if (t->n)
+		fwrite(t->d, 1, t->n, t->f);
+	free(t->d);
+}
 
 
 static size_t width(const char *s)
@@ -20,31 +98,31 @@ static size_t width(const char *s)
 	return n;
 }
 
-static void pad(FILE *f, size_t have, size_t want)
+static void pad(struct tbuf *f, size_t have, size_t want)
 {
 	static const char spaces[] = "                                                                ";
 	while (have < want) {
 		size_t n = want - have < sizeof spaces - 1 ? want - have : sizeof spaces - 1;
-		fwrite(spaces, 1, n, f);
+		tb_write(f, spaces, n);
 		have += n;
 	}
 }
 
 struct style {
-	FILE *f;
+	struct tbuf *f;
 	bool color;
 };
 
 static void on(const struct style *s, const char *code)
 {
 	if (s->color)
-		fputs(code, s->f);
+		tb_puts(s->f, code);
 }
 
 static void off(const struct style *s)
 {
 	if (s->color)
-		fputs("\033[0m", s->f);
+		tb_puts(s->f, "\033[0m");
 }
 
 static const char *fail_mark(const struct style *s)
@@ -144,7 +222,7 @@ static void print_edges(struct tree *t, size_t obj, const char *prefix)
 {
 	const struct sr_deps *d = t->d;
 	const struct style *st = t->st;
-	FILE *f = st->f;
+	struct tbuf *f = st->f;
 	size_t last = SR_DEPS_NONE;
 	for (size_t i = t->first[obj]; i < t->end[obj]; i++)
 		if (d->edges[i].from == obj && shown(t, &d->edges[i]))
@@ -154,13 +232,13 @@ static void print_edges(struct tree *t, size_t obj, const char *prefix)
 		if (e->from != obj || !shown(t, e))
 			continue;
 		bool is_last = i == last;
-		fputs(prefix, f);
-		fputs(is_last ? "└── " : "├── ", f);
+		tb_puts(f, prefix);
+		tb_puts(f, is_last ? "└── " : "├── ");
 		size_t used = width(prefix) + 4;
 		bool missing = e->to == SR_DEPS_NONE;
 		if (missing)
 			on(st, "\033[31m");
-		used += (size_t)sr_put_safe(f, e->name);
+		used += (size_t)tb_put_safe(f, e->name);
 		if (missing)
 			off(st);
 		pad(f, used, t->namew + 2);
@@ -177,21 +255,21 @@ static void print_edges(struct tree *t, size_t obj, const char *prefix)
 		child_prefix[pl + bl] = '\0';
 		if (missing) {
 			on(st, "\033[31m");
-			fputs("not found", f);
+			tb_puts(f, "not found");
 			off(st);
 			pad(f, 9, t->pathw + 2);
 			if (e->error && strncmp(e->error, "cannot open", 11) != 0) {
-				fputs(e->error, f);
+				tb_puts(f, e->error);
 				if (e->via) {
-					fputs(": ", f);
-					sr_put_safe(f, e->via);
+					tb_puts(f, ": ");
+					tb_put_safe(f, e->via);
 				}
 			}
-			fputc('\n', f);
+			tb_putc(f, '\n');
 			if (e->tried.count) {
-				fputs(child_prefix, f);
+				tb_puts(f, child_prefix);
 				on(st, "\033[2m");
-				fputs("tried", f);
+				tb_puts(f, "tried");
 				/* the glibc-hwcaps candidates before each directory are in
 				 * the JSON; here they would drown the directories */
 				size_t hw = 0;
@@ -200,59 +278,63 @@ static void print_edges(struct tree *t, size_t obj, const char *prefix)
 						hw++;
 						continue;
 					}
-					fputc(' ', f);
-					sr_put_safe(f, e->tried.items[k]);
+					tb_putc(f, ' ');
+					tb_put_safe(f, e->tried.items[k]);
 				}
 				if (hw)
-					fputs(" (each after its glibc-hwcaps subdirectories)", f);
+					tb_puts(f, " (each after its glibc-hwcaps subdirectories)");
 				off(st);
-				fputc('\n', f);
+				tb_putc(f, '\n');
 			}
 			if (e->skipped.count) {
-				fputs(child_prefix, f);
+				tb_puts(f, child_prefix);
 				on(st, "\033[2m");
-				fputs("skipped (other ELF class or machine)", f);
+				tb_puts(f, "skipped (other ELF class or machine)");
 				for (size_t k = 0; k < e->skipped.count; k++) {
-					fputc(' ', f);
-					sr_put_safe(f, e->skipped.items[k]);
+					tb_putc(f, ' ');
+					tb_put_safe(f, e->skipped.items[k]);
 				}
 				off(st);
-				fputc('\n', f);
+				tb_putc(f, '\n');
 			}
 			continue;
 		}
 		const struct sr_dep_object *to = &d->objects[e->to];
-		used = (size_t)sr_put_safe(f, to->path);
+		used = (size_t)tb_put_safe(f, to->path);
 		pad(f, used, t->pathw + 2);
 		on(st, "\033[2m");
-		fputs(sr_found_how_name(e->how), f);
+		tb_puts(f, sr_found_how_name(e->how));
 		if (e->via && (e->how == SR_FOUND_RPATH || e->how == SR_FOUND_RUNPATH || e->how == SR_FOUND_ENV)) {
-			fputc(' ', f);
-			sr_put_safe(f, e->via);
+			tb_putc(f, ' ');
+			tb_put_safe(f, e->via);
 		}
 		off(st);
 		char needs[256];
 		needs_text(d->objects[obj].elf, e->name, needs, sizeof needs);
 		if (needs[0]) {
-			fputs("   ", f);
-			fputs(needs, f);
+			tb_puts(f, "   ");
+			tb_puts(f, needs);
 		}
-		fputc('\n', f);
+		tb_putc(f, '\n');
 		/* version problems of this edge */
 		for (size_t k = 0; k < d->issue_count; k++) {
 			const struct sr_dep_version_issue *vi = &d->issues[k];
 			if (vi->requester != obj || vi->provider != e->to)
 				continue;
-			fputs(child_prefix, f);
+			tb_puts(f, child_prefix);
 			bool fatal = !vi->weak && !vi->no_version_info;
 			on(st, fatal ? "\033[31m" : "\033[33m");
-			fputs(fatal ? fail_mark(st) : warn_mark(st), f);
+			tb_puts(f, fatal ? fail_mark(st) : warn_mark(st));
 			off(st);
 			if (vi->no_version_info)
-				fputs(" defines no symbol versions", f);
+				tb_puts(f, " defines no symbol versions");
 			else
-				fprintf(f, " %sneeds %s, not provided", vi->weak ? "weakly " : "", vi->version);
-			fputc('\n', f);
+			{
+				tb_puts(f, vi->weak ? " weakly needs " : " needs ");
+				tb_put_safe(f, vi->version);
+				tb_puts(f, ", not provided");
+			}
+			tb_putc(f, '\n');
 		}
 		bool expand = to->loader == obj && !t->expanded[e->to] && e->how != SR_FOUND_LOADED &&
 		              e->how != SR_FOUND_INTERP;
@@ -263,26 +345,26 @@ static void print_edges(struct tree *t, size_t obj, const char *prefix)
 	}
 }
 
-void sr_report_deps_text(FILE *f, const char *path, const struct sr_deps *d, const struct sr_text_style *ts,
-                         bool all)
+static void deps_text(struct tbuf *f, const char *path, const struct sr_deps *d, const struct sr_text_style *ts,
+                      bool all)
 {
 	struct style st = { f, ts && ts->color };
 	on(&st, "\033[1m");
-	sr_put_safe(f, path);
+	tb_put_safe(f, path);
 	off(&st);
 	if (d->interp) {
-		fputs(d->interp_is_default ? "  loaded by " : "  interpreter ", f);
+		tb_puts(f, d->interp_is_default ? "  loaded by " : "  interpreter ");
 		if (d->interp_missing)
 			on(&st, "\033[31m");
-		sr_put_safe(f, d->interp);
+		tb_put_safe(f, d->interp);
 		if (d->interp_missing) {
-			fputs(" (missing)", f);
+			tb_puts(f, " (missing)");
 			off(&st);
 		}
 	} else if (d->edge_count == 0) {
-		fputs("  statically linked: no shared libraries", f);
+		tb_puts(f, "  statically linked: no shared libraries");
 	}
-	fputc('\n', f);
+	tb_putc(f, '\n');
 
 	bool seen_buf[SR_DEPS_MAX_OBJECTS] = { false };
 	bool expanded[SR_DEPS_MAX_OBJECTS] = { false };
@@ -306,98 +388,114 @@ void sr_report_deps_text(FILE *f, const char *path, const struct sr_deps *d, con
 
 	if (d->interp_missing) {
 		on(&st, "\033[31m");
-		fputs(fail_mark(&st), f);
+		tb_puts(f, fail_mark(&st));
 		off(&st);
-		fputs(" ", f);
-		sr_put_safe(f, d->interp);
-		fputs(": the interpreter is missing; starting the program fails with "
-		      "'No such file or directory'\n", f);
+		tb_puts(f, " ");
+		tb_put_safe(f, d->interp);
+		tb_puts(f, ": the interpreter is missing; starting the program fails with "
+		      "'No such file or directory'\n");
 	}
 	for (size_t i = 0; i < d->edge_count; i++) {
 		const struct sr_dep_edge *e = &d->edges[i];
 		if (e->to != SR_DEPS_NONE)
 			continue;
 		on(&st, "\033[31m");
-		fputs(fail_mark(&st), f);
+		tb_puts(f, fail_mark(&st));
 		off(&st);
-		fputs(" error while loading shared libraries: ", f);
-		sr_put_safe(f, e->name);
-		fputs(": ", f);
-		fputs(!e->error || strncmp(e->error, "cannot open", 11) == 0
+		tb_puts(f, " error while loading shared libraries: ");
+		tb_put_safe(f, e->name);
+		tb_puts(f, ": ");
+		tb_puts(f, !e->error || strncmp(e->error, "cannot open", 11) == 0
 		          ? "cannot open shared object file: No such file or directory"
-		          : e->error,
-		      f);
-		fprintf(f, " (needed by %s)\n", i < d->edge_count && e->from < d->object_count
-		                                    ? (e->from == 0 ? d->objects[0].name : d->objects[e->from].path)
-		                                    : "?");
+		          : e->error);
+		tb_puts(f, " (needed by ");
+		tb_put_safe(f, i < d->edge_count && e->from < d->object_count
+		                   ? (e->from == 0 ? d->objects[0].name : d->objects[e->from].path)
+		                   : "?");
+		tb_puts(f, ")\n");
 	}
 	for (size_t i = 0; i < d->issue_count; i++) {
 		const struct sr_dep_version_issue *vi = &d->issues[i];
 		bool fatal = !vi->weak && !vi->no_version_info;
 		on(&st, fatal ? "\033[31m" : "\033[33m");
-		fputs(fatal ? fail_mark(&st) : warn_mark(&st), f);
+		tb_puts(f, fatal ? fail_mark(&st) : warn_mark(&st));
 		off(&st);
-		fputc(' ', f);
-		sr_put_safe(f, vi->message);
-		fputc('\n', f);
+		tb_putc(f, ' ');
+		tb_put_safe(f, vi->message);
+		tb_putc(f, '\n');
 	}
 	for (size_t i = 0; i < d->warnings.count; i++) {
 		on(&st, "\033[33m");
-		fputs(warn_mark(&st), f);
+		tb_puts(f, warn_mark(&st));
 		off(&st);
-		fputc(' ', f);
-		sr_put_safe(f, d->warnings.items[i]);
-		fputc('\n', f);
+		tb_putc(f, ' ');
+		tb_put_safe(f, d->warnings.items[i]);
+		tb_putc(f, '\n');
 	}
+}
+
+void sr_report_deps_text(FILE *out, const char *path, const struct sr_deps *d, const struct sr_text_style *ts,
+                         bool all)
+{
+	struct tbuf t = { .f = out };
+	deps_text(&t, path, d, ts, all);
+	tb_done(&t);
 }
 
 /* ---------- flat (ldd-like) ---------- */
 
-void sr_report_deps_flat(FILE *f, const char *path, const struct sr_deps *d)
+static void deps_flat(struct tbuf *f, const char *path, const struct sr_deps *d)
 {
 	(void)path;
 	if (d->edge_count == 0 && !d->interp_loaded) {
 		/* ldd's words: a file with a dynamic section but nothing to load is
 		 * "statically linked"; one without is "not a dynamic executable" */
-		fputs(d->objects[0].elf->has_dynamic ? "\tstatically linked\n" : "\tnot a dynamic executable\n", f);
+		tb_puts(f, d->objects[0].elf->has_dynamic ? "\tstatically linked\n" : "\tnot a dynamic executable\n");
 		return;
 	}
 	for (size_t i = 1; i < d->object_count; i++) {
 		const struct sr_dep_object *o = &d->objects[i];
 		if (o->is_interp)
 			continue;
-		fputc('\t', f);
-		sr_put_safe(f, o->name);
-		fputs(" => ", f);
-		sr_put_safe(f, o->path);
-		fputc('\n', f);
+		tb_putc(f, '\t');
+		tb_put_safe(f, o->name);
+		tb_puts(f, " => ");
+		tb_put_safe(f, o->path);
+		tb_putc(f, '\n');
 	}
 	for (size_t i = 0; i < d->edge_count; i++) {
 		const struct sr_dep_edge *e = &d->edges[i];
 		if (e->how == SR_FOUND_SELF && e->to != SR_DEPS_NONE) {
 			/* musl: the C library's names are its loader */
-			fputc('\t', f);
-			sr_put_safe(f, e->name);
-			fputs(" => ", f);
-			sr_put_safe(f, d->objects[e->to].path);
-			fputc('\n', f);
+			tb_putc(f, '\t');
+			tb_put_safe(f, e->name);
+			tb_puts(f, " => ");
+			tb_put_safe(f, d->objects[e->to].path);
+			tb_putc(f, '\n');
 			continue;
 		}
 		if (e->to != SR_DEPS_NONE)
 			continue;
-		fputc('\t', f);
-		sr_put_safe(f, e->name);
-		fputs(" => not found\n", f);
+		tb_putc(f, '\t');
+		tb_put_safe(f, e->name);
+		tb_puts(f, " => not found\n");
 	}
 	if (d->interp_loaded) {
-		fputc('\t', f);
-		sr_put_safe(f, d->interp);
-		fputc('\n', f);
+		tb_putc(f, '\t');
+		tb_put_safe(f, d->interp);
+		tb_putc(f, '\n');
 	} else if (d->interp_missing && !d->interp_is_default) {
-		fputc('\t', f);
-		sr_put_safe(f, d->interp);
-		fputs(" => not found\n", f);
+		tb_putc(f, '\t');
+		tb_put_safe(f, d->interp);
+		tb_puts(f, " => not found\n");
 	}
+}
+
+void sr_report_deps_flat(FILE *out, const char *path, const struct sr_deps *d)
+{
+	struct tbuf t = { .f = out };
+	deps_flat(&t, path, d);
+	tb_done(&t);
 }
 
 /* ---------- JSON ---------- */

@@ -24,8 +24,10 @@ import fcntl
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common  # noqa: E402
@@ -374,6 +376,26 @@ class T:
 
     # ------------------------------------------------------------ fixtures
 
+    def control_names(self):
+        """A program whose path holds a newline and an escape: the tree and the
+        'needed by' line print them as \\xNN, never raw."""
+        d = tempfile.mkdtemp(prefix="sr-ctl-")
+        try:
+            odd = os.path.join(d, "a\nb\x1b[31m")
+            os.makedirs(odd)
+            prog = os.path.join(odd, "app")
+            shutil.copy2(self.p("miss/app-missing"), prog)
+            p = subprocess.run([self.exe, "deps", "--no-color", prog], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, errors="replace")
+            self.c.eq("control characters in a path: exit 1 (missing library)", p.returncode, 1)
+            self.c.true("control characters in a path: escaped", "a\\x0ab\\x1b[31m/app" in p.stdout and
+                        "\x1b" not in p.stdout, p.stdout)
+            needed = [l for l in p.stdout.splitlines() if "(needed by " in l]
+            self.c.true("control characters in a path: the 'needed by' line escapes them",
+                        needed and all("\\x0a" in l for l in needed), p.stdout)
+        finally:
+            shutil.rmtree(d, ignore_errors=True)
+
     def standard(self, rel, status, extra_checks, text_must=(), env=None, flags=()):
         path = self.p(rel)
         res = self.one(path, extra=flags, env=env, status=status)
@@ -394,6 +416,7 @@ class T:
     def run_all(self):
         F = self.p
         A = F("rpath/A")
+        self.control_names()
 
         # RPATH of the program is inherited: libb.so (needed by liba.so) is found in it.
         def rpath(res):
