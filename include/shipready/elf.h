@@ -206,9 +206,11 @@ void sr_elf_free(struct sr_elf *e);
  * (lib/loader/deps.c): it fills only the identification and header fields,
  * kind and linkage, the interpreter, the dynamic section (NEEDED, SONAME,
  * RPATH, RUNPATH, flags) and the version needs and definitions.  Notes,
- * section names, image, vermax, libc and Go evidence are left empty.  Every
- * hard error of a full parse (a header, segment or section past the end of
- * the file, …) is still an error: the same files are refused. */
+ * section names, image, vermax, libc and Go evidence are left empty.  Like
+ * ld.so it reads no section headers (the DT_ tags locate the string and
+ * version tables), so a damaged section table does not refuse a file the
+ * loader would load; a header or segment past the end of the file is still
+ * an error. */
 #define SR_ELF_LOADER_ONLY 0x2u
 enum sr_err sr_elf_parse_ex(const struct sr_reader *r, unsigned flags, struct sr_elf **out, struct sr_error *err);
 

@@ -549,7 +549,8 @@ static void image_add_section(struct ctx *c, const struct shdr *s, const char *n
 static enum sr_err scan_sections(struct ctx *c)
 {
 	struct sr_elf *e = c->e;
-	if (c->shnum == 0)
+	/* The loader reads no section headers: DT_ tags find everything it needs */
+	if (c->shnum == 0 || c->loader_only)
 		return SR_OK;
 	/* Section name table first (names are not needed by the loader model). */
 	if (!c->loader_only && c->shstrndx != SHN_UNDEF && c->shstrndx < c->shnum) {

@@ -396,6 +396,37 @@ class T:
         finally:
             shutil.rmtree(d, ignore_errors=True)
 
+    def broken_sections(self):
+        """ld.so reads no section headers: a program whose section table is
+        damaged still runs, and deps resolves it (inspect, which reads the
+        sections, refuses it)."""
+        import struct
+        d = tempfile.mkdtemp(prefix="sr-shdr-")
+        try:
+            prog = os.path.join(d, "true")
+            shutil.copy2("/usr/bin/true", prog)
+            with open(prog, "r+b") as f:
+                h = f.read(64)
+                shoff, = struct.unpack_from("<Q", h, 40)
+                shentsize, shnum = struct.unpack_from("<HH", h, 58)
+                # section 1's sh_size (offset 32 in a 64-bit section header) far past the end
+                f.seek(shoff + shentsize * 1 + 32)
+                f.write(struct.pack("<Q", 1 << 60))
+            real = subprocess.run([prog], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            self.c.eq("damaged section table: the program runs (the oracle)", (real.returncode, real.stderr),
+                      (0, b""))
+            p = subprocess.run([self.exe, "deps", "--json", prog], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               errors="replace")
+            res = json.loads(p.stdout)["results"][0] if p.stdout else {}
+            self.c.eq("damaged section table: deps resolves it", (p.returncode, res.get("missing")), (0, []))
+            self.c.true("damaged section table: libc found", any(o.get("name") == "libc.so.6"
+                                                                 for o in res.get("objects", [])), p.stdout)
+            i = subprocess.run([self.exe, "inspect", prog], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               errors="replace")
+            self.c.eq("damaged section table: inspect refuses it", i.returncode, 2)
+        finally:
+            shutil.rmtree(d, ignore_errors=True)
+
     def standard(self, rel, status, extra_checks, text_must=(), env=None, flags=()):
         path = self.p(rel)
         res = self.one(path, extra=flags, env=env, status=status)
@@ -417,6 +448,7 @@ class T:
         F = self.p
         A = F("rpath/A")
         self.control_names()
+        self.broken_sections()
 
         # RPATH of the program is inherited: libb.so (needed by liba.so) is found in it.
         def rpath(res):
