@@ -4,9 +4,10 @@
  * save` writes (`docker load`).
  *
  * Each image is FROM scratch, or FROM a base read from a local OCI image
- * archive (its layers copied blob for blob, digests checked, then ours):
- * one layer holding the bundle of its programs (shipready/bundle.h) — the programs, their interpreter and libraries and
- * the data files their run-time needs read.  Programs of different
+ * archive (its layers copied blob for blob, digests checked, then ours),
+ * with one layer holding the bundle of its programs (shipready/bundle.h) —
+ * the programs, their interpreter and libraries and the data files their
+ * run-time needs read.  Programs of different
  * platforms (amd64, arm64, …) give one image per platform under one index.
  *
  * Reproducible: the layer is the bundle's tar (sorted, uid/gid 0, every

@@ -27,7 +27,8 @@ Usage: test_image.py SHIPREADY FIXTURE_DIR WORKDIR
 - --format docker-archive: skopeo inspect docker-archive:… and skopeo copy to
   an oci: layout accept it; two platforms are an error.
 - --json validates against docs/schema/image.json.
-- --base oci-archive:BASE.tar:TAG (a base written by shipready image): the
+- --base oci-archive:BASE.tar:TAG (a base written by shipready image, and
+  the same copied by skopeo): the
   base's layer first (same digest), ours second; umoci unpacks a root with
   both programs and both run in a chroot; buildah runs it; Env, Labels and
   history merged; reproducible; a base of another platform, a tampered
@@ -427,6 +428,15 @@ def test_base(exe, fx, ck, val, work, uid, as_root):
     with open(out, "rb") as f1, open(out2, "rb") as f2:
         ck.true("base: reproducible", p.returncode == 0 and f1.read() == f2.read(), p.stderr)
     buildah_uidprog(ck, work, "base: buildah", "oci-archive:%s:app" % out)
+    # a base rewritten by skopeo (its own tar layout and index.json)
+    sbase = os.path.join(work, "skopeo-base.tar")
+    c = common.run(["skopeo", "copy", "-q", "oci-archive:%s:base" % base, "oci-archive:%s:sk" % sbase], timeout=120)
+    if ck.true("base: skopeo copy of the base", c.returncode == 0, c.stderr):
+        sout = os.path.join(work, "onskopeo.tar")
+        p, _ = image(exe, ["--base", "oci-archive:%s:sk" % sbase, fx("c-static"), "-o", sout])
+        sk, sinfo = skopeo(["inspect", "oci-archive:%s" % sout])
+        ck.eq("base: on skopeo's archive, the base's layer first",
+              (p.returncode, (sinfo or {}).get("Layers", [None])[0]), (0, (binfo or {}).get("Layers", [""])[0]))
     # a multi-platform base: the platform's manifest from its index
     multi = os.path.join(work, "multi.tar")
     if os.path.exists(multi):
@@ -466,7 +476,8 @@ def test_base(exe, fx, ck, val, work, uid, as_root):
     ck.eq("base of another platform: exit 2, one line", (p.returncode, p.stderr, os.listdir(d)),
           (2, "shipready: %s: base %s: a linux/amd64 image, not linux/arm64/v8\n" % (o, base), []))
     p, _ = image(exe, ["--base", "oci-archive:%s:nope" % base, fx("c-static"), "-o", o])
-    ck.eq("base: no such tag", (p.returncode, p.stderr), (2, "shipready: %s: base %s: no image named nope\n" % (o, base)))
+    ck.eq("base: no such tag", (p.returncode, p.stderr),
+          (2, "shipready: %s: base %s: no image named nope\n" % (o, base)))
     p, _ = image(exe, ["--base", "oci-archive:%s" % base, "--format", "docker-archive", fx("c-static"), "-o", o])
     ck.eq("base: docker-archive not yet", (p.returncode, os.listdir(d)), (2, []))
 
