@@ -1,6 +1,6 @@
 /* shipready image FILE... -o app.tar : an OCI image archive (or docker
- * save's layout) FROM scratch, written directly: one layer holding the
- * programs' bundle, a config with a non-root user and labels from the
+ * save's layout) FROM scratch or a local OCI archive, written directly: the
+ * base's layers, then one layer holding the programs' bundle, a config with a non-root user and labels from the
  * build info, an index of the platforms. */
 #include <jansson.h>
 #include <stdint.h>
@@ -20,7 +20,8 @@ enum {
 const struct cli_option image_options[] = {
 	{ "output", 'o', "FILE", "write the image archive here (required)", OPT_OUTPUT },
 	{ "format", 'f', "FORMAT", "oci-archive (default) or docker-archive (what docker load reads)", OPT_FORMAT },
-	{ "base", 0, "IMAGE", "the base image: scratch (the default; no other base yet)", OPT_BASE },
+	{ "base", 0, "IMAGE", "scratch (the default) or oci-archive:PATH[:TAG], a local OCI archive whose layers go "
+	  "first (oci-archive output only)", OPT_BASE },
 	{ "platform", 0, "linux/ARCH", "the platform (/VARIANT) every FILE must be; supplies an untold variant",
 	  OPT_PLATFORM },
 	{ "tag", 't', "TAG", "the image's name in the archive: TAG or NAME:TAG (default latest)", OPT_TAG },
@@ -100,6 +101,9 @@ static void print_json(const struct image_cli *c, const struct sr_oci *img, cons
 		if (c->o.format == SR_OCI_ARCHIVE)
 			json_object_set_new(o, "manifest", blob_json(p->manifest_digest, p->manifest_size));
 		json_object_set_new(o, "config", blob_json(p->config_digest, p->config_size));
+		if (p->base_manifest_digest[0])
+			json_object_set_new(o, "base", json_pack("{s:s,s:s,s:I}", "name", c->base, "manifest",
+			                                         p->base_manifest_digest, "layers", (json_int_t)p->base_layers));
 		json_t *layer = blob_json(p->layer_digest, p->layer_size);
 		json_object_set_new(layer, "diff_id", json_string(p->diff_id));
 		json_object_set_new(layer, "tar_size", json_integer((json_int_t)p->layer_tar_size));
@@ -130,6 +134,9 @@ static void print_text(const struct image_cli *c, const struct sr_oci *img)
 		       p->bundle->entry_count == 1 ? "" : "s",
 		       (unsigned long long)p->layer_size, c->o.format == SR_OCI_ARCHIVE ? " (gzip)" : "",
 		       c->o.entrypoint ? c->o.entrypoint : p->entrypoint);
+		if (p->base_manifest_digest[0])
+			printf("  %-16s %s  %zu layer%s from %s\n", "", p->base_manifest_digest, p->base_layers,
+			       p->base_layers == 1 ? "" : "s", c->base);
 	}
 }
 
@@ -169,13 +176,7 @@ int cmd_image(int argc, char **argv, const struct cli_command *self)
 		cli_file_error("image", why);
 		goto out;
 	}
-	if (c.base && strcmp(c.base, "scratch") != 0) {
-		char why[600];
-		snprintf(why, sizeof why, "--base %s: not yet: only --base scratch is supported (the bundle holds "
-		         "everything the programs need)", c.base);
-		cli_file_error("image", why);
-		goto out;
-	}
+	c.o.base = c.base;
 	if (!cli_source_date_epoch(&c.o.created)) {
 		cli_file_error("SOURCE_DATE_EPOCH", "not a number of seconds");
 		goto out;

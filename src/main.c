@@ -104,14 +104,19 @@ const struct cli_command cli_commands[] = {
 	  "the program ($ORIGIN/../lib of PREFIX/bin/NAME goes to PREFIX/lib).",
 	  bundle_options },
 	{ "image", cmd_image, "write an OCI image archive (or docker-archive) of the programs, without a daemon",
-	  "-o FILE [--format oci-archive|docker-archive] [--platform linux/ARCH[/VARIANT]] [--tag TAG]\n"
+	  "-o FILE [--format oci-archive|docker-archive] [--base scratch|oci-archive:PATH[:TAG]]\n"
+	  "       [--platform linux/ARCH[/VARIANT]] [--tag TAG]\n"
 	  "       [--entrypoint PATH] [--cmd ARG]... [--env NAME=VALUE]... [--user USER] [--workdir DIR]\n"
 	  "       [--expose PORT[/PROTO]]... [--label KEY=VALUE]... [--from-root DIR] [--prefix DIR]\n"
 	  "       [--force] [--json] FILE...",
 	  "Write a container image of the FILEs (Linux ELF programs, never run) directly to\n"
-	  "FILE: no Docker daemon, no registry, no base image (--base scratch). Its one layer\n"
-	  "is the bundle of the programs ('shipready help bundle': each program, its\n"
-	  "interpreter, libraries and the data files its run-time needs), gzip-compressed.\n"
+	  "FILE: no Docker daemon, no registry. Its layer is the bundle of the programs\n"
+	  "('shipready help bundle': each program, its interpreter, libraries and the data\n"
+	  "files its run-time needs), gzip-compressed. --base scratch (the default) makes\n"
+	  "it the only layer; --base oci-archive:PATH[:TAG] reads a local OCI image archive\n"
+	  "(TAG: its only image or latest) and puts its layers first, copied as they are\n"
+	  "(every digest checked), with its config's Env, labels, ports and history under\n"
+	  "ours; its platform must be each FILE's (oci-archive output only).\n"
 	  "The config runs the first FILE (or --entrypoint) as 65532:65532 unless --user,\n"
 	  "in WorkingDir / with a PATH, --cmd, --env and --expose; its labels are the\n"
 	  "org.opencontainers.image.* keys (created, title, and from Go build info the\n"

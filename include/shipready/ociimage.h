@@ -3,9 +3,11 @@
  * oci-archive:…`, `podman load` and `umoci` read), or the archive `docker
  * save` writes (`docker load`).
  *
- * Each image is FROM scratch: one layer holding the bundle of its programs
- * (shipready/bundle.h) — the programs, their interpreter and libraries and
- * the data files their run-time needs read.  Programs of different
+ * Each image is FROM scratch, or FROM a base read from a local OCI image
+ * archive (its layers copied blob for blob, digests checked, then ours),
+ * with one layer holding the bundle of its programs (shipready/bundle.h) —
+ * the programs, their interpreter and libraries and the data files their
+ * run-time needs read.  Programs of different
  * platforms (amd64, arm64, …) give one image per platform under one index.
  *
  * Reproducible: the layer is the bundle's tar (sorted, uid/gid 0, every
@@ -57,6 +59,8 @@ struct sr_oci_opts {
 	int64_t created;                    /* seconds since the epoch (SOURCE_DATE_EPOCH; 0 by default) */
 	const char *platform;               /* "linux/ARCH[/VARIANT]" every FILE must be (it supplies a
 	                                     * variant the file does not tell); NULL: from each file */
+	const char *base;                   /* NULL or "scratch", or "oci-archive:PATH[:TAG]" (TAG: the
+	                                     * only image, or the one tagged latest); oci-archive only */
 };
 
 /* One image of the archive: a platform and its layer. */
@@ -70,6 +74,8 @@ struct sr_oci_platform {
 	/* filled by sr_oci_write: "sha256:<64 hex>" and sizes */
 	char manifest_digest[72], config_digest[72], layer_digest[72], diff_id[72];
 	uint64_t manifest_size, config_size, layer_size, layer_tar_size;
+	char base_manifest_digest[72];      /* the base image's manifest ("" FROM scratch) */
+	size_t base_layers;                 /* its layers, before ours */
 	char *config_json;                  /* the config document as written (labels, env, …) */
 	struct sr_oci_platform_priv *priv;
 };
@@ -97,7 +103,10 @@ enum sr_err sr_oci_new(const struct sr_oci_opts *opts, struct sr_oci **out, stru
  * bundle.  On error the image is as it was before the call. */
 enum sr_err sr_oci_add(struct sr_oci *img, const char *path, struct sr_error *err);
 
-/* Finish the bundles and write the archive to file: a temporary beside it,
+/* Finish the bundles and write the archive to file (with a base: its
+ * index, manifests and config read first, at most 4 MiB each, every name
+ * in its tar checked, every blob copied checked against its digest; any
+ * fault in it is an error and nothing is written): a temporary beside it,
  * synced and renamed into place (an existing file only with force).  A
  * second platform with SR_OCI_DOCKER_ARCHIVE, or an --entrypoint that is
  * not a program of every platform, is an error before anything is written. */

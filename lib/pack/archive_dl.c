@@ -45,6 +45,16 @@
 #undef archive_entry_set_filetype
 #undef archive_entry_set_perm
 #undef archive_entry_set_mode
+#undef archive_read_new
+#undef archive_read_free
+#undef archive_read_support_format_tar
+#undef archive_read_open_filename
+#undef archive_read_next_header
+#undef archive_read_data
+#undef archive_read_data_skip
+#undef archive_entry_pathname
+#undef archive_entry_size
+#undef archive_entry_filetype
 
 /* the shims have the real functions' types */
 _Static_assert(_Generic(&sr_archive_write_new, __typeof__(archive_write_new) *: 1, default: 0), "sr_archive_write_new is not archive_write_new");
@@ -82,6 +92,16 @@ _Static_assert(_Generic(&sr_archive_entry_set_size, __typeof__(archive_entry_set
 _Static_assert(_Generic(&sr_archive_entry_set_filetype, __typeof__(archive_entry_set_filetype) *: 1, default: 0), "sr_archive_entry_set_filetype is not archive_entry_set_filetype");
 _Static_assert(_Generic(&sr_archive_entry_set_perm, __typeof__(archive_entry_set_perm) *: 1, default: 0), "sr_archive_entry_set_perm is not archive_entry_set_perm");
 _Static_assert(_Generic(&sr_archive_entry_set_mode, __typeof__(archive_entry_set_mode) *: 1, default: 0), "sr_archive_entry_set_mode is not archive_entry_set_mode");
+_Static_assert(_Generic(&sr_archive_read_new, __typeof__(archive_read_new) *: 1, default: 0), "sr_archive_read_new is not archive_read_new");
+_Static_assert(_Generic(&sr_archive_read_free, __typeof__(archive_read_free) *: 1, default: 0), "sr_archive_read_free is not archive_read_free");
+_Static_assert(_Generic(&sr_archive_read_support_format_tar, __typeof__(archive_read_support_format_tar) *: 1, default: 0), "sr_archive_read_support_format_tar is not archive_read_support_format_tar");
+_Static_assert(_Generic(&sr_archive_read_open_filename, __typeof__(archive_read_open_filename) *: 1, default: 0), "sr_archive_read_open_filename is not archive_read_open_filename");
+_Static_assert(_Generic(&sr_archive_read_next_header, __typeof__(archive_read_next_header) *: 1, default: 0), "sr_archive_read_next_header is not archive_read_next_header");
+_Static_assert(_Generic(&sr_archive_read_data, __typeof__(archive_read_data) *: 1, default: 0), "sr_archive_read_data is not archive_read_data");
+_Static_assert(_Generic(&sr_archive_read_data_skip, __typeof__(archive_read_data_skip) *: 1, default: 0), "sr_archive_read_data_skip is not archive_read_data_skip");
+_Static_assert(_Generic(&sr_archive_entry_pathname, __typeof__(archive_entry_pathname) *: 1, default: 0), "sr_archive_entry_pathname is not archive_entry_pathname");
+_Static_assert(_Generic(&sr_archive_entry_size, __typeof__(archive_entry_size) *: 1, default: 0), "sr_archive_entry_size is not archive_entry_size");
+_Static_assert(_Generic(&sr_archive_entry_filetype, __typeof__(archive_entry_filetype) *: 1, default: 0), "sr_archive_entry_filetype is not archive_entry_filetype");
 
 /* each pointer has the type of the real function (from its header), so
  * every call below is checked against libarchive's own prototype */
@@ -123,6 +143,16 @@ static struct {
 	__typeof__(archive_entry_set_filetype) *archive_entry_set_filetype;
 	__typeof__(archive_entry_set_perm) *archive_entry_set_perm;
 	__typeof__(archive_entry_set_mode) *archive_entry_set_mode;
+	__typeof__(archive_read_new) *archive_read_new;
+	__typeof__(archive_read_free) *archive_read_free;
+	__typeof__(archive_read_support_format_tar) *archive_read_support_format_tar;
+	__typeof__(archive_read_open_filename) *archive_read_open_filename;
+	__typeof__(archive_read_next_header) *archive_read_next_header;
+	__typeof__(archive_read_data) *archive_read_data;
+	__typeof__(archive_read_data_skip) *archive_read_data_skip;
+	__typeof__(archive_entry_pathname) *archive_entry_pathname;
+	__typeof__(archive_entry_size) *archive_entry_size;
+	__typeof__(archive_entry_filetype) *archive_entry_filetype;
 } dl;
 
 static bool load(void)
@@ -180,6 +210,16 @@ static bool load(void)
 	SYM(archive_entry_set_filetype);
 	SYM(archive_entry_set_perm);
 	SYM(archive_entry_set_mode);
+	SYM(archive_read_new);
+	SYM(archive_read_free);
+	SYM(archive_read_support_format_tar);
+	SYM(archive_read_open_filename);
+	SYM(archive_read_next_header);
+	SYM(archive_read_data);
+	SYM(archive_read_data_skip);
+	SYM(archive_entry_pathname);
+	SYM(archive_entry_size);
+	SYM(archive_entry_filetype);
 #undef SYM
 	dl.state = 1;
 	return true;
@@ -384,4 +424,54 @@ void sr_archive_set_error(struct archive *a, int code, const char *fmt, ...)
 	va_end(ap);
 	if (load())
 		dl.archive_set_error(a, code, "%s", msg);
+}
+
+struct archive *sr_archive_read_new(void)
+{
+	return load() ? dl.archive_read_new() : NULL;
+}
+
+int sr_archive_read_free(struct archive *a)
+{
+	return load() ? dl.archive_read_free(a) : ARCHIVE_FATAL;
+}
+
+int sr_archive_read_support_format_tar(struct archive *a)
+{
+	return load() ? dl.archive_read_support_format_tar(a) : ARCHIVE_FATAL;
+}
+
+int sr_archive_read_open_filename(struct archive *a, const char *f, size_t n)
+{
+	return load() ? dl.archive_read_open_filename(a, f, n) : ARCHIVE_FATAL;
+}
+
+int sr_archive_read_next_header(struct archive *a, struct archive_entry **e)
+{
+	return load() ? dl.archive_read_next_header(a, e) : ARCHIVE_FATAL;
+}
+
+la_ssize_t sr_archive_read_data(struct archive *a, void *p, size_t n)
+{
+	return load() ? dl.archive_read_data(a, p, n) : ARCHIVE_FATAL;
+}
+
+int sr_archive_read_data_skip(struct archive *a)
+{
+	return load() ? dl.archive_read_data_skip(a) : ARCHIVE_FATAL;
+}
+
+const char *sr_archive_entry_pathname(struct archive_entry *e)
+{
+	return load() ? dl.archive_entry_pathname(e) : NULL;
+}
+
+la_int64_t sr_archive_entry_size(struct archive_entry *e)
+{
+	return load() ? dl.archive_entry_size(e) : 0;
+}
+
+__LA_MODE_T sr_archive_entry_filetype(struct archive_entry *e)
+{
+	return load() ? dl.archive_entry_filetype(e) : 0;
 }

@@ -1,7 +1,7 @@
 /* shipready — libarchive, loaded when first used.
 
- * Only bundle and image write archives; linking libarchive would make
- * every command (inspect, deps, check) start by loading it and, through
+ * Only bundle and image use archives (image also reads a base image's);
+ * linking libarchive would make every command (inspect, deps, check) start by loading it and, through
  * it, libxml2, ICU and libstdc++: ld.so then spends more time relocating
  * them than `deps` spends on a program.  So lib/pack calls libarchive
  * through this header: each function below is a shim that loads
@@ -66,6 +66,17 @@ void sr_archive_entry_set_filetype(struct archive_entry *e, unsigned int v);
 void sr_archive_entry_set_perm(struct archive_entry *e, __LA_MODE_T v);
 void sr_archive_entry_set_mode(struct archive_entry *e, __LA_MODE_T v);
 
+struct archive *sr_archive_read_new(void);
+int sr_archive_read_free(struct archive *a);
+int sr_archive_read_support_format_tar(struct archive *a);
+int sr_archive_read_open_filename(struct archive *a, const char *f, size_t n);
+int sr_archive_read_next_header(struct archive *a, struct archive_entry **e);
+la_ssize_t sr_archive_read_data(struct archive *a, void *p, size_t n);
+int sr_archive_read_data_skip(struct archive *a);
+const char *sr_archive_entry_pathname(struct archive_entry *e);
+la_int64_t sr_archive_entry_size(struct archive_entry *e);
+__LA_MODE_T sr_archive_entry_filetype(struct archive_entry *e);
+
 #define archive_write_new sr_archive_write_new
 #define archive_write_free sr_archive_write_free
 #define archive_write_close sr_archive_write_close
@@ -101,5 +112,15 @@ void sr_archive_entry_set_mode(struct archive_entry *e, __LA_MODE_T v);
 #define archive_entry_set_filetype sr_archive_entry_set_filetype
 #define archive_entry_set_perm sr_archive_entry_set_perm
 #define archive_entry_set_mode sr_archive_entry_set_mode
+#define archive_read_new sr_archive_read_new
+#define archive_read_free sr_archive_read_free
+#define archive_read_support_format_tar sr_archive_read_support_format_tar
+#define archive_read_open_filename sr_archive_read_open_filename
+#define archive_read_next_header sr_archive_read_next_header
+#define archive_read_data sr_archive_read_data
+#define archive_read_data_skip sr_archive_read_data_skip
+#define archive_entry_pathname sr_archive_entry_pathname
+#define archive_entry_size sr_archive_entry_size
+#define archive_entry_filetype sr_archive_entry_filetype
 
 #endif

@@ -37,6 +37,7 @@ struct sr_oci_platform_priv {
 	/* labels from the entrypoint program's Go build info, or NULL */
 	const char *go_version, *revision, *version, *source;
 	int layer_fd;   /* the compressed (OCI) or plain (docker) layer, in a scratch file */
+	json_t *base_manifest, *base_config;   /* the base image's, checked; NULL FROM scratch */
 };
 
 struct sr_oci_priv {
@@ -44,6 +45,7 @@ struct sr_oci_priv {
 	struct sr_oci_opts o;
 	const char *want_arch, *want_variant;   /* --platform, split */
 	struct sr_bundle_opts bopts;
+	const char *base_path, *base_tag;       /* --base oci-archive:PATH[:TAG] (NULL: scratch; no TAG) */
 };
 
 /* ------------------------------------------------------------ options */
@@ -169,6 +171,20 @@ enum sr_err sr_oci_new(const struct sr_oci_opts *opts, struct sr_oci **out, stru
 		p->want_arch = arch;
 		p->want_variant = slash ? slash + 1 : NULL;
 	}
+	if (rc == SR_OK && o->base && strcmp(o->base, "scratch") != 0) {
+		/* oci-archive:PATH[:TAG], split at the first ':' after the transport as skopeo does */
+		char *path = strncmp(o->base, "oci-archive:", 12) == 0 ? sr_arena_strdup(a, o->base + 12) : NULL;
+		char *colon = path ? strchr(path, ':') : NULL;
+		if (colon)
+			*colon = '\0';
+		if (!path || !path[0] || has_controls(path) || (colon && !valid_tag(colon + 1)))
+			rc = sr_error_set(err, SR_E_USAGE, "--base %s: expected scratch or oci-archive:PATH[:TAG]", o->base);
+		else if (o->format != SR_OCI_ARCHIVE)
+			rc = sr_error_set(err, SR_E_UNSUPPORTED,
+			                  "--base %s: not yet with --format docker-archive (use oci-archive)", o->base);
+		p->base_path = path;
+		p->base_tag = colon ? colon + 1 : NULL;
+	}
 	for (size_t i = 0; rc == SR_OK && i < o->nexpose; i++)
 		if (!port_key(a, o->expose[i]))
 			rc = sr_error_set(err, SR_E_USAGE, "--expose %s: expected PORT or PORT/tcp|udp|sctp (1-65535)",
@@ -200,6 +216,10 @@ void sr_oci_free(struct sr_oci *img)
 		free(pl->config_json);
 		if (pl->priv && pl->priv->layer_fd >= 0)
 			close(pl->priv->layer_fd);
+		if (pl->priv) {
+			json_decref(pl->priv->base_manifest);
+			json_decref(pl->priv->base_config);
+		}
 	}
 	free(img->platforms);
 	if (img->priv)
@@ -560,18 +580,32 @@ static json_t *labels_json(const struct sr_oci_opts *o, const struct sr_oci_plat
 	return l;
 }
 
-/* Env: the default PATH, then --env (a NAME given again replaces the earlier one). */
-static json_t *env_json(const struct sr_oci_opts *o)
+/* The index in a of the NAME=VALUE string whose NAME= is kv's first nl bytes, or its size. */
+static size_t env_find(const json_t *a, const char *kv, size_t nl)
+{
+	size_t k;
+	json_t *v;
+	json_array_foreach(a, k, v)
+		if (strncmp(json_string_value(v), kv, nl) == 0)
+			break;
+	return k;
+}
+
+/* Env: the base image's (its NAME=VALUE strings) or else the default PATH,
+ * then --env (a NAME given again replaces the earlier one). */
+static json_t *env_json(const struct sr_oci_opts *o, const json_t *base)
 {
 	json_t *a = json_array();
-	json_array_append_new(a, json_string(DEFAULT_PATH));
+	size_t k;
+	json_t *v;
+	json_array_foreach(json_object_get(json_object_get(base, "config"), "Env"), k, v)
+		if (json_is_string(v) && valid_env(json_string_value(v)))
+			json_array_append(a, v);
+	if (env_find(a, "PATH=", 5) == json_array_size(a))
+		json_array_insert_new(a, 0, json_string(DEFAULT_PATH));
 	for (size_t i = 0; i < o->nenv; i++) {
 		size_t nl = (size_t)(strchr(o->env[i], '=') - o->env[i]) + 1;
-		size_t k;
-		json_t *v;
-		json_array_foreach(a, k, v)
-			if (strncmp(json_string_value(v), o->env[i], nl) == 0)
-				break;
+		k = env_find(a, o->env[i], nl);
 		if (k < json_array_size(a))
 			json_array_set_new(a, k, json_string(o->env[i]));
 		else
@@ -579,6 +613,8 @@ static json_t *env_json(const struct sr_oci_opts *o)
 	}
 	return a;
 }
+
+static json_t *over_base(json_t *ours, const json_t *base);
 
 static char *config_doc(const struct sr_oci_priv *p, const struct sr_oci_platform *pl, const char *entrypoint)
 {
@@ -589,7 +625,7 @@ static char *config_doc(const struct sr_oci_priv *p, const struct sr_oci_platfor
 	json_object_set_new(c, "Entrypoint", str_array(&entrypoint, 1));
 	if (o->ncmd)
 		json_object_set_new(c, "Cmd", str_array(o->cmd, o->ncmd));
-	json_object_set_new(c, "Env", env_json(o));
+	json_object_set_new(c, "Env", env_json(o, pl->priv->base_config));
 	json_object_set_new(c, "User", json_string(o->user));
 	json_object_set_new(c, "WorkingDir", json_string(o->workdir));
 	if (o->nexpose) {
@@ -606,9 +642,386 @@ static char *config_doc(const struct sr_oci_priv *p, const struct sr_oci_platfor
 	json_object_set_new(doc, "config", c);
 	json_object_set_new(doc, "rootfs", json_pack("{s:s,s:[s]}", "type", "layers", "diff_ids", pl->diff_id));
 	json_object_set_new(doc, "history", json_pack("[{s:s,s:s}]", "created", created, "created_by", by));
+	if (pl->priv->base_config)
+		doc = over_base(doc, pl->priv->base_config);
 	char *s = json_dumps(doc, JSON_FLAGS);
 	json_decref(doc);
 	return s;
+}
+
+/* ------------------------------------------------------------ the base image
+ *
+ * The base archive is untrusted input.  It is read with libarchive in
+ * passes, one per document or blob wanted (a tar cannot be searched): the
+ * first checks every name in it, the JSON documents are read whole but at
+ * most BASE_JSON_MAX bytes, and the layers are streamed from it straight
+ * into the output.  Every blob's bytes are hashed and must match its name. */
+
+#define BASE_JSON_MAX ((uint64_t)4 << 20)
+#define BASE_BLOB_MAX ((uint64_t)1 << 40)
+#define BASE_MAX_LAYERS 127
+#define MT_DOCKER_LIST "application/vnd.docker.distribution.manifest.list.v2+json"
+
+/* The name of a tar entry, "./" stripped; NULL for an absolute name or one with a ".." part. */
+static const char *safe_name(const char *n)
+{
+	if (!n)
+		return NULL;
+	while (n[0] == '.' && n[1] == '/')
+		n += 2;
+	if (n[0] == '/')
+		return NULL;
+	for (const char *c = n; *c; c = strchr(c, '/') ? strchr(c, '/') + 1 : c + strlen(c))
+		if (c[0] == '.' && c[1] == '.' && (c[2] == '/' || c[2] == '\0'))
+			return NULL;
+	return n;
+}
+
+/* Open the base archive and read up to the regular file named want (NULL:
+ * through to the end, checking every name). */
+static enum sr_err base_open(const struct sr_oci_priv *p, const char *want, struct archive **out, uint64_t *size,
+                             struct sr_error *err)
+{
+	*out = NULL;
+	struct archive *ar = archive_read_new();
+	if (!ar)
+		return sr_error_set(err, SR_E_NOMEM, NULL);
+	enum sr_err rc = SR_OK;
+	if (archive_read_support_format_tar(ar) != ARCHIVE_OK ||
+	    archive_read_open_filename(ar, p->base_path, 1 << 16) != ARCHIVE_OK) {
+		int e = access(p->base_path, R_OK) == 0 ? 0 : errno;
+		rc = sr_error_set(err, e == ENOENT ? SR_E_NOENT : SR_E_IO, "base %s: %s", p->base_path,
+		                  e == ENOENT ? "no such file" : "cannot be read");
+		archive_read_free(ar);
+		return rc;
+	}
+	struct archive_entry *ae;
+	int r;
+	while ((r = archive_read_next_header(ar, &ae)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
+		const char *raw = archive_entry_pathname(ae);
+		const char *name = safe_name(raw);
+		if (!name || has_controls(name)) {
+			rc = sr_error_set(err, SR_E_MALFORMED, "base %s: an unsafe name in the archive: %.200s", p->base_path,
+			                  raw && !has_controls(raw) ? raw : "(control characters)");
+			break;
+		}
+		if (want && strcmp(name, want) == 0 && archive_entry_filetype(ae) == AE_IFREG) {
+			la_int64_t sz = archive_entry_size(ae);
+			if (sz < 0 || (uint64_t)sz > BASE_BLOB_MAX) {
+				rc = sr_error_set(err, SR_E_TOO_BIG, "base %s: %s: size out of range", p->base_path, want);
+				break;
+			}
+			*size = (uint64_t)sz;
+			*out = ar;
+			return SR_OK;
+		}
+		if (archive_read_data_skip(ar) != ARCHIVE_OK) {
+			r = ARCHIVE_FATAL;
+			break;
+		}
+	}
+	if (rc == SR_OK && r != ARCHIVE_EOF)
+		rc = sr_error_set(err, SR_E_MALFORMED, "base %s: not a valid tar archive", p->base_path);
+	else if (rc == SR_OK && want)
+		rc = sr_error_set(err, SR_E_MALFORMED, "base %s: no %s in the archive", p->base_path, want);
+	archive_read_free(ar);
+	return rc;
+}
+
+static bool valid_digest(const char *d)
+{
+	if (!d || strncmp(d, "sha256:", 7) != 0 || strlen(d) != 71)
+		return false;
+	for (const char *c = d + 7; *c; c++)
+		if (!((*c >= '0' && *c <= '9') || (*c >= 'a' && *c <= 'f')))
+			return false;
+	return true;
+}
+
+/* Read the entry base_open stopped at, size bytes: into mem, or written to
+ * out; its sha256 must be digest (NULL: index.json, named by no digest). */
+static enum sr_err base_stream(const struct sr_oci_priv *p, struct archive *ar, const char *name, uint64_t size,
+                               const char *digest, char *mem, struct archive *out, struct sr_error *err)
+{
+	enum { BUF = 1 << 16 };
+	char *buf = mem ? NULL : malloc(BUF);
+	if (!mem && !buf)
+		return sr_error_set(err, SR_E_NOMEM, NULL);
+	struct hashed h;
+	sha256_init(&h.sha);
+	h.size = 0;
+	enum sr_err rc = SR_OK;
+	for (;;) {
+		char *at = mem ? mem + h.size : buf;
+		size_t want = mem ? (size_t)(size - h.size) + 1 : BUF;
+		la_ssize_t r = archive_read_data(ar, at, want);
+		if (r < 0) {
+			rc = sr_error_set(err, SR_E_MALFORMED, "base %s: %s: cannot be read from the archive", p->base_path,
+			                  name);
+			break;
+		}
+		if (r == 0)
+			break;
+		if (h.size + (uint64_t)r > size) {
+			rc = sr_error_set(err, SR_E_MALFORMED, "base %s: %s: longer than its size", p->base_path, name);
+			break;
+		}
+		sha256_update(&h.sha, (size_t)r, (const uint8_t *)at);
+		h.size += (uint64_t)r;
+		if (out && archive_write_data(out, at, (size_t)r) != r) {
+			rc = sr_error_set(err, SR_E_IO, "%s: %s", name, archive_error_string(out));
+			break;
+		}
+	}
+	free(buf);
+	if (rc == SR_OK && h.size != size)
+		rc = sr_error_set(err, SR_E_TRUNCATED, "base %s: %s: shorter than its size", p->base_path, name);
+	char got[72];
+	digest_hex(&h, got);
+	if (rc == SR_OK && digest && strcmp(got, digest) != 0)
+		rc = sr_error_set(err, SR_E_MALFORMED, "base %s: %s: its content does not match its digest", p->base_path,
+		                  name);
+	return rc;
+}
+
+static const char *blob_path(const char *digest, char buf[96])
+{
+	snprintf(buf, 96, "blobs/sha256/%s", digest + 7);
+	return buf;
+}
+
+/* A JSON object from the base: index.json (digest NULL) or a blob. */
+static enum sr_err base_json(const struct sr_oci_priv *p, const char *digest, json_t **out, struct sr_error *err)
+{
+	*out = NULL;
+	char nb[96];
+	const char *name = digest ? blob_path(digest, nb) : "index.json";
+	struct archive *ar;
+	uint64_t size = 0;
+	enum sr_err rc = base_open(p, name, &ar, &size, err);
+	if (rc != SR_OK)
+		return rc;
+	char *mem = size <= BASE_JSON_MAX ? malloc((size_t)size + 1) : NULL;
+	if (size > BASE_JSON_MAX)
+		rc = sr_error_set(err, SR_E_TOO_BIG, "base %s: %s: a JSON document over 4 MiB", p->base_path, name);
+	else if (!mem)
+		rc = sr_error_set(err, SR_E_NOMEM, NULL);
+	else
+		rc = base_stream(p, ar, name, size, digest, mem, NULL, err);
+	archive_read_free(ar);
+	if (rc == SR_OK) {
+		json_error_t je;
+		*out = json_loadb(mem, (size_t)size, JSON_REJECT_DUPLICATES, &je);
+		if (!json_is_object(*out)) {
+			json_decref(*out);
+			*out = NULL;
+			rc = sr_error_set(err, SR_E_MALFORMED, "base %s: %s: not a JSON object", p->base_path, name);
+		}
+	}
+	free(mem);
+	return rc;
+}
+
+/* A descriptor's digest, or NULL when it is not a well-formed one. */
+static const char *desc_digest(const json_t *d)
+{
+	const json_t *size = json_object_get(d, "size");
+	const char *digest = json_string_value(json_object_get(d, "digest"));
+	const char *mt = json_string_value(json_object_get(d, "mediaType"));
+	if (!json_is_integer(size) || json_integer_value(size) < 0 || (uint64_t)json_integer_value(size) > BASE_BLOB_MAX ||
+	    !valid_digest(digest) || !mt || !mt[0] || has_controls(mt))
+		return NULL;
+	return digest;
+}
+
+static bool str_eq(const char *a, const char *b)
+{
+	return a && b && strcmp(a, b) == 0;
+}
+
+/* A platform object (an index entry's, or a config) against ours; arm64 without a variant is v8. */
+static bool platform_matches(const json_t *o, const struct sr_oci_platform *pl)
+{
+	const char *v = json_string_value(json_object_get(o, "variant"));
+	const char *ours = pl->variant;
+	if (strcmp(pl->architecture, "arm64") == 0) {
+		v = v ? v : "v8";
+		ours = ours ? ours : "v8";
+	}
+	return str_eq(json_string_value(json_object_get(o, "os")), pl->os) &&
+	       str_eq(json_string_value(json_object_get(o, "architecture")), pl->architecture) &&
+	       (v ? str_eq(v, ours) : !ours);
+}
+
+static const char *platform_text(const struct sr_oci_platform *pl, char buf[64])
+{
+	snprintf(buf, 64, "%s/%s%s%s", pl->os, pl->architecture, pl->variant ? "/" : "", pl->variant ? pl->variant : "");
+	return buf;
+}
+
+/* The manifest a platform is built on: its config's platform must be ours,
+ * its layers and diff_ids well-formed. */
+static enum sr_err base_manifest(const struct sr_oci_priv *p, struct sr_oci_platform *pl, const char *digest,
+                                 struct sr_error *err)
+{
+	struct sr_oci_platform_priv *pp = pl->priv;
+	enum sr_err rc = base_json(p, digest, &pp->base_manifest, err);
+	if (rc != SR_OK)
+		return rc;
+	snprintf(pl->base_manifest_digest, sizeof pl->base_manifest_digest, "%s", digest);
+	const json_t *m = pp->base_manifest;
+	const json_t *cfg = json_object_get(m, "config");
+	const json_t *layers = json_object_get(m, "layers");
+	const char *mt = json_string_value(json_object_get(m, "mediaType"));
+	if ((mt && strcmp(mt, SR_OCI_MT_MANIFEST) != 0) || !desc_digest(cfg) || !json_is_array(layers) ||
+	    json_array_size(layers) > BASE_MAX_LAYERS)
+		return sr_error_set(err, SR_E_MALFORMED, "base %s: manifest %s: not an OCI image manifest", p->base_path,
+		                    digest);
+	size_t i;
+	const json_t *l;
+	json_array_foreach(layers, i, l)
+		if (!desc_digest(l))
+			return sr_error_set(err, SR_E_MALFORMED, "base %s: manifest %s: layer %zu: not a descriptor",
+			                    p->base_path, digest, i + 1);
+	pl->base_layers = json_array_size(layers);
+	if ((rc = base_json(p, desc_digest(cfg), &pp->base_config, err)) != SR_OK)
+		return rc;
+	const json_t *c = pp->base_config;
+	char want[64];
+	if (!platform_matches(c, pl)) {
+		const char *os = json_string_value(json_object_get(c, "os"));
+		const char *arch = json_string_value(json_object_get(c, "architecture"));
+		const char *var = json_string_value(json_object_get(c, "variant"));
+		return sr_error_set(err, SR_E_USAGE, "base %s: a %.32s/%.32s%s%.32s image, not %s", p->base_path,
+		                    os && !has_controls(os) ? os : "?", arch && !has_controls(arch) ? arch : "?",
+		                    var ? "/" : "", var && !has_controls(var) ? var : "", platform_text(pl, want));
+	}
+	const json_t *ids = json_object_get(json_object_get(c, "rootfs"), "diff_ids");
+	const json_t *hist = json_object_get(c, "history");
+	bool ok = json_is_array(ids) && json_array_size(ids) == pl->base_layers && (!hist || json_is_array(hist)) &&
+	          (!json_object_get(c, "config") || json_is_object(json_object_get(c, "config")));
+	json_array_foreach(ids, i, l)
+		ok = ok && valid_digest(json_string_value(l));
+	if (!ok)
+		return sr_error_set(err, SR_E_MALFORMED, "base %s: config %s: rootfs.diff_ids, history or config malformed",
+		                    p->base_path, desc_digest(cfg));
+	return SR_OK;
+}
+
+/* index.json → the image the tag names → each platform's manifest and config. */
+static enum sr_err base_resolve(struct sr_oci *img, struct sr_error *err)
+{
+	struct sr_oci_priv *p = img->priv;
+	struct archive *none;
+	uint64_t size;
+	enum sr_err rc = base_open(p, NULL, &none, &size, err);   /* every name checked */
+	json_t *index = NULL, *sub = NULL;
+	if (rc == SR_OK)
+		rc = base_json(p, NULL, &index, err);
+	if (rc != SR_OK)
+		return rc;
+	const json_t *ms = json_object_get(index, "manifests");
+	const json_t *pick = NULL, *d;
+	size_t hits = 0, i;
+	json_array_foreach(ms, i, d) {
+		const char *ref = json_string_value(
+			json_object_get(json_object_get(d, "annotations"), "org.opencontainers.image.ref.name"));
+		if (p->base_tag ? str_eq(ref, p->base_tag) : json_array_size(ms) == 1 || str_eq(ref, "latest")) {
+			pick = d;
+			hits++;
+		}
+	}
+	if (!json_is_array(ms) || json_array_size(ms) == 0)
+		rc = sr_error_set(err, SR_E_MALFORMED, "base %s: index.json: no manifests", p->base_path);
+	else if (hits != 1)
+		rc = sr_error_set(err, SR_E_USAGE, "base %s: %s%s", p->base_path,
+		                  hits ? "several images named " : p->base_tag ? "no image named " :
+		                  "several images and none named latest: give oci-archive:PATH:TAG",
+		                  hits ? (p->base_tag ? p->base_tag : "latest") : p->base_tag ? p->base_tag : "");
+	else if (!desc_digest(pick))
+		rc = sr_error_set(err, SR_E_MALFORMED, "base %s: index.json: not a descriptor", p->base_path);
+	const char *mt = rc == SR_OK ? json_string_value(json_object_get(pick, "mediaType")) : NULL;
+	if (rc == SR_OK && (str_eq(mt, SR_OCI_MT_INDEX) || str_eq(mt, MT_DOCKER_LIST))) {
+		/* an image index: one manifest per platform */
+		const char *idig = desc_digest(pick);
+		rc = base_json(p, idig, &sub, err);
+		const json_t *subms = json_object_get(sub, "manifests");
+		if (rc == SR_OK && !json_is_array(subms))
+			rc = sr_error_set(err, SR_E_MALFORMED, "base %s: index %s: no manifests", p->base_path, idig);
+		for (size_t k = 0; rc == SR_OK && k < img->platform_count; k++) {
+			struct sr_oci_platform *pl = &img->platforms[k];
+			const json_t *found = NULL;
+			json_array_foreach(subms, i, d)
+				if (!found && platform_matches(json_object_get(d, "platform"), pl))
+					found = d;
+			char want[64];
+			if (!found)
+				rc = sr_error_set(err, SR_E_USAGE, "base %s: no image for %s", p->base_path, platform_text(pl, want));
+			else if (!desc_digest(found))
+				rc = sr_error_set(err, SR_E_MALFORMED, "base %s: index %s: not a descriptor", p->base_path, idig);
+			else
+				rc = base_manifest(p, pl, desc_digest(found), err);
+		}
+	} else if (rc == SR_OK) {
+		if (mt && strcmp(mt, SR_OCI_MT_MANIFEST) != 0)
+			rc = sr_error_set(err, SR_E_UNSUPPORTED, "base %s: index.json: media type %.100s: not an OCI image",
+			                  p->base_path, has_controls(mt) ? "?" : mt);
+		for (size_t k = 0; rc == SR_OK && k < img->platform_count; k++)
+			rc = base_manifest(p, &img->platforms[k], desc_digest(pick), err);
+	}
+	json_decref(sub);
+	json_decref(index);
+	return rc;
+}
+
+/* dst's members named keys become src's (removed where src has none). */
+static void take_members(json_t *dst, const json_t *src, const char *const *keys, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		json_t *v = json_object_get(src, keys[i]);
+		if (v)
+			json_object_set(dst, keys[i], v);
+		else
+			json_object_del(dst, keys[i]);
+	}
+}
+
+/* Our config over the base's: its layers' diff_ids and history first, its
+ * Env under ours, its labels and ports under ours, our Entrypoint, Cmd,
+ * User and WorkingDir. */
+static json_t *over_base(json_t *ours, const json_t *base)
+{
+	json_t *doc = json_deep_copy(base);
+	json_t *bc = json_object_get(doc, "config");
+	if (!json_is_object(bc)) {
+		bc = json_object();
+		json_object_set_new(doc, "config", bc);
+	}
+	json_t *oc = json_object_get(ours, "config");
+	const char *replace[] = { "Entrypoint", "Cmd", "Env", "User", "WorkingDir" };
+	take_members(bc, oc, replace, sizeof replace / sizeof *replace);
+	const char *merge[] = { "ExposedPorts", "Labels" };
+	for (size_t i = 0; i < sizeof merge / sizeof *merge; i++) {
+		json_t *v = json_object_get(oc, merge[i]);
+		json_t *b = json_object_get(bc, merge[i]);
+		if (v && json_is_object(b))
+			json_object_update(b, v);
+		else if (v)
+			json_object_set(bc, merge[i], v);
+	}
+	json_t *ids = json_object_get(json_object_get(ours, "rootfs"), "diff_ids");
+	json_t *bids = json_object_get(json_object_get(doc, "rootfs"), "diff_ids");
+	json_array_extend(bids, ids);
+	json_t *hist = json_object_get(doc, "history");
+	if (!json_is_array(hist)) {
+		hist = json_array();
+		json_object_set_new(doc, "history", hist);
+	}
+	json_array_extend(hist, json_object_get(ours, "history"));
+	const char *top[] = { "created", "architecture", "os", "variant" };
+	take_members(doc, ours, top, sizeof top / sizeof *top);
+	json_decref(ours);
+	return doc;
 }
 
 /* ------------------------------------------------------------ the archive */
@@ -619,21 +1032,23 @@ struct item {
 	int fd;               /* else a scratch file (-1 for a directory) */
 	uint64_t size;
 	bool dir;
+	const char *base_digest;   /* else a blob copied from the base archive */
 };
 
 struct items {
-	struct item v[8 + 4 * SR_OCI_MAX_PLATFORMS];
+	struct item v[8 + (4 + BASE_MAX_LAYERS) * SR_OCI_MAX_PLATFORMS];
 	size_t n;
 	char *owned[2 + 2 * SR_OCI_MAX_PLATFORMS + 2];   /* documents freed at the end */
 	size_t nowned;
 };
 
-static void add_item(struct items *it, const char *name, const char *data, int fd, uint64_t size, bool dir)
+static struct item *add_item(struct items *it, const char *name, const char *data, int fd, uint64_t size, bool dir)
 {
 	for (size_t i = 0; i < it->n; i++)
 		if (strcmp(it->v[i].name, name) == 0)
-			return;   /* the same blob twice (same digest, same bytes) */
-	it->v[it->n++] = (struct item){ name, data, fd, size, dir };
+			return &it->v[i];   /* the same blob twice (same digest, same bytes) */
+	it->v[it->n] = (struct item){ name, data, fd, size, dir, NULL };
+	return &it->v[it->n++];
 }
 
 static int item_cmp(const void *x, const void *y)
@@ -648,7 +1063,8 @@ static const char *own(struct items *it, char *s)
 	return s;
 }
 
-static enum sr_err write_item(struct archive *ar, const struct item *e, int64_t mtime, struct sr_error *err)
+static enum sr_err write_item(const struct sr_oci_priv *p, struct archive *ar, const struct item *e, int64_t mtime,
+                              struct sr_error *err)
 {
 	struct archive_entry *ae = archive_entry_new();
 	if (!ae)
@@ -666,7 +1082,18 @@ static enum sr_err write_item(struct archive *ar, const struct item *e, int64_t 
 	enum sr_err rc = SR_OK;
 	if (archive_write_header(ar, ae) != ARCHIVE_OK)
 		rc = sr_error_set(err, SR_E_IO, "%s: %s", e->name, archive_error_string(ar));
-	else if (e->data) {
+	else if (e->base_digest) {
+		struct archive *in;
+		uint64_t size = 0;
+		rc = base_open(p, e->name, &in, &size, err);
+		if (rc == SR_OK && size != e->size)
+			rc = sr_error_set(err, SR_E_MALFORMED, "base %s: %s: %llu bytes, its descriptor says %llu", p->base_path,
+			                  e->name, (unsigned long long)size, (unsigned long long)e->size);
+		if (rc == SR_OK)
+			rc = base_stream(p, in, e->name, size, e->base_digest, NULL, ar, err);
+		if (in)
+			archive_read_free(in);
+	} else if (e->data) {
 		if (archive_write_data(ar, e->data, (size_t)e->size) != (la_ssize_t)e->size)
 			rc = sr_error_set(err, SR_E_IO, "%s: %s", e->name, archive_error_string(ar));
 	} else if (!e->dir) {
@@ -760,9 +1187,20 @@ static enum sr_err plan_docs(struct sr_oci *img, struct items *it, struct sr_err
 		}
 		add_item(it, blob_name(a, pl->config_digest), cfg, -1, pl->config_size, false);
 		add_item(it, blob_name(a, pl->layer_digest), NULL, pl->priv->layer_fd, pl->layer_size, false);
-		json_t *m = json_pack("{s:i,s:s,s:o,s:[o]}", "schemaVersion", 2, "mediaType", SR_OCI_MT_MANIFEST, "config",
-		                      descriptor(SR_OCI_MT_CONFIG, pl->config_digest, pl->config_size), "layers",
-		                      descriptor(SR_OCI_MT_LAYER_GZIP, pl->layer_digest, pl->layer_size));
+		/* the base's layers first, as they are (same digests, sizes and media types) */
+		json_t *layers = json_array();
+		size_t k;
+		const json_t *l;
+		json_array_foreach(json_object_get(pl->priv->base_manifest, "layers"), k, l) {
+			const char *d = json_string_value(json_object_get(l, "digest"));
+			json_int_t size = json_integer_value(json_object_get(l, "size"));
+			add_item(it, blob_name(a, d), NULL, -1, (uint64_t)size, false)->base_digest = d;
+			json_array_append_new(layers,
+			                      descriptor(json_string_value(json_object_get(l, "mediaType")), d, (uint64_t)size));
+		}
+		json_array_append_new(layers, descriptor(SR_OCI_MT_LAYER_GZIP, pl->layer_digest, pl->layer_size));
+		json_t *m = json_pack("{s:i,s:s,s:o,s:o}", "schemaVersion", 2, "mediaType", SR_OCI_MT_MANIFEST, "config",
+		                      descriptor(SR_OCI_MT_CONFIG, pl->config_digest, pl->config_size), "layers", layers);
 		const char *doc = own(it, json_dumps(m, JSON_FLAGS));
 		json_decref(m);
 		if (!doc) {
@@ -860,6 +1298,8 @@ enum sr_err sr_oci_write(struct sr_oci *img, const char *file, bool force, struc
 	}
 	if (rc != SR_OK || (rc = sr_archive_load(err)) != SR_OK)
 		return rc;
+	if (p->base_path && (rc = base_resolve(img, err)) != SR_OK)
+		return rc;
 	struct sr_outfile of;
 	if ((rc = sr_outfile_open(&of, file, force, err)) != SR_OK)
 		return rc;
@@ -878,7 +1318,7 @@ enum sr_err sr_oci_write(struct sr_oci *img, const char *file, bool force, struc
 			rc = sr_error_set(err, SR_E_IO, "%s: %s", file, ar ? archive_error_string(ar) : "out of memory");
 	}
 	for (size_t i = 0; rc == SR_OK && i < it->n; i++)
-		rc = write_item(ar, &it->v[i], p->o.created, err);
+		rc = write_item(p, ar, &it->v[i], p->o.created, err);
 	if (rc == SR_OK && archive_write_close(ar) != ARCHIVE_OK)
 		rc = sr_error_set(err, SR_E_IO, "%s: %s", file, archive_error_string(ar));
 	if (ar)

@@ -27,12 +27,20 @@ Usage: test_image.py SHIPREADY FIXTURE_DIR WORKDIR
 - --format docker-archive: skopeo inspect docker-archive:… and skopeo copy to
   an oci: layout accept it; two platforms are an error.
 - --json validates against docs/schema/image.json.
+- --base oci-archive:BASE.tar:TAG (a base written by shipready image, and
+  the same copied by skopeo): the
+  base's layer first (same digest), ours second; umoci unpacks a root with
+  both programs and both run in a chroot; buildah runs it; Env, Labels and
+  history merged; reproducible; a base of another platform, a tampered
+  blob, a missing blob, broken JSON, a '../x' entry, an oversized JSON
+  document: exit 2, one line, nothing written.
 - Unmet needs: a warning line, exit 1, the image written.
 - SIGKILL at random points leaves nothing (or a complete archive) at the
   output's name; bad inputs: exit 2, one line, nothing written.
 """
 import gzip
 import hashlib
+import io
 import json
 import os
 import random
@@ -129,16 +137,18 @@ def check_layout(ck, name, layout):
             return
         ck.eq(name + ": manifest mediaType", doc.get("mediaType"), "application/vnd.oci.image.manifest.v1+json")
         cpath = desc(doc["config"])
-        lpath = desc(doc["layers"][0])
-        if cpath and lpath:
+        lpaths = [desc(layer) for layer in doc["layers"]]
+        if cpath and all(lpaths):
             with open(cpath) as f:
                 cfg = json.load(f)
-            with gzip.open(lpath) as g:
-                diff = "sha256:" + hashlib.sha256(g.read()).hexdigest()
-            ck.eq(name + ": diff_id is the sha256 of the gunzipped layer", cfg["rootfs"]["diff_ids"], [diff])
-            with open(lpath, "rb") as f:
-                head = f.read(10)
-            ck.eq(name + ": gzip header without a timestamp", head[4:8], b"\0\0\0\0")
+            diffs = []
+            for lpath in lpaths:
+                with gzip.open(lpath) as g:
+                    diffs.append("sha256:" + hashlib.sha256(g.read()).hexdigest())
+                with open(lpath, "rb") as f:
+                    head = f.read(10)
+                ck.eq(name + ": gzip header without a timestamp", head[4:8], b"\0\0\0\0")
+            ck.eq(name + ": diff_ids are the sha256 of the gunzipped layers", cfg["rootfs"]["diff_ids"], diffs)
     for d in index["manifests"]:
         walk(d)
     return index
@@ -200,6 +210,26 @@ def build_programs(ck, work):
     else:
         ck.true("go build", gobin is not None, b.stderr)
     return uid, gobin
+
+
+def buildah_uidprog(ck, work, name, ref):
+    """buildah from REF, then run /usr/local/bin/uidprog in it: as 65532:65532 in /."""
+    bh = Buildah(work)
+    why = bh.available()
+    if why:
+        print("SKIP: %s part: %s" % (name, why))
+        return
+    try:
+        b = common.run(bh.base + ["from", ref], timeout=300)
+        if ck.true(name + ": from " + ref, b.returncode == 0, b.stderr[-500:]):
+            cont = b.stdout.strip().splitlines()[-1]
+            bh.containers.append(cont)
+            r = common.run(bh.base + ["run", "--isolation", "chroot", cont, "--", "/usr/local/bin/uidprog"],
+                           timeout=120)
+            ck.eq(name + ": run as 65532:65532 in /", (r.returncode, r.stdout),
+                  (0, "uid 65532 gid 65532 cwd / args 1\n"))
+    finally:
+        bh.cleanup()
 
 
 def run_tests(exe, fx, ck, val, as_root, work):
@@ -269,22 +299,7 @@ def run_tests(exe, fx, ck, val, as_root, work):
         ck.true("SOURCE_DATE_EPOCH: every mtime", all(m.mtime == 1700000000 for m in t.getmembers()))
 
     # ---- buildah from oci-archive + run --isolation chroot
-    bh = Buildah(work)
-    why = bh.available()
-    if why:
-        print("SKIP: buildah part: " + why)
-    else:
-        try:
-            b = common.run(bh.base + ["from", "oci-archive:%s:v1" % out], timeout=300)
-            if ck.true("buildah from oci-archive", b.returncode == 0, b.stderr[-500:]):
-                cont = b.stdout.strip().splitlines()[-1]
-                bh.containers.append(cont)
-                r = common.run(bh.base + ["run", "--isolation", "chroot", cont, "--", "/usr/local/bin/uidprog"],
-                               timeout=120)
-                ck.eq("buildah run: as 65532:65532 in /", (r.returncode, r.stdout),
-                      (0, "uid 65532 gid 65532 cwd / args 1\n"))
-        finally:
-            bh.cleanup()
+    buildah_uidprog(ck, work, "buildah", "oci-archive:%s:v1" % out)
 
     # ---- a dynamic glibc program (with its libraries) and a Go program with needs
     out = os.path.join(work, "pie.tar")
@@ -314,6 +329,7 @@ def run_tests(exe, fx, ck, val, as_root, work):
                       (0, "ca: ok\ntz: Europe/Berlin\n"))
 
     test_multi(exe, fx, ck, val, work, uid)
+    test_base(exe, fx, ck, val, work, uid, as_root)
     test_same_platform(exe, fx, ck, work, uid, as_root)
     test_go_labels(exe, fx, ck, work)
     test_docker(exe, fx, ck, work, uid)
@@ -352,6 +368,118 @@ def test_multi(exe, fx, ck, val, work, uid):
     if rootfs:
         ck.eq("multi: umoci TAG-arm64-v8 holds the arm64 program",
               sorted(os.listdir(os.path.join(rootfs, "usr/local/bin"))), ["go-arm64"])
+
+
+def retar(src, dest, change=None, drop=None, extra=None):
+    """Copy the tar src to dest: change maps a name to new bytes, drop
+    names entries left out, extra is a list of (name, bytes) added."""
+    with tarfile.open(src) as t, tarfile.open(dest, "w", format=tarfile.USTAR_FORMAT) as o:
+        for m in t.getmembers():
+            if m.name == drop:
+                continue
+            data = t.extractfile(m).read() if m.isfile() else None
+            if change and m.name in change:
+                data = change[m.name]
+                m.size = len(data)
+            o.addfile(m, io.BytesIO(data) if data is not None else None)
+        for name, data in extra or []:
+            ti = tarfile.TarInfo(name)
+            ti.size = len(data)
+            o.addfile(ti, io.BytesIO(data))
+
+
+def test_base(exe, fx, ck, val, work, uid, as_root):
+    base = os.path.join(work, "base.tar")
+    p, bdoc = image(exe, [uid, "-o", base, "--tag", "base", "--env", "FOO=base", "--env", "BAR=1",
+                          "--label", "base.label=yes"])
+    if not ck.true("base: base image written", p.returncode == 0 and bdoc is not None, p.stderr):
+        return
+    out = os.path.join(work, "onbase.tar")
+    args = ["--base", "oci-archive:%s:base" % base, fx("c-static"), "--env", "FOO=ours", "--tag", "app"]
+    p, doc = image(exe, args + ["-o", out])
+    if not ck.true("base: written", p.returncode == 0 and doc is not None, p.stderr):
+        return
+    ck.eq("base: --json schema", common.schema_errors(val, doc), [])
+    ck.eq("base: --json base", doc["platforms"][0].get("base"),
+          {"name": "oci-archive:%s:base" % base, "manifest": bdoc["digest"], "layers": 1})
+    _, binfo = skopeo(["inspect", "oci-archive:%s:base" % base])
+    sk, info = skopeo(["inspect", "oci-archive:%s:app" % out])
+    if ck.true("base: skopeo inspect", info is not None and binfo is not None, sk.stderr):
+        ck.eq("base: 2 layers, the base's first", (len(info["Layers"]), info["Layers"][0]),
+              (2, binfo["Layers"][0]))
+        ck.eq("base: Labels merged", info["Labels"].get("base.label"), "yes")
+        ck.eq("base: title is ours", info["Labels"].get("org.opencontainers.image.title"), "c-static")
+    sk, cfg = skopeo(["inspect", "--config", "oci-archive:%s:app" % out])
+    if ck.true("base: skopeo inspect --config", cfg is not None, sk.stderr):
+        ck.eq("base: Env merged, ours over the base's", cfg["config"].get("Env"),
+              ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "FOO=ours", "BAR=1"])
+        ck.eq("base: Entrypoint ours", cfg["config"].get("Entrypoint"), ["/usr/local/bin/c-static"])
+        ck.eq("base: history, base's then ours", len(cfg.get("history", [])), 2)
+        ck.eq("base: config = --json image_config", cfg["config"], config_of(doc))
+    check_layout(ck, "base", unpack_layout(out, os.path.join(work, "onbase-layout")))
+    rootfs = umoci_unpack(ck, "base", out, "app", work)
+    if rootfs and as_root:
+        r = chroot_run(rootfs, ["/usr/local/bin/uidprog"])
+        ck.true("base: the base's program runs", r.returncode == 0 and r.stdout.startswith("uid 0"), r.stderr)
+        r = chroot_run(rootfs, ["/usr/local/bin/c-static"])
+        ck.true("base: our program runs", r.returncode == 0 and r.stdout.startswith("hello"), r.stdout + r.stderr)
+    out2 = os.path.join(work, "onbase2.tar")
+    p, _ = image(exe, args + ["-o", out2])
+    with open(out, "rb") as f1, open(out2, "rb") as f2:
+        ck.true("base: reproducible", p.returncode == 0 and f1.read() == f2.read(), p.stderr)
+    buildah_uidprog(ck, work, "base: buildah", "oci-archive:%s:app" % out)
+    # a base rewritten by skopeo (its own tar layout and index.json)
+    sbase = os.path.join(work, "skopeo-base.tar")
+    c = common.run(["skopeo", "copy", "-q", "oci-archive:%s:base" % base, "oci-archive:%s:sk" % sbase], timeout=120)
+    if ck.true("base: skopeo copy of the base", c.returncode == 0, c.stderr):
+        sout = os.path.join(work, "onskopeo.tar")
+        p, _ = image(exe, ["--base", "oci-archive:%s:sk" % sbase, fx("c-static"), "-o", sout])
+        sk, sinfo = skopeo(["inspect", "oci-archive:%s" % sout])
+        ck.eq("base: on skopeo's archive, the base's layer first",
+              (p.returncode, (sinfo or {}).get("Layers", [None])[0]), (0, (binfo or {}).get("Layers", [""])[0]))
+    # a multi-platform base: the platform's manifest from its index
+    multi = os.path.join(work, "multi.tar")
+    if os.path.exists(multi):
+        p, mdoc = image(exe, ["--base", "oci-archive:%s:1.0" % multi, fx("go-arm64"), "-o",
+                              os.path.join(work, "onmulti.tar")])
+        ck.true("base: an index's arm64 image", p.returncode == 0 and mdoc is not None and
+                mdoc["platforms"][0]["base"]["layers"] == 1, p.stderr)
+
+    # faults: exit 2, one line, nothing written
+    d = os.path.join(work, "badbase")
+    os.makedirs(d)
+    blobs = {}
+    with tarfile.open(base) as t:
+        for m in t.getmembers():
+            if m.isfile():
+                blobs[m.name] = t.extractfile(m).read()
+    layer = "blobs/sha256/" + binfo["Layers"][0].split(":", 1)[1] if binfo else None
+    tampered = bytearray(blobs[layer])
+    tampered[len(tampered) // 2] ^= 0xFF
+    faults = [
+        ("tampered layer", dict(change={layer: bytes(tampered)}), "does not match its digest"),
+        ("missing layer", dict(drop=layer), "no %s in the archive" % layer),
+        ("broken index.json", dict(change={"index.json": b"{\"manifests\": ["}), "index.json: not a JSON object"),
+        ("../x entry", dict(extra=[("../x", b"x")]), "an unsafe name in the archive: ../x"),
+        ("huge index.json", dict(change={"index.json": b" " * (5 << 20)}), "over 4 MiB"),
+    ]
+    o = os.path.join(d, "out.tar")
+    for what, change, want in faults:
+        bad = os.path.join(work, "bad-base.tar")
+        retar(base, bad, **change)
+        p, _ = image(exe, ["--base", "oci-archive:%s:base" % bad, fx("c-static"), "-o", o])
+        lines = p.stderr.splitlines()
+        ck.eq("base %s: exit 2, nothing written" % what, (p.returncode, p.stdout, os.listdir(d)), (2, "", []))
+        ck.true("base %s: one line '%s'" % (what, want), len(lines) == 1 and
+                lines[0].startswith("shipready: %s: base %s: " % (o, bad)) and want in lines[0], p.stderr)
+    p, _ = image(exe, ["--base", "oci-archive:%s:base" % base, fx("go-arm64"), "-o", o])
+    ck.eq("base of another platform: exit 2, one line", (p.returncode, p.stderr, os.listdir(d)),
+          (2, "shipready: %s: base %s: a linux/amd64 image, not linux/arm64/v8\n" % (o, base), []))
+    p, _ = image(exe, ["--base", "oci-archive:%s:nope" % base, fx("c-static"), "-o", o])
+    ck.eq("base: no such tag", (p.returncode, p.stderr),
+          (2, "shipready: %s: base %s: no image named nope\n" % (o, base)))
+    p, _ = image(exe, ["--base", "oci-archive:%s" % base, "--format", "docker-archive", fx("c-static"), "-o", o])
+    ck.eq("base: docker-archive not yet", (p.returncode, os.listdir(d)), (2, []))
 
 
 def test_same_platform(exe, fx, ck, work, uid, as_root):
@@ -470,7 +598,7 @@ def test_bad(exe, fx, ck, work, uid):
         ([uid, "--tag", "reg/app"], "image: --tag reg/app: expected"),
         ([uid, "--platform", "amd64"], "image: --platform amd64: expected linux/ARCH"),
         ([fx("go-arm64"), "--platform", "linux/amd64"], fx("go-arm64") + ": a linux/arm64/v8 program, not linux/amd64"),
-        ([uid, "--base", "alpine:3"], "image: --base alpine:3: not yet"),
+        ([uid, "--base", "alpine:3"], "image: --base alpine:3: expected scratch or oci-archive:PATH[:TAG]"),
         ([uid, "--entrypoint", "/nope"], out + ": --entrypoint /nope: not a program of the amd64 image"),
         ([uid, "--format", "tgz"], "image: --format tgz: expected oci-archive or docker-archive"),
         ([uid, fx("c-static"), os.path.join(d, "missing")], os.path.join(d, "missing") + ": "),
