@@ -1,10 +1,13 @@
 #include "cli.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "shipready/shipready.h"
@@ -284,4 +287,63 @@ void cli_options_first(int argc, char **argv, const struct cli_option *options)
 		argv[k++] = argv[i];
 	free(opts);
 	free(files);
+}
+
+void cli_opt_error(const char *command, const char *reason)
+{
+	fflush(stdout);
+	fprintf(stderr, "shipready: %s: ", command);
+	for (const unsigned char *p = (const unsigned char *)reason; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			fprintf(stderr, "\\x%02x", *p);
+		else
+			fputc(*p, stderr);
+	}
+	fputc('\n', stderr);
+}
+
+bool cli_write_atomic(const char *path, const char *text)
+{
+	size_t plen = strlen(path);
+	char *tmp = malloc(plen + 16);
+	if (!tmp) {
+		cli_file_error(path, "out of memory");
+		return false;
+	}
+	const char *slash = strrchr(path, '/');
+	size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
+	memcpy(tmp, path, dirlen);
+	snprintf(tmp + dirlen, plen + 16 - dirlen, ".%s.XXXXXX", path + dirlen);
+	int fd = mkstemp(tmp);
+	if (fd < 0) {
+		cli_file_error(path, strerror(errno));
+		free(tmp);
+		return false;
+	}
+	size_t len = strlen(text), off = 0;
+	int e = 0;
+	while (off < len) {
+		ssize_t n = write(fd, text + off, len - off);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			e = errno;
+			break;
+		}
+		off += (size_t)n;
+	}
+	if (!e && fchmod(fd, 0644) != 0)
+		e = errno;
+	if (!e && fsync(fd) != 0)
+		e = errno;
+	if (close(fd) != 0 && !e)
+		e = errno;
+	if (!e && rename(tmp, path) != 0)
+		e = errno;
+	if (e) {
+		unlink(tmp);
+		cli_file_error(path, strerror(e));
+	}
+	free(tmp);
+	return e == 0;
 }

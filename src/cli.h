@@ -51,6 +51,15 @@ int cli_parse_files(int argc, char **argv, const struct cli_command *cmd, int *f
  * "--" (operands after it may start with '-'). */
 void cli_options_first(int argc, char **argv, const struct cli_option *options);
 
+/* `shipready: COMMAND: reason` on one line for a bad option value: the
+ * reason quotes the user's value, so control characters are shown as \xNN. */
+void cli_opt_error(const char *command, const char *reason);
+
+/* Write text to path through a temporary file in the same directory, synced
+ * and renamed into place (readers see the old file or the new one, never
+ * half); false after printing `shipready: PATH: reason`. */
+bool cli_write_atomic(const char *path, const char *text);
+
 /* Open the --root directory (when dir is not NULL); false after printing the
  * error line. */
 struct sr_root;

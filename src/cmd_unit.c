@@ -1,11 +1,8 @@
 /* shipready unit FILE... : a hardened systemd service unit per program. */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "shipready/shipready.h"
@@ -50,69 +47,6 @@ static void on_opt(int id, const char *arg, void *ud)
 	}
 }
 
-/* `shipready: unit: reason` on one line: the reason quotes the user's
- * option value, which may hold control characters. */
-static void opt_error(const char *reason)
-{
-	fflush(stdout);
-	fputs("shipready: unit: ", stderr);
-	for (const unsigned char *p = (const unsigned char *)reason; *p; p++) {
-		if (*p < 0x20 || *p == 0x7f)
-			fprintf(stderr, "\\x%02x", *p);
-		else
-			fputc(*p, stderr);
-	}
-	fputc('\n', stderr);
-}
-
-/* Write text to path through a temporary file in the same directory and
- * rename(2): readers see the old unit or the new one, never half of it. */
-static bool write_atomic(const char *path, const char *text)
-{
-	size_t plen = strlen(path);
-	char *tmp = malloc(plen + 16);
-	if (!tmp) {
-		cli_file_error(path, "out of memory");
-		return false;
-	}
-	const char *slash = strrchr(path, '/');
-	size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
-	memcpy(tmp, path, dirlen);
-	snprintf(tmp + dirlen, plen + 16 - dirlen, ".%s.XXXXXX", path + dirlen);
-	int fd = mkstemp(tmp);
-	if (fd < 0) {
-		cli_file_error(path, strerror(errno));
-		free(tmp);
-		return false;
-	}
-	size_t len = strlen(text), off = 0;
-	int e = 0;
-	while (off < len) {
-		ssize_t n = write(fd, text + off, len - off);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			e = errno;
-			break;
-		}
-		off += (size_t)n;
-	}
-	if (!e && fchmod(fd, 0644) != 0)
-		e = errno;
-	if (!e && fsync(fd) != 0)
-		e = errno;
-	if (close(fd) != 0 && !e)
-		e = errno;
-	if (!e && rename(tmp, path) != 0)
-		e = errno;
-	if (e) {
-		unlink(tmp);
-		cli_file_error(path, strerror(e));
-	}
-	free(tmp);
-	return e == 0;
-}
-
 static int one_file(const char *file, const struct unit_cli *c, bool out_dir, bool *printed)
 {
 	struct sr_unit_opts o = c->u;
@@ -153,7 +87,7 @@ static int one_file(const char *file, const struct unit_cli *c, bool out_dir, bo
 			snprintf(path, sizeof path, "%s/%s.service", c->out, o.name);
 		else
 			snprintf(path, sizeof path, "%s", c->out);
-		if (!write_atomic(path, text))
+		if (!cli_write_atomic(path, text))
 			status = EXIT_ERROR;
 	} else {
 		if (*printed)
@@ -188,7 +122,7 @@ int cmd_unit(int argc, char **argv, const struct cli_command *self)
 	}
 	struct sr_error err = { 0 };
 	if (sr_unit_check_opts(&c.u, &err) != SR_OK) {
-		opt_error(sr_error_message(&err));
+		cli_opt_error("unit", sr_error_message(&err));
 		goto out;
 	}
 	int nfiles = argc - first;

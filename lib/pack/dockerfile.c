@@ -37,6 +37,7 @@
 #include "shipready/needs.h"
 #include "shipready/root.h"
 #include "shipready/shipready.h"
+#include "util/strbuf.h"
 #include "pack/pkgdb.h"
 #include "util/arena.h"
 
@@ -44,110 +45,51 @@
 #define TZ_DIR "/usr/share/zoneinfo"
 #define MAX_LIBS 256
 
-/* ---------- a growable text buffer ---------- */
-
-struct buf {
-	char *d;
-	size_t len, cap;
-	bool failed;
-};
-
-static void put_n(struct buf *b, const char *s, size_t n)
-{
-	if (b->failed)
-		return;
-	if (!b->d || n >= b->cap - b->len) {
-		size_t want = b->cap ? b->cap : 4096;
-		while (want - b->len <= n) {
-			if (want > SIZE_MAX / 2) {
-				b->failed = true;
-				return;
-			}
-			want *= 2;
-		}
-		char *d = realloc(b->d, want);
-		if (!d) {
-			b->failed = true;
-			return;
-		}
-		b->d = d;
-		b->cap = want;
-	}
-	memcpy(b->d + b->len, s, n);
-	b->len += n;
-	b->d[b->len] = '\0';
-}
-
-static void put(struct buf *b, const char *s)
-{
-	put_n(b, s, strlen(s));
-}
-
-static void putf(struct buf *b, const char *f, ...)
-#if defined(__GNUC__)
-	__attribute__((format(printf, 2, 3)))
-#endif
-	;
-
-static void putf(struct buf *b, const char *f, ...)
-{
-	char tmp[1024];
-	va_list ap;
-	va_start(ap, f);
-	int n = vsnprintf(tmp, sizeof tmp, f, ap);
-	va_end(ap);
-	if (n < 0) {
-		b->failed = true;
-		return;
-	}
-	put_n(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
-}
-
 /* Text on a comment line: control characters become '?', so that a file
  * name cannot end the comment and start an instruction. */
-static void put_comment_text(struct buf *b, const char *s)
+static void put_comment_text(struct sr_strbuf *b, const char *s)
 {
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		char c = (*p < 0x20 || *p == 0x7f) ? '?' : (char)*p;
-		put_n(b, &c, 1);
+		sr_strbuf_put_n(b, &c, 1);
 	}
 }
 
 /* A JSON string for the exec form of ENTRYPOINT / HEALTHCHECK. */
-static void put_json_n(struct buf *b, const char *s, size_t n)
+static void put_json_n(struct sr_strbuf *b, const char *s, size_t n)
 {
-	put(b, "\"");
+	sr_strbuf_puts(b, "\"");
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (c == '"' || c == '\\') {
 			char e[2] = { '\\', (char)c };
-			put_n(b, e, 2);
+			sr_strbuf_put_n(b, e, 2);
 		} else {
-			put_n(b, (const char *)&c, 1);
+			sr_strbuf_put_n(b, (const char *)&c, 1);
 		}
 	}
-	put(b, "\"");
+	sr_strbuf_puts(b, "\"");
 }
 
 /* A word for sh -c, in single quotes when it is not plain. */
-static void put_sh_word(struct buf *b, const char *s)
+static void put_sh_word(struct sr_strbuf *b, const char *s)
 {
 	bool plain = *s != '\0';
 	for (const char *p = s; *p; p++)
 		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=,:+@", *p))
 			plain = false;
 	if (plain) {
-		put(b, s);
+		sr_strbuf_puts(b, s);
 		return;
 	}
-	put(b, "'");
+	sr_strbuf_puts(b, "'");
 	for (const char *p = s; *p; p++) {
 		if (*p == '\'')
-			put(b, "'\\''");
+			sr_strbuf_puts(b, "'\\''");
 		else
-			put_n(b, p, 1);
+			sr_strbuf_put_n(b, p, 1);
 	}
-	put(b, "'");
+	sr_strbuf_puts(b, "'");
 }
 
 /* ---------- options ---------- */
@@ -330,14 +272,14 @@ static const struct sr_need *find_need(const struct sr_needs *nd, enum sr_need_k
 	return NULL;
 }
 
-static void put_evidence(struct buf *b, const struct sr_need *n)
+static void put_evidence(struct sr_strbuf *b, const struct sr_need *n)
 {
 	for (size_t i = 0; i < n->evidence.count && i < 3; i++) {
-		put(b, i ? ", " : "");
+		sr_strbuf_puts(b, i ? ", " : "");
 		put_comment_text(b, n->evidence.items[i]);
 	}
 	if (n->evidence.count > 3)
-		put(b, ", …");
+		sr_strbuf_puts(b, ", …");
 }
 
 static enum sr_err check_file(const struct sr_inspect *in, struct sr_error *err)
@@ -360,7 +302,7 @@ static const char *setting(const struct sr_go_info *g, const char *key)
 }
 
 /* The golang stage: the binary's Go release and its build settings. */
-static enum sr_err put_go_stage(struct buf *b, const struct sr_inspect *in, const char *pkg, struct sr_error *err)
+static enum sr_err put_go_stage(struct sr_strbuf *b, const struct sr_inspect *in, const char *pkg, struct sr_error *err)
 {
 	const struct sr_go_info *g = in->go && in->go->is_go ? in->go : NULL;
 	if (!g || !g->bi || g->bi->status != SR_GO_BI_OK || !g->go_major)
@@ -374,37 +316,37 @@ static enum sr_err put_go_stage(struct buf *b, const struct sr_inspect *in, cons
 		if (strlen(s->value) != s->value_len || strlen(s->key) != s->key_len || !no_controls(s->value))
 			return sr_error_set(err, SR_E_UNSUPPORTED, "build setting '%s' holds control characters", s->key);
 	}
-	putf(b, "# build stage: the binary was built by %s: the golang image of that release\n",
+	sr_strbuf_printf(b, "# build stage: the binary was built by %s: the golang image of that release\n",
 	     g->bi->version ? g->bi->version : g->version);
-	putf(b, "FROM golang:%u.%u AS build\n", g->go_major, g->go_minor);
-	put(b, "WORKDIR /src\nCOPY . .\n");
-	put(b, "# the settings of the binary's build info (go version -m)\n");
+	sr_strbuf_printf(b, "FROM golang:%u.%u AS build\n", g->go_major, g->go_minor);
+	sr_strbuf_puts(b, "WORKDIR /src\nCOPY . .\n");
+	sr_strbuf_puts(b, "# the settings of the binary's build info (go version -m)\n");
 	const char *trim = setting(g, "-trimpath");
 	if (trim && strcmp(trim, "true") == 0 && !setting(g, "-ldflags"))
-		put(b, "# Go does not record -ldflags with -trimpath: add the original ones, if any\n");
-	put(b, "RUN ");
+		sr_strbuf_puts(b, "# Go does not record -ldflags with -trimpath: add the original ones, if any\n");
+	sr_strbuf_puts(b, "RUN ");
 	for (size_t i = 0; i < sizeof env_keys / sizeof env_keys[0]; i++) {
 		const char *v = setting(g, env_keys[i]);
 		if (v) {
-			putf(b, "%s=", env_keys[i]);
+			sr_strbuf_printf(b, "%s=", env_keys[i]);
 			put_sh_word(b, v);
-			put(b, " ");
+			sr_strbuf_puts(b, " ");
 		}
 	}
-	put(b, "go build");
+	sr_strbuf_puts(b, "go build");
 	if (trim && strcmp(trim, "true") == 0)
-		put(b, " -trimpath");
+		sr_strbuf_puts(b, " -trimpath");
 	for (size_t i = 0; i < sizeof flag_keys / sizeof flag_keys[0]; i++) {
 		const char *v = setting(g, flag_keys[i]);
 		if (!v || (strcmp(flag_keys[i], "-compiler") == 0 && strcmp(v, "gc") == 0) ||
 		    (strcmp(flag_keys[i], "-buildmode") == 0 && strcmp(v, "exe") == 0))
 			continue;
-		putf(b, " %s=", flag_keys[i]);
+		sr_strbuf_printf(b, " %s=", flag_keys[i]);
 		put_sh_word(b, v);
 	}
-	put(b, " -o /out/app ");
+	sr_strbuf_puts(b, " -o /out/app ");
 	put_sh_word(b, pkg);
-	put(b, "\n\n");
+	sr_strbuf_puts(b, "\n\n");
 	return SR_OK;
 }
 
@@ -558,191 +500,191 @@ static void plan_packages(struct plan *p)
 	}
 }
 
-static void put_libraries(struct buf *b, struct plan *p)
+static void put_libraries(struct sr_strbuf *b, struct plan *p)
 {
 	for (size_t i = 0; i < p->nlibs; i++) {
 		struct lib *l = &p->libs[i];
 		if (p->musl && !p->have_db) {
 			if (l->path && (strncmp(l->name, "libc.", 5) == 0 || strncmp(l->name, "ld-musl", 7) == 0))
 				continue;
-			put(b, "# not mapped: ");
+			sr_strbuf_puts(b, "# not mapped: ");
 			put_comment_text(b, l->name);
-			put(b, " (no apk database: give --from-root an Alpine root to map it): add its package to the "
+			sr_strbuf_puts(b, " (no apk database: give --from-root an Alpine root to map it): add its package to the "
 			       "image\n");
 			p->nunmapped++;
 			continue;
 		}
-		put(b, "#   ");
+		sr_strbuf_puts(b, "#   ");
 		put_comment_text(b, l->name);
 		if (!l->path) {
-			put(b, "  not found in the root: not mapped, add it to the image yourself\n");
+			sr_strbuf_puts(b, "  not found in the root: not mapped, add it to the image yourself\n");
 			continue;
 		}
-		put(b, "  ");
+		sr_strbuf_puts(b, "  ");
 		put_comment_text(b, l->path);
 		if (l->pkg) {
-			put(b, "  ");
+			sr_strbuf_puts(b, "  ");
 			put_comment_text(b, l->pkg);
 			bool in_base = (p->glibc && strcmp(l->pkg, "libc6") == 0) || (p->musl && strcmp(l->pkg, "musl") == 0);
-			put(b, in_base ? " (in the base)\n" : "\n");
+			sr_strbuf_puts(b, in_base ? " (in the base)\n" : "\n");
 		} else {
-			put(b, "  in no package: not mapped, add it to the image yourself\n");
+			sr_strbuf_puts(b, "  in no package: not mapped, add it to the image yourself\n");
 			p->nunmapped++;
 		}
 	}
 }
 
-static void put_install(struct buf *b, const struct plan *p)
+static void put_install(struct sr_strbuf *b, const struct plan *p)
 {
 	if (!p->npkgs)
 		return;
-	put(b, "# the packages named above\n");
+	sr_strbuf_puts(b, "# the packages named above\n");
 	if (strcmp(p->manager, "apk") == 0)
-		put(b, "RUN apk add --no-cache");
+		sr_strbuf_puts(b, "RUN apk add --no-cache");
 	else
-		put(b, "RUN apt-get update && apt-get install -y --no-install-recommends");
+		sr_strbuf_puts(b, "RUN apt-get update && apt-get install -y --no-install-recommends");
 	for (size_t i = 0; i < p->npkgs; i++) {
-		put(b, " ");
+		sr_strbuf_puts(b, " ");
 		put_sh_word(b, p->pkgs[i]);
 	}
-	put(b, strcmp(p->manager, "apk") == 0 ? "\n" : " && rm -rf /var/lib/apt/lists/*\n");
+	sr_strbuf_puts(b, strcmp(p->manager, "apk") == 0 ? "\n" : " && rm -rf /var/lib/apt/lists/*\n");
 }
 
-static void put_problems(struct buf *b, const struct plan *p)
+static void put_problems(struct sr_strbuf *b, const struct plan *p)
 {
 	for (size_t i = 0; i < p->nproblems; i++) {
-		put(b, "# will not run: ");
+		sr_strbuf_puts(b, "# will not run: ");
 		put_comment_text(b, p->problems[i].reason);
 		if (p->problems[i].fix) {
-			put(b, "; fix: ");
+			sr_strbuf_puts(b, "; fix: ");
 			put_comment_text(b, p->problems[i].fix);
 		}
-		put(b, "\n");
+		sr_strbuf_puts(b, "\n");
 	}
 }
 
-static void put_static(struct buf *b, const struct plan *p, const struct sr_need *ca, const struct sr_need *tz)
+static void put_static(struct sr_strbuf *b, const struct plan *p, const struct sr_need *ca, const struct sr_need *tz)
 {
 	const char *from = p->o->go_build ? "--from=build " : "";
-	put(b, "# static: no interpreter and no shared libraries (");
-	put(b, p->in->go && p->in->go->is_go ? "Go" : sr_libc_name(p->in->elf->libc));
-	put(b, "): the empty image runs it\nFROM scratch\n");
+	sr_strbuf_puts(b, "# static: no interpreter and no shared libraries (");
+	sr_strbuf_puts(b, p->in->go && p->in->go->is_go ? "Go" : sr_libc_name(p->in->elf->libc));
+	sr_strbuf_puts(b, "): the empty image runs it\nFROM scratch\n");
 	if (ca) {
-		put(b, "# CA roots for ");
+		sr_strbuf_puts(b, "# CA roots for ");
 		put_comment_text(b, ca->feature ? ca->feature : "TLS");
-		put(b, " (");
+		sr_strbuf_puts(b, " (");
 		put_evidence(b, ca);
-		put(b, "); scratch has none\n");
-		putf(b, "COPY %s%s %s\n", from, p->o->go_build ? CA_FILE : &CA_FILE[1], CA_FILE);
+		sr_strbuf_puts(b, "); scratch has none\n");
+		sr_strbuf_printf(b, "COPY %s%s %s\n", from, p->o->go_build ? CA_FILE : &CA_FILE[1], CA_FILE);
 	}
 	if (tz && p->o->go_build) {
-		put(b, "# zoneinfo for named time zones (");
+		sr_strbuf_puts(b, "# zoneinfo for named time zones (");
 		put_evidence(b, tz);
-		put(b, "); scratch has none: the golang image's zoneinfo.zip, read through ZONEINFO\n");
-		put(b, "COPY --from=build /usr/local/go/lib/time/zoneinfo.zip /zoneinfo.zip\nENV ZONEINFO=/zoneinfo.zip\n");
+		sr_strbuf_puts(b, "); scratch has none: the golang image's zoneinfo.zip, read through ZONEINFO\n");
+		sr_strbuf_puts(b, "COPY --from=build /usr/local/go/lib/time/zoneinfo.zip /zoneinfo.zip\nENV ZONEINFO=/zoneinfo.zip\n");
 	} else if (tz) {
-		put(b, "# zoneinfo for named time zones (");
+		sr_strbuf_puts(b, "# zoneinfo for named time zones (");
 		put_evidence(b, tz);
-		put(b, "); scratch has none\n");
-		putf(b, "COPY %s %s\n", &TZ_DIR[1], TZ_DIR);
+		sr_strbuf_puts(b, "); scratch has none\n");
+		sr_strbuf_printf(b, "COPY %s %s\n", &TZ_DIR[1], TZ_DIR);
 	}
 }
 
-static void put_dynamic(struct buf *b, struct plan *p, const struct sr_need *ca, const struct sr_need *tz)
+static void put_dynamic(struct sr_strbuf *b, struct plan *p, const struct sr_need *ca, const struct sr_need *tz)
 {
 	const struct sr_elf *e = p->in->elf;
-	put(b, p->musl ? "# dynamic, musl (interpreter " : "# dynamic, glibc (interpreter ");
+	sr_strbuf_puts(b, p->musl ? "# dynamic, musl (interpreter " : "# dynamic, glibc (interpreter ");
 	put_comment_text(b, e->interpreter ? e->interpreter : "?");
 	if (p->have_db) {
-		put(b, "): libraries, packages from the ");
-		put(b, p->glibc ? "dpkg" : "apk");
-		put(b, " database of ");
+		sr_strbuf_puts(b, "): libraries, packages from the ");
+		sr_strbuf_puts(b, p->glibc ? "dpkg" : "apk");
+		sr_strbuf_puts(b, " database of ");
 		put_comment_text(b, p->root_dir);
-		put(b, ":\n");
+		sr_strbuf_puts(b, ":\n");
 	} else if (p->glibc) {
-		put(b, "): libraries (the root ");
+		sr_strbuf_puts(b, "): libraries (the root ");
 		put_comment_text(b, p->root_dir);
-		put(b, " has no dpkg database):\n");
+		sr_strbuf_puts(b, " has no dpkg database):\n");
 	} else {
-		put(b, ")\n");
+		sr_strbuf_puts(b, ")\n");
 	}
 	put_libraries(b, p);
 	put_problems(b, p);
-	put(b, "# ");
+	sr_strbuf_puts(b, "# ");
 	put_comment_text(b, p->base_reason);
-	put(b, "\nFROM ");
-	put(b, p->base);
-	put(b, "\n");
+	sr_strbuf_puts(b, "\nFROM ");
+	sr_strbuf_puts(b, p->base);
+	sr_strbuf_puts(b, "\n");
 	if (p->musl) {
 		if (tz) {
-			put(b, "# zoneinfo for named time zones (");
+			sr_strbuf_puts(b, "# zoneinfo for named time zones (");
 			put_evidence(b, tz);
-			put(b, "): alpine's base has none\n");
+			sr_strbuf_puts(b, "): alpine's base has none\n");
 			add_pkg(p, "tzdata");
 		}
 		if (ca)
-			put(b, "# CA roots: alpine's base image has " CA_FILE " (ca-certificates-bundle)\n");
+			sr_strbuf_puts(b, "# CA roots: alpine's base image has " CA_FILE " (ca-certificates-bundle)\n");
 	} else if (p->npkgs) {
 		if (ca) {
-			put(b, "# CA roots (");
+			sr_strbuf_puts(b, "# CA roots (");
 			put_evidence(b, ca);
-			put(b, "): ca-certificates\n");
+			sr_strbuf_puts(b, "): ca-certificates\n");
 		}
 		if (tz) {
-			put(b, "# zoneinfo (");
+			sr_strbuf_puts(b, "# zoneinfo (");
 			put_evidence(b, tz);
-			put(b, "): tzdata\n");
+			sr_strbuf_puts(b, "): tzdata\n");
 		}
 	}
 	put_install(b, p);
 }
 
 /* Needs no base provides: said, not silently dropped. */
-static void put_other_needs(struct buf *b, const struct plan *p, const struct sr_needs *needs)
+static void put_other_needs(struct sr_strbuf *b, const struct plan *p, const struct sr_needs *needs)
 {
 	for (size_t i = 0; i < needs->n; i++) {
 		const struct sr_need *n = &needs->v[i];
 		if (n->kind == SR_NEED_CA_ROOTS || n->kind == SR_NEED_ZONEINFO)
 			continue;
 		if (n->kind == SR_NEED_DNS) {
-			put(b, "# DNS (");
+			sr_strbuf_puts(b, "# DNS (");
 			put_evidence(b, n);
-			put(b, "): the container runtime provides /etc/resolv.conf and /etc/hosts\n");
+			sr_strbuf_puts(b, "): the container runtime provides /etc/resolv.conf and /etc/hosts\n");
 			continue;
 		}
 		if (!p->dynamic || p->musl) {
-			put(b, "# not provided: ");
+			sr_strbuf_puts(b, "# not provided: ");
 			put_comment_text(b, n->name);
-			put(b, " (");
+			sr_strbuf_puts(b, " (");
 			put_evidence(b, n);
-			put(b, ")");
+			sr_strbuf_puts(b, ")");
 			if (n->feature) {
-				put(b, ": ");
+				sr_strbuf_puts(b, ": ");
 				put_comment_text(b, n->feature);
 			}
-			put(b, n->optional ? " (the program has a fallback)\n" : " may fail\n");
+			sr_strbuf_puts(b, n->optional ? " (the program has a fallback)\n" : " may fail\n");
 		}
 	}
 }
 
-static void put_tail(struct buf *b, const struct plan *p)
+static void put_tail(struct sr_strbuf *b, const struct plan *p)
 {
 	const struct sr_dockerfile_opts *o = p->o;
-	put(b, "\n");
+	sr_strbuf_puts(b, "\n");
 	if (o->go_build)
-		put(b, "COPY --from=build /out/app /app\n");
+		sr_strbuf_puts(b, "COPY --from=build /out/app /app\n");
 	else {
-		put(b, "COPY [");
+		sr_strbuf_puts(b, "COPY [");
 		put_json_n(b, o->context_name, strlen(o->context_name));
-		put(b, ", \"/app\"]\n");
+		sr_strbuf_puts(b, ", \"/app\"]\n");
 	}
 	if (o->user)
-		put(b, "# non-root, as asked (--user)\n");
+		sr_strbuf_puts(b, "# non-root, as asked (--user)\n");
 	else
-		put(b, "# non-root: a numeric user needs no /etc/passwd entry (65532 is distroless's nonroot)\n");
-	putf(b, "USER %s\n", o->user ? o->user : "65532:65532");
+		sr_strbuf_puts(b, "# non-root: a numeric user needs no /etc/passwd entry (65532 is distroless's nonroot)\n");
+	sr_strbuf_printf(b, "USER %s\n", o->user ? o->user : "65532:65532");
 	if (o->healthcheck) {
-		put(b, "# --healthcheck, in exec form (no shell in the image)\nHEALTHCHECK CMD [");
+		sr_strbuf_puts(b, "# --healthcheck, in exec form (no shell in the image)\nHEALTHCHECK CMD [");
 		const char *s = o->healthcheck;
 		bool first = true;
 		for (;;) {
@@ -750,47 +692,47 @@ static void put_tail(struct buf *b, const struct plan *p)
 			if (!*s)
 				break;
 			size_t n = strcspn(s, " ");
-			put(b, first ? "" : ", ");
+			sr_strbuf_puts(b, first ? "" : ", ");
 			put_json_n(b, s, n);
 			first = false;
 			s += n;
 		}
-		put(b, "]\n");
+		sr_strbuf_puts(b, "]\n");
 	}
-	put(b, "ENTRYPOINT [\"/app\"]\n");
+	sr_strbuf_puts(b, "ENTRYPOINT [\"/app\"]\n");
 	size_t unmapped = p->nunmapped + p->nmissing;
 	if (unmapped)
-		putf(b, "# not yet complete: %zu librar%s not mapped to a package (see above)\n", unmapped,
+		sr_strbuf_printf(b, "# not yet complete: %zu librar%s not mapped to a package (see above)\n", unmapped,
 		     unmapped == 1 ? "y" : "ies");
 	if (p->nproblems)
-		putf(b, "# not yet complete: the program would not start on this base (%zu problem%s above)\n",
+		sr_strbuf_printf(b, "# not yet complete: the program would not start on this base (%zu problem%s above)\n",
 		     p->nproblems, p->nproblems == 1 ? "" : "s");
 }
 
-static void put_header(struct buf *b, const struct plan *p, bool ca, bool tz)
+static void put_header(struct sr_strbuf *b, const struct plan *p, bool ca, bool tz)
 {
 	const struct sr_dockerfile_opts *o = p->o;
-	put(b, "# Dockerfile generated by shipready ");
-	put(b, sr_version_string());
+	sr_strbuf_puts(b, "# Dockerfile generated by shipready ");
+	sr_strbuf_puts(b, sr_version_string());
 	if (o->source) {
-		put(b, " from ");
+		sr_strbuf_puts(b, " from ");
 		put_comment_text(b, o->source);
 	}
-	put(b, "\n# the base is the smallest that satisfies what the program needs; each choice says why\n");
+	sr_strbuf_puts(b, "\n# the base is the smallest that satisfies what the program needs; each choice says why\n");
 	if (!o->go_build) {
-		put(b, "# build with the program in the context directory: docker build -f Dockerfile DIR\n");
+		sr_strbuf_puts(b, "# build with the program in the context directory: docker build -f Dockerfile DIR\n");
 		if (!p->dynamic && (ca || tz)) {
-			put(b, "# first copy into DIR the files below, e.g.");
+			sr_strbuf_puts(b, "# first copy into DIR the files below, e.g.");
 			if (ca)
-				put(b, " mkdir -p DIR/etc/ssl/certs && cp " CA_FILE " DIR/etc/ssl/certs/");
+				sr_strbuf_puts(b, " mkdir -p DIR/etc/ssl/certs && cp " CA_FILE " DIR/etc/ssl/certs/");
 			if (ca && tz)
-				put(b, ";");
+				sr_strbuf_puts(b, ";");
 			if (tz)
-				put(b, " mkdir -p DIR/usr/share && cp -r " TZ_DIR " DIR/usr/share/");
-			put(b, "\n");
+				sr_strbuf_puts(b, " mkdir -p DIR/usr/share && cp -r " TZ_DIR " DIR/usr/share/");
+			sr_strbuf_puts(b, "\n");
 		}
 	}
-	put(b, "\n");
+	sr_strbuf_puts(b, "\n");
 }
 
 /* Copy the plan into the result (arena strings stay in the arena). */
@@ -839,7 +781,7 @@ enum sr_err sr_dockerfile_build(const struct sr_inspect *in, const struct sr_doc
 	struct sr_deps *deps = NULL;
 	struct sr_needs needs = { 0 };
 	bool have_needs = false;
-	struct buf b = { 0 };
+	struct sr_strbuf b = { 0 };
 	if (!p || !d || !a) {
 		rc = sr_error_set(err, SR_E_NOMEM, "out of memory");
 		goto fail;

@@ -36,67 +36,9 @@
 #include "elf/rtsym.h"
 #include "shipready/needs.h"
 #include "shipready/shipready.h"
+#include "util/strbuf.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-
-/* ---------- a growable text buffer ---------- */
-
-struct buf {
-	char *d;
-	size_t len, cap;
-	bool failed;
-};
-
-static void put_n(struct buf *b, const char *s, size_t n)
-{
-	if (b->failed)
-		return;
-	if (n >= b->cap - b->len || !b->d) {
-		size_t want = b->cap ? b->cap : 4096;
-		while (want - b->len <= n) {
-			if (want > SIZE_MAX / 2) {
-				b->failed = true;
-				return;
-			}
-			want *= 2;
-		}
-		char *d = realloc(b->d, want);
-		if (!d) {
-			b->failed = true;
-			return;
-		}
-		b->d = d;
-		b->cap = want;
-	}
-	memcpy(b->d + b->len, s, n);
-	b->len += n;
-	b->d[b->len] = '\0';
-}
-
-static void put(struct buf *b, const char *s)
-{
-	put_n(b, s, strlen(s));
-}
-
-static void putf(struct buf *b, const char *f, ...)
-#if defined(__GNUC__)
-	__attribute__((format(printf, 2, 3)))
-#endif
-	;
-
-static void putf(struct buf *b, const char *f, ...)
-{
-	char tmp[1024];
-	va_list ap;
-	va_start(ap, f);
-	int n = vsnprintf(tmp, sizeof tmp, f, ap);
-	va_end(ap);
-	if (n < 0) {
-		b->failed = true;
-		return;
-	}
-	put_n(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
-}
 
 /* ---------- checking the options ---------- */
 
@@ -291,47 +233,47 @@ static bool word_plain(const char *w)
 /* One ExecStart= word: double-quoted unless plain; '\' and '"' escaped
  * inside quotes, '%' (specifiers) and '$' (variables) doubled everywhere.
  * A quoted ";" is a literal, not a command separator. */
-static void put_exec_word(struct buf *b, const char *w)
+static void put_exec_word(struct sr_strbuf *b, const char *w)
 {
 	if (word_plain(w)) {
-		put(b, w);
+		sr_strbuf_puts(b, w);
 		return;
 	}
-	put(b, "\"");
+	sr_strbuf_puts(b, "\"");
 	for (const char *p = w; *p; p++) {
 		switch (*p) {
-		case '\\': put(b, "\\\\"); break;
-		case '"': put(b, "\\\""); break;
-		case '%': put(b, "%%"); break;
-		case '$': put(b, "$$"); break;
-		default: put_n(b, p, 1); break;
+		case '\\': sr_strbuf_puts(b, "\\\\"); break;
+		case '"': sr_strbuf_puts(b, "\\\""); break;
+		case '%': sr_strbuf_puts(b, "%%"); break;
+		case '$': sr_strbuf_puts(b, "$$"); break;
+		default: sr_strbuf_put_n(b, p, 1); break;
 		}
 	}
-	put(b, "\"");
+	sr_strbuf_puts(b, "\"");
 }
 
 /* Environment="NAME=VALUE": quoted, with C escapes and specifiers ('%');
  * no variable expansion there. */
-static void put_env(struct buf *b, const char *kv)
+static void put_env(struct sr_strbuf *b, const char *kv)
 {
-	put(b, "Environment=\"");
+	sr_strbuf_puts(b, "Environment=\"");
 	for (const char *p = kv; *p; p++) {
 		switch (*p) {
-		case '\\': put(b, "\\\\"); break;
-		case '"': put(b, "\\\""); break;
-		case '%': put(b, "%%"); break;
-		default: put_n(b, p, 1); break;
+		case '\\': sr_strbuf_puts(b, "\\\\"); break;
+		case '"': sr_strbuf_puts(b, "\\\""); break;
+		case '%': sr_strbuf_puts(b, "%%"); break;
+		default: sr_strbuf_put_n(b, p, 1); break;
 		}
 	}
-	put(b, "\"\n");
+	sr_strbuf_puts(b, "\"\n");
 }
 
 /* A path for a comment: control characters as '?'. */
-static void put_comment_text(struct buf *b, const char *s)
+static void put_comment_text(struct sr_strbuf *b, const char *s)
 {
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		char c = (*p < 0x20 || *p == 0x7f) ? '?' : (char)*p;
-		put_n(b, &c, 1);
+		sr_strbuf_put_n(b, &c, 1);
 	}
 }
 
@@ -356,15 +298,15 @@ static void ev_add(struct ev *e, const char *s)
 		e->more = true;
 }
 
-static void put_ev(struct buf *b, const struct ev *e, const char *suffix)
+static void put_ev(struct sr_strbuf *b, const struct ev *e, const char *suffix)
 {
 	for (size_t i = 0; i < e->n; i++) {
-		put(b, i ? ", " : "");
+		sr_strbuf_puts(b, i ? ", " : "");
 		put_comment_text(b, e->v[i]);
-		put(b, suffix);
+		sr_strbuf_puts(b, suffix);
 	}
 	if (e->more)
-		put(b, ", …");
+		sr_strbuf_puts(b, ", …");
 }
 
 struct net {
@@ -450,36 +392,36 @@ static bool net_netlink(const struct net *n)
 }
 
 /* "links net/http, crypto/tls (Go); calls socket(), listen(); needs libcurl.so.4" */
-static void put_inet_ev(struct buf *b, const struct net *n)
+static void put_inet_ev(struct sr_strbuf *b, const struct net *n)
 {
 	const char *sep = "";
 	if (n->go_inet.n) {
-		put(b, "links ");
+		sr_strbuf_puts(b, "links ");
 		put_ev(b, &n->go_inet, "");
-		put(b, " (Go)");
+		sr_strbuf_puts(b, " (Go)");
 		sep = "; ";
 	}
 	if (n->c_inet.n) {
-		put(b, sep);
-		put(b, "calls ");
+		sr_strbuf_puts(b, sep);
+		sr_strbuf_puts(b, "calls ");
 		put_ev(b, &n->c_inet, "()");
 		sep = "; ";
 	}
 	if (n->lib_inet.n) {
-		put(b, sep);
-		put(b, "needs ");
+		sr_strbuf_puts(b, sep);
+		sr_strbuf_puts(b, "needs ");
 		put_ev(b, &n->lib_inet, "");
 	}
 }
 
-static void put_nl_ev(struct buf *b, const struct net *n)
+static void put_nl_ev(struct sr_strbuf *b, const struct net *n)
 {
 	if (n->go_nl.n) {
 		put_ev(b, &n->go_nl, "");
-		put(b, " (Go)");
+		sr_strbuf_puts(b, " (Go)");
 	}
 	if (n->c_nl.n) {
-		put(b, n->go_nl.n ? "; " : "");
+		sr_strbuf_puts(b, n->go_nl.n ? "; " : "");
 		put_ev(b, &n->c_nl, "()");
 	}
 }
@@ -511,13 +453,13 @@ static enum sr_err check_file(const struct sr_inspect *in, struct sr_error *err)
 	return SR_OK;
 }
 
-static void put_caps(struct buf *b, const struct sr_unit_opts *o)
+static void put_caps(struct sr_strbuf *b, const struct sr_unit_opts *o)
 {
 	for (size_t i = 0; i < o->ncaps; i++) {
-		put(b, i ? " " : "");
-		put(b, o->caps[i]);
+		sr_strbuf_puts(b, i ? " " : "");
+		sr_strbuf_puts(b, o->caps[i]);
 	}
-	put(b, "\n");
+	sr_strbuf_puts(b, "\n");
 }
 
 enum sr_err sr_unit_build(const struct sr_inspect *in, const struct sr_unit_opts *o, char **text,
@@ -541,163 +483,163 @@ enum sr_err sr_unit_build(const struct sr_inspect *in, const struct sr_unit_opts
 	const struct sr_need *userdb = find_need(&needs, SR_NEED_USERDB);
 	const struct sr_need *nss = find_need(&needs, SR_NEED_NSS);
 
-	struct buf b = { 0 };
-	putf(&b, "# %s.service, generated by shipready %s", o->name, sr_version_string());
+	struct sr_strbuf b = { 0 };
+	sr_strbuf_printf(&b, "# %s.service, generated by shipready %s", o->name, sr_version_string());
 	if (o->source) {
-		put(&b, " from ");
+		sr_strbuf_puts(&b, " from ");
 		put_comment_text(&b, o->source);
 	}
-	putf(&b, "\n# install as /etc/systemd/system/%s.service, then: systemctl daemon-reload; "
+	sr_strbuf_printf(&b, "\n# install as /etc/systemd/system/%s.service, then: systemctl daemon-reload; "
 	         "systemctl enable --now %s\n", o->name, o->name);
-	put(&b, "# each hardening line follows a comment saying why; the evidence is read from the binary\n");
+	sr_strbuf_puts(&b, "# each hardening line follows a comment saying why; the evidence is read from the binary\n");
 
-	put(&b, "\n[Unit]\n");
-	putf(&b, "Description=%s\n", o->name);
+	sr_strbuf_puts(&b, "\n[Unit]\n");
+	sr_strbuf_printf(&b, "Description=%s\n", o->name);
 	if (inet) {
-		put(&b, "# networking (");
+		sr_strbuf_puts(&b, "# networking (");
 		put_inet_ev(&b, &net);
-		put(&b, "): start once the network is up\n");
-		put(&b, "Wants=network-online.target\nAfter=network-online.target\n");
+		sr_strbuf_puts(&b, "): start once the network is up\n");
+		sr_strbuf_puts(&b, "Wants=network-online.target\nAfter=network-online.target\n");
 	}
 
-	put(&b, "\n[Service]\n");
-	put(&b, "# Type=exec: the start fails, and says why, when the program cannot be executed\n");
-	put(&b, "Type=exec\n");
-	put(&b, "ExecStart=");
+	sr_strbuf_puts(&b, "\n[Service]\n");
+	sr_strbuf_puts(&b, "# Type=exec: the start fails, and says why, when the program cannot be executed\n");
+	sr_strbuf_puts(&b, "Type=exec\n");
+	sr_strbuf_puts(&b, "ExecStart=");
 	put_exec_word(&b, o->exec_path);
 	for (size_t i = 0; i < o->nargs; i++) {
-		put(&b, " ");
+		sr_strbuf_puts(&b, " ");
 		put_exec_word(&b, o->args[i]);
 	}
-	put(&b, "\n");
+	sr_strbuf_puts(&b, "\n");
 	if (o->user) {
-		putf(&b, "# User: runs as %s, which must exist (useradd --system %s, or a sysusers.d entry)\n",
+		sr_strbuf_printf(&b, "# User: runs as %s, which must exist (useradd --system %s, or a sysusers.d entry)\n",
 		     o->user, o->user);
-		putf(&b, "User=%s\n", o->user);
+		sr_strbuf_printf(&b, "User=%s\n", o->user);
 	} else {
-		put(&b, "# DynamicUser: a user and group allocated at start, never root; nothing it owns outlives "
+		sr_strbuf_puts(&b, "# DynamicUser: a user and group allocated at start, never root; nothing it owns outlives "
 		        "it but its state and log directories\n");
-		put(&b, "DynamicUser=yes\n");
+		sr_strbuf_puts(&b, "DynamicUser=yes\n");
 		if (userdb || nss) {
 			const struct sr_need *n = userdb ? userdb : nss;
-			put(&b, "# the program looks users or groups up (");
+			sr_strbuf_puts(&b, "# the program looks users or groups up (");
 			for (size_t i = 0; i < n->evidence.count && i < 3; i++) {
-				put(&b, i ? ", " : "");
+				sr_strbuf_puts(&b, i ? ", " : "");
 				put_comment_text(&b, n->evidence.items[i]);
 			}
-			put(&b, "): the dynamic user's own name resolves only through nss-systemd ('systemd' on the "
+			sr_strbuf_puts(&b, "): the dynamic user's own name resolves only through nss-systemd ('systemd' on the "
 			        "passwd: and group: lines of /etc/nsswitch.conf)\n");
 		}
 	}
 	if ((userdb || nss) && !inet)
-		put(&b, "# user lookups stay on this machine: an NSS module that reaches the network (ldap) would "
+		sr_strbuf_puts(&b, "# user lookups stay on this machine: an NSS module that reaches the network (ldap) would "
 		        "need AF_INET AF_INET6 and no PrivateNetwork\n");
 	for (size_t i = 0; i < o->nenv; i++)
 		put_env(&b, o->env[i]);
 	if (o->state_dir) {
-		putf(&b, "# StateDirectory: /var/lib/%s, owned by the service user, kept across restarts "
+		sr_strbuf_printf(&b, "# StateDirectory: /var/lib/%s, owned by the service user, kept across restarts "
 		         "($STATE_DIRECTORY)\n", o->state_dir);
-		putf(&b, "StateDirectory=%s\n", o->state_dir);
+		sr_strbuf_printf(&b, "StateDirectory=%s\n", o->state_dir);
 	}
 	if (o->log_dir) {
-		putf(&b, "# LogsDirectory: /var/log/%s, owned by the service user ($LOGS_DIRECTORY)\n", o->log_dir);
-		putf(&b, "LogsDirectory=%s\n", o->log_dir);
+		sr_strbuf_printf(&b, "# LogsDirectory: /var/log/%s, owned by the service user ($LOGS_DIRECTORY)\n", o->log_dir);
+		sr_strbuf_printf(&b, "LogsDirectory=%s\n", o->log_dir);
 	}
-	put(&b, "# Restart: start again after a crash or a non-zero exit, not after a clean stop\n");
-	put(&b, "Restart=on-failure\n");
+	sr_strbuf_puts(&b, "# Restart: start again after a crash or a non-zero exit, not after a clean stop\n");
+	sr_strbuf_puts(&b, "Restart=on-failure\n");
 
-	put(&b, "\n# ---- hardening ----\n");
-	put(&b, "# NoNewPrivileges: setuid programs and file capabilities cannot raise its privileges\n");
-	put(&b, "NoNewPrivileges=yes\n");
+	sr_strbuf_puts(&b, "\n# ---- hardening ----\n");
+	sr_strbuf_puts(&b, "# NoNewPrivileges: setuid programs and file capabilities cannot raise its privileges\n");
+	sr_strbuf_puts(&b, "NoNewPrivileges=yes\n");
 	if (o->ncaps) {
-		put(&b, "# CapabilityBoundingSet: only the capabilities asked for with --capability\n");
-		put(&b, "CapabilityBoundingSet=");
+		sr_strbuf_puts(&b, "# CapabilityBoundingSet: only the capabilities asked for with --capability\n");
+		sr_strbuf_puts(&b, "CapabilityBoundingSet=");
 		put_caps(&b, o);
-		put(&b, "# AmbientCapabilities: granted to the program although it does not run as root\n");
-		put(&b, "AmbientCapabilities=");
+		sr_strbuf_puts(&b, "# AmbientCapabilities: granted to the program although it does not run as root\n");
+		sr_strbuf_puts(&b, "AmbientCapabilities=");
 		put_caps(&b, o);
 	} else {
-		put(&b, "# CapabilityBoundingSet: empty, no capability even for root (add one with --capability)\n");
-		put(&b, "CapabilityBoundingSet=\n");
+		sr_strbuf_puts(&b, "# CapabilityBoundingSet: empty, no capability even for root (add one with --capability)\n");
+		sr_strbuf_puts(&b, "CapabilityBoundingSet=\n");
 	}
-	put(&b, "# ProtectSystem: the whole file system read-only (/etc and /usr stay readable); writable "
+	sr_strbuf_puts(&b, "# ProtectSystem: the whole file system read-only (/etc and /usr stay readable); writable "
 	        "are only the state and log directories and the private /tmp\n");
-	put(&b, "ProtectSystem=strict\n");
-	put(&b, "# ProtectHome: /home, /root and /run/user are invisible\n");
-	put(&b, "ProtectHome=yes\n");
-	put(&b, "# PrivateTmp: a /tmp and /var/tmp of its own, removed when it stops\n");
-	put(&b, "PrivateTmp=yes\n");
-	put(&b, "# PrivateDevices: no disks, ttys or other hardware; /dev/null, zero, random and the like stay\n");
-	put(&b, "PrivateDevices=yes\n");
+	sr_strbuf_puts(&b, "ProtectSystem=strict\n");
+	sr_strbuf_puts(&b, "# ProtectHome: /home, /root and /run/user are invisible\n");
+	sr_strbuf_puts(&b, "ProtectHome=yes\n");
+	sr_strbuf_puts(&b, "# PrivateTmp: a /tmp and /var/tmp of its own, removed when it stops\n");
+	sr_strbuf_puts(&b, "PrivateTmp=yes\n");
+	sr_strbuf_puts(&b, "# PrivateDevices: no disks, ttys or other hardware; /dev/null, zero, random and the like stay\n");
+	sr_strbuf_puts(&b, "PrivateDevices=yes\n");
 	if (o->ncaps) {
-		put(&b, "# PrivateUsers: left out, capabilities in a user namespace of its own would not act on "
+		sr_strbuf_puts(&b, "# PrivateUsers: left out, capabilities in a user namespace of its own would not act on "
 		        "the host (e.g. binding a port below 1024)\n");
 	} else {
-		put(&b, "# PrivateUsers: a user namespace mapping only root and its own user; other users' files "
+		sr_strbuf_puts(&b, "# PrivateUsers: a user namespace mapping only root and its own user; other users' files "
 		        "show as nobody\n");
-		put(&b, "PrivateUsers=yes\n");
+		sr_strbuf_puts(&b, "PrivateUsers=yes\n");
 	}
-	put(&b, "# PrivateMounts: mounts it makes stay its own\n");
-	put(&b, "PrivateMounts=yes\n");
-	put(&b, "# ProtectKernelTunables, ProtectKernelModules, ProtectKernelLogs: no /proc/sys and /sys "
+	sr_strbuf_puts(&b, "# PrivateMounts: mounts it makes stay its own\n");
+	sr_strbuf_puts(&b, "PrivateMounts=yes\n");
+	sr_strbuf_puts(&b, "# ProtectKernelTunables, ProtectKernelModules, ProtectKernelLogs: no /proc/sys and /sys "
 	        "writes, no modules, no kernel log\n");
-	put(&b, "ProtectKernelTunables=yes\nProtectKernelModules=yes\nProtectKernelLogs=yes\n");
-	put(&b, "# ProtectControlGroups, ProtectClock, ProtectHostname: cgroups read-only, no clock or "
+	sr_strbuf_puts(&b, "ProtectKernelTunables=yes\nProtectKernelModules=yes\nProtectKernelLogs=yes\n");
+	sr_strbuf_puts(&b, "# ProtectControlGroups, ProtectClock, ProtectHostname: cgroups read-only, no clock or "
 	        "host name changes\n");
-	put(&b, "ProtectControlGroups=yes\nProtectClock=yes\nProtectHostname=yes\n");
-	put(&b, "# ProtectProc: other users' processes are invisible in /proc\n");
-	put(&b, "ProtectProc=invisible\n");
+	sr_strbuf_puts(&b, "ProtectControlGroups=yes\nProtectClock=yes\nProtectHostname=yes\n");
+	sr_strbuf_puts(&b, "# ProtectProc: other users' processes are invisible in /proc\n");
+	sr_strbuf_puts(&b, "ProtectProc=invisible\n");
 
-	put(&b, "# RestrictAddressFamilies: ");
+	sr_strbuf_puts(&b, "# RestrictAddressFamilies: ");
 	if (inet) {
 		put_inet_ev(&b, &net);
-		put(&b, " → AF_INET AF_INET6");
+		sr_strbuf_puts(&b, " → AF_INET AF_INET6");
 	} else {
-		put(&b, "no networking linked (no Go net package, no socket or resolver call, no networking "
+		sr_strbuf_puts(&b, "no networking linked (no Go net package, no socket or resolver call, no networking "
 		        "library) → no AF_INET, AF_INET6");
 	}
 	if (netlink) {
-		put(&b, "; lists interfaces: ");
+		sr_strbuf_puts(&b, "; lists interfaces: ");
 		put_nl_ev(&b, &net);
-		put(&b, " → AF_NETLINK");
+		sr_strbuf_puts(&b, " → AF_NETLINK");
 	}
-	put(&b, "; AF_UNIX for journald, syslog and NSS\n");
+	sr_strbuf_puts(&b, "; AF_UNIX for journald, syslog and NSS\n");
 	if (!inet && in->elf->linkage == SR_LINK_DYNAMIC)
-		put(&b, "# (a shared library that opens sockets on its own is not seen here: add AF_INET AF_INET6 "
+		sr_strbuf_puts(&b, "# (a shared library that opens sockets on its own is not seen here: add AF_INET AF_INET6 "
 		        "if it does)\n");
-	putf(&b, "RestrictAddressFamilies=AF_UNIX%s%s\n", inet ? " AF_INET AF_INET6" : "",
+	sr_strbuf_printf(&b, "RestrictAddressFamilies=AF_UNIX%s%s\n", inet ? " AF_INET AF_INET6" : "",
 	     netlink ? " AF_NETLINK" : "");
 	if (!inet) {
-		put(&b, "# PrivateNetwork: no networking linked, so a network namespace with only loopback; "
+		sr_strbuf_puts(&b, "# PrivateNetwork: no networking linked, so a network namespace with only loopback; "
 		        "local sockets in the file system still work\n");
-		put(&b, "PrivateNetwork=yes\n");
+		sr_strbuf_puts(&b, "PrivateNetwork=yes\n");
 	}
-	put(&b, "# RestrictNamespaces: it cannot create namespaces (containers)\n");
-	put(&b, "RestrictNamespaces=yes\n");
-	put(&b, "# RestrictRealtime, RestrictSUIDSGID, LockPersonality: no real-time scheduling, no setuid "
+	sr_strbuf_puts(&b, "# RestrictNamespaces: it cannot create namespaces (containers)\n");
+	sr_strbuf_puts(&b, "RestrictNamespaces=yes\n");
+	sr_strbuf_puts(&b, "# RestrictRealtime, RestrictSUIDSGID, LockPersonality: no real-time scheduling, no setuid "
 	        "files, no execution domain changes\n");
-	put(&b, "RestrictRealtime=yes\nRestrictSUIDSGID=yes\nLockPersonality=yes\n");
-	put(&b, "# MemoryDenyWriteExecute: no memory both writable and executable (remove it for a "
+	sr_strbuf_puts(&b, "RestrictRealtime=yes\nRestrictSUIDSGID=yes\nLockPersonality=yes\n");
+	sr_strbuf_puts(&b, "# MemoryDenyWriteExecute: no memory both writable and executable (remove it for a "
 	        "program with a JIT)\n");
-	put(&b, "MemoryDenyWriteExecute=yes\n");
-	put(&b, "# SystemCallFilter: only the system calls of ordinary services (systemd's @system-service)\n");
-	put(&b, "SystemCallFilter=@system-service\n");
-	put(&b, "# SystemCallErrorNumber: a filtered call fails with EPERM instead of killing the program\n");
-	put(&b, "SystemCallErrorNumber=EPERM\n");
-	put(&b, "# SystemCallArchitectures: native system calls only (no 32-bit x86 entry on x86-64)\n");
-	put(&b, "SystemCallArchitectures=native\n");
-	put(&b, "# UMask: files it creates are its own only\n");
-	put(&b, "UMask=0077\n");
+	sr_strbuf_puts(&b, "MemoryDenyWriteExecute=yes\n");
+	sr_strbuf_puts(&b, "# SystemCallFilter: only the system calls of ordinary services (systemd's @system-service)\n");
+	sr_strbuf_puts(&b, "SystemCallFilter=@system-service\n");
+	sr_strbuf_puts(&b, "# SystemCallErrorNumber: a filtered call fails with EPERM instead of killing the program\n");
+	sr_strbuf_puts(&b, "SystemCallErrorNumber=EPERM\n");
+	sr_strbuf_puts(&b, "# SystemCallArchitectures: native system calls only (no 32-bit x86 entry on x86-64)\n");
+	sr_strbuf_puts(&b, "SystemCallArchitectures=native\n");
+	sr_strbuf_puts(&b, "# UMask: files it creates are its own only\n");
+	sr_strbuf_puts(&b, "UMask=0077\n");
 	if (needs.n) {
-		put(&b, "# run-time needs (");
+		sr_strbuf_puts(&b, "# run-time needs (");
 		for (size_t i = 0; i < needs.n; i++) {
-			put(&b, i ? ", " : "");
-			put(&b, needs.v[i].name);
+			sr_strbuf_puts(&b, i ? ", " : "");
+			sr_strbuf_puts(&b, needs.v[i].name);
 		}
-		put(&b, "): read only, and ProtectSystem=strict keeps the file system readable\n");
+		sr_strbuf_puts(&b, "): read only, and ProtectSystem=strict keeps the file system readable\n");
 	}
 
-	put(&b, "\n[Install]\nWantedBy=multi-user.target\n");
+	sr_strbuf_puts(&b, "\n[Install]\nWantedBy=multi-user.target\n");
 	sr_needs_free(&needs);
 	if (b.failed) {
 		free(b.d);
