@@ -1,7 +1,8 @@
 /* shipready — open an input file as a reader without blocking or executing it.
  *
  * Regular files are mmap'd read-only (only touched pages are read), except
- * small ones (SR_FILE_SMALL), which are read whole; files whose size stat
+ * small ones (SR_FILE_SMALL), which are read whole, and those opened lazily
+ * (SR_FILE_LAZY), whose pieces are read when first asked for; files whose size stat
  * reports as 0 (e.g. /proc) are read into a buffer up to a fixed cap.
  * Directories, FIFOs, sockets and devices are refused without blocking. */
 #ifndef SHIPREADY_FILE_H
@@ -15,12 +16,28 @@
 /* Regular files up to this size are read into a buffer, not mapped. */
 #define SR_FILE_SMALL ((size_t)32 << 10)
 
+/* What a lazy open (SR_FILE_LAZY) of a larger file reads at once. */
+#define SR_FILE_LAZY_HEAD ((size_t)8 << 10)
+
 struct sr_file {
 	struct sr_reader r;      /* byte order is little until a parser decides */
 	void *map;               /* mmap'd region, or NULL */
 	size_t map_len;
 	unsigned char *buf;      /* read buffer, or NULL */
+	struct sr_lazy *lazy;    /* the rest of a lazily opened file, or NULL */
 };
+
+/* Flags of sr_file_open_ex. */
+#define SR_FILE_FOLLOW 0x1u  /* follow a final symlink */
+#define SR_FILE_STATED 0x2u  /* the caller has just found name to be a regular file with
+                                fstatat(dirfd, name, …, AT_SYMLINK_NOFOLLOW): no stat first */
+/* Read only the first SR_FILE_LAZY_HEAD bytes of a larger file now; the
+ * reader still spans the whole file and reads other ranges when they are
+ * first asked for (a few preads, the file mapped if they grow large).  For
+ * a parser that needs a few small tables of a large file (the loader's ELF
+ * headers, dynamic section and versions): neither mapping nor faulting nor
+ * unmapping the file.  The descriptor stays open until sr_file_close. */
+#define SR_FILE_LAZY 0x4u
 
 enum sr_err sr_file_open(const char *path, struct sr_file *f, struct sr_error *err);
 
@@ -35,6 +52,16 @@ enum sr_err sr_file_open_at(int dirfd, const char *name, bool follow, struct sr_
  * open is still non-blocking and O_NOFOLLOW, and what was opened is checked
  * to be a regular file, so a name swapped in between is refused as before. */
 enum sr_err sr_file_open_regular_at(int dirfd, const char *name, struct sr_file *f, struct sr_error *err);
+
+/* The general form: flags are SR_FILE_*.  With none it is sr_file_open_at
+ * without following a final symlink. */
+enum sr_err sr_file_open_ex(int dirfd, const char *name, unsigned flags, struct sr_file *f, struct sr_error *err);
+
+/* The lazy reading of SR_FILE_LAZY over an open regular file, whatever its
+ * size, reading head bytes at once (tests and fuzzing choose small ones to
+ * cross every boundary).  Takes over fd, closed on failure or by
+ * sr_file_close. */
+enum sr_err sr_file_lazy_fd(int fd, size_t head, struct sr_file *f, struct sr_error *err);
 void sr_file_close(struct sr_file *f);
 
 #endif

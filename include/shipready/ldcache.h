@@ -55,6 +55,10 @@ const char *sr_ldcache_lookup(const struct sr_ldcache *c, const char *name, int3
 const char *sr_ldcache_lookup_hwcaps(const struct sr_ldcache *c, const char *name, int32_t want_flags,
                                      const char *const *subdirs, size_t nsubdirs);
 
+/* True when some entry names a glibc-hwcaps subdirectory: only then does
+ * sr_ldcache_lookup_hwcaps depend on the subdirectories passed. */
+bool sr_ldcache_has_hwcaps(const struct sr_ldcache *c);
+
 /* Directories named by an ld.so.conf file inside root, in order, with
  * `include` lines expanded (glob patterns in the last component, relative
  * paths taken from the including file's directory), duplicates removed,

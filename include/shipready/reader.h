@@ -3,7 +3,12 @@
  * Every access to file data goes through these functions.  A range check is
  * written `n <= len && off <= len - n`, which cannot overflow.  Integers are
  * assembled from bytes with shifts in the reader's byte order; no struct is
- * ever cast onto the buffer. */
+ * ever cast onto the buffer.
+ *
+ * A reader usually holds all of its bytes.  A reader of a file opened with
+ * sr_file_open_lazy_at (include/shipready/file.h) holds only the file's first
+ * bytes; the others are read from the file when first asked for, through
+ * the same functions, and stay valid until the file is closed. */
 #ifndef SHIPREADY_READER_H
 #define SHIPREADY_READER_H
 
@@ -13,14 +18,25 @@
 
 #include "shipready/error.h"
 
+/* The rest of a lazily read file (lib/util/file.c): sr_lazy_fetch reads
+ * [off, off+n) of it, which the caller has checked lies inside the file. */
+struct sr_lazy;
+const uint8_t *sr_lazy_fetch(struct sr_lazy *z, uint64_t off, uint64_t n);
+
 struct sr_reader {
 	const uint8_t *base;
-	size_t len;
+	size_t len;           /* offsets [0, len) exist */
+	size_t avail;         /* [0, avail) is at base: len, except in a lazy reader */
 	bool big_endian;
+	struct sr_lazy *lazy; /* reads [avail, len) on demand, or NULL */
 };
 
 /* A reader over [base, base+len). */
 void sr_reader_init(struct sr_reader *r, const void *base, size_t len, bool big_endian);
+
+/* For a lazy reader: where [off, off+n) is, read from the file if needed;
+ * NULL when outside [0, len) or unreadable.  Callers use sr_reader_at. */
+const uint8_t *sr_reader_fetch(const struct sr_reader *r, uint64_t off, uint64_t n);
 
 /* True when [off, off+n) lies inside the reader. */
 static inline bool sr_reader_has(const struct sr_reader *r, uint64_t off, uint64_t n)
@@ -29,7 +45,26 @@ static inline bool sr_reader_has(const struct sr_reader *r, uint64_t off, uint64
 	return n <= len && off <= len - n;
 }
 
-/* Narrow to [off, off+n); the sub-reader inherits the byte order. */
+/* Where the n bytes at off are, or NULL when [off, off+n) is outside. */
+static inline const uint8_t *sr_reader_at(const struct sr_reader *r, uint64_t off, uint64_t n)
+{
+	uint64_t avail = r->avail;
+	if (n <= avail && off <= avail - n)
+		return r->base + off;
+	return r->lazy ? sr_reader_fetch(r, off, n) : NULL;
+}
+
+/* Keep only the first n bytes (no-op when n >= len). */
+static inline void sr_reader_shrink(struct sr_reader *r, uint64_t n)
+{
+	if (n < r->len)
+		r->len = (size_t)n;
+	if (n < r->avail)
+		r->avail = (size_t)n;
+}
+
+/* Narrow to [off, off+n); the sub-reader inherits the byte order.  A
+ * sub-reader of a lazy reader holds all of its bytes. */
 enum sr_err sr_reader_sub(const struct sr_reader *r, uint64_t off, uint64_t n, struct sr_reader *out);
 
 /* The integer reads are defined here, inline: parsers call them for every
@@ -38,26 +73,27 @@ enum sr_err sr_reader_sub(const struct sr_reader *r, uint64_t off, uint64_t n, s
  * byte order). */
 static inline enum sr_err sr_read_u8(const struct sr_reader *r, uint64_t off, uint8_t *out)
 {
-	if (!sr_reader_has(r, off, 1))
+	const uint8_t *p = sr_reader_at(r, off, 1);
+	if (!p)
 		return SR_E_RANGE;
-	*out = r->base[off];
+	*out = p[0];
 	return SR_OK;
 }
 
 static inline enum sr_err sr_read_u16(const struct sr_reader *r, uint64_t off, uint16_t *out)
 {
-	if (!sr_reader_has(r, off, 2))
+	const uint8_t *p = sr_reader_at(r, off, 2);
+	if (!p)
 		return SR_E_RANGE;
-	const uint8_t *p = r->base + off;
 	*out = r->big_endian ? (uint16_t)((unsigned)p[0] << 8 | p[1]) : (uint16_t)((unsigned)p[1] << 8 | p[0]);
 	return SR_OK;
 }
 
 static inline enum sr_err sr_read_u32(const struct sr_reader *r, uint64_t off, uint32_t *out)
 {
-	if (!sr_reader_has(r, off, 4))
+	const uint8_t *p = sr_reader_at(r, off, 4);
+	if (!p)
 		return SR_E_RANGE;
-	const uint8_t *p = r->base + off;
 	if (r->big_endian)
 		*out = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | (uint32_t)p[3];
 	else
@@ -67,9 +103,9 @@ static inline enum sr_err sr_read_u32(const struct sr_reader *r, uint64_t off, u
 
 static inline enum sr_err sr_read_u64(const struct sr_reader *r, uint64_t off, uint64_t *out)
 {
-	if (!sr_reader_has(r, off, 8))
+	const uint8_t *p = sr_reader_at(r, off, 8);
+	if (!p)
 		return SR_E_RANGE;
-	const uint8_t *p = r->base + off;
 	if (r->big_endian)
 		*out = (uint64_t)p[0] << 56 | (uint64_t)p[1] << 48 | (uint64_t)p[2] << 40 | (uint64_t)p[3] << 32 |
 		       (uint64_t)p[4] << 24 | (uint64_t)p[5] << 16 | (uint64_t)p[6] << 8 | (uint64_t)p[7];

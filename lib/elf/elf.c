@@ -317,8 +317,9 @@ static enum sr_err parse_header(struct ctx *c)
 	/* Section header table: its location must be sane before we trust it,
 	 * because the extended counts (PN_XNUM, SHN_XINDEX) live in entry 0. */
 	/* Entry 0 holds the real counts when e_shnum is 0 (more than 0xfeff
-	 * sections), e_shstrndx is SHN_XINDEX or e_phnum is PN_XNUM. */
-	if (c->shoff != 0) {
+	 * sections), e_shstrndx is SHN_XINDEX or e_phnum is PN_XNUM.  The
+	 * loader reads none of it (e_phnum is taken as it is). */
+	if (c->shoff != 0 && !c->loader_only) {
 		if (c->shentsize < want_sh)
 			return sr_error_set(c->err, SR_E_MALFORMED, "invalid section header size %u", c->shentsize);
 		struct shdr s0;
@@ -618,7 +619,7 @@ static enum sr_err scan_sections(struct ctx *c)
 			if (syms.len > c->budget) {
 				warn(c, "symbol table %llu is too large; only its first %llu bytes were scanned",
 				     (unsigned long long)i, (unsigned long long)c->budget);
-				syms.len = (size_t)c->budget;
+				sr_reader_shrink(&syms, c->budget);
 			}
 			if (syms.len && budget_take(c, syms.len))
 				scan_symbols(c, &syms, s.entsize, &strs, s.type == SHT_DYNSYM);
@@ -1146,7 +1147,7 @@ static void rt_strings_in(struct ctx *c, uint64_t off, uint64_t size)
 	if (r.len > c->budget) {
 		warn(c, "read-only data of %llu bytes; only its first %llu were searched for file names",
 		     (unsigned long long)r.len, (unsigned long long)c->budget);
-		r.len = (size_t)c->budget;
+		sr_reader_shrink(&r, c->budget);
 	}
 	if (!r.len || !budget_take(c, r.len))
 		return;

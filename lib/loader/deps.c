@@ -137,7 +137,9 @@ struct sr_deps_session {
 	struct smap cache_answers;    /* "flags:name" -> path in the cache (NULL: none) */
 	const struct sr_elf *oldq_elf;   /* old_quotes() of this libc.so.6: */
 	bool oldq_known, oldq;           /* whether it decides, and the answer */
-	bool glibc_known;             /* glibc_minor is set for cpu_machine/cpu_class */
+	bool glibc_known;             /* glibc_minor is set for glibc_machine/glibc_class */
+	uint16_t glibc_machine;
+	unsigned glibc_class;
 	int glibc_minor;              /* the root's glibc 2.N, -1 unknown */
 };
 
@@ -160,7 +162,6 @@ struct ctx {
 	struct strlist_cap { size_t warnings, defaults; } caps;
 	const char *musl_arch;
 	const char *cwd;          /* on the host: relative paths are from here */
-	struct sr_cpu cpu;        /* glibc-hwcaps subdirectories and legacy platform */
 	int glibc_minor;          /* the root's glibc 2.N, -1 unknown */
 	/* The interpreter is loaded before anything else, but ld.so lists it
 	 * (and so do we) only once a DT_NEEDED resolves to it. */
@@ -365,6 +366,22 @@ static void smap_free(struct smap *m, void (*free_val)(void *))
 	memset(m, 0, sizeof *m);
 }
 
+/* The glibc-hwcaps subdirectories and legacy platform of the CPU, for the
+ * target machine: asked when first needed (a search through directories, a
+ * cache with glibc-hwcaps entries, $PLATFORM), since CPUID is slow in a
+ * virtual machine and most programs resolve without them. */
+static const struct sr_cpu *cpu_of(struct ctx *c)
+{
+	struct sr_deps_session *ss = c->ss;
+	if (!ss->cpu_known || ss->cpu_machine != c->machine || ss->cpu_class != c->elf_class) {
+		sr_cpu_detect(c->machine, c->elf_class, &ss->cpu);
+		ss->cpu_known = true;
+		ss->cpu_machine = c->machine;
+		ss->cpu_class = c->elf_class;
+	}
+	return &ss->cpu;
+}
+
 /* The cache's answer for (name, flags, CPU), asked once per session. */
 static const char *cache_lookup(struct ctx *c, const char *name)
 {
@@ -374,7 +391,9 @@ static const char *cache_lookup(struct ctx *c, const char *name)
 	void **slot = smap_slot(&c->ss->cache_answers, key, &fresh);
 	if (slot && !fresh)
 		return *slot;
-	const char *val = sr_ldcache_lookup_hwcaps(c->ss->cache, name, c->cache_flags, c->cpu.hwcaps, c->cpu.nhwcaps);
+	const struct sr_cpu *cpu = sr_ldcache_has_hwcaps(c->ss->cache) ? cpu_of(c) : NULL;
+	const char *val = sr_ldcache_lookup_hwcaps(c->ss->cache, name, c->cache_flags, cpu ? cpu->hwcaps : NULL,
+	                                           cpu ? cpu->nhwcaps : 0);
 	if (slot)
 		*slot = (void *)val;
 	return val;
@@ -675,8 +694,9 @@ static enum cand load_found(struct ctx *c, int dirfd, const char *name, bool sta
 			name = walked;
 		}
 		struct sr_file f;
-		enum sr_err rc = stated && own < 0 ? sr_file_open_regular_at(dirfd, name, &f, &e)
-		                                   : sr_file_open_at(dirfd, name, false, &f, &e);
+		/* lazily: the loader model reads a few small tables of each file */
+		enum sr_err rc = sr_file_open_ex(dirfd, name, SR_FILE_LAZY | (stated && own < 0 ? SR_FILE_STATED : 0),
+		                                 &f, &e);
 		if (own >= 0)
 			close(own);
 		if (rc != SR_OK) {
@@ -956,6 +976,11 @@ static const char *expand(struct ctx *c, const char *elem, size_t obj)
 			} else if ((len = dst_len(s + 1, "PLATFORM"))) {
 				known = true;
 				repl = c->platform;
+				/* glibc before 2.37 replaces x86-64's AT_PLATFORM with
+				 * "haswell" or "xeon_phi" on CPUs that qualify */
+				if (c->machine == EM_X86_64 && c->d->loader_kind == SR_LOADER_GLIBC && c->glibc_minor >= 0 &&
+				    c->glibc_minor < 37 && cpu_of(c)->legacy_platform)
+					repl = cpu_of(c)->legacy_platform;
 			} else if ((len = dst_len(s + 1, "LIB"))) {
 				known = true;
 				repl = c->lib_dst;
@@ -1013,10 +1038,11 @@ static bool try_dir(struct ctx *c, struct search *s, struct sr_dep_edge *e, stru
 		return false;
 	const char *sep = dir[dl - 1] == '/' ? "" : "/";
 	if (c->d->loader_kind == SR_LOADER_GLIBC && (c->glibc_minor < 0 || c->glibc_minor >= 33)) {
-		for (size_t k = 0; k < c->cpu.nhwcaps; k++) {
+		const struct sr_cpu *cpu = cpu_of(c);
+		for (size_t k = 0; k < cpu->nhwcaps; k++) {
 			char sub[SR_ROOT_MAX_PATH + 1];
 			char mid[64];
-			if (cat3(mid, sizeof mid, sep, "glibc-hwcaps/", c->cpu.hwcaps[k]) >= sizeof mid ||
+			if (cat3(mid, sizeof mid, sep, "glibc-hwcaps/", cpu->hwcaps[k]) >= sizeof mid ||
 			    cat3(sub, sizeof sub, dir, mid, "") >= sizeof sub ||
 			    cat3(path, sizeof path, sub, "/", s->name) >= sizeof path)
 				continue;
@@ -1558,7 +1584,7 @@ static enum sr_err open_host_program(struct ctx *c, const char *path, struct ope
 		norm[n++] = '/';
 	norm[n] = '\0';
 	memcpy(o->real, norm, n + 1);
-	enum sr_err rc = sr_file_open_at(AT_FDCWD, path, true, f, err);
+	enum sr_err rc = sr_file_open_ex(AT_FDCWD, path, SR_FILE_FOLLOW | SR_FILE_LAZY, f, err);
 	if (rc != SR_OK)
 		return rc;
 	struct stat st;
@@ -1599,7 +1625,7 @@ static enum sr_err open_program(struct ctx *c, const char *path, struct opened *
 		o->dev = st.st_dev;
 		o->ino = st.st_ino;
 		o->mode = st.st_mode;
-		rc = sr_file_open_regular_at(di->fd, name, &f, err);
+		rc = sr_file_open_ex(di->fd, name, SR_FILE_STATED | SR_FILE_LAZY, &f, err);
 		if (rc != SR_OK)
 			return rc;
 	} else {
@@ -1615,7 +1641,7 @@ static enum sr_err open_program(struct ctx *c, const char *path, struct opened *
 			o->ino = st.st_ino;
 			o->mode = st.st_mode;
 		}
-		rc = sr_file_open_at(dirfd, name, false, &f, err);
+		rc = sr_file_open_ex(dirfd, name, SR_FILE_LAZY, &f, err);
 		close(dirfd);
 		if (rc != SR_OK)
 			return rc;
@@ -1712,24 +1738,14 @@ enum sr_err sr_deps_session_resolve(struct sr_deps_session *ss, const char *path
 		set_defaults(c, eflags);
 	if (d->loader_kind == SR_LOADER_GLIBC) {
 		load_cache(c, eflags);
-		/* both depend only on the target machine: once per session */
-		if (!ss->cpu_known || ss->cpu_machine != c->machine || ss->cpu_class != c->elf_class) {
-			sr_cpu_detect(c->machine, c->elf_class, &ss->cpu);
-			ss->cpu_known = true;
-			ss->glibc_known = false;
-			ss->cpu_machine = c->machine;
-			ss->cpu_class = c->elf_class;
-		}
-		c->cpu = ss->cpu;
-		if (!ss->glibc_known) {
+		/* it depends only on the target machine: once per session */
+		if (!ss->glibc_known || ss->glibc_machine != c->machine || ss->glibc_class != c->elf_class) {
 			ss->glibc_minor = root_glibc_minor(c);
 			ss->glibc_known = true;
+			ss->glibc_machine = c->machine;
+			ss->glibc_class = c->elf_class;
 		}
 		c->glibc_minor = ss->glibc_minor;
-		/* glibc before 2.37 replaces x86-64's AT_PLATFORM with "haswell" or
-		 * "xeon_phi" on CPUs that qualify */
-		if (c->machine == EM_X86_64 && c->cpu.legacy_platform && c->glibc_minor >= 0 && c->glibc_minor < 37)
-			c->platform = c->cpu.legacy_platform;
 	}
 
 	/* The interpreter is loaded before any DT_NEEDED (it answers to its

@@ -107,11 +107,14 @@ enum {
 
 struct sr_ldcache_priv {
 	struct sr_arena *arena;
-	/* libname_key() of each entry's name with the entry's index, sorted by
-	 * key then index: the entries a name may match, in file order, are one
-	 * run found by binary search (NULL: compare every entry) */
-	struct keyed { uint32_t key, idx; } *index;
-	size_t nindex;
+	/* The entries by libname_key() of their names, built in one pass (no
+	 * sort): slot[h] holds 1 + the first entry, in file order, of a key
+	 * (0: empty; open addressing), next[i] 1 + the following entry with
+	 * entry i's key (0: none), key[i] entry i's key.  NULL slot: every
+	 * entry is compared. */
+	uint32_t *slot, *next, *key;
+	size_t nslot;             /* a power of two, over twice the entries */
+	bool any_hwcaps;   /* some entry names a glibc-hwcaps subdirectory */
 };
 
 struct ctx {
@@ -345,12 +348,41 @@ static enum sr_err parse(struct ctx *x, struct sr_error *err)
 
 static uint32_t libname_key(const char *s);
 
-static int keyed_cmp(const void *a, const void *b)
+/* The index of c's entries (see struct sr_ldcache_priv); without memory
+ * for it, lookups compare every entry. */
+static void build_index(struct sr_ldcache *c, struct sr_ldcache_priv *p)
 {
-	const struct keyed *x = a, *y = b;
-	if (x->key != y->key)
-		return x->key < y->key ? -1 : 1;
-	return (x->idx > y->idx) - (x->idx < y->idx);
+	if (!c->count || c->count > UINT32_MAX / 4)
+		return;
+	size_t nslot = 16;
+	while (nslot < 2 * c->count)
+		nslot *= 2;
+	p->slot = calloc(nslot, sizeof *p->slot);
+	p->next = calloc(c->count, sizeof *p->next);
+	p->key = malloc(c->count * sizeof *p->key);
+	uint32_t *last = calloc(nslot, sizeof *last);   /* 1 + the last entry of each slot's key */
+	if (!p->slot || !p->next || !p->key || !last) {
+		free(p->slot);
+		free(p->next);
+		free(p->key);
+		free(last);
+		p->slot = p->next = p->key = NULL;
+		return;
+	}
+	p->nslot = nslot;
+	for (size_t i = 0; i < c->count; i++) {
+		uint32_t k = libname_key(c->entries[i].name);
+		p->key[i] = k;
+		size_t h = k & (nslot - 1);
+		while (p->slot[h] && p->key[p->slot[h] - 1] != k)
+			h = (h + 1) & (nslot - 1);
+		if (!p->slot[h])
+			p->slot[h] = (uint32_t)i + 1;
+		else
+			p->next[last[h] - 1] = (uint32_t)i + 1;
+		last[h] = (uint32_t)i + 1;
+	}
+	free(last);
 }
 
 enum sr_err sr_ldcache_parse(const struct sr_reader *r, struct sr_ldcache **out, struct sr_error *err)
@@ -375,13 +407,10 @@ enum sr_err sr_ldcache_parse(const struct sr_reader *r, struct sr_ldcache **out,
 		sr_ldcache_free(c);
 		return rc;
 	}
+	for (size_t i = 0; i < c->count && !p->any_hwcaps; i++)
+		p->any_hwcaps = c->entries[i].hwcaps_subdir != NULL;
 	/* a key per entry: lookups compare names only where the keys agree */
-	if (c->count && c->count <= UINT32_MAX && (p->index = malloc(c->count * sizeof *p->index)) != NULL) {
-		for (size_t i = 0; i < c->count; i++)
-			p->index[i] = (struct keyed){ libname_key(c->entries[i].name), (uint32_t)i };
-		qsort(p->index, c->count, sizeof *p->index, keyed_cmp);
-		p->nindex = c->count;
-	}
+	build_index(c, p);
 	*out = c;
 	return SR_OK;
 }
@@ -392,7 +421,9 @@ void sr_ldcache_free(struct sr_ldcache *c)
 		return;
 	if (c->priv) {
 		sr_arena_free(c->priv->arena);
-		free(c->priv->index);
+		free(c->priv->slot);
+		free(c->priv->next);
+		free(c->priv->key);
 		free(c->priv);
 	}
 	free(c);
@@ -516,29 +547,26 @@ static uint32_t libname_key(const char *s)
 	return h;
 }
 
-/* The entries name may match, in file order: *n indexes into *run (NULL
- * run: every entry, 0 … count-1). */
-static void candidates(const struct sr_ldcache *c, const char *name, const struct keyed **run, size_t *n)
+/* The entries name may match, in file order, as 1 + their index (0: no
+ * more): first_candidate, then next_candidate of each. */
+static size_t first_candidate(const struct sr_ldcache *c, const char *name)
 {
 	const struct sr_ldcache_priv *p = c->priv;
-	*run = NULL;
-	*n = c->count;
-	if (!p || !p->index || p->nindex != c->count)
-		return;
+	if (!p || !p->slot)
+		return c->count ? 1 : 0;
 	uint32_t key = libname_key(name);
-	size_t lo = 0, hi = p->nindex;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (p->index[mid].key < key)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	size_t end = lo;
-	while (end < p->nindex && p->index[end].key == key)
-		end++;
-	*run = p->index + lo;
-	*n = end - lo;
+	size_t h = key & (p->nslot - 1);
+	while (p->slot[h] && p->key[p->slot[h] - 1] != key)
+		h = (h + 1) & (p->nslot - 1);
+	return p->slot[h];
+}
+
+static size_t next_candidate(const struct sr_ldcache *c, size_t j)
+{
+	const struct sr_ldcache_priv *p = c->priv;
+	if (!p || !p->slot)
+		return j < c->count ? j + 1 : 0;
+	return p->next[j - 1];
 }
 
 /* Flags ld.so also accepts, after the exact ones (_dl_cache_check_flags):
@@ -553,6 +581,11 @@ static bool fallback_flags(int32_t want, int32_t have)
 	return false;
 }
 
+bool sr_ldcache_has_hwcaps(const struct sr_ldcache *c)
+{
+	return c && c->priv && c->priv->any_hwcaps;
+}
+
 const char *sr_ldcache_lookup_hwcaps(const struct sr_ldcache *c, const char *name, int32_t want_flags,
                                      const char *const *subdirs, size_t nsubdirs)
 {
@@ -560,12 +593,10 @@ const char *sr_ldcache_lookup_hwcaps(const struct sr_ldcache *c, const char *nam
 		return NULL;
 	/* glibc-hwcaps entries first, in the priority order of the subdirectories
 	 * the CPU supports (ld.so's _dl_hwcaps_subdirs order) */
-	const struct keyed *run;
-	size_t n;
-	candidates(c, name, &run, &n);
+	size_t first = first_candidate(c, name);
 	for (size_t k = 0; k < nsubdirs; k++) {
-		for (size_t j = 0; j < n; j++) {
-			const struct sr_ldcache_entry *e = &c->entries[run ? run[j].idx : j];
+		for (size_t j = first; j; j = next_candidate(c, j)) {
+			const struct sr_ldcache_entry *e = &c->entries[j - 1];
 			if (!e->hwcaps_subdir || strcmp(e->hwcaps_subdir, subdirs[k]) != 0)
 				continue;
 			if (libname_eq(e->name, name) && (e->flags == want_flags || fallback_flags(want_flags, e->flags)))
@@ -580,11 +611,8 @@ const char *sr_ldcache_lookup(const struct sr_ldcache *c, const char *name, int3
 	if (!c || !name)
 		return NULL;
 	const char *fallback = NULL;
-	const struct keyed *run;
-	size_t n;
-	candidates(c, name, &run, &n);
-	for (size_t j = 0; j < n; j++) {
-		const struct sr_ldcache_entry *e = &c->entries[run ? run[j].idx : j];
+	for (size_t j = first_candidate(c, name); j; j = next_candidate(c, j)) {
+		const struct sr_ldcache_entry *e = &c->entries[j - 1];
 		/* ld.so prefers a glibc-hwcaps entry (ldconfig sorts them first)
 		 * when the running CPU supports that subdirectory's ISA level, and
 		 * legacy hwcap entries when the CPU has those hwcap bits.  We look

@@ -164,7 +164,7 @@ static void add_version(struct sctx *c, const struct sr_reader *lc, uint32_t cmd
 	const char *what = sr_macho_cmd_name(cmd);
 	struct sr_macho_minos v = { .cmd = cmd };
 	if (cmd == LC_BUILD_VERSION) {
-		uint32_t ntools;
+		uint32_t ntools = 0;
 		if (too_short(c, lc, 24, what, index))
 			return;
 		sr_read_u32(lc, 8, &v.platform);
@@ -226,8 +226,7 @@ static void read_code_signature(struct sctx *c)
 		warn(c, "code signature is not an embedded signature blob");
 		return;
 	}
-	if (length < blob.len)
-		blob.len = length;
+	sr_reader_shrink(&blob, length);
 	for (uint32_t i = 0; i < count && i < 64; i++) {
 		uint32_t type, off, cdmagic, flags;
 		if (sr_read_u32(&blob, 12 + 8 * (uint64_t)i, &type) || sr_read_u32(&blob, 16 + 8 * (uint64_t)i, &off))

@@ -129,16 +129,164 @@ static enum sr_err read_small(int fd, size_t size, struct sr_file *f, struct sr_
 	return SR_OK;
 }
 
-static enum sr_err open_at(int dirfd, const char *name, bool follow, bool stat_first, struct sr_file *f,
-                           struct sr_error *err)
+/* ---------- lazily read files ---------- */
+
+/* A lazy file keeps its descriptor; pieces past the first bytes are read
+ * with pread when first asked for and kept until close, so views into them
+ * stay valid.  Many pieces or a large one map the whole file instead, as a
+ * plain open would have: memory stays bounded by the file's size. */
+struct piece {
+	struct piece *next;
+	uint64_t off;
+	size_t len;
+	unsigned char data[];
+};
+
+struct sr_lazy {
+	int fd;
+	uint64_t size;
+	size_t piece_min;     /* the least a piece reads */
+	size_t fetched;       /* bytes read into pieces */
+	struct piece *pieces; /* newest first */
+	void *map;            /* the whole file, once pieces are not worth it */
+	size_t map_len;
+};
+
+enum {
+	LAZY_ALIGN = 4096,             /* pieces start and end on these boundaries */
+	LAZY_PIECE_MIN = 4 << 10,      /* the least a piece reads (at most the head) */
+	LAZY_PIECE_MAX = 256 << 10,    /* a larger request maps the file */
+	LAZY_TOTAL_MAX = 1 << 20,      /* as do pieces that would total more */
+};
+
+static ssize_t pread_full(int fd, void *buf, size_t n, uint64_t off)
+{
+	size_t got = 0;
+	while (got < n) {
+		ssize_t k = pread(fd, (unsigned char *)buf + got, n - got, (off_t)(off + got));
+		if (k < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (k == 0)
+			break;
+		got += (size_t)k;
+	}
+	return (ssize_t)got;
+}
+
+const uint8_t *sr_lazy_fetch(struct sr_lazy *z, uint64_t off, uint64_t n)
+{
+	if (n > z->size || off > z->size - n)
+		return NULL;
+	if (z->map)
+		return (const uint8_t *)z->map + off;
+	for (struct piece *p = z->pieces; p; p = p->next)
+		if (off >= p->off && n <= p->len && off - p->off <= p->len - n)
+			return p->data + (off - p->off);
+	uint64_t lo = off - off % LAZY_ALIGN;
+	uint64_t hi = off + n;
+	if (hi - lo < z->piece_min)
+		hi = lo + z->piece_min;
+	if (hi % LAZY_ALIGN)
+		hi += LAZY_ALIGN - hi % LAZY_ALIGN;
+	if (hi > z->size)
+		hi = z->size;
+	size_t len = (size_t)(hi - lo);
+	if (len > LAZY_PIECE_MAX || z->fetched + len > LAZY_TOTAL_MAX) {
+		/* not a file cut short since it was opened (its pages past the
+		 * end would fault) */
+		struct stat st;
+		if (fstat(z->fd, &st) != 0 || (uint64_t)st.st_size < z->size)
+			return NULL;
+		void *map = mmap(NULL, (size_t)z->size, PROT_READ, MAP_PRIVATE, z->fd, 0);
+		if (map == MAP_FAILED)
+			return NULL;
+		z->map = map;
+		z->map_len = (size_t)z->size;
+		return (const uint8_t *)map + off;
+	}
+	struct piece *p = malloc(sizeof *p + len);
+	if (!p)
+		return NULL;
+	/* a file cut short meanwhile: what was asked for must be there */
+	ssize_t got = pread_full(z->fd, p->data, len, lo);
+	if (got < 0 || (uint64_t)got < off + n - lo) {
+		free(p);
+		return NULL;
+	}
+	p->off = lo;
+	p->len = (size_t)got;
+	p->next = z->pieces;
+	z->pieces = p;
+	z->fetched += len;
+	return p->data + (off - lo);
+}
+
+static void lazy_free(struct sr_lazy *z)
+{
+	if (!z)
+		return;
+	while (z->pieces) {
+		struct piece *p = z->pieces;
+		z->pieces = p->next;
+		free(p);
+	}
+	if (z->map)
+		munmap(z->map, z->map_len);
+	if (z->fd >= 0)
+		close(z->fd);
+	free(z);
+}
+
+/* Read the first head bytes; the reader covers the whole file (size bytes)
+ * and reads the rest on demand.  Takes over fd. */
+static enum sr_err open_lazy(int fd, size_t size, size_t head, struct sr_file *f, struct sr_error *err)
+{
+	if (head == 0)
+		head = 1;
+	if (head > size)
+		head = size;
+	struct sr_lazy *z = calloc(1, sizeof *z);
+	unsigned char *buf = malloc(head);
+	if (!z || !buf) {
+		free(z);
+		free(buf);
+		close(fd);
+		return sr_error_set(err, SR_E_NOMEM, NULL);
+	}
+	ssize_t got = pread_full(fd, buf, head, 0);
+	if (got <= 0) {
+		int e = errno;
+		free(z);
+		free(buf);
+		close(fd);
+		return got == 0 ? sr_error_set(err, SR_E_EMPTY, "empty file") : from_errno(e, err);
+	}
+	z->fd = fd;
+	z->size = (uint64_t)got < head ? (uint64_t)got : size;   /* cut short meanwhile: what is there */
+	z->piece_min = head < LAZY_PIECE_MIN ? head : LAZY_PIECE_MIN;
+	f->buf = buf;
+	f->lazy = z;
+	sr_reader_init(&f->r, buf, (size_t)got, false);
+	f->r.len = (size_t)z->size;
+	f->r.lazy = z;
+	return SR_OK;
+}
+
+static enum sr_err open_at(int dirfd, const char *name, unsigned flags, struct sr_file *f, struct sr_error *err)
 {
 	memset(f, 0, sizeof *f);
+	bool follow = (flags & SR_FILE_FOLLOW) != 0;
 	struct stat st;
 	/* stat first so that a FIFO is refused before open() could block on it. */
-	if (stat_first && fstatat(dirfd, name, &st, follow ? 0 : AT_SYMLINK_NOFOLLOW) != 0)
-		return from_errno(errno, err);
-	if (stat_first && !S_ISREG(st.st_mode))
-		return kind_error(st.st_mode, err);
+	if (!(flags & SR_FILE_STATED)) {
+		if (fstatat(dirfd, name, &st, follow ? 0 : AT_SYMLINK_NOFOLLOW) != 0)
+			return from_errno(errno, err);
+		if (!S_ISREG(st.st_mode))
+			return kind_error(st.st_mode, err);
+	}
 
 	int fd = openat(dirfd, name, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW));
 	if (fd < 0)
@@ -161,6 +309,8 @@ static enum sr_err open_at(int dirfd, const char *name, bool follow, bool stat_f
 		rc = sr_error_set(err, SR_E_TOO_BIG, NULL);
 	} else if ((uint64_t)st.st_size <= SR_FILE_SMALL) {
 		rc = read_small(fd, (size_t)st.st_size, f, err);
+	} else if (flags & SR_FILE_LAZY) {
+		return open_lazy(fd, (size_t)st.st_size, SR_FILE_LAZY_HEAD, f, err);
 	} else {
 		size_t len = (size_t)st.st_size;
 		void *map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
@@ -179,14 +329,43 @@ static enum sr_err open_at(int dirfd, const char *name, bool follow, bool stat_f
 	return rc;
 }
 
+enum sr_err sr_file_lazy_fd(int fd, size_t head, struct sr_file *f, struct sr_error *err)
+{
+	memset(f, 0, sizeof *f);
+	struct stat st;
+	if (fstat(fd, &st) != 0) {
+		int e = errno;
+		close(fd);
+		return from_errno(e, err);
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return kind_error(st.st_mode, err);
+	}
+	if (st.st_size == 0) {
+		close(fd);
+		return sr_error_set(err, SR_E_EMPTY, "empty file");
+	}
+	if ((uint64_t)st.st_size > (uint64_t)SIZE_MAX) {
+		close(fd);
+		return sr_error_set(err, SR_E_TOO_BIG, NULL);
+	}
+	return open_lazy(fd, (size_t)st.st_size, head, f, err);
+}
+
+enum sr_err sr_file_open_ex(int dirfd, const char *name, unsigned flags, struct sr_file *f, struct sr_error *err)
+{
+	return open_at(dirfd, name, flags, f, err);
+}
+
 enum sr_err sr_file_open_at(int dirfd, const char *name, bool follow, struct sr_file *f, struct sr_error *err)
 {
-	return open_at(dirfd, name, follow, true, f, err);
+	return open_at(dirfd, name, follow ? SR_FILE_FOLLOW : 0, f, err);
 }
 
 enum sr_err sr_file_open_regular_at(int dirfd, const char *name, struct sr_file *f, struct sr_error *err)
 {
-	return open_at(dirfd, name, false, false, f, err);
+	return open_at(dirfd, name, SR_FILE_STATED, f, err);
 }
 
 enum sr_err sr_file_open(const char *path, struct sr_file *f, struct sr_error *err)
@@ -200,6 +379,7 @@ void sr_file_close(struct sr_file *f)
 		return;
 	if (f->map)
 		munmap(f->map, f->map_len);
+	lazy_free(f->lazy);
 	free(f->buf);
 	memset(f, 0, sizeof *f);
 }

@@ -1,5 +1,7 @@
 /* The bounded reader.  Range checks are `n <= len && off <= len - n`.  The
- * integer reads are inline in the header. */
+ * integer reads are inline in the header; every access below takes its
+ * bytes from sr_reader_at, so a lazy reader reads what it lacks from its
+ * file. */
 #include "shipready/reader.h"
 
 #include <string.h>
@@ -8,16 +10,30 @@ void sr_reader_init(struct sr_reader *r, const void *base, size_t len, bool big_
 {
 	r->base = base;
 	r->len = base ? len : 0;
+	r->avail = r->len;
 	r->big_endian = big_endian;
+	r->lazy = NULL;
+}
+
+const uint8_t *sr_reader_fetch(const struct sr_reader *r, uint64_t off, uint64_t n)
+{
+	if (!r->lazy || !sr_reader_has(r, off, n))
+		return NULL;
+	return sr_lazy_fetch(r->lazy, off, n);
 }
 
 enum sr_err sr_reader_sub(const struct sr_reader *r, uint64_t off, uint64_t n, struct sr_reader *out)
 {
 	if (!sr_reader_has(r, off, n))
 		return SR_E_RANGE;
-	out->base = r->base + (size_t)off;
+	const uint8_t *p = n ? sr_reader_at(r, off, n) : r->base;
+	if (!p)
+		return SR_E_RANGE;
+	out->base = p;
 	out->len = (size_t)n;
+	out->avail = (size_t)n;
 	out->big_endian = r->big_endian;
+	out->lazy = NULL;
 	return SR_OK;
 }
 
@@ -25,8 +41,12 @@ enum sr_err sr_read_bytes(const struct sr_reader *r, uint64_t off, uint64_t n, v
 {
 	if (!sr_reader_has(r, off, n))
 		return SR_E_RANGE;
-	if (n)
-		memcpy(dst, r->base + off, (size_t)n);
+	if (n) {
+		const uint8_t *p = sr_reader_at(r, off, n);
+		if (!p)
+			return SR_E_RANGE;
+		memcpy(dst, p, (size_t)n);
+	}
 	return SR_OK;
 }
 
@@ -34,7 +54,10 @@ enum sr_err sr_read_view(const struct sr_reader *r, uint64_t off, uint64_t n, co
 {
 	if (!sr_reader_has(r, off, n))
 		return SR_E_RANGE;
-	*out = r->base + off;
+	const uint8_t *p = n ? sr_reader_at(r, off, n) : r->base;
+	if (!p)
+		return SR_E_RANGE;
+	*out = p;
 	return SR_OK;
 }
 
@@ -42,12 +65,27 @@ enum sr_err sr_read_cstr(const struct sr_reader *r, uint64_t off, size_t max, co
 {
 	if (off >= r->len)
 		return SR_E_RANGE;
-	uint64_t avail = r->len - off;
+	uint64_t left = r->len - off;
 	/* max + 1 bytes may hold max characters and the NUL; written so that
 	 * max == SIZE_MAX cannot wrap */
-	uint64_t scan = (uint64_t)max < avail ? (uint64_t)max + 1 : avail;
-	const uint8_t *p = r->base + off;
-	const uint8_t *nul = memchr(p, 0, (size_t)scan);
+	uint64_t scan = (uint64_t)max < left ? (uint64_t)max + 1 : left;
+	const uint8_t *p, *nul = NULL;
+	if (off < r->avail) {
+		/* the bytes at hand first: a lazy reader reads on only when the
+		 * string runs past them */
+		uint64_t here = r->avail - off < scan ? r->avail - off : scan;
+		p = r->base + off;
+		nul = memchr(p, 0, (size_t)here);
+		if (!nul && here < scan) {
+			if (!(p = sr_reader_at(r, off, scan)))
+				return SR_E_RANGE;
+			nul = memchr(p + here, 0, (size_t)(scan - here));
+		}
+	} else {
+		if (!(p = sr_reader_at(r, off, scan)))
+			return SR_E_RANGE;
+		nul = memchr(p, 0, (size_t)scan);
+	}
 	if (!nul)
 		return SR_E_TRUNCATED;
 	*out = (const char *)p;
@@ -60,7 +98,9 @@ int64_t sr_reader_find(const struct sr_reader *r, uint64_t off, uint64_t n, cons
 {
 	if (!sr_reader_has(r, off, n) || nlen == 0 || nlen > n)
 		return -1;
-	const uint8_t *hay = r->base + off;
+	const uint8_t *hay = sr_reader_at(r, off, n);
+	if (!hay)
+		return -1;
 	const uint8_t *nd = needle;
 	size_t limit = (size_t)n - nlen;
 	size_t i = 0;
@@ -80,12 +120,19 @@ int64_t sr_reader_find_byte(const struct sr_reader *r, uint64_t off, uint64_t n,
 {
 	if (!sr_reader_has(r, off, n) || n == 0)
 		return -1;
-	const uint8_t *p = r->base + off;
+	const uint8_t *p = sr_reader_at(r, off, n);
+	if (!p)
+		return -1;
 	const uint8_t *c = memchr(p, b, (size_t)n);
 	return c ? (int64_t)(off + (uint64_t)(c - p)) : -1;
 }
 
 bool sr_reader_match(const struct sr_reader *r, uint64_t off, const void *s, size_t nlen)
 {
-	return sr_reader_has(r, off, nlen) && (nlen == 0 || memcmp(r->base + off, s, nlen) == 0);
+	if (!sr_reader_has(r, off, nlen))
+		return false;
+	if (nlen == 0)
+		return true;
+	const uint8_t *p = sr_reader_at(r, off, nlen);
+	return p && memcmp(p, s, nlen) == 0;
 }
