@@ -7,7 +7,7 @@ FUZZ_SECONDS ?= 20
 # (debootstrap, musl and openssl: the real roots of tests/cli/test_check_reality.py;
 # systemd: systemd-analyze verify/security for tests/cli/test_unit.py; buildah: the
 # FROM scratch images of tests/cli/test_dockerfile.py; skopeo, umoci: the images of
-# tests/cli/test_image.py; nettle: SHA-256 of image blobs).
+# tests/cli/test_image.py; nettle: SHA-256 of image blobs, loaded by `image` only).
 BUILD_DEPS := meson ninja-build gcc pkg-config libjansson-dev libarchive-dev nettle-dev
 TEST_DEPS  := $(BUILD_DEPS) clang musl-tools lib32gcc-12-dev libc6-dev-i386 gcc-aarch64-linux-gnu \
               golang-go binutils python3 python3-jsonschema strace debian-archive-keyring \

@@ -181,9 +181,9 @@ int cmd_image(int argc, char **argv, const struct cli_command *self)
 		cli_file_error("SOURCE_DATE_EPOCH", "not a number of seconds");
 		goto out;
 	}
-	/* libarchive is loaded before the root is opened and any input read */
+	/* libarchive and nettle are loaded before the root is opened and any input read */
 	struct sr_error aerr = { 0 };
-	if (sr_bundle_archive_ready(&aerr) != SR_OK) {
+	if (sr_oci_ready(&aerr) != SR_OK) {
 		cli_file_error(c.output, sr_error_message(&aerr));
 		goto out;
 	}

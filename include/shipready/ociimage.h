@@ -96,6 +96,12 @@ struct sr_oci {
 
 /* Check the options (user, ports, labels, env, tag, entrypoint form); an
  * error names the option: "--expose 99999: not a port number". */
+/* Load the libraries an image is written with (libarchive, nettle's
+ * SHA-256; lib/pack loads them on first use): call it before opening a
+ * root or reading any input, so that nothing is loaded once they are
+ * open, and a missing library is an error before any work. */
+enum sr_err sr_oci_ready(struct sr_error *err);
+
 enum sr_err sr_oci_new(const struct sr_oci_opts *opts, struct sr_oci **out, struct sr_error *err);
 
 /* Add a program (a Linux ELF executable, path on the host): its platform

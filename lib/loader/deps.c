@@ -66,6 +66,7 @@ struct sr_deps_priv {
 	struct sr_arena *arena;
 	struct obj_priv *op;     /* parallel to objects */
 	struct sr_deps_session *own_session;   /* sr_deps_resolve's private session */
+	struct sr_elf *own_elf;  /* the program, when not kept in the session */
 };
 
 /* What stays the same across the inputs of one run: the root, the loader's
@@ -1667,6 +1668,13 @@ static enum sr_err open_program(struct ctx *c, const char *path, struct opened *
 	sr_file_close(&f);
 	if (rc != SR_OK)
 		return rc;
+	/* A program with an interpreter and no SONAME is not what a DT_NEEDED
+	 * names: it belongs to this result alone, and a batch of programs does
+	 * not keep them all (should one be needed after all, it is read again). */
+	if (o->elf->has_interp && !o->elf->soname) {
+		c->d->priv->own_elf = o->elf;
+		return SR_OK;
+	}
 	if (!session_keep(c->ss, o->dev, o->ino, o->elf)) {
 		sr_elf_free(o->elf);
 		return sr_error_set(err, SR_E_NOMEM, NULL);
@@ -1794,6 +1802,7 @@ done:
 	return SR_OK;
 fail:
 	free(c);
+	sr_elf_free(priv->own_elf);
 	sr_arena_free(a);
 	return rc;
 }
@@ -1819,6 +1828,7 @@ void sr_deps_free(struct sr_deps *d)
 	if (!d)
 		return;
 	struct sr_deps_session *own = d->priv->own_session;
-	sr_arena_free(d->priv->arena);   /* the parsed files belong to the session */
+	sr_elf_free(d->priv->own_elf);
+	sr_arena_free(d->priv->arena);   /* the other parsed files belong to the session */
 	sr_deps_session_free(own);
 }

@@ -14,7 +14,6 @@
 
 #include <errno.h>
 #include <jansson.h>
-#include <nettle/sha2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +25,7 @@
 #include "shipready/inspect.h"
 #include "shipready/shipready.h"
 #include "pack/archive_dl.h"
+#include "pack/nettle_dl.h"
 #include "util/arena.h"
 #include "util/outfile.h"
 
@@ -121,6 +121,12 @@ static bool valid_tag(const char *t)
 	if (strchr(t, '/') && (!colon || strchr(colon, '/')))
 		return false;   /* a NAME with slashes needs its :TAG */
 	return t[0] != ':' && t[0] != '.' && t[0] != '-' && (!colon || colon[1]);
+}
+
+enum sr_err sr_oci_ready(struct sr_error *err)
+{
+	enum sr_err rc = sr_archive_load(err);
+	return rc == SR_OK ? sr_nettle_load(err) : rc;
 }
 
 enum sr_err sr_oci_new(const struct sr_oci_opts *opts, struct sr_oci **out, struct sr_error *err)
@@ -1296,7 +1302,7 @@ enum sr_err sr_oci_write(struct sr_oci *img, const char *file, bool force, struc
 			                  pl->architecture);
 		img->unmet_required |= pl->bundle->unmet_required;
 	}
-	if (rc != SR_OK || (rc = sr_archive_load(err)) != SR_OK)
+	if (rc != SR_OK || (rc = sr_oci_ready(err)) != SR_OK)
 		return rc;
 	if (p->base_path && (rc = base_resolve(img, err)) != SR_OK)
 		return rc;

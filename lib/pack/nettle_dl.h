@@ -1,0 +1,38 @@
+/* shipready — nettle's SHA-256, loaded when first used.
+ *
+ * Only `image` hashes (its blobs and digests).  Linked, libnettle would be
+ * loaded by every command, and its constructor asks CPUID for its
+ * accelerated code paths: in a virtual machine that alone costs about
+ * 0.1 ms per run, more than `deps` spends on a program.  So lib/pack
+ * calls the three functions it needs through shims that load
+ * libnettle.so.8 with dlopen(3) on first use; the calls read as plain
+ * nettle calls (the macros rename them).  Call sr_nettle_load before the
+ * first hash to turn a missing library into an error; after a failed load
+ * the shims do nothing. */
+#ifndef SHIPREADY_PACK_NETTLE_DL_H
+#define SHIPREADY_PACK_NETTLE_DL_H
+
+#include <nettle/sha2.h>
+#include <nettle/version.h>
+
+#include "shipready/error.h"
+
+/* nettle 3.6 and later (Debian 11 on) have this soname */
+#define SR_LIBNETTLE_SONAME "libnettle.so.8"
+_Static_assert(NETTLE_VERSION_MAJOR == 3 && NETTLE_VERSION_MINOR >= 6, "libnettle.so.8 is nettle 3.6 or later");
+
+enum sr_err sr_nettle_load(struct sr_error *err);
+
+void sr_sha256_init(struct sha256_ctx *ctx);
+void sr_sha256_update(struct sha256_ctx *ctx, size_t length, const uint8_t *data);
+void sr_sha256_digest(struct sha256_ctx *ctx, size_t length, uint8_t *digest);
+
+/* nettle's own names are macros for nettle_sha256_*: point them here */
+#undef sha256_init
+#undef sha256_update
+#undef sha256_digest
+#define sha256_init sr_sha256_init
+#define sha256_update sr_sha256_update
+#define sha256_digest sr_sha256_digest
+
+#endif
