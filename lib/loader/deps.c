@@ -170,11 +170,16 @@ struct ctx {
 		bool ok;
 		const char *path;
 		struct sr_elf *elf;   /* owned here until it becomes an object */
-		char real[SR_ROOT_MAX_PATH + 1];
+		const char *real;     /* its real path in the root (in the result's arena) */
 		dev_t dev;
 		ino_t ino;
 		size_t obj;
 	} interp;
+	/* Every name of every object so far (add_name), for find_loaded: open
+	 * addressing on name_key, a power-of-two number of slots (0: none yet),
+	 * each empty (s NULL) or one name of object obj. */
+	struct name_slot { const char *s; uint32_t key; uint32_t obj; } *names;
+	size_t names_cap, names_count;
 };
 
 /* ---------- small helpers ---------- */
@@ -224,6 +229,41 @@ static uint32_t name_key(const char *s)
 	return h;
 }
 
+static void name_slot_put(struct name_slot *t, size_t cap, struct name_slot v)
+{
+	size_t h = v.key & (cap - 1);
+	while (t[h].s)
+		h = (h + 1) & (cap - 1);
+	t[h] = v;
+}
+
+/* Add one name of object obj to the index find_loaded searches (kept at
+ * most half full).  Without memory for it, find_loaded searches the
+ * objects' own lists. */
+static void index_name(struct ctx *c, size_t obj, const char *s, uint32_t key)
+{
+	if (c->names_cap == SIZE_MAX || obj > UINT32_MAX)
+		return;
+	if (2 * (c->names_count + 1) > c->names_cap) {
+		size_t ncap = c->names_cap ? c->names_cap * 2 : 64;
+		struct name_slot *t = calloc(ncap, sizeof *t);
+		if (!t) {
+			free(c->names);
+			c->names = NULL;
+			c->names_cap = SIZE_MAX;   /* given up: find_loaded scans */
+			return;
+		}
+		for (size_t i = 0; i < c->names_cap; i++)
+			if (c->names[i].s)
+				name_slot_put(t, ncap, c->names[i]);
+		free(c->names);
+		c->names = t;
+		c->names_cap = ncap;
+	}
+	name_slot_put(c->names, c->names_cap, (struct name_slot){ s, key, (uint32_t)obj });
+	c->names_count++;
+}
+
 static void add_name(struct ctx *c, size_t obj, const char *name)
 {
 	struct obj_priv *p = &c->d->priv->op[obj];
@@ -239,6 +279,7 @@ static void add_name(struct ctx *c, size_t obj, const char *name)
 		return;
 	p->names = n;
 	p->names[p->nnames++] = (struct obj_name){ copy, key };
+	index_name(c, obj, copy, key);
 }
 
 static char *dirname_of(struct ctx *c, const char *path)
@@ -895,11 +936,11 @@ static size_t interp_object(struct ctx *c)
 	if (in->obj != SR_DEPS_NONE)
 		return in->obj;
 	struct opened o;
-	memset(&o, 0, sizeof o);
+	opened_reset(&o);
 	o.elf = in->elf;
 	o.dev = in->dev;
 	o.ino = in->ino;
-	memcpy(o.real, in->real, sizeof o.real);
+	cat3(o.real, sizeof o.real, in->real ? in->real : "", "", "");
 	in->elf = NULL;
 	size_t i = add_object(c, in->path, in->path, &o, SR_DEPS_NONE);
 	if (i != SR_DEPS_NONE) {
@@ -914,11 +955,21 @@ static size_t find_loaded(struct ctx *c, const char *name)
 {
 	struct sr_deps *d = c->d;
 	uint32_t key = name_key(name);
-	for (size_t i = 0; i < d->object_count; i++) {
-		struct obj_priv *p = &d->priv->op[i];
-		for (size_t j = 0; j < p->nnames; j++)
-			if (p->names[j].key == key && strcmp(p->names[j].s, name) == 0)
-				return i;
+	if (c->names_cap != SIZE_MAX) {
+		/* the first object (lowest index) with that name, as the scan below */
+		size_t best = SR_DEPS_NONE;
+		for (size_t h = key & (c->names_cap - 1); c->names_cap && c->names[h].s; h = (h + 1) & (c->names_cap - 1))
+			if (c->names[h].key == key && c->names[h].obj < best && strcmp(c->names[h].s, name) == 0)
+				best = c->names[h].obj;
+		if (best != SR_DEPS_NONE)
+			return best;
+	} else {
+		for (size_t i = 0; i < d->object_count; i++) {
+			struct obj_priv *p = &d->priv->op[i];
+			for (size_t j = 0; j < p->nnames; j++)
+				if (p->names[j].key == key && strcmp(p->names[j].s, name) == 0)
+					return i;
+		}
 	}
 	struct interp_slot *in = &c->interp;
 	if (in->ok && in->obj == SR_DEPS_NONE &&
@@ -1768,7 +1819,7 @@ enum sr_err sr_deps_session_resolve(struct sr_deps_session *ss, const char *path
 			c->interp.elf = io.elf;
 			c->interp.dev = io.dev;
 			c->interp.ino = io.ino;
-			memcpy(c->interp.real, io.real, sizeof io.real);
+			c->interp.real = adup(c, io.real);
 		} else {
 			d->interp_missing = true;
 			if (!d->interp_is_default)
@@ -1797,10 +1848,12 @@ enum sr_err sr_deps_session_resolve(struct sr_deps_session *ss, const char *path
 	check_versions(c);
 done:
 	d->error_count += d->missing_count;
+	free(c->names);
 	free(c);
 	*out = d;
 	return SR_OK;
 fail:
+	free(c->names);
 	free(c);
 	sr_elf_free(priv->own_elf);
 	sr_arena_free(a);

@@ -36,7 +36,8 @@ void sr_arena_free(struct sr_arena *a)
 	free(a);
 }
 
-void *sr_arena_alloc(struct sr_arena *a, size_t n)
+/* n bytes, not cleared (what strings and copies overwrite at once) */
+static void *take(struct sr_arena *a, size_t n)
 {
 	if (n == 0)
 		n = 1;
@@ -64,7 +65,14 @@ void *sr_arena_alloc(struct sr_arena *a, size_t n)
 	}
 	void *p = c->data + c->used;
 	c->used += n;
-	memset(p, 0, n);
+	return p;
+}
+
+void *sr_arena_alloc(struct sr_arena *a, size_t n)
+{
+	void *p = take(a, n);
+	if (p)
+		memset(p, 0, n ? n : 1);
 	return p;
 }
 
@@ -84,18 +92,21 @@ void *sr_arena_grow(struct sr_arena *a, void *arr, size_t count, size_t *cap, si
 	size_t ncap = *cap ? *cap * 2 : 8;
 	if (ncap > limit)
 		ncap = limit;
-	void *n = sr_arena_array(a, ncap, elem);
+	if (elem && ncap > SIZE_MAX / elem)
+		return NULL;
+	unsigned char *n = take(a, ncap * elem);
 	if (!n)
 		return NULL;
 	if (count)
 		memcpy(n, arr, count * elem);
+	memset(n + count * elem, 0, (ncap - count) * elem);   /* the new entries are cleared */
 	*cap = ncap;
 	return n;
 }
 
 char *sr_arena_strndup(struct sr_arena *a, const char *s, size_t n)
 {
-	char *p = sr_arena_alloc(a, n + 1);
+	char *p = n < SIZE_MAX ? take(a, n + 1) : NULL;
 	if (!p)
 		return NULL;
 	memcpy(p, s, n);
@@ -113,7 +124,7 @@ char *sr_arena_vprintf(struct sr_arena *a, const char *fmt, va_list ap)
 	va_list again;
 	va_copy(again, ap);
 	int n = vsnprintf(NULL, 0, fmt, ap);
-	char *out = n >= 0 ? sr_arena_alloc(a, (size_t)n + 1) : NULL;
+	char *out = n >= 0 ? take(a, (size_t)n + 1) : NULL;
 	if (out)
 		vsnprintf(out, (size_t)n + 1, fmt, again);
 	va_end(again);

@@ -148,6 +148,7 @@ struct sr_lazy {
 	size_t piece_min;     /* the least a piece reads */
 	size_t fetched;       /* bytes read into pieces */
 	struct piece *pieces; /* newest first */
+	struct piece *last;   /* the piece of the last hit, or NULL */
 	void *map;            /* the whole file, once pieces are not worth it */
 	size_t map_len;
 };
@@ -182,9 +183,15 @@ const uint8_t *sr_lazy_fetch(struct sr_lazy *z, uint64_t off, uint64_t n)
 		return NULL;
 	if (z->map)
 		return (const uint8_t *)z->map + off;
+	/* the piece of the last hit first: a table's fields come one by one */
+	struct piece *last = z->last;
+	if (last && off >= last->off && n <= last->len && off - last->off <= last->len - n)
+		return last->data + (off - last->off);
 	for (struct piece *p = z->pieces; p; p = p->next)
-		if (off >= p->off && n <= p->len && off - p->off <= p->len - n)
+		if (off >= p->off && n <= p->len && off - p->off <= p->len - n) {
+			z->last = p;
 			return p->data + (off - p->off);
+		}
 	uint64_t lo = off - off % LAZY_ALIGN;
 	uint64_t hi = off + n;
 	if (hi - lo < z->piece_min)
@@ -220,6 +227,7 @@ const uint8_t *sr_lazy_fetch(struct sr_lazy *z, uint64_t off, uint64_t n)
 	p->len = (size_t)got;
 	p->next = z->pieces;
 	z->pieces = p;
+	z->last = p;
 	z->fetched += len;
 	return p->data + (off - lo);
 }
