@@ -33,6 +33,15 @@ struct sr_ldcache {
 /* Parse a cache image.  Bounded like every parser: counts and string offsets
  * are checked against the data; a damaged entry is skipped. */
 enum sr_err sr_ldcache_parse(const struct sr_reader *r, struct sr_ldcache **out, struct sr_error *err);
+
+/* The cache for lookups only, as ld.so reads it: the header is checked as
+ * sr_ldcache_parse checks it, but no entry is decoded (entries is NULL,
+ * count 0) and the lookups below binary-search the table in r's bytes, as
+ * ld.so's search_cache does, instead of scanning decoded entries.  On a
+ * cache written by ldconfig (sorted) both give the same answers; on an
+ * unsorted one this gives ld.so's.  r's bytes must outlive the cache (the
+ * strings returned point into them). */
+enum sr_err sr_ldcache_open(const struct sr_reader *r, struct sr_ldcache **out, struct sr_error *err);
 void sr_ldcache_free(struct sr_ldcache *c);
 
 /* The cache flags ld.so requires for an object of this ELF class, machine

@@ -121,6 +121,8 @@ struct sr_deps_session {
 	char *host_cwd;               /* program_on_host: the working directory for inputs */
 	bool cache_tried;
 	struct sr_ldcache *cache;
+	struct sr_file cache_file;     /* its bytes: the cache is searched in place */
+	bool cache_file_open;
 	bool conf_tried;
 	char **conf_dirs;
 	size_t nconf_dirs;
@@ -138,6 +140,13 @@ struct sr_deps_session {
 	struct smap cache_answers;    /* "flags:name" -> path in the cache (NULL: none) */
 	const struct sr_elf *oldq_elf;   /* old_quotes() of this libc.so.6: */
 	bool oldq_known, oldq;           /* whether it decides, and the answer */
+	/* Version needs found all provided, by (requester, Verneed index,
+	 * provider), both parsed files kept by this session (so neither
+	 * pointer is ever reused): a library's needs are checked once per run,
+	 * not once per program that loads it.  Open addressing, a power-of-two
+	 * number of slots, req NULL for empty. */
+	struct vok { const struct sr_elf *req, *prov; size_t v; } *vok;
+	size_t vok_cap, vok_count;
 	bool glibc_known;             /* glibc_minor is set for glibc_machine/glibc_class */
 	uint16_t glibc_machine;
 	unsigned glibc_class;
@@ -1415,6 +1424,52 @@ static void add_issue(struct ctx *c, size_t req, size_t prov, const char *ver, b
 		d->error_count++;
 }
 
+static size_t vok_hash(const struct sr_elf *req, size_t v, const struct sr_elf *prov)
+{
+	uint64_t h = (uint64_t)(uintptr_t)req * 0x9e3779b97f4a7c15u ^ (uint64_t)(uintptr_t)prov * 0xc2b2ae3d27d4eb4fu ^ v;
+	return (size_t)(h ^ h >> 29);
+}
+
+static bool vok_has(const struct sr_deps_session *ss, const struct sr_elf *req, size_t v, const struct sr_elf *prov)
+{
+	if (!ss->vok_cap)
+		return false;
+	for (size_t h = vok_hash(req, v, prov) & (ss->vok_cap - 1); ss->vok[h].req; h = (h + 1) & (ss->vok_cap - 1))
+		if (ss->vok[h].req == req && ss->vok[h].prov == prov && ss->vok[h].v == v)
+			return true;
+	return false;
+}
+
+static void vok_put(struct vok *t, size_t cap, struct vok e)
+{
+	size_t h = vok_hash(e.req, e.v, e.prov) & (cap - 1);
+	while (t[h].req)
+		h = (h + 1) & (cap - 1);
+	t[h] = e;
+}
+
+/* Remember a check that passed (kept at most half full; without memory,
+ * checks are just made again). */
+static void vok_add(struct sr_deps_session *ss, const struct sr_elf *req, size_t v, const struct sr_elf *prov)
+{
+	if (2 * (ss->vok_count + 1) > ss->vok_cap) {
+		size_t ncap = ss->vok_cap ? ss->vok_cap * 2 : 256;
+		if (ncap > ((size_t)1 << 22))
+			return;
+		struct vok *t = calloc(ncap, sizeof *t);
+		if (!t)
+			return;
+		for (size_t i = 0; i < ss->vok_cap; i++)
+			if (ss->vok[i].req)
+				vok_put(t, ncap, ss->vok[i]);
+		free(ss->vok);
+		ss->vok = t;
+		ss->vok_cap = ncap;
+	}
+	vok_put(ss->vok, ss->vok_cap, (struct vok){ req, prov, v });
+	ss->vok_count++;
+}
+
 static void check_versions(struct ctx *c)
 {
 	struct sr_deps *d = c->d;
@@ -1441,14 +1496,24 @@ static void check_versions(struct ctx *c)
 					add_issue(c, o, prov, NULL, false, true, oldq);
 				continue;
 			}
+			/* the program is this result's own: only pairs of the session's files are remembered */
+			const struct sr_elf *own = d->priv->own_elf;
+			bool memo = el != own && pe != own;
+			if (memo && vok_has(c->ss, el, v, pe))
+				continue;
+			bool all = true;
 			for (size_t a = 0; a < vn->count; a++) {
 				bool ok = false;
 				for (size_t k = 0; k < pe->verdef_count && !ok; k++)
 					ok = pe->verdef[k].key == vn->vers[a].key &&
 					     strcmp(pe->verdef[k].name, vn->vers[a].name) == 0;
-				if (!ok)
+				if (!ok) {
+					all = false;
 					add_issue(c, o, prov, vn->vers[a].name, (vn->vers[a].flags & 0x2) != 0, false, oldq);
+				}
 			}
+			if (memo && all)
+				vok_add(c->ss, el, v, pe);
 		}
 	}
 }
@@ -1479,11 +1544,15 @@ static void load_cache(struct ctx *c, uint32_t flags)
 	snprintf(c->cache_key_prefix, sizeof c->cache_key_prefix, "%d:", (int)c->cache_flags);
 	if (!ss->cache_tried) {
 		ss->cache_tried = true;
-		struct sr_file f;
-		if (sr_root_file_open(ss->root, "/etc/ld.so.cache", &f, NULL, 0, &e) == SR_OK) {
-			if (sr_ldcache_parse(&f.r, &ss->cache, &e) != SR_OK)
+		/* searched in place as ld.so searches it (binary search, nothing
+		 * decoded): the file stays open for the session */
+		if (sr_root_file_open(ss->root, "/etc/ld.so.cache", &ss->cache_file, NULL, 0, &e) == SR_OK) {
+			if (sr_ldcache_open(&ss->cache_file.r, &ss->cache, &e) == SR_OK) {
+				ss->cache_file_open = true;
+			} else {
 				ss->cache = NULL;
-			sr_file_close(&f);
+				sr_file_close(&ss->cache_file);
+			}
 		}
 	}
 	if (ss->cache) {
@@ -1580,11 +1649,14 @@ void sr_deps_session_free(struct sr_deps_session *ss)
 		sr_elf_free(ss->elfs[i].elf);
 	free(ss->elfs);
 	free(ss->elf_index);
+	free(ss->vok);
 	smap_free(&ss->paths, free);
 	smap_free(&ss->dirs, dir_info_free);
 	smap_free(&ss->cache_answers, NULL);
 	if (ss->cache)
 		sr_ldcache_free(ss->cache);
+	if (ss->cache_file_open)
+		sr_file_close(&ss->cache_file);
 	if (ss->conf_dirs)
 		sr_ldconf_free(ss->conf_dirs, ss->nconf_dirs);
 	if (ss->host.dirfd >= 0)

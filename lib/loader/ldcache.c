@@ -114,6 +114,16 @@ struct sr_ldcache_priv {
 	 * entry is compared. */
 	uint32_t *slot, *next, *key;
 	size_t nslot;             /* a power of two, over twice the entries */
+	/* The layout, for a cache opened with sr_ldcache_open (lazy): no
+	 * entries are decoded; lookups search the caller's bytes as ld.so
+	 * does.  img is the file in the cache's byte order, the entries start
+	 * at ent0, strtab is where key and value offsets count from. */
+	bool lazy;
+	struct sr_reader img, strtab, hwcaps;
+	bool have_hwcaps;
+	uint64_t ent0;
+	unsigned entsz;           /* 24 (new) or 12 (old) */
+	uint32_t nlibs;
 	bool any_hwcaps;   /* some entry names a glibc-hwcaps subdirectory */
 };
 
@@ -121,6 +131,7 @@ struct ctx {
 	struct sr_reader r;        /* the whole file, in the cache's byte order */
 	struct sr_ldcache *c;
 	struct sr_arena *a;
+	bool lazy;                 /* sr_ldcache_open: the layout only, no entries */
 	/* glibc-hwcaps names (tag 1 section), as a sub-reader; empty if none */
 	struct sr_reader hwcaps;
 	bool have_hwcaps;
@@ -229,6 +240,18 @@ static enum sr_err alloc_entries(struct ctx *x, uint32_t n, struct sr_error *err
 	return SR_OK;
 }
 
+static void record_layout(struct ctx *x, uint64_t ent0, unsigned entsz, uint32_t nlibs, const struct sr_reader *strtab)
+{
+	struct sr_ldcache_priv *p = x->c->priv;
+	p->img = x->r;
+	p->ent0 = ent0;
+	p->entsz = entsz;
+	p->nlibs = nlibs;
+	p->strtab = *strtab;
+	p->hwcaps = x->hwcaps;
+	p->have_hwcaps = x->have_hwcaps;
+}
+
 /* The new layout with its header at h. */
 static enum sr_err parse_new(struct ctx *x, uint64_t h, struct sr_error *err)
 {
@@ -255,13 +278,15 @@ static enum sr_err parse_new(struct ctx *x, uint64_t h, struct sr_error *err)
 	if (nlibs > room / NEW_ENT)
 		return sr_error_set(err, SR_E_TRUNCATED, "truncated ld.so.cache entry table (%u entries)",
 		                    (unsigned)nlibs);
+	load_extensions(x, u32_at(r, h + 32));
+	struct sr_reader strtab;
+	(void)sr_reader_sub(r, h, r->len - h, &strtab);
+	record_layout(x, h + NEW_HDR, NEW_ENT, nlibs, &strtab);
+	if (x->lazy)
+		return nlibs > MAX_ENTRIES ? alloc_entries(x, nlibs, err) : SR_OK;
 	enum sr_err rc = alloc_entries(x, nlibs, err);
 	if (rc != SR_OK)
 		return rc;
-	load_extensions(x, u32_at(r, h + 32));
-
-	struct sr_reader strtab;
-	(void)sr_reader_sub(r, h, r->len - h, &strtab);
 	for (uint32_t i = 0; i < nlibs; i++) {
 		uint64_t e = h + NEW_HDR + (uint64_t)i * NEW_ENT;
 		uint32_t fl = u32_at(r, e), key = u32_at(r, e + 4), value = u32_at(r, e + 8);
@@ -286,12 +311,15 @@ static enum sr_err parse_old(struct ctx *x, struct sr_error *err)
 {
 	struct sr_reader *r = &x->r;
 	uint32_t nlibs = u32_at(r, 12);
-	enum sr_err rc = alloc_entries(x, nlibs, err);
-	if (rc != SR_OK)
-		return rc;
 	uint64_t tab = OLD_HDR + (uint64_t)nlibs * OLD_ENT;
 	struct sr_reader strtab;
 	(void)sr_reader_sub(r, tab, r->len - tab, &strtab);
+	record_layout(x, OLD_HDR, OLD_ENT, nlibs, &strtab);
+	if (x->lazy)
+		return nlibs > MAX_ENTRIES ? alloc_entries(x, nlibs, err) : SR_OK;
+	enum sr_err rc = alloc_entries(x, nlibs, err);
+	if (rc != SR_OK)
+		return rc;
 	for (uint32_t i = 0; i < nlibs; i++) {
 		uint64_t e = OLD_HDR + (uint64_t)i * OLD_ENT;
 		const char *name = copy_str(x, &strtab, u32_at(r, e + 4));
@@ -385,7 +413,21 @@ static void build_index(struct sr_ldcache *c, struct sr_ldcache_priv *p)
 	free(last);
 }
 
+static bool lazy_any_hwcaps(const struct sr_ldcache_priv *p);
+
+static enum sr_err load(const struct sr_reader *r, bool lazy, struct sr_ldcache **out, struct sr_error *err);
+
 enum sr_err sr_ldcache_parse(const struct sr_reader *r, struct sr_ldcache **out, struct sr_error *err)
+{
+	return load(r, false, out, err);
+}
+
+enum sr_err sr_ldcache_open(const struct sr_reader *r, struct sr_ldcache **out, struct sr_error *err)
+{
+	return load(r, true, out, err);
+}
+
+static enum sr_err load(const struct sr_reader *r, bool lazy, struct sr_ldcache **out, struct sr_error *err)
 {
 	*out = NULL;
 	if (!r)
@@ -401,11 +443,17 @@ enum sr_err sr_ldcache_parse(const struct sr_reader *r, struct sr_ldcache **out,
 	}
 	p->arena = a;
 	c->priv = p;
-	struct ctx x = { .r = *r, .c = c, .a = a };
+	struct ctx x = { .r = *r, .c = c, .a = a, .lazy = lazy };
 	enum sr_err rc = parse(&x, err);
 	if (rc != SR_OK) {
 		sr_ldcache_free(c);
 		return rc;
+	}
+	if (lazy) {
+		p->lazy = true;
+		p->any_hwcaps = lazy_any_hwcaps(p);
+		*out = c;
+		return SR_OK;
 	}
 	for (size_t i = 0; i < c->count && !p->any_hwcaps; i++)
 		p->any_hwcaps = c->entries[i].hwcaps_subdir != NULL;
@@ -581,6 +629,158 @@ static bool fallback_flags(int32_t want, int32_t have)
 	return false;
 }
 
+/* ---------- lookups in a lazily opened cache (sr_ldcache_open) ---------- */
+
+/* _dl_cache_libcmp: names compare character by character, except that runs
+ * of digits compare by their value, and a digit sorts after a non-digit.
+ * The values are accumulated in 32 bits with wrap-around, as ld.so's int
+ * arithmetic behaves on the machines it runs on.  Other bytes compare as
+ * unsigned (ld.so compares plain chars, signed on x86: the orders differ
+ * only for names with bytes over 0x7f, which no library has). */
+static int libname_cmp(const char *a, const char *b)
+{
+	while (*a) {
+		if (is_digit(*a)) {
+			if (!is_digit(*b))
+				return 1;
+			uint32_t va = 0, vb = 0;
+			while (is_digit(*a))
+				va = va * 10u + (uint32_t)(*a++ - '0');
+			while (is_digit(*b))
+				vb = vb * 10u + (uint32_t)(*b++ - '0');
+			if (va != vb)
+				return (int32_t)(va - vb) < 0 ? -1 : 1;
+		} else if (is_digit(*b)) {
+			return -1;
+		} else if (*a != *b) {
+			return (unsigned char)*a < (unsigned char)*b ? -1 : 1;
+		} else {
+			a++;
+			b++;
+		}
+	}
+	return *b ? -1 : 0;
+}
+
+struct lazy_entry {
+	int32_t flags;
+	uint32_t key, value;
+	uint64_t hwcap;
+};
+
+static struct lazy_entry lazy_entry_at(const struct sr_ldcache_priv *p, uint32_t i)
+{
+	struct lazy_entry e = { 0, 0, 0, 0 };
+	uint64_t at = p->ent0 + (uint64_t)i * p->entsz;
+	e.flags = (int32_t)u32_at(&p->img, at);
+	e.key = u32_at(&p->img, at + 4);
+	e.value = u32_at(&p->img, at + 8);
+	if (p->entsz == NEW_ENT)
+		(void)sr_read_u64(&p->img, at + 16, &e.hwcap);
+	return e;
+}
+
+/* The string at off of the string table (NULL: outside it, unterminated,
+ * or over MAX_STRING), borrowed from the caller's bytes. */
+static const char *lazy_str(const struct sr_ldcache_priv *p, uint32_t off)
+{
+	const char *s;
+	return sr_read_cstr(&p->strtab, off, MAX_STRING, &s, NULL) == SR_OK ? s : NULL;
+}
+
+static const char *lazy_hwcaps_name(const struct sr_ldcache_priv *p, uint64_t hwcap)
+{
+	if (!p->have_hwcaps || !is_hwcaps_entry(hwcap))
+		return NULL;
+	uint32_t idx = (uint32_t)hwcap;
+	if (idx >= p->hwcaps.len / 4)
+		return NULL;
+	return lazy_str(p, u32_at(&p->hwcaps, (uint64_t)idx * 4));
+}
+
+static bool lazy_any_hwcaps(const struct sr_ldcache_priv *p)
+{
+	for (uint32_t i = 0; i < p->nlibs && p->have_hwcaps && p->entsz == NEW_ENT; i++) {
+		struct lazy_entry e = lazy_entry_at(p, i);
+		if (is_hwcaps_entry(e.hwcap) && lazy_hwcaps_name(p, e.hwcap) && lazy_str(p, e.key) && lazy_str(p, e.value))
+			return true;
+	}
+	return false;
+}
+
+/* The entries named name, as ld.so's search_cache finds them: a binary
+ * search of the table, which ldconfig sorts by _dl_cache_libcmp in
+ * descending order, then back to the first entry of that name; the run
+ * ends at the first other name or past the search's right bound.  False
+ * when no entry has the name, or when the search meets an entry whose name
+ * is outside the string table (ld.so gives up there too). */
+static bool lazy_run(const struct sr_ldcache_priv *p, const char *name, uint32_t *first, uint32_t *end)
+{
+	int64_t left = 0, right = (int64_t)p->nlibs - 1;
+	while (left <= right) {
+		int64_t mid = (left + right) / 2;
+		const char *k = lazy_str(p, lazy_entry_at(p, (uint32_t)mid).key);
+		if (!k)
+			return false;
+		int cmp = libname_cmp(name, k);
+		if (cmp == 0) {
+			int64_t lo = mid, hi = mid + 1;
+			while (lo > 0) {
+				const char *prev = lazy_str(p, lazy_entry_at(p, (uint32_t)(lo - 1)).key);
+				if (!prev || libname_cmp(name, prev) != 0)
+					break;
+				lo--;
+			}
+			while (hi <= right) {
+				const char *next = lazy_str(p, lazy_entry_at(p, (uint32_t)hi).key);
+				if (!next || libname_cmp(name, next) != 0)
+					break;
+				hi++;
+			}
+			*first = (uint32_t)lo;
+			*end = (uint32_t)hi;
+			return true;
+		}
+		if (cmp < 0)
+			left = mid + 1;
+		else
+			right = mid - 1;
+	}
+	return false;
+}
+
+/* sr_ldcache_lookup_hwcaps over the run: the same choice as the whole-table
+ * lookups below make among the entries of that name, in table order. */
+static const char *lazy_lookup(const struct sr_ldcache *c, const char *name, int32_t want_flags,
+                               const char *const *subdirs, size_t nsubdirs)
+{
+	const struct sr_ldcache_priv *p = c->priv;
+	uint32_t first, end;
+	if (!lazy_run(p, name, &first, &end))
+		return NULL;
+	for (size_t k = 0; k < nsubdirs && p->any_hwcaps; k++)
+		for (uint32_t i = first; i < end; i++) {
+			struct lazy_entry e = lazy_entry_at(p, i);
+			const char *sub = lazy_hwcaps_name(p, e.hwcap);
+			const char *path = lazy_str(p, e.value);
+			if (sub && path && strcmp(sub, subdirs[k]) == 0 &&
+			    (e.flags == want_flags || fallback_flags(want_flags, e.flags)))
+				return path;
+		}
+	const char *fallback = NULL;
+	for (uint32_t i = first; i < end; i++) {
+		struct lazy_entry e = lazy_entry_at(p, i);
+		const char *path = lazy_str(p, e.value);
+		if (!path || (e.hwcap & ~HWCAP_TLS))
+			continue;
+		if (e.flags == want_flags)
+			return path;
+		if (!fallback && fallback_flags(want_flags, e.flags))
+			fallback = path;
+	}
+	return fallback;
+}
+
 bool sr_ldcache_has_hwcaps(const struct sr_ldcache *c)
 {
 	return c && c->priv && c->priv->any_hwcaps;
@@ -591,6 +791,8 @@ const char *sr_ldcache_lookup_hwcaps(const struct sr_ldcache *c, const char *nam
 {
 	if (!c || !name)
 		return NULL;
+	if (c->priv && c->priv->lazy)
+		return lazy_lookup(c, name, want_flags, subdirs, nsubdirs);
 	/* glibc-hwcaps entries first, in the priority order of the subdirectories
 	 * the CPU supports (ld.so's _dl_hwcaps_subdirs order) */
 	size_t first = first_candidate(c, name);
@@ -610,6 +812,8 @@ const char *sr_ldcache_lookup(const struct sr_ldcache *c, const char *name, int3
 {
 	if (!c || !name)
 		return NULL;
+	if (c->priv && c->priv->lazy)
+		return lazy_lookup(c, name, want_flags, NULL, 0);
 	const char *fallback = NULL;
 	for (size_t j = first_candidate(c, name); j; j = next_candidate(c, j)) {
 		const struct sr_ldcache_entry *e = &c->entries[j - 1];

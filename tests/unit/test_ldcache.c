@@ -8,7 +8,9 @@
  *  - byte-swapped and hand-made images (big-endian, old format, no endianness
  *    byte, the "invalid" marker), every truncation, damaged offsets and
  *    garbage: errors or fewer entries, never a crash;
- *  - sr_ldcache_flags_for for every port glibc has a flag for.
+ *  - sr_ldcache_flags_for for every port glibc has a flag for;
+ *  - every lookup through sr_ldcache_open (ld.so's binary search in place)
+ *    answers as through the decoded entries, on each of those caches.
  * Tests needing ldconfig or a C compiler say "skip" when those are missing. */
 #define _GNU_SOURCE 1
 #include <stdbool.h>
@@ -152,6 +154,74 @@ static struct sr_ldcache *parse_bytes(const void *data, size_t len, bool be, enu
 	return c;
 }
 
+/* ---------- lazily opened caches: binary search = whole-table lookups ---------- */
+
+static bool same_answer(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+/* Every lookup answers the same through sr_ldcache_open (binary search in
+ * place, ld.so's way) as through sr_ldcache_parse (decoded entries, file
+ * order): for each name in the cache and variants of it (leading zeros in
+ * a digit run, a prefix, a longer name, names sorting before and after
+ * all), with the flags of every entry and the usual ones, with and without
+ * glibc-hwcaps subdirectories.  ldconfig writes sorted caches, where the
+ * two must agree. */
+static void compare_lazy(const struct sr_reader *r, const char *what)
+{
+	struct sr_ldcache *c = NULL, *z = NULL;
+	struct sr_error err = {0};
+	enum sr_err rc = sr_ldcache_parse(r, &c, &err), rz = sr_ldcache_open(r, &z, &err);
+	CHECKF(rc == rz, "%s: parse %d, open %d", what, (int)rc, (int)rz);
+	if (rc != SR_OK || rz != SR_OK) {
+		sr_ldcache_free(c);
+		sr_ldcache_free(z);
+		return;
+	}
+	CHECKF(z->count == 0 && z->entries == NULL && strcmp(z->format, c->format) == 0, "%s: lazy format", what);
+	CHECKF(sr_ldcache_has_hwcaps(c) == sr_ldcache_has_hwcaps(z), "%s: has_hwcaps", what);
+	static const char *const subdirs[] = { "x86-64-v4", "x86-64-v3", "x86-64-v2" };
+	int32_t flags[16] = { 0x303, 3, 1, 0x803, 0xa03, 0x903 };
+	size_t nflags = 6;
+	for (size_t i = 0; i < c->count && nflags < COUNT(flags); i++) {
+		bool have = false;
+		for (size_t k = 0; k < nflags; k++)
+			have |= flags[k] == c->entries[i].flags;
+		if (!have)
+			flags[nflags++] = c->entries[i].flags;
+	}
+	unsigned asked = 0;
+	for (size_t i = 0; i <= c->count; i++) {
+		char names[6][300];
+		const char *base = i < c->count ? c->entries[i].name : "libnothere.so.1";
+		snprintf(names[0], sizeof names[0], "%s", base);
+		snprintf(names[1], sizeof names[1], "%s", base);
+		char *dot = strrchr(names[1], '.');   /* libfoo.so.1 -> libfoo.so.01 */
+		if (dot && dot[1] >= '0' && dot[1] <= '9')
+			memmove(dot + 2, dot + 1, strlen(dot + 1) + 1), dot[1] = '0';
+		snprintf(names[2], sizeof names[2], "%.*s", (int)(strlen(base) > 3 ? strlen(base) - 2 : 1), base);
+		snprintf(names[3], sizeof names[3], "%s.9", base);
+		snprintf(names[4], sizeof names[4], "%s", "");
+		snprintf(names[5], sizeof names[5], "%s", "\x7f~~~");
+		for (size_t n = 0; n < COUNT(names); n++)
+			for (size_t k = 0; k < nflags; k++) {
+				const char *a = sr_ldcache_lookup(c, names[n], flags[k]);
+				const char *b = sr_ldcache_lookup(z, names[n], flags[k]);
+				CHECKF(same_answer(a, b), "%s: %s flags %#x: parsed %s, lazy %s", what, names[n],
+				       (unsigned)flags[k], a ? a : "(null)", b ? b : "(null)");
+				a = sr_ldcache_lookup_hwcaps(c, names[n], flags[k], subdirs, COUNT(subdirs));
+				b = sr_ldcache_lookup_hwcaps(z, names[n], flags[k], subdirs, COUNT(subdirs));
+				CHECKF(same_answer(a, b), "%s: %s flags %#x (hwcaps): parsed %s, lazy %s", what, names[n],
+				       (unsigned)flags[k], a ? a : "(null)", b ? b : "(null)");
+				asked++;
+			}
+	}
+	printf("%s: %zu entries, %u lookups lazily and parsed\n", what, c->count, asked);
+	sr_ldcache_free(c);
+	sr_ldcache_free(z);
+}
+
 /* ---------- this machine's cache ---------- */
 
 static void test_system_cache(void)
@@ -171,6 +241,7 @@ static void test_system_cache(void)
 	}
 	CHECK(c->count > 0);
 	compare_with_ldconfig(c, "/etc/ld.so.cache", true);
+	compare_lazy(&f.r, "/etc/ld.so.cache");
 
 	/* The caller's byte order does not matter. */
 	struct sr_reader be = f.r;
@@ -269,6 +340,16 @@ static void abuse(const uint8_t *data, size_t len)
 		if (c)
 			(void)sr_ldcache_lookup(c, "libfoo.so.1", 0x303);
 		sr_ldcache_free(c);
+		/* the binary search on damaged bytes: an answer or none, no crash */
+		struct sr_reader r;
+		sr_reader_init(&r, copy, len, false);
+		struct sr_error err = {0};
+		if (sr_ldcache_open(&r, &c, &err) == SR_OK) {
+			static const char *const sub[] = { "x86-64-v3" };
+			(void)sr_ldcache_lookup(c, "libfoo.so.1", 0x303);
+			(void)sr_ldcache_lookup_hwcaps(c, "libbar.so.2", 0x303, sub, 1);
+			sr_ldcache_free(c);
+		}
 	}
 	free(copy);
 }
@@ -301,6 +382,7 @@ static void test_generated(void)
 		}
 		CHECKF(strcmp(c->format, fmts[i].expect) == 0, "%s: format %s", path, c->format);
 		compare_with_ldconfig(c, path, strcmp(fmts[i].format, "compat") != 0);
+		compare_lazy(&f.r, path);
 		/* foo: two hwcaps entries (sorted by name, first) then the baseline.
 		 * The old layout has no hwcap field: ldconfig still writes the
 		 * glibc-hwcaps copies there, unmarked and first, so an ld.so
@@ -423,6 +505,9 @@ static void check_new_image(const struct img *m, const char *what)
 		const char *z = sr_ldcache_lookup(c, "libz.so.1", 0x303);
 		CHECKF(z && strcmp(z, "/usr/lib/libz.so.1") == 0, "%s: %s", what, z ? z : "(null)");
 		sr_ldcache_free(c);
+		struct sr_reader r;
+		sr_reader_init(&r, m->b, m->len, rbe);
+		compare_lazy(&r, what);
 	}
 }
 
