@@ -36,7 +36,9 @@ struct sr_file {
  * first asked for (a few preads, the file mapped if they grow large).  For
  * a parser that needs a few small tables of a large file (the loader's ELF
  * headers, dynamic section and versions): neither mapping nor faulting nor
- * unmapping the file.  The descriptor stays open until sr_file_close. */
+ * unmapping the file.  Sub-readers over twice the head stay lazy (a large
+ * string table is read only where strings are asked for).  The descriptor
+ * stays open until sr_file_close. */
 #define SR_FILE_LAZY 0x4u
 
 enum sr_err sr_file_open(const char *path, struct sr_file *f, struct sr_error *err);

@@ -22,6 +22,8 @@
  * [off, off+n) of it, which the caller has checked lies inside the file. */
 struct sr_lazy;
 const uint8_t *sr_lazy_fetch(struct sr_lazy *z, uint64_t off, uint64_t n);
+/* The size over which a sub-reader of that file stays lazy. */
+uint64_t sr_lazy_sub_min(const struct sr_lazy *z);
 
 struct sr_reader {
 	const uint8_t *base;
@@ -29,6 +31,7 @@ struct sr_reader {
 	size_t avail;         /* [0, avail) is at base: len, except in a lazy reader */
 	bool big_endian;
 	struct sr_lazy *lazy; /* reads [avail, len) on demand, or NULL */
+	uint64_t origin;      /* with lazy: the file offset of this reader's offset 0 */
 };
 
 /* A reader over [base, base+len). */
@@ -64,7 +67,10 @@ static inline void sr_reader_shrink(struct sr_reader *r, uint64_t n)
 }
 
 /* Narrow to [off, off+n); the sub-reader inherits the byte order.  A
- * sub-reader of a lazy reader holds all of its bytes. */
+ * sub-reader of a lazy reader holds all of its bytes when it is small
+ * (sr_lazy_sub_min: 16 KiB for SR_FILE_LAZY) or at hand, else it is lazy
+ * too: a large string table is then read only where strings are asked
+ * for. */
 enum sr_err sr_reader_sub(const struct sr_reader *r, uint64_t off, uint64_t n, struct sr_reader *out);
 
 /* The integer reads are defined here, inline: parsers call them for every

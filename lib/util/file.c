@@ -146,6 +146,7 @@ struct sr_lazy {
 	int fd;
 	uint64_t size;
 	size_t piece_min;     /* the least a piece reads */
+	size_t sub_min;       /* sr_lazy_sub_min: twice the head */
 	size_t fetched;       /* bytes read into pieces */
 	struct piece *pieces; /* newest first */
 	struct piece *last;   /* the piece of the last hit, or NULL */
@@ -232,6 +233,11 @@ const uint8_t *sr_lazy_fetch(struct sr_lazy *z, uint64_t off, uint64_t n)
 	return p->data + (off - lo);
 }
 
+uint64_t sr_lazy_sub_min(const struct sr_lazy *z)
+{
+	return z->sub_min;
+}
+
 static void lazy_free(struct sr_lazy *z)
 {
 	if (!z)
@@ -275,6 +281,7 @@ static enum sr_err open_lazy(int fd, size_t size, size_t head, struct sr_file *f
 	z->fd = fd;
 	z->size = (uint64_t)got < head ? (uint64_t)got : size;   /* cut short meanwhile: what is there */
 	z->piece_min = head < LAZY_PIECE_MIN ? head : LAZY_PIECE_MIN;
+	z->sub_min = 2 * head;
 	f->buf = buf;
 	f->lazy = z;
 	sr_reader_init(&f->r, buf, (size_t)got, false);

@@ -13,27 +13,38 @@ void sr_reader_init(struct sr_reader *r, const void *base, size_t len, bool big_
 	r->avail = r->len;
 	r->big_endian = big_endian;
 	r->lazy = NULL;
+	r->origin = 0;
 }
 
 const uint8_t *sr_reader_fetch(const struct sr_reader *r, uint64_t off, uint64_t n)
 {
 	if (!r->lazy || !sr_reader_has(r, off, n))
 		return NULL;
-	return sr_lazy_fetch(r->lazy, off, n);
+	return sr_lazy_fetch(r->lazy, r->origin + off, n);
 }
 
 enum sr_err sr_reader_sub(const struct sr_reader *r, uint64_t off, uint64_t n, struct sr_reader *out)
 {
 	if (!sr_reader_has(r, off, n))
 		return SR_E_RANGE;
+	out->big_endian = r->big_endian;
+	out->len = (size_t)n;
+	bool at_hand = n <= r->avail && off <= r->avail - n;
+	if (r->lazy && !at_hand && n > sr_lazy_sub_min(r->lazy)) {
+		/* lazy as well: what is at hand of it, then the file */
+		out->lazy = r->lazy;
+		out->origin = r->origin + off;
+		out->base = off < r->avail ? r->base + off : r->base;
+		out->avail = off < r->avail ? r->avail - (size_t)off : 0;
+		return SR_OK;
+	}
 	const uint8_t *p = n ? sr_reader_at(r, off, n) : r->base;
 	if (!p)
 		return SR_E_RANGE;
 	out->base = p;
-	out->len = (size_t)n;
 	out->avail = (size_t)n;
-	out->big_endian = r->big_endian;
 	out->lazy = NULL;
+	out->origin = 0;
 	return SR_OK;
 }
 
