@@ -273,7 +273,9 @@ static void index_name(struct ctx *c, size_t obj, const char *s, uint32_t key)
 	c->names_count++;
 }
 
-static void add_name(struct ctx *c, size_t obj, const char *name)
+/* One more name object obj answers to.  stable: name lives as long as the
+ * result (its arena, or a parsed file's) and is kept without a copy. */
+static void add_name_as(struct ctx *c, size_t obj, const char *name, bool stable)
 {
 	struct obj_priv *p = &c->d->priv->op[obj];
 	if (!name)
@@ -283,12 +285,17 @@ static void add_name(struct ctx *c, size_t obj, const char *name)
 		if (p->names[i].key == key && strcmp(p->names[i].s, name) == 0)
 			return;
 	struct obj_name *n = sr_arena_grow(c->a, p->names, p->nnames, &p->capnames, sizeof *n, 256);
-	const char *copy = adup(c, name);
+	const char *copy = stable ? name : adup(c, name);
 	if (!n || !copy)
 		return;
 	p->names = n;
 	p->names[p->nnames++] = (struct obj_name){ copy, key };
 	index_name(c, obj, copy, key);
+}
+
+static void add_name(struct ctx *c, size_t obj, const char *name)
+{
+	add_name_as(c, obj, name, false);
 }
 
 static char *dirname_of(struct ctx *c, const char *path)
@@ -469,9 +476,9 @@ static void set_defaults(struct ctx *c, uint32_t flags)
 	if (d->loader_kind == SR_LOADER_MUSL)
 		return;   /* musl: see musl_path() */
 	if (t) {
-		snprintf(buf, sizeof buf, "/usr/lib/%s", t);
+		cat3(buf, sizeof buf, "/usr/lib/", t, "");
 		char buf2[256];
-		snprintf(buf2, sizeof buf2, "/lib/%s", t);
+		cat3(buf2, sizeof buf2, "/lib/", t, "");
 		if (is_dir_in_root(c, buf) || is_dir_in_root(c, buf2)) {
 			push_str(c, &d->default_dirs, &c->caps.defaults, adup(c, buf2), 16);
 			push_str(c, &d->default_dirs, &c->caps.defaults, adup(c, buf), 16);
@@ -931,10 +938,12 @@ static size_t add_object(struct ctx *c, const char *name, const char *path, stru
 	 * for a library, the directory of the path it was opened as. */
 	p->origin = dirname_of(c, i == 0 ? o->real : path);
 	ob->origin = p->origin;
-	add_name(c, i, name);
-	add_name(c, i, path);
+	/* the copies above, and the SONAME in the parsed file (the session's,
+	 * or this result's own program): all outlive the result's names */
+	add_name_as(c, i, ob->name, true);
+	add_name_as(c, i, ob->path, true);
 	if (o->elf->soname)
-		add_name(c, i, o->elf->soname);
+		add_name_as(c, i, o->elf->soname, true);
 	return i;
 }
 
@@ -1541,7 +1550,20 @@ static void load_cache(struct ctx *c, uint32_t flags)
 	struct sr_deps_session *ss = c->ss;
 	struct sr_error e = { 0 };
 	c->cache_flags = sr_ldcache_flags_for(c->elf_class, c->machine, flags);
-	snprintf(c->cache_key_prefix, sizeof c->cache_key_prefix, "%d:", (int)c->cache_flags);
+	/* "%d:" of the flags, without snprintf (once per program) */
+	char digits[12];
+	size_t nd = 0;
+	uint32_t mag = c->cache_flags < 0 ? 0u - (uint32_t)c->cache_flags : (uint32_t)c->cache_flags;
+	do
+		digits[nd++] = (char)('0' + mag % 10);
+	while ((mag /= 10) != 0);
+	size_t o = 0;
+	if (c->cache_flags < 0)
+		c->cache_key_prefix[o++] = '-';
+	while (nd)
+		c->cache_key_prefix[o++] = digits[--nd];
+	c->cache_key_prefix[o++] = ':';
+	c->cache_key_prefix[o] = '\0';
 	if (!ss->cache_tried) {
 		ss->cache_tried = true;
 		/* searched in place as ld.so searches it (binary search, nothing

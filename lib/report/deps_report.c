@@ -164,9 +164,16 @@ static void needs_text(const struct sr_elf *from, const char *file, char *out, s
 			if (k == nb && nb < 16)
 				best[nb++] = n;
 		}
+		/* "needs ≤ A B …", cut to size as snprintf would cut it */
 		size_t o = 0;
-		for (size_t k = 0; k < nb && o < size; k++)
-			o += (size_t)snprintf(out + o, size - o, "%s%s", k ? " " : "needs ≤ ", best[k]);
+		for (size_t k = 0; k < nb; k++) {
+			const char *parts[2] = { k ? " " : "needs ≤ ", best[k] };
+			for (int q = 0; q < 2; q++)
+				for (const char *ch = parts[q]; *ch && o + 1 < size; ch++)
+					out[o++] = *ch;
+		}
+		if (size)
+			out[o < size ? o : size - 1] = '\0';
 		return;
 	}
 }
