@@ -79,12 +79,12 @@ json_t *sr_json_strn(const char *s, size_t n)
 void sr_json_write_str(FILE *f, const char *s)
 {
 	if (!s) {
-		fputs("null", f);
+		sr_jputs("null", f);
 		return;
 	}
 	const unsigned char *p = (const unsigned char *)s;
 	size_t n = strlen(s), run = 0, i = 0;
-	putc('"', f);
+	putc_unlocked('"', f);
 	while (i < n) {
 		unsigned char c = p[i];
 		if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
@@ -98,27 +98,27 @@ void sr_json_write_str(FILE *f, const char *s)
 		}
 		/* flush the plain run [run, i), then the escape */
 		if (i > run)
-			fwrite(p + run, 1, i - run, f);
+			sr_jwrite(f, p + run, i - run);
 		switch (c) {
-		case '"': fputs("\\\"", f); break;
-		case '\\': fputs("\\\\", f); break;
-		case '\b': fputs("\\b", f); break;
-		case '\f': fputs("\\f", f); break;
-		case '\n': fputs("\\n", f); break;
-		case '\r': fputs("\\r", f); break;
-		case '\t': fputs("\\t", f); break;
+		case '"': sr_jputs("\\\"", f); break;
+		case '\\': sr_jputs("\\\\", f); break;
+		case '\b': sr_jputs("\\b", f); break;
+		case '\f': sr_jputs("\\f", f); break;
+		case '\n': sr_jputs("\\n", f); break;
+		case '\r': sr_jputs("\\r", f); break;
+		case '\t': sr_jputs("\\t", f); break;
 		default:
 			if (c < 0x20)
 				fprintf(f, "\\u%04X", (unsigned)c);
 			else
-				fputs("\xef\xbf\xbd", f);   /* an invalid UTF-8 byte */
+				sr_jputs("\xef\xbf\xbd", f);   /* an invalid UTF-8 byte */
 			break;
 		}
 		run = ++i;
 	}
 	if (n > run)
-		fwrite(p + run, 1, n - run, f);
-	putc('"', f);
+		sr_jwrite(f, p + run, n - run);
+	putc_unlocked('"', f);
 }
 
 void sr_json_write_int(FILE *f, long long v)
@@ -132,5 +132,5 @@ void sr_json_write_int(FILE *f, long long v)
 	} while (u);
 	if (v < 0)
 		*--q = '-';
-	fwrite(q, 1, (size_t)(e - q), f);
+	sr_jwrite(f, q, (size_t)(e - q));
 }

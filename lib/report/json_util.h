@@ -14,8 +14,24 @@ json_t *sr_json_strn(const char *s, size_t n);
 
 /* Streaming writers for reports written without building a json_t: the
  * bytes json_dumps(..., JSON_COMPACT) writes for sr_json_str(s) (NULL:
- * null) and for json_integer(v). */
+ * null) and for json_integer(v).  They use the _unlocked stdio calls: the
+ * caller holds the stream's lock (flockfile). */
 void sr_json_write_str(FILE *f, const char *s);
+
+/* fputs and fwrite for a stream the caller has locked (POSIX has only the
+ * character forms; putc_unlocked writes to the buffer directly). */
+static inline void sr_jputs(const char *s, FILE *f)
+{
+	while (*s)
+		putc_unlocked(*s++, f);
+}
+
+static inline void sr_jwrite(FILE *f, const void *p, size_t n)
+{
+	const char *c = p;
+	for (size_t i = 0; i < n; i++)
+		putc_unlocked(c[i], f);
+}
 void sr_json_write_int(FILE *f, long long v);
 
 #endif
