@@ -8,7 +8,7 @@
 #
 # Environment:
 #   BENCH_DIR=/usr/bin   where to collect files (ELF magic, PT_INTERP, no symlinks)
-#   BENCH_REPS=3         repetitions for shipready and libtree; the best wall time counts
+#   BENCH_REPS=5         repetitions for shipready and libtree, taking turns; the best wall time counts
 #   BENCH_BATCH=200      files per shipready / libtree invocation (xargs -n)
 #
 # libtree is Debian's package `libtree`; when it is missing this script
@@ -24,7 +24,7 @@ if [ $# -lt 1 ] || [ ! -x "$1" ]; then
 fi
 case "$1" in /*) sr=$1 ;; *) sr=$(pwd)/$1 ;; esac
 dir=${BENCH_DIR:-/usr/bin}
-reps=${BENCH_REPS:-3}
+reps=${BENCH_REPS:-5}
 batch=${BENCH_BATCH:-200}
 
 if ! command -v libtree >/dev/null 2>&1; then
@@ -69,25 +69,45 @@ echo "files: $n dynamic executables in $dir (batches of $batch)"
 # GNU date: a timestamp costs ~1 ms.  (A python3 start-up per timestamp,
 # ~0.1 s, was inside every measured interval and pulled every ratio toward 1.)
 now() { date +%s.%N; }
+# keep NAME T: remember T (seconds) when it is NAME's best so far
+keep() {
+    eval "cur=\${best_$1:-}"
+    best=$(python3 -c "t=$2; b='$cur'; print('%.4f' % (t if not b or t < float(b) else float(b)))")
+    eval "best_$1=$best"
+}
+timed() {  # timed NAME CMD...: run CMD once, output to $tmp/NAME.out, keep its wall time
+    name=$1; shift
+    t0=$(now)
+    "$@" > "$tmp/$name.out" 2> "$tmp/$name.err"
+    t1=$(now)
+    keep "$name" "$t1-$t0"
+}
 best() {  # best NAME CMD...: run CMD reps times, print the best wall time in seconds
     name=$1; shift
-    b=""
     i=0
     while [ $i -lt "$reps" ]; do
-        t0=$(now)
-        "$@" > "$tmp/$name.out" 2> "$tmp/$name.err"
-        t1=$(now)
-        b=$(python3 -c "t=$t1-$t0; b='$b'; print('%.4f' % (t if not b or t < float(b) else float(b)))")
+        timed "$name" "$@"
         i=$((i + 1))
     done
-    echo "$b"
+    eval "echo \$best_$name"
 }
 run_shipready() { xargs -d '\n' -n "$batch" "$sr" deps --json < "$list"; return 0; }
 run_shipready_tree() { xargs -d '\n' -n "$batch" "$sr" deps --no-color < "$list"; return 0; }
 run_libtree() { xargs -d '\n' -n "$batch" libtree < "$list"; return 0; }
 run_ldd() { while IFS= read -r f; do ldd "$f"; done < "$list"; return 0; }
 
-t_sr=$(best shipready run_shipready)
+# The tools take turns within each repetition, so that a change in the
+# machine's load during the run weighs on all of them alike.
+i=0
+while [ $i -lt "$reps" ]; do
+    timed shipready run_shipready
+    timed shipready_tree run_shipready_tree
+    [ $have_libtree = 1 ] && timed libtree run_libtree
+    i=$((i + 1))
+done
+t_sr=$best_shipready
+t_tree=$best_shipready_tree
+t_lt=${best_libtree:-}
 objs=$(python3 - "$tmp/shipready.out" <<'PY'
 import json, sys
 text = open(sys.argv[1]).read()
@@ -109,12 +129,9 @@ print("%d results, %d objects, %d missing, %d fatal version issues" % (files, ob
 PY
 )
 echo "shipready deps --json: best of $reps: ${t_sr}s ($objs)"
-t_tree=$(best shipready_tree run_shipready_tree)
 echo "shipready deps (tree):  best of $reps: ${t_tree}s ($(grep -c . "$tmp/shipready_tree.out") lines)"
-if [ $have_libtree = 1 ]; then
-    t_lt=$(best libtree run_libtree)
+[ $have_libtree = 1 ] &&
     echo "libtree:               best of $reps: ${t_lt}s ($(grep -c . "$tmp/libtree.out") lines)"
-fi
 reps_save=$reps
 reps=1
 t_ldd=$(best ldd run_ldd)
