@@ -86,6 +86,7 @@ struct smap {
 	struct smap_slot {
 		char *key;           /* NULL: empty */
 		void *val;
+		uint32_t hash;       /* str_hash(key) */
 	} *slots;
 	size_t cap, count;
 };
@@ -230,12 +231,19 @@ static void warn(struct ctx *c, const char *msg)
 	push_str(c, &c->d->warnings, &c->caps.warnings, adup(c, msg), 64);
 }
 
-static uint32_t name_key(const char *s)
+/* FNV-1a of a name or path, for the tables below (equal hashes are
+ * confirmed with strcmp). */
+static uint32_t str_hash(const char *s)
 {
 	uint32_t h = 2166136261u;
 	for (; *s; s++)
 		h = (h ^ (unsigned char)*s) * 16777619u;
 	return h;
+}
+
+static uint32_t name_key(const char *s)
+{
+	return str_hash(s);
 }
 
 static void name_slot_put(struct name_slot *t, size_t cap, struct name_slot v)
@@ -366,13 +374,6 @@ static const struct path_info *path_lookup(struct sr_deps_session *ss, const cha
                                            char *tmp_real, bool *stated);
 static const struct dir_info *dir_lookup(struct sr_deps_session *ss, const char *cwd, const char *dir);
 
-static uint64_t fnv1a(const char *s)
-{
-	uint64_t h = 1469598103934665603u;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211u;
-	return h;
-}
 
 /* The value slot for key: *fresh tells whether the key was just added (its
  * value is then NULL).  NULL when the table is full or memory ran out. */
@@ -386,7 +387,7 @@ static void **smap_slot(struct smap *m, const char *key, bool *fresh)
 			for (size_t i = 0; i < m->cap; i++) {
 				if (!m->slots[i].key)
 					continue;
-				size_t j = fnv1a(m->slots[i].key) & (ncap - 1);
+				size_t j = m->slots[i].hash & (ncap - 1);
 				while (n[j].key)
 					j = (j + 1) & (ncap - 1);
 				n[j] = m->slots[i];
@@ -398,14 +399,16 @@ static void **smap_slot(struct smap *m, const char *key, bool *fresh)
 	}
 	if (!m->cap)
 		return NULL;
-	size_t j = fnv1a(key) & (m->cap - 1);
+	uint32_t h = str_hash(key);
+	size_t j = h & (m->cap - 1);
 	while (m->slots[j].key) {
-		if (strcmp(m->slots[j].key, key) == 0)
+		if (m->slots[j].hash == h && strcmp(m->slots[j].key, key) == 0)
 			return &m->slots[j].val;
 		j = (j + 1) & (m->cap - 1);
 	}
 	if (m->count * 2 >= m->cap || !(m->slots[j].key = strdup(key)))
 		return NULL;
+	m->slots[j].hash = h;
 	m->count++;
 	*fresh = true;
 	return &m->slots[j].val;

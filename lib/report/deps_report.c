@@ -67,6 +67,10 @@ static int tb_put_safe(struct tbuf *t, const char *s)
 	int n = 0;
 	const unsigned char *p = (const unsigned char *)s, *run = p;
 	for (; *p; p++) {
+		if ((unsigned)(*p - 0x20) < 0x5fu) {   /* printable ASCII, the common case */
+			n++;
+			continue;
+		}
 		if (*p < 0x20 || *p == 0x7f) {
 			tb_write(t, run, (size_t)(p - run));
 			char esc[4] = { '\\', 'x', hex[*p >> 4], hex[*p & 15] };
