@@ -290,6 +290,22 @@ static enum sr_err open_lazy(int fd, size_t size, size_t head, struct sr_file *f
 	return SR_OK;
 }
 
+/* fstat of an open descriptor that must be a regular file; else it is
+ * closed and the reason returned. */
+static enum sr_err regular_fd(int fd, struct stat *st, struct sr_error *err)
+{
+	if (fstat(fd, st) != 0) {
+		int e = errno;
+		close(fd);
+		return from_errno(e, err);
+	}
+	if (!S_ISREG(st->st_mode)) {
+		close(fd);
+		return kind_error(st->st_mode, err);
+	}
+	return SR_OK;
+}
+
 static enum sr_err open_at(int dirfd, const char *name, unsigned flags, struct sr_file *f, struct sr_error *err)
 {
 	memset(f, 0, sizeof *f);
@@ -307,17 +323,10 @@ static enum sr_err open_at(int dirfd, const char *name, unsigned flags, struct s
 	if (fd < 0)
 		return from_errno(errno, err);
 	/* The path may have been swapped between stat and open: check again. */
-	if (fstat(fd, &st) != 0) {
-		int e = errno;
-		close(fd);
-		return from_errno(e, err);
-	}
-	if (!S_ISREG(st.st_mode)) {
-		close(fd);
-		return kind_error(st.st_mode, err);
-	}
+	enum sr_err rc = regular_fd(fd, &st, err);
+	if (rc != SR_OK)
+		return rc;
 
-	enum sr_err rc = SR_OK;
 	if (st.st_size == 0) {
 		rc = read_all(fd, f, err);
 	} else if ((uint64_t)st.st_size > (uint64_t)SIZE_MAX) {
@@ -348,15 +357,9 @@ enum sr_err sr_file_lazy_fd(int fd, size_t head, struct sr_file *f, struct sr_er
 {
 	memset(f, 0, sizeof *f);
 	struct stat st;
-	if (fstat(fd, &st) != 0) {
-		int e = errno;
-		close(fd);
-		return from_errno(e, err);
-	}
-	if (!S_ISREG(st.st_mode)) {
-		close(fd);
-		return kind_error(st.st_mode, err);
-	}
+	enum sr_err rc = regular_fd(fd, &st, err);
+	if (rc != SR_OK)
+		return rc;
 	if (st.st_size == 0) {
 		close(fd);
 		return sr_error_set(err, SR_E_EMPTY, "empty file");

@@ -53,6 +53,17 @@ static int make_file(char *path, size_t pathsz, size_t n, uint8_t **bytes)
 	return fd;
 }
 
+/* make_file, closed: false (and a failed check) if it could not be made */
+static bool made_file(char *path, size_t pathsz, size_t n, uint8_t **bytes)
+{
+	int fd = make_file(path, pathsz, n, bytes);
+	CHECK(fd >= 0);
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
 static bool lazy_open(const char *path, size_t head, struct sr_file *f)
 {
 	struct sr_error err = { 0 };
@@ -150,11 +161,8 @@ static void test_equal_to_whole(void)
 	char path[4096];
 	uint8_t *bytes = NULL;
 	const size_t len = 300 * 1024 + 123;
-	int fd = make_file(path, sizeof path, len, &bytes);
-	CHECK(fd >= 0);
-	if (fd < 0)
+	if (!made_file(path, sizeof path, len, &bytes))
 		return;
-	close(fd);
 	struct sr_reader whole;
 	sr_reader_init(&whole, bytes, len, false);
 	/* 60 and 4147: a NUL (every 61st byte) is the first byte past the head */
@@ -180,11 +188,8 @@ static void test_map_fallback(void)
 	char path[4096];
 	uint8_t *bytes = NULL;
 	const size_t len = 3u << 20;
-	int fd = make_file(path, sizeof path, len, &bytes);
-	CHECK(fd >= 0);
-	if (fd < 0)
+	if (!made_file(path, sizeof path, len, &bytes))
 		return;
-	close(fd);
 	struct sr_file f;
 	CHECK(lazy_open(path, 4096, &f));
 	const uint8_t *early = NULL;
