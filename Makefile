@@ -57,6 +57,7 @@ fuzz: deps
 
 bench: build
 	@sh bench/inspect.sh ./$(BUILD)/src/shipready
+	@sh bench/deps.sh ./$(BUILD)/src/shipready
 	@sh bench/go.sh ./$(BUILD)/src/shipready
 	@sh bench/image.sh ./$(BUILD)/src/shipready
 
