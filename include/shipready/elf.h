@@ -185,8 +185,8 @@ struct sr_elf {
 	struct sr_elf_priv *priv;
 };
 
-/* A hash of a name (FNV-1a), for comparing many names quickly: equal
- * strings have equal keys. */
+/* A hash of a name, for comparing many names quickly: equal strings have
+ * equal keys (within one process: the value depends on the byte order). */
 uint32_t sr_elf_name_key(const char *s);
 
 /* True if the bytes start with the ELF magic. */

@@ -71,7 +71,22 @@ static inline void sr_reader_shrink(struct sr_reader *r, uint64_t n)
  * (sr_lazy_sub_min: 16 KiB for SR_FILE_LAZY) or at hand, else it is lazy
  * too: a large string table is then read only where strings are asked
  * for. */
-enum sr_err sr_reader_sub(const struct sr_reader *r, uint64_t off, uint64_t n, struct sr_reader *out);
+enum sr_err sr_reader_sub_any(const struct sr_reader *r, uint64_t off, uint64_t n, struct sr_reader *out);
+
+/* sr_reader_sub_any, inline for the common case: a range at hand. */
+static inline enum sr_err sr_reader_sub(const struct sr_reader *r, uint64_t off, uint64_t n, struct sr_reader *out)
+{
+	if (n && n <= r->avail && off <= r->avail - n) {
+		out->base = r->base + off;
+		out->len = (size_t)n;
+		out->avail = (size_t)n;
+		out->big_endian = r->big_endian;
+		out->lazy = NULL;
+		out->origin = 0;
+		return SR_OK;
+	}
+	return sr_reader_sub_any(r, off, n, out);
+}
 
 /* The integer reads are defined here, inline: parsers call them for every
  * field of every header.  Bytes are assembled with shifts, written out per

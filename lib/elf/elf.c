@@ -1421,10 +1421,22 @@ static void conclude(struct ctx *c)
 
 uint32_t sr_elf_name_key(const char *s)
 {
-	uint32_t h = 2166136261u;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
+	/* eight bytes at a time (copied, so no alignment or aliasing
+	 * assumption), after one strlen: several times faster than FNV-1a's
+	 * byte at a time on the names and paths the loader model hashes */
+	size_t n = strlen(s);
+	uint64_t h = 0x9e3779b97f4a7c15u ^ (uint64_t)n;
+	for (; n >= 8; s += 8, n -= 8) {
+		uint64_t w;
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdu;
+		h ^= h >> 32;
+	}
+	uint64_t w = 0;
+	memcpy(&w, s, n);
+	h = (h ^ w) * 0xc4ceb9fe1a85ec53u;
+	h ^= h >> 29;
+	return (uint32_t)h;
 }
 
 bool sr_elf_is_elf(const struct sr_reader *r)

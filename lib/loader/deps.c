@@ -231,14 +231,11 @@ static void warn(struct ctx *c, const char *msg)
 	push_str(c, &c->d->warnings, &c->caps.warnings, adup(c, msg), 64);
 }
 
-/* FNV-1a of a name or path, for the tables below (equal hashes are
+/* A hash of a name or path, for the tables below (equal hashes are
  * confirmed with strcmp). */
 static uint32_t str_hash(const char *s)
 {
-	uint32_t h = 2166136261u;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
+	return sr_elf_name_key(s);
 }
 
 static uint32_t name_key(const char *s)

@@ -23,7 +23,7 @@ const uint8_t *sr_reader_fetch(const struct sr_reader *r, uint64_t off, uint64_t
 	return sr_lazy_fetch(r->lazy, r->origin + off, n);
 }
 
-enum sr_err sr_reader_sub(const struct sr_reader *r, uint64_t off, uint64_t n, struct sr_reader *out)
+enum sr_err sr_reader_sub_any(const struct sr_reader *r, uint64_t off, uint64_t n, struct sr_reader *out)
 {
 	if (!sr_reader_has(r, off, n))
 		return SR_E_RANGE;
