@@ -378,7 +378,7 @@ static void **smap_slot(struct smap *m, const char *key, bool *fresh)
 {
 	*fresh = false;
 	if (m->count * 2 >= m->cap && m->cap < SMAP_MAX * 2) {
-		size_t ncap = m->cap ? m->cap * 2 : 256;
+		size_t ncap = m->cap ? m->cap * 2 : 32;
 		struct smap_slot *n = calloc(ncap, sizeof *n);
 		if (n) {
 			for (size_t i = 0; i < m->cap; i++) {
@@ -555,7 +555,7 @@ static struct sr_elf *session_elf(struct sr_deps_session *ss, dev_t dev, ino_t i
 static bool session_keep(struct sr_deps_session *ss, dev_t dev, ino_t ino, struct sr_elf *elf)
 {
 	if (ss->nelfs == ss->capelfs) {
-		size_t ncap = ss->capelfs ? ss->capelfs * 2 : 64;
+		size_t ncap = ss->capelfs ? ss->capelfs * 2 : 16;
 		if (ncap > UINT32_MAX / 4)
 			return false;
 		struct elf_entry *n = realloc(ss->elfs, ncap * sizeof *n);
@@ -1462,7 +1462,7 @@ static void vok_put(struct vok *t, size_t cap, struct vok e)
 static void vok_add(struct sr_deps_session *ss, const struct sr_elf *req, size_t v, const struct sr_elf *prov)
 {
 	if (2 * (ss->vok_count + 1) > ss->vok_cap) {
-		size_t ncap = ss->vok_cap ? ss->vok_cap * 2 : 256;
+		size_t ncap = ss->vok_cap ? ss->vok_cap * 2 : 32;
 		if (ncap > ((size_t)1 << 22))
 			return;
 		struct vok *t = calloc(ncap, sizeof *t);
