@@ -6,7 +6,7 @@
  * ever cast onto the buffer.
  *
  * A reader usually holds all of its bytes.  A reader of a file opened with
- * sr_file_open_lazy_at (include/shipready/file.h) holds only the file's first
+ * SR_FILE_LAZY (include/shipready/file.h) holds only the file's first
  * bytes; the others are read from the file when first asked for, through
  * the same functions, and stay valid until the file is closed. */
 #ifndef SHIPREADY_READER_H

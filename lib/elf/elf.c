@@ -576,11 +576,12 @@ static void image_add_section(struct ctx *c, const struct shdr *s, const char *n
 static enum sr_err scan_sections(struct ctx *c)
 {
 	struct sr_elf *e = c->e;
-	/* The loader reads no section headers: DT_ tags find everything it needs */
-	if (c->shnum == 0 || c->loader_only)
+	/* The loader model reads no section headers (parse_header left shnum
+	 * 0): DT_ tags find everything it needs. */
+	if (c->shnum == 0)
 		return SR_OK;
-	/* Section name table first (names are not needed by the loader model). */
-	if (!c->loader_only && c->shstrndx != SHN_UNDEF && c->shstrndx < c->shnum) {
+	/* Section name table first. */
+	if (c->shstrndx != SHN_UNDEF && c->shstrndx < c->shnum) {
 		struct shdr s;
 		if (read_shdr(c, c->shstrndx, &s) && s.type != SHT_NOBITS &&
 		    sr_reader_sub(&c->r, s.offset, s.size, &c->shstr) == SR_OK)
@@ -599,8 +600,7 @@ static enum sr_err scan_sections(struct ctx *c)
 			                    (unsigned long long)i, (unsigned long long)s.offset,
 			                    (unsigned long long)s.size);
 		const char *name = section_name(c, &s);
-		if (!c->loader_only)
-			image_add_section(c, &s, name);
+		image_add_section(c, &s, name);
 		if (name) {
 			if (strcmp(name, ".comment") == 0 && s.type != SHT_NOBITS && !c->no_symbols)
 				add_comments(c, s.offset, s.size);
@@ -623,8 +623,6 @@ static enum sr_err scan_sections(struct ctx *c)
 			e->has_symtab = true;
 			/* fallthrough */
 		case SHT_DYNSYM: {
-			if (c->loader_only)
-				break;
 			struct shdr strsh;
 			struct sr_reader syms, strs;
 			if (s.link == 0 || s.link >= c->shnum || !read_shdr(c, s.link, &strsh) ||
@@ -683,7 +681,7 @@ static enum sr_err scan_sections(struct ctx *c)
 		}
 		case SHT_NOTE:
 			/* Objects have no segments: read their notes from sections. */
-			if (c->phnum == 0 && !notes_from_segments && !c->loader_only)
+			if (c->phnum == 0 && !notes_from_segments)
 				parse_notes(c, s.offset, s.size, s.addralign);
 			break;
 		default:

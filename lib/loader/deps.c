@@ -86,7 +86,7 @@ struct smap {
 	struct smap_slot {
 		char *key;           /* NULL: empty */
 		void *val;
-		uint32_t hash;       /* str_hash(key) */
+		uint32_t hash;       /* name_key(key) */
 	} *slots;
 	size_t cap, count;
 };
@@ -231,16 +231,11 @@ static void warn(struct ctx *c, const char *msg)
 	push_str(c, &c->d->warnings, &c->caps.warnings, adup(c, msg), 64);
 }
 
-/* A hash of a name or path, for the tables below (equal hashes are
+/* A hash of a name or path for the tables below (equal hashes are
  * confirmed with strcmp). */
-static uint32_t str_hash(const char *s)
-{
-	return sr_elf_name_key(s);
-}
-
 static uint32_t name_key(const char *s)
 {
-	return str_hash(s);
+	return sr_elf_name_key(s);
 }
 
 static void name_slot_put(struct name_slot *t, size_t cap, struct name_slot v)
@@ -396,7 +391,7 @@ static void **smap_slot(struct smap *m, const char *key, bool *fresh)
 	}
 	if (!m->cap)
 		return NULL;
-	uint32_t h = str_hash(key);
+	uint32_t h = name_key(key);
 	size_t j = h & (m->cap - 1);
 	while (m->slots[j].key) {
 		if (m->slots[j].hash == h && strcmp(m->slots[j].key, key) == 0)
@@ -975,8 +970,8 @@ static size_t find_loaded(struct ctx *c, const char *name)
 	uint32_t key = name_key(name);
 	if (c->names_cap != SIZE_MAX) {
 		/* the first object (lowest index) with that name, as the scan below */
-		size_t best = SR_DEPS_NONE;
-		for (size_t h = key & (c->names_cap - 1); c->names_cap && c->names[h].s; h = (h + 1) & (c->names_cap - 1))
+		size_t best = SR_DEPS_NONE, mask = c->names_cap - 1;
+		for (size_t h = key & mask; c->names_cap && c->names[h].s; h = (h + 1) & mask)
 			if (c->names[h].key == key && c->names[h].obj < best && strcmp(c->names[h].s, name) == 0)
 				best = c->names[h].obj;
 		if (best != SR_DEPS_NONE)

@@ -107,13 +107,6 @@ enum {
 
 struct sr_ldcache_priv {
 	struct sr_arena *arena;
-	/* The entries by libname_key() of their names, built in one pass (no
-	 * sort): slot[h] holds 1 + the first entry, in file order, of a key
-	 * (0: empty; open addressing), next[i] 1 + the following entry with
-	 * entry i's key (0: none), key[i] entry i's key.  NULL slot: every
-	 * entry is compared. */
-	uint32_t *slot, *next, *key;
-	size_t nslot;             /* a power of two, over twice the entries */
 	/* The layout, for a cache opened with sr_ldcache_open (lazy): no
 	 * entries are decoded; lookups search the caller's bytes as ld.so
 	 * does.  img is the file in the cache's byte order, the entries start
@@ -209,15 +202,22 @@ static void load_extensions(struct ctx *x, uint32_t ext_off)
 	}
 }
 
+/* Where the name of an entry's glibc-hwcaps subdirectory is in the string
+ * table (hwcaps: the tag 1 section, or NULL when there is none). */
+static bool hwcaps_off(const struct sr_reader *hwcaps, uint64_t hwcap, uint32_t *off)
+{
+	uint32_t idx = (uint32_t)hwcap;
+	if (!hwcaps || idx >= hwcaps->len / 4)
+		return false;
+	*off = u32_at(hwcaps, (uint64_t)idx * 4);
+	return true;
+}
+
 /* The glibc-hwcaps subdirectory of an entry, or NULL. */
 static const char *hwcaps_name(struct ctx *x, const struct sr_reader *strtab, uint64_t hwcap)
 {
-	if (!x->have_hwcaps)
-		return NULL;
-	uint32_t idx = (uint32_t)hwcap;
-	if (idx >= x->hwcaps.len / 4)
-		return NULL;
-	return copy_str(x, strtab, u32_at(&x->hwcaps, (uint64_t)idx * 4));
+	uint32_t off;
+	return hwcaps_off(x->have_hwcaps ? &x->hwcaps : NULL, hwcap, &off) ? copy_str(x, strtab, off) : NULL;
 }
 
 static bool is_hwcaps_entry(uint64_t hwcap)
@@ -227,11 +227,18 @@ static bool is_hwcaps_entry(uint64_t hwcap)
 	return ((hwcap >> 32) & ~(uint64_t)HWCAP_ISA_LEVEL_MASK) == (HWCAP_EXTENSION >> 32);
 }
 
-static enum sr_err alloc_entries(struct ctx *x, uint32_t n, struct sr_error *err)
+static enum sr_err check_count(uint32_t n, struct sr_error *err)
 {
 	if (n > MAX_ENTRIES)
 		return sr_error_set(err, SR_E_UNSUPPORTED, "ld.so.cache holds %u entries, more than %u",
 		                    (unsigned)n, (unsigned)MAX_ENTRIES);
+	return SR_OK;
+}
+
+static enum sr_err alloc_entries(struct ctx *x, uint32_t n, struct sr_error *err)
+{
+	if (check_count(n, err) != SR_OK)
+		return SR_E_UNSUPPORTED;
 	if (n == 0)
 		return SR_OK;
 	x->c->entries = sr_arena_array(x->a, n, sizeof *x->c->entries);
@@ -283,7 +290,7 @@ static enum sr_err parse_new(struct ctx *x, uint64_t h, struct sr_error *err)
 	(void)sr_reader_sub(r, h, r->len - h, &strtab);
 	record_layout(x, h + NEW_HDR, NEW_ENT, nlibs, &strtab);
 	if (x->lazy)
-		return nlibs > MAX_ENTRIES ? alloc_entries(x, nlibs, err) : SR_OK;
+		return check_count(nlibs, err);
 	enum sr_err rc = alloc_entries(x, nlibs, err);
 	if (rc != SR_OK)
 		return rc;
@@ -316,7 +323,7 @@ static enum sr_err parse_old(struct ctx *x, struct sr_error *err)
 	(void)sr_reader_sub(r, tab, r->len - tab, &strtab);
 	record_layout(x, OLD_HDR, OLD_ENT, nlibs, &strtab);
 	if (x->lazy)
-		return nlibs > MAX_ENTRIES ? alloc_entries(x, nlibs, err) : SR_OK;
+		return check_count(nlibs, err);
 	enum sr_err rc = alloc_entries(x, nlibs, err);
 	if (rc != SR_OK)
 		return rc;
@@ -374,45 +381,6 @@ static enum sr_err parse(struct ctx *x, struct sr_error *err)
 	return parse_old(x, err);
 }
 
-static uint32_t libname_key(const char *s);
-
-/* The index of c's entries (see struct sr_ldcache_priv); without memory
- * for it, lookups compare every entry. */
-static void build_index(struct sr_ldcache *c, struct sr_ldcache_priv *p)
-{
-	if (!c->count || c->count > UINT32_MAX / 4)
-		return;
-	size_t nslot = 16;
-	while (nslot < 2 * c->count)
-		nslot *= 2;
-	p->slot = calloc(nslot, sizeof *p->slot);
-	p->next = calloc(c->count, sizeof *p->next);
-	p->key = malloc(c->count * sizeof *p->key);
-	uint32_t *last = calloc(nslot, sizeof *last);   /* 1 + the last entry of each slot's key */
-	if (!p->slot || !p->next || !p->key || !last) {
-		free(p->slot);
-		free(p->next);
-		free(p->key);
-		free(last);
-		p->slot = p->next = p->key = NULL;
-		return;
-	}
-	p->nslot = nslot;
-	for (size_t i = 0; i < c->count; i++) {
-		uint32_t k = libname_key(c->entries[i].name);
-		p->key[i] = k;
-		size_t h = k & (nslot - 1);
-		while (p->slot[h] && p->key[p->slot[h] - 1] != k)
-			h = (h + 1) & (nslot - 1);
-		if (!p->slot[h])
-			p->slot[h] = (uint32_t)i + 1;
-		else
-			p->next[last[h] - 1] = (uint32_t)i + 1;
-		last[h] = (uint32_t)i + 1;
-	}
-	free(last);
-}
-
 static bool lazy_any_hwcaps(const struct sr_ldcache_priv *p);
 
 static enum sr_err load(const struct sr_reader *r, bool lazy, struct sr_ldcache **out, struct sr_error *err);
@@ -457,8 +425,6 @@ static enum sr_err load(const struct sr_reader *r, bool lazy, struct sr_ldcache 
 	}
 	for (size_t i = 0; i < c->count && !p->any_hwcaps; i++)
 		p->any_hwcaps = c->entries[i].hwcaps_subdir != NULL;
-	/* a key per entry: lookups compare names only where the keys agree */
-	build_index(c, p);
 	*out = c;
 	return SR_OK;
 }
@@ -469,9 +435,6 @@ void sr_ldcache_free(struct sr_ldcache *c)
 		return;
 	if (c->priv) {
 		sr_arena_free(c->priv->arena);
-		free(c->priv->slot);
-		free(c->priv->next);
-		free(c->priv->key);
 		free(c->priv);
 	}
 	free(c);
@@ -580,43 +543,6 @@ static bool libname_eq(const char *a, const char *b)
 	return *a == *b;
 }
 
-/* A hash of name as libname_eq sees it (each digit run without its leading
- * zeros): names libname_eq calls equal have equal keys, so a lookup needs
- * to compare only the entries whose key matches. */
-static uint32_t libname_key(const char *s)
-{
-	uint32_t h = 2166136261u;
-	while (*s) {
-		if (is_digit(*s))
-			while (*s == '0' && is_digit(s[1]))
-				s++;
-		h = (h ^ (unsigned char)*s++) * 16777619u;
-	}
-	return h;
-}
-
-/* The entries name may match, in file order, as 1 + their index (0: no
- * more): first_candidate, then next_candidate of each. */
-static size_t first_candidate(const struct sr_ldcache *c, const char *name)
-{
-	const struct sr_ldcache_priv *p = c->priv;
-	if (!p || !p->slot)
-		return c->count ? 1 : 0;
-	uint32_t key = libname_key(name);
-	size_t h = key & (p->nslot - 1);
-	while (p->slot[h] && p->key[p->slot[h] - 1] != key)
-		h = (h + 1) & (p->nslot - 1);
-	return p->slot[h];
-}
-
-static size_t next_candidate(const struct sr_ldcache *c, size_t j)
-{
-	const struct sr_ldcache_priv *p = c->priv;
-	if (!p || !p->slot)
-		return j < c->count ? j + 1 : 0;
-	return p->next[j - 1];
-}
-
 /* Flags ld.so also accepts, after the exact ones (_dl_cache_check_flags):
  * the generic check takes FLAG_ELF (1) besides 3; ARM takes unmarked
  * objects (3) for both float ABIs. */
@@ -690,12 +616,10 @@ static const char *lazy_str(const struct sr_ldcache_priv *p, uint32_t off)
 
 static const char *lazy_hwcaps_name(const struct sr_ldcache_priv *p, uint64_t hwcap)
 {
-	if (!p->have_hwcaps || !is_hwcaps_entry(hwcap))
+	uint32_t off;
+	if (!is_hwcaps_entry(hwcap) || !hwcaps_off(p->have_hwcaps ? &p->hwcaps : NULL, hwcap, &off))
 		return NULL;
-	uint32_t idx = (uint32_t)hwcap;
-	if (idx >= p->hwcaps.len / 4)
-		return NULL;
-	return lazy_str(p, u32_at(&p->hwcaps, (uint64_t)idx * 4));
+	return lazy_str(p, off);
 }
 
 static bool lazy_any_hwcaps(const struct sr_ldcache_priv *p)
@@ -795,10 +719,9 @@ const char *sr_ldcache_lookup_hwcaps(const struct sr_ldcache *c, const char *nam
 		return lazy_lookup(c, name, want_flags, subdirs, nsubdirs);
 	/* glibc-hwcaps entries first, in the priority order of the subdirectories
 	 * the CPU supports (ld.so's _dl_hwcaps_subdirs order) */
-	size_t first = first_candidate(c, name);
 	for (size_t k = 0; k < nsubdirs; k++) {
-		for (size_t j = first; j; j = next_candidate(c, j)) {
-			const struct sr_ldcache_entry *e = &c->entries[j - 1];
+		for (size_t j = 0; j < c->count; j++) {
+			const struct sr_ldcache_entry *e = &c->entries[j];
 			if (!e->hwcaps_subdir || strcmp(e->hwcaps_subdir, subdirs[k]) != 0)
 				continue;
 			if (libname_eq(e->name, name) && (e->flags == want_flags || fallback_flags(want_flags, e->flags)))
@@ -815,8 +738,8 @@ const char *sr_ldcache_lookup(const struct sr_ldcache *c, const char *name, int3
 	if (c->priv && c->priv->lazy)
 		return lazy_lookup(c, name, want_flags, NULL, 0);
 	const char *fallback = NULL;
-	for (size_t j = first_candidate(c, name); j; j = next_candidate(c, j)) {
-		const struct sr_ldcache_entry *e = &c->entries[j - 1];
+	for (size_t j = 0; j < c->count; j++) {
+		const struct sr_ldcache_entry *e = &c->entries[j];
 		/* ld.so prefers a glibc-hwcaps entry (ldconfig sorts them first)
 		 * when the running CPU supports that subdirectory's ISA level, and
 		 * legacy hwcap entries when the CPU has those hwcap bits.  We look

@@ -98,6 +98,24 @@ static enum sr_err read_all(int fd, struct sr_file *f, struct sr_error *err)
 	return SR_OK;
 }
 
+/* n bytes at off, or fewer at the end of the file; -1 on an error. */
+static ssize_t pread_full(int fd, void *buf, size_t n, uint64_t off)
+{
+	size_t got = 0;
+	while (got < n) {
+		ssize_t k = pread(fd, (unsigned char *)buf + got, n - got, (off_t)(off + got));
+		if (k < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (k == 0)
+			break;
+		got += (size_t)k;
+	}
+	return (ssize_t)got;
+}
+
 /* A small file is read whole: mapping it, faulting its pages in and
  * unmapping it cost more than copying it (about 2-3 us against 6-8 us for
  * up to 32 KiB).  A file cut short meanwhile is read as far as it goes. */
@@ -106,26 +124,14 @@ static enum sr_err read_small(int fd, size_t size, struct sr_file *f, struct sr_
 	unsigned char *buf = malloc(size);
 	if (!buf)
 		return sr_error_set(err, SR_E_NOMEM, NULL);
-	size_t len = 0;
-	while (len < size) {
-		ssize_t n = pread(fd, buf + len, size - len, (off_t)len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			int e = errno;
-			free(buf);
-			return from_errno(e, err);
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	if (len == 0) {
+	ssize_t len = pread_full(fd, buf, size, 0);
+	if (len <= 0) {
+		int e = errno;
 		free(buf);
-		return sr_error_set(err, SR_E_EMPTY, "empty file");
+		return len == 0 ? sr_error_set(err, SR_E_EMPTY, "empty file") : from_errno(e, err);
 	}
 	f->buf = buf;
-	sr_reader_init(&f->r, buf, len, false);
+	sr_reader_init(&f->r, buf, (size_t)len, false);
 	return SR_OK;
 }
 
@@ -145,13 +151,11 @@ struct piece {
 struct sr_lazy {
 	int fd;
 	uint64_t size;
-	size_t piece_min;     /* the least a piece reads */
-	size_t sub_min;       /* sr_lazy_sub_min: twice the head */
+	size_t head;          /* bytes read at open */
 	size_t fetched;       /* bytes read into pieces */
 	struct piece *pieces; /* newest first */
 	struct piece *last;   /* the piece of the last hit, or NULL */
-	void *map;            /* the whole file, once pieces are not worth it */
-	size_t map_len;
+	void *map;            /* the whole file (size bytes), once pieces are not worth it */
 };
 
 enum {
@@ -161,22 +165,6 @@ enum {
 	LAZY_TOTAL_MAX = 1 << 20,      /* as do pieces that would total more */
 };
 
-static ssize_t pread_full(int fd, void *buf, size_t n, uint64_t off)
-{
-	size_t got = 0;
-	while (got < n) {
-		ssize_t k = pread(fd, (unsigned char *)buf + got, n - got, (off_t)(off + got));
-		if (k < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		if (k == 0)
-			break;
-		got += (size_t)k;
-	}
-	return (ssize_t)got;
-}
 
 const uint8_t *sr_lazy_fetch(struct sr_lazy *z, uint64_t off, uint64_t n)
 {
@@ -195,8 +183,9 @@ const uint8_t *sr_lazy_fetch(struct sr_lazy *z, uint64_t off, uint64_t n)
 		}
 	uint64_t lo = off - off % LAZY_ALIGN;
 	uint64_t hi = off + n;
-	if (hi - lo < z->piece_min)
-		hi = lo + z->piece_min;
+	size_t piece_min = z->head < LAZY_PIECE_MIN ? z->head : LAZY_PIECE_MIN;
+	if (hi - lo < piece_min)
+		hi = lo + piece_min;
 	if (hi % LAZY_ALIGN)
 		hi += LAZY_ALIGN - hi % LAZY_ALIGN;
 	if (hi > z->size)
@@ -212,7 +201,6 @@ const uint8_t *sr_lazy_fetch(struct sr_lazy *z, uint64_t off, uint64_t n)
 		if (map == MAP_FAILED)
 			return NULL;
 		z->map = map;
-		z->map_len = (size_t)z->size;
 		return (const uint8_t *)map + off;
 	}
 	struct piece *p = malloc(sizeof *p + len);
@@ -235,7 +223,7 @@ const uint8_t *sr_lazy_fetch(struct sr_lazy *z, uint64_t off, uint64_t n)
 
 uint64_t sr_lazy_sub_min(const struct sr_lazy *z)
 {
-	return z->sub_min;
+	return 2 * (uint64_t)z->head;
 }
 
 static void lazy_free(struct sr_lazy *z)
@@ -248,7 +236,7 @@ static void lazy_free(struct sr_lazy *z)
 		free(p);
 	}
 	if (z->map)
-		munmap(z->map, z->map_len);
+		munmap(z->map, (size_t)z->size);
 	if (z->fd >= 0)
 		close(z->fd);
 	free(z);
@@ -280,8 +268,7 @@ static enum sr_err open_lazy(int fd, size_t size, size_t head, struct sr_file *f
 	}
 	z->fd = fd;
 	z->size = (uint64_t)got < head ? (uint64_t)got : size;   /* cut short meanwhile: what is there */
-	z->piece_min = head < LAZY_PIECE_MIN ? head : LAZY_PIECE_MIN;
-	z->sub_min = 2 * head;
+	z->head = head;
 	f->buf = buf;
 	f->lazy = z;
 	sr_reader_init(&f->r, buf, (size_t)got, false);
@@ -306,7 +293,7 @@ static enum sr_err regular_fd(int fd, struct stat *st, struct sr_error *err)
 	return SR_OK;
 }
 
-static enum sr_err open_at(int dirfd, const char *name, unsigned flags, struct sr_file *f, struct sr_error *err)
+enum sr_err sr_file_open_ex(int dirfd, const char *name, unsigned flags, struct sr_file *f, struct sr_error *err)
 {
 	memset(f, 0, sizeof *f);
 	bool follow = (flags & SR_FILE_FOLLOW) != 0;
@@ -371,19 +358,14 @@ enum sr_err sr_file_lazy_fd(int fd, size_t head, struct sr_file *f, struct sr_er
 	return open_lazy(fd, (size_t)st.st_size, head, f, err);
 }
 
-enum sr_err sr_file_open_ex(int dirfd, const char *name, unsigned flags, struct sr_file *f, struct sr_error *err)
-{
-	return open_at(dirfd, name, flags, f, err);
-}
-
 enum sr_err sr_file_open_at(int dirfd, const char *name, bool follow, struct sr_file *f, struct sr_error *err)
 {
-	return open_at(dirfd, name, follow ? SR_FILE_FOLLOW : 0, f, err);
+	return sr_file_open_ex(dirfd, name, follow ? SR_FILE_FOLLOW : 0, f, err);
 }
 
 enum sr_err sr_file_open_regular_at(int dirfd, const char *name, struct sr_file *f, struct sr_error *err)
 {
-	return open_at(dirfd, name, SR_FILE_STATED, f, err);
+	return sr_file_open_ex(dirfd, name, SR_FILE_STATED, f, err);
 }
 
 enum sr_err sr_file_open(const char *path, struct sr_file *f, struct sr_error *err)
