@@ -1129,8 +1129,7 @@ static enum sr_err write_item(const struct sr_oci_priv *p, struct archive *ar, c
 static const char *blob_name(struct sr_arena *a, const char *digest)
 {
 	char buf[96];
-	snprintf(buf, sizeof buf, "blobs/sha256/%s", digest + 7);
-	return sr_arena_strdup(a, buf);
+	return sr_arena_strdup(a, blob_path(digest, buf));
 }
 
 /* docker's RepoTags: NAME:TAG as given, or localhost/TITLE:TAG. */
@@ -1169,14 +1168,14 @@ static enum sr_err plan_docs(struct sr_oci *img, struct items *it, struct sr_err
 		if (docker) {
 			char name[96];
 			snprintf(name, sizeof name, "%s.json", pl->config_digest + 7);
-			add_item(it, sr_arena_strdup(a, name), cfg, -1, pl->config_size, false);
+			const char *config = sr_arena_strdup(a, name);
+			add_item(it, config, cfg, -1, pl->config_size, false);
 			snprintf(name, sizeof name, "%s", pl->layer_digest + 7);
 			add_item(it, sr_arena_strdup(a, name), NULL, -1, 0, true);
 			snprintf(name, sizeof name, "%s/layer.tar", pl->layer_digest + 7);
 			const char *layer = sr_arena_strdup(a, name);
 			add_item(it, layer, NULL, pl->priv->layer_fd, pl->layer_size, false);
-			snprintf(name, sizeof name, "%s.json", pl->config_digest + 7);
-			json_t *m = json_pack("[{s:s,s:[s],s:[s]}]", "Config", name, "RepoTags",
+			json_t *m = json_pack("[{s:s,s:[s],s:[s]}]", "Config", config, "RepoTags",
 			                      repo_tag(a, p->o.tag, pl->title), "Layers", layer);
 			const char *doc = own(it, json_dumps(m, JSON_FLAGS));
 			json_decref(m);

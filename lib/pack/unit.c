@@ -27,7 +27,6 @@
  * (chown, setrlimit), IPAddressDeny= for a server. */
 #include "shipready/unit.h"
 
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
