@@ -136,6 +136,22 @@ static inline enum sr_err sr_read_u64(const struct sr_reader *r, uint64_t off, u
 	return SR_OK;
 }
 
+/* Integers decoded from bytes that sr_reader_at has already checked and
+ * handed out (e.g. a whole table entry fetched at once), at an offset the
+ * caller knows lies inside them. */
+static inline uint32_t sr_peek_u32(const uint8_t *p, bool big_endian)
+{
+	if (big_endian)
+		return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | (uint32_t)p[3];
+	return (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | (uint32_t)p[0];
+}
+
+static inline uint64_t sr_peek_u64(const uint8_t *p, bool big_endian)
+{
+	uint64_t a = sr_peek_u32(p, big_endian), b = sr_peek_u32(p + 4, big_endian);
+	return big_endian ? a << 32 | b : b << 32 | a;
+}
+
 /* 4 or 8 bytes, widened (ELF addresses and offsets by class). */
 static inline enum sr_err sr_read_word(const struct sr_reader *r, uint64_t off, unsigned size, uint64_t *out)
 {

@@ -9,7 +9,9 @@
 #define SHIPREADY_ROOT_H
 
 #include <dirent.h>
+#include <stdbool.h>
 #include <stddef.h>
+#include <sys/stat.h>
 
 #include "shipready/error.h"
 #include "shipready/file.h"
@@ -17,13 +19,28 @@
 #define SR_ROOT_MAX_LINKS 40   /* symlinks followed per lookup, as Linux (ELOOP) */
 #define SR_ROOT_MAX_PATH 4096
 
+struct sr_root_memo;
+
 struct sr_root {
 	int dirfd;       /* O_PATH descriptor of the root directory */
 	char *dir;       /* the root as given */
+	struct sr_root_memo *memo;   /* NULL: every lookup walks from the root */
 };
 
 enum sr_err sr_root_open(const char *dir, struct sr_root *root, struct sr_error *err);
+/* Closes the root and stops its memo. */
 void sr_root_close(struct sr_root *root);
+
+/* From now on, lookups in root remember the directories (kept open, O_PATH)
+ * and symlinks their walks pass through, by canonical path inside the root,
+ * so a later walk through them costs no system call: for a caller that looks
+ * up many paths in a root that does not change meanwhile (deps, a batch of
+ * programs).  Bounded: past a fixed number of directories or entries,
+ * walks go on as without it.  A copy of another caller's struct sr_root may
+ * have its own memo: sr_root_memo_stop then leaves the root's descriptor
+ * alone.  On failure (memory) lookups simply walk. */
+void sr_root_memo_start(struct sr_root *root);
+void sr_root_memo_stop(struct sr_root *root);
 
 /* Resolve path inside root.  On success *parent_fd is an O_PATH descriptor
  * of the directory holding the final component (caller closes it), name
@@ -33,10 +50,21 @@ void sr_root_close(struct sr_root *root);
 enum sr_err sr_root_lookup(const struct sr_root *root, const char *path, int *parent_fd, char *name,
                            char *resolved, size_t resolved_size, struct sr_error *err);
 
-/* The same; *links (if not NULL) receives the number of symlinks followed,
- * so a caller that goes on from parent_fd can keep to SR_ROOT_MAX_LINKS. */
+/* What sr_root_lookup_ex tells besides. */
+struct sr_root_found {
+	unsigned links;     /* symlinks followed: a caller going on from parent_fd keeps to SR_ROOT_MAX_LINKS */
+	bool borrowed;      /* parent_fd is the memo's own (SR_ROOT_BORROW): do not close it */
+	bool stated;        /* st is the final component's (lstat: not a symlink, which was followed) */
+	struct stat st;
+};
+
+/* Flags of sr_root_lookup_ex. */
+#define SR_ROOT_BORROW 0x1u   /* hand back the memo's descriptor itself rather than a copy */
+
+/* The same, and found (if not NULL) receives the above. */
 enum sr_err sr_root_lookup_ex(const struct sr_root *root, const char *path, int *parent_fd, char *name,
-                              char *resolved, size_t resolved_size, unsigned *links, struct sr_error *err);
+                              char *resolved, size_t resolved_size, unsigned flags, struct sr_root_found *found,
+                              struct sr_error *err);
 
 /* Open a directory inside root for reading its entries (the final
  * component not followed if it is a symlink: it was resolved inside the

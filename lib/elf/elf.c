@@ -182,25 +182,32 @@ static const char *get_str(struct ctx *c, const struct sr_reader *tab, uint64_t 
 static bool read_phdr(struct ctx *c, uint64_t i, struct phdr *p)
 {
 	const struct sr_reader *r = &c->r;
+	bool be = r->big_endian;
 	uint64_t o = c->phoff + i * c->phentsize;
+	/* the whole entry at once, then its fields */
 	if (c->wsz == 8) {
-		return sr_read_u32(r, o, &p->type) == SR_OK && sr_read_u32(r, o + 4, &p->flags) == SR_OK &&
-		       sr_read_u64(r, o + 8, &p->offset) == SR_OK && sr_read_u64(r, o + 16, &p->vaddr) == SR_OK &&
-		       sr_read_u64(r, o + 32, &p->filesz) == SR_OK && sr_read_u64(r, o + 40, &p->memsz) == SR_OK &&
-		       sr_read_u64(r, o + 48, &p->align) == SR_OK;
+		const uint8_t *b = sr_reader_at(r, o, 56);
+		if (!b)
+			return false;
+		p->type = sr_peek_u32(b, be);
+		p->flags = sr_peek_u32(b + 4, be);
+		p->offset = sr_peek_u64(b + 8, be);
+		p->vaddr = sr_peek_u64(b + 16, be);
+		p->filesz = sr_peek_u64(b + 32, be);
+		p->memsz = sr_peek_u64(b + 40, be);
+		p->align = sr_peek_u64(b + 48, be);
+		return true;
 	}
-	uint32_t off, va, fs, ms, fl, al;
-	if (sr_read_u32(r, o, &p->type) != SR_OK || sr_read_u32(r, o + 4, &off) != SR_OK ||
-	    sr_read_u32(r, o + 8, &va) != SR_OK || sr_read_u32(r, o + 16, &fs) != SR_OK ||
-	    sr_read_u32(r, o + 20, &ms) != SR_OK || sr_read_u32(r, o + 24, &fl) != SR_OK ||
-	    sr_read_u32(r, o + 28, &al) != SR_OK)
+	const uint8_t *b = sr_reader_at(r, o, 32);
+	if (!b)
 		return false;
-	p->offset = off;
-	p->vaddr = va;
-	p->filesz = fs;
-	p->memsz = ms;
-	p->flags = fl;
-	p->align = al;
+	p->type = sr_peek_u32(b, be);
+	p->offset = sr_peek_u32(b + 4, be);
+	p->vaddr = sr_peek_u32(b + 8, be);
+	p->filesz = sr_peek_u32(b + 16, be);
+	p->memsz = sr_peek_u32(b + 20, be);
+	p->flags = sr_peek_u32(b + 24, be);
+	p->align = sr_peek_u32(b + 28, be);
 	return true;
 }
 

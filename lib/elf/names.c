@@ -163,7 +163,11 @@ int sr_version_cmp(const char *a, const char *b)
 			a++;
 		while (*b == '0' && b[1] >= '0' && b[1] <= '9')
 			b++;
-		size_t la = strspn(a, "0123456789"), lb = strspn(b, "0123456789");
+		size_t la = 0, lb = 0;
+		while (a[la] >= '0' && a[la] <= '9')
+			la++;
+		while (b[lb] >= '0' && b[lb] <= '9')
+			lb++;
 		if (la != lb)
 			return la < lb ? -1 : 1;
 		int c = strncmp(a, b, la);

@@ -53,7 +53,10 @@ struct obj_name {
 };
 
 struct obj_priv {
-	struct obj_name *names;  /* every name it answers to (request names, SONAME) */
+	/* every name it answers to (request names, SONAME): the first ones in
+	 * inl, all of them in names once there are more (obj_names()) */
+	struct obj_name inl[3];
+	struct obj_name *names;
 	size_t nnames, capnames;
 	size_t edge_first, edge_end;   /* its DT_NEEDED edges (added together, in order) */
 	dev_t dev;
@@ -117,6 +120,7 @@ struct dir_info {
 struct sr_deps_session {
 	struct sr_deps_opts opts;
 	struct sr_root host;          /* the host's / when no root was given */
+	struct sr_root view;          /* else the caller's root, with this session's memo */
 	const struct sr_root *root;
 	char *cwd;                    /* on the host: relative paths are from here */
 	char *host_cwd;               /* program_on_host: the working directory for inputs */
@@ -273,6 +277,13 @@ static void index_name(struct ctx *c, size_t obj, const char *s, uint32_t key)
 	c->names_count++;
 }
 
+/* An object's names (inline in its struct obj_priv while they are few:
+ * never a pointer into it, as the array of them moves when it grows). */
+static const struct obj_name *obj_names(const struct obj_priv *p)
+{
+	return p->names ? p->names : p->inl;
+}
+
 /* One more name object obj answers to.  stable: name lives as long as the
  * result (its arena, or a parsed file's) and is kept without a copy. */
 static void add_name_as(struct ctx *c, size_t obj, const char *name, bool stable)
@@ -281,15 +292,30 @@ static void add_name_as(struct ctx *c, size_t obj, const char *name, bool stable
 	if (!name)
 		return;
 	uint32_t key = name_key(name);
+	const struct obj_name *have = obj_names(p);
 	for (size_t i = 0; i < p->nnames; i++)
-		if (p->names[i].key == key && strcmp(p->names[i].s, name) == 0)
+		if (have[i].key == key && strcmp(have[i].s, name) == 0)
 			return;
-	struct obj_name *n = sr_arena_grow(c->a, p->names, p->nnames, &p->capnames, sizeof *n, 256);
 	const char *copy = stable ? name : adup(c, name);
-	if (!n || !copy)
+	if (!copy)
 		return;
-	p->names = n;
-	p->names[p->nnames++] = (struct obj_name){ copy, key };
+	size_t ninl = sizeof p->inl / sizeof p->inl[0];
+	if (!p->names && p->nnames < ninl) {
+		p->inl[p->nnames++] = (struct obj_name){ copy, key };
+	} else {
+		if (!p->names) {
+			p->capnames = 2 * ninl;
+			p->names = sr_arena_array(c->a, p->capnames, sizeof *p->names);
+			if (!p->names)
+				return;
+			memcpy(p->names, p->inl, sizeof p->inl);
+		}
+		struct obj_name *n = sr_arena_grow(c->a, p->names, p->nnames, &p->capnames, sizeof *n, 256);
+		if (!n)
+			return;
+		p->names = n;
+		p->names[p->nnames++] = (struct obj_name){ copy, key };
+	}
 	index_name(c, obj, copy, key);
 }
 
@@ -479,7 +505,7 @@ static void set_defaults(struct ctx *c, uint32_t flags)
 			push_str(c, &d->default_dirs, &c->caps.defaults, adup(c, buf), 16);
 			push_str(c, &d->default_dirs, &c->caps.defaults, "/lib", 16);
 			push_str(c, &d->default_dirs, &c->caps.defaults, "/usr/lib", 16);
-			c->lib_dst = afmt(c, "lib/%s", t);
+			c->lib_dst = adup(c, buf2 + 1);   /* "lib/" + the triplet */
 			return;
 		}
 	}
@@ -664,9 +690,13 @@ static const struct path_info *path_lookup(struct sr_deps_session *ss, const cha
 		char name[SR_ROOT_MAX_PATH + 1];
 		struct sr_error e = { 0 };
 		int dirfd;
-		if (sr_root_lookup(ss->root, path, &dirfd, name, tmp_real, SR_ROOT_MAX_PATH + 1, &e) == SR_OK) {
-			tmp->found = name[0] && fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
-			close(dirfd);
+		struct sr_root_found rf;
+		if (sr_root_lookup_ex(ss->root, path, &dirfd, name, tmp_real, SR_ROOT_MAX_PATH + 1, SR_ROOT_BORROW, &rf,
+		                      &e) == SR_OK) {
+			tmp->found = name[0] && rf.stated;
+			st = rf.st;
+			if (!rf.borrowed)
+				close(dirfd);
 		}
 	}
 	if (tmp->found) {
@@ -736,10 +766,12 @@ static enum cand load_found(struct ctx *c, int dirfd, const char *name, bool sta
 	if (!o->elf) {
 		char walked[SR_ROOT_MAX_PATH + 1];
 		int own = -1;
+		struct sr_root_found rf = { .borrowed = true };
 		if (dirfd < 0) {
 			/* first time this file is needed: the walk again, once */
-			if (sr_root_lookup(c->root, path, &own, walked, NULL, 0, &e) != SR_OK || !walked[0]) {
-				if (own >= 0)
+			if (sr_root_lookup_ex(c->root, path, &own, walked, NULL, 0, SR_ROOT_BORROW, &rf, &e) != SR_OK ||
+			    !walked[0]) {
+				if (own >= 0 && !rf.borrowed)
 					close(own);
 				return CAND_MISSING;
 			}
@@ -750,7 +782,7 @@ static enum cand load_found(struct ctx *c, int dirfd, const char *name, bool sta
 		/* lazily: the loader model reads a few small tables of each file */
 		enum sr_err rc = sr_file_open_ex(dirfd, name, SR_FILE_LAZY | (stated && own < 0 ? SR_FILE_STATED : 0),
 		                                 &f, &e);
-		if (own >= 0)
+		if (own >= 0 && !rf.borrowed)
 			close(own);
 		if (rc != SR_OK) {
 			o->why = rc == SR_E_ACCESS ? "cannot open shared object file: Permission denied"
@@ -849,13 +881,15 @@ static const struct dir_info *dir_lookup(struct sr_deps_session *ss, const char 
 	char name[SR_ROOT_MAX_PATH + 1], real[SR_ROOT_MAX_PATH + 1];
 	struct sr_error e = { 0 };
 	int parent, fd = -1;
-	unsigned links = 0;
-	if (sr_root_lookup_ex(ss->root, dir, &parent, name, real, sizeof real, &links, &e) == SR_OK) {
+	struct sr_root_found rf = { .links = 0 };
+	if (sr_root_lookup_ex(ss->root, dir, &parent, name, real, sizeof real, SR_ROOT_BORROW, &rf, &e) == SR_OK) {
 		/* the last component is not a symlink: the walk followed it */
 		fd = name[0] ? openat(parent, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-		             : dup(ss->root->dirfd);
-		close(parent);
+		             : fcntl(ss->root->dirfd, F_DUPFD_CLOEXEC, 0);
+		if (!rf.borrowed)
+			close(parent);
 	}
+	unsigned links = rf.links;
 	size_t rl = fd >= 0 ? strlen(real) + 1 : 0;
 	struct dir_info *di = malloc(sizeof *di + rl);
 	if (!di) {
@@ -978,9 +1012,10 @@ static size_t find_loaded(struct ctx *c, const char *name)
 			return best;
 	} else {
 		for (size_t i = 0; i < d->object_count; i++) {
-			struct obj_priv *p = &d->priv->op[i];
+			const struct obj_priv *p = &d->priv->op[i];
+			const struct obj_name *have = obj_names(p);
 			for (size_t j = 0; j < p->nnames; j++)
-				if (p->names[j].key == key && strcmp(p->names[j].s, name) == 0)
+				if (have[j].key == key && strcmp(have[j].s, name) == 0)
 					return i;
 		}
 	}
@@ -1633,13 +1668,18 @@ enum sr_err sr_deps_session_new(const struct sr_deps_opts *opts, struct sr_deps_
 	if (opts)
 		ss->opts = *opts;
 	if (ss->opts.root) {
-		ss->root = ss->opts.root;
+		/* the caller's root with this session's memo of its walks */
+		ss->view = *ss->opts.root;
+		ss->view.memo = NULL;
+		sr_root_memo_start(&ss->view);
+		ss->root = &ss->view;
 	} else {
 		enum sr_err rc = sr_root_open("/", &ss->host, err);
 		if (rc != SR_OK) {
 			free(ss);
 			return rc;
 		}
+		sr_root_memo_start(&ss->host);
 		ss->root = &ss->host;
 		char cwd[SR_ROOT_MAX_PATH];
 		if (!getcwd(cwd, sizeof cwd) || !(ss->cwd = strdup(cwd))) {
@@ -1678,6 +1718,7 @@ void sr_deps_session_free(struct sr_deps_session *ss)
 		sr_ldconf_free(ss->conf_dirs, ss->nconf_dirs);
 	if (ss->host.dirfd >= 0)
 		sr_root_close(&ss->host);
+	sr_root_memo_stop(&ss->view);
 	free(ss->cwd);
 	free(ss->host_cwd);
 	free(ss);
@@ -1770,20 +1811,23 @@ static enum sr_err open_program(struct ctx *c, const char *path, struct opened *
 		if (rc != SR_OK)
 			return rc;
 	} else {
-		rc = sr_root_lookup(c->root, lookup, &dirfd, name, o->real, sizeof o->real, err);
+		struct sr_root_found rf;
+		rc = sr_root_lookup_ex(c->root, lookup, &dirfd, name, o->real, sizeof o->real, SR_ROOT_BORROW, &rf, err);
 		if (rc != SR_OK)
 			return rc;
 		if (!name[0]) {
-			close(dirfd);
+			if (!rf.borrowed)
+				close(dirfd);
 			return sr_error_set(err, SR_E_ISDIR, "is a directory");
 		}
-		if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
-			o->dev = st.st_dev;
-			o->ino = st.st_ino;
-			o->mode = st.st_mode;
+		if (rf.stated) {
+			o->dev = rf.st.st_dev;
+			o->ino = rf.st.st_ino;
+			o->mode = rf.st.st_mode;
 		}
 		rc = sr_file_open_ex(dirfd, name, SR_FILE_LAZY, &f, err);
-		close(dirfd);
+		if (!rf.borrowed)
+			close(dirfd);
 		if (rc != SR_OK)
 			return rc;
 	}

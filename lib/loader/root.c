@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,7 @@ enum sr_err sr_root_open(const char *dir, struct sr_root *root, struct sr_error 
 {
 	root->dirfd = -1;
 	root->dir = NULL;
+	root->memo = NULL;
 	int fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0) {
 		int e = errno;
@@ -46,6 +48,7 @@ enum sr_err sr_root_open(const char *dir, struct sr_root *root, struct sr_error 
 
 void sr_root_close(struct sr_root *root)
 {
+	sr_root_memo_stop(root);
 	if (root->dirfd >= 0)
 		close(root->dirfd);
 	free(root->dir);
@@ -53,49 +56,184 @@ void sr_root_close(struct sr_root *root)
 	root->dir = NULL;
 }
 
-/* The components still to visit, kept as one string consumed from the front:
- * "usr/lib/x.so".  A symlink's target is pushed in front of the rest. */
-struct pending {
-	char buf[SR_ROOT_MAX_PATH * 2];
-	size_t len;
+/* ---------- the memo ---------- */
+
+enum { MEMO_DIR = 1, MEMO_LINK = 2 };
+
+/* A directory (fd, owned by the memo) or a symlink (target), by canonical
+ * path inside the root. */
+struct memo_ent {
+	char *key;          /* NULL: empty slot; key and target share one allocation */
+	const char *target;
+	uint32_t hash;
+	int fd;
+	unsigned char kind;
 };
 
-static bool pending_set(struct pending *p, const char *front, const char *rest)
+struct sr_root_memo {
+	struct memo_ent *slot;   /* open addressing, a power-of-two number of slots */
+	size_t cap, count;
+	unsigned fds;
+};
+
+enum {
+	MEMO_MAX_ENTRIES = 4096,
+	MEMO_MAX_FDS = 128,      /* with deps' own directories, well under the usual 1024 */
+};
+
+void sr_root_memo_start(struct sr_root *root)
 {
-	size_t fl = strlen(front), rl = strlen(rest);
-	if (fl + 1 + rl + 1 > sizeof p->buf)
+	if (!root->memo)
+		root->memo = calloc(1, sizeof *root->memo);
+}
+
+void sr_root_memo_stop(struct sr_root *root)
+{
+	struct sr_root_memo *m = root->memo;
+	if (!m)
+		return;
+	for (size_t i = 0; i < m->cap; i++)
+		if (m->slot[i].key) {
+			if (m->slot[i].fd >= 0)
+				close(m->slot[i].fd);
+			free(m->slot[i].key);
+		}
+	free(m->slot);
+	free(m);
+	root->memo = NULL;
+}
+
+static uint32_t memo_hash(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
+static struct memo_ent *memo_find(const struct sr_root_memo *m, const char *key, size_t n, uint32_t h)
+{
+	if (!m || !m->cap)
+		return NULL;
+	for (size_t i = h & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
+		struct memo_ent *e = &m->slot[i];
+		if (!e->key)
+			return NULL;
+		if (e->hash == h && strncmp(e->key, key, n) == 0 && e->key[n] == '\0')
+			return e;
+	}
+}
+
+/* Remember key as a directory (fd) or a symlink (target); false when the
+ * memo is full or memory is short (then the caller keeps its descriptor). */
+static bool memo_put(struct sr_root_memo *m, const char *key, size_t n, uint32_t h, int fd, const char *target)
+{
+	if (!m || m->count >= MEMO_MAX_ENTRIES || (fd >= 0 && m->fds >= MEMO_MAX_FDS))
 		return false;
-	char tmp[SR_ROOT_MAX_PATH * 2];
-	memcpy(tmp, front, fl);
-	tmp[fl] = '/';
-	memcpy(tmp + fl + 1, rest, rl + 1);
-	memcpy(p->buf, tmp, fl + rl + 2);
-	p->len = fl + 1 + rl;
+	if (2 * (m->count + 1) > m->cap) {
+		size_t ncap = m->cap ? 2 * m->cap : 64;
+		struct memo_ent *ns = calloc(ncap, sizeof *ns);
+		if (!ns)
+			return false;
+		for (size_t i = 0; i < m->cap; i++)
+			if (m->slot[i].key) {
+				size_t j = m->slot[i].hash & (ncap - 1);
+				while (ns[j].key)
+					j = (j + 1) & (ncap - 1);
+				ns[j] = m->slot[i];
+			}
+		free(m->slot);
+		m->slot = ns;
+		m->cap = ncap;
+	}
+	size_t tl = target ? strlen(target) + 1 : 0;
+	char *key_copy = malloc(n + 1 + tl);
+	if (!key_copy)
+		return false;
+	memcpy(key_copy, key, n);
+	key_copy[n] = '\0';
+	size_t i = h & (m->cap - 1);
+	while (m->slot[i].key)
+		i = (i + 1) & (m->cap - 1);
+	struct memo_ent *e = &m->slot[i];
+	e->key = key_copy;
+	e->hash = h;
+	e->fd = fd;
+	e->kind = target ? MEMO_LINK : MEMO_DIR;
+	e->target = NULL;
+	if (target) {
+		memcpy(key_copy + n + 1, target, tl);
+		e->target = key_copy + n + 1;
+	}
+	m->count++;
+	if (fd >= 0)
+		m->fds++;
+	return true;
+}
+
+/* ---------- the walk ---------- */
+
+/* The components still to visit: buf[off, off + len), consumed from the
+ * front, e.g. "usr/lib/x.so".  A symlink's target is put in front of the
+ * rest, in the room before it when there is some. */
+struct pending {
+	char buf[SR_ROOT_MAX_PATH * 2 + 2];
+	size_t off, len;
+};
+
+static bool pending_init(struct pending *p, const char *path)
+{
+	size_t n = strlen(path);
+	if (n + 1 > sizeof p->buf)
+		return false;
+	p->off = sizeof p->buf - n - 1;
+	p->len = n;
+	memcpy(p->buf + p->off, path, n + 1);
+	return true;
+}
+
+/* front + "/" before what is left */
+static bool pending_push(struct pending *p, const char *front, size_t fl)
+{
+	if (fl + 1 + p->len + 1 > sizeof p->buf)
+		return false;
+	if (p->off < fl + 1) {
+		/* move the rest to the end of the buffer first */
+		size_t to = sizeof p->buf - p->len - 1;
+		memmove(p->buf + to, p->buf + p->off, p->len + 1);
+		p->off = to;
+	}
+	p->off -= fl + 1;
+	memcpy(p->buf + p->off, front, fl);
+	p->buf[p->off + fl] = '/';
+	p->len += fl + 1;
 	return true;
 }
 
 /* Take the next component into name; false when none is left. */
 static bool pending_next(struct pending *p, char *name, size_t name_size, bool *too_long)
 {
+	const char *s = p->buf + p->off;
 	size_t i = 0;
 	*too_long = false;
-	while (i < p->len && p->buf[i] == '/')
+	while (i < p->len && s[i] == '/')
 		i++;
 	if (i == p->len) {
+		p->off += p->len;
 		p->len = 0;
 		return false;
 	}
 	size_t start = i;
-	while (i < p->len && p->buf[i] != '/')
+	while (i < p->len && s[i] != '/')
 		i++;
 	size_t n = i - start;
 	if (n + 1 > name_size) {
 		*too_long = true;
 		return false;
 	}
-	memcpy(name, p->buf + start, n);
+	memcpy(name, s + start, n);
 	name[n] = '\0';
-	memmove(p->buf, p->buf + i, p->len - i + 1);
+	p->off += i;
 	p->len -= i;
 	return true;
 }
@@ -103,24 +241,33 @@ static bool pending_next(struct pending *p, char *name, size_t name_size, bool *
 static bool pending_empty(const struct pending *p)
 {
 	for (size_t i = 0; i < p->len; i++)
-		if (p->buf[i] != '/')
+		if (p->buf[p->off + i] != '/')
 			return false;
 	return true;
 }
 
-/* The walk's position: a descriptor per directory level, from the root down. */
+/* The walk's position: a descriptor per directory level, from the root
+ * down; a level's descriptor is the memo's when borrowed. */
 struct walk {
 	int fds[MAX_DEPTH + 1];
+	bool borrowed[MAX_DEPTH + 1];
 	size_t name_off[MAX_DEPTH + 1];   /* where each level's name starts in path */
 	size_t depth;
 	char path[SR_ROOT_MAX_PATH + 1];  /* canonical path inside the root */
 	size_t path_len;
 };
 
+static void walk_pop(struct walk *w)
+{
+	if (!w->borrowed[w->depth])
+		close(w->fds[w->depth]);
+	w->depth--;
+}
+
 static void walk_to_root(struct walk *w)
 {
 	while (w->depth > 0)
-		close(w->fds[w->depth--]);
+		walk_pop(w);
 	w->path_len = 0;
 	w->path[0] = '\0';
 }
@@ -153,26 +300,35 @@ static enum sr_err walk_error(int e, const struct walk *w, const char *comp, str
 enum sr_err sr_root_lookup(const struct sr_root *root, const char *path, int *parent_fd, char *name,
                            char *resolved, size_t resolved_size, struct sr_error *err)
 {
-	return sr_root_lookup_ex(root, path, parent_fd, name, resolved, resolved_size, NULL, err);
+	return sr_root_lookup_ex(root, path, parent_fd, name, resolved, resolved_size, 0, NULL, err);
 }
 
 enum sr_err sr_root_lookup_ex(const struct sr_root *root, const char *path, int *parent_fd, char *name,
-                              char *resolved, size_t resolved_size, unsigned *links_out, struct sr_error *err)
+                              char *resolved, size_t resolved_size, unsigned flags, struct sr_root_found *found,
+                              struct sr_error *err)
 {
 	struct walk w;
 	struct pending p;
 	char comp[SR_ROOT_MAX_PATH + 1];
 	char target[SR_ROOT_MAX_PATH + 1];
+	struct sr_root_memo *memo = root->memo;
 	unsigned links = 0;
+	bool stated = false;
+	struct stat st;
 	enum sr_err rc = SR_OK;
 
 	*parent_fd = -1;
 	name[0] = '\0';
+	if (found) {
+		found->borrowed = false;
+		found->stated = false;
+	}
 	w.depth = 0;
 	w.fds[0] = root->dirfd;
+	w.borrowed[0] = true;   /* the root's own */
 	w.path_len = 0;
 	w.path[0] = '\0';
-	if (!pending_set(&p, "", path))
+	if (!pending_init(&p, path))
 		return sr_error_set(err, SR_E_USAGE, "path too long");
 
 	bool too_long;
@@ -182,78 +338,102 @@ enum sr_err sr_root_lookup_ex(const struct sr_root *root, const char *path, int 
 		if (strcmp(comp, "..") == 0) {
 			/* never above the root */
 			if (w.depth > 0) {
-				close(w.fds[w.depth]);
 				w.path_len = w.name_off[w.depth];
 				w.path[w.path_len] = '\0';
-				w.depth--;
+				walk_pop(&w);
 			}
 			continue;
 		}
-		int cur = w.fds[w.depth];
-		struct stat st;
-		if (fstatat(cur, comp, &st, AT_SYMLINK_NOFOLLOW) != 0) {
-			rc = walk_error(errno, &w, comp, err);
+		size_t cl = strlen(comp);
+		if (w.path_len + 1 + cl > SR_ROOT_MAX_PATH) {
+			rc = sr_error_set(err, SR_E_USAGE, "path too long");
 			goto out;
 		}
-		if (S_ISLNK(st.st_mode)) {
-			if (++links > SR_ROOT_MAX_LINKS) {
-				rc = sr_error_set(err, SR_E_IO, "too many levels of symbolic links");
+		/* the component's canonical path, w.path + "/" + comp, is the
+		 * memo's key; w.path is cut back unless the walk goes into it */
+		w.path[w.path_len] = '/';
+		memcpy(w.path + w.path_len + 1, comp, cl + 1);
+		size_t key_len = w.path_len + 1 + cl;
+		uint32_t key_hash = memo ? memo_hash(w.path, key_len) : 0;
+		struct memo_ent *me = memo ? memo_find(memo, w.path, key_len, key_hash) : NULL;
+		w.path[w.path_len] = '\0';
+		bool final = pending_empty(&p);
+		int cur = w.fds[w.depth];
+		const char *link = NULL;
+		int nfd = -1;
+		bool nfd_borrowed = false;
+		if (me && me->kind == MEMO_LINK) {
+			link = me->target;
+		} else if (me && me->kind == MEMO_DIR && !final) {
+			nfd = me->fd;
+			nfd_borrowed = true;
+		} else if (!final) {
+			/* a directory to go through: open it, and only if that fails
+			 * find out whether it is a symlink */
+			nfd = openat(cur, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (nfd < 0) {
+				int e = errno;
+				if ((e != ENOTDIR && e != ELOOP) || fstatat(cur, comp, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+				    !S_ISLNK(st.st_mode)) {
+					rc = walk_error(e == ELOOP ? ENOTDIR : e, &w, comp, err);
+					goto out;
+				}
+			}
+		} else {
+			if (fstatat(cur, comp, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+				rc = walk_error(errno, &w, comp, err);
 				goto out;
 			}
+		}
+		if (!link && nfd < 0 && S_ISLNK(st.st_mode)) {
 			ssize_t n = readlinkat(cur, comp, target, sizeof target - 1);
 			if (n < 0) {
 				rc = walk_error(errno, &w, comp, err);
 				goto out;
 			}
 			target[n] = '\0';
-			if (target[0] == '/')
+			link = target;
+			w.path[w.path_len] = '/';
+			memo_put(memo, w.path, key_len, key_hash, -1, target);
+			w.path[w.path_len] = '\0';
+		}
+		if (link) {
+			if (++links > SR_ROOT_MAX_LINKS) {
+				rc = sr_error_set(err, SR_E_IO, "too many levels of symbolic links");
+				goto out;
+			}
+			if (link[0] == '/')
 				walk_to_root(&w);   /* absolute: relative to the root, not the host */
-			char rest[SR_ROOT_MAX_PATH * 2];
-			memcpy(rest, p.buf, p.len + 1);
-			if (!pending_set(&p, target, rest)) {
+			if (!pending_push(&p, link, strlen(link))) {
 				rc = sr_error_set(err, SR_E_USAGE, "path too long after following symbolic links");
 				goto out;
 			}
 			continue;
 		}
-		if (pending_empty(&p)) {
+		if (final) {
 			/* the final component: hand it back with its directory */
-			size_t cl = strlen(comp);
-			if (w.path_len + 1 + cl > SR_ROOT_MAX_PATH) {
-				rc = sr_error_set(err, SR_E_USAGE, "path too long");
-				goto out;
-			}
 			w.path[w.path_len] = '/';
-			memcpy(w.path + w.path_len + 1, comp, cl + 1);
-			w.path_len += 1 + cl;
+			w.path_len = key_len;
 			memcpy(name, comp, cl + 1);
+			stated = true;
 			break;
 		}
-		if (!S_ISDIR(st.st_mode)) {
-			rc = walk_error(ENOTDIR, &w, comp, err);
-			goto out;
-		}
 		if (w.depth >= MAX_DEPTH) {
+			if (!nfd_borrowed)
+				close(nfd);
 			rc = sr_error_set(err, SR_E_USAGE, "path too deep");
 			goto out;
 		}
-		int nfd = openat(cur, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (nfd < 0) {
-			rc = walk_error(errno, &w, comp, err);
-			goto out;
-		}
-		size_t cl = strlen(comp);
-		if (w.path_len + 1 + cl > SR_ROOT_MAX_PATH) {
-			close(nfd);
-			rc = sr_error_set(err, SR_E_USAGE, "path too long");
-			goto out;
+		if (!nfd_borrowed) {
+			w.path[w.path_len] = '/';
+			nfd_borrowed = memo_put(memo, w.path, key_len, key_hash, nfd, NULL);
 		}
 		w.depth++;
 		w.fds[w.depth] = nfd;
+		w.borrowed[w.depth] = nfd_borrowed;
 		w.name_off[w.depth] = w.path_len;
 		w.path[w.path_len] = '/';
-		memcpy(w.path + w.path_len + 1, comp, cl + 1);
-		w.path_len += 1 + cl;
+		w.path_len = key_len;
 	}
 	if (too_long) {
 		rc = sr_error_set(err, SR_E_USAGE, "file name too long");
@@ -268,19 +448,30 @@ enum sr_err sr_root_lookup_ex(const struct sr_root *root, const char *path, int 
 		}
 		memcpy(resolved, show, sl + 1);
 	}
-	/* hand back the parent directory; close the levels above it */
-	*parent_fd = w.depth > 0 ? w.fds[w.depth] : dup(root->dirfd);
-	if (*parent_fd < 0) {
-		rc = sr_error_set(err, SR_E_IO, "cannot duplicate the root descriptor (error %d)", errno);
-		goto out;
+	/* hand back the parent directory: the walk's own, or the memo's (the
+	 * root's) itself when the caller can take it, else a copy */
+	if (!w.borrowed[w.depth] || (flags & SR_ROOT_BORROW)) {
+		*parent_fd = w.fds[w.depth];
+		if (found)
+			found->borrowed = w.borrowed[w.depth];
+	} else {
+		*parent_fd = fcntl(w.fds[w.depth], F_DUPFD_CLOEXEC, 0);
+		if (*parent_fd < 0) {
+			rc = sr_error_set(err, SR_E_IO, "cannot duplicate a directory descriptor (error %d)", errno);
+			goto out;
+		}
 	}
 	if (w.depth > 0)
-		w.depth--;   /* keep fds[old depth] open for the caller */
+		w.depth--;   /* keep fds[old depth] for the caller */
+	if (found && stated) {
+		found->stated = true;
+		found->st = st;
+	}
 out:
 	while (w.depth > 0)
-		close(w.fds[w.depth--]);
-	if (links_out)
-		*links_out = links;
+		walk_pop(&w);
+	if (found)
+		found->links = links;
 	return rc;
 }
 

@@ -184,18 +184,22 @@ static void needs_text(const struct sr_elf *from, const char *file, char *out, s
 
 /* ---------- tree ---------- */
 
+/* Per object: the first and one past the last edge it is the source of
+ * (0, 0: none): every edge of obj lies in [first, end), so the walks below
+ * need not look at every edge for every object (the resolver adds each
+ * object's edges together, so the range holds only its own); and whether
+ * measure() and print_edges() have been through it. */
+struct tree_obj {
+	size_t first, end;
+	bool seen, expanded;
+};
+
 struct tree {
 	const struct sr_deps *d;
 	const struct style *st;
 	bool all;
-	bool *expanded;
 	size_t namew, pathw;
-	/* per object, the first and one past the last edge it is the source
-	 * of (0, 0: none): every edge of obj lies in [first, end), so the
-	 * walks below need not look at every edge for every object (the
-	 * resolver adds each object's edges together, so the range holds
-	 * only its own) */
-	size_t *first, *end;
+	struct tree_obj *o;
 };
 
 /* Needs met by an object already loaded (or by the interpreter, named in
@@ -206,13 +210,13 @@ static bool shown(const struct tree *t, const struct sr_dep_edge *e)
 }
 
 /* The column widths: the tree prefix (4 per level) plus the name, and the path. */
-static void measure(struct tree *t, size_t obj, size_t depth, bool *seen)
+static void measure(struct tree *t, size_t obj, size_t depth)
 {
 	const struct sr_deps *d = t->d;
-	if (seen[obj])
+	if (t->o[obj].seen)
 		return;
-	seen[obj] = true;
-	for (size_t i = t->first[obj]; i < t->end[obj]; i++) {
+	t->o[obj].seen = true;
+	for (size_t i = t->o[obj].first; i < t->o[obj].end; i++) {
 		const struct sr_dep_edge *e = &d->edges[i];
 		if (e->from != obj || !shown(t, e))
 			continue;
@@ -224,28 +228,29 @@ static void measure(struct tree *t, size_t obj, size_t depth, bool *seen)
 			if (pw > t->pathw)
 				t->pathw = pw;
 			if (d->objects[e->to].loader == obj && e->how != SR_FOUND_LOADED && e->how != SR_FOUND_INTERP)
-				measure(t, e->to, depth + 1, seen);
+				measure(t, e->to, depth + 1);
 		}
 	}
 }
 
-static void print_edges(struct tree *t, size_t obj, const char *prefix)
+/* prefix_w: the columns prefix takes */
+static void print_edges(struct tree *t, size_t obj, const char *prefix, size_t prefix_w)
 {
 	const struct sr_deps *d = t->d;
 	const struct style *st = t->st;
 	struct tbuf *f = st->f;
 	size_t last = SR_DEPS_NONE;
-	for (size_t i = t->first[obj]; i < t->end[obj]; i++)
+	for (size_t i = t->o[obj].first; i < t->o[obj].end; i++)
 		if (d->edges[i].from == obj && shown(t, &d->edges[i]))
 			last = i;
-	for (size_t i = t->first[obj]; i < t->end[obj]; i++) {
+	for (size_t i = t->o[obj].first; i < t->o[obj].end; i++) {
 		const struct sr_dep_edge *e = &d->edges[i];
 		if (e->from != obj || !shown(t, e))
 			continue;
 		bool is_last = i == last;
 		tb_puts(f, prefix);
 		tb_puts(f, is_last ? "└── " : "├── ");
-		size_t used = width(prefix) + 4;
+		size_t used = prefix_w + 4;
 		bool missing = e->to == SR_DEPS_NONE;
 		if (missing)
 			on(st, "\033[31m");
@@ -256,14 +261,16 @@ static void print_edges(struct tree *t, size_t obj, const char *prefix)
 		/* prefix + the branch, as snprintf "%s%s" into 1024 bytes would */
 		char child_prefix[1024];
 		const char *branch = is_last ? "    " : "│   ";
-		size_t pl = strlen(prefix), bl = strlen(branch);
+		size_t pl0 = strlen(prefix), bl0 = strlen(branch), pl = pl0, bl = bl0;
 		if (pl > sizeof child_prefix - 1)
 			pl = sizeof child_prefix - 1;
 		if (bl > sizeof child_prefix - 1 - pl)
 			bl = sizeof child_prefix - 1 - pl;
+		bool cut = pl + bl < pl0 + bl0;
 		memcpy(child_prefix, prefix, pl);
 		memcpy(child_prefix + pl, branch, bl);
 		child_prefix[pl + bl] = '\0';
+		size_t child_w = cut ? width(child_prefix) : prefix_w + 4;
 		if (missing) {
 			on(st, "\033[31m");
 			tb_puts(f, "not found");
@@ -347,11 +354,11 @@ static void print_edges(struct tree *t, size_t obj, const char *prefix)
 			}
 			tb_putc(f, '\n');
 		}
-		bool expand = to->loader == obj && !t->expanded[e->to] && e->how != SR_FOUND_LOADED &&
+		bool expand = to->loader == obj && !t->o[e->to].expanded && e->how != SR_FOUND_LOADED &&
 		              e->how != SR_FOUND_INTERP;
 		if (expand) {
-			t->expanded[e->to] = true;
-			print_edges(t, e->to, child_prefix);
+			t->o[e->to].expanded = true;
+			print_edges(t, e->to, child_prefix, child_w);
 		}
 	}
 }
@@ -377,25 +384,30 @@ static void deps_text(struct tbuf *f, const char *path, const struct sr_deps *d,
 	}
 	tb_putc(f, '\n');
 
-	bool seen_buf[SR_DEPS_MAX_OBJECTS] = { false };
-	bool expanded[SR_DEPS_MAX_OBJECTS] = { false };
-	size_t first[SR_DEPS_MAX_OBJECTS], end[SR_DEPS_MAX_OBJECTS];
+	/* on the stack for the usual few objects */
+	struct tree_obj few[64];
 	size_t nobj = d->object_count < SR_DEPS_MAX_OBJECTS ? d->object_count : SR_DEPS_MAX_OBJECTS;
-	first[0] = end[0] = 0;
-	for (size_t i = 0; i < nobj; i++)
-		first[i] = end[i] = 0;
+	struct tree_obj *po = nobj <= 64 ? few : calloc(nobj, sizeof *po);
+	if (!po) {
+		tb_puts(f, "(out of memory)\n");
+		return;
+	}
+	if (po == few)
+		memset(few, 0, (nobj ? nobj : 1) * sizeof *few);
 	for (size_t i = d->edge_count; i-- > 0;) {
 		size_t from = d->edges[i].from;
 		if (from >= nobj)
 			continue;
-		if (end[from] == 0)
-			end[from] = i + 1;
-		first[from] = i;
+		if (po[from].end == 0)
+			po[from].end = i + 1;
+		po[from].first = i;
 	}
-	struct tree t = { d, &st, all, expanded, 0, 0, first, end };
-	measure(&t, 0, 0, seen_buf);
-	expanded[0] = true;
-	print_edges(&t, 0, "");
+	struct tree t = { d, &st, all, 0, 0, po };
+	if (nobj) {
+		measure(&t, 0, 0);
+		po[0].expanded = true;
+		print_edges(&t, 0, "", 0);
+	}
 
 	if (d->interp_missing) {
 		on(&st, "\033[31m");
@@ -443,6 +455,8 @@ static void deps_text(struct tbuf *f, const char *path, const struct sr_deps *d,
 		tb_put_safe(f, d->warnings.items[i]);
 		tb_putc(f, '\n');
 	}
+	if (po != few)
+		free(po);
 }
 
 void sr_report_deps_text(FILE *out, const char *path, const struct sr_deps *d, const struct sr_text_style *ts,
