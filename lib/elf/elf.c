@@ -179,35 +179,30 @@ static const char *get_str(struct ctx *c, const struct sr_reader *tab, uint64_t 
 
 /* ---------- headers ---------- */
 
+/* Where a program header's fields are, per class (ELF32, ELF64). */
+static const struct phdr_layout {
+	unsigned char size, flags, offset, vaddr, filesz, memsz, align;
+} phdr_layout[2] = {
+	{ 32, 24, 4, 8, 16, 20, 28 },
+	{ 56, 4, 8, 16, 32, 40, 48 },
+};
+
 static bool read_phdr(struct ctx *c, uint64_t i, struct phdr *p)
 {
 	const struct sr_reader *r = &c->r;
-	bool be = r->big_endian;
-	uint64_t o = c->phoff + i * c->phentsize;
+	bool be = r->big_endian, w8 = c->wsz == 8;
+	const struct phdr_layout *l = &phdr_layout[w8];
 	/* the whole entry at once, then its fields */
-	if (c->wsz == 8) {
-		const uint8_t *b = sr_reader_at(r, o, 56);
-		if (!b)
-			return false;
-		p->type = sr_peek_u32(b, be);
-		p->flags = sr_peek_u32(b + 4, be);
-		p->offset = sr_peek_u64(b + 8, be);
-		p->vaddr = sr_peek_u64(b + 16, be);
-		p->filesz = sr_peek_u64(b + 32, be);
-		p->memsz = sr_peek_u64(b + 40, be);
-		p->align = sr_peek_u64(b + 48, be);
-		return true;
-	}
-	const uint8_t *b = sr_reader_at(r, o, 32);
+	const uint8_t *b = sr_reader_at(r, c->phoff + i * c->phentsize, l->size);
 	if (!b)
 		return false;
 	p->type = sr_peek_u32(b, be);
-	p->offset = sr_peek_u32(b + 4, be);
-	p->vaddr = sr_peek_u32(b + 8, be);
-	p->filesz = sr_peek_u32(b + 16, be);
-	p->memsz = sr_peek_u32(b + 20, be);
-	p->flags = sr_peek_u32(b + 24, be);
-	p->align = sr_peek_u32(b + 28, be);
+	p->flags = sr_peek_u32(b + l->flags, be);
+	p->offset = w8 ? sr_peek_u64(b + l->offset, be) : sr_peek_u32(b + l->offset, be);
+	p->vaddr = w8 ? sr_peek_u64(b + l->vaddr, be) : sr_peek_u32(b + l->vaddr, be);
+	p->filesz = w8 ? sr_peek_u64(b + l->filesz, be) : sr_peek_u32(b + l->filesz, be);
+	p->memsz = w8 ? sr_peek_u64(b + l->memsz, be) : sr_peek_u32(b + l->memsz, be);
+	p->align = w8 ? sr_peek_u64(b + l->align, be) : sr_peek_u32(b + l->align, be);
 	return true;
 }
 

@@ -93,11 +93,14 @@ static void tb_done(struct tbuf *t)
 }
 
 
+/* The columns tb_put_safe takes for s: a control byte is printed as \xNN. */
 static size_t width(const char *s)
 {
 	size_t n = 0;
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		if ((*p & 0xc0) != 0x80)
+		if (*p < 0x20 || *p == 0x7f)
+			n += 4;
+		else if ((*p & 0xc0) != 0x80)
 			n++;
 	return n;
 }

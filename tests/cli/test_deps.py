@@ -393,6 +393,33 @@ class T:
             needed = [l for l in p.stdout.splitlines() if "(needed by " in l]
             self.c.true("control characters in a path: the 'needed by' line escapes them",
                         needed and all("\\x0a" in l for l in needed), p.stdout)
+            # a library whose name holds a control byte: printed as \x01, and
+            # the columns after it still line up (they are measured escaped)
+            lib = os.path.join(d, "lib\x01a.so")
+            with open(os.path.join(d, "a.c"), "w") as f:
+                f.write("int f(void) { return 1; }\n")
+            with open(os.path.join(d, "m.c"), "w") as f:
+                f.write("int f(void);\nint main(void) { return f(); }\n")
+            cc = subprocess.run(["gcc", "-shared", "-fPIC", "-o", lib, os.path.join(d, "a.c"),
+                                 "-Wl,-soname,lib\x01a.so"], capture_output=True)
+            prog = os.path.join(d, "m")
+            if cc.returncode == 0:
+                cc = subprocess.run(["gcc", "-o", prog, os.path.join(d, "m.c"), lib, "-Wl,-rpath,$ORIGIN"],
+                                    capture_output=True)
+            if self.c.true("control byte in a library name: fixture built", cc.returncode == 0, cc.stderr):
+                p = subprocess.run([self.exe, "deps", "--no-color", prog], stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, errors="replace")
+                self.c.eq("control byte in a library name: exit 0", p.returncode, 0)
+                edges = [l for l in p.stdout.splitlines() if l.startswith(("├── ", "└── "))]
+                ctl = [l for l in edges if l[4:].startswith("lib\\x01a.so ")]
+                libc = [l for l in edges if l[4:].startswith("libc.so.6 ")]
+                self.c.true("control byte in a library name: escaped", ctl and libc and "\x01" not in p.stdout,
+                            p.stdout)
+                if ctl and libc:
+                    # where the path and the "how found" columns start
+                    cols = [(l.index(" /") + 1, l.index("RUNPATH" if l is ctl[0] else "ld.so.cache"))
+                            for l in (ctl[0], libc[0])]
+                    self.c.eq("control byte in a library name: the columns line up", cols[0], cols[1])
         finally:
             shutil.rmtree(d, ignore_errors=True)
 

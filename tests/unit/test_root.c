@@ -138,6 +138,15 @@ static void same(const char *path, const struct answer *want, const struct answe
 	CHECKF(want->pino == got->pino && want->pdev == got->pdev, "%s (%s): parent directory differs", path, how);
 }
 
+/* path in plain and, borrowing, in memo: the same answer */
+static void borrowed_same(const struct sr_root *plain, const struct sr_root *memo, const char *path, const char *how)
+{
+	struct answer want, got;
+	lookup(plain, path, 0, &want);
+	lookup(memo, path, SR_ROOT_BORROW, &got);
+	same(path, &want, &got, how);
+}
+
 int main(void)
 {
 	if (!mkdtemp(tmproot)) {
@@ -212,20 +221,13 @@ int main(void)
 			same(paths[i], &want, &borrowed, "borrowed");
 		}
 		/* every directory of many/: past the memo's descriptors */
-		for (int i = 0; i < 300; i += round + 1) {
-			char p[128];
-			snprintf(p, sizeof p, "/many/d%d/sub/f", i);
-			struct answer want, got;
-			lookup(&plain, p, 0, &want);
-			lookup(&memo, p, SR_ROOT_BORROW, &got);
-			same(p, &want, &got, "many");
-		}
 		char p[2100];
+		for (int i = 0; i < 300; i += round + 1) {
+			snprintf(p, sizeof p, "/many/d%d/sub/f", i);
+			borrowed_same(&plain, &memo, p, "many");
+		}
 		snprintf(p, sizeof p, "/%s", deep);
-		struct answer want, got;
-		lookup(&plain, p, 0, &want);
-		lookup(&memo, p, SR_ROOT_BORROW, &got);
-		same(p, &want, &got, "deep");
+		borrowed_same(&plain, &memo, p, "deep");
 	}
 
 	/* a few answers pinned down, so that both agreeing on a wrong one fails */
