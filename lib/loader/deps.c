@@ -53,10 +53,7 @@ struct obj_name {
 };
 
 struct obj_priv {
-	/* every name it answers to (request names, SONAME): the first ones in
-	 * inl, all of them in names once there are more (obj_names()) */
-	struct obj_name inl[3];
-	struct obj_name *names;
+	struct obj_name *names;  /* every name it answers to (request names, SONAME) */
 	size_t nnames, capnames;
 	size_t edge_first, edge_end;   /* its DT_NEEDED edges (added together, in order) */
 	dev_t dev;
@@ -111,6 +108,7 @@ struct path_info {
  * (O_PATH), so each candidate in it costs one fstatat() relative to it. */
 struct dir_info {
 	int fd;               /* -1: missing or not a directory */
+	bool owned;           /* fd is ours, not the root memo's */
 	unsigned links;       /* symlinks the walk to it followed */
 	char *real;           /* canonical path inside the root */
 };
@@ -277,13 +275,6 @@ static void index_name(struct ctx *c, size_t obj, const char *s, uint32_t key)
 	c->names_count++;
 }
 
-/* An object's names (inline in its struct obj_priv while they are few:
- * never a pointer into it, as the array of them moves when it grows). */
-static const struct obj_name *obj_names(const struct obj_priv *p)
-{
-	return p->names ? p->names : p->inl;
-}
-
 /* One more name object obj answers to.  stable: name lives as long as the
  * result (its arena, or a parsed file's) and is kept without a copy. */
 static void add_name_as(struct ctx *c, size_t obj, const char *name, bool stable)
@@ -292,30 +283,15 @@ static void add_name_as(struct ctx *c, size_t obj, const char *name, bool stable
 	if (!name)
 		return;
 	uint32_t key = name_key(name);
-	const struct obj_name *have = obj_names(p);
 	for (size_t i = 0; i < p->nnames; i++)
-		if (have[i].key == key && strcmp(have[i].s, name) == 0)
+		if (p->names[i].key == key && strcmp(p->names[i].s, name) == 0)
 			return;
+	struct obj_name *n = sr_arena_grow(c->a, p->names, p->nnames, &p->capnames, sizeof *n, 256);
 	const char *copy = stable ? name : adup(c, name);
-	if (!copy)
+	if (!n || !copy)
 		return;
-	size_t ninl = sizeof p->inl / sizeof p->inl[0];
-	if (!p->names && p->nnames < ninl) {
-		p->inl[p->nnames++] = (struct obj_name){ copy, key };
-	} else {
-		if (!p->names) {
-			p->capnames = 2 * ninl;
-			p->names = sr_arena_array(c->a, p->capnames, sizeof *p->names);
-			if (!p->names)
-				return;
-			memcpy(p->names, p->inl, sizeof p->inl);
-		}
-		struct obj_name *n = sr_arena_grow(c->a, p->names, p->nnames, &p->capnames, sizeof *n, 256);
-		if (!n)
-			return;
-		p->names = n;
-		p->names[p->nnames++] = (struct obj_name){ copy, key };
-	}
+	p->names = n;
+	p->names[p->nnames++] = (struct obj_name){ copy, key };
 	index_name(c, obj, copy, key);
 }
 
@@ -854,7 +830,7 @@ static enum cand open_candidate(struct ctx *c, const char *path, struct opened *
 static void dir_info_free(void *v)
 {
 	struct dir_info *di = v;
-	if (di && di->fd >= 0)
+	if (di && di->fd >= 0 && di->owned)
 		close(di->fd);
 	free(di);
 }
@@ -878,32 +854,31 @@ static const struct dir_info *dir_lookup(struct sr_deps_session *ss, const char 
 		return *slot;
 	if (ss->dir_fds >= DIR_FDS_MAX)
 		return NULL;
-	char name[SR_ROOT_MAX_PATH + 1], real[SR_ROOT_MAX_PATH + 1];
+	/* "dir/.": the walk goes into dir itself (the root memo keeps it when
+	 * it can, and then so do we, borrowed) and hands it back as the parent */
+	char inside[SR_ROOT_MAX_PATH + 1], name[SR_ROOT_MAX_PATH + 1], real[SR_ROOT_MAX_PATH + 1];
+	if (cat3(inside, sizeof inside, dir, "/.", "") > SR_ROOT_MAX_PATH)
+		return NULL;
 	struct sr_error e = { 0 };
-	int parent, fd = -1;
+	int fd = -1;
 	struct sr_root_found rf = { .links = 0 };
-	if (sr_root_lookup_ex(ss->root, dir, &parent, name, real, sizeof real, SR_ROOT_BORROW, &rf, &e) == SR_OK) {
-		/* the last component is not a symlink: the walk followed it */
-		fd = name[0] ? openat(parent, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-		             : fcntl(ss->root->dirfd, F_DUPFD_CLOEXEC, 0);
-		if (!rf.borrowed)
-			close(parent);
-	}
-	unsigned links = rf.links;
+	if (sr_root_lookup_ex(ss->root, inside, &fd, name, real, sizeof real, SR_ROOT_BORROW, &rf, &e) != SR_OK)
+		fd = -1;
 	size_t rl = fd >= 0 ? strlen(real) + 1 : 0;
 	struct dir_info *di = malloc(sizeof *di + rl);
 	if (!di) {
-		if (fd >= 0)
+		if (fd >= 0 && !rf.borrowed)
 			close(fd);
 		return NULL;
 	}
 	di->fd = fd;
-	di->links = links;
+	di->owned = fd >= 0 && !rf.borrowed;
+	di->links = rf.links;
 	di->real = NULL;
 	if (fd >= 0) {
 		di->real = (char *)(di + 1);
 		memcpy(di->real, real, rl);
-		ss->dir_fds++;
+		ss->dir_fds += di->owned;
 	}
 	*slot = di;
 	return di;
@@ -1012,10 +987,9 @@ static size_t find_loaded(struct ctx *c, const char *name)
 			return best;
 	} else {
 		for (size_t i = 0; i < d->object_count; i++) {
-			const struct obj_priv *p = &d->priv->op[i];
-			const struct obj_name *have = obj_names(p);
+			struct obj_priv *p = &d->priv->op[i];
 			for (size_t j = 0; j < p->nnames; j++)
-				if (have[j].key == key && strcmp(have[j].s, name) == 0)
+				if (p->names[j].key == key && strcmp(p->names[j].s, name) == 0)
 					return i;
 		}
 	}

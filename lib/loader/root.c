@@ -103,30 +103,44 @@ void sr_root_memo_stop(struct sr_root *root)
 	root->memo = NULL;
 }
 
-static uint32_t memo_hash(const char *s, size_t n)
+/* A memo key: the canonical path dir + "/" + comp, kept in two parts so
+ * that the walk's path need not be extended to ask. */
+struct memo_key {
+	const char *dir, *comp;
+	size_t dl, cl;
+	uint32_t hash;
+};
+
+static uint32_t fnv(uint32_t h, const char *s, size_t n)
 {
-	uint32_t h = 2166136261u;
 	for (size_t i = 0; i < n; i++)
 		h = (h ^ (unsigned char)s[i]) * 16777619u;
 	return h;
 }
 
-static struct memo_ent *memo_find(const struct sr_root_memo *m, const char *key, size_t n, uint32_t h)
+static void memo_key_init(struct memo_key *k, const char *dir, size_t dl, const char *comp, size_t cl)
+{
+	*k = (struct memo_key){ dir, comp, dl, cl, 0 };
+	k->hash = fnv(fnv(fnv(2166136261u, dir, dl), "/", 1), comp, cl);
+}
+
+static struct memo_ent *memo_find(const struct sr_root_memo *m, const struct memo_key *k)
 {
 	if (!m || !m->cap)
 		return NULL;
-	for (size_t i = h & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
+	for (size_t i = k->hash & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
 		struct memo_ent *e = &m->slot[i];
 		if (!e->key)
 			return NULL;
-		if (e->hash == h && strncmp(e->key, key, n) == 0 && e->key[n] == '\0')
+		if (e->hash == k->hash && memcmp(e->key, k->dir, k->dl) == 0 && e->key[k->dl] == '/' &&
+		    memcmp(e->key + k->dl + 1, k->comp, k->cl) == 0 && e->key[k->dl + 1 + k->cl] == '\0')
 			return e;
 	}
 }
 
-/* Remember key as a directory (fd) or a symlink (target); false when the
+/* Remember k as a directory (fd) or a symlink (target); false when the
  * memo is full or memory is short (then the caller keeps its descriptor). */
-static bool memo_put(struct sr_root_memo *m, const char *key, size_t n, uint32_t h, int fd, const char *target)
+static bool memo_put(struct sr_root_memo *m, const struct memo_key *k, int fd, const char *target)
 {
 	if (!m || m->count >= MEMO_MAX_ENTRIES || (fd >= 0 && m->fds >= MEMO_MAX_FDS))
 		return false;
@@ -146,24 +160,22 @@ static bool memo_put(struct sr_root_memo *m, const char *key, size_t n, uint32_t
 		m->slot = ns;
 		m->cap = ncap;
 	}
-	size_t tl = target ? strlen(target) + 1 : 0;
-	char *key_copy = malloc(n + 1 + tl);
-	if (!key_copy)
+	size_t n = k->dl + 1 + k->cl, tl = target ? strlen(target) + 1 : 0;
+	char *key = malloc(n + 1 + tl);
+	if (!key)
 		return false;
-	memcpy(key_copy, key, n);
-	key_copy[n] = '\0';
-	size_t i = h & (m->cap - 1);
+	memcpy(key, k->dir, k->dl);
+	key[k->dl] = '/';
+	memcpy(key + k->dl + 1, k->comp, k->cl);
+	key[n] = '\0';
+	size_t i = k->hash & (m->cap - 1);
 	while (m->slot[i].key)
 		i = (i + 1) & (m->cap - 1);
 	struct memo_ent *e = &m->slot[i];
-	e->key = key_copy;
-	e->hash = h;
-	e->fd = fd;
-	e->kind = target ? MEMO_LINK : MEMO_DIR;
-	e->target = NULL;
+	*e = (struct memo_ent){ .key = key, .hash = k->hash, .fd = fd, .kind = target ? MEMO_LINK : MEMO_DIR };
 	if (target) {
-		memcpy(key_copy + n + 1, target, tl);
-		e->target = key_copy + n + 1;
+		memcpy(key + n + 1, target, tl);
+		e->target = key + n + 1;
 	}
 	m->count++;
 	if (fd >= 0)
@@ -257,6 +269,14 @@ struct walk {
 	size_t path_len;
 };
 
+/* path += "/" + comp (the caller has checked it fits) */
+static void walk_append(struct walk *w, const char *comp, size_t cl)
+{
+	w->path[w->path_len] = '/';
+	memcpy(w->path + w->path_len + 1, comp, cl + 1);
+	w->path_len += 1 + cl;
+}
+
 static void walk_pop(struct walk *w)
 {
 	if (!w->borrowed[w->depth])
@@ -349,14 +369,13 @@ enum sr_err sr_root_lookup_ex(const struct sr_root *root, const char *path, int 
 			rc = sr_error_set(err, SR_E_USAGE, "path too long");
 			goto out;
 		}
-		/* the component's canonical path, w.path + "/" + comp, is the
-		 * memo's key; w.path is cut back unless the walk goes into it */
-		w.path[w.path_len] = '/';
-		memcpy(w.path + w.path_len + 1, comp, cl + 1);
-		size_t key_len = w.path_len + 1 + cl;
-		uint32_t key_hash = memo ? memo_hash(w.path, key_len) : 0;
-		struct memo_ent *me = memo ? memo_find(memo, w.path, key_len, key_hash) : NULL;
-		w.path[w.path_len] = '\0';
+		/* the component's canonical path is the memo's key */
+		struct memo_key key;
+		struct memo_ent *me = NULL;
+		if (memo) {
+			memo_key_init(&key, w.path, w.path_len, comp, cl);
+			me = memo_find(memo, &key);
+		}
 		bool final = pending_empty(&p);
 		int cur = w.fds[w.depth];
 		const char *link = NULL;
@@ -393,9 +412,8 @@ enum sr_err sr_root_lookup_ex(const struct sr_root *root, const char *path, int 
 			}
 			target[n] = '\0';
 			link = target;
-			w.path[w.path_len] = '/';
-			memo_put(memo, w.path, key_len, key_hash, -1, target);
-			w.path[w.path_len] = '\0';
+			if (memo)
+				memo_put(memo, &key, -1, target);
 		}
 		if (link) {
 			if (++links > SR_ROOT_MAX_LINKS) {
@@ -412,8 +430,7 @@ enum sr_err sr_root_lookup_ex(const struct sr_root *root, const char *path, int 
 		}
 		if (final) {
 			/* the final component: hand it back with its directory */
-			w.path[w.path_len] = '/';
-			w.path_len = key_len;
+			walk_append(&w, comp, cl);
 			memcpy(name, comp, cl + 1);
 			stated = true;
 			break;
@@ -424,16 +441,13 @@ enum sr_err sr_root_lookup_ex(const struct sr_root *root, const char *path, int 
 			rc = sr_error_set(err, SR_E_USAGE, "path too deep");
 			goto out;
 		}
-		if (!nfd_borrowed) {
-			w.path[w.path_len] = '/';
-			nfd_borrowed = memo_put(memo, w.path, key_len, key_hash, nfd, NULL);
-		}
+		if (!nfd_borrowed && memo)
+			nfd_borrowed = memo_put(memo, &key, nfd, NULL);
 		w.depth++;
 		w.fds[w.depth] = nfd;
 		w.borrowed[w.depth] = nfd_borrowed;
 		w.name_off[w.depth] = w.path_len;
-		w.path[w.path_len] = '/';
-		w.path_len = key_len;
+		walk_append(&w, comp, cl);
 	}
 	if (too_long) {
 		rc = sr_error_set(err, SR_E_USAGE, "file name too long");
