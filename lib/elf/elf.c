@@ -20,6 +20,7 @@
 #include "elf/elf_consts.h"
 #include "elf/rtsym.h"
 #include "util/arena.h"
+#include "util/block.h"
 #include "util/strlist.h"
 
 struct sr_elf_priv {
@@ -1462,11 +1463,11 @@ enum sr_err sr_elf_parse_ex(const struct sr_reader *r, unsigned flags, struct sr
 	struct sr_elf *e = sr_arena_alloc(a, sizeof *e);
 	struct sr_elf_priv *priv = sr_arena_alloc(a, sizeof *priv);
 	/* cleared up to seen[]: 1.5 KiB less to clear per parse */
-	struct ctx *c = malloc(sizeof *c);
+	struct ctx *c = sr_block_get(sizeof *c);
 	if (c)
 		memset(c, 0, offsetof(struct ctx, seen));
 	if (!e || !priv || !c) {
-		free(c);
+		sr_block_put(c, sizeof *c);
 		sr_arena_free(a);
 		return sr_error_set(err, SR_E_NOMEM, NULL);
 	}
@@ -1510,7 +1511,7 @@ enum sr_err sr_elf_parse_ex(const struct sr_reader *r, unsigned flags, struct sr
 		if (!c->no_symbols)
 			scan_rt_strings(c);
 	}
-	free(c);
+	sr_block_put(c, sizeof *c);
 	if (rc != SR_OK) {
 		sr_arena_free(a);
 		return rc;

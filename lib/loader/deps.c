@@ -35,6 +35,7 @@
 #include "shipready/ldcache.h"
 #include "loader/cpu.h"
 #include "util/arena.h"
+#include "util/block.h"
 
 #define EM_386 3
 #define EM_MIPS 8
@@ -248,6 +249,13 @@ static void name_slot_put(struct name_slot *t, size_t cap, struct name_slot v)
 	t[h] = v;
 }
 
+static void names_free(struct ctx *c)
+{
+	if (c->names)
+		sr_block_put(c->names, c->names_cap * sizeof *c->names);
+	c->names = NULL;
+}
+
 /* Add one name of object obj to the index find_loaded searches (kept at
  * most half full).  Without memory for it, find_loaded searches the
  * objects' own lists. */
@@ -257,17 +265,17 @@ static void index_name(struct ctx *c, size_t obj, const char *s, uint32_t key)
 		return;
 	if (2 * (c->names_count + 1) > c->names_cap) {
 		size_t ncap = c->names_cap ? c->names_cap * 2 : 64;
-		struct name_slot *t = calloc(ncap, sizeof *t);
+		struct name_slot *t = ncap <= SIZE_MAX / sizeof *t ? sr_block_get(ncap * sizeof *t) : NULL;
 		if (!t) {
-			free(c->names);
-			c->names = NULL;
+			names_free(c);
 			c->names_cap = SIZE_MAX;   /* given up: find_loaded scans */
 			return;
 		}
+		memset(t, 0, ncap * sizeof *t);
 		for (size_t i = 0; i < c->names_cap; i++)
 			if (c->names[i].s)
 				name_slot_put(t, ncap, c->names[i]);
-		free(c->names);
+		names_free(c);
 		c->names = t;
 		c->names_cap = ncap;
 	}
@@ -1847,9 +1855,11 @@ enum sr_err sr_deps_session_resolve(struct sr_deps_session *ss, const char *path
 	struct sr_arena *a = sr_arena_new();
 	struct sr_deps *d = a ? sr_arena_alloc(a, sizeof *d) : NULL;
 	struct sr_deps_priv *priv = d ? sr_arena_alloc(a, sizeof *priv) : NULL;
-	struct ctx *c = calloc(1, sizeof *c);
+	struct ctx *c = sr_block_get(sizeof *c);
+	if (c)
+		memset(c, 0, sizeof *c);
 	if (!a || !d || !priv || !c) {
-		free(c);
+		sr_block_put(c, sizeof *c);
 		sr_arena_free(a);
 		return sr_error_set(err, SR_E_NOMEM, NULL);
 	}
@@ -1955,13 +1965,13 @@ enum sr_err sr_deps_session_resolve(struct sr_deps_session *ss, const char *path
 	check_versions(c);
 done:
 	d->error_count += d->missing_count;
-	free(c->names);
-	free(c);
+	names_free(c);
+	sr_block_put(c, sizeof *c);
 	*out = d;
 	return SR_OK;
 fail:
-	free(c->names);
-	free(c);
+	names_free(c);
+	sr_block_put(c, sizeof *c);
 	sr_elf_free(priv->own_elf);
 	sr_arena_free(a);
 	return rc;

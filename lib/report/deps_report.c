@@ -64,10 +64,15 @@ static void tb_putc(struct tbuf *t, char c)
 static int tb_put_safe(struct tbuf *t, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
-	int n = 0;
-	const unsigned char *p = (const unsigned char *)s, *run = p;
+	size_t len = strlen(s), plain = sr_plain_prefix(s, len);
+	if (plain == len) {
+		tb_write(t, s, len);
+		return (int)len;
+	}
+	int n = (int)plain;
+	const unsigned char *p = (const unsigned char *)s + plain, *run = (const unsigned char *)s;
 	for (; *p; p++) {
-		if ((unsigned)(*p - 0x20) < 0x5fu) {   /* printable ASCII, the common case */
+		if ((unsigned)(*p - 0x20) < 0x5fu) {   /* printable ASCII */
 			n++;
 			continue;
 		}
@@ -96,13 +101,7 @@ static void tb_done(struct tbuf *t)
 /* The columns tb_put_safe takes for s: a control byte is printed as \xNN. */
 static size_t width(const char *s)
 {
-	size_t n = 0;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		if (*p < 0x20 || *p == 0x7f)
-			n += 4;
-		else if ((*p & 0xc0) != 0x80)
-			n++;
-	return n;
+	return (size_t)sr_safe_width(s);
 }
 
 static void pad(struct tbuf *f, size_t have, size_t want)

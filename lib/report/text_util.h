@@ -2,6 +2,7 @@
 #ifndef SR_REPORT_TEXT_UTIL_H
 #define SR_REPORT_TEXT_UTIL_H
 
+#include <stddef.h>
 #include <stdio.h>
 
 /* Print text that may come from a file: printable bytes and UTF-8 as they
@@ -11,5 +12,9 @@ int sr_put_safe(FILE *f, const char *s);
 
 /* The columns sr_put_safe would print for s. */
 int sr_safe_width(const char *s);
+
+/* How many of the first len bytes of s are printable ASCII (0x20 to 0x7e)
+ * before the first that is not: the common case, tested 8 bytes at a time. */
+size_t sr_plain_prefix(const char *s, size_t len);
 
 #endif

@@ -1,4 +1,5 @@
 #include "util/arena.h"
+#include "util/block.h"
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -15,12 +16,34 @@ struct chunk {
 struct sr_arena {
 	struct chunk *head;
 	size_t total;
-	size_t next_size;        /* the next chunk's size: 1 KiB doubling to 16 KiB */
+	size_t next_size;        /* the next chunk's block size: 1 KiB doubling to 16 KiB */
 };
+
+/* Chunks come from the thread's kept blocks (util/block.h): most arenas
+ * live for one file or one result, and their chunks have the same few sizes. */
+enum { CHUNK_FIRST = 1024, CHUNK_LAST = 16384 };
+
+/* a chunk in a block of sz bytes (header included; sz > the header) */
+static struct chunk *chunk_new(size_t sz)
+{
+	struct chunk *c = sr_block_get(sz);
+	if (c)
+		c->size = sr_block_room(sz) - sizeof *c;   /* with any room the block has over */
+	return c;
+}
+
+static void chunk_free(struct chunk *c)
+{
+	sr_block_put(c, sizeof *c + c->size);
+}
 
 struct sr_arena *sr_arena_new(void)
 {
-	return calloc(1, sizeof(struct sr_arena));
+	/* malloc, not calloc: glibc's calloc skips its per-thread cache */
+	struct sr_arena *a = malloc(sizeof *a);
+	if (a)
+		*a = (struct sr_arena){ NULL, 0, 0 };
+	return a;
 }
 
 void sr_arena_free(struct sr_arena *a)
@@ -30,7 +53,7 @@ void sr_arena_free(struct sr_arena *a)
 	struct chunk *c = a->head;
 	while (c) {
 		struct chunk *n = c->next;
-		free(c);
+		chunk_free(c);
 		c = n;
 	}
 	free(a);
@@ -49,16 +72,15 @@ static void *take(struct sr_arena *a, size_t n)
 		/* Small first chunks: most arenas hold one parsed file's few
 		 * strings and are kept for a whole run, and every page they
 		 * touch costs a page fault. */
-		size_t step = a->next_size ? a->next_size : 1024;
-		size_t sz = n > step ? n : step;
-		a->next_size = step < 16384 ? step * 2 : 16384;
+		size_t step = a->next_size ? a->next_size : CHUNK_FIRST;   /* a block, header included */
+		size_t sz = n + sizeof *c > step ? n + sizeof *c : step;
+		a->next_size = step < CHUNK_LAST ? step * 2 : CHUNK_LAST;
 		if (a->total + sz > SR_ARENA_LIMIT)
 			return NULL;
-		c = malloc(sizeof *c + sz);
+		c = chunk_new(sz);
 		if (!c)
 			return NULL;
 		c->next = a->head;
-		c->size = sz;
 		c->used = 0;
 		a->head = c;
 		a->total += sz;

@@ -1,5 +1,6 @@
 /* Open an input without blocking and without executing it. */
 #include "shipready/file.h"
+#include "util/block.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -145,6 +146,7 @@ struct piece {
 	struct piece *next;
 	uint64_t off;
 	size_t len;
+	size_t alloc;         /* its allocation's size (util/block.h) */
 	unsigned char data[];
 };
 
@@ -156,6 +158,7 @@ struct sr_lazy {
 	struct piece *pieces; /* newest first */
 	struct piece *last;   /* the piece of the last hit, or NULL */
 	void *map;            /* the whole file (size bytes), once pieces are not worth it */
+	unsigned char *first; /* the first head bytes (util/block.h) */
 };
 
 enum {
@@ -203,13 +206,14 @@ const uint8_t *sr_lazy_fetch(struct sr_lazy *z, uint64_t off, uint64_t n)
 		z->map = map;
 		return (const uint8_t *)map + off;
 	}
-	struct piece *p = malloc(sizeof *p + len);
+	struct piece *p = sr_block_get(sizeof *p + len);
 	if (!p)
 		return NULL;
+	p->alloc = sizeof *p + len;
 	/* a file cut short meanwhile: what was asked for must be there */
 	ssize_t got = pread_full(z->fd, p->data, len, lo);
 	if (got < 0 || (uint64_t)got < off + n - lo) {
-		free(p);
+		sr_block_put(p, p->alloc);
 		return NULL;
 	}
 	p->off = lo;
@@ -233,12 +237,13 @@ static void lazy_free(struct sr_lazy *z)
 	while (z->pieces) {
 		struct piece *p = z->pieces;
 		z->pieces = p->next;
-		free(p);
+		sr_block_put(p, p->alloc);
 	}
 	if (z->map)
 		munmap(z->map, (size_t)z->size);
 	if (z->fd >= 0)
 		close(z->fd);
+	sr_block_put(z->first, z->head);
 	free(z);
 }
 
@@ -250,26 +255,26 @@ static enum sr_err open_lazy(int fd, size_t size, size_t head, struct sr_file *f
 		head = 1;
 	if (head > size)
 		head = size;
-	struct sr_lazy *z = calloc(1, sizeof *z);
-	unsigned char *buf = malloc(head);
+	struct sr_lazy *z = malloc(sizeof *z);
+	unsigned char *buf = sr_block_get(head);
 	if (!z || !buf) {
 		free(z);
-		free(buf);
+		sr_block_put(buf, head);
 		close(fd);
 		return sr_error_set(err, SR_E_NOMEM, NULL);
 	}
+	*z = (struct sr_lazy){ .first = buf };
 	ssize_t got = pread_full(fd, buf, head, 0);
 	if (got <= 0) {
 		int e = errno;
 		free(z);
-		free(buf);
+		sr_block_put(buf, head);
 		close(fd);
 		return got == 0 ? sr_error_set(err, SR_E_EMPTY, "empty file") : from_errno(e, err);
 	}
 	z->fd = fd;
 	z->size = (uint64_t)got < head ? (uint64_t)got : size;   /* cut short meanwhile: what is there */
 	z->head = head;
-	f->buf = buf;
 	f->lazy = z;
 	sr_reader_init(&f->r, buf, (size_t)got, false);
 	f->r.len = (size_t)z->size;

@@ -1,0 +1,98 @@
+/* Unit tests for the text helpers (lib/report/text_util.c): the 8-bytes-at-
+ * a-time test for printable ASCII agrees with a byte-at-a-time one for every
+ * byte value at every place in a word and across word boundaries, and the
+ * widths and escapes built on it agree with their definitions. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/text_util.h"
+
+#include "harness.h"
+
+static size_t naive_prefix(const char *s, size_t len)
+{
+	size_t i = 0;
+	while (i < len && (unsigned char)s[i] >= 0x20 && (unsigned char)s[i] <= 0x7e)
+		i++;
+	return i;
+}
+
+static int naive_width(const char *s)
+{
+	int n = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		n += *p < 0x20 || *p == 0x7f ? 4 : (*p & 0xc0) != 0x80;
+	return n;
+}
+
+/* s as sr_put_safe should print it */
+static void naive_escape(const char *s, char *out)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			out += sprintf(out, "\\x%02x", *p);
+		else
+			*out++ = (char)*p;
+	*out = '\0';
+}
+
+static void check_one(const char *s, size_t len)
+{
+	size_t got = sr_plain_prefix(s, len), want = naive_prefix(s, len);
+	CHECKF(got == want, "len %zu: prefix %zu, want %zu", len, got, want);
+	if (memchr(s, 0, len))
+		return;   /* the rest need a C string */
+	CHECKF(sr_safe_width(s) == naive_width(s), "width %d, want %d", sr_safe_width(s), naive_width(s));
+	char printed[512], want_s[512];
+	FILE *f = fmemopen(printed, sizeof printed, "w");
+	if (!f) {
+		CHECK(f != NULL);
+		return;
+	}
+	int cols = sr_put_safe(f, s);
+	fputc('\0', f);
+	fclose(f);
+	naive_escape(s, want_s);
+	CHECKF(strcmp(printed, want_s) == 0 && cols == naive_width(s), "printed \"%s\" (%d), want \"%s\"", printed,
+	       cols, want_s);
+}
+
+int main(void)
+{
+	/* every byte value at each place of three words, in plain ASCII */
+	char s[48];
+	for (size_t at = 0; at < 24; at++)
+		for (int b = 1; b < 256; b++) {
+			memset(s, 'a' + (int)(at % 26), sizeof s);
+			s[at] = (char)b;
+			s[24] = '\0';
+			check_one(s, 24);
+			check_one(s, at + 1);   /* the odd byte last */
+			check_one(s + 1, 23);   /* unaligned */
+		}
+	/* the edges of the printable range next to each other */
+	static const unsigned char edge[] = { 0x1f, 0x20, 0x21, 0x7e, 0x7f, 0x80, 0xbf, 0xc0, 0xff, 0x01 };
+	for (size_t i = 0; i < COUNT(edge); i++)
+		for (size_t j = 0; j < COUNT(edge); j++) {
+			memset(s, 'x', sizeof s);
+			for (size_t k = 0; k < 16; k += 2) {
+				s[k] = (char)edge[i];
+				s[k + 1] = (char)edge[j];
+			}
+			s[16] = '\0';
+			check_one(s, 16);
+		}
+	/* random strings of every length up to 40, mostly printable */
+	srand(7);
+	for (int round = 0; round < 20000; round++) {
+		size_t len = (size_t)(rand() % 41);
+		for (size_t k = 0; k < len; k++)
+			s[k] = rand() % 8 ? (char)(0x20 + rand() % 0x5f) : (char)(1 + rand() % 255);
+		s[len] = '\0';
+		check_one(s, len);
+	}
+	check_one("", 0);
+	return sr_test_summary("test_text");
+}
