@@ -1433,8 +1433,26 @@ uint32_t sr_elf_name_key(const char *s)
 		h = (h ^ w) * 0xff51afd7ed558ccdu;
 		h ^= h >> 32;
 	}
+	/* the last bytes, as a little-endian load of them would read them, in
+	 * fixed-size pieces (a memcpy of a variable length is a call) */
 	uint64_t w = 0;
-	memcpy(&w, s, n);
+	unsigned shift = 0;
+	if (n & 4) {
+		uint32_t x;
+		memcpy(&x, s, 4);
+		w = x;
+		s += 4;
+		shift = 32;
+	}
+	if (n & 2) {
+		uint16_t x;
+		memcpy(&x, s, 2);
+		w |= (uint64_t)x << shift;
+		s += 2;
+		shift += 16;
+	}
+	if (n & 1)
+		w |= (uint64_t)(unsigned char)*s << shift;
 	h = (h ^ w) * 0xc4ceb9fe1a85ec53u;
 	h ^= h >> 29;
 	return (uint32_t)h;

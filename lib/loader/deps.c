@@ -115,6 +115,7 @@ struct dir_info {
 };
 
 #define DIR_FDS_MAX 256u
+#define CACHE_FLAGS_MAX 4u
 
 struct sr_deps_session {
 	struct sr_deps_opts opts;
@@ -141,7 +142,11 @@ struct sr_deps_session {
 	struct smap paths;            /* path -> struct path_info */
 	struct smap dirs;             /* search directory -> struct dir_info */
 	size_t dir_fds;               /* descriptors kept open in dirs */
-	struct smap cache_answers;    /* "flags:name" -> path in the cache (NULL: none) */
+	struct cache_answers {        /* per cache flags value (at most CACHE_FLAGS_MAX): */
+		bool used;
+		int32_t flags;
+		struct smap map;      /* name -> path in the cache (NULL: none) */
+	} cache_answers[CACHE_FLAGS_MAX];
 	const struct sr_elf *oldq_elf;   /* old_quotes() of this libc.so.6: */
 	bool oldq_known, oldq;           /* whether it decides, and the answer */
 	/* Version needs found all provided, by (requester, Verneed index,
@@ -164,7 +169,6 @@ struct ctx {
 	const struct sr_root *root;
 	const struct sr_deps_opts *opts;
 	int32_t cache_flags;
-	char cache_key_prefix[16];   /* "%d:" of cache_flags, for the memo's keys */
 	bool no_cache_conf;       /* no cache: directories from ld.so.conf stand in for it */
 	const char *lib_dst;      /* $LIB */
 	const char *platform;     /* $PLATFORM */
@@ -283,14 +287,12 @@ static void index_name(struct ctx *c, size_t obj, const char *s, uint32_t key)
 	c->names_count++;
 }
 
-/* One more name object obj answers to.  stable: name lives as long as the
- * result (its arena, or a parsed file's) and is kept without a copy. */
-static void add_name_as(struct ctx *c, size_t obj, const char *name, bool stable)
+/* One more name object obj answers to, whose name_key is key.  stable:
+ * name lives as long as the result (its arena, or a parsed file's) and is
+ * kept without a copy. */
+static void add_name_key(struct ctx *c, size_t obj, const char *name, uint32_t key, bool stable)
 {
 	struct obj_priv *p = &c->d->priv->op[obj];
-	if (!name)
-		return;
-	uint32_t key = name_key(name);
 	for (size_t i = 0; i < p->nnames; i++)
 		if (p->names[i].key == key && strcmp(p->names[i].s, name) == 0)
 			return;
@@ -303,9 +305,10 @@ static void add_name_as(struct ctx *c, size_t obj, const char *name, bool stable
 	index_name(c, obj, copy, key);
 }
 
-static void add_name(struct ctx *c, size_t obj, const char *name)
+static void add_name_as(struct ctx *c, size_t obj, const char *name, bool stable)
 {
-	add_name_as(c, obj, name, false);
+	if (name)
+		add_name_key(c, obj, name, name_key(name), stable);
 }
 
 static char *dirname_of(struct ctx *c, const char *path)
@@ -377,9 +380,10 @@ static const struct path_info *path_lookup(struct sr_deps_session *ss, const cha
 static const struct dir_info *dir_lookup(struct sr_deps_session *ss, const char *cwd, const char *dir);
 
 
-/* The value slot for key: *fresh tells whether the key was just added (its
- * value is then NULL).  NULL when the table is full or memory ran out. */
-static void **smap_slot(struct smap *m, const char *key, bool *fresh)
+/* The value slot for key, whose name_key is h: *fresh tells whether the
+ * key was just added (its value is then NULL).  NULL when the table is full
+ * or memory ran out. */
+static void **smap_slot_h(struct smap *m, const char *key, uint32_t h, bool *fresh)
 {
 	*fresh = false;
 	if (m->count * 2 >= m->cap && m->cap < SMAP_MAX * 2) {
@@ -401,7 +405,6 @@ static void **smap_slot(struct smap *m, const char *key, bool *fresh)
 	}
 	if (!m->cap)
 		return NULL;
-	uint32_t h = name_key(key);
 	size_t j = h & (m->cap - 1);
 	while (m->slots[j].key) {
 		if (m->slots[j].hash == h && strcmp(m->slots[j].key, key) == 0)
@@ -414,6 +417,11 @@ static void **smap_slot(struct smap *m, const char *key, bool *fresh)
 	m->count++;
 	*fresh = true;
 	return &m->slots[j].val;
+}
+
+static void **smap_slot(struct smap *m, const char *key, bool *fresh)
+{
+	return smap_slot_h(m, key, name_key(key), fresh);
 }
 
 static void smap_free(struct smap *m, void (*free_val)(void *))
@@ -445,17 +453,28 @@ static const struct sr_cpu *cpu_of(struct ctx *c)
 	return &ss->cpu;
 }
 
-/* The cache's answer for (name, flags, CPU), asked once per session. */
-static const char *cache_lookup(struct ctx *c, const char *name)
+/* The cache's answer for (name, flags, CPU), asked once per session: the
+ * answers for each flags value (a run has one or two) in a table keyed by
+ * name, whose name_key is key. */
+static const char *cache_lookup(struct ctx *c, const char *name, uint32_t key)
 {
-	char key[SR_ROOT_MAX_PATH + 16];
-	cat3(key, sizeof key, c->cache_key_prefix, name, "");
-	bool fresh;
-	void **slot = smap_slot(&c->ss->cache_answers, key, &fresh);
+	struct sr_deps_session *ss = c->ss;
+	struct smap *answers = NULL;
+	for (size_t i = 0; i < CACHE_FLAGS_MAX && !answers; i++)
+		if (ss->cache_answers[i].used && ss->cache_answers[i].flags == c->cache_flags)
+			answers = &ss->cache_answers[i].map;
+	for (size_t i = 0; i < CACHE_FLAGS_MAX && !answers; i++)
+		if (!ss->cache_answers[i].used) {
+			ss->cache_answers[i].used = true;
+			ss->cache_answers[i].flags = c->cache_flags;
+			answers = &ss->cache_answers[i].map;
+		}
+	bool fresh = true;
+	void **slot = answers ? smap_slot_h(answers, name, key, &fresh) : NULL;
 	if (slot && !fresh)
 		return *slot;
-	const struct sr_cpu *cpu = sr_ldcache_has_hwcaps(c->ss->cache) ? cpu_of(c) : NULL;
-	const char *val = sr_ldcache_lookup_hwcaps(c->ss->cache, name, c->cache_flags, cpu ? cpu->hwcaps : NULL,
+	const struct sr_cpu *cpu = sr_ldcache_has_hwcaps(ss->cache) ? cpu_of(c) : NULL;
+	const char *val = sr_ldcache_lookup_hwcaps(ss->cache, name, c->cache_flags, cpu ? cpu->hwcaps : NULL,
 	                                           cpu ? cpu->nhwcaps : 0);
 	if (slot)
 		*slot = (void *)val;
@@ -920,7 +939,10 @@ static enum cand open_in_dir(struct ctx *c, const char *dir, const char *name, c
 	return load_found(c, di->fd, leaf, true, path, o, true);
 }
 
-static size_t add_object(struct ctx *c, const char *name, const char *path, struct opened *o, size_t loader)
+/* name_stable: name lives as long as the result (a DT_NEEDED string of a
+ * parsed file) and is kept without a copy; key is its name_key. */
+static size_t add_object(struct ctx *c, const char *name, uint32_t key, bool name_stable, const char *path,
+                         struct opened *o, size_t loader)
 {
 	struct sr_deps *d = c->d;
 	/* objects and their private parts grow together */
@@ -937,8 +959,8 @@ static size_t add_object(struct ctx *c, const char *name, const char *path, stru
 	struct obj_priv *p = &d->priv->op[i];
 	memset(ob, 0, sizeof *ob);
 	memset(p, 0, sizeof *p);
-	ob->name = adup(c, name);
-	ob->path = adup(c, path);
+	ob->name = name_stable ? name : adup(c, name);
+	ob->path = strcmp(path, name) == 0 ? ob->name : adup(c, path);
 	ob->real = adup(c, o->real);
 	ob->elf = o->elf;
 	ob->loader = loader;
@@ -952,9 +974,11 @@ static size_t add_object(struct ctx *c, const char *name, const char *path, stru
 	ob->origin = p->origin;
 	/* the copies above, and the SONAME in the parsed file (the session's,
 	 * or this result's own program): all outlive the result's names */
-	add_name_as(c, i, ob->name, true);
-	add_name_as(c, i, ob->path, true);
-	if (o->elf->soname)
+	if (ob->name)
+		add_name_key(c, i, ob->name, key, true);
+	if (ob->path != ob->name)
+		add_name_as(c, i, ob->path, true);
+	if (o->elf->soname && (!ob->name || strcmp(o->elf->soname, ob->name) != 0))
 		add_name_as(c, i, o->elf->soname, true);
 	return i;
 }
@@ -972,7 +996,8 @@ static size_t interp_object(struct ctx *c)
 	o.ino = in->ino;
 	cat3(o.real, sizeof o.real, in->real ? in->real : "", "", "");
 	in->elf = NULL;
-	size_t i = add_object(c, in->path, in->path, &o, SR_DEPS_NONE);
+	size_t i = in->path ? add_object(c, in->path, name_key(in->path), true, in->path, &o, SR_DEPS_NONE)
+	                    : SR_DEPS_NONE;
 	if (i != SR_DEPS_NONE) {
 		c->d->objects[i].is_interp = true;
 		c->d->interp_loaded = true;
@@ -981,10 +1006,10 @@ static size_t interp_object(struct ctx *c)
 	return i;
 }
 
-static size_t find_loaded(struct ctx *c, const char *name)
+/* The object already loaded that answers to name (whose name_key is key). */
+static size_t find_loaded(struct ctx *c, const char *name, uint32_t key)
 {
 	struct sr_deps *d = c->d;
-	uint32_t key = name_key(name);
 	if (c->names_cap != SIZE_MAX) {
 		/* the first object (lowest index) with that name, as the scan below */
 		size_t best = SR_DEPS_NONE, mask = c->names_cap - 1;
@@ -1234,11 +1259,12 @@ static void resolve_one(struct ctx *c, size_t from, const char *name)
 	struct sr_dep_edge *e = &d->edges[d->edge_count++];
 	memset(e, 0, sizeof *e);
 	e->from = from;
-	e->name = adup(c, name);
+	e->name = name;   /* a DT_NEEDED string of a file this result keeps */
 	e->to = SR_DEPS_NONE;
 	struct edge_caps ec = { 0, 0 };
 
-	size_t hit = find_loaded(c, name);
+	uint32_t key = name_key(name);
+	size_t hit = find_loaded(c, name, key);
 	if (hit != SR_DEPS_NONE) {
 		e->to = hit;
 		e->how = c->d->objects[hit].is_interp ? SR_FOUND_INTERP : SR_FOUND_LOADED;
@@ -1249,7 +1275,7 @@ static void resolve_one(struct ctx *c, size_t from, const char *name)
 		if (c->interp.ok) {
 			e->to = interp_object(c);
 			if (e->to != SR_DEPS_NONE)
-				add_name(c, e->to, name);
+				add_name_key(c, e->to, name, key, true);
 			e->how = SR_FOUND_SELF;
 			return;
 		}
@@ -1326,7 +1352,7 @@ static void resolve_one(struct ctx *c, size_t from, const char *name)
 		}
 		bool nodeflib = d->objects[from].elf->has_flags_1 && (d->objects[from].elf->dt_flags_1 & DF_1_NODEFLIB);
 		if (!done && c->ss->cache) {
-			const char *cached = cache_lookup(c, name);
+			const char *cached = cache_lookup(c, name, key);
 			if (cached && !(nodeflib && in_default_dirs(c, cached))) {
 				enum cand r = open_candidate(c, cached, &s.op, true);
 				if (r == CAND_OK) {
@@ -1375,11 +1401,11 @@ static void resolve_one(struct ctx *c, size_t from, const char *name)
 	/* the same file under another name is the same object */
 	size_t same = find_file(c, s.op.dev, s.op.ino);
 	if (same != SR_DEPS_NONE) {
-		add_name(c, same, name);
+		add_name_key(c, same, name, key, true);
 		e->to = same;
 		return;
 	}
-	e->to = add_object(c, name, s.found_path, &s.op, from);
+	e->to = add_object(c, name, key, true, s.found_path, &s.op, from);
 }
 
 /* ---------- versions ---------- */
@@ -1508,7 +1534,7 @@ static void check_versions(struct ctx *c)
 				if (strcmp(d->edges[k].name, vn->file) == 0)
 					prov = d->edges[k].to;
 			if (prov == SR_DEPS_NONE)
-				prov = find_loaded(c, vn->file);
+				prov = find_loaded(c, vn->file, name_key(vn->file));
 			if (prov == SR_DEPS_NONE)
 				continue;   /* missing: already reported */
 			const struct sr_elf *pe = d->objects[prov].elf;
@@ -1562,20 +1588,6 @@ static void load_cache(struct ctx *c, uint32_t flags)
 	struct sr_deps_session *ss = c->ss;
 	struct sr_error e = { 0 };
 	c->cache_flags = sr_ldcache_flags_for(c->elf_class, c->machine, flags);
-	/* "%d:" of the flags, without snprintf (once per program) */
-	char digits[12];
-	size_t nd = 0;
-	uint32_t mag = c->cache_flags < 0 ? 0u - (uint32_t)c->cache_flags : (uint32_t)c->cache_flags;
-	do
-		digits[nd++] = (char)('0' + mag % 10);
-	while ((mag /= 10) != 0);
-	size_t o = 0;
-	if (c->cache_flags < 0)
-		c->cache_key_prefix[o++] = '-';
-	while (nd)
-		c->cache_key_prefix[o++] = digits[--nd];
-	c->cache_key_prefix[o++] = ':';
-	c->cache_key_prefix[o] = '\0';
 	if (!ss->cache_tried) {
 		ss->cache_tried = true;
 		/* searched in place as ld.so searches it (binary search, nothing
@@ -1618,7 +1630,7 @@ static int root_glibc_minor(struct ctx *c)
 {
 	const char *p = NULL;
 	if (c->ss->cache)
-		p = cache_lookup(c, "libc.so.6");
+		p = cache_lookup(c, "libc.so.6", name_key("libc.so.6"));
 	struct opened o;
 	char buf[SR_ROOT_MAX_PATH + 1];
 	for (size_t i = 0; !p && i < c->d->default_dirs.count; i++) {
@@ -1691,7 +1703,8 @@ void sr_deps_session_free(struct sr_deps_session *ss)
 	free(ss->vok);
 	smap_free(&ss->paths, free);
 	smap_free(&ss->dirs, dir_info_free);
-	smap_free(&ss->cache_answers, NULL);
+	for (size_t i = 0; i < CACHE_FLAGS_MAX; i++)
+		smap_free(&ss->cache_answers[i].map, NULL);
 	if (ss->cache)
 		sr_ldcache_free(ss->cache);
 	if (ss->cache_file_open)
@@ -1901,7 +1914,7 @@ enum sr_err sr_deps_session_resolve(struct sr_deps_session *ss, const char *path
 		}
 	}
 	d->interp = adup(c, interp);
-	if (add_object(c, path, path, &o, SR_DEPS_NONE) != 0) {
+	if (add_object(c, path, name_key(path), false, path, &o, SR_DEPS_NONE) != 0) {
 		rc = sr_error_set(err, SR_E_NOMEM, NULL);
 		goto fail;
 	}
