@@ -170,9 +170,9 @@ int sr_version_cmp(const char *a, const char *b)
 			lb++;
 		if (la != lb)
 			return la < lb ? -1 : 1;
-		int c = strncmp(a, b, la);
-		if (c)
-			return c < 0 ? -1 : 1;
+		for (size_t i = 0; i < la; i++)   /* digits of equal count: the first difference decides */
+			if (a[i] != b[i])
+				return a[i] < b[i] ? -1 : 1;
 		a += la;
 		b += lb;
 		if (*a != *b) {

@@ -53,8 +53,13 @@ struct obj_name {
 	uint32_t key;            /* name_key(s): names are compared only where keys agree */
 };
 
+#define OBJ_FEW_NAMES 3
+
 struct obj_priv {
-	struct obj_name *names;  /* every name it answers to (request names, SONAME) */
+	/* every name it answers to (request names, path, SONAME): the first
+	 * OBJ_FEW_NAMES in few[], more in names (obj_names() tells which) */
+	struct obj_name few[OBJ_FEW_NAMES];
+	struct obj_name *names;
 	size_t nnames, capnames;
 	size_t edge_first, edge_end;   /* its DT_NEEDED edges (added together, in order) */
 	dev_t dev;
@@ -90,6 +95,13 @@ struct smap {
 		uint32_t hash;       /* name_key(key) */
 	} *slots;
 	size_t cap, count;
+};
+
+/* The cache's answer for one name (path NULL: none), and the session's
+ * path_lookup answer for that path once asked. */
+struct cache_answer {
+	const char *path;     /* in the cache file, open for the session */
+	const struct path_info *pi;
 };
 
 /* One path looked up inside the root: the loader model asks for the same
@@ -145,7 +157,7 @@ struct sr_deps_session {
 	struct cache_answers {        /* per cache flags value (at most CACHE_FLAGS_MAX): */
 		bool used;
 		int32_t flags;
-		struct smap map;      /* name -> path in the cache (NULL: none) */
+		struct smap map;      /* name -> struct cache_answer */
 	} cache_answers[CACHE_FLAGS_MAX];
 	const struct sr_elf *oldq_elf;   /* old_quotes() of this libc.so.6: */
 	bool oldq_known, oldq;           /* whether it decides, and the answer */
@@ -260,6 +272,11 @@ static void names_free(struct ctx *c)
 	c->names = NULL;
 }
 
+static struct obj_name *obj_names(struct obj_priv *p)
+{
+	return p->capnames ? p->names : p->few;
+}
+
 /* Add one name of object obj to the index find_loaded searches (kept at
  * most half full).  Without memory for it, find_loaded searches the
  * objects' own lists. */
@@ -293,15 +310,30 @@ static void index_name(struct ctx *c, size_t obj, const char *s, uint32_t key)
 static void add_name_key(struct ctx *c, size_t obj, const char *name, uint32_t key, bool stable)
 {
 	struct obj_priv *p = &c->d->priv->op[obj];
+	struct obj_name *names = obj_names(p);
 	for (size_t i = 0; i < p->nnames; i++)
-		if (p->names[i].key == key && strcmp(p->names[i].s, name) == 0)
+		if (names[i].key == key && strcmp(names[i].s, name) == 0)
 			return;
-	struct obj_name *n = sr_arena_grow(c->a, p->names, p->nnames, &p->capnames, sizeof *n, 256);
-	const char *copy = stable ? name : adup(c, name);
-	if (!n || !copy)
+	if (p->nnames == OBJ_FEW_NAMES && !p->capnames) {
+		/* past the few: into the arena (op[] moves as it grows; few[] moves with it) */
+		struct obj_name *n = sr_arena_array(c->a, 2 * OBJ_FEW_NAMES, sizeof *n);
+		if (!n)
+			return;
+		memcpy(n, p->few, sizeof p->few);
+		p->names = n;
+		p->capnames = 2 * OBJ_FEW_NAMES;
+	} else if (p->capnames) {
+		struct obj_name *n = sr_arena_grow(c->a, p->names, p->nnames, &p->capnames, sizeof *n, 256);
+		if (!n)
+			return;
+		p->names = n;
+	} else if (p->nnames > OBJ_FEW_NAMES) {
 		return;
-	p->names = n;
-	p->names[p->nnames++] = (struct obj_name){ copy, key };
+	}
+	const char *copy = stable ? name : adup(c, name);
+	if (!copy)
+		return;
+	obj_names(p)[p->nnames++] = (struct obj_name){ copy, key };
 	index_name(c, obj, copy, key);
 }
 
@@ -455,11 +487,14 @@ static const struct sr_cpu *cpu_of(struct ctx *c)
 
 /* The cache's answer for (name, flags, CPU), asked once per session: the
  * answers for each flags value (a run has one or two) in a table keyed by
- * name, whose name_key is key. */
-static const char *cache_lookup(struct ctx *c, const char *name, uint32_t key)
+ * name, whose name_key is key.  NULL when none; *pi_memo (when not NULL)
+ * is then where the session's path_lookup answer for it is remembered. */
+static const char *cache_lookup(struct ctx *c, const char *name, uint32_t key, const struct path_info ***pi_memo)
 {
 	struct sr_deps_session *ss = c->ss;
 	struct smap *answers = NULL;
+	if (pi_memo)
+		*pi_memo = NULL;
 	for (size_t i = 0; i < CACHE_FLAGS_MAX && !answers; i++)
 		if (ss->cache_answers[i].used && ss->cache_answers[i].flags == c->cache_flags)
 			answers = &ss->cache_answers[i].map;
@@ -471,14 +506,19 @@ static const char *cache_lookup(struct ctx *c, const char *name, uint32_t key)
 		}
 	bool fresh = true;
 	void **slot = answers ? smap_slot_h(answers, name, key, &fresh) : NULL;
-	if (slot && !fresh)
-		return *slot;
-	const struct sr_cpu *cpu = sr_ldcache_has_hwcaps(ss->cache) ? cpu_of(c) : NULL;
-	const char *val = sr_ldcache_lookup_hwcaps(ss->cache, name, c->cache_flags, cpu ? cpu->hwcaps : NULL,
-	                                           cpu ? cpu->nhwcaps : 0);
-	if (slot)
-		*slot = (void *)val;
-	return val;
+	struct cache_answer *ca = slot ? *slot : NULL;
+	if (!ca) {
+		const struct sr_cpu *cpu = sr_ldcache_has_hwcaps(ss->cache) ? cpu_of(c) : NULL;
+		const char *val = sr_ldcache_lookup_hwcaps(ss->cache, name, c->cache_flags, cpu ? cpu->hwcaps : NULL,
+		                                           cpu ? cpu->nhwcaps : 0);
+		if (!slot || !(ca = malloc(sizeof *ca)))
+			return val;   /* answered, not kept: asked again next time */
+		*ca = (struct cache_answer){ val, NULL };
+		*slot = ca;
+	}
+	if (pi_memo && ca->path && ca->path[0] == '/')
+		*pi_memo = &ca->pi;
+	return ca->path;
 }
 
 static bool is_dir_in_root(struct ctx *c, const char *path)
@@ -739,6 +779,8 @@ struct opened {
 	struct sr_elf *elf;
 	unsigned other_class;    /* CAND_OTHER_CLASS: the file's ELF class when it differs (32/64), else 0 */
 	char real[SR_ROOT_MAX_PATH + 1];
+	const char *stable_real; /* when not NULL, the real path instead of real[]: a string of the
+	                            session (or of the result) that outlives the result */
 	dev_t dev;
 	ino_t ino;
 	mode_t mode;
@@ -751,6 +793,7 @@ static void opened_reset(struct opened *o)
 	o->elf = NULL;
 	o->other_class = 0;
 	o->real[0] = '\0';
+	o->stable_real = NULL;
 	o->dev = 0;
 	o->ino = 0;
 	o->mode = 0;
@@ -831,18 +874,35 @@ static const char *absolute(struct ctx *c, const char *path, char *out)
 	return out;
 }
 
-static enum cand open_candidate(struct ctx *c, const char *path, struct opened *o, bool check_class)
+/* The real path of what was opened. */
+static const char *opened_real(const struct opened *o)
+{
+	return o->stable_real ? o->stable_real : o->real;
+}
+
+/* Open the candidate path.  memo (when not NULL): where the session's
+ * path_lookup answer for this path is remembered, so the next time needs no
+ * lookup. */
+static enum cand open_candidate_memo(struct ctx *c, const char *path, const struct path_info **memo, struct opened *o,
+                                     bool check_class)
 {
 	opened_reset(o);
 	char abs[SR_ROOT_MAX_PATH + 1];
 	if (!(path = absolute(c, path, abs)))
 		return CAND_MISSING;
 	struct path_info tmp;
-	bool stated;
-	const struct path_info *pi = path_lookup(c->ss, path, &tmp, o->real, &stated);
+	bool stated = false;
+	const struct path_info *pi = memo ? *memo : NULL;
+	if (!pi) {
+		pi = path_lookup(c->ss, path, &tmp, o->real, &stated);
+		if (memo && pi != &tmp)
+			*memo = pi;   /* kept by the session */
+	}
 	if (!pi->found || !S_ISREG(pi->mode))
 		return CAND_MISSING;   /* ld.so's open() of a directory fails the same way */
-	if (pi->real != o->real)
+	if (pi != &tmp)
+		o->stable_real = pi->real;   /* the session's */
+	else if (pi->real != o->real)
 		cat3(o->real, sizeof o->real, pi->real, "", "");
 	o->dev = pi->dev;
 	o->ino = pi->ino;
@@ -852,6 +912,11 @@ static enum cand open_candidate(struct ctx *c, const char *path, struct opened *
 	if (pi->dir && pi->leaf)
 		return load_found(c, pi->dir->fd, pi->leaf, stated, path, o, check_class);
 	return load_found(c, -1, NULL, false, path, o, check_class);
+}
+
+static enum cand open_candidate(struct ctx *c, const char *path, struct opened *o, bool check_class)
+{
+	return open_candidate_memo(c, path, NULL, o, check_class);
 }
 
 static void dir_info_free(void *v)
@@ -961,7 +1026,7 @@ static size_t add_object(struct ctx *c, const char *name, uint32_t key, bool nam
 	memset(p, 0, sizeof *p);
 	ob->name = name_stable ? name : adup(c, name);
 	ob->path = strcmp(path, name) == 0 ? ob->name : adup(c, path);
-	ob->real = adup(c, o->real);
+	ob->real = o->stable_real ? o->stable_real : adup(c, o->real);
 	ob->elf = o->elf;
 	ob->loader = loader;
 	ob->depth = loader == SR_DEPS_NONE ? 0 : d->objects[loader].depth + 1;
@@ -970,7 +1035,7 @@ static size_t add_object(struct ctx *c, const char *name, uint32_t key, bool nam
 	p->has_runpath = o->elf->runpath.count > 0;
 	/* $ORIGIN: the program's canonical directory (ld.so reads /proc/self/exe);
 	 * for a library, the directory of the path it was opened as. */
-	p->origin = dirname_of(c, i == 0 ? o->real : path);
+	p->origin = dirname_of(c, i == 0 ? opened_real(o) : path);
 	ob->origin = p->origin;
 	/* the copies above, and the SONAME in the parsed file (the session's,
 	 * or this result's own program): all outlive the result's names */
@@ -994,7 +1059,7 @@ static size_t interp_object(struct ctx *c)
 	o.elf = in->elf;
 	o.dev = in->dev;
 	o.ino = in->ino;
-	cat3(o.real, sizeof o.real, in->real ? in->real : "", "", "");
+	o.stable_real = in->real ? in->real : "";   /* in the result's arena */
 	in->elf = NULL;
 	size_t i = in->path ? add_object(c, in->path, name_key(in->path), true, in->path, &o, SR_DEPS_NONE)
 	                    : SR_DEPS_NONE;
@@ -1021,8 +1086,9 @@ static size_t find_loaded(struct ctx *c, const char *name, uint32_t key)
 	} else {
 		for (size_t i = 0; i < d->object_count; i++) {
 			struct obj_priv *p = &d->priv->op[i];
+			const struct obj_name *names = obj_names(p);
 			for (size_t j = 0; j < p->nnames; j++)
-				if (p->names[j].key == key && strcmp(p->names[j].s, name) == 0)
+				if (names[j].key == key && strcmp(names[j].s, name) == 0)
 					return i;
 		}
 	}
@@ -1352,9 +1418,10 @@ static void resolve_one(struct ctx *c, size_t from, const char *name)
 		}
 		bool nodeflib = d->objects[from].elf->has_flags_1 && (d->objects[from].elf->dt_flags_1 & DF_1_NODEFLIB);
 		if (!done && c->ss->cache) {
-			const char *cached = cache_lookup(c, name, key);
+			const struct path_info **memo;
+			const char *cached = cache_lookup(c, name, key, &memo);
 			if (cached && !(nodeflib && in_default_dirs(c, cached))) {
-				enum cand r = open_candidate(c, cached, &s.op, true);
+				enum cand r = open_candidate_memo(c, cached, memo, &s.op, true);
 				if (r == CAND_OK) {
 					cat3(s.found_path, sizeof s.found_path, cached, "", "");
 					s.have_op = done = true;
@@ -1630,7 +1697,7 @@ static int root_glibc_minor(struct ctx *c)
 {
 	const char *p = NULL;
 	if (c->ss->cache)
-		p = cache_lookup(c, "libc.so.6", name_key("libc.so.6"));
+		p = cache_lookup(c, "libc.so.6", name_key("libc.so.6"), NULL);
 	struct opened o;
 	char buf[SR_ROOT_MAX_PATH + 1];
 	for (size_t i = 0; !p && i < c->d->default_dirs.count; i++) {
@@ -1704,7 +1771,7 @@ void sr_deps_session_free(struct sr_deps_session *ss)
 	smap_free(&ss->paths, free);
 	smap_free(&ss->dirs, dir_info_free);
 	for (size_t i = 0; i < CACHE_FLAGS_MAX; i++)
-		smap_free(&ss->cache_answers[i].map, NULL);
+		smap_free(&ss->cache_answers[i].map, free);
 	if (ss->cache)
 		sr_ldcache_free(ss->cache);
 	if (ss->cache_file_open)
@@ -1949,7 +2016,7 @@ enum sr_err sr_deps_session_resolve(struct sr_deps_session *ss, const char *path
 			c->interp.elf = io.elf;
 			c->interp.dev = io.dev;
 			c->interp.ino = io.ino;
-			c->interp.real = adup(c, io.real);
+			c->interp.real = io.stable_real ? io.stable_real : adup(c, io.real);
 		} else {
 			d->interp_missing = true;
 			if (!d->interp_is_default)

@@ -174,9 +174,13 @@ static void needs_text(const struct sr_elf *from, const char *file, char *out, s
 		size_t o = 0;
 		for (size_t k = 0; k < nb; k++) {
 			const char *parts[2] = { k ? " " : "needs ≤ ", best[k] };
-			for (int q = 0; q < 2; q++)
-				for (const char *ch = parts[q]; *ch && o + 1 < size; ch++)
-					out[o++] = *ch;
+			for (int q = 0; q < 2; q++) {
+				size_t n = strlen(parts[q]);
+				if (n > size - 1 - o)
+					n = size - 1 - o;
+				memcpy(out + o, parts[q], n);
+				o += n;
+			}
 		}
 		if (size)
 			out[o < size ? o : size - 1] = '\0';

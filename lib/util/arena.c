@@ -105,7 +105,7 @@ void *sr_arena_array(struct sr_arena *a, size_t n, size_t size)
 	return sr_arena_alloc(a, n * size);
 }
 
-void *sr_arena_grow(struct sr_arena *a, void *arr, size_t count, size_t *cap, size_t elem, size_t limit)
+void *sr_arena_grow_slow(struct sr_arena *a, void *arr, size_t count, size_t *cap, size_t elem, size_t limit)
 {
 	if (count < *cap)
 		return arr;

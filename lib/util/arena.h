@@ -21,7 +21,13 @@ void *sr_arena_array(struct sr_arena *a, size_t n, size_t size);
  * capacity *cap: the array itself while there is room, else a copy with
  * doubled capacity (at most `limit` elements; *cap updated).  NULL when
  * count has reached limit or memory ran out. */
-void *sr_arena_grow(struct sr_arena *a, void *arr, size_t count, size_t *cap, size_t elem, size_t limit);
+void *sr_arena_grow_slow(struct sr_arena *a, void *arr, size_t count, size_t *cap, size_t elem, size_t limit);
+static inline void *sr_arena_grow(struct sr_arena *a, void *arr, size_t count, size_t *cap, size_t elem,
+                                  size_t limit)
+{
+	/* the common case, where the caller is: room left */
+	return count < *cap ? arr : sr_arena_grow_slow(a, arr, count, cap, elem, limit);
+}
 char *sr_arena_strndup(struct sr_arena *a, const char *s, size_t n);
 char *sr_arena_strdup(struct sr_arena *a, const char *s);
 /* printf into the arena, whole (NULL when out of memory or over the limit). */

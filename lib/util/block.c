@@ -23,10 +23,17 @@ static int class_of(size_t n)
 {
 	if (n < SR_BLOCK_MIN || n > SR_BLOCK_MAX)
 		return -1;
+	if (n <= (size_t)1 << CLASS_FIRST)
+		return 0;
+#if defined(__GNUC__)
+	/* the bit length of n - 1 is the smallest power of two >= n */
+	return (int)(64 - __builtin_clzll((unsigned long long)(n - 1))) - CLASS_FIRST;
+#else
 	int k = 0;
 	while (((size_t)1 << (CLASS_FIRST + k)) < n)
 		k++;
 	return k;
+#endif
 }
 
 size_t sr_block_room(size_t n)
