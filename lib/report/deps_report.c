@@ -17,12 +17,13 @@
  * whole `deps` run. */
 struct tbuf {
 	FILE *f;
-	char *d;
+	char *d;                 /* the caller's first buffer (on its stack), then the heap's */
 	size_t n, cap;
 	bool failed;
+	bool heap;               /* d is malloc'd */
 };
 
-static void tb_write(struct tbuf *t, const void *p, size_t n)
+static void tb_write_slow(struct tbuf *t, const void *p, size_t n)
 {
 	if (t->failed || n == 0)
 		return;
@@ -35,7 +36,9 @@ static void tb_write(struct tbuf *t, const void *p, size_t n)
 			}
 			cap *= 2;
 		}
-		char *d = realloc(t->d, cap);
+		char *d = t->heap ? realloc(t->d, cap) : malloc(cap);
+		if (d && !t->heap && t->n)
+			memcpy(d, t->d, t->n);
 		if (!d) {
 			/* out of memory: what is kept goes out now, the rest unbuffered */
 			fwrite(t->d, 1, t->n, t->f);
@@ -45,9 +48,21 @@ static void tb_write(struct tbuf *t, const void *p, size_t n)
 		}
 		t->d = d;
 		t->cap = cap;
+		t->heap = true;
 	}
 	memcpy(t->d + t->n, p, n);
 	t->n += n;
+}
+
+/* the common case inline: room left (a constant n becomes a move or two) */
+static inline void tb_write(struct tbuf *t, const void *p, size_t n)
+{
+	if (n - 1 < t->cap - t->n && !t->failed) {   /* n > 0: no copy of nothing to nowhere */
+		memcpy(t->d + t->n, p, n);
+		t->n += n;
+		return;
+	}
+	tb_write_slow(t, p, n);
 }
 
 static void tb_puts(struct tbuf *t, const char *s)
@@ -94,7 +109,8 @@ static void tb_done(struct tbuf *t)
 {
 	if (t->n)
 		fwrite(t->d, 1, t->n, t->f);
-	free(t->d);
+	if (t->heap)
+		free(t->d);
 }
 
 
@@ -468,7 +484,8 @@ static void deps_text(struct tbuf *f, const char *path, const struct sr_deps *d,
 void sr_report_deps_text(FILE *out, const char *path, const struct sr_deps *d, const struct sr_text_style *ts,
                          bool all)
 {
-	struct tbuf t = { .f = out };
+	char first[4096];
+	struct tbuf t = { .f = out, .d = first, .cap = sizeof first };
 	deps_text(&t, path, d, ts, all);
 	tb_done(&t);
 }
@@ -524,7 +541,8 @@ static void deps_flat(struct tbuf *f, const char *path, const struct sr_deps *d)
 
 void sr_report_deps_flat(FILE *out, const char *path, const struct sr_deps *d)
 {
-	struct tbuf t = { .f = out };
+	char first[4096];
+	struct tbuf t = { .f = out, .d = first, .cap = sizeof first };
 	deps_flat(&t, path, d);
 	tb_done(&t);
 }
