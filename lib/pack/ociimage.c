@@ -26,6 +26,7 @@
 #include "shipready/shipready.h"
 #include "pack/archive_dl.h"
 #include "pack/nettle_dl.h"
+#include "report/json_util.h"
 #include "util/arena.h"
 #include "util/outfile.h"
 
@@ -204,6 +205,19 @@ enum sr_err sr_oci_new(const struct sr_oci_opts *opts, struct sr_oci **out, stru
 	for (size_t i = 0; rc == SR_OK && i < o->ncmd; i++)
 		if (strlen(o->cmd[i]) > 4096)
 			rc = sr_error_set(err, SR_E_USAGE, "--cmd: an argument longer than 4096 bytes");
+	/* the image config is JSON: what the user asks for goes in as it is, or not at all */
+	struct { const char *what; const char *const *v; size_t n; } texts[] = {
+		{ "--user", &o->user, 1 },           { "--workdir", &o->workdir, 1 },
+		{ "--entrypoint", &o->entrypoint, o->entrypoint ? 1 : 0 },
+		{ "--platform", &o->platform, o->platform ? 1 : 0 },
+		{ "--env", o->env, o->nenv }, { "--label", o->labels, o->nlabels },
+		{ "--cmd", o->cmd, o->ncmd },
+	};
+	for (size_t t = 0; rc == SR_OK && t < sizeof texts / sizeof texts[0]; t++)
+		for (size_t i = 0; rc == SR_OK && i < texts[t].n; i++)
+			if (!sr_utf8_valid(texts[t].v[i]))
+				rc = sr_error_set(err, SR_E_USAGE, "%s: an argument that is not UTF-8 (the image config is JSON)",
+				                  texts[t].what);
 	if (rc != SR_OK) {
 		sr_oci_free(img);
 		return rc;
@@ -372,6 +386,12 @@ enum sr_err sr_oci_add(struct sr_oci *img, const char *path, struct sr_error *er
 		for (size_t i = 0; i < pl->bundle->entry_count; i++) {
 			const struct sr_bundle_entry *e = &pl->bundle->entries[i];
 			if (e->kind == SR_BUNDLE_PROGRAM && strcmp(e->source, path) == 0) {
+				if (!p->o.entrypoint && !sr_utf8_valid(e->path)) {
+					rc = sr_error_set(err, SR_E_UNSUPPORTED, "its name is not UTF-8, so the image config "
+					                  "(JSON) cannot name it as the entrypoint: rename it, or put another "
+					                  "program first or name one with --entrypoint");
+					break;
+				}
 				pl->entrypoint = e->path;
 				const char *slash = strrchr(e->path, '/');
 				pl->title = slash ? slash + 1 : e->path;
@@ -571,16 +591,16 @@ static json_t *labels_json(const struct sr_oci_opts *o, const struct sr_oci_plat
 		const char *slash = strrchr(o->entrypoint, '/');
 		title = slash[1] ? slash + 1 : o->entrypoint;
 	}
-	json_object_set_new(l, "org.opencontainers.image.title", json_string(title));
+	json_object_set_new(l, "org.opencontainers.image.title", sr_json_str(title));
 	const struct sr_oci_platform_priv *pp = pl->priv;
 	if (pp->version)
-		json_object_set_new(l, "org.opencontainers.image.version", json_string(pp->version));
+		json_object_set_new(l, "org.opencontainers.image.version", sr_json_str(pp->version));
 	if (pp->revision)
-		json_object_set_new(l, "org.opencontainers.image.revision", json_string(pp->revision));
+		json_object_set_new(l, "org.opencontainers.image.revision", sr_json_str(pp->revision));
 	if (pp->source)
-		json_object_set_new(l, "org.opencontainers.image.source", json_string(pp->source));
+		json_object_set_new(l, "org.opencontainers.image.source", sr_json_str(pp->source));
 	if (pp->go_version)
-		json_object_set_new(l, "dev.shipready.go.version", json_string(pp->go_version));
+		json_object_set_new(l, "dev.shipready.go.version", sr_json_str(pp->go_version));
 	for (size_t i = 0; i < o->nlabels; i++)
 		set_kv(l, o->labels[i]);
 	return l;

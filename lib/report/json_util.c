@@ -28,6 +28,19 @@ static size_t utf8_seq(const unsigned char *p, size_t n)
 	return len;
 }
 
+bool sr_utf8_valid(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s);
+	for (size_t i = 0; i < n;) {
+		size_t l = utf8_seq(p + i, n - i);
+		if (!l)
+			return false;
+		i += l;
+	}
+	return true;
+}
+
 json_t *sr_json_str(const char *s)
 {
 	if (!s)

@@ -3,6 +3,7 @@
 #define SR_REPORT_JSON_UTIL_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 /* A JSON string from bytes that may not be valid UTF-8 (names read from
@@ -11,6 +12,10 @@ json_t *sr_json_str(const char *s);
 
 /* The same for n bytes (which may include NUL: JSON keeps it as \\u0000). */
 json_t *sr_json_strn(const char *s, size_t n);
+
+/* Whether s is valid UTF-8 (no overlong forms, surrogates or code points
+ * past U+10FFFF): what a JSON string may hold as it is. */
+bool sr_utf8_valid(const char *s);
 
 /* Streaming writers for reports written without building a json_t: the
  * bytes json_dumps(..., JSON_COMPACT) writes for sr_json_str(s) (NULL:

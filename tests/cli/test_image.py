@@ -586,6 +586,8 @@ def test_bad(exe, fx, ck, work, uid):
     with open(notelf, "w") as f:
         f.write("#!/bin/sh\necho hi\n")
     os.chmod(notelf, 0o755)
+    badname = os.path.join(d, "prog\udcff")   # b"prog\xff": a name JSON cannot hold
+    shutil.copy(uid, badname)
     cases = [
         ([os.path.join(d, "missing")], os.path.join(d, "missing") + ": "),
         ([notelf], notelf + ": "),
@@ -602,6 +604,14 @@ def test_bad(exe, fx, ck, work, uid):
         ([uid, "--entrypoint", "/nope"], out + ": --entrypoint /nope: not a program of the amd64 image"),
         ([uid, "--format", "tgz"], "image: --format tgz: expected oci-archive or docker-archive"),
         ([uid, fx("c-static"), os.path.join(d, "missing")], os.path.join(d, "missing") + ": "),
+        # the image config is JSON: text the user asks for that JSON cannot hold is refused, not dropped
+        ([uid, "--env", "X=\udcff"], "image: --env: an argument that is not UTF-8"),
+        ([uid, "--label", "k=\udcff"], "image: --label: an argument that is not UTF-8"),
+        ([uid, "--cmd", "ok", "--cmd", "\udcfe"], "image: --cmd: an argument that is not UTF-8"),
+        ([uid, "--user", "\udcffuser"], "image: --user: an argument that is not UTF-8"),
+        ([uid, "--workdir", "/w\udcff"], "image: --workdir: an argument that is not UTF-8"),
+        ([uid, "--entrypoint", "/p\udcff"], "image: --entrypoint: an argument that is not UTF-8"),
+        ([badname], badname + ": its name is not UTF-8"),
     ]
     for args, want in cases:
         p, _ = image(exe, args + ["-o", out])
@@ -610,7 +620,11 @@ def test_bad(exe, fx, ck, work, uid):
         lines = p.stderr.splitlines()
         ck.true("bad %s: one line 'shipready: %s…'" % (args[-1:], want),
                 len(lines) == 1 and lines[0].startswith("shipready: " + want), p.stderr)
-    ck.eq("bad: nothing left in the directory", os.listdir(d), ["notelf"])
+    ck.eq("bad: nothing left in the directory", sorted(os.listdir(d)), sorted(["notelf", "prog\udcff"]))
+    # a name JSON cannot hold is fine where the config does not name it (not the entrypoint)
+    p, _ = image(exe, [uid, badname, "-o", out])
+    ck.true("non-UTF-8 name after the entrypoint: fine", p.returncode == 0, p.stderr)
+    os.unlink(out)
     p = common.run([exe, "image", uid], timeout=30)
     ck.eq("no -o: exit 2", p.returncode, 2)
     p, _ = image(exe, [uid, "-o", out])
