@@ -32,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
@@ -499,10 +500,25 @@ static void remove_tree(const char *path)
 	nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+/* Whether nobody holds the lock of the directory name in d: a verify run
+ * holds one (flock on the directory) from before the directory has its
+ * final name until it is removed, whatever PID namespace the run is in. */
+static bool unlocked(DIR *d, const char *name)
+{
+	int fd = openat(dirfd(d), name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	bool free_now = flock(fd, LOCK_EX | LOCK_NB) == 0;
+	close(fd);   /* the lock goes with it */
+	return free_now;
+}
+
 /* The temporary directories of runs that were killed (SIGKILL leaves no
- * chance to clean up): shipready-verify.PID.XXXXXX in base, owned by us, a
- * real directory, whose PID is no longer alive.  A PID reused since is
- * alive: that directory stays until a later run. */
+ * chance to clean up) in base: real directories owned by us named
+ * shipready-verify.PID.XXXXXX whose lock nobody holds and that were not
+ * kept (--keep leaves a .kept file), and shipready-verify-new.PID.XXXXXX
+ * (a run killed before its directory had its name) older than a minute.
+ * Not by PID: a run in another PID namespace has a PID this one cannot see. */
 static void remove_stale(const char *base)
 {
 	DIR *d = opendir(base);
@@ -510,25 +526,53 @@ static void remove_stale(const char *base)
 		return;
 	struct dirent *de;
 	char path[4200];
+	time_t now = time(NULL);
 	while ((de = readdir(d)) != NULL) {
 		const char *n = de->d_name;
-		if (strncmp(n, "shipready-verify.", 17) != 0)
-			continue;
-		char *end;
-		errno = 0;
-		long pid = strtol(n + 17, &end, 10);
-		if (errno || end == n + 17 || *end != '.' || pid <= 0 || pid == (long)getpid())
+		bool fresh = strncmp(n, "shipready-verify-new.", 21) == 0;
+		if (!fresh && strncmp(n, "shipready-verify.", 17) != 0)
 			continue;
 		struct stat st;
 		if (fstatat(dirfd(d), n, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != geteuid())
 			continue;
-		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+		if (fresh && now - st.st_mtime < 60)
 			continue;
-		int k = snprintf(path, sizeof path, "%s/%s", base, n);
-		if (k > 0 && (size_t)k < sizeof path)
-			remove_tree(path);
+		int k = snprintf(path, sizeof path, "%s/%s/.kept", base, n);
+		if (k <= 0 || (size_t)k >= sizeof path || faccessat(AT_FDCWD, path, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+			continue;
+		if (!unlocked(d, n))
+			continue;
+		path[k - 6] = '\0';   /* without "/.kept" */
+		remove_tree(path);
 	}
 	closedir(d);
+}
+
+/* A new temporary directory in base, named shipready-verify.PID.XXXXXX in
+ * dir (size bytes), whose lock the returned descriptor holds; -1 with errno
+ * set.  It is made under another name and locked before it takes the one
+ * remove_stale looks at, so no other run can take it for a dead one. */
+static int make_locked_dir(const char *base, char *dir, size_t size)
+{
+	char fresh[4096];
+	if (snprintf(fresh, sizeof fresh, "%s/shipready-verify-new.%ld.XXXXXX", base, (long)getpid()) >= (int)sizeof fresh ||
+	    snprintf(dir, size, "%s/shipready-verify.%ld.XXXXXX", base, (long)getpid()) >= (int)size) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if (!mkdtemp(fresh))
+		return -1;
+	memcpy(dir + strlen(dir) - 6, fresh + strlen(fresh) - 6, 6);   /* the same XXXXXX */
+	int fd = open(fresh, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || flock(fd, LOCK_EX) != 0 || rename(fresh, dir) != 0) {
+		int e = errno;
+		if (fd >= 0)
+			close(fd);
+		rmdir(fresh);
+		errno = e;
+		return -1;
+	}
+	return fd;
 }
 
 static void capture(struct sr_verify_capture *c, const char *buf, size_t n)
@@ -687,12 +731,14 @@ enum sr_err sr_verify_run(const struct sr_bundle *b, const struct sr_verify_opts
 		base = "/tmp";
 	char dir[4096], root[4200];
 	remove_stale(base);
-	if (snprintf(dir, sizeof dir, "%s/shipready-verify.%ld.XXXXXX", base, (long)getpid()) >= (int)sizeof dir)
-		return sr_error_set(err, SR_E_USAGE, "the temporary directory's name is too long");
-	if (!mkdtemp(dir))
-		return sr_error_set(err, SR_E_IO, "%s: cannot create a temporary directory: %s", base, strerror(errno));
+	int lock_fd = make_locked_dir(base, dir, sizeof dir);
+	if (lock_fd < 0)
+		return errno == ENAMETOOLONG ? sr_error_set(err, SR_E_USAGE, "the temporary directory's name is too long")
+		                             : sr_error_set(err, SR_E_IO, "%s: cannot create a temporary directory: %s",
+		                                            base, strerror(errno));
 	if (!join(root, sizeof root, dir, "/root")) {
 		remove_tree(dir);
+		close(lock_fd);
 		return sr_error_set(err, SR_E_USAGE, "the temporary directory's name is too long");
 	}
 
@@ -835,10 +881,16 @@ cleanup:
 	}
 	free(argv);
 	if (o->keep && rc == SR_OK) {
+		/* the user's now: later runs leave it alone */
+		char kept[4200];
+		int fd = join(kept, sizeof kept, dir, "/.kept") ? open(kept, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600) : -1;
+		if (fd >= 0)
+			close(fd);
 		r->bundle_dir = strdup(dir);
 	} else {
 		remove_tree(dir);
 	}
+	close(lock_fd);
 	return rc;
 }
 

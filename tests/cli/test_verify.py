@@ -26,11 +26,13 @@ here with openssl against the system roots.  Checked:
 - namespaces denied for real (shipready run in a user namespace whose
   user.max_user_namespaces is 0): exit 2, one line naming the cause;
 - a SIGKILLed verify leaves its directory (shipready-verify.PID.*); the next
-  run removes it, and not a directory of a live PID, another name or a
-  symlink;
+  run removes it (nobody holds its lock), and not a directory whose lock is
+  held (a live run, maybe in another PID namespace, whose PID means nothing
+  here), one --keep kept, another name or a symlink;
 - bad input: exit 2 and one 'shipready: ...' line, nothing run;
 - every --json document is valid against docs/schema/verify.json.
 """
+import fcntl
 import json
 import os
 import shutil
@@ -457,21 +459,38 @@ def main():
     p.kill()
     p.wait()
     check(len(made) == 1, "a killed run leaves its directory (named by its PID)", str(os.listdir(tmp)))
-    live = os.path.join(tmp, "shipready-verify.%d.live00" % os.getpid())
-    other = os.path.join(tmp, "shipready-verify-other")
+    # a live run in another PID namespace: a PID not alive here, its lock held
+    live = os.path.join(tmp, "shipready-verify.999999999.live00")
     os.makedirs(live)
+    live_fd = os.open(live, os.O_RDONLY | os.O_DIRECTORY)
+    fcntl.flock(live_fd, fcntl.LOCK_EX)
+    # a directory of a live PID that nobody locks is no run's: it goes
+    unlocked = os.path.join(tmp, "shipready-verify.%d.nolock" % os.getpid())
+    os.makedirs(unlocked)
+    # one being named (killed before it had its name): gone only once old
+    young = os.path.join(tmp, "shipready-verify-new.%d.young0" % p.pid)
+    old = os.path.join(tmp, "shipready-verify-new.%d.old000" % p.pid)
+    os.makedirs(young)
+    os.makedirs(old)
+    os.utime(old, (time.time() - 120, time.time() - 120))
+    other = os.path.join(tmp, "shipready-verify-other")
     os.makedirs(other)
     os.symlink(work, os.path.join(tmp, "shipready-verify.%d.link00" % p.pid))
     for _ in range(100):
         if not leftovers("/usr/local/bin/probe"):
             break
         time.sleep(0.1)
+    k, kdoc = verify([progs["probe"], "--keep"])
+    kept = kdoc.get("kept") if kdoc else None
+    check(k.returncode == 0 and kept and os.path.isdir(kept), "--keep before the next run", show(k))
     r, _ = verify(["--cmd", "probe", progs["probe"]], json_out=False)
     check(r.returncode == 0, "the next run passes", show(r))
-    check(sorted(os.listdir(tmp)) == sorted([os.path.basename(live), os.path.basename(other),
-                                             "shipready-verify.%d.link00" % p.pid]),
-          "the killed run's directory is gone, the others stay", str(os.listdir(tmp)))
+    want = [os.path.basename(live), os.path.basename(young), os.path.basename(other),
+            "shipready-verify.%d.link00" % p.pid] + ([os.path.basename(kept)] if kept else [])
+    check(sorted(os.listdir(tmp)) == sorted(want),
+          "the killed run's, the unlocked and the old directories are gone, the others stay", str(os.listdir(tmp)))
     check(os.path.isdir(work), "the symlink's target is untouched")
+    os.close(live_fd)
     for n in os.listdir(tmp):
         path = os.path.join(tmp, n)
         if os.path.islink(path):
