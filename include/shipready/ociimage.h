@@ -120,4 +120,7 @@ enum sr_err sr_oci_write(struct sr_oci *img, const char *file, bool force, struc
 
 void sr_oci_free(struct sr_oci *img);
 
+/* "os/architecture[/variant]" of a platform, in buf (cut to size); buf. */
+const char *sr_oci_platform_text(const struct sr_oci_platform *pl, char *buf, size_t size);
+
 #endif

@@ -44,16 +44,6 @@
 #define TZ_DIR "/usr/share/zoneinfo"
 #define MAX_LIBS 256
 
-/* Text on a comment line: control characters become '?', so that a file
- * name cannot end the comment and start an instruction. */
-static void put_comment_text(struct sr_strbuf *b, const char *s)
-{
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		char c = (*p < 0x20 || *p == 0x7f) ? '?' : (char)*p;
-		sr_strbuf_put_n(b, &c, 1);
-	}
-}
-
 /* A JSON string for the exec form of ENTRYPOINT / HEALTHCHECK. */
 static void put_json_n(struct sr_strbuf *b, const char *s, size_t n)
 {
@@ -275,7 +265,7 @@ static void put_evidence(struct sr_strbuf *b, const struct sr_need *n)
 {
 	for (size_t i = 0; i < n->evidence.count && i < 3; i++) {
 		sr_strbuf_puts(b, i ? ", " : "");
-		put_comment_text(b, n->evidence.items[i]);
+		sr_strbuf_put_comment(b, n->evidence.items[i]);
 	}
 	if (n->evidence.count > 3)
 		sr_strbuf_puts(b, ", …");
@@ -507,23 +497,23 @@ static void put_libraries(struct sr_strbuf *b, struct plan *p)
 			if (l->path && (strncmp(l->name, "libc.", 5) == 0 || strncmp(l->name, "ld-musl", 7) == 0))
 				continue;
 			sr_strbuf_puts(b, "# not mapped: ");
-			put_comment_text(b, l->name);
+			sr_strbuf_put_comment(b, l->name);
 			sr_strbuf_puts(b, " (no apk database: give --from-root an Alpine root to map it): add its package to the "
 			       "image\n");
 			p->nunmapped++;
 			continue;
 		}
 		sr_strbuf_puts(b, "#   ");
-		put_comment_text(b, l->name);
+		sr_strbuf_put_comment(b, l->name);
 		if (!l->path) {
 			sr_strbuf_puts(b, "  not found in the root: not mapped, add it to the image yourself\n");
 			continue;
 		}
 		sr_strbuf_puts(b, "  ");
-		put_comment_text(b, l->path);
+		sr_strbuf_put_comment(b, l->path);
 		if (l->pkg) {
 			sr_strbuf_puts(b, "  ");
-			put_comment_text(b, l->pkg);
+			sr_strbuf_put_comment(b, l->pkg);
 			bool in_base = (p->glibc && strcmp(l->pkg, "libc6") == 0) || (p->musl && strcmp(l->pkg, "musl") == 0);
 			sr_strbuf_puts(b, in_base ? " (in the base)\n" : "\n");
 		} else {
@@ -553,10 +543,10 @@ static void put_problems(struct sr_strbuf *b, const struct plan *p)
 {
 	for (size_t i = 0; i < p->nproblems; i++) {
 		sr_strbuf_puts(b, "# will not run: ");
-		put_comment_text(b, p->problems[i].reason);
+		sr_strbuf_put_comment(b, p->problems[i].reason);
 		if (p->problems[i].fix) {
 			sr_strbuf_puts(b, "; fix: ");
-			put_comment_text(b, p->problems[i].fix);
+			sr_strbuf_put_comment(b, p->problems[i].fix);
 		}
 		sr_strbuf_puts(b, "\n");
 	}
@@ -570,7 +560,7 @@ static void put_static(struct sr_strbuf *b, const struct plan *p, const struct s
 	sr_strbuf_puts(b, "): the empty image runs it\nFROM scratch\n");
 	if (ca) {
 		sr_strbuf_puts(b, "# CA roots for ");
-		put_comment_text(b, ca->feature ? ca->feature : "TLS");
+		sr_strbuf_put_comment(b, ca->feature ? ca->feature : "TLS");
 		sr_strbuf_puts(b, " (");
 		put_evidence(b, ca);
 		sr_strbuf_puts(b, "); scratch has none\n");
@@ -593,16 +583,16 @@ static void put_dynamic(struct sr_strbuf *b, struct plan *p, const struct sr_nee
 {
 	const struct sr_elf *e = p->in->elf;
 	sr_strbuf_puts(b, p->musl ? "# dynamic, musl (interpreter " : "# dynamic, glibc (interpreter ");
-	put_comment_text(b, e->interpreter ? e->interpreter : "?");
+	sr_strbuf_put_comment(b, e->interpreter ? e->interpreter : "?");
 	if (p->have_db) {
 		sr_strbuf_puts(b, "): libraries, packages from the ");
 		sr_strbuf_puts(b, p->glibc ? "dpkg" : "apk");
 		sr_strbuf_puts(b, " database of ");
-		put_comment_text(b, p->root_dir);
+		sr_strbuf_put_comment(b, p->root_dir);
 		sr_strbuf_puts(b, ":\n");
 	} else if (p->glibc) {
 		sr_strbuf_puts(b, "): libraries (the root ");
-		put_comment_text(b, p->root_dir);
+		sr_strbuf_put_comment(b, p->root_dir);
 		sr_strbuf_puts(b, " has no dpkg database):\n");
 	} else {
 		sr_strbuf_puts(b, ")\n");
@@ -610,7 +600,7 @@ static void put_dynamic(struct sr_strbuf *b, struct plan *p, const struct sr_nee
 	put_libraries(b, p);
 	put_problems(b, p);
 	sr_strbuf_puts(b, "# ");
-	put_comment_text(b, p->base_reason);
+	sr_strbuf_put_comment(b, p->base_reason);
 	sr_strbuf_puts(b, "\nFROM ");
 	sr_strbuf_puts(b, p->base);
 	sr_strbuf_puts(b, "\n");
@@ -653,13 +643,13 @@ static void put_other_needs(struct sr_strbuf *b, const struct plan *p, const str
 		}
 		if (!p->dynamic || p->musl) {
 			sr_strbuf_puts(b, "# not provided: ");
-			put_comment_text(b, n->name);
+			sr_strbuf_put_comment(b, n->name);
 			sr_strbuf_puts(b, " (");
 			put_evidence(b, n);
 			sr_strbuf_puts(b, ")");
 			if (n->feature) {
 				sr_strbuf_puts(b, ": ");
-				put_comment_text(b, n->feature);
+				sr_strbuf_put_comment(b, n->feature);
 			}
 			sr_strbuf_puts(b, n->optional ? " (the program has a fallback)\n" : " may fail\n");
 		}
@@ -715,7 +705,7 @@ static void put_header(struct sr_strbuf *b, const struct plan *p, bool ca, bool 
 	sr_strbuf_puts(b, sr_version_string());
 	if (o->source) {
 		sr_strbuf_puts(b, " from ");
-		put_comment_text(b, o->source);
+		sr_strbuf_put_comment(b, o->source);
 	}
 	sr_strbuf_puts(b, "\n# the base is the smallest that satisfies what the program needs; each choice says why\n");
 	if (!o->go_build) {

@@ -879,9 +879,9 @@ static bool platform_matches(const json_t *o, const struct sr_oci_platform *pl)
 	       (v ? str_eq(v, ours) : !ours);
 }
 
-static const char *platform_text(const struct sr_oci_platform *pl, char buf[64])
+const char *sr_oci_platform_text(const struct sr_oci_platform *pl, char *buf, size_t size)
 {
-	snprintf(buf, 64, "%s/%s%s%s", pl->os, pl->architecture, pl->variant ? "/" : "", pl->variant ? pl->variant : "");
+	snprintf(buf, size, "%s/%s%s%s", pl->os, pl->architecture, pl->variant ? "/" : "", pl->variant ? pl->variant : "");
 	return buf;
 }
 
@@ -920,7 +920,7 @@ static enum sr_err base_manifest(const struct sr_oci_priv *p, struct sr_oci_plat
 		const char *var = json_string_value(json_object_get(c, "variant"));
 		return sr_error_set(err, SR_E_USAGE, "base %s: a %.32s/%.32s%s%.32s image, not %s", p->base_path,
 		                    os && !has_controls(os) ? os : "?", arch && !has_controls(arch) ? arch : "?",
-		                    var ? "/" : "", var && !has_controls(var) ? var : "", platform_text(pl, want));
+		                    var ? "/" : "", var && !has_controls(var) ? var : "", sr_oci_platform_text(pl, want, sizeof want));
 	}
 	const json_t *ids = json_object_get(json_object_get(c, "rootfs"), "diff_ids");
 	const json_t *hist = json_object_get(c, "history");
@@ -982,7 +982,7 @@ static enum sr_err base_resolve(struct sr_oci *img, struct sr_error *err)
 					found = d;
 			char want[64];
 			if (!found)
-				rc = sr_error_set(err, SR_E_USAGE, "base %s: no image for %s", p->base_path, platform_text(pl, want));
+				rc = sr_error_set(err, SR_E_USAGE, "base %s: no image for %s", p->base_path, sr_oci_platform_text(pl, want, sizeof want));
 			else if (!desc_digest(found))
 				rc = sr_error_set(err, SR_E_MALFORMED, "base %s: index %s: not a descriptor", p->base_path, idig);
 			else

@@ -63,3 +63,11 @@ void sr_strbuf_printf(struct sr_strbuf *b, const char *fmt, ...)
 	sr_strbuf_put_n(b, big, (size_t)n);
 	free(big);
 }
+
+void sr_strbuf_put_comment(struct sr_strbuf *b, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		char c = (*p < 0x20 || *p == 0x7f) ? '?' : (char)*p;
+		sr_strbuf_put_n(b, &c, 1);
+	}
+}

@@ -15,6 +15,9 @@ struct sr_strbuf {
 
 void sr_strbuf_put_n(struct sr_strbuf *b, const char *s, size_t n);
 void sr_strbuf_puts(struct sr_strbuf *b, const char *s);
+/* s in a comment of a generated file: each control byte as '?', so a name
+ * read from a binary cannot end the comment's line. */
+void sr_strbuf_put_comment(struct sr_strbuf *b, const char *s);
 void sr_strbuf_printf(struct sr_strbuf *b, const char *fmt, ...)
 #if defined(__GNUC__)
 	__attribute__((format(printf, 2, 3)))
