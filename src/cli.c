@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "shipready/shipready.h"
+#include "util/outfile.h"
 
 bool cli_no_color;
 
@@ -304,46 +305,16 @@ void cli_opt_error(const char *command, const char *reason)
 
 bool cli_write_atomic(const char *path, const char *text)
 {
-	size_t plen = strlen(path);
-	char *tmp = malloc(plen + 16);
-	if (!tmp) {
-		cli_file_error(path, "out of memory");
-		return false;
+	struct sr_error err = { 0 };
+	struct sr_outfile of;
+	enum sr_err rc = sr_outfile_open(&of, path, true, &err);
+	if (rc == SR_OK && !sr_write_all(of.fd, text, strlen(text))) {
+		rc = sr_error_set(&err, SR_E_IO, "%s", strerror(errno));
+		sr_outfile_abort(&of);
+	} else if (rc == SR_OK) {
+		rc = sr_outfile_commit(&of, &err);
 	}
-	const char *slash = strrchr(path, '/');
-	size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
-	memcpy(tmp, path, dirlen);
-	snprintf(tmp + dirlen, plen + 16 - dirlen, ".%s.XXXXXX", path + dirlen);
-	int fd = mkstemp(tmp);
-	if (fd < 0) {
-		cli_file_error(path, strerror(errno));
-		free(tmp);
-		return false;
-	}
-	size_t len = strlen(text), off = 0;
-	int e = 0;
-	while (off < len) {
-		ssize_t n = write(fd, text + off, len - off);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			e = errno;
-			break;
-		}
-		off += (size_t)n;
-	}
-	if (!e && fchmod(fd, 0644) != 0)
-		e = errno;
-	if (!e && fsync(fd) != 0)
-		e = errno;
-	if (close(fd) != 0 && !e)
-		e = errno;
-	if (!e && rename(tmp, path) != 0)
-		e = errno;
-	if (e) {
-		unlink(tmp);
-		cli_file_error(path, strerror(e));
-	}
-	free(tmp);
-	return e == 0;
+	if (rc != SR_OK)
+		cli_file_error(path, sr_error_message(&err));
+	return rc == SR_OK;
 }

@@ -55,9 +55,10 @@ void cli_options_first(int argc, char **argv, const struct cli_option *options);
  * reason quotes the user's value, so control characters are shown as \xNN. */
 void cli_opt_error(const char *command, const char *reason);
 
-/* Write text to path through a temporary file in the same directory, synced
- * and renamed into place (readers see the old file or the new one, never
- * half); false after printing `shipready: PATH: reason`. */
+/* Write text to path (replacing what is there) through lib/util/outfile.c:
+ * a temporary beside it, synced and renamed into place, so readers see the
+ * old file or the new one, never half; false after printing
+ * `shipready: PATH: reason`. */
 bool cli_write_atomic(const char *path, const char *text);
 
 /* Open the --root directory (when dir is not NULL); false after printing the

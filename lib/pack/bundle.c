@@ -1021,14 +1021,13 @@ enum sr_err sr_bundle_write_dir(const struct sr_bundle *b, const char *dir, bool
 	bool exists = lstat(dir, &st) == 0;
 	bool replace_empty = exists && S_ISDIR(st.st_mode) && dir_is_empty(dir);
 	if (exists && !replace_empty && !force)
-		return sr_error_set(err, SR_E_USAGE, "%s exists and is not an empty directory (--force replaces it)", dir);
+		return sr_error_set(err, SR_E_USAGE, "it exists and is not an empty directory (--force replaces it)");
 	char tmp[SR_ROOT_MAX_PATH + 32];
 	enum sr_err rc = sr_outfile_tmp_name(dir, tmp, sizeof tmp, err);
 	if (rc != SR_OK)
 		return rc;
 	if (!mkdtemp(tmp))
-		return sr_error_set(err, SR_E_IO, "%s: cannot create a temporary directory beside it: %s", dir,
-		                    strerror(errno));
+		return sr_error_set(err, SR_E_IO, "cannot create a temporary directory beside it: %s", strerror(errno));
 	int top = open(tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (top < 0 || fchmod(top, 0755) != 0) {
 		rc = sr_error_set(err, SR_E_IO, "%s: %s", tmp, strerror(errno));
@@ -1042,13 +1041,13 @@ enum sr_err sr_bundle_write_dir(const struct sr_bundle *b, const char *dir, bool
 		/* no output yet (never replace one that appeared meanwhile), or an empty directory */
 		int r = exists ? rename(tmp, dir) : sr_rename_noreplace(tmp, dir);
 		if (r != 0) {
-			rc = sr_error_set(err, SR_E_IO, "%s: cannot rename into place: %s", dir, strerror(errno));
+			rc = sr_error_set(err, SR_E_IO, "cannot rename into place: %s", strerror(errno));
 			goto fail;
 		}
 	} else {
 		/* swap the new tree in in one step, then remove the old one */
 		if (sr_rename_exchange(tmp, dir) != 0) {
-			rc = sr_error_set(err, SR_E_IO, "%s: cannot replace: %s", dir, strerror(errno));
+			rc = sr_error_set(err, SR_E_IO, "cannot replace it: %s", strerror(errno));
 			goto fail;
 		}
 		if (S_ISDIR(st.st_mode))
@@ -1230,13 +1229,13 @@ enum sr_err sr_bundle_write_tar(const struct sr_bundle *b, const char *file, int
 		return rc;
 	struct archive *ar = archive_write_new();
 	if (!ar || archive_write_set_format_ustar(ar) != ARCHIVE_OK || archive_write_open_fd(ar, of.fd) != ARCHIVE_OK) {
-		rc = sr_error_set(err, SR_E_IO, "%s: %s", file, ar ? archive_error_string(ar) : "out of memory");
+		rc = sr_error_set(err, SR_E_IO, "%s", ar ? archive_error_string(ar) : "out of memory");
 		goto fail;
 	}
 	if ((rc = sr_bundle_write_archive(b, ar, mtime, err)) != SR_OK)
 		goto fail;
 	if (archive_write_close(ar) != ARCHIVE_OK) {
-		rc = sr_error_set(err, SR_E_IO, "%s: %s", file, archive_error_string(ar));
+		rc = sr_error_set(err, SR_E_IO, "%s", archive_error_string(ar));
 		goto fail;
 	}
 	archive_write_free(ar);

@@ -1340,12 +1340,12 @@ enum sr_err sr_oci_write(struct sr_oci *img, const char *file, bool force, struc
 		qsort(it->v, it->n, sizeof it->v[0], item_cmp);
 		ar = archive_write_new();
 		if (!ar || archive_write_set_format_ustar(ar) != ARCHIVE_OK || archive_write_open_fd(ar, of.fd) != ARCHIVE_OK)
-			rc = sr_error_set(err, SR_E_IO, "%s: %s", file, ar ? archive_error_string(ar) : "out of memory");
+			rc = sr_error_set(err, SR_E_IO, "%s", ar ? archive_error_string(ar) : "out of memory");
 	}
 	for (size_t i = 0; rc == SR_OK && i < it->n; i++)
 		rc = write_item(p, ar, &it->v[i], p->o.created, err);
 	if (rc == SR_OK && archive_write_close(ar) != ARCHIVE_OK)
-		rc = sr_error_set(err, SR_E_IO, "%s: %s", file, archive_error_string(ar));
+		rc = sr_error_set(err, SR_E_IO, "%s", archive_error_string(ar));
 	if (ar)
 		archive_write_free(ar);
 	if (it)

@@ -30,7 +30,7 @@ enum sr_err sr_outfile_tmp_name(const char *out, char *tmpl, size_t size, struct
 	size_t dl = slash ? (size_t)(slash - out) + 1 : 0;
 	int k = snprintf(tmpl, size, "%.*s.%.*s.tmp-XXXXXX", (int)dl, out, (int)(n - dl), out + dl);
 	if (k < 0 || (size_t)k >= size || n == dl)
-		return sr_error_set(err, SR_E_USAGE, "%s: bad output name", out);
+		return sr_error_set(err, SR_E_USAGE, "not a name an output can have");
 	return SR_OK;
 }
 
@@ -78,18 +78,17 @@ enum sr_err sr_outfile_open(struct sr_outfile *o, const char *file, bool force, 
 	o->file = file;
 	o->force = force;
 	if (!force && lstat(file, &st) == 0)
-		return sr_error_set(err, SR_E_USAGE, "%s exists (--force replaces it)", file);
+		return sr_error_set(err, SR_E_USAGE, "it exists (--force replaces it)");
 	enum sr_err rc = sr_outfile_tmp_name(file, o->tmp, sizeof o->tmp, err);
 	if (rc != SR_OK)
 		return rc;
 	o->fd = mkstemp(o->tmp);
 	if (o->fd < 0)
-		return sr_error_set(err, SR_E_IO, "%s: cannot create a temporary file beside it: %s", file,
-		                    strerror(errno));
+		return sr_error_set(err, SR_E_IO, "cannot create a temporary file beside it: %s", strerror(errno));
 	if (fchmod(o->fd, 0644) != 0) {
 		int e = errno;
 		sr_outfile_abort(o);
-		return sr_error_set(err, SR_E_IO, "%s: %s", file, strerror(e));
+		return sr_error_set(err, SR_E_IO, "%s", strerror(e));
 	}
 	return SR_OK;
 }
@@ -100,7 +99,7 @@ enum sr_err sr_outfile_commit(struct sr_outfile *o, struct sr_error *err)
 		int e = errno;
 		o->fd = -1;
 		sr_outfile_abort(o);
-		return sr_error_set(err, SR_E_IO, "%s: %s", o->file, strerror(e));
+		return sr_error_set(err, SR_E_IO, "%s", strerror(e));
 	}
 	o->fd = -1;
 	/* without force, never replace a file that appeared meanwhile */
@@ -108,7 +107,7 @@ enum sr_err sr_outfile_commit(struct sr_outfile *o, struct sr_error *err)
 	if (r != 0) {
 		int e = errno;
 		sr_outfile_abort(o);
-		return sr_error_set(err, SR_E_IO, "%s: cannot rename into place: %s", o->file, strerror(e));
+		return sr_error_set(err, SR_E_IO, "cannot rename into place: %s", strerror(e));
 	}
 	return SR_OK;
 }
@@ -144,6 +143,6 @@ int sr_scratch_file(const char *out, struct sr_error *err)
 			unlink(tmp);
 	}
 	if (fd < 0)
-		sr_error_set(err, SR_E_IO, "%s: cannot create a scratch file beside it: %s", out, strerror(errno));
+		sr_error_set(err, SR_E_IO, "cannot create a scratch file beside it: %s", strerror(errno));
 	return fd;
 }

@@ -309,7 +309,7 @@ def test_tar(exe, ck, val, tmp, ls):
     ck.eq("tar -tf", (t.returncode, [n.rstrip("/") for n in t.stdout.splitlines()]), (0, names))
     # an existing tar is replaced only with --force
     p, _ = bundle(exe, [prog, "-o", a])
-    ck.eq("tar exists: refused", (p.returncode, p.stderr), (2, "shipready: %s: %s exists (--force replaces it)\n" % (a, a)))
+    ck.eq("tar exists: refused", (p.returncode, p.stderr), (2, "shipready: %s: it exists (--force replaces it)\n" % a))
     p, _ = bundle(exe, [prog, "-o", a, "--force"])
     ck.eq("tar exists: --force", (p.returncode, sha(a)), (0, sha(b)))
 
@@ -343,7 +343,7 @@ def test_bad_input(exe, ck, tmp, prog, out):
     # an existing non-empty directory only with --force; an empty one is replaced
     p, _ = bundle(exe, [prog, "-o", out])
     ck.eq("dir exists: refused", (p.returncode, p.stderr),
-          (2, "shipready: %s: %s exists and is not an empty directory (--force replaces it)\n" % (out, out)))
+          (2, "shipready: %s: it exists and is not an empty directory (--force replaces it)\n" % out))
     empty = os.path.join(tmp, "empty.d")
     os.mkdir(empty)
     p, doc = bundle(exe, [prog, "-o", empty])

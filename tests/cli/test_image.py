@@ -630,7 +630,7 @@ def test_bad(exe, fx, ck, work, uid):
     p, _ = image(exe, [uid, "-o", out])
     p, _ = image(exe, [uid, "-o", out])
     ck.eq("existing output: exit 2 without --force", (p.returncode, p.stderr),
-          (2, "shipready: %s: %s exists (--force replaces it)\n" % (out, out)))
+          (2, "shipready: %s: it exists (--force replaces it)\n" % out))
     p, _ = image(exe, [uid, "-o", out, "--force"])
     ck.eq("existing output: --force replaces it", p.returncode, 0)
     p, _ = image(exe, [uid, "-o", out, "--force", "--user", "0"])

@@ -351,9 +351,12 @@ def main():
         c.eq("-o FILE with two files: exit", p.returncode, 2)
         p = run([exe, "unit", "--name", "x"] + two, timeout=60)
         c.eq("--name with two files: exit", p.returncode, 2)
-    p = run([exe, "unit", "-o", os.path.join(work, "no", "such", "dir", "x.service"), prog], timeout=60)
+    missing = os.path.join(work, "no", "such", "dir", "x.service")
+    p = run([exe, "unit", "-o", missing, prog], timeout=60)
     c.true("-o in a missing directory: exit 2, one line", p.returncode == 2 and len(p.stderr.splitlines()) == 1,
            repr((p.returncode, p.stderr)))
+    c.eq("-o in a missing directory: the path once, then why", p.stderr,
+         "shipready: %s: cannot create a temporary file beside it: No such file or directory\n" % missing)
     return c.report()
 
 
