@@ -1,5 +1,6 @@
 #include "report/json_util.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -85,6 +86,26 @@ json_t *sr_json_strn(const char *s, size_t n)
 	return j;
 }
 
+/* How many of the first n bytes of p a JSON string holds as they are
+ * (ASCII from 0x20, but '"' and '\\') before the first it does not, 8
+ * bytes at a time while they all are (each test exact for the whole word: a
+ * borrow only follows a byte already found). */
+static size_t plain_prefix(const unsigned char *p, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	size_t i = 0;
+	for (; n - i >= 8; i += 8) {
+		uint64_t w;
+		memcpy(&w, p + i, 8);
+		uint64_t q = w ^ (0x22 * ones), b = w ^ (0x5c * ones);
+		if ((w & highs) | ((w - 0x20 * ones) & ~w & highs) | ((q - ones) & ~q & highs) | ((b - ones) & ~b & highs))
+			break;
+	}
+	while (i < n && p[i] >= 0x20 && p[i] < 0x80 && p[i] != '"' && p[i] != '\\')
+		i++;
+	return i;
+}
+
 /* Written as json_dumps(sr_json_str(s), JSON_COMPACT) would write it (into
  * a document): invalid UTF-8 bytes become U+FFFD, '"' and '\\' and control
  * characters are escaped as jansson escapes them (\b \f \n \r \t, else
@@ -99,11 +120,10 @@ void sr_json_write_str(FILE *f, const char *s)
 	size_t n = strlen(s), run = 0, i = 0;
 	putc_unlocked('"', f);
 	while (i < n) {
+		i += plain_prefix(p + i, n - i);
+		if (i == n)
+			break;
 		unsigned char c = p[i];
-		if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
-			i++;
-			continue;
-		}
 		size_t l = c >= 0x80 ? utf8_seq(p + i, n - i) : 0;
 		if (l) {
 			i += l;

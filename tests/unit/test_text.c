@@ -1,12 +1,16 @@
 /* Unit tests for the text helpers (lib/report/text_util.c): the 8-bytes-at-
  * a-time test for printable ASCII agrees with a byte-at-a-time one for every
  * byte value at every place in a word and across word boundaries, and the
- * widths and escapes built on it agree with their definitions. */
+ * widths and escapes built on it agree with their definitions; so does the
+ * streamed JSON string writer (its own word test) with jansson's. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
+#include "report/json_util.h"
 #include "report/text_util.h"
 
 #include "harness.h"
@@ -38,6 +42,27 @@ static void naive_escape(const char *s, char *out)
 	*out = '\0';
 }
 
+/* sr_json_write_str(s) = json_dumps(sr_json_str(s)) */
+static void check_json(const char *s)
+{
+	char got[1024];
+	FILE *f = fmemopen(got, sizeof got, "w");
+	if (!f) {
+		CHECK(f != NULL);
+		return;
+	}
+	flockfile(f);
+	sr_json_write_str(f, s);
+	funlockfile(f);
+	fputc('\0', f);
+	fclose(f);
+	json_t *j = sr_json_str(s);
+	char *want = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY);
+	CHECKF(want && strcmp(got, want) == 0, "wrote %s, jansson %s", got, want ? want : "(null)");
+	free(want);
+	json_decref(j);
+}
+
 static void check_one(const char *s, size_t len)
 {
 	size_t got = sr_plain_prefix(s, len), want = naive_prefix(s, len);
@@ -45,6 +70,7 @@ static void check_one(const char *s, size_t len)
 	if (memchr(s, 0, len))
 		return;   /* the rest need a C string */
 	CHECKF(sr_safe_width(s) == naive_width(s), "width %d, want %d", sr_safe_width(s), naive_width(s));
+	check_json(s);
 	char printed[512], want_s[512];
 	FILE *f = fmemopen(printed, sizeof printed, "w");
 	if (!f) {
@@ -73,7 +99,7 @@ int main(void)
 			check_one(s + 1, 23);   /* unaligned */
 		}
 	/* the edges of the printable range next to each other */
-	static const unsigned char edge[] = { 0x1f, 0x20, 0x21, 0x7e, 0x7f, 0x80, 0xbf, 0xc0, 0xff, 0x01 };
+	static const unsigned char edge[] = { 0x1f, 0x20, 0x21, 0x22, 0x5c, 0x7e, 0x7f, 0x80, 0xbf, 0xc0, 0xff, 0x01 };
 	for (size_t i = 0; i < COUNT(edge); i++)
 		for (size_t j = 0; j < COUNT(edge); j++) {
 			memset(s, 'x', sizeof s);
