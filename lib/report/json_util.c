@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/swar.h"
+
 /* Length of the valid UTF-8 sequence at p (max n bytes), or 0 if invalid. */
 static size_t utf8_seq(const unsigned char *p, size_t n)
 {
@@ -29,17 +31,20 @@ static size_t utf8_seq(const unsigned char *p, size_t n)
 	return len;
 }
 
+/* How many of the first n bytes of p are whole valid UTF-8 sequences
+ * before the first that is not. */
+static size_t utf8_valid_prefix(const unsigned char *p, size_t n)
+{
+	size_t i = 0;
+	for (size_t l; i < n && (l = utf8_seq(p + i, n - i)) != 0;)
+		i += l;
+	return i;
+}
+
 bool sr_utf8_valid(const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
 	size_t n = strlen(s);
-	for (size_t i = 0; i < n;) {
-		size_t l = utf8_seq(p + i, n - i);
-		if (!l)
-			return false;
-		i += l;
-	}
-	return true;
+	return utf8_valid_prefix((const unsigned char *)s, n) == n;
 }
 
 json_t *sr_json_str(const char *s)
@@ -54,13 +59,7 @@ json_t *sr_json_strn(const char *s, size_t n)
 	if (!s)
 		return json_null();
 	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0;
-	while (i < n) {
-		size_t l = utf8_seq(p + i, n - i);
-		if (!l)
-			break;
-		i += l;
-	}
+	size_t i = utf8_valid_prefix(p, n);
 	if (i == n)
 		return json_stringn(s, n);
 	/* Rebuild with replacements; at most 3 output bytes per input byte. */
@@ -87,18 +86,13 @@ json_t *sr_json_strn(const char *s, size_t n)
 }
 
 /* How many of the first n bytes of p a JSON string holds as they are
- * (ASCII from 0x20, but '"' and '\\') before the first it does not, 8
- * bytes at a time while they all are (each test exact for the whole word: a
- * borrow only follows a byte already found). */
+ * (ASCII from 0x20, but '"' and '\\') before the first it does not. */
 static size_t plain_prefix(const unsigned char *p, size_t n)
 {
-	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
 	size_t i = 0;
 	for (; n - i >= 8; i += 8) {
-		uint64_t w;
-		memcpy(&w, p + i, 8);
-		uint64_t q = w ^ (0x22 * ones), b = w ^ (0x5c * ones);
-		if ((w & highs) | ((w - 0x20 * ones) & ~w & highs) | ((q - ones) & ~q & highs) | ((b - ones) & ~b & highs))
+		uint64_t w = sr_word_load(p + i);
+		if (sr_word_high(w) | sr_word_below(w, 0x20) | sr_word_has(w, '"') | sr_word_has(w, '\\'))
 			break;
 	}
 	while (i < n && p[i] >= 0x20 && p[i] < 0x80 && p[i] != '"' && p[i] != '\\')

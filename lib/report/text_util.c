@@ -1,19 +1,15 @@
 #include "report/text_util.h"
 
-#include <stdint.h>
 #include <string.h>
+
+#include "util/swar.h"
 
 size_t sr_plain_prefix(const char *s, size_t len)
 {
-	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
 	size_t i = 0;
 	for (; len - i >= 8; i += 8) {
-		uint64_t w;
-		memcpy(&w, s + i, 8);
-		/* a byte >= 0x80, a byte < 0x20, a byte 0x7f (exact as tests of
-		 * the whole word: a borrow only follows a byte already found) */
-		uint64_t x = w ^ (0x7f * ones);
-		if ((w & highs) | ((w - 0x20 * ones) & ~w & highs) | ((x - ones) & ~x & highs))
+		uint64_t w = sr_word_load(s + i);
+		if (sr_word_high(w) | sr_word_below(w, 0x20) | sr_word_has(w, 0x7f))
 			break;
 	}
 	while (i < len && (unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7f)

@@ -12,6 +12,7 @@
 
 #include "report/json_util.h"
 #include "report/text_util.h"
+#include "util/swar.h"
 
 #include "harness.h"
 
@@ -85,8 +86,28 @@ static void check_one(const char *s, size_t len)
 	       cols, want_s);
 }
 
+/* Each word test alone: one odd byte among plain ones, at every place, and
+ * the word of that byte repeated (where borrows could carry). */
+static void check_words(void)
+{
+	for (int b = 0; b < 256; b++)
+		for (int at = 0; at < 9; at++) {
+			unsigned char bytes[8];
+			memset(bytes, at == 8 ? b : 'a', 8);
+			if (at < 8)
+				bytes[at] = (unsigned char)b;
+			uint64_t w = sr_word_load(bytes);
+			CHECKF((sr_word_high(w) != 0) == (b >= 0x80), "high, byte %#x at %d", b, at);
+			CHECKF((sr_word_below(w, 0x20) != 0) == (b < 0x20), "below 0x20, byte %#x at %d", b, at);
+			CHECKF((sr_word_below(w, 0x61) != 0) == (b < 0x61), "below 0x61, byte %#x at %d", b, at);
+			CHECKF((sr_word_has(w, '"') != 0) == (b == '"'), "has '\"', byte %#x at %d", b, at);
+			CHECKF((sr_word_has(w, 0x7f) != 0) == (b == 0x7f), "has 0x7f, byte %#x at %d", b, at);
+		}
+}
+
 int main(void)
 {
+	check_words();
 	/* every byte value at each place of three words, in plain ASCII */
 	char s[48];
 	for (size_t at = 0; at < 24; at++)
