@@ -123,7 +123,8 @@ static void print_text(const struct image_cli *c, const struct sr_oci *img)
 	for (size_t i = 0; i < img->platform_count; i++) {
 		const struct sr_oci_platform *p = &img->platforms[i];
 		char name[64];
-		printf("  %-16s %s  %zu file%s, layer %llu bytes%s, entrypoint %s\n", sr_oci_platform_text(p, name, sizeof name),
+		printf("  %-16s %s  %zu file%s, layer %llu bytes%s, entrypoint %s\n",
+		       sr_oci_platform_text(p, name, sizeof name),
 		       c->o.format == SR_OCI_ARCHIVE ? p->manifest_digest : p->config_digest, p->bundle->entry_count,
 		       p->bundle->entry_count == 1 ? "" : "s",
 		       (unsigned long long)p->layer_size, c->o.format == SR_OCI_ARCHIVE ? " (gzip)" : "",

@@ -188,6 +188,12 @@ static const struct phdr_layout {
 	{ 56, 4, 8, 16, 32, 40, 48 },
 };
 
+/* an address or offset of the file's class, from checked bytes */
+static uint64_t peek_word(const uint8_t *b, bool w8, bool be)
+{
+	return w8 ? sr_peek_u64(b, be) : sr_peek_u32(b, be);
+}
+
 static bool read_phdr(struct ctx *c, uint64_t i, struct phdr *p)
 {
 	const struct sr_reader *r = &c->r;
@@ -199,11 +205,11 @@ static bool read_phdr(struct ctx *c, uint64_t i, struct phdr *p)
 		return false;
 	p->type = sr_peek_u32(b, be);
 	p->flags = sr_peek_u32(b + l->flags, be);
-	p->offset = w8 ? sr_peek_u64(b + l->offset, be) : sr_peek_u32(b + l->offset, be);
-	p->vaddr = w8 ? sr_peek_u64(b + l->vaddr, be) : sr_peek_u32(b + l->vaddr, be);
-	p->filesz = w8 ? sr_peek_u64(b + l->filesz, be) : sr_peek_u32(b + l->filesz, be);
-	p->memsz = w8 ? sr_peek_u64(b + l->memsz, be) : sr_peek_u32(b + l->memsz, be);
-	p->align = w8 ? sr_peek_u64(b + l->align, be) : sr_peek_u32(b + l->align, be);
+	p->offset = peek_word(b + l->offset, w8, be);
+	p->vaddr = peek_word(b + l->vaddr, w8, be);
+	p->filesz = peek_word(b + l->filesz, w8, be);
+	p->memsz = peek_word(b + l->memsz, w8, be);
+	p->align = peek_word(b + l->align, w8, be);
 	return true;
 }
 

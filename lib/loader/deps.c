@@ -327,8 +327,6 @@ static void add_name_key(struct ctx *c, size_t obj, const char *name, uint32_t k
 		if (!n)
 			return;
 		p->names = n;
-	} else if (p->nnames > OBJ_FEW_NAMES) {
-		return;
 	}
 	const char *copy = stable ? name : adup(c, name);
 	if (!copy)

@@ -920,7 +920,8 @@ static enum sr_err base_manifest(const struct sr_oci_priv *p, struct sr_oci_plat
 		const char *var = json_string_value(json_object_get(c, "variant"));
 		return sr_error_set(err, SR_E_USAGE, "base %s: a %.32s/%.32s%s%.32s image, not %s", p->base_path,
 		                    os && !has_controls(os) ? os : "?", arch && !has_controls(arch) ? arch : "?",
-		                    var ? "/" : "", var && !has_controls(var) ? var : "", sr_oci_platform_text(pl, want, sizeof want));
+		                    var ? "/" : "", var && !has_controls(var) ? var : "",
+		                    sr_oci_platform_text(pl, want, sizeof want));
 	}
 	const json_t *ids = json_object_get(json_object_get(c, "rootfs"), "diff_ids");
 	const json_t *hist = json_object_get(c, "history");
@@ -982,7 +983,8 @@ static enum sr_err base_resolve(struct sr_oci *img, struct sr_error *err)
 					found = d;
 			char want[64];
 			if (!found)
-				rc = sr_error_set(err, SR_E_USAGE, "base %s: no image for %s", p->base_path, sr_oci_platform_text(pl, want, sizeof want));
+				rc = sr_error_set(err, SR_E_USAGE, "base %s: no image for %s", p->base_path,
+				                  sr_oci_platform_text(pl, want, sizeof want));
 			else if (!desc_digest(found))
 				rc = sr_error_set(err, SR_E_MALFORMED, "base %s: index %s: not a descriptor", p->base_path, idig);
 			else

@@ -500,17 +500,18 @@ static void remove_tree(const char *path)
 	nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-/* Whether nobody holds the lock of the directory name in d: a verify run
- * holds one (flock on the directory) from before the directory has its
- * final name until it is removed, whatever PID namespace the run is in. */
-static bool unlocked(DIR *d, const char *name)
+/* Whether the directory name in d is a dead run's: not kept (--keep
+ * leaves a .kept file in it) and nobody holds its lock.  A verify run holds
+ * one (flock on the directory) from before the directory has its final
+ * name until it is removed, whatever PID namespace the run is in. */
+static bool abandoned(DIR *d, const char *name)
 {
 	int fd = openat(dirfd(d), name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return false;
-	bool free_now = flock(fd, LOCK_EX | LOCK_NB) == 0;
+	bool dead = faccessat(fd, ".kept", F_OK, AT_SYMLINK_NOFOLLOW) != 0 && flock(fd, LOCK_EX | LOCK_NB) == 0;
 	close(fd);   /* the lock goes with it */
-	return free_now;
+	return dead;
 }
 
 /* The temporary directories of runs that were killed (SIGKILL leaves no
@@ -535,15 +536,11 @@ static void remove_stale(const char *base)
 		struct stat st;
 		if (fstatat(dirfd(d), n, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != geteuid())
 			continue;
-		if (fresh && now - st.st_mtime < 60)
+		if ((fresh && now - st.st_mtime < 60) || !abandoned(d, n))
 			continue;
-		int k = snprintf(path, sizeof path, "%s/%s/.kept", base, n);
-		if (k <= 0 || (size_t)k >= sizeof path || faccessat(AT_FDCWD, path, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
-			continue;
-		if (!unlocked(d, n))
-			continue;
-		path[k - 6] = '\0';   /* without "/.kept" */
-		remove_tree(path);
+		int k = snprintf(path, sizeof path, "%s/%s", base, n);
+		if (k > 0 && (size_t)k < sizeof path)
+			remove_tree(path);
 	}
 	closedir(d);
 }
@@ -555,8 +552,9 @@ static void remove_stale(const char *base)
 static int make_locked_dir(const char *base, char *dir, size_t size)
 {
 	char fresh[4096];
-	if (snprintf(fresh, sizeof fresh, "%s/shipready-verify-new.%ld.XXXXXX", base, (long)getpid()) >= (int)sizeof fresh ||
-	    snprintf(dir, size, "%s/shipready-verify.%ld.XXXXXX", base, (long)getpid()) >= (int)size) {
+	long pid = (long)getpid();
+	if (snprintf(fresh, sizeof fresh, "%s/shipready-verify-new.%ld.XXXXXX", base, pid) >= (int)sizeof fresh ||
+	    snprintf(dir, size, "%s/shipready-verify.%ld.XXXXXX", base, pid) >= (int)size) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
@@ -883,7 +881,8 @@ cleanup:
 	if (o->keep && rc == SR_OK) {
 		/* the user's now: later runs leave it alone */
 		char kept[4200];
-		int fd = join(kept, sizeof kept, dir, "/.kept") ? open(kept, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600) : -1;
+		int fd = join(kept, sizeof kept, dir, "/.kept") ? open(kept, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)
+		                                               : -1;
 		if (fd >= 0)
 			close(fd);
 		r->bundle_dir = strdup(dir);

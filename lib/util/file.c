@@ -168,7 +168,6 @@ enum {
 	LAZY_TOTAL_MAX = 1 << 20,      /* as do pieces that would total more */
 };
 
-
 const uint8_t *sr_lazy_fetch(struct sr_lazy *z, uint64_t off, uint64_t n)
 {
 	if (n > z->size || off > z->size - n)
