@@ -7,14 +7,18 @@ FUZZ_SECONDS ?= 20
 # (debootstrap, musl and openssl: the real roots of tests/cli/test_check_reality.py;
 # systemd: systemd-analyze verify/security for tests/cli/test_unit.py; buildah: the
 # FROM scratch images of tests/cli/test_dockerfile.py; skopeo, umoci: the images of
-# tests/cli/test_image.py; nettle: SHA-256 of image blobs, loaded by `image` only).
+# tests/cli/test_image.py; nettle: SHA-256 of image blobs, loaded by `image` only;
+# libc6-dev-arm64-cross: the C library of the aarch64 fixtures, which
+# gcc-aarch64-linux-gnu only recommends).  Named one by one: ensure-deps.sh installs
+# without recommends, so `make fresh-test` proves this list on a new Debian 12 root.
 BUILD_DEPS := meson ninja-build gcc pkg-config libjansson-dev libarchive-dev nettle-dev
 TEST_DEPS  := $(BUILD_DEPS) clang musl-tools lib32gcc-12-dev libc6-dev-i386 gcc-aarch64-linux-gnu \
+              libc6-dev-arm64-cross \
               golang-go binutils python3 python3-jsonschema strace debian-archive-keyring \
               gcc-mingw-w64 binutils-mingw-w64 lld llvm debootstrap musl openssl systemd buildah \
               skopeo umoci
 
-.PHONY: all run test deps build-deps build build-asan clean fuzz bench
+.PHONY: all run test deps build-deps build build-asan clean fuzz bench fresh-test
 
 all: build
 
@@ -51,6 +55,12 @@ run: build
 test: deps build build-asan
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) sh fuzz/run.sh short
 	@sh tools/run-tests.sh $(BUILD) $(BUILD)-asan
+
+# `make test` on a throw-away Debian 12 minbase root (debootstrap; as root,
+# about 30 minutes): the proof, before a change of dependencies lands, that
+# the two commands work on a new machine.  Not part of `make test`.
+fresh-test:
+	@sh tools/fresh-test.sh
 
 fuzz: deps
 	@sh fuzz/run.sh long

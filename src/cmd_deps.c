@@ -8,7 +8,7 @@
 #include "cli.h"
 #include "shipready/shipready.h"
 
-enum { OPT_JSON = 1, OPT_FLAT, OPT_GRAPH, OPT_ROOT, OPT_ENV_PATH, OPT_ALL };
+enum { OPT_JSON = 1, OPT_FLAT, OPT_GRAPH, OPT_ROOT, OPT_ENV_PATH, OPT_ALL, OPT_CPU };
 
 const struct cli_option deps_options[] = {
 	{ "root", 'r', "DIR", "resolve inside DIR (sysroot, unpacked image) as if it were /", OPT_ROOT },
@@ -18,6 +18,9 @@ const struct cli_option deps_options[] = {
 	{ "all", 'a', NULL, "in the tree, also show needs met by libraries already loaded", OPT_ALL },
 	{ "env-library-path", 0, NULL, "model LD_LIBRARY_PATH from the environment (ignored otherwise)",
 	  OPT_ENV_PATH },
+	{ "cpu", 0, "host|VENDOR[/LEVEL]",
+	  "the x86-64 CPU to model (glibc-hwcaps, $PLATFORM): intel, amd, zhaoxin or other, "
+	  "with x86-64, x86-64-v2, -v3, -v4 or xeon-phi; default this machine's", OPT_CPU },
 	{ 0 },
 };
 
@@ -25,6 +28,7 @@ struct deps_opts {
 	bool json, flat, all, env_path;
 	const char *graph;
 	const char *root;
+	const char *cpu;
 };
 
 static void on_opt(int id, const char *arg, void *ud)
@@ -37,6 +41,7 @@ static void on_opt(int id, const char *arg, void *ud)
 	case OPT_ROOT: o->root = arg; break;
 	case OPT_ENV_PATH: o->env_path = true; break;
 	case OPT_ALL: o->all = true; break;
+	case OPT_CPU: o->cpu = arg; break;
 	default: break;
 	}
 }
@@ -57,12 +62,21 @@ int cmd_deps(int argc, char **argv, const struct cli_command *self)
 		return EXIT_ERROR;
 	}
 
+	struct sr_cpu_facts cpu;
+	if (opts.cpu) {
+		struct sr_error cerr = { 0 };
+		if (sr_cpu_parse(opts.cpu, &cpu, &cerr) != SR_OK) {
+			cli_usage_error(self, "deps: %s", sr_error_message(&cerr));
+			return EXIT_ERROR;
+		}
+	}
 	struct sr_root root;
 	if (!cli_open_root(opts.root, &root))
 		return EXIT_ERROR;
 	struct sr_deps_opts dopts = {
 		.root = opts.root ? &root : NULL,
 		.library_path = opts.env_path ? getenv("LD_LIBRARY_PATH") : NULL,
+		.cpu = opts.cpu ? &cpu : NULL,
 	};
 	/* one session: the cache and every library are read once for all inputs */
 	struct sr_deps_session *session = NULL;

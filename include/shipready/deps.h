@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "shipready/cpu.h"
 #include "shipready/elf.h"
 #include "shipready/error.h"
 #include "shipready/root.h"
@@ -102,6 +103,8 @@ struct sr_deps_opts {
 	                                 * at the same absolute path inside the root (its $ORIGIN
 	                                 * is looked up there); only what it loads comes from the
 	                                 * root.  `check --target dir:ROOT` works this way. */
+	const struct sr_cpu_facts *cpu; /* the CPU of an x86-64 program's machine (glibc-hwcaps,
+	                                 * $PLATFORM); NULL: the one shipready runs on */
 };
 
 /* Resolve the dependencies of the ELF at path (inside the root if one is

@@ -2,6 +2,7 @@
 #ifndef SHIPREADY_SHIPREADY_H
 #define SHIPREADY_SHIPREADY_H
 
+#include "shipready/cpu.h"
 #include "shipready/elf.h"
 #include "shipready/error.h"
 #include "shipready/file.h"

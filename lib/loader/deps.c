@@ -148,9 +148,9 @@ struct sr_deps_session {
 	uint32_t *elf_index;         /* open addressing over elfs: index + 1, 0 empty; 2 x capelfs slots */
 	size_t elf_index_cap;
 	bool cpu_known;               /* CPUID is slow in virtual machines: ask once */
-	uint16_t cpu_machine;
-	unsigned cpu_class;
-	struct sr_cpu cpu;
+	struct sr_cpu_facts cpu;      /* opts.cpu, or this machine's */
+	const char *hwcaps[3];        /* its glibc-hwcaps subdirectories */
+	size_t nhwcaps;
 	struct smap paths;            /* path -> struct path_info */
 	struct smap dirs;             /* search directory -> struct dir_info */
 	size_t dir_fds;               /* descriptors kept open in dirs */
@@ -467,20 +467,29 @@ static void smap_free(struct smap *m, void (*free_val)(void *))
 	memset(m, 0, sizeof *m);
 }
 
-/* The glibc-hwcaps subdirectories and legacy platform of the CPU, for the
- * target machine: asked when first needed (a search through directories, a
- * cache with glibc-hwcaps entries, $PLATFORM), since CPUID is slow in a
- * virtual machine and most programs resolve without them. */
-static const struct sr_cpu *cpu_of(struct ctx *c)
+/* The CPU an x86-64 program is imagined on (opts.cpu, or this machine's),
+ * asked when first needed (a search through directories, a cache with
+ * glibc-hwcaps entries, $PLATFORM), since CPUID is slow in a virtual
+ * machine and most programs resolve without it.  NULL for programs of other
+ * machines: their loaders' CPU rules are not modelled (the baseline). */
+static const struct sr_cpu_facts *cpu_of(struct ctx *c)
 {
 	struct sr_deps_session *ss = c->ss;
-	if (!ss->cpu_known || ss->cpu_machine != c->machine || ss->cpu_class != c->elf_class) {
-		sr_cpu_detect(c->machine, c->elf_class, &ss->cpu);
+	if (c->machine != EM_X86_64 || c->elf_class != 64)
+		return NULL;
+	if (!ss->cpu_known) {
+		sr_cpu_probe(&ss->cpu);
+		ss->nhwcaps = sr_cpu_hwcaps(&ss->cpu, ss->hwcaps);
 		ss->cpu_known = true;
-		ss->cpu_machine = c->machine;
-		ss->cpu_class = c->elf_class;
 	}
 	return &ss->cpu;
+}
+
+/* The glibc-hwcaps subdirectories of the program's CPU; their number. */
+static size_t hwcaps_of(struct ctx *c, const char *const **out)
+{
+	*out = c->ss->hwcaps;
+	return cpu_of(c) ? c->ss->nhwcaps : 0;
 }
 
 /* The cache's answer for (name, flags, CPU), asked once per session: the
@@ -506,9 +515,9 @@ static const char *cache_lookup(struct ctx *c, const char *name, uint32_t key, c
 	void **slot = answers ? smap_slot_h(answers, name, key, &fresh) : NULL;
 	struct cache_answer *ca = slot ? *slot : NULL;
 	if (!ca) {
-		const struct sr_cpu *cpu = sr_ldcache_has_hwcaps(ss->cache) ? cpu_of(c) : NULL;
-		const char *val = sr_ldcache_lookup_hwcaps(ss->cache, name, c->cache_flags, cpu ? cpu->hwcaps : NULL,
-		                                           cpu ? cpu->nhwcaps : 0);
+		const char *const *hwcaps = NULL;
+		size_t nhwcaps = sr_ldcache_has_hwcaps(ss->cache) ? hwcaps_of(c, &hwcaps) : 0;
+		const char *val = sr_ldcache_lookup_hwcaps(ss->cache, name, c->cache_flags, hwcaps, nhwcaps);
 		if (!slot || !(ca = malloc(sizeof *ca)))
 			return val;   /* answered, not kept: asked again next time */
 		*ca = (struct cache_answer){ val, NULL };
@@ -1147,11 +1156,10 @@ static const char *expand(struct ctx *c, const char *elem, size_t obj)
 			} else if ((len = dst_len(s + 1, "PLATFORM"))) {
 				known = true;
 				repl = c->platform;
-				/* glibc before 2.37 replaces x86-64's AT_PLATFORM with
-				 * "haswell" or "xeon_phi" on CPUs that qualify */
-				if (c->machine == EM_X86_64 && c->d->loader_kind == SR_LOADER_GLIBC && c->glibc_minor >= 0 &&
-				    c->glibc_minor < 37 && cpu_of(c)->legacy_platform)
-					repl = cpu_of(c)->legacy_platform;
+				/* glibc from 2.26 on may replace x86-64's AT_PLATFORM
+				 * ("haswell", "xeon_phi" on Intel CPUs that qualify) */
+				if (c->d->loader_kind == SR_LOADER_GLIBC && cpu_of(c))
+					repl = sr_cpu_glibc_platform(cpu_of(c), c->glibc_minor, c->platform);
 			} else if ((len = dst_len(s + 1, "LIB"))) {
 				known = true;
 				repl = c->lib_dst;
@@ -1209,11 +1217,12 @@ static bool try_dir(struct ctx *c, struct search *s, struct sr_dep_edge *e, stru
 		return false;
 	const char *sep = dir[dl - 1] == '/' ? "" : "/";
 	if (c->d->loader_kind == SR_LOADER_GLIBC && (c->glibc_minor < 0 || c->glibc_minor >= 33)) {
-		const struct sr_cpu *cpu = cpu_of(c);
-		for (size_t k = 0; k < cpu->nhwcaps; k++) {
+		const char *const *hwcaps;
+		size_t nhwcaps = hwcaps_of(c, &hwcaps);
+		for (size_t k = 0; k < nhwcaps; k++) {
 			char sub[SR_ROOT_MAX_PATH + 1];
 			char mid[64];
-			if (cat3(mid, sizeof mid, sep, "glibc-hwcaps/", cpu->hwcaps[k]) >= sizeof mid ||
+			if (cat3(mid, sizeof mid, sep, "glibc-hwcaps/", hwcaps[k]) >= sizeof mid ||
 			    cat3(sub, sizeof sub, dir, mid, "") >= sizeof sub ||
 			    cat3(path, sizeof path, sub, "/", s->name) >= sizeof path)
 				continue;
@@ -1726,6 +1735,12 @@ enum sr_err sr_deps_session_new(const struct sr_deps_opts *opts, struct sr_deps_
 	ss->host.dirfd = -1;
 	if (opts)
 		ss->opts = *opts;
+	if (ss->opts.cpu) {   /* kept by value: the caller's may go */
+		ss->cpu = *ss->opts.cpu;
+		ss->nhwcaps = sr_cpu_hwcaps(&ss->cpu, ss->hwcaps);
+		ss->cpu_known = true;
+		ss->opts.cpu = NULL;
+	}
 	if (ss->opts.root) {
 		/* the caller's root with this session's memo of its walks */
 		ss->view = *ss->opts.root;

@@ -549,6 +549,23 @@ class T:
             self.expect_found(res, 0, "libdp1.so", "RUNPATH", "$ORIGIN/../plat/$PLATFORM",
                               db + "/plat/%s/libdp1.so" % self.platform)
         self.standard("dst/bin/app-dst", 0, dst, ["libdl1.so", "libdp1.so"])
+        # The CPU is an input (--cpu): glibc 2.26 and later, as this host's,
+        # name an Intel CPU with AVX2/FMA/BMI/LZCNT/MOVBE "haswell", and
+        # any other vendor's CPU by AT_PLATFORM, whatever it can do.
+        for spec, plat in (("intel/x86-64-v3", "haswell"), ("intel/xeon-phi", "xeon_phi"),
+                           ("intel/x86-64-v2", "x86_64"), ("amd/x86-64-v4", "x86_64"),
+                           ("zhaoxin/x86-64-v3", "x86_64")):
+            res = self.one(F("dst/bin/app-dst"), extra=["--cpu", spec])
+            if res:
+                e = self.edge(res, 0, "libdp1.so")
+                if e and "to" in e:
+                    self.c.eq("app-dst --cpu %s: $PLATFORM" % spec, res["objects"][e["to"]]["path"],
+                              db + "/plat/%s/libdp1.so" % plat)
+                else:
+                    self.c.fail("app-dst --cpu %s: libdp1.so not found" % spec)
+        p = self.text(F("dst/bin/app-dst"), extra=["--cpu", "arm/v8"])
+        self.c.eq("--cpu arm/v8: exit status", p.returncode, 2)
+        self.c.true("--cpu arm/v8: says what VENDOR may be", "intel, amd, zhaoxin or other" in p.stderr, p.stderr)
 
         # A missing library: every path tried, in order.
         def missing(res):
@@ -657,6 +674,13 @@ class T:
         self.standard("hw/app-hwcaps", 0,
                       lambda res: self.expect_found(res, 0, "libhw.so", "RUNPATH", hw, want),
                       ["libhw.so"])
+        # a CPU named by --cpu picks the subdirectory, whatever this host has
+        for spec, sub in (("amd/x86-64", "/libhw.so"), ("intel/x86-64", "/libhw.so"),
+                          ("amd/x86-64-v2", "/glibc-hwcaps/x86-64-v2/libhw.so"),
+                          ("other/x86-64-v4", "/glibc-hwcaps/x86-64-v2/libhw.so")):
+            res = self.one(F("hw/app-hwcaps"), extra=["--cpu", spec])
+            if res:
+                self.expect_found(res, 0, "libhw.so", "RUNPATH", hw, hw + sub)
 
         self.root_fixtures()
         self.other_outputs()
