@@ -9,11 +9,13 @@ FUZZ_SECONDS ?= 20
 # FROM scratch images of tests/cli/test_dockerfile.py; skopeo, umoci: the images of
 # tests/cli/test_image.py; nettle: SHA-256 of image blobs, loaded by `image` only;
 # libc6-dev-arm64-cross: the C library of the aarch64 fixtures, which
-# gcc-aarch64-linux-gnu only recommends).  Named one by one: ensure-deps.sh installs
+# gcc-aarch64-linux-gnu only recommends; libclang-rt-14-dev: the sanitizer and
+# libFuzzer runtimes, which clang does not bring; g++: the C++ fixture; git: the
+# VCS build info of tests/cli/test_image.py; wget: debootstrap's downloads).  Named one by one: ensure-deps.sh installs
 # without recommends, so `make fresh-test` proves this list on a new Debian 12 root.
-BUILD_DEPS := meson ninja-build gcc pkg-config libjansson-dev libarchive-dev nettle-dev
+BUILD_DEPS := meson ninja-build gcc libc6-dev pkg-config libjansson-dev libarchive-dev nettle-dev
 TEST_DEPS  := $(BUILD_DEPS) clang musl-tools lib32gcc-12-dev libc6-dev-i386 gcc-aarch64-linux-gnu \
-              libc6-dev-arm64-cross \
+              libc6-dev-arm64-cross g++ libclang-rt-14-dev git wget \
               golang-go binutils python3 python3-jsonschema strace debian-archive-keyring \
               gcc-mingw-w64 binutils-mingw-w64 lld llvm debootstrap musl openssl systemd buildah \
               skopeo umoci

@@ -11,20 +11,22 @@
 #include "shipready/bundle.h"
 #include "shipready/shipready.h"
 
-enum { OPT_OUTPUT = 1, OPT_FROM_ROOT, OPT_PREFIX, OPT_JSON, OPT_FORCE };
+enum { OPT_OUTPUT = 1, OPT_FROM_ROOT, OPT_PREFIX, OPT_JSON, OPT_FORCE, OPT_RESOLV_CONF };
 
 const struct cli_option bundle_options[] = {
 	{ "output", 'o', "DIR|FILE.tar", "write the bundle here (a name ending in .tar: a tar file)", OPT_OUTPUT },
 	{ "from-root", 0, "DIR", "take libraries and data files from DIR (default /)", OPT_FROM_ROOT },
 	{ "prefix", 0, "DIR", "place programs in DIR/bin (default /usr/local)", OPT_PREFIX },
 	{ "force", 0, NULL, "replace an existing output", OPT_FORCE },
+	{ "resolv-conf", 0, NULL, "carry the source root's /etc/resolv.conf (for a chroot; a container runtime "
+	  "mounts its own)", OPT_RESOLV_CONF },
 	{ "json", 'j', NULL, "print the manifest as JSON (docs/schema/bundle.json)", OPT_JSON },
 	{ 0 },
 };
 
 struct bundle_opts {
 	const char *output, *root, *prefix;
-	bool json, force;
+	bool json, force, resolv_conf;
 };
 
 static void on_opt(int id, const char *arg, void *ud)
@@ -36,6 +38,7 @@ static void on_opt(int id, const char *arg, void *ud)
 	case OPT_PREFIX: o->prefix = arg; break;
 	case OPT_JSON: o->json = true; break;
 	case OPT_FORCE: o->force = true; break;
+	case OPT_RESOLV_CONF: o->resolv_conf = true; break;
 	default: break;
 	}
 }
@@ -142,7 +145,8 @@ int cmd_bundle(int argc, char **argv, const struct cli_command *self)
 	struct sr_root root;
 	if (!cli_open_root(opts.root, &root))
 		return EXIT_ERROR;
-	struct sr_bundle_opts bopts = { .root = opts.root ? &root : NULL, .prefix = opts.prefix };
+	struct sr_bundle_opts bopts = { .root = opts.root ? &root : NULL, .prefix = opts.prefix,
+	                                .resolv_conf = opts.resolv_conf };
 	struct sr_bundle *b = NULL;
 	struct sr_error err = { 0 };
 	int status = EXIT_OK;

@@ -62,6 +62,9 @@ struct sr_bundle_opts {
 	bool no_needs;                /* only the loader closure (program, interpreter, libraries):
 	                               * no data files, generated files or unmet needs for the
 	                               * run-time needs (verify --no-needs shows their effect) */
+	bool resolv_conf;             /* carry the source root's /etc/resolv.conf for DNS (for a
+	                               * chroot); otherwise it is left to the container runtime,
+	                               * which mounts its own: never the build machine's in an image */
 };
 
 struct sr_bundle_priv;

@@ -71,6 +71,16 @@ enum sr_err sr_root_lookup_ex(const struct sr_root *root, const char *path, int 
  * root); NULL with err set when it is not one.  closedir() it. */
 DIR *sr_root_opendir(const struct sr_root *root, const char *path, struct sr_error *err);
 
+/* lstat of path inside root, after the symlinks on the way (the final one
+ * included: they are resolved inside the root); resolved (if not NULL, at
+ * least SR_ROOT_MAX_PATH + 1 bytes) receives the canonical path inside it. */
+enum sr_err sr_root_stat(const struct sr_root *root, const char *path, char *resolved, struct stat *st,
+                         struct sr_error *err);
+
+/* Up to cap bytes from the start of the regular file at path inside root;
+ * the count read, or -1 when it is not a readable regular file. */
+long sr_root_read_head(const struct sr_root *root, const char *path, void *buf, size_t cap);
+
 /* Open a file inside root for analysis (see sr_file_open). */
 enum sr_err sr_root_file_open(const struct sr_root *root, const char *path, struct sr_file *f, char *resolved,
                               size_t resolved_size, struct sr_error *err);

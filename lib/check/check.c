@@ -15,6 +15,7 @@
 
 #include "check/check_internal.h"
 #include "shipready/check.h"
+#include "shipready/judge.h"
 #include "shipready/deps.h"
 #include "util/arena.h"
 
@@ -568,14 +569,6 @@ static const char *need_fix(const struct ctx *c, const struct sr_need *n)
 	}
 }
 
-static bool root_has(const struct sr_root *root, const char *path)
-{
-	off_t size = 0;
-	if (sr_check_root_file(root, path, &size))
-		return size > 0;
-	return sr_check_root_dir_nonempty(root, path);
-}
-
 static void check_need(struct ctx *c, const struct sr_need *n)
 {
 	const struct sr_check_target *t = c->t;
@@ -586,11 +579,18 @@ static void check_need(struct ctx *c, const struct sr_need *n)
 	}
 	enum sr_severity miss = n->optional ? SR_SEV_INFO : SR_SEV_WARN;
 	if (t->dir) {
-		for (size_t i = 0; i < n->paths.count; i++)
-			if (root_has(&t->priv->root, n->paths.items[i])) {
-				add(c, SR_SEV_INFO, n->id, sr_arena_printf(c->a, "%s: %s", n->name, n->paths.items[i]), NULL, ev, NULL);
-				return;
-			}
+		struct sr_need_answer ans;
+		sr_judge_need(&t->priv->root, n, &ans);
+		if (ans.state == SR_NEED_MET) {
+			add(c, SR_SEV_INFO, n->id, sr_arena_printf(c->a, "%s: %s", n->name, ans.path), NULL, ev, NULL);
+			return;
+		}
+		if (ans.state == SR_NEED_BY_RUNTIME) {
+			add(c, SR_SEV_INFO, n->id,
+			    sr_arena_printf(c->a, "%s: not in the root (%s); a container runtime mounts its own, a plain "
+			                    "chroot has none", n->name, join_paths(c, &n->paths)), NULL, ev, NULL);
+			return;
+		}
 		if (!n->paths.count)
 			return;
 		add(c, miss, n->id,
@@ -600,44 +600,45 @@ static void check_need(struct ctx *c, const struct sr_need *n)
 		return;
 	}
 	const struct sr_target *db = t->db;
-	if (empty_image(db)) {
-		add(c, miss, n->id,
-		    sr_arena_printf(c->a, "%s will fail: %s is empty (no %s)", n->feature ? n->feature : n->name, c->tname,
-		         n->paths.count ? join_paths(c, &n->paths) : n->name),
-		    n->message, ev, need_fix(c, n));
-		return;
-	}
-	switch (n->kind) {
-	case SR_NEED_CA_ROOTS:
-		if (db->ca_bundle)
-			add(c, SR_SEV_INFO, n->id, sr_arena_printf(c->a, "CA roots: %s", db->ca_bundle), NULL, ev, NULL);
-		else if (db->kind == SR_TARGET_DISTRO || unconfirmed(db, "ca_bundle"))
-			add(c, SR_SEV_UNKNOWN, n->id, sr_arena_printf(c->a, "the database does not say where %s keeps CA roots", c->tname),
-			    n->message, ev, NULL);
-		else
-			add(c, miss, n->id, sr_arena_printf(c->a, "%s will fail: %s has no CA roots", n->feature ? n->feature : n->name,
-			                         c->tname), n->message, ev, need_fix(c, n));
-		return;
-	case SR_NEED_ZONEINFO:
-		if (db->zoneinfo == SR_TRI_YES)
-			add(c, SR_SEV_INFO, n->id, "zoneinfo: /usr/share/zoneinfo", NULL, ev, NULL);
-		else if (db->zoneinfo == SR_TRI_NO)
-			add(c, miss, n->id, sr_arena_printf(c->a, "%s will fail: %s has no zoneinfo", n->feature ? n->feature : n->name,
-			                         c->tname), n->message, ev, need_fix(c, n));
-		else if (db->kind == SR_TARGET_DISTRO)
-			add(c, SR_SEV_INFO, n->id, sr_arena_printf(c->a, "zoneinfo is not confirmed for %s (installed systems have "
-			                                "tzdata; slim container images may not)", c->tname), NULL, ev, NULL);
-		else
-			add(c, SR_SEV_UNKNOWN, n->id, sr_arena_printf(c->a, "the database does not say whether %s has zoneinfo", c->tname),
-			    n->message, ev, NULL);
-		return;
-	default:
-		if (db->kind == SR_TARGET_DISTRO)
+	struct sr_need_answer ans;
+	sr_judge_need_db(db, n, &ans);
+	const char *what = n->feature ? n->feature : n->name;
+	const char *paths = n->paths.count ? join_paths(c, &n->paths) : n->name;
+	switch (ans.state) {
+	case SR_NEED_MET:
+		if (db->kind == SR_TARGET_DISTRO && n->kind != SR_NEED_CA_ROOTS && n->kind != SR_NEED_ZONEINFO)
 			add(c, SR_SEV_INFO, n->id, sr_arena_printf(c->a, "%s: an installed %s provides %s", n->name, c->tname,
-			                                n->paths.count ? join_paths(c, &n->paths) : "it"), NULL, ev, NULL);
+			                                         paths), NULL, ev, NULL);
 		else
-			add(c, SR_SEV_UNKNOWN, n->id, sr_arena_printf(c->a, "the database does not say whether %s has %s", c->tname,
-			                                   n->paths.count ? join_paths(c, &n->paths) : n->name), NULL, ev, NULL);
+			add(c, SR_SEV_INFO, n->id, sr_arena_printf(c->a, "%s: %s", n->name, ans.path), NULL, ev, NULL);
+		return;
+	case SR_NEED_BY_RUNTIME:
+		add(c, SR_SEV_INFO, n->id, sr_arena_printf(c->a, "%s: the container runtime provides %s", n->name, paths),
+		    NULL, ev, NULL);
+		return;
+	case SR_NEED_MISSING:
+		if (empty_image(db))
+			add(c, miss, n->id, sr_arena_printf(c->a, "%s will fail: %s is empty (no %s)", what, c->tname, paths),
+			    n->message, ev, need_fix(c, n));
+		else
+			add(c, miss, n->id, sr_arena_printf(c->a, "%s will fail: %s has no %s", what, c->tname,
+			                                  n->kind == SR_NEED_CA_ROOTS ? "CA roots" : n->name),
+			    n->message, ev, need_fix(c, n));
+		return;
+	case SR_NEED_UNKNOWN:
+		if (n->kind == SR_NEED_ZONEINFO && db->kind == SR_TARGET_DISTRO)
+			add(c, SR_SEV_INFO, n->id, sr_arena_printf(c->a, "zoneinfo is not confirmed for %s (installed systems "
+			                                         "have tzdata; slim container images may not)", c->tname),
+			    NULL, ev, NULL);
+		else if (n->kind == SR_NEED_CA_ROOTS)
+			add(c, SR_SEV_UNKNOWN, n->id, sr_arena_printf(c->a, "the database does not say where %s keeps CA roots",
+			                                            c->tname), n->message, ev, NULL);
+		else
+			add(c, SR_SEV_UNKNOWN, n->id, sr_arena_printf(c->a, "the database does not say whether %s has %s",
+			                                            c->tname, n->kind == SR_NEED_ZONEINFO ? "zoneinfo" : paths),
+			    n->kind == SR_NEED_ZONEINFO ? n->message : NULL, ev, NULL);
+		return;
+	case SR_NEED_UNJUDGED:
 		return;
 	}
 }

@@ -16,9 +16,4 @@ struct sr_check_target_priv {
 };
 
 
-/* A regular file at path inside root (symlinks followed inside it). */
-bool sr_check_root_file(const struct sr_root *root, const char *path, off_t *size);
-/* A directory with at least one entry at path inside root. */
-bool sr_check_root_dir_nonempty(const struct sr_root *root, const char *path);
-
 #endif

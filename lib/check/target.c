@@ -13,6 +13,7 @@
 
 #include "check/check_internal.h"
 #include "shipready/check.h"
+#include "shipready/judge.h"
 #include "shipready/root.h"
 #include "util/arena.h"
 
@@ -63,37 +64,6 @@ static const char *host_kernel(struct sr_arena *a, struct utsname *u)
 	while (n > 0 && u->release[n - 1] == '.')
 		n--;
 	return n ? sr_arena_strndup(a, u->release, n) : NULL;
-}
-
-/* Is there a regular file (after symlinks inside the root) at path? */
-bool sr_check_root_file(const struct sr_root *root, const char *path, off_t *size)
-{
-	int dirfd;
-	char name[SR_ROOT_MAX_PATH + 1];
-	struct sr_error err = { 0 };
-	if (sr_root_lookup(root, path, &dirfd, name, NULL, 0, &err) != SR_OK)
-		return false;
-	struct stat st;
-	bool ok = name[0] && fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode);
-	if (ok && size)
-		*size = st.st_size;
-	close(dirfd);
-	return ok;
-}
-
-/* Is there a directory holding at least one entry at path? */
-bool sr_check_root_dir_nonempty(const struct sr_root *root, const char *path)
-{
-	struct sr_error err = { 0 };
-	DIR *d = sr_root_opendir(root, path, &err);
-	if (!d)
-		return false;
-	bool any = false;
-	struct dirent *de;
-	while (!any && (de = readdir(d)) != NULL)
-		any = strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0;
-	closedir(d);
-	return any;
 }
 
 /* The version in glibc's banner "… release version 2.31." of libc.so.6. */
@@ -162,7 +132,7 @@ static void probe_libc(struct sr_check_target *t)
 	}
 	char musl[64];
 	snprintf(musl, sizeof musl, "/lib/ld-musl-%s.so.1", t->arch ? t->arch : "x86_64");
-	if (sr_check_root_file(&p->root, musl, NULL)) {
+	if (sr_judge_file(&p->root, musl)) {
 		t->libc = SR_LIBC_MUSL;
 		p->libc_path = sr_arena_strdup(p->arena, musl);
 	}

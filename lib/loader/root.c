@@ -510,6 +510,52 @@ DIR *sr_root_opendir(const struct sr_root *root, const char *path, struct sr_err
 	return d;
 }
 
+enum sr_err sr_root_stat(const struct sr_root *root, const char *path, char *resolved, struct stat *st,
+                         struct sr_error *err)
+{
+	int dirfd;
+	char name[SR_ROOT_MAX_PATH + 1];
+	enum sr_err rc = sr_root_lookup(root, path, &dirfd, name, resolved, resolved ? SR_ROOT_MAX_PATH + 1 : 0, err);
+	if (rc != SR_OK)
+		return rc;
+	int r = name[0] ? fstatat(dirfd, name, st, AT_SYMLINK_NOFOLLOW) : fstat(dirfd, st);
+	int e = errno;
+	close(dirfd);
+	if (r != 0)
+		return sr_error_set(err, e == ENOENT ? SR_E_NOENT : SR_E_IO, "%s: cannot stat (%s)", path, strerror(e));
+	return SR_OK;
+}
+
+long sr_root_read_head(const struct sr_root *root, const char *path, void *buf, size_t cap)
+{
+	int dirfd;
+	char name[SR_ROOT_MAX_PATH + 1];
+	struct sr_error err = { 0 };
+	if (sr_root_lookup(root, path, &dirfd, name, NULL, 0, &err) != SR_OK)
+		return -1;
+	/* O_NONBLOCK: a FIFO put where a file should be must not hang us */
+	int fd = name[0] ? openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC) : -1;
+	close(dirfd);
+	if (fd < 0)
+		return -1;
+	struct stat st;
+	long n = -1;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+		size_t got = 0;
+		while (got < cap) {
+			ssize_t k = read(fd, (char *)buf + got, cap - got);
+			if (k < 0 && errno == EINTR)
+				continue;
+			if (k <= 0)
+				break;
+			got += (size_t)k;
+		}
+		n = (long)got;
+	}
+	close(fd);
+	return n;
+}
+
 enum sr_err sr_root_file_open(const struct sr_root *root, const char *path, struct sr_file *f, char *resolved,
                               size_t resolved_size, struct sr_error *err)
 {

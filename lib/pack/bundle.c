@@ -30,6 +30,7 @@
 
 #include "shipready/deps.h"
 #include "shipready/inspect.h"
+#include "shipready/judge.h"
 #include "shipready/needs.h"
 #include "pack/archive_dl.h"
 #include "util/arena.h"
@@ -42,6 +43,7 @@ struct sr_bundle_priv {
 	bool root_given;
 	const char *prefix;
 	bool no_needs;                 /* loader closure only (sr_bundle_opts.no_needs) */
+	bool resolv_conf;              /* carry the root's /etc/resolv.conf (sr_bundle_opts.resolv_conf) */
 	size_t entry_cap, unmet_cap;
 	unsigned needs_done;           /* bit per enum sr_need_kind already planned */
 };
@@ -182,22 +184,6 @@ static const char *relative_target(struct sr_arena *a, const char *link, const c
 }
 
 /* Look path up in the root: its canonical path and lstat of the final file. */
-static enum sr_err root_stat(const struct sr_root *root, const char *path, char *resolved, struct stat *st,
-                             struct sr_error *err)
-{
-	int dirfd;
-	char name[SR_ROOT_MAX_PATH + 1];
-	enum sr_err rc = sr_root_lookup(root, path, &dirfd, name, resolved, SR_ROOT_MAX_PATH + 1, err);
-	if (rc != SR_OK)
-		return rc;
-	int r = name[0] ? fstatat(dirfd, name, st, AT_SYMLINK_NOFOLLOW) : fstat(dirfd, st);
-	int e = errno;
-	close(dirfd);
-	if (r != 0)
-		return sr_error_set(err, SR_E_IO, "%s: cannot stat (%s)", path, strerror(e));
-	return SR_OK;
-}
-
 /* A file of the source root: the file at its canonical path, and a symlink
  * from path when the loader opens it under another name; or, with at (a
  * library found through $ORIGIN), the file at at alone. */
@@ -207,7 +193,7 @@ static enum sr_err add_root_file_at(struct sr_bundle *b, const char *path, const
 	struct sr_arena *a = b->priv->a;
 	char real[SR_ROOT_MAX_PATH + 1];
 	struct stat st;
-	enum sr_err rc = root_stat(b->priv->root, path, real, &st, err);
+	enum sr_err rc = sr_root_stat(b->priv->root, path, real, &st, err);
 	if (rc != SR_OK)
 		return rc;
 	if (!S_ISREG(st.st_mode))
@@ -311,7 +297,7 @@ static enum sr_err walk_tree(struct tree *t, int dirfd, const char *src, const c
 			char real[SR_ROOT_MAX_PATH + 1];
 			struct stat rst;
 			struct sr_error ignored = { 0 };
-			bool ok = root_stat(t->b->priv->root, s, real, &rst, &ignored) == SR_OK;
+			bool ok = sr_root_stat(t->b->priv->root, s, real, &rst, &ignored) == SR_OK;
 			if (ok && !under(real, t->canon) && S_ISREG(rst.st_mode)) {
 				e.kind = SR_BUNDLE_DATA;
 				e.source = sr_arena_strdup(a, real);
@@ -396,36 +382,29 @@ static const char *need_reason(struct sr_arena *a, const struct sr_need *n, cons
 	            placed);
 }
 
-/* The first of the need's paths that the root has (a file or a tree). */
-static enum sr_err satisfy_from_root(struct sr_bundle *b, const char *program, const struct sr_need *n,
-                                     const char *reason, bool *met, struct sr_error *err)
+/* What the root has for the need, as the one judgement (judge.h) finds it:
+ * the file, or the tree, carried into the bundle. */
+static enum sr_err satisfy_from_root(struct sr_bundle *b, const struct sr_need *n, const char *reason, bool *met,
+                                     struct sr_error *err)
 {
-	*met = false;
-	for (size_t i = 0; i < n->paths.count; i++) {
-		char real[SR_ROOT_MAX_PATH + 1];
-		struct stat st;
-		struct sr_error ignored = { 0 };
-		if (root_stat(b->priv->root, n->paths.items[i], real, &st, &ignored) != SR_OK)
-			continue;
-		enum sr_err rc;
-		if (S_ISREG(st.st_mode)) {
-			struct sr_bundle_entry e = {
-				.path = sr_arena_strdup(b->priv->a, n->paths.items[i]), .kind = SR_BUNDLE_DATA, .source = sr_arena_strdup(b->priv->a, real),
-				.reason = reason, .mode = st.st_mode & 0755, .size = (uint64_t)st.st_size,
-			};
-			rc = e.source ? add_entry(b, &e, true, err) : sr_error_set(err, SR_E_NOMEM, NULL);
-		} else if (S_ISDIR(st.st_mode)) {
-			rc = add_tree(b, n->paths.items[i], reason, err);
-		} else {
-			continue;
-		}
-		if (rc != SR_OK)
-			return rc;
-		*met = true;
+	struct sr_need_answer ans;
+	sr_judge_need(b->priv->root, n, &ans);
+	*met = ans.state == SR_NEED_MET;
+	if (!*met)
 		return SR_OK;
-	}
-	(void)program;
-	return SR_OK;
+	if (ans.is_dir)
+		return add_tree(b, ans.path, reason, err);
+	char real[SR_ROOT_MAX_PATH + 1];
+	struct stat st;
+	enum sr_err rc = sr_root_stat(b->priv->root, ans.path, real, &st, err);
+	if (rc != SR_OK)
+		return rc;
+	struct sr_bundle_entry e = {
+		.path = sr_arena_strdup(b->priv->a, ans.path), .kind = SR_BUNDLE_DATA,
+		.source = sr_arena_strdup(b->priv->a, real), .reason = reason, .mode = st.st_mode & 0755,
+		.size = (uint64_t)st.st_size,
+	};
+	return e.path && e.source ? add_entry(b, &e, true, err) : sr_error_set(err, SR_E_NOMEM, NULL);
 }
 
 static const char *paths_list(struct sr_arena *a, const struct sr_strlist *l)
@@ -469,7 +448,7 @@ static enum sr_err add_nss_modules(struct sr_bundle *b, const struct sr_deps *d,
 			char real[SR_ROOT_MAX_PATH + 1];
 			struct stat st;
 			struct sr_error ignored = { 0 };
-			if (!p || root_stat(b->priv->root, p, real, &st, &ignored) != SR_OK || !S_ISREG(st.st_mode))
+			if (!p || sr_root_stat(b->priv->root, p, real, &st, &ignored) != SR_OK || !S_ISREG(st.st_mode))
 				continue;
 			const char *why = afmt(b->priv->a, "NSS module for the generated nsswitch.conf; %s", reason);
 			enum sr_err rc = add_root_file(b, p, SR_BUNDLE_LIBRARY, why, err);
@@ -504,15 +483,21 @@ static enum sr_err plan_need(struct sr_bundle *b, const char *program, const cha
 			rc = add_nss_modules(b, d, reason, err);
 		return rc;
 	case SR_NEED_DNS: {
-		if ((rc = add_generated(b, "/etc/hosts", hosts_text, reason, err)) != SR_OK)
-			return rc;
+		/* /etc/resolv.conf names the build machine's name servers: a
+		 * container runtime mounts its own, so it comes along only when
+		 * asked (resolv_conf), and its absence is never unmet */
+		if (!b->priv->resolv_conf)
+			reason = afmt(a, "%s; /etc/resolv.conf is left to the container runtime", reason);
+		if (!reason || (rc = add_generated(b, "/etc/hosts", hosts_text, reason, err)) != SR_OK)
+			return reason ? rc : sr_error_set(err, SR_E_NOMEM, NULL);
+		if (!b->priv->resolv_conf)
+			return SR_OK;
 		static const char *const rp[] = { "/etc/resolv.conf" };
 		struct sr_need r = *n;
 		r.paths = (struct sr_strlist){ (const char **)rp, 1 };
-		if ((rc = satisfy_from_root(b, program, &r, reason, &met, err)) != SR_OK || met)
+		if ((rc = satisfy_from_root(b, &r, reason, &met, err)) != SR_OK || met)
 			return rc;
-		return add_unmet(b, program, n,
-		                 "/etc/resolv.conf is not in the source root (container runtimes mount their own)", err);
+		return add_unmet(b, program, n, "--resolv-conf: /etc/resolv.conf is not in the source root", err);
 	}
 	case SR_NEED_DLOPEN:
 		return add_unmet(b, program, n,
@@ -522,7 +507,7 @@ static enum sr_err plan_need(struct sr_bundle *b, const char *program, const cha
 	default:
 		break;
 	}
-	if ((rc = satisfy_from_root(b, program, n, reason, &met, err)) != SR_OK || met)
+	if ((rc = satisfy_from_root(b, n, reason, &met, err)) != SR_OK || met)
 		return rc;
 	const char *list = paths_list(a, &n->paths);
 	const char *why = n->paths.count ? afmt(a, "none of %s in the source root", list ? list : "")
@@ -561,6 +546,7 @@ enum sr_err sr_bundle_new(const struct sr_bundle_opts *opts, struct sr_bundle **
 		p->root = &p->host_root;
 	}
 	p->no_needs = opts && opts->no_needs;
+	p->resolv_conf = opts && opts->resolv_conf;
 	const char *prefix = opts && opts->prefix ? opts->prefix : "/usr/local";
 	if (prefix[0] != '/' || strstr(prefix, "/../") || strstr(prefix, "/./")) {
 		sr_bundle_free(b);

@@ -33,6 +33,7 @@
 
 #include "shipready/check.h"
 #include "shipready/deps.h"
+#include "shipready/judge.h"
 #include "shipready/needs.h"
 #include "shipready/root.h"
 #include "shipready/shipready.h"
@@ -355,7 +356,21 @@ struct plan {
 	struct sr_dockerfile_problem *problems;
 	size_t nproblems, cap_problems;
 	const char *base, *base_reason, *manager;
+	const char *base_entry;       /* the target database's entry for the base ("alpine-3.22"), or NULL */
+	const struct sr_target *base_target;
+	struct sr_targets targets;    /* the built-in database (loaded for base_entry) */
+	bool targets_loaded;
 };
+
+/* The database's judgement of the base image for need n: SR_NEED_UNKNOWN
+ * when the base has no entry. */
+static void base_judge(const struct plan *p, const struct sr_need *n, struct sr_need_answer *out)
+{
+	if (p->base_target)
+		sr_judge_need_db(p->base_target, n, out);
+	else
+		*out = (struct sr_need_answer){ SR_NEED_UNKNOWN, NULL, false };
+}
 
 /* The libraries as the loader finds them in the root, and their packages. */
 static enum sr_err plan_libraries(struct plan *p, struct sr_deps **deps, struct sr_error *err)
@@ -428,12 +443,19 @@ static enum sr_err plan_base(struct plan *p, bool ca, bool tz, struct sr_error *
 			if (dot && (dot = strchr(dot + 1, '.')))
 				*dot = '\0';
 			p->base = sr_arena_printf(p->a, "alpine:%s", mm);
+			p->base_entry = sr_arena_printf(p->a, "alpine-%s", mm);
 			p->base_reason = sr_arena_printf(p->a, "musl, and the root %s is Alpine %s: its release", p->root_dir, r->version_id);
 		} else {
 			p->base = "alpine:3.22";
+			p->base_entry = "alpine-3.22";
 			p->base_reason = "musl: alpine has musl's loader (the newest Alpine shipready knows)";
 		}
 		p->manager = "apk";
+		struct sr_error terr = { 0 };
+		if (p->base_entry && sr_targets_load_builtin(&p->targets, &terr) == SR_OK) {
+			p->targets_loaded = true;
+			p->base_target = sr_targets_find(&p->targets, p->base_entry);
+		}
 		return SR_OK;
 	}
 	bool debian = strcmp(r->id, "debian") == 0, ubuntu = strcmp(r->id, "ubuntu") == 0;
@@ -605,14 +627,38 @@ static void put_dynamic(struct sr_strbuf *b, struct plan *p, const struct sr_nee
 	sr_strbuf_puts(b, p->base);
 	sr_strbuf_puts(b, "\n");
 	if (p->musl) {
+		/* what the alpine image has, as the target database says (the one judgement) */
+		struct sr_need_answer a;
 		if (tz) {
+			base_judge(p, tz, &a);
 			sr_strbuf_puts(b, "# zoneinfo for named time zones (");
 			put_evidence(b, tz);
-			sr_strbuf_puts(b, "): alpine's base has none\n");
-			add_pkg(p, "tzdata");
+			if (a.state == SR_NEED_MET) {
+				sr_strbuf_puts(b, "): ");
+				sr_strbuf_put_comment(b, p->base_entry);
+				sr_strbuf_puts(b, "'s image has it\n");
+			} else {
+				sr_strbuf_puts(b, a.state == SR_NEED_MISSING ? "): " : "): not confirmed that ");
+				sr_strbuf_put_comment(b, p->base_entry ? p->base_entry : p->base);
+				sr_strbuf_puts(b, a.state == SR_NEED_MISSING ? "'s image has none\n" : "'s image has it\n");
+				add_pkg(p, "tzdata");
+			}
 		}
-		if (ca)
-			sr_strbuf_puts(b, "# CA roots: alpine's base image has " CA_FILE " (ca-certificates-bundle)\n");
+		if (ca) {
+			base_judge(p, ca, &a);
+			if (a.state == SR_NEED_MET) {
+				sr_strbuf_puts(b, "# CA roots: ");
+				sr_strbuf_put_comment(b, p->base_entry);
+				sr_strbuf_puts(b, "'s image has ");
+				sr_strbuf_put_comment(b, a.path);
+				sr_strbuf_puts(b, "\n");
+			} else {
+				sr_strbuf_puts(b, "# CA roots (");
+				put_evidence(b, ca);
+				sr_strbuf_puts(b, "): ca-certificates\n");
+				add_pkg(p, "ca-certificates");
+			}
+		}
 	} else if (p->npkgs) {
 		if (ca) {
 			sr_strbuf_puts(b, "# CA roots (");
@@ -859,6 +905,8 @@ fail:
 		sr_needs_free(&needs);
 	if (host.dirfd >= 0)
 		sr_root_close(&host);
+	if (p && p->targets_loaded)
+		sr_targets_free(&p->targets);
 	free(p);
 	free(d);
 	sr_arena_free(a);

@@ -1,0 +1,263 @@
+"""One truth per binary: check, bundle, image and verify agree about a root.
+
+  test_consistency.py SHIPREADY WORKDIR
+
+Programs × roots.  For each pair:
+- the needs `check --target dir:ROOT` warns about (severity warn or fail),
+- the needs `bundle --from-root ROOT` lists unmet (not optional),
+- the needs `image --from-root ROOT` lists unmet,
+must be the same set, and `verify --from-root ROOT` (where user namespaces
+can be made) passes exactly when that set is empty.  Any disagreement fails
+the test; the whole table is printed.
+
+Programs (built here with the system's Go, CGO_ENABLED=0): a static Go
+program that verifies a certificate against the system roots (crypto/x509),
+loads a named zone (time.LoadLocation) and resolves "localhost" (net).
+
+Roots:
+- empty        nothing at all
+- ca-empty     an empty /etc/ssl/certs (as a debootstrap minbase root has),
+               zoneinfo present
+- tz-missing   the test CA in /etc/ssl/certs, no zoneinfo
+- full         the test CA as /etc/ssl/certs/ca-certificates.crt, zoneinfo,
+               /etc/resolv.conf
+
+And, from the host's root (/): an image never carries the build machine's
+/etc/resolv.conf (a container runtime mounts its own); a bundle carries it
+only with --resolv-conf.
+"""
+import gzip
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import common  # noqa: E402
+
+NEED_KINDS = {"ca-roots", "zoneinfo", "nss", "user-db", "dns", "gconv", "locale"}
+
+PROGRAM_GO = r"""
+package main
+
+import (
+	"crypto/x509"
+	"encoding/pem"
+	"fmt"
+	"net"
+	"os"
+	"time"
+)
+
+const leaf = `%s`
+
+func main() {
+	b, _ := pem.Decode([]byte(leaf))
+	c, err := x509.ParseCertificate(b.Bytes)
+	if err != nil {
+		fmt.Println("parse:", err)
+		os.Exit(3)
+	}
+	if _, err := c.Verify(x509.VerifyOptions{DNSName: "test.example"}); err != nil {
+		fmt.Println("verify:", err)
+		os.Exit(1)
+	}
+	if _, err := time.LoadLocation("Europe/Berlin"); err != nil {
+		fmt.Println("zone:", err)
+		os.Exit(1)
+	}
+	if len(os.Args) > 1 {
+		addrs, err := net.LookupHost(os.Args[1])
+		fmt.Println("lookup:", addrs, err)
+	}
+	fmt.Println("ok")
+}
+"""
+
+
+def sh(cmd, **kw):
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, errors="replace", **kw)
+    if p.returncode != 0:
+        raise RuntimeError("%s:\n%s" % (" ".join(cmd), p.stdout))
+    return p.stdout
+
+
+def build(work):
+    pki = os.path.join(work, "pki")
+    os.makedirs(pki)
+    ca_key, ca, key, csr, leaf = (os.path.join(pki, n) for n in ("ca.key", "ca.pem", "leaf.key", "leaf.csr", "leaf.pem"))
+    sh(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", ca_key, "-out", ca, "-days", "3650",
+        "-subj", "/CN=shipready consistency test CA"])
+    sh(["openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", csr, "-subj", "/CN=test.example"])
+    ext = os.path.join(pki, "ext")
+    with open(ext, "w") as f:
+        f.write("subjectAltName=DNS:test.example\n")
+    sh(["openssl", "x509", "-req", "-in", csr, "-CA", ca, "-CAkey", ca_key, "-CAcreateserial", "-out", leaf,
+        "-days", "3650", "-extfile", ext])
+    with open(leaf) as f:
+        prog, p = common.go_build(work, "tlszone", PROGRAM_GO % f.read(), CGO_ENABLED="0")
+    if not prog:
+        raise RuntimeError("go build: %s" % (p.stderr if p else "no go"))
+    return {"go-static": prog}, ca
+
+
+def make_roots(work, ca):
+    roots = {}
+
+    def root(name):
+        r = os.path.join(work, "root-" + name)
+        os.makedirs(r)
+        roots[name] = r
+        return r
+
+    def zoneinfo(r):
+        z = os.path.join(r, "usr/share/zoneinfo/Europe")
+        os.makedirs(z)
+        shutil.copy("/usr/share/zoneinfo/Europe/Berlin", z)
+
+    root("empty")
+    r = root("ca-empty")
+    os.makedirs(os.path.join(r, "etc/ssl/certs"))
+    zoneinfo(r)
+    r = root("tz-missing")
+    os.makedirs(os.path.join(r, "etc/ssl/certs"))
+    shutil.copy(ca, os.path.join(r, "etc/ssl/certs/test-ca.pem"))
+    r = root("full")
+    os.makedirs(os.path.join(r, "etc/ssl/certs"))
+    shutil.copy(ca, os.path.join(r, "etc/ssl/certs/ca-certificates.crt"))
+    zoneinfo(r)
+    with open(os.path.join(r, "etc/resolv.conf"), "w") as f:
+        f.write("nameserver 127.0.0.1\n")
+    return roots
+
+
+def check_unmet(exe, prog, root):
+    p = common.run([exe, "check", "--json", "--target", "dir:" + root, prog], timeout=60)
+    doc = json.loads(p.stdout)
+    res = doc["binaries"][0]["results"][0]
+    return {f["kind"] for f in res["findings"] if f["severity"] in ("warn", "fail") and f["kind"] in NEED_KINDS}
+
+
+def bundle_unmet(exe, prog, root, out):
+    p, doc = common.run_json(exe, "bundle", ["--from-root", root, prog, "-o", out])
+    if doc is None:
+        raise RuntimeError("bundle: exit %r: %s" % (p.returncode, p.stderr))
+    unmet = {u["need"] for u in doc["unmet"] if not u["optional"]}
+    return unmet, p.returncode
+
+
+def image_unmet(exe, prog, root, out):
+    p, doc = common.run_json(exe, "image", ["--from-root", root, prog, "-o", out])
+    if doc is None:
+        raise RuntimeError("image: exit %r: %s" % (p.returncode, p.stderr))
+    unmet = set()
+    for plat in doc["platforms"]:
+        unmet |= {u["need"] for u in plat["unmet"] if not u["optional"]}
+    return unmet, p.returncode
+
+
+def verify_passes(exe, prog, root):
+    p = common.run([exe, "verify", "--json", "--from-root", root, "--cmd", "localhost", prog], timeout=120)
+    if p.returncode == 2:
+        return None, p.stderr.strip()
+    doc = json.loads(p.stdout)
+    return p.returncode == 0, (doc.get("message") or "") + " " + (doc["stdout"].get("text") or "").strip()[:120]
+
+
+def image_files(path):
+    """Every name in the layers of an OCI archive written by image."""
+    names = set()
+    with tarfile.open(path) as t:
+        index = json.load(t.extractfile("index.json"))
+
+        def blob(d):
+            return t.extractfile("blobs/sha256/" + d.split(":", 1)[1]).read()
+        manifests = [m["digest"] for m in index["manifests"]]
+        while manifests:
+            m = json.loads(blob(manifests.pop()))
+            if "manifests" in m:
+                manifests += [x["digest"] for x in m["manifests"]]
+                continue
+            for layer in m["layers"]:
+                data = blob(layer["digest"])
+                if layer["mediaType"].endswith("gzip"):
+                    data = gzip.decompress(data)
+                with tarfile.open(fileobj=io.BytesIO(data)) as lt:
+                    names |= {"/" + n.lstrip("./") for n in lt.getnames()}
+    return names
+
+
+def main():
+    exe = os.path.abspath(sys.argv[1])
+    ck = common.Checker("cli-consistency")
+    for tool in ("go", "openssl"):
+        if not shutil.which(tool):
+            print("SKIP: %s not found (make test installs it)" % tool)
+            return 77
+    work = tempfile.mkdtemp(prefix="sr-consistency-")
+    try:
+        progs, ca = build(work)
+        roots = make_roots(work, ca)
+        rows = []
+        for pname, prog in sorted(progs.items()):
+            for rname, root in sorted(roots.items()):
+                c = check_unmet(exe, prog, root)
+                b, brc = bundle_unmet(exe, prog, root, os.path.join(work, "b-%s-%s" % (pname, rname)))
+                i, irc = image_unmet(exe, prog, root, os.path.join(work, "i-%s-%s.tar" % (pname, rname)))
+                v, why = verify_passes(exe, prog, root)
+                rows.append((pname, rname, c, b, i, v, why))
+                w = "%s × %s" % (pname, rname)
+                ck.eq(w + ": bundle's unmet needs = check's", sorted(b), sorted(c))
+                ck.eq(w + ": image's unmet needs = check's", sorted(i), sorted(c))
+                ck.eq(w + ": bundle exit status", brc, 1 if b else 0)
+                ck.eq(w + ": image exit status", irc, 1 if i else 0)
+                if v is not None:
+                    ck.eq(w + ": verify passes exactly where check finds nothing unmet (%s)" % why, v, not c)
+        # the expectations themselves, so that agreeing on nothing cannot pass
+        want = {"empty": {"ca-roots", "zoneinfo"}, "ca-empty": {"ca-roots"}, "tz-missing": {"zoneinfo"},
+                "full": set()}
+        for pname, rname, c, _, _, _, _ in rows:
+            ck.eq("%s × %s: check's unmet needs" % (pname, rname), sorted(c), sorted(want[rname]))
+        print("%-10s %-11s %-22s %-22s %-22s %s" % ("PROGRAM", "ROOT", "CHECK", "BUNDLE", "IMAGE", "VERIFY"))
+        for pname, rname, c, b, i, v, why in rows:
+            print("%-10s %-11s %-22s %-22s %-22s %s" % (pname, rname, ",".join(sorted(c)) or "-",
+                  ",".join(sorted(b)) or "-", ",".join(sorted(i)) or "-",
+                  "n/a (%s)" % why[:60] if v is None else ("pass" if v else "fail: " + why)))
+
+        # the build machine's DNS configuration stays out of images and, unless
+        # asked, out of bundles (from the host's root)
+        prog = progs["go-static"]
+        img = os.path.join(work, "host.tar")
+        p, doc = common.run_json(exe, "image", [prog, "-o", img])
+        if ck.true("image from /: written", doc is not None, p.stderr):
+            files = image_files(img)
+            ck.true("image from /: no /etc/resolv.conf in the layer", "/etc/resolv.conf" not in files,
+                    " ".join(sorted(files)))
+            ck.true("image from /: /etc/hosts generated", "/etc/hosts" in files, " ".join(sorted(files)))
+        out = os.path.join(work, "host.d")
+        p, doc = common.run_json(exe, "bundle", [prog, "-o", out])
+        if ck.true("bundle from /: written", doc is not None, p.stderr):
+            ck.true("bundle from /: no /etc/resolv.conf", not os.path.lexists(out + "/etc/resolv.conf"))
+            hosts = [e["reason"] for e in doc["entries"] if e["path"] == "/etc/hosts"]
+            ck.true("bundle from /: the manifest says resolv.conf is the runtime's",
+                    any("left to the container runtime" in r for r in hosts), str(hosts))
+        out = os.path.join(work, "host-resolv.d")
+        p, doc = common.run_json(exe, "bundle", ["--resolv-conf", "--from-root", roots["full"], prog, "-o", out])
+        if ck.true("bundle --resolv-conf: written", doc is not None, p.stderr):
+            ck.true("bundle --resolv-conf: the root's /etc/resolv.conf comes along",
+                    os.path.isfile(out + "/etc/resolv.conf"))
+        p, doc = common.run_json(exe, "bundle", ["--resolv-conf", "--from-root", roots["ca-empty"], prog, "-o",
+                                                 os.path.join(work, "noresolv.d")])
+        ck.true("bundle --resolv-conf from a root without one: unmet dns",
+                doc is not None and "dns" in {u["need"] for u in doc["unmet"]}, p.stderr)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return ck.report()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
