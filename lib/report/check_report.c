@@ -48,6 +48,9 @@ static const char *sev_color(enum sr_severity s)
 	return s == SR_SEV_FAIL ? C_RED : s == SR_SEV_WARN ? C_YELLOW : C_DIM;
 }
 
+/* The widest FILE column of the matrix. */
+#define MATRIX_NAME_MAX 48
+
 static void pad(FILE *out, int n)
 {
 	while (n-- > 0)
@@ -64,11 +67,16 @@ void sr_report_check_matrix_text(FILE *out, const char *const *targets, size_t n
 		if (w > w0)
 			w0 = w;
 	}
-	if (w0 > 48)
-		w0 = 48;
+	/* the FILE column is at most MATRIX_NAME_MAX wide: a longer name takes
+	 * a line of its own, and its verdicts the next, still in their columns */
+	if (w0 > MATRIX_NAME_MAX)
+		w0 = MATRIX_NAME_MAX;
+	int wt_small[16];
+	int *wt = nt <= 16 ? wt_small : calloc(nt, sizeof *wt);
+	if (!wt)
+		return;
 	fputs("FILE", out);
 	pad(out, w0 - 4 + 2);
-	int *wt = nt ? calloc(nt, sizeof *wt) : NULL;
 	for (size_t j = 0; j < nt; j++) {
 		int w = sr_safe_width(targets[j]);
 		wt[j] = w < 4 ? 4 : w;
@@ -79,6 +87,10 @@ void sr_report_check_matrix_text(FILE *out, const char *const *targets, size_t n
 	fputc('\n', out);
 	for (size_t i = 0; i < nf; i++) {
 		int w = sr_put_safe(out, files[i]);
+		if (w > w0) {
+			fputc('\n', out);
+			w = 0;
+		}
 		pad(out, w0 - w + 2);
 		for (size_t j = 0; j < nt; j++) {
 			enum sr_verdict v = verdicts[i * nt + j];
@@ -92,7 +104,8 @@ void sr_report_check_matrix_text(FILE *out, const char *const *targets, size_t n
 		}
 		fputc('\n', out);
 	}
-	free(wt);
+	if (wt != wt_small)
+		free(wt);
 }
 
 static void runtimes_text(FILE *out, const struct sr_inspect *in, const struct sr_runtimes *rt)

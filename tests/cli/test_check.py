@@ -282,7 +282,53 @@ def main():
         os.unlink(pf.name)
     p = common.run([exe, "check", "--policy", "no-such-policy", F("c-pie")], timeout=60)
     ck.eq("unknown policy: exit 2", p.returncode, 2)
+    matrix_alignment(exe, ck)
     return ck.report()
+
+
+def display_width(text):
+    import unicodedata
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 0 if unicodedata.combining(ch) else 1
+               for ch in text)
+
+
+def matrix_alignment(exe, ck):
+    """The verdict matrix stays aligned for any file name: short, at the
+    column's limit, longer (its own line), wide characters."""
+    d = tempfile.mkdtemp(prefix="sr-matrix-")
+    try:
+        names = ["a", "x" * 40, "y" * 48, "z" * 49, "deep/" * 12 + "basename", "名前" * 10, "n" * 80]
+        paths = []
+        for n in names:
+            path = os.path.join(d, n)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            shutil.copy("/bin/true", path)
+            paths.append(path)
+        targets = ["debian-11", "centos-7", "alpine-3.22"]
+        p = common.run([exe, "check", "--target", ",".join(targets)] + paths, timeout=60)
+        lines = p.stdout.split("\n\n")[0].splitlines()
+        head = lines[0]
+        cols = [head.index(t) for t in targets]
+        rows = []
+        i = 1
+        while i < len(lines):
+            line = lines[i]
+            # a name too long for the column stands alone; its verdicts follow
+            if not re.search(r"\b(ok|FAIL|warn|\?)\s*$", line):
+                ck.true("matrix: a long name's verdicts follow on the next line", i + 1 < len(lines), line)
+                rows.append(lines[i + 1] if i + 1 < len(lines) else "")
+                i += 2
+            else:
+                rows.append(line)
+                i += 1
+        ck.eq("matrix: one row per file", len(rows), len(paths))
+        for row in rows:
+            words = [(m.start(), m.group()) for m in re.finditer(r"\S+", row)][-len(targets):]
+            # the verdict words start where their target's header starts (display columns)
+            got = [display_width(row[:at]) for at, _ in words]
+            ck.eq("matrix aligned: %r" % row[:60], got, cols)
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
 
 
 if __name__ == "__main__":
