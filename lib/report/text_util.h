@@ -3,6 +3,7 @@
 #define SR_REPORT_TEXT_UTIL_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /* Print text that may come from a file: printable bytes and UTF-8 as they
@@ -10,8 +11,14 @@
  * terminal.  Returns the number of columns printed. */
 int sr_put_safe(FILE *f, const char *s);
 
-/* The columns sr_put_safe would print for s. */
+/* The columns sr_put_safe would print for s: a well-formed UTF-8 character
+ * by sr_codepoint_width, a control byte 4 (\\xNN), any other byte 1. */
 int sr_safe_width(const char *s);
+
+/* Columns of a code point on a terminal: 2 East Asian wide and fullwidth,
+ * 0 combining marks and format characters, else 1 (width_table.h, from
+ * the Unicode Character Database by tools/gen_widths.py). */
+int sr_codepoint_width(uint32_t cp);
 
 /* How many of the first len bytes of s are printable ASCII (0x20 to 0x7e)
  * before the first that is not: the common case, tested 8 bytes at a time. */

@@ -3,10 +3,14 @@
  * byte value at every place in a word and across word boundaries, and the
  * widths and escapes built on it agree with their definitions; so does the
  * streamed JSON string writer (its own word test) with jansson's. */
+#define _XOPEN_SOURCE 700   /* wcwidth */
+#include <locale.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 #include <jansson.h>
 
@@ -24,11 +28,38 @@ static size_t naive_prefix(const char *s, size_t len)
 	return i;
 }
 
+/* The width by its definition: a control byte 4 columns; a well-formed
+ * UTF-8 sequence (shortest form, no surrogates, at most U+10FFFF) its code
+ * point's; any other byte 1. */
 static int naive_width(const char *s)
 {
 	int n = 0;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		n += *p < 0x20 || *p == 0x7f ? 4 : (*p & 0xc0) != 0x80;
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p) {
+		if (*p < 0x20 || *p == 0x7f) {
+			n += 4;
+			p++;
+			continue;
+		}
+		int len = *p < 0x80 ? 1 : (*p & 0xe0) == 0xc0 ? 2 : (*p & 0xf0) == 0xe0 ? 3 : (*p & 0xf8) == 0xf0 ? 4 : 0;
+		uint32_t cp = len == 1 ? *p : len == 2 ? *p & 0x1fu : len == 3 ? *p & 0x0fu : *p & 0x07u;
+		for (int i = 1; i < len; i++) {
+			if ((p[i] & 0xc0) != 0x80) {
+				len = 0;
+				break;
+			}
+			cp = cp << 6 | (p[i] & 0x3fu);
+		}
+		bool ok = len == 1 || (len == 2 && cp >= 0x80) || (len == 3 && cp >= 0x800 && (cp < 0xd800 || cp > 0xdfff)) ||
+		          (len == 4 && cp >= 0x10000 && cp <= 0x10ffff);
+		if (!ok) {
+			n += 1;
+			p++;
+			continue;
+		}
+		n += sr_codepoint_width(cp);
+		p += len;
+	}
 	return n;
 }
 
@@ -105,9 +136,53 @@ static void check_words(void)
 		}
 }
 
+/* Display widths: names in wide and combining scripts, and every code
+ * point the tables class as 0 or 2 columns against the C library's own
+ * wcwidth in C.UTF-8 (where it knows the code point). */
+static void check_display_widths(void)
+{
+	static const struct { const char *s; int cols; } t[] = {
+		{ "plain", 5 },
+		{ "caf\xc3\xa9", 4 },                 /* é precomposed */
+		{ "cafe\xcc\x81", 4 },                /* e + combining acute */
+		{ "\xe5\x90\x8d\xe5\x89\x8d", 4 },    /* 名前 */
+		{ "\xed\x95\x9c", 2 },                /* 한 */
+		{ "\xef\xbc\xa1", 2 },                /* fullwidth A */
+		{ "a\xe2\x80\x8b" "b", 2 },              /* zero-width space */
+		{ "\xe5\x90", 2 },                     /* a cut sequence: a column per byte */
+		{ "\xed\xa0\x80", 3 },                /* a surrogate: not UTF-8 */
+		{ "\xc0\xaf", 2 },                     /* an overlong form: not UTF-8 */
+		{ "a\x1b" "b", 6 },
+	};
+	for (size_t i = 0; i < COUNT(t); i++) {
+		CHECKF(sr_safe_width(t[i].s) == t[i].cols, "\"%s\": %d columns, want %d", t[i].s, sr_safe_width(t[i].s),
+		       t[i].cols);
+		check_one(t[i].s, strlen(t[i].s));
+	}
+	if (!setlocale(LC_CTYPE, "C.UTF-8")) {
+		printf("text: wcwidth cross-check skipped: no C.UTF-8 locale\n");
+		return;
+	}
+	unsigned compared = 0, differ = 0;
+	for (uint32_t cp = 0xa0; cp <= 0x3fffd; cp++) {
+		if (cp >= 0xd800 && cp <= 0xdfff)
+			continue;
+		int mine = sr_codepoint_width(cp), libc = wcwidth((wchar_t)cp);
+		if (libc < 0)
+			continue;   /* unassigned there, or not printable */
+		compared++;
+		if (libc != mine && differ++ < 20)
+			CHECKF(libc == mine, "U+%04X: %d columns, the C library says %d", (unsigned)cp, mine, libc);
+	}
+	CHECKF(differ == 0, "%u code points differ from wcwidth", differ);
+	setlocale(LC_CTYPE, "C");
+	CHECKF(compared > 100000, "only %u code points compared with wcwidth", compared);
+}
+
 int main(void)
 {
 	check_words();
+	check_display_widths();
 	/* every byte value at each place of three words, in plain ASCII */
 	char s[48];
 	for (size_t at = 0; at < 24; at++)
