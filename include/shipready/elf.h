@@ -175,6 +175,8 @@ struct sr_elf {
 	/* Go (only detection here; the deep reader is lib/go) */
 	bool go;
 	struct sr_strlist go_evidence; /* ".go.buildinfo", ".gopclntab", "buildinfo magic", … */
+	bool go_plugin;                /* a shared object exporting go:link.pkghash.* (cmd/link writes
+	                                * them for -buildmode=plugin): a Go plugin */
 
 	struct sr_strlist warnings;    /* damaged tables that were dropped */
 

@@ -150,6 +150,7 @@ struct sr_go_link {
 	const char *const *needed;
 	size_t nneeded;
 	bool is_shared_object;              /* a shared library (ELF ET_DYN with SONAME, …) */
+	bool is_go_plugin;                  /* the format parser saw a Go plugin's exports */
 	const char *libc;                   /* "glibc", "musl", … or NULL when unknown */
 	bool is_pie;                        /* a position-independent executable */
 	bool known_go;                      /* the format parser saw Go's marks (e.g. runtime

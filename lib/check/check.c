@@ -175,6 +175,19 @@ static const char *fix_for_arch(struct ctx *c, const char *arch)
 	return sr_arena_printf(c->a, "build it for %s (a cross compiler or a native build)", arch);
 }
 
+/* A distribution whose complete list of architectures lacks arch does not
+ * run the program; an unconfirmed list says nothing (the facts the program
+ * needs on arch are judged, and said unknown, where they are used). */
+static bool db_arch_known(struct ctx *c, const struct sr_target *t, const char *arch)
+{
+	if (!t || t->kind != SR_TARGET_DISTRO || !t->architectures.present || str_in(&t->architectures, arch) ||
+	    unconfirmed(t, "architectures"))
+		return true;
+	add(c, SR_SEV_FAIL, "exec-format", sr_arena_printf(c->a, "%s does not run on %s", t->name, arch),
+	    "Exec format error", NULL, NULL);
+	return false;
+}
+
 /* False when the program cannot start at all for format reasons. */
 static bool check_format(struct ctx *c)
 {
@@ -230,9 +243,13 @@ static bool check_format(struct ctx *c)
 		add(c, SR_SEV_UNKNOWN, "exec-format", sr_arena_printf(c->a, "unknown machine %u", e->machine), NULL, NULL, NULL);
 		return true;
 	}
+	/* a database entry named without an architecture is the program's */
+	const struct sr_target *t = c->t->db;
+	if (!arch && t)
+		arch = barch;
 	if (arch) {
 		if (strcmp(arch, barch) == 0)
-			return true;
+			return db_arch_known(c, t, barch);
 		if (strcmp(barch, "i386") == 0 && strcmp(arch, "x86_64") == 0) {
 			add(c, SR_SEV_INFO, "exec-format", "a 32-bit x86 program on x86_64: runs where the kernel has IA32 "
 			    "emulation (the distributions' kernels do)", NULL, NULL, NULL);
@@ -248,16 +265,6 @@ static bool check_format(struct ctx *c)
 		                                                    ? sr_elf_machine_name(e->machine) : "?"),
 		    fix_for_arch(c, arch));
 		return false;
-	}
-	const struct sr_target *t = c->t->db;
-	if (t && t->kind == SR_TARGET_DISTRO && t->architectures.present && !str_in(&t->architectures, barch)) {
-		if (unconfirmed(t, "architectures"))
-			add(c, SR_SEV_UNKNOWN, "exec-format",
-			    sr_arena_printf(c->a, "the database confirms only %s; %s not checked",
-			         t->architectures.n ? t->architectures.v[0] : "no architecture", barch), NULL, NULL, NULL);
-		else
-			add(c, SR_SEV_FAIL, "exec-format", sr_arena_printf(c->a, "%s does not run on %s", t->name, barch),
-			    "Exec format error", NULL, NULL);
 	}
 	return true;
 }
@@ -422,6 +429,37 @@ static void db_libraries(struct ctx *c)
 	}
 }
 
+/* The version family a database entry gives ("glibc" for GLIBC_*), its
+ * value for t and the field's name; false for a family it does not track. */
+static bool db_family(const struct sr_target *t, const char *family, const char **have, const char **what,
+                      const char **field)
+{
+	if (strcmp(family, "GLIBC") == 0)
+		*have = t->libc_version, *what = "glibc", *field = "libc.version";
+	else if (strcmp(family, "GLIBCXX") == 0)
+		*have = t->glibcxx_max, *what = "libstdc++ GLIBCXX", *field = "glibcxx_max";
+	else if (strcmp(family, "CXXABI") == 0)
+		*have = t->cxxabi_max, *what = "libstdc++ CXXABI", *field = "cxxabi_max";
+	else
+		return false;
+	return true;
+}
+
+/* "GLIBC_2.34" -> family "GLIBC" (its length) and version "2.34"; false
+ * for a name of no FAMILY_N.N form. */
+static bool split_version(const char *name, size_t *flen, const char **version)
+{
+	const char *u = strrchr(name, '_');
+	if (!u || u == name || u[1] < '0' || u[1] > '9')
+		return false;
+	*flen = (size_t)(u - name);
+	*version = u + 1;
+	return true;
+}
+
+/* Every required version (DT_VERNEED) the entry's libraries lack, lowest
+ * first, each with the loader's message, as ldd lists them all; the fix is
+ * said once, with the highest. */
 static void db_versions(struct ctx *c, const char *barch)
 {
 	const struct sr_elf *e = c->in->elf;
@@ -434,41 +472,58 @@ static void db_versions(struct ctx *c, const char *barch)
 	bool oldq = t->libc_version && sr_version_cmp(t->libc_version, "2.37") < 0;
 	for (size_t i = 0; i < e->vermax_count; i++) {
 		const struct sr_vermax *v = &e->vermax[i];
-		const char *have = NULL, *what = NULL, *field = NULL;
-		if (strcmp(v->family, "GLIBC") == 0) {
-			have = t->libc_version;
-			what = "glibc";
-			field = "libc.version";
-		} else if (strcmp(v->family, "GLIBCXX") == 0) {
-			have = t->glibcxx_max;
-			what = "libstdc++ GLIBCXX";
-			field = "glibcxx_max";
-		} else if (strcmp(v->family, "CXXABI") == 0) {
-			have = t->cxxabi_max;
-			what = "libstdc++ CXXABI";
-			field = "cxxabi_max";
-		} else {
+		const char *have, *what, *field;
+		if (!db_family(t, v->family, &have, &what, &field))
 			continue;
-		}
-		const char *ev = v->symbol ? sr_arena_printf(c->a, "%s@%s from %s", v->symbol, v->name, v->file ? v->file : "?")
-		                           : sr_arena_printf(c->a, "%s from %s", v->name, v->file ? v->file : "?");
 		if (!have) {
+			const char *ev = sr_arena_printf(c->a, "%s from %s", v->name, v->file ? v->file : "?");
 			add(c, SR_SEV_UNKNOWN, "symbol-version",
 			    sr_arena_printf(c->a, "needs %s, the database does not give %s for %s", v->name, field, c->tname), NULL, ev, NULL);
 			continue;
 		}
 		if (sr_version_cmp(v->version, have) <= 0)
 			continue;
-		const char *lib = v->file ? v->file : "libc.so.6";
-		add(c, SR_SEV_FAIL, "symbol-version",
-		    sr_arena_printf(c->a, "needs %s, %s has %s %s", v->name, c->tname, what, have),
-		    sr_arena_printf(c->a, "%s: %s%s%s: version %s%s' not found (required by %s)", c->prog, libdir ? libdir : "",
-		         libdir ? "/" : "", lib, oldq ? "`" : "'", v->name, c->prog),
-		    ev,
-		    strcmp(v->family, "GLIBC") == 0
+		const char *fix = strcmp(v->family, "GLIBC") == 0
 		        ? (c->in->go ? sr_arena_printf(c->a, "build with CGO_ENABLED=0, or build on a system with glibc ≤ %s", have)
 		                     : sr_arena_printf(c->a, "build on a system (or sysroot) with glibc ≤ %s, or link statically", have))
-		        : "link libstdc++ statically (-static-libstdc++) or build with an older GCC");
+		        : "link libstdc++ statically (-static-libstdc++) or build with an older GCC";
+		/* the family's versions above have, by file, lowest first: the
+		 * highest (v) last, with the symbol that needs it and the fix */
+		size_t flen = strlen(v->family);
+		const char *seen[64];
+		size_t nseen = 0;
+		for (;;) {
+			const struct sr_verneed *best_file = NULL;
+			const char *best = NULL, *best_ver = NULL;
+			for (size_t f = 0; f < e->verneed_count; f++)
+				for (size_t k = 0; k < e->verneed[f].count; k++) {
+					const char *n = e->verneed[f].vers[k].name, *ver;
+					size_t fl;
+					if (!n || !split_version(n, &fl, &ver) || fl != flen || strncmp(n, v->family, flen) != 0 ||
+					    sr_version_cmp(ver, have) <= 0 || sr_version_cmp(ver, v->version) > 0)
+						continue;
+					bool done = false;
+					for (size_t q = 0; q < nseen && !done; q++)
+						done = strcmp(seen[q], n) == 0;
+					if (!done && (!best_ver || sr_version_cmp(ver, best_ver) < 0)) {
+						best = n, best_ver = ver;
+						best_file = &e->verneed[f];
+					}
+				}
+			if (!best || nseen == sizeof seen / sizeof seen[0])
+				break;
+			seen[nseen++] = best;
+			bool top = strcmp(best, v->name) == 0;
+			const char *lib = top && v->file ? v->file : best_file->file ? best_file->file : "libc.so.6";
+			const char *ev = top && v->symbol ? sr_arena_printf(c->a, "%s@%s from %s", v->symbol, best, lib)
+			                                  : sr_arena_printf(c->a, "%s from %s", best, lib);
+			add(c, SR_SEV_FAIL, "symbol-version", sr_arena_printf(c->a, "needs %s, %s has %s %s", best, c->tname, what, have),
+			    sr_arena_printf(c->a, "%s: %s%s%s: version %s%s' not found (required by %s)", c->prog, libdir ? libdir : "",
+			         libdir ? "/" : "", lib, oldq ? "`" : "'", best, c->prog),
+			    ev, top ? fix : NULL);
+			if (top)
+				break;
+		}
 	}
 }
 

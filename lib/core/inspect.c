@@ -52,6 +52,7 @@ static enum sr_err read_go(struct sr_inspect *out, struct sr_error *err)
 		.needed = e->needed.items,
 		.nneeded = e->needed.count,
 		.is_shared_object = e->kind == SR_ELF_KIND_SHARED,
+		.is_go_plugin = e->go_plugin,
 		.is_pie = e->kind == SR_ELF_KIND_PIE,
 		.libc = e->libc == SR_LIBC_UNKNOWN || e->libc == SR_LIBC_NONE ? NULL : sr_libc_name(e->libc),
 		.goos = "linux",

@@ -81,6 +81,7 @@ struct ctx {
 	bool loader_only;         /* SR_ELF_LOADER_ONLY */
 
 	struct sr_strlist_b needed, rpath, runpath, comments, fortified, go_ev, warnings;
+	bool go_pkghash;     /* .dynsym defines go:link.pkghash.* */
 
 	/* Run-time names (rtsym.h): the imports of .dynsym and every name in
 	 * .symtab, kept apart until conclude() knows the linkage; the strings
@@ -756,6 +757,12 @@ static void scan_symbols(struct ctx *c, const struct sr_reader *syms, uint64_t e
 				c->glibc_symbol = true;
 		} else if (!dynamic && n[0] == 'r' && strcmp(n, "runtime.main") == 0) {
 			sr_strlist_add_unique(c->a, &c->go_ev, "Go runtime symbols", SR_ELF_MAX_LIST);
+		} else if (dynamic && n[0] == 'g' && shndx != SHN_UNDEF &&
+		           (strncmp(n, "go:link.pkghash.", 16) == 0 || strncmp(n, "go.link.pkghash.", 16) == 0)) {
+			/* Go 1.21+ spells it go:, older releases go. */
+			if (!c->go_pkghash)
+				sr_strlist_add_unique(c->a, &c->go_ev, "go:link.pkghash exports", SR_ELF_MAX_LIST);
+			c->go_pkghash = true;
 		}
 	}
 }
@@ -1406,6 +1413,7 @@ static void conclude(struct ctx *c)
 		e->hardening.fortify = symbols ? SR_TRI_NO : SR_TRI_UNKNOWN;
 
 	e->go = e->go_evidence.count > 0;
+	e->go_plugin = c->go_pkghash && e->kind == SR_ELF_KIND_SHARED;
 
 	/* what a dynamic file calls is what it imports; a static file (or an
 	 * object) has the C library's functions in .symtab */

@@ -30,6 +30,8 @@ enum feature {
 	F_USER_CGO = 1u << 8,      /* os/user via libc getpw*_r */
 	F_CGO = 1u << 9,           /* the cgo runtime glue */
 	F_NETLINK = 1u << 10,      /* lists interfaces over netlink: net.Interfaces, InterfaceAddrs, multicast */
+	F_TZ_BY_ENV = 1u << 11,    /* time.loadLocation: a zone file read for the zone $TZ names (initLocal),
+	                            * and for time.LoadLocation when that is linked too */
 };
 
 /* Sorted by name (strcmp order) for bsearch. */
@@ -73,7 +75,7 @@ static const struct named_feature {
 	{ "runtime/cgo.set_crosscall2", F_CGO },
 	{ "time.LoadLocation", F_TZ_LOAD },
 	{ "time.initLocal", F_TZ_LOCAL },
-	{ "time.loadLocation", F_TZ_LOAD },
+	{ "time.loadLocation", F_TZ_BY_ENV },
 	{ "time.registerLoadFromEmbeddedTZData", F_TZ_EMBED },
 };
 
@@ -375,6 +377,19 @@ static void decide_needs(struct sr_arena *a, struct sr_go_info *g, const struct 
 	struct sr_go_need *n;
 	/* The file lists are Go's Linux rules; other systems use their own stores. */
 	bool linux_target = !g->goos || strcmp(g->goos, "linux") == 0 || strcmp(g->goos, "android") == 0;
+	bool tz_embedded = (f & F_TZ_EMBED) || has_package(g, "time/tzdata");
+	if (g->goos && strcmp(g->goos, "windows") == 0 && (f & F_TZ_LOAD) && !tz_embedded &&
+	    (n = add_need(a, g, &cap, SR_GO_NEED_ZONEINFO))) {
+		/* Windows has no zoneinfo of its own for Go (zoneinfo_windows.go:
+		 * no platform sources): only $ZONEINFO and the Go installation */
+		n->name = "zoneinfo";
+		n->summary = "$GOROOT/lib/time/zoneinfo.zip";
+		n->files = "$ZONEINFO, then $GOROOT/lib/time/zoneinfo.zip (GOROOT as recorded at build: a machine "
+		           "without that Go installation has none)";
+		n->env = "ZONEINFO";
+		n->because = "time.LoadLocation";
+		n->remove = "import _ \"time/tzdata\" (or build with -tags timetzdata) to embed the database";
+	}
 	if (!linux_target)
 		return;
 	bool fallback = (f & F_X509_FALLBACK) || has_package(g, "golang.org/x/crypto/x509roots/fallback");
@@ -393,8 +408,11 @@ static void decide_needs(struct sr_arena *a, struct sr_go_info *g, const struct 
 		                     : "import golang.org/x/crypto/x509roots/fallback (Go 1.20+) to embed roots, or "
 		                       "ship a CA bundle (ca-certificates)";
 	}
-	if ((f & F_TZ_LOAD) && (n = add_need(a, g, &cap, SR_GO_NEED_ZONEINFO))) {
-		bool embedded = (f & F_TZ_EMBED) || has_package(g, "time/tzdata");
+	if ((f & (F_TZ_LOAD | F_TZ_BY_ENV)) && (n = add_need(a, g, &cap, SR_GO_NEED_ZONEINFO))) {
+		bool embedded = tz_embedded;
+		/* only time.loadLocation linked: a zone file is read only when $TZ
+		 * names a zone (initLocal); unset, the local zone is /etc/localtime */
+		bool by_env = !(f & F_TZ_LOAD);
 		n->name = "zoneinfo";
 		n->summary = "/usr/share/zoneinfo";
 		n->files = g->go_minor >= 21 || g->go_major == 0
@@ -402,10 +420,13 @@ static void decide_needs(struct sr_arena *a, struct sr_go_info *g, const struct 
 		                     "/etc/zoneinfo/, then $GOROOT/lib/time/zoneinfo.zip"
 		                   : "$ZONEINFO, /usr/share/zoneinfo/, /usr/share/lib/zoneinfo/, /usr/lib/locale/TZ/, "
 		                     "then $GOROOT/lib/time/zoneinfo.zip";
-		n->env = "ZONEINFO";
-		n->because = "time.LoadLocation";
-		n->optional = embedded;
+		n->env = by_env ? "ZONEINFO, TZ" : "ZONEINFO";
+		n->because = by_env ? "time.loadLocation (a zone named by $TZ; time.LoadLocation is not linked)"
+		                    : "time.LoadLocation";
+		n->optional = embedded || by_env;
 		n->remove = embedded ? "time/tzdata is embedded: used when no zoneinfo is found"
+		          : by_env   ? "needed only when TZ names a zone (TZ=Europe/Berlin); unset, the local zone "
+		                       "comes from /etc/localtime"
 		                     : "import _ \"time/tzdata\" (or build with -tags timetzdata) to embed the database";
 	}
 	if ((f & F_TZ_LOCAL) && (n = add_need(a, g, &cap, SR_GO_NEED_LOCALTIME))) {
@@ -547,7 +568,9 @@ enum sr_err sr_go_read(const struct sr_image *img, const struct sr_go_link *link
 		g->goarch = link->goarch;
 	g->buildmode = setting(g, "-buildmode");
 	/* Go 1.18+ records -buildmode only for some modes; the file tells the rest */
-	if (!g->buildmode && link && link->is_shared_object)
+	if (!g->buildmode && link && link->is_go_plugin)
+		g->buildmode = "plugin";
+	else if (!g->buildmode && link && link->is_shared_object)
 		g->buildmode = "c-shared";
 	else if (!g->buildmode && link && link->is_pie)
 		g->buildmode = "pie";

@@ -90,16 +90,19 @@ def main():
             facts = oracle.get(b["path"])
             if facts is None:
                 continue
-            exp = common.expected_max_versions(facts["verneed"])
             res = results_by_target(b)
             for tname in glibc_targets:
                 t = db[tname]
                 provides = {"GLIBC": t["libc"]["version"], "GLIBCXX": t["glibcxx_max"],
                             "CXXABI": t["cxxabi_max"]}
+                # every required version above the target's, as ldd lists
+                # them all (readelf's verneed is the oracle)
                 want = set()
-                for fam, have in provides.items():
-                    if fam in exp and have and vkey(exp[fam][0]) > vkey(have):
-                        want.add("%s_%s" % (fam, exp[fam][0]))
+                for fname, vers in facts["verneed"]:
+                    for v in vers:
+                        m = re.fullmatch(r"(GLIBC|GLIBCXX|CXXABI)_([0-9.]+)", v[0])
+                        if m and provides.get(m.group(1)) and vkey(m.group(2)) > vkey(provides[m.group(1)]):
+                            want.add(v[0])
                 got = set()
                 for f in fails_of(res[tname], "symbol-version"):
                     m = re.search(r"version [`']((?:GLIBC|GLIBCXX|CXXABI)_[0-9.]+)' not found", f.get("message", ""))
@@ -282,6 +285,16 @@ def main():
         os.unlink(pf.name)
     p = common.run([exe, "check", "--policy", "no-such-policy", F("c-pie")], timeout=60)
     ck.eq("unknown policy: exit 2", p.returncode, 2)
+    # a database target named without an architecture is the program's own
+    # (issue 18, finding 7): debian-12 = debian-12/arm64 for an arm64 program
+    for prog, arch in ((F("go-arm64"), "arm64"), (F("go-amd64"), "x86_64")):
+        p, doc = check_json(exe, ["--target", "debian-12,debian-12/%s,debian-11" % arch, prog])
+        if ck.true("%s: check --json parses" % prog, doc is not None, p.stderr):
+            res = results_by_target(doc["binaries"][0])
+            ck.eq("%s: debian-12 = debian-12/%s" % (prog, arch),
+                  [(f["severity"], f["kind"], f["reason"]) for f in res["debian-12"]["findings"]],
+                  [(f["severity"], f["kind"], f["reason"]) for f in res["debian-12/" + arch]["findings"]])
+            ck.eq("%s on debian-12: runs" % prog, res["debian-12"]["verdict"], "runs")
     matrix_alignment(exe, ck)
     return ck.report()
 

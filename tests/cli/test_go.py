@@ -197,7 +197,86 @@ def main():
     c.eq("--long: one block per file", sum(1 for l in p.stdout.splitlines() if l in mx), len(mx))
     p = common.run([exe, "inspect", "--matrix", mx[0]], cwd=gdir)
     c.eq("--matrix with one file: header and one row", len(p.stdout.splitlines()), 2)
+    plugin_and_c_shared(exe, c)
     return c.report()
+
+
+PLUGIN_GO = """package main
+
+import "C"
+import "fmt"
+
+//export Hello
+func Hello() { fmt.Println("hello") }
+
+func main() {}
+"""
+
+
+def plugin_and_c_shared(exe, c):
+    """A -buildmode=plugin .so loads only into a Go program of the same
+    release; a c-shared one into any program (issue 18, finding 5).  Go
+    1.19 records neither mode in the build info: the plugin's
+    go:link.pkghash exports tell them apart.  Then zoneinfo needs, by what
+    go tool nm shows is linked."""
+    import shutil
+    import tempfile
+    if not shutil.which("gcc"):
+        print("note: no gcc: the plugin and c-shared builds are skipped")
+        return
+    work = tempfile.mkdtemp(prefix="sr-goplugin-")
+    try:
+        for mode, want in (("plugin", "same Go release"), ("c-shared", "needs only the C library")):
+            so, p = common.go_build(work, mode + ".so", PLUGIN_GO, ["-buildmode=" + mode], CGO_ENABLED="1")
+            if not c.true("go build -buildmode=%s" % mode, so is not None, p.stderr[-300:] if p else "no go"):
+                continue
+            p, doc = common.inspect_json(exe, [so])
+            g = doc["results"][0].get("go", {}) if doc else {}
+            c.eq("%s: buildmode" % mode, g.get("buildmode"), mode)
+            c.true("%s: what loads it" % mode, want in g.get("toolchain_on_target", {}).get("reason", ""),
+                   json.dumps(g.get("toolchain_on_target")))
+        # a zone file reached only through $TZ is optional, and the evidence is
+        # what is linked; Windows has no zoneinfo but Go's own (issue 18, finding 5)
+        cases = (("server", "linux", SERVER_GO, "time.loadLocation", True),
+                 ("loadloc", "linux", LOADLOC_GO, "time.LoadLocation", False),
+                 ("loadloc.exe", "windows", LOADLOC_GO, "time.LoadLocation", False))
+        for name, goos, src, because, optional in cases:
+            out, p = common.go_build(work, name, src, GOOS=goos)
+            if not c.true("go build %s" % name, out is not None, p.stderr[-300:] if p else "no go"):
+                continue
+            nm = common.run(["go", "tool", "nm", out], timeout=60).stdout
+            linked = {l.split()[-1] for l in nm.splitlines() if l.split()[-1] in ("time.LoadLocation",
+                                                                                   "time.loadLocation")}
+            c.true("%s: go tool nm shows %s" % (name, because), because in linked, str(linked))
+            p, doc = common.inspect_json(exe, [out])
+            needs = {n["kind"]: n for n in (doc["results"][0].get("go", {}).get("needs", []) if doc else [])}
+            z = needs.get("zoneinfo")
+            if c.true("%s: needs zoneinfo" % name, z is not None, json.dumps(needs)[:300]):
+                c.true("%s: zoneinfo because %s" % (name, because), z.get("because", "").startswith(because),
+                       z.get("because"))
+                c.eq("%s: zoneinfo optional" % name, z.get("optional"), optional)
+                if goos == "windows":
+                    c.true("%s: Go's own zoneinfo.zip" % name, "zoneinfo.zip" in z.get("summary", ""), z.get("summary"))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+SERVER_GO = """package main
+
+import "net/http"
+
+func main() { http.ListenAndServe("127.0.0.1:0", nil) }
+"""
+
+LOADLOC_GO = """package main
+
+import (
+	"fmt"
+	"time"
+)
+
+func main() { fmt.Println(time.LoadLocation("Europe/Berlin")) }
+"""
 
 
 if __name__ == "__main__":
