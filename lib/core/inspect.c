@@ -68,6 +68,9 @@ static enum sr_err read_go_pe(struct sr_inspect *out, struct sr_error *err)
 	struct sr_go_link link = {
 		.dynamic = true,   /* every Windows program loads system DLLs */
 		.is_shared_object = pe->dll,
+		/* a Go PE has no section or note of its own: without build info
+		 * only its pclntab (in .rdata) tells, so look for it */
+		.known_go = true,
 		.goos = "windows",
 		.goarch = sr_pe_goarch(pe->machine),
 	};

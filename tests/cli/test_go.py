@@ -257,6 +257,28 @@ def plugin_and_c_shared(exe, c):
                 c.eq("%s: zoneinfo optional" % name, z.get("optional"), optional)
                 if goos == "windows":
                     c.true("%s: Go's own zoneinfo.zip" % name, "zoneinfo.zip" in z.get("summary", ""), z.get("summary"))
+        # Go in a PE file whose build info and build ID were removed (esbuild's
+        # win32 builds): the pclntab tells (issue 18, finding 6)
+        exe_path, p = common.go_build(work, "nobi.exe", LOADLOC_GO, GOOS="windows")
+        if c.true("go build nobi.exe", exe_path is not None, p.stderr[-300:] if p else "no go"):
+            want = common.run(["go", "version", exe_path], timeout=60).stdout.split()[-1]
+            with open(exe_path, "rb") as f:
+                data = bytearray(f.read())
+            i = data.find(b"\xff Go buildinf:")
+            j = data.find(b"\xff Go build ID: ")
+            c.true("nobi.exe: build info and build ID found to remove", i >= 0 and j >= 0)
+            data[i:i + 14] = bytes(14)
+            k = data.find(b"\n \xff", j)
+            data[j:k + 3] = bytes(k + 3 - j)
+            with open(exe_path, "wb") as f:
+                f.write(data)
+            gv = common.run(["go", "version", exe_path], timeout=60)
+            c.true("nobi.exe: go version no longer reads it", gv.returncode != 0 or "not a Go" in gv.stdout + gv.stderr,
+                   gv.stdout + gv.stderr)
+            p, doc = common.inspect_json(exe, [exe_path])
+            g = doc["results"][0].get("go", {}) if doc else {}
+            c.eq("nobi.exe: Go detected from the pclntab", g.get("detected"), True)
+            c.eq("nobi.exe: Go version", g.get("version"), want)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
