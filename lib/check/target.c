@@ -114,6 +114,11 @@ static void probe_libc(struct sr_check_target *t)
 			}
 			if (best) {
 				t->libc = SR_LIBC_GLIBC;
+				/* the root's machine is its C library's (a sysroot or an
+				 * image of another architecture, judged on this one) */
+				const char *arch = sr_check_arch_name(sr_elf_goarch(e));
+				if (arch)
+					t->arch = arch;
 				/* A release that adds no symbol (2.31) defines no version
 				 * node of its own: the banner libc.so.6 prints when run
 				 * ("… release version 2.31.") is the release. */
@@ -130,12 +135,23 @@ static void probe_libc(struct sr_check_target *t)
 		if (t->libc == SR_LIBC_GLIBC)
 			return;
 	}
-	char musl[64];
-	snprintf(musl, sizeof musl, "/lib/ld-musl-%s.so.1", t->arch ? t->arch : "x86_64");
-	if (sr_judge_file(&p->root, musl)) {
-		t->libc = SR_LIBC_MUSL;
-		p->libc_path = sr_arena_strdup(p->arena, musl);
-	}
+	/* musl's loader names its machine: this one's first */
+	static const char *const musl_arches[] = { "x86_64", "aarch64", "i386", "armhf", "riscv64", "ppc64le", "s390x" };
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < sizeof musl_arches / sizeof musl_arches[0]; i++) {
+			bool mine = t->arch && strcmp(t->arch, musl_arches[i]) == 0;
+			if (mine != (pass == 0))
+				continue;
+			char musl[64];
+			snprintf(musl, sizeof musl, "/lib/ld-musl-%s.so.1", musl_arches[i]);
+			if (sr_judge_file(&p->root, musl)) {
+				t->libc = SR_LIBC_MUSL;
+				p->libc_path = sr_arena_strdup(p->arena, musl);
+				if (!mine)
+					t->arch = sr_check_arch_name(musl_arches[i]);
+				return;
+			}
+		}
 }
 
 enum sr_err sr_check_target_open(const struct sr_targets *db, const char *spec, struct sr_check_target **out,
@@ -169,7 +185,8 @@ enum sr_err sr_check_target_open(const struct sr_targets *db, const char *spec, 
 		}
 		p->root_open = true;
 		t->dir = p->root.dir;
-		/* a root is run by this machine's kernel (chroot, a container) */
+		/* a root is run by this machine's kernel (chroot, a container),
+		 * unless its C library is of another machine (probe_libc) */
 		t->arch = have_uname ? sr_check_arch_name(u.machine) : NULL;
 		if (!t->arch && have_uname)
 			t->arch = sr_arena_strdup(a, u.machine);

@@ -296,7 +296,50 @@ def main():
                   [(f["severity"], f["kind"], f["reason"]) for f in res["debian-12/" + arch]["findings"]])
             ck.eq("%s on debian-12: runs" % prog, res["debian-12"]["verdict"], "runs")
     matrix_alignment(exe, ck)
+    foreign_root(exe, ck)
     return ck.report()
+
+
+def foreign_root(exe, ck):
+    """A root of another architecture (an arm64 sysroot, judged on this
+    x86_64 machine) has the machine of its own C library: an arm64 program
+    runs there, an x86_64 one is the Exec format error (issue 18, finding
+    8).  The root is Debian's arm64 cross C library (libc6-arm64-cross); where
+    qemu-aarch64 is installed the program is also run in it."""
+    import shutil
+    cross = "/usr/aarch64-linux-gnu/lib"
+    if not shutil.which("aarch64-linux-gnu-gcc") or not os.path.exists(cross + "/libc.so.6"):
+        print("note: no aarch64 cross compiler and C library: the foreign-root check is skipped")
+        return
+    d = tempfile.mkdtemp(prefix="sr-a64root-")
+    try:
+        root = os.path.join(d, "root")
+        os.makedirs(os.path.join(root, "lib/aarch64-linux-gnu"))
+        shutil.copy(cross + "/libc.so.6", os.path.join(root, "lib/aarch64-linux-gnu/libc.so.6"))
+        shutil.copy(cross + "/ld-linux-aarch64.so.1", os.path.join(root, "lib/ld-linux-aarch64.so.1"))
+        src = os.path.join(d, "hello.c")
+        with open(src, "w") as f:
+            f.write('#include <stdio.h>\nint main(void) { puts("hello"); return 0; }\n')
+        a64, x64 = os.path.join(d, "hello-arm64"), os.path.join(d, "hello-x86_64")
+        subprocess.run(["aarch64-linux-gnu-gcc", "-O1", "-o", a64, src], check=True)
+        subprocess.run(["gcc", "-O1", "-o", x64, src], check=True)
+        p, doc = check_json(exe, ["--target", "dir:" + root, a64, x64])
+        if not ck.true("foreign root: check --json parses", doc is not None, p.stderr):
+            return
+        by = {os.path.basename(b["path"]): b["results"][0] for b in doc["binaries"]}
+        ck.eq("arm64 program in the arm64 root: verdict", by["hello-arm64"]["verdict"], "runs")
+        ck.eq("arm64 root: no exec-format finding for the arm64 program",
+              [f["reason"] for f in by["hello-arm64"]["findings"] if f["kind"] == "exec-format"], [])
+        ck.eq("x86_64 program in the arm64 root: verdict", by["hello-x86_64"]["verdict"], "fails")
+        ck.true("x86_64 program in the arm64 root: Exec format error, the machine is aarch64",
+                any(f.get("message") == "Exec format error" and "aarch64" in f["reason"]
+                    for f in by["hello-x86_64"]["findings"]), json.dumps(by["hello-x86_64"]["findings"])[:400])
+        qemu = shutil.which("qemu-aarch64") or shutil.which("qemu-aarch64-static")
+        if qemu:
+            r = subprocess.run([qemu, "-L", root, a64], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=60)
+            ck.eq("qemu-aarch64 runs the arm64 program in the root", (r.returncode, r.stdout), (0, b"hello\n"))
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
 
 
 def display_width(text):
