@@ -31,6 +31,12 @@ struct ctx {
 	const struct sr_check_target *t;
 	const char *prog;             /* the program as the user names it */
 	const char *tname;            /* the target's name for sentences */
+	/* database targets: the object judged (the program, or a library it
+	 * carries), and the libraries it carries found through $ORIGIN */
+	const struct sr_elf *obj;
+	const char *req;              /* obj as the loader names it in messages */
+	size_t obj_index;             /* obj among shipped->objects (0: the program) */
+	struct sr_deps *shipped;      /* the program resolved on this machine, or NULL */
 };
 
 const char *sr_verdict_name(enum sr_verdict v)
@@ -298,7 +304,7 @@ static void check_kernel(struct ctx *c)
 static const char *missing_lib_message(struct ctx *c, enum sr_libc family, const char *lib)
 {
 	if (family == SR_LIBC_MUSL)
-		return sr_arena_printf(c->a, "Error loading shared library %s: No such file or directory (needed by %s)", lib, c->prog);
+		return sr_arena_printf(c->a, "Error loading shared library %s: No such file or directory (needed by %s)", lib, c->req);
 	return sr_arena_printf(c->a, "%s: error while loading shared libraries: %s: cannot open shared object file: No such file "
 	            "or directory", c->prog, lib);
 }
@@ -376,9 +382,55 @@ static bool openssl_lib(const char *n, const char **suffix)
 	return false;
 }
 
+/* ---------- libraries the program carries ($ORIGIN) ---------- */
+
+/* The program resolved where it is (this machine), for the libraries it
+ * carries through $ORIGIN; NULL when it names no $ORIGIN or cannot be. */
+static struct sr_deps *carried_libraries(const struct sr_inspect *in)
+{
+	const struct sr_elf *e = in->elf;
+	bool origin = false;
+	for (size_t i = 0; i < e->rpath.count && !origin; i++)
+		origin = strstr(e->rpath.items[i], "$ORIGIN") != NULL;
+	for (size_t i = 0; i < e->runpath.count && !origin; i++)
+		origin = strstr(e->runpath.items[i], "$ORIGIN") != NULL;
+	struct sr_deps *d = NULL;
+	struct sr_error err = { 0 };
+	if (origin && sr_deps_resolve(in->path, NULL, &d, &err) != SR_OK)
+		d = NULL;
+	return d;
+}
+
+/* Was object i of d found through a search path with $ORIGIN: a library
+ * that travels with the program (an npm add-on's tree, a bundle)? */
+static bool found_by_origin(const struct sr_deps *d, size_t i)
+{
+	for (size_t k = 0; k < d->edge_count; k++) {
+		const struct sr_dep_edge *ed = &d->edges[k];
+		if (ed->to == i && (ed->how == SR_FOUND_RPATH || ed->how == SR_FOUND_RUNPATH) && ed->via &&
+		    strstr(ed->via, "$ORIGIN"))
+			return true;
+	}
+	return false;
+}
+
+/* Does the judged object's DT_NEEDED name resolve to a carried library? */
+static bool shipped_edge(const struct ctx *c, const char *name)
+{
+	const struct sr_deps *d = c->shipped;
+	if (!d)
+		return false;
+	for (size_t k = 0; k < d->edge_count; k++) {
+		const struct sr_dep_edge *ed = &d->edges[k];
+		if (ed->from == c->obj_index && ed->to != SR_DEPS_NONE && strcmp(ed->name, name) == 0)
+			return found_by_origin(d, ed->to);
+	}
+	return false;
+}
+
 static void db_libraries(struct ctx *c)
 {
-	const struct sr_elf *e = c->in->elf;
+	const struct sr_elf *e = c->obj;
 	const struct sr_target *t = c->t->db;
 	size_t base = c->r->nfindings;
 	for (size_t i = 0; i < e->needed.count; i++) {
@@ -386,6 +438,8 @@ static void db_libraries(struct ctx *c)
 		const char *suffix;
 		if (lib_cap(c, base, e->needed.count - i))
 			break;
+		if (shipped_edge(c, n))
+			continue;   /* carried with the program: judged as one of its objects */
 		if (t->libc == SR_LIBC_GLIBC && is_glibc_lib(n))
 			continue;
 		if (t->libc == SR_LIBC_MUSL && (is_musl_lib(n) || strcmp(n, "libc.so.6") == 0 || strcmp(n, "libm.so.6") == 0 ||
@@ -445,16 +499,36 @@ static bool db_family(const struct sr_target *t, const char *family, const char 
 	return true;
 }
 
-/* "GLIBC_2.34" -> family "GLIBC" (its length) and version "2.34"; false
- * for a name of no FAMILY_N.N form. */
-static bool split_version(const char *name, size_t *flen, const char **version)
+/* The highest required version per family of e: e->vermax, or (a library
+ * the loader model parsed for its tables only) the same from its
+ * DT_VERNEED.  At most cap entries. */
+static size_t families(struct ctx *c, const struct sr_elf *e, struct sr_vermax *out, size_t cap)
 {
-	const char *u = strrchr(name, '_');
-	if (!u || u == name || u[1] < '0' || u[1] > '9')
-		return false;
-	*flen = (size_t)(u - name);
-	*version = u + 1;
-	return true;
+	if (e->vermax_count) {
+		size_t n = e->vermax_count < cap ? e->vermax_count : cap;
+		memcpy(out, e->vermax, n * sizeof *out);
+		return n;
+	}
+	size_t n = 0;
+	for (size_t f = 0; f < e->verneed_count; f++)
+		for (size_t k = 0; k < e->verneed[f].count; k++) {
+			const char *name = e->verneed[f].vers[k].name, *ver;
+			size_t flen, i;
+			if (!name || !sr_version_split(name, &flen, &ver))
+				continue;
+			for (i = 0; i < n; i++)
+				if (strlen(out[i].family) == flen && strncmp(out[i].family, name, flen) == 0)
+					break;
+			if (i == n) {
+				const char *fam = n < cap ? sr_arena_strndup(c->a, name, flen) : NULL;
+				if (!fam)
+					continue;
+				out[n++] = (struct sr_vermax){ fam, ver, name, e->verneed[f].file, NULL };
+			} else if (sr_version_cmp(ver, out[i].version) > 0) {
+				out[i] = (struct sr_vermax){ out[i].family, ver, name, e->verneed[f].file, NULL };
+			}
+		}
+	return n;
 }
 
 /* Every required version (DT_VERNEED) the entry's libraries lack, lowest
@@ -462,7 +536,7 @@ static bool split_version(const char *name, size_t *flen, const char **version)
  * said once, with the highest. */
 static void db_versions(struct ctx *c, const char *barch)
 {
-	const struct sr_elf *e = c->in->elf;
+	const struct sr_elf *e = c->obj;
 	const struct sr_target *t = c->t->db;
 	if (t->libc != SR_LIBC_GLIBC)
 		return;   /* musl ignores symbol versions */
@@ -470,8 +544,10 @@ static void db_versions(struct ctx *c, const char *barch)
 	const char *libdir = ta && ta->lib_dirs.present && ta->lib_dirs.n ? ta->lib_dirs.v[ta->lib_dirs.n - 1] : NULL;
 	/* glibc 2.37 changed its quotes from `x' to 'x' */
 	bool oldq = t->libc_version && sr_version_cmp(t->libc_version, "2.37") < 0;
-	for (size_t i = 0; i < e->vermax_count; i++) {
-		const struct sr_vermax *v = &e->vermax[i];
+	struct sr_vermax fams[16];
+	size_t nfams = families(c, e, fams, sizeof fams / sizeof fams[0]);
+	for (size_t i = 0; i < nfams; i++) {
+		const struct sr_vermax *v = &fams[i];
 		const char *have, *what, *field;
 		if (!db_family(t, v->family, &have, &what, &field))
 			continue;
@@ -499,7 +575,7 @@ static void db_versions(struct ctx *c, const char *barch)
 				for (size_t k = 0; k < e->verneed[f].count; k++) {
 					const char *n = e->verneed[f].vers[k].name, *ver;
 					size_t fl;
-					if (!n || !split_version(n, &fl, &ver) || fl != flen || strncmp(n, v->family, flen) != 0 ||
+					if (!n || !sr_version_split(n, &fl, &ver) || fl != flen || strncmp(n, v->family, flen) != 0 ||
 					    sr_version_cmp(ver, have) <= 0 || sr_version_cmp(ver, v->version) > 0)
 						continue;
 					bool done = false;
@@ -519,12 +595,39 @@ static void db_versions(struct ctx *c, const char *barch)
 			                                  : sr_arena_printf(c->a, "%s from %s", best, lib);
 			add(c, SR_SEV_FAIL, "symbol-version", sr_arena_printf(c->a, "needs %s, %s has %s %s", best, c->tname, what, have),
 			    sr_arena_printf(c->a, "%s: %s%s%s: version %s%s' not found (required by %s)", c->prog, libdir ? libdir : "",
-			         libdir ? "/" : "", lib, oldq ? "`" : "'", best, c->prog),
+			         libdir ? "/" : "", lib, oldq ? "`" : "'", best, c->req),
 			    ev, top ? fix : NULL);
 			if (top)
 				break;
 		}
 	}
+}
+
+/* The program's own tree: when its RPATH or RUNPATH names $ORIGIN, the
+ * libraries found there (on this machine, where the program is) go with
+ * it to any target, and each is judged against the target as the program
+ * is: its libraries and its symbol versions. */
+static void db_carried(struct ctx *c, const char *barch)
+{
+	const struct sr_elf *e = c->in->elf;
+	const struct sr_deps *d = c->shipped;
+	if (!d)
+		return;
+	for (size_t i = 1; i < d->object_count; i++) {
+		const struct sr_dep_object *o = &d->objects[i];
+		if (!o->elf || o->is_interp || !found_by_origin(d, i))
+			continue;
+		add(c, SR_SEV_INFO, "library", sr_arena_printf(c->a, "%s ships with the program (%s): judged against %s too",
+		                                             o->name, o->path, c->tname), NULL, NULL, NULL);
+		c->obj = o->elf;
+		c->req = o->path;
+		c->obj_index = i;
+		db_libraries(c);
+		db_versions(c, barch);
+	}
+	c->obj = e;
+	c->req = c->prog;
+	c->obj_index = 0;
 }
 
 /* ---------- libraries: from a root's files ---------- */
@@ -719,7 +822,8 @@ enum sr_err sr_check_run(const struct sr_inspect *in, const struct sr_needs *nee
 	p->arena = a;
 	r->priv = p;
 	r->target = t;
-	struct ctx c = { .a = a, .r = r, .in = in, .t = t, .prog = in->path, .tname = t->name };
+	struct ctx c = { .a = a, .r = r, .in = in, .t = t, .prog = in->path, .tname = t->name,
+	                 .obj = in->elf, .req = in->path };
 
 	if (check_format(&c)) {
 		const struct sr_elf *e = in->elf;
@@ -731,15 +835,15 @@ enum sr_err sr_check_run(const struct sr_inspect *in, const struct sr_needs *nee
 		if (t->dir) {
 			if (dynamic || e->kind == SR_ELF_KIND_SHARED)
 				dir_loader(&c);
-		} else if (dynamic) {
-			started = db_interp(&c, barch);
+		} else if (dynamic || e->kind == SR_ELF_KIND_SHARED) {
+			started = !dynamic || db_interp(&c, barch);
 			if (started) {
+				c.shipped = carried_libraries(in);
 				db_libraries(&c);
 				db_versions(&c, barch);
+				db_carried(&c, barch);
+				sr_deps_free(c.shipped);
 			}
-		} else if (e->kind == SR_ELF_KIND_SHARED) {
-			db_libraries(&c);
-			db_versions(&c, barch);
 		}
 		(void)started;
 		check_kernel(&c);

@@ -297,7 +297,51 @@ def main():
             ck.eq("%s on debian-12: runs" % prog, res["debian-12"]["verdict"], "runs")
     matrix_alignment(exe, ck)
     foreign_root(exe, ck)
+    carried_libraries(exe, ck)
     return ck.report()
+
+
+def carried_libraries(exe, ck):
+    """An add-on whose library ships beside it (RUNPATH $ORIGIN/../lib, as
+    npm's sharp does with libvips) is judged with that library: the
+    library's own symbol versions fail an older glibc, where the add-on's
+    own do not (issue 18, finding 4).  readelf is the oracle for which
+    versions each needs."""
+    d = tempfile.mkdtemp(prefix="sr-carried-")
+    try:
+        os.makedirs(os.path.join(d, "addon/build"))
+        os.makedirs(os.path.join(d, "addon/lib"))
+        lib_c, addon_c = os.path.join(d, "carried.c"), os.path.join(d, "addon.c")
+        with open(lib_c, "w") as f:
+            f.write('#include <dlfcn.h>\nvoid *carried(void) { return dlopen("libz.so.1", RTLD_LAZY); }\n')
+        with open(addon_c, "w") as f:
+            f.write('#include <stdio.h>\nvoid *carried(void);\nint addon(void) { puts("a"); return carried() != 0; }\n')
+        lib = os.path.join(d, "addon/lib/libcarried.so")
+        addon = os.path.join(d, "addon/build/addon.node")
+        subprocess.run(["gcc", "-shared", "-fPIC", "-o", lib, "-Wl,-soname,libcarried.so", lib_c], check=True)
+        subprocess.run(["gcc", "-shared", "-fPIC", "-o", addon, addon_c, "-L" + os.path.dirname(lib), "-lcarried",
+                        "-Wl,--enable-new-dtags", "-Wl,-rpath,$ORIGIN/../lib"], check=True)
+        ver = lambda path: set(re.findall(r"GLIBC_2\.[0-9]+", subprocess.run(  # noqa: E731
+            ["readelf", "-V", "-W", path], stdout=subprocess.PIPE, text=True).stdout))
+        lib_new = {v for v in ver(lib) if vkey(v) > (2, 31)}
+        ck.true("carried: the library needs a version above glibc 2.31 (readelf)", lib_new, str(ver(lib)))
+        ck.true("carried: the add-on itself does not", not {v for v in ver(addon) if vkey(v) > (2, 31)},
+                str(ver(addon)))
+        p, doc = check_json(exe, ["--target", "debian-11,debian-12", addon])
+        if not ck.true("carried: check --json parses", doc is not None, p.stderr):
+            return
+        res = results_by_target(doc["binaries"][0])
+        fails = {m.group(1) for f in fails_of(res["debian-11"], "symbol-version")
+                 for m in [re.search(r"version [`']([^']+)' not found \(required by (.*)\)", f.get("message", ""))] if m
+                 and os.path.realpath(m.group(2)) == os.path.realpath(lib)}
+        ck.eq("carried on debian-11: the library's versions fail, required by the library", fails, lib_new)
+        ck.eq("carried on debian-11: verdict", res["debian-11"]["verdict"], "fails")
+        ck.eq("carried on debian-12: verdict", res["debian-12"]["verdict"], "runs")
+        ck.eq("carried: no 'not part of the base system' for the carried library",
+              [f["reason"] for r in res.values() for f in r["findings"]
+               if f["kind"] == "library" and f["severity"] != "info"], [])
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
 
 
 def foreign_root(exe, ck):
