@@ -71,6 +71,13 @@ enum sr_err sr_targets_load_buffer(const char *buf, size_t len, struct sr_target
 /* The entry named name, or NULL. */
 const struct sr_target *sr_targets_find(const struct sr_targets *db, const char *name);
 
+/* Is field (as named in 'unconfirmed': "ca_bundle", "architectures", …)
+ * listed as unconfirmed for t? */
+bool sr_target_unconfirmed(const struct sr_target *t, const char *field);
+
+/* An image known to hold nothing (FROM scratch): no C library, no zoneinfo. */
+bool sr_target_is_empty_image(const struct sr_target *t);
+
 /* The loader path of t for arch, or NULL when unknown. */
 const struct sr_target_arch *sr_target_arch_find(const struct sr_target *t, const char *arch);
 

@@ -102,24 +102,6 @@ static bool str_in(const struct sr_target_strs *l, const char *s)
 	return false;
 }
 
-/* Is field (or "field (…)") named in the entry's unconfirmed list? */
-static bool unconfirmed(const struct sr_target *t, const char *field)
-{
-	size_t n = strlen(field);
-	for (size_t i = 0; t->unconfirmed.present && i < t->unconfirmed.n; i++) {
-		const char *u = t->unconfirmed.v[i];
-		if (strncmp(u, field, n) == 0 && (u[n] == '\0' || u[n] == ' '))
-			return true;
-	}
-	return false;
-}
-
-/* An image known to hold nothing (FROM scratch): no C library, no zoneinfo. */
-static bool empty_image(const struct sr_target *t)
-{
-	return t->kind == SR_TARGET_IMAGE && t->libc == SR_LIBC_NONE && t->zoneinfo == SR_TRI_NO;
-}
-
 /* ---------- the C library's files ---------- */
 
 static bool is_glibc_lib(const char *n)
@@ -187,7 +169,7 @@ static const char *fix_for_arch(struct ctx *c, const char *arch)
 static bool db_arch_known(struct ctx *c, const struct sr_target *t, const char *arch)
 {
 	if (!t || t->kind != SR_TARGET_DISTRO || !t->architectures.present || str_in(&t->architectures, arch) ||
-	    unconfirmed(t, "architectures"))
+	    sr_target_unconfirmed(t, "architectures"))
 		return true;
 	add(c, SR_SEV_FAIL, "exec-format", sr_arena_printf(c->a, "%s does not run on %s", t->name, arch),
 	    "Exec format error", NULL, NULL);
@@ -775,7 +757,7 @@ static void check_need(struct ctx *c, const struct sr_need *n)
 		    NULL, ev, NULL);
 		return;
 	case SR_NEED_MISSING:
-		if (empty_image(db))
+		if (sr_target_is_empty_image(db))
 			add(c, miss, n->id, sr_arena_printf(c->a, "%s will fail: %s is empty (no %s)", what, c->tname, paths),
 			    n->message, ev, need_fix(c, n));
 		else

@@ -85,23 +85,6 @@ void sr_judge_need(const struct sr_root *root, const struct sr_need *n, struct s
 		out->state = SR_NEED_BY_RUNTIME;
 }
 
-/* An image known to hold nothing (FROM scratch): no C library, no zoneinfo. */
-static bool empty_image(const struct sr_target *t)
-{
-	return t->kind == SR_TARGET_IMAGE && t->libc == SR_LIBC_NONE && t->zoneinfo == SR_TRI_NO;
-}
-
-static bool unconfirmed(const struct sr_target *t, const char *field)
-{
-	size_t n = strlen(field);
-	for (size_t i = 0; t->unconfirmed.present && i < t->unconfirmed.n; i++) {
-		const char *u = t->unconfirmed.v[i];
-		if (strncmp(u, field, n) == 0 && (u[n] == '\0' || u[n] == ' '))
-			return true;
-	}
-	return false;
-}
-
 void sr_judge_need_db(const struct sr_target *t, const struct sr_need *n, struct sr_need_answer *out)
 {
 	bool distro = t->kind == SR_TARGET_DISTRO;
@@ -116,13 +99,13 @@ void sr_judge_need_db(const struct sr_target *t, const struct sr_need *n, struct
 		              : (struct sr_need_answer){ SR_NEED_BY_RUNTIME, NULL, false };
 		return;
 	}
-	if (empty_image(t))
+	if (sr_target_is_empty_image(t))
 		return;
 	switch (n->kind) {
 	case SR_NEED_CA_ROOTS:
 		if (t->ca_bundle)
 			*out = (struct sr_need_answer){ SR_NEED_MET, t->ca_bundle, false };
-		else if (distro || unconfirmed(t, "ca_bundle"))
+		else if (distro || sr_target_unconfirmed(t, "ca_bundle"))
 			out->state = SR_NEED_UNKNOWN;
 		return;
 	case SR_NEED_ZONEINFO:

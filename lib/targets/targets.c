@@ -327,6 +327,22 @@ const struct sr_target *sr_targets_find(const struct sr_targets *db, const char 
 	return NULL;
 }
 
+bool sr_target_unconfirmed(const struct sr_target *t, const char *field)
+{
+	size_t n = strlen(field);
+	for (size_t i = 0; t->unconfirmed.present && i < t->unconfirmed.n; i++) {
+		const char *u = t->unconfirmed.v[i];
+		if (strncmp(u, field, n) == 0 && (u[n] == '\0' || u[n] == ' '))
+			return true;
+	}
+	return false;
+}
+
+bool sr_target_is_empty_image(const struct sr_target *t)
+{
+	return t->kind == SR_TARGET_IMAGE && t->libc == SR_LIBC_NONE && t->zoneinfo == SR_TRI_NO;
+}
+
 const struct sr_target_arch *sr_target_arch_find(const struct sr_target *t, const char *arch)
 {
 	for (size_t i = 0; i < t->narches; i++)

@@ -103,6 +103,28 @@ def go_build(work, name, source, args=(), **env_over):
     return (out if p.returncode == 0 else None), p
 
 
+def test_pki(work, cn="shipready test CA"):
+    """A test CA and a leaf certificate for test.example it signed, made
+    with openssl in WORK/pki; returns (ca.pem, leaf.pem) paths.  Raises
+    RuntimeError when openssl fails."""
+    pki = os.path.join(work, "pki")
+    os.makedirs(pki, exist_ok=True)
+    ca_key, ca, key, csr, leaf, ext = (os.path.join(pki, n) for n in
+                                       ("ca.key", "ca.pem", "leaf.key", "leaf.csr", "leaf.pem", "ext"))
+    with open(ext, "w") as f:
+        f.write("subjectAltName=DNS:test.example\n")
+    for cmd in (["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", ca_key, "-out", ca,
+                 "-days", "3650", "-subj", "/CN=" + cn],
+                ["openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", csr,
+                 "-subj", "/CN=test.example"],
+                ["openssl", "x509", "-req", "-in", csr, "-CA", ca, "-CAkey", ca_key, "-CAcreateserial",
+                 "-out", leaf, "-days", "3650", "-extfile", ext]):
+        p = run(cmd, timeout=120)
+        if p.returncode != 0:
+            raise RuntimeError("%s: %s" % (" ".join(cmd), p.stderr))
+    return ca, leaf
+
+
 def go_env(work, **over):
     """The environment of a `go build` at test time: caches under work, this
     toolchain only, GOPATH mode and CGO_ENABLED=0 unless over says else."""

@@ -31,7 +31,6 @@ import io
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tarfile
 import tempfile
@@ -79,25 +78,8 @@ func main() {
 """
 
 
-def sh(cmd, **kw):
-    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, errors="replace", **kw)
-    if p.returncode != 0:
-        raise RuntimeError("%s:\n%s" % (" ".join(cmd), p.stdout))
-    return p.stdout
-
-
 def build(work):
-    pki = os.path.join(work, "pki")
-    os.makedirs(pki)
-    ca_key, ca, key, csr, leaf = (os.path.join(pki, n) for n in ("ca.key", "ca.pem", "leaf.key", "leaf.csr", "leaf.pem"))
-    sh(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", ca_key, "-out", ca, "-days", "3650",
-        "-subj", "/CN=shipready consistency test CA"])
-    sh(["openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", csr, "-subj", "/CN=test.example"])
-    ext = os.path.join(pki, "ext")
-    with open(ext, "w") as f:
-        f.write("subjectAltName=DNS:test.example\n")
-    sh(["openssl", "x509", "-req", "-in", csr, "-CA", ca, "-CAkey", ca_key, "-CAcreateserial", "-out", leaf,
-        "-days", "3650", "-extfile", ext])
+    ca, leaf = common.test_pki(work, "shipready consistency test CA")
     with open(leaf) as f:
         prog, p = common.go_build(work, "tlszone", PROGRAM_GO % f.read(), CGO_ENABLED="0")
     if not prog:

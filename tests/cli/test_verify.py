@@ -219,17 +219,11 @@ def build(work):
         sh(["go", "build", "-o", progs[name], "main.go"], cwd=d, env=env)
 
     # a test CA and a leaf for test.example, then the TLS program with the leaf inside
-    pki = os.path.join(work, "pki")
-    os.makedirs(pki, exist_ok=True)
-    ca_key, ca, key, csr, leaf = (os.path.join(pki, n) for n in ("ca.key", "ca.pem", "leaf.key", "leaf.csr", "leaf.pem"))
-    sh(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", ca_key, "-out", ca, "-days", "3650",
-        "-subj", "/CN=shipready verify test CA"])
-    sh(["openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", csr, "-subj", "/CN=test.example"])
-    ext = os.path.join(pki, "ext")
-    with open(ext, "w") as f:
-        f.write("subjectAltName=DNS:test.example\n")
-    sh(["openssl", "x509", "-req", "-in", csr, "-CA", ca, "-CAkey", ca_key, "-CAcreateserial", "-out", leaf,
-        "-days", "3650", "-extfile", ext])
+    try:
+        ca, leaf = common.test_pki(work, "shipready verify test CA")
+    except RuntimeError as e:
+        print("FAIL: %s" % e)
+        sys.exit(1)
     d = os.path.join(work, "src-tls")
     os.makedirs(d, exist_ok=True)
     with open(leaf) as f:
