@@ -378,7 +378,8 @@ class Checker:
     def true(self, what, cond, detail=""):
         self.checks += 1
         if not cond:
-            self.failures.append("%s%s" % (what, (": " + detail) if detail else ""))
+            # detail may be any value (a list of paths, …): said as text
+            self.failures.append("%s%s" % (what, (": " + str(detail)) if detail else ""))
             return False
         return True
 
