@@ -10,9 +10,15 @@ must be the same set, and `verify --from-root ROOT` (where user namespaces
 can be made) passes exactly when that set is empty.  Any disagreement fails
 the test; the whole table is printed.
 
-Programs (built here with the system's Go, CGO_ENABLED=0): a static Go
-program that verifies a certificate against the system roots (crypto/x509),
-loads a named zone (time.LoadLocation) and resolves "localhost" (net).
+And where the program cannot start in the root (no C library, a missing
+library): check fails it, and bundle and image refuse it (exit 2, nothing
+written), so verify cannot run it either.
+
+Programs: a static Go program (built here with the system's Go,
+CGO_ENABLED=0) that verifies a certificate against the system roots
+(crypto/x509), loads a named zone (time.LoadLocation) and resolves
+"localhost" (net); a dynamic glibc C program and a static musl C program
+(gcc, musl-gcc) that only print.
 
 Roots:
 - empty        nothing at all
@@ -21,6 +27,7 @@ Roots:
 - tz-missing   the test CA in /etc/ssl/certs, no zoneinfo
 - full         the test CA as /etc/ssl/certs/ca-certificates.crt, zoneinfo,
                /etc/resolv.conf
+- host         this machine's own root (/)
 
 And, from the host's root (/): an image never carries the build machine's
 /etc/resolv.conf (a container runtime mounts its own); a bundle carries it
@@ -84,7 +91,17 @@ def build(work):
         prog, p = common.go_build(work, "tlszone", PROGRAM_GO % f.read(), CGO_ENABLED="0")
     if not prog:
         raise RuntimeError("go build: %s" % (p.stderr if p else "no go"))
-    return {"go-static": prog}, ca
+    progs = {"go-static": prog}
+    src = os.path.join(work, "hello.c")
+    with open(src, "w") as f:
+        f.write('#include <stdio.h>\nint main(void) { puts("hello"); return 0; }\n')
+    for name, cmd in (("c-glibc", ["gcc", "-O1"]), ("c-musl-static", ["musl-gcc", "-static", "-O1"])):
+        out = os.path.join(work, name)
+        p = common.run(cmd + ["-o", out, src], timeout=120)
+        if p.returncode != 0:
+            raise RuntimeError("%s: %s" % (" ".join(cmd), p.stderr))
+        progs[name] = out
+    return progs, ca
 
 
 def make_roots(work, ca):
@@ -114,20 +131,27 @@ def make_roots(work, ca):
     zoneinfo(r)
     with open(os.path.join(r, "etc/resolv.conf"), "w") as f:
         f.write("nameserver 127.0.0.1\n")
+    roots["host"] = "/"
     return roots
 
 
+START_KINDS = {"exec-format", "interpreter", "library", "symbol-version", "libc", "kernel"}
+
+
 def check_unmet(exe, prog, root):
+    """(unmet needs, whether check says the program starts there)"""
     p = common.run([exe, "check", "--json", "--target", "dir:" + root, prog], timeout=60)
     doc = json.loads(p.stdout)
     res = doc["binaries"][0]["results"][0]
-    return {f["kind"] for f in res["findings"] if f["severity"] in ("warn", "fail") and f["kind"] in NEED_KINDS}
+    starts = not any(f["severity"] == "fail" and f["kind"] in START_KINDS for f in res["findings"])
+    return {f["kind"] for f in res["findings"] if f["severity"] in ("warn", "fail") and f["kind"] in NEED_KINDS}, starts
 
 
 def bundle_unmet(exe, prog, root, out):
+    """(unmet needs or None when nothing was written, exit status)"""
     p, doc = common.run_json(exe, "bundle", ["--from-root", root, prog, "-o", out])
     if doc is None:
-        raise RuntimeError("bundle: exit %r: %s" % (p.returncode, p.stderr))
+        return None, p.returncode
     unmet = {u["need"] for u in doc["unmet"] if not u["optional"]}
     return unmet, p.returncode
 
@@ -135,7 +159,7 @@ def bundle_unmet(exe, prog, root, out):
 def image_unmet(exe, prog, root, out):
     p, doc = common.run_json(exe, "image", ["--from-root", root, prog, "-o", out])
     if doc is None:
-        raise RuntimeError("image: exit %r: %s" % (p.returncode, p.stderr))
+        return None, p.returncode
     unmet = set()
     for plat in doc["platforms"]:
         unmet |= {u["need"] for u in plat["unmet"] if not u["optional"]}
@@ -176,7 +200,7 @@ def image_files(path):
 def main():
     exe = os.path.abspath(sys.argv[1])
     ck = common.Checker("cli-consistency")
-    for tool in ("go", "openssl"):
+    for tool in ("go", "openssl", "gcc", "musl-gcc"):
         if not shutil.which(tool):
             print("SKIP: %s not found (make test installs it)" % tool)
             return 77
@@ -187,27 +211,39 @@ def main():
         rows = []
         for pname, prog in sorted(progs.items()):
             for rname, root in sorted(roots.items()):
-                c = check_unmet(exe, prog, root)
+                c, starts = check_unmet(exe, prog, root)
                 b, brc = bundle_unmet(exe, prog, root, os.path.join(work, "b-%s-%s" % (pname, rname)))
                 i, irc = image_unmet(exe, prog, root, os.path.join(work, "i-%s-%s.tar" % (pname, rname)))
                 v, why = verify_passes(exe, prog, root)
-                rows.append((pname, rname, c, b, i, v, why))
+                rows.append((pname, rname, c, starts, b, i, v, why))
                 w = "%s × %s" % (pname, rname)
-                ck.eq(w + ": bundle's unmet needs = check's", sorted(b), sorted(c))
-                ck.eq(w + ": image's unmet needs = check's", sorted(i), sorted(c))
+                if not starts:
+                    # check says it cannot start: bundle and image refuse it
+                    ck.eq(w + ": check fails it, bundle refuses it (exit 2)", (b, brc), (None, 2))
+                    ck.eq(w + ": check fails it, image refuses it (exit 2)", (i, irc), (None, 2))
+                    ck.true(w + ": verify cannot run it", v is not True, why)
+                    continue
+                ck.eq(w + ": bundle's unmet needs = check's", sorted(b or ()), sorted(c))
+                ck.eq(w + ": image's unmet needs = check's", sorted(i or ()), sorted(c))
                 ck.eq(w + ": bundle exit status", brc, 1 if b else 0)
                 ck.eq(w + ": image exit status", irc, 1 if i else 0)
-                if v is not None:
+                # (this machine's CA roots do not hold the test CA: the TLS
+                # program's verification is not a need there)
+                if v is not None and not (pname == "go-static" and rname == "host"):
                     ck.eq(w + ": verify passes exactly where check finds nothing unmet (%s)" % why, v, not c)
         # the expectations themselves, so that agreeing on nothing cannot pass
-        want = {"empty": {"ca-roots", "zoneinfo"}, "ca-empty": {"ca-roots"}, "tz-missing": {"zoneinfo"},
-                "full": set()}
-        for pname, rname, c, _, _, _, _ in rows:
-            ck.eq("%s × %s: check's unmet needs" % (pname, rname), sorted(c), sorted(want[rname]))
-        print("%-10s %-11s %-22s %-22s %-22s %s" % ("PROGRAM", "ROOT", "CHECK", "BUNDLE", "IMAGE", "VERIFY"))
-        for pname, rname, c, b, i, v, why in rows:
-            print("%-10s %-11s %-22s %-22s %-22s %s" % (pname, rname, ",".join(sorted(c)) or "-",
-                  ",".join(sorted(b)) or "-", ",".join(sorted(i)) or "-",
+        want = {("go-static", "empty"): {"ca-roots", "zoneinfo"}, ("go-static", "ca-empty"): {"ca-roots"},
+                ("go-static", "tz-missing"): {"zoneinfo"}}
+        starts_want = {("c-glibc", r): r == "host" for r in roots}
+        for pname, rname, c, starts, _, _, _, _ in rows:
+            ck.eq("%s × %s: check's unmet needs" % (pname, rname), sorted(c), sorted(want.get((pname, rname), ())))
+            ck.eq("%s × %s: check says it starts" % (pname, rname), starts, starts_want.get((pname, rname), True))
+        print("%-14s %-11s %-22s %-22s %-22s %s" % ("PROGRAM", "ROOT", "CHECK", "BUNDLE", "IMAGE", "VERIFY"))
+        for pname, rname, c, starts, b, i, v, why in rows:
+            print("%-14s %-11s %-22s %-22s %-22s %s" % (pname, rname,
+                  (",".join(sorted(c)) or "-") if starts else "does not start",
+                  "refused" if b is None else ",".join(sorted(b)) or "-",
+                  "refused" if i is None else ",".join(sorted(i)) or "-",
                   "n/a (%s)" % why[:60] if v is None else ("pass" if v else "fail: " + why)))
 
         # database targets: what the entry says the base has, and DNS from the
