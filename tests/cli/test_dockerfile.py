@@ -139,7 +139,13 @@ class Buildah:
             return None, "from failed: " + p.stderr[-500:]
         cont = p.stdout.strip().splitlines()[-1]
         self.containers.append(cont)
-        return run(self.base + ["run", "--isolation", "chroot", cont, "--", "/app"], timeout=60), None
+        r = run(self.base + ["run", "--isolation", "chroot", cont, "--", "/app"], timeout=60)
+        if r.returncode == 0 and not r.stdout:
+            # seen once on a loaded machine: buildah 1.28 exited 0 with none of the
+            # program's output (every program here prints); one more run tells
+            print("note: buildah run of %s printed nothing: run again" % tag)
+            r = run(self.base + ["run", "--isolation", "chroot", cont, "--", "/app"], timeout=60)
+        return r, None
 
     def cleanup(self):
         for cont in self.containers:
