@@ -61,7 +61,7 @@ test: deps build build-asan
 	@sh tools/run-tests.sh $(BUILD) $(BUILD)-asan
 
 # `make test` on a throw-away Debian 12 minbase root (debootstrap; as root,
-# about 30 minutes): the proof, before a change of dependencies lands, that
+# about 45 minutes): the proof, before a change of dependencies lands, that
 # the two commands work on a new machine.  Not part of `make test`.
 fresh-test:
 	@sh tools/fresh-test.sh

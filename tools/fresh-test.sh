@@ -17,7 +17,7 @@
 # nothing stays mounted however the run ends.  The root is removed at the
 # end unless --keep.  Prints the last lines of the log, and exits with
 # make's status.  Needs root, debootstrap and the Debian mirror
-# (tools/debian-mirror.sh); about 30 minutes on 2 cores.
+# (tools/debian-mirror.sh); about 45 minutes on 2 cores.
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 SRC=$(cd "$HERE/.." && pwd)
