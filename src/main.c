@@ -25,14 +25,16 @@ const struct cli_command cli_commands[] = {
 	  "absolute symlinks and '..' resolve inside DIR and never reach the host's files.",
 	  inspect_options },
 	{ "deps", cmd_deps, "resolve the shared libraries each binary needs, as the loader would",
-	  "[--root DIR] [--flat | --json | --graph dot|mermaid] FILE...",
+	  "[--root DIR] [--flat | --json | --graph dot|mermaid] [--cpu host|VENDOR[/LEVEL]] FILE...",
 	  "Resolve every shared library each FILE needs exactly as the dynamic loader would\n"
 	  "(glibc's ld.so or musl's), without running anything: DT_RPATH of the loader chain\n"
 	  "(unless DT_RUNPATH is set), LD_LIBRARY_PATH (only with --env-library-path),\n"
 	  "DT_RUNPATH, /etc/ld.so.cache, the default directories; $ORIGIN, $LIB, $PLATFORM;\n"
 	  "candidates of another class or machine skipped. Then check that every required\n"
 	  "symbol version is provided. The tree says how each library was found, and for a\n"
-	  "missing one every path tried. Exit status 1 when a library or a version is missing.",
+	  "missing one every path tried. The glibc-hwcaps subdirectories and $PLATFORM\n"
+	  "(haswell/xeon_phi on Intel CPUs only, glibc 2.26 and later) follow this machine's\n"
+	  "CPU, or the one --cpu names. Exit status 1 when a library or a version is missing.",
 	  deps_options },
 	{ "go-version", cmd_go_version, "print what `go version [-m]` prints, read without Go",
 	  "[-m] [-v] PATH...",
@@ -84,18 +86,20 @@ const struct cli_command cli_commands[] = {
 	  "distroless-static. One line per violation with its evidence; exit status 1.",
 	  check_options },
 	{ "bundle", cmd_bundle, "write each program's closure (interpreter, libraries, data files) as a directory or tar",
-	  "-o DIR|FILE.tar [--from-root DIR] [--prefix DIR] [--force] [--json] FILE...",
+	  "-o DIR|FILE.tar [--from-root DIR] [--prefix DIR] [--resolv-conf] [--force] [--json] FILE...",
 	  "Lay out each FILE (an ELF program) with everything it needs to start, at the\n"
 	  "paths it will look for them: the program at PREFIX/bin/NAME (/usr/local by\n"
 	  "default), its interpreter, every library the loader resolves (the file at its\n"
 	  "canonical path, a symlink from the path the loader opens), and for its run-time\n"
-	  "needs the CA bundle, the zoneinfo tree, gconv modules, locale data and\n"
-	  "resolv.conf from the source root (--from-root, default /), plus a generated\n"
-	  "minimal /etc/passwd, /etc/group (root, nobody 65534), /etc/nsswitch.conf and\n"
-	  "/etc/hosts. The output is built under a temporary name beside it and renamed\n"
-	  "into place: a killed run leaves nothing at the output's name. A name ending in\n"
-	  ".tar gives a tar file with sorted entries, owner root and every mtime\n"
-	  "SOURCE_DATE_EPOCH (default 0): the same inputs give the same bytes.\n"
+	  "needs the CA bundle, the zoneinfo tree, gconv modules and locale data from the\n"
+	  "source root (--from-root, default /), judged as check judges a root (an empty\n"
+	  "/etc/ssl/certs is no CA roots), plus a generated minimal /etc/passwd, /etc/group\n"
+	  "(root, nobody 65534), /etc/nsswitch.conf and /etc/hosts. /etc/resolv.conf is the\n"
+	  "container runtime's: it comes along only with --resolv-conf. The output is built\n"
+	  "under a temporary name beside it and renamed into place: a killed run leaves\n"
+	  "nothing at the output's name. A name ending in .tar gives a tar file with sorted\n"
+	  "entries, owner root and every mtime SOURCE_DATE_EPOCH (default 0): the same\n"
+	  "inputs give the same bytes.\n"
 	  "The manifest (one line per file, or --json) says why each file is there. A need\n"
 	  "the source root cannot satisfy is a warning line 'shipready: FILE: warning: …'\n"
 	  "and the exit status is 1 (the bundle is written). A FILE that cannot be bundled\n"
