@@ -481,34 +481,33 @@ static bool db_family(const struct sr_target *t, const char *family, const char 
 	return true;
 }
 
-/* The highest required version per family of e: e->vermax, or (a library
- * the loader model parsed for its tables only) the same from its
- * DT_VERNEED.  At most cap entries. */
-static size_t families(struct ctx *c, const struct sr_elf *e, struct sr_vermax *out, size_t cap)
+/* One required version (DT_VERNEED) of a family the database tracks. */
+struct need_ver {
+	const char *name;          /* "GLIBC_2.34" */
+	const char *version;       /* "2.34" */
+	const char *file;          /* the library it is required from */
+};
+
+/* e's required versions of family (unique names, lowest first, at most cap):
+ * read from DT_VERNEED, so a library the loader model parsed for its tables
+ * alone (no vermax) is judged like a program. */
+static size_t family_versions(const struct sr_elf *e, const char *family, struct need_ver *out, size_t cap)
 {
-	if (e->vermax_count) {
-		size_t n = e->vermax_count < cap ? e->vermax_count : cap;
-		memcpy(out, e->vermax, n * sizeof *out);
-		return n;
-	}
-	size_t n = 0;
+	size_t flen = strlen(family), n = 0;
 	for (size_t f = 0; f < e->verneed_count; f++)
 		for (size_t k = 0; k < e->verneed[f].count; k++) {
 			const char *name = e->verneed[f].vers[k].name, *ver;
-			size_t flen, i;
-			if (!name || !sr_version_split(name, &flen, &ver))
+			size_t fl, i = 0;
+			if (!name || !sr_version_split(name, &fl, &ver) || fl != flen || strncmp(name, family, flen) != 0)
 				continue;
-			for (i = 0; i < n; i++)
-				if (strlen(out[i].family) == flen && strncmp(out[i].family, name, flen) == 0)
-					break;
-			if (i == n) {
-				const char *fam = n < cap ? sr_arena_strndup(c->a, name, flen) : NULL;
-				if (!fam)
-					continue;
-				out[n++] = (struct sr_vermax){ fam, ver, name, e->verneed[f].file, NULL };
-			} else if (sr_version_cmp(ver, out[i].version) > 0) {
-				out[i] = (struct sr_vermax){ out[i].family, ver, name, e->verneed[f].file, NULL };
-			}
+			while (i < n && strcmp(out[i].name, name) != 0)
+				i++;
+			if (i < n || n == cap)
+				continue;
+			/* insert in version order */
+			for (i = n++; i > 0 && sr_version_cmp(out[i - 1].version, ver) > 0; i--)
+				out[i] = out[i - 1];
+			out[i] = (struct need_ver){ name, ver, e->verneed[f].file };
 		}
 	return n;
 }
@@ -518,6 +517,7 @@ static size_t families(struct ctx *c, const struct sr_elf *e, struct sr_vermax *
  * said once, with the highest. */
 static void db_versions(struct ctx *c, const char *barch)
 {
+	static const char *const tracked[] = { "GLIBC", "GLIBCXX", "CXXABI" };
 	const struct sr_elf *e = c->obj;
 	const struct sr_target *t = c->t->db;
 	if (t->libc != SR_LIBC_GLIBC)
@@ -526,61 +526,40 @@ static void db_versions(struct ctx *c, const char *barch)
 	const char *libdir = ta && ta->lib_dirs.present && ta->lib_dirs.n ? ta->lib_dirs.v[ta->lib_dirs.n - 1] : NULL;
 	/* glibc 2.37 changed its quotes from `x' to 'x' */
 	bool oldq = t->libc_version && sr_version_cmp(t->libc_version, "2.37") < 0;
-	struct sr_vermax fams[16];
-	size_t nfams = families(c, e, fams, sizeof fams / sizeof fams[0]);
-	for (size_t i = 0; i < nfams; i++) {
-		const struct sr_vermax *v = &fams[i];
-		const char *have, *what, *field;
-		if (!db_family(t, v->family, &have, &what, &field))
+	for (size_t fi = 0; fi < sizeof tracked / sizeof tracked[0]; fi++) {
+		const char *family = tracked[fi], *have, *what, *field;
+		struct need_ver v[64];
+		size_t n = family_versions(e, family, v, sizeof v / sizeof v[0]);
+		if (n == 0 || !db_family(t, family, &have, &what, &field))
 			continue;
+		const struct need_ver *top = &v[n - 1];
 		if (!have) {
-			const char *ev = sr_arena_printf(c->a, "%s from %s", v->name, v->file ? v->file : "?");
+			const char *ev = sr_arena_printf(c->a, "%s from %s", top->name, top->file ? top->file : "?");
 			add(c, SR_SEV_UNKNOWN, "symbol-version",
-			    sr_arena_printf(c->a, "needs %s, the database does not give %s for %s", v->name, field, c->tname), NULL, ev, NULL);
+			    sr_arena_printf(c->a, "needs %s, the database does not give %s for %s", top->name, field, c->tname),
+			    NULL, ev, NULL);
 			continue;
 		}
-		if (sr_version_cmp(v->version, have) <= 0)
-			continue;
-		const char *fix = strcmp(v->family, "GLIBC") == 0
+		const char *fix = strcmp(family, "GLIBC") == 0
 		        ? (c->in->go ? sr_arena_printf(c->a, "build with CGO_ENABLED=0, or build on a system with glibc ≤ %s", have)
 		                     : sr_arena_printf(c->a, "build on a system (or sysroot) with glibc ≤ %s, or link statically", have))
 		        : "link libstdc++ statically (-static-libstdc++) or build with an older GCC";
-		/* the family's versions above have, by file, lowest first: the
-		 * highest (v) last, with the symbol that needs it and the fix */
-		size_t flen = strlen(v->family);
-		const char *seen[64];
-		size_t nseen = 0;
-		for (;;) {
-			const struct sr_verneed *best_file = NULL;
-			const char *best = NULL, *best_ver = NULL;
-			for (size_t f = 0; f < e->verneed_count; f++)
-				for (size_t k = 0; k < e->verneed[f].count; k++) {
-					const char *n = e->verneed[f].vers[k].name, *ver;
-					size_t fl;
-					if (!n || !sr_version_split(n, &fl, &ver) || fl != flen || strncmp(n, v->family, flen) != 0 ||
-					    sr_version_cmp(ver, have) <= 0 || sr_version_cmp(ver, v->version) > 0)
-						continue;
-					bool done = false;
-					for (size_t q = 0; q < nseen && !done; q++)
-						done = strcmp(seen[q], n) == 0;
-					if (!done && (!best_ver || sr_version_cmp(ver, best_ver) < 0)) {
-						best = n, best_ver = ver;
-						best_file = &e->verneed[f];
-					}
-				}
-			if (!best || nseen == sizeof seen / sizeof seen[0])
-				break;
-			seen[nseen++] = best;
-			bool top = strcmp(best, v->name) == 0;
-			const char *lib = top && v->file ? v->file : best_file->file ? best_file->file : "libc.so.6";
-			const char *ev = top && v->symbol ? sr_arena_printf(c->a, "%s@%s from %s", v->symbol, best, lib)
-			                                  : sr_arena_printf(c->a, "%s from %s", best, lib);
-			add(c, SR_SEV_FAIL, "symbol-version", sr_arena_printf(c->a, "needs %s, %s has %s %s", best, c->tname, what, have),
-			    sr_arena_printf(c->a, "%s: %s%s%s: version %s%s' not found (required by %s)", c->prog, libdir ? libdir : "",
-			         libdir ? "/" : "", lib, oldq ? "`" : "'", best, c->req),
-			    ev, top ? fix : NULL);
-			if (top)
-				break;
+		/* the symbol that needs the highest, when the parser found it */
+		const char *symbol = NULL;
+		for (size_t m = 0; m < e->vermax_count; m++)
+			if (strcmp(e->vermax[m].name, top->name) == 0)
+				symbol = e->vermax[m].symbol;
+		for (size_t i = 0; i < n; i++) {
+			if (sr_version_cmp(v[i].version, have) <= 0)
+				continue;
+			const char *lib = v[i].file ? v[i].file : "libc.so.6";
+			const char *ev = &v[i] == top && symbol ? sr_arena_printf(c->a, "%s@%s from %s", symbol, v[i].name, lib)
+			                                        : sr_arena_printf(c->a, "%s from %s", v[i].name, lib);
+			add(c, SR_SEV_FAIL, "symbol-version",
+			    sr_arena_printf(c->a, "needs %s, %s has %s %s", v[i].name, c->tname, what, have),
+			    sr_arena_printf(c->a, "%s: %s%s%s: version %s%s' not found (required by %s)", c->prog,
+			                    libdir ? libdir : "", libdir ? "/" : "", lib, oldq ? "`" : "'", v[i].name, c->req),
+			    ev, &v[i] == top ? fix : NULL);
 		}
 	}
 }
