@@ -166,7 +166,7 @@ static const char *fix_for_arch(struct ctx *c, const char *arch)
 /* A distribution whose complete list of architectures lacks arch does not
  * run the program; an unconfirmed list says nothing (the facts the program
  * needs on arch are judged, and said unknown, where they are used). */
-static bool db_arch_known(struct ctx *c, const struct sr_target *t, const char *arch)
+static bool runs_on_arch(struct ctx *c, const struct sr_target *t, const char *arch)
 {
 	if (!t || t->kind != SR_TARGET_DISTRO || !t->architectures.present || str_in(&t->architectures, arch) ||
 	    sr_target_unconfirmed(t, "architectures"))
@@ -237,7 +237,7 @@ static bool check_format(struct ctx *c)
 		arch = barch;
 	if (arch) {
 		if (strcmp(arch, barch) == 0)
-			return db_arch_known(c, t, barch);
+			return runs_on_arch(c, t, barch);
 		if (strcmp(barch, "i386") == 0 && strcmp(arch, "x86_64") == 0) {
 			add(c, SR_SEV_INFO, "exec-format", "a 32-bit x86 program on x86_64: runs where the kernel has IA32 "
 			    "emulation (the distributions' kernels do)", NULL, NULL, NULL);

@@ -86,6 +86,20 @@ static bool glibc_banner(const struct sr_reader *r, char *out, size_t cap)
 	return n >= 3 && strchr(out, '.') != NULL;
 }
 
+/* Does the root have musl's loader for arch (its name's spelling)?  Then
+ * the root's C library is musl, of that machine. */
+static bool probe_musl(struct sr_check_target *t, const char *arch)
+{
+	char musl[64];
+	snprintf(musl, sizeof musl, "/lib/ld-musl-%s.so.1", arch);
+	if (!sr_judge_file(&t->priv->root, musl))
+		return false;
+	t->libc = SR_LIBC_MUSL;
+	t->priv->libc_path = sr_arena_strdup(t->priv->arena, musl);
+	t->arch = sr_check_arch_name(arch) ? sr_check_arch_name(arch) : t->arch;
+	return true;
+}
+
 /* The root's C library: glibc's libc.so.6 where the loader of this machine
  * finds it (its highest GLIBC_2.N definition is the version), else musl's
  * loader. */
@@ -135,23 +149,14 @@ static void probe_libc(struct sr_check_target *t)
 		if (t->libc == SR_LIBC_GLIBC)
 			return;
 	}
-	/* musl's loader names its machine: this one's first */
+	/* musl's loader names its machine: this machine's first (its entry in
+	 * the list is tried again, and found absent, in order) */
 	static const char *const musl_arches[] = { "x86_64", "aarch64", "i386", "armhf", "riscv64", "ppc64le", "s390x" };
-	for (int pass = 0; pass < 2; pass++)
-		for (size_t i = 0; i < sizeof musl_arches / sizeof musl_arches[0]; i++) {
-			bool mine = t->arch && strcmp(t->arch, musl_arches[i]) == 0;
-			if (mine != (pass == 0))
-				continue;
-			char musl[64];
-			snprintf(musl, sizeof musl, "/lib/ld-musl-%s.so.1", musl_arches[i]);
-			if (sr_judge_file(&p->root, musl)) {
-				t->libc = SR_LIBC_MUSL;
-				p->libc_path = sr_arena_strdup(p->arena, musl);
-				if (!mine)
-					t->arch = sr_check_arch_name(musl_arches[i]);
-				return;
-			}
-		}
+	if (t->arch && probe_musl(t, t->arch))
+		return;
+	for (size_t i = 0; i < sizeof musl_arches / sizeof musl_arches[0]; i++)
+		if (probe_musl(t, musl_arches[i]))
+			return;
 }
 
 enum sr_err sr_check_target_open(const struct sr_targets *db, const char *spec, struct sr_check_target **out,

@@ -486,12 +486,12 @@ static enum sr_err plan_need(struct sr_bundle *b, const char *program, const cha
 		/* /etc/resolv.conf names the build machine's name servers: a
 		 * container runtime mounts its own, so it comes along only when
 		 * asked (resolv_conf), and its absence is never unmet */
-		if (!b->priv->resolv_conf)
-			reason = afmt(a, "%s; /etc/resolv.conf is left to the container runtime", reason);
-		if (!reason || (rc = add_generated(b, "/etc/hosts", hosts_text, reason, err)) != SR_OK)
-			return reason ? rc : sr_error_set(err, SR_E_NOMEM, NULL);
-		if (!b->priv->resolv_conf)
-			return SR_OK;
+		if (!b->priv->resolv_conf) {
+			const char *why = afmt(a, "%s; /etc/resolv.conf is left to the container runtime", reason);
+			return why ? add_generated(b, "/etc/hosts", hosts_text, why, err) : sr_error_set(err, SR_E_NOMEM, NULL);
+		}
+		if ((rc = add_generated(b, "/etc/hosts", hosts_text, reason, err)) != SR_OK)
+			return rc;
 		static const char *const rp[] = { "/etc/resolv.conf" };
 		struct sr_need r = *n;
 		r.paths = (struct sr_strlist){ (const char **)rp, 1 };
