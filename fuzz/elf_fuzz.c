@@ -41,12 +41,16 @@ static char *run(const uint8_t *data, size_t size, bool big_endian, enum sr_err 
 		abort();
 
 	struct sr_inspect in = { .path = "fuzz", .format = SR_FMT_ELF, .elf = elf };
+	struct sr_needs needs;
+	if (sr_needs_from_inspect(&in, &needs, &err) != SR_OK)
+		abort();   /* only out of memory, which libFuzzer reports itself */
 	if (text) {
 		struct sr_text_style plain = { .color = false }, color = { .color = true };
-		sr_report_inspect_text(sr_fuzz_devnull(), &in, &plain);
-		sr_report_inspect_text(sr_fuzz_devnull(), &in, &color);
+		sr_report_inspect_text(sr_fuzz_devnull(), &in, &needs, &plain);
+		sr_report_inspect_text(sr_fuzz_devnull(), &in, &needs, &color);
 	}
-	char *json = sr_fuzz_dump_json(sr_report_inspect_json(&in), 1);
+	char *json = sr_fuzz_dump_json(sr_report_inspect_json(&in, &needs), 1);
+	sr_needs_free(&needs);
 	sr_elf_free(elf);
 	return json;
 }

@@ -33,7 +33,11 @@ static char *parse(const struct sr_reader *r, enum sr_err *code, char *why, size
 		return NULL;
 	}
 	struct sr_inspect in = { .path = "fuzz", .format = SR_FMT_ELF, .elf = elf };
-	char *json = sr_fuzz_dump_json(sr_report_inspect_json(&in), 1);
+	struct sr_needs needs;
+	if (sr_needs_from_inspect(&in, &needs, &err) != SR_OK)
+		abort();   /* only out of memory, which libFuzzer reports itself */
+	char *json = sr_fuzz_dump_json(sr_report_inspect_json(&in, &needs), 1);
+	sr_needs_free(&needs);
 	sr_elf_free(elf);
 	return json;
 }

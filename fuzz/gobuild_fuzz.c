@@ -89,8 +89,12 @@ static void run_elf(const uint8_t *data, size_t size)
 	if (sr_go_read(&e->image, &link, &g, NULL) == SR_OK) {
 		struct sr_inspect in = { .path = "fuzz", .format = SR_FMT_ELF, .elf = e, .go = g };
 		struct sr_text_style plain = { .color = false };
-		sr_report_inspect_text(sr_fuzz_devnull(), &in, &plain);
-		sr_fuzz_dump_json(sr_report_inspect_json(&in), 0);
+		struct sr_needs needs;
+		if (sr_needs_from_inspect(&in, &needs, NULL) != SR_OK)
+			abort();   /* only out of memory, which libFuzzer reports itself */
+		sr_report_inspect_text(sr_fuzz_devnull(), &in, &needs, &plain);
+		sr_fuzz_dump_json(sr_report_inspect_json(&in, &needs), 0);
+		sr_needs_free(&needs);
 		sr_go_info_free(g);
 	}
 	sr_elf_free(e);

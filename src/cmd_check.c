@@ -199,7 +199,9 @@ int cmd_check(int argc, char **argv, const struct cli_command *self)
 	struct row *rows = calloc(nfiles + 1, sizeof *rows);
 	struct sr_check_result **res = calloc(ts.n + 1, sizeof *res);
 	json_t *errors = json_array();
-	if (!verdicts || !rows || !res || !errors) {
+	struct sr_run *run = NULL;
+	struct sr_error rerr = { 0 };
+	if (!verdicts || !rows || !res || !errors || sr_run_new(&run, &rerr) != SR_OK) {
 		fprintf(stderr, "shipready: out of memory\n");
 		status = EXIT_ERROR;
 		free(verdicts);
@@ -230,23 +232,19 @@ int cmd_check(int argc, char **argv, const struct cli_command *self)
 	}
 
 	for (int i = first; i < argc; i++) {
-		struct sr_inspect in;
+		struct sr_analysis *an;
 		struct sr_error err = { 0 };
-		if (sr_inspect_path(argv[i], &in, &err) != SR_OK) {
+		if (sr_run_analyse(run, NULL, argv[i], &an, &err) != SR_OK) {
 			cli_file_error(argv[i], sr_error_message(&err));
 			json_array_append_new(errors, sr_report_error_json(argv[i], sr_error_message(&err)));
 			status = EXIT_ERROR;
 			continue;
 		}
-		struct sr_needs needs;
-		struct sr_runtimes rt;
-		memset(&needs, 0, sizeof needs);
-		memset(&rt, 0, sizeof rt);
-		bool ok = sr_needs_from_inspect(&in, &needs, &err) == SR_OK;
-		ok = ok && sr_check_runtimes(&in, &rt, &err) == SR_OK;
+		const struct sr_inspect *in = &an->in;
+		bool ok = true;
 		size_t nres = 0;
 		for (size_t j = 0; ok && j < ts.n; j++, nres++)
-			ok = sr_check_run(&in, &needs, ts.v[j], &res[j], &err) == SR_OK;
+			ok = sr_check_run(an, ts.v[j], &res[j], &err) == SR_OK;
 		if (!ok) {
 			cli_file_error(argv[i], sr_error_message(&err));
 			status = EXIT_ERROR;
@@ -259,7 +257,7 @@ int cmd_check(int argc, char **argv, const struct cli_command *self)
 			struct sr_violations viol = { 0 };
 			bool have_viol = false;
 			if (policy) {
-				if (sr_policy_eval(policy, &in, (const struct sr_check_result *const *)res, ts.n, &viol, &err) !=
+				if (sr_policy_eval(policy, in, (const struct sr_check_result *const *)res, ts.n, &viol, &err) !=
 				    SR_OK) {
 					cli_file_error(argv[i], sr_error_message(&err));
 					status = EXIT_ERROR;
@@ -269,7 +267,7 @@ int cmd_check(int argc, char **argv, const struct cli_command *self)
 				}
 			}
 			if (o.json) {
-				json_t *bj = sr_report_check_binary_json(&in, &rt, &needs, res, ts.n);
+				json_t *bj = sr_report_check_binary_json(in, &an->runtimes, &an->needs, res, ts.n);
 				if (have_viol)
 					json_object_set_new(bj, "policy", violations_json(policy, &viol));
 				cli_json_item(stdout, bj, &printed);
@@ -285,7 +283,7 @@ int cmd_check(int argc, char **argv, const struct cli_command *self)
 				FILE *m = open_memstream(&rows[nrows].details, &rows[nrows].details_len);
 				if (m) {
 					if (ts.n)
-						sr_report_check_details_text(m, &in, &rt, &needs, res, ts.n, &style);
+						sr_report_check_details_text(m, in, &an->runtimes, &an->needs, res, ts.n, &style);
 					fclose(m);
 				}
 			}
@@ -295,9 +293,7 @@ int cmd_check(int argc, char **argv, const struct cli_command *self)
 		}
 		for (size_t j = 0; j < nres && j < ts.n; j++)
 			sr_check_result_free(res[j]);
-		sr_runtimes_free(&rt);
-		sr_needs_free(&needs);
-		sr_inspect_free(&in);
+		sr_run_done(run, an);
 	}
 
 	if (o.json) {
@@ -340,6 +336,7 @@ int cmd_check(int argc, char **argv, const struct cli_command *self)
 	free(rows);
 	free(verdicts);
 	free(res);
+	sr_run_free(run);
 	if (status == EXIT_OK && ((any_fail && requested) || total_violations))
 		status = EXIT_FINDINGS;
 out:

@@ -69,7 +69,8 @@ static json_t *result_json(const char *file, const struct sr_dockerfile *d)
 	                 "unmapped", (json_int_t)d->unmapped, "dockerfile", d->text);
 }
 
-static int one_file(const char *file, const struct dockerfile_cli *c, const struct sr_root *root, bool *printed)
+static int one_file(struct sr_run *run, const char *file, const struct dockerfile_cli *c, const struct sr_root *root,
+                    bool *printed)
 {
 	struct sr_dockerfile_opts o = c->d;
 	const char *base = strrchr(file, '/');
@@ -78,13 +79,13 @@ static int one_file(const char *file, const struct dockerfile_cli *c, const stru
 	o.root = root;
 	o.root_dir = c->root;
 
-	struct sr_inspect in;
+	struct sr_analysis *an;
 	struct sr_error err = { 0 };
-	if (sr_inspect_path(file, &in, &err) != SR_OK)
+	if (sr_run_analyse(run, NULL, file, &an, &err) != SR_OK)
 		return cli_input_error(file, &err, c->json, printed);
 	struct sr_dockerfile *d = NULL;
-	enum sr_err rc = sr_dockerfile_build(&in, &o, &d, &err);
-	sr_inspect_free(&in);
+	enum sr_err rc = sr_dockerfile_build(an, &o, &d, &err);
+	sr_run_done(run, an);
 	if (rc != SR_OK)
 		return cli_input_error(file, &err, c->json, printed);
 	int status = EXIT_OK;
@@ -138,17 +139,26 @@ int cmd_dockerfile(int argc, char **argv, const struct cli_command *self)
 	struct sr_root root;
 	if (!cli_open_root(c.root, &root))
 		return EXIT_ERROR;
+	struct sr_run *run;
+	struct sr_error rerr = { 0 };
+	if (sr_run_new(&run, &rerr) != SR_OK) {
+		fprintf(stderr, "shipready: out of memory\n");
+		if (c.root)
+			sr_root_close(&root);
+		return EXIT_ERROR;
+	}
 	int status = EXIT_OK;
 	bool printed = false;
 	if (c.json)
 		cli_json_begin(stdout, "dockerfile", SR_DOCKERFILE_SCHEMA_VERSION);
 	for (int i = first; i < argc; i++) {
-		int s = one_file(argv[i], &c, c.root ? &root : NULL, &printed);
+		int s = one_file(run, argv[i], &c, c.root ? &root : NULL, &printed);
 		if (s > status)
 			status = s;
 	}
 	if (c.json)
 		cli_json_end(stdout);
+	sr_run_free(run);
 	if (c.root)
 		sr_root_close(&root);
 	return cli_finish(status);

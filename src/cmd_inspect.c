@@ -52,34 +52,38 @@ int cmd_inspect(int argc, char **argv, const struct cli_command *self)
 	bool matrix = !opts.json && (opts.layout == OPT_MATRIX || (opts.layout == 0 && argc - first > 1));
 	struct sr_matrix_row *rows = NULL;
 	size_t nrows = 0;
-	if (matrix && !(rows = calloc((size_t)(argc - first), sizeof *rows))) {
+	struct sr_run *run = NULL;
+	struct sr_error rerr = { 0 };
+	if ((matrix && !(rows = calloc((size_t)(argc - first), sizeof *rows))) || sr_run_new(&run, &rerr) != SR_OK) {
 		fprintf(stderr, "shipready: out of memory\n");
+		free(rows);
+		if (opts.root)
+			sr_root_close(&root);
 		return EXIT_ERROR;
 	}
 	if (opts.json)
 		cli_json_begin(stdout, "inspect", SR_INSPECT_SCHEMA_VERSION);
 
 	for (int i = first; i < argc; i++) {
-		struct sr_inspect in;
+		struct sr_analysis *an;
 		struct sr_error err = { 0 };
-		enum sr_err got = opts.root ? sr_inspect_path_root(&root, argv[i], &in, &err)
-		                            : sr_inspect_path(argv[i], &in, &err);
-		if (got != SR_OK) {
+		if (sr_run_analyse(run, opts.root ? &root : NULL, argv[i], &an, &err) != SR_OK) {
 			status = cli_input_error(argv[i], &err, opts.json, &printed);
 			continue;
 		}
 		if (opts.json) {
-			cli_json_item(stdout, sr_report_inspect_json(&in), &printed);
+			cli_json_item(stdout, sr_report_inspect_json(&an->in, &an->needs), &printed);
 		} else if (matrix) {
-			sr_matrix_row_fill(&in, &rows[nrows++]);
+			sr_matrix_row_fill(&an->in, &rows[nrows++]);
 		} else {
 			if (printed)
 				fputc('\n', stdout);
-			sr_report_inspect_text(stdout, &in, &style);
+			sr_report_inspect_text(stdout, &an->in, &an->needs, &style);
 			printed = true;
 		}
-		sr_inspect_free(&in);
+		sr_run_done(run, an);
 	}
+	sr_run_free(run);
 
 	if (opts.json)
 		cli_json_end(stdout);

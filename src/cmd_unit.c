@@ -47,7 +47,7 @@ static void on_opt(int id, const char *arg, void *ud)
 	}
 }
 
-static int one_file(const char *file, const struct unit_cli *c, bool out_dir, bool *printed)
+static int one_file(struct sr_run *run, const char *file, const struct unit_cli *c, bool out_dir, bool *printed)
 {
 	struct sr_unit_opts o = c->u;
 	const char *base = strrchr(file, '/');
@@ -67,15 +67,15 @@ static int one_file(const char *file, const struct unit_cli *c, bool out_dir, bo
 	}
 	o.source = file;
 
-	struct sr_inspect in;
+	struct sr_analysis *an;
 	struct sr_error err = { 0 };
-	if (sr_inspect_path(file, &in, &err) != SR_OK) {
+	if (sr_run_analyse(run, NULL, file, &an, &err) != SR_OK) {
 		cli_file_error(file, sr_error_message(&err));
 		return EXIT_ERROR;
 	}
 	char *text = NULL;
-	enum sr_err rc = sr_unit_build(&in, &o, &text, &err);
-	sr_inspect_free(&in);
+	enum sr_err rc = sr_unit_build(an, &o, &text, &err);
+	sr_run_done(run, an);
 	if (rc != SR_OK) {
 		cli_file_error(file, sr_error_message(&err));
 		return EXIT_ERROR;
@@ -139,11 +139,18 @@ int cmd_unit(int argc, char **argv, const struct cli_command *self)
 			goto out;
 		}
 	}
+	struct sr_run *run;
+	struct sr_error rerr = { 0 };
+	if (sr_run_new(&run, &rerr) != SR_OK) {
+		fprintf(stderr, "shipready: out of memory\n");
+		goto out;
+	}
 	status = EXIT_OK;
 	bool printed = false;
 	for (int i = first; i < argc; i++)
-		if (one_file(argv[i], &c, out_dir, &printed) != EXIT_OK)
+		if (one_file(run, argv[i], &c, out_dir, &printed) != EXIT_OK)
 			status = EXIT_ERROR;
+	sr_run_free(run);
 	status = cli_finish(status);
 out:
 	free(c.env);

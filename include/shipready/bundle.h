@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "shipready/analysis.h"
 #include "shipready/error.h"
 #include "shipready/root.h"
 
@@ -59,6 +60,8 @@ struct sr_bundle_unmet {
 struct sr_bundle_opts {
 	const struct sr_root *root;   /* where libraries and data come from; NULL: the host ("/") */
 	const char *prefix;           /* programs go to PREFIX/bin; NULL: "/usr/local" */
+	struct sr_run *run;           /* the run whose analyses programs are read from (shared with
+	                               * the caller's other work on them); NULL: the bundle's own */
 	bool no_needs;                /* only the loader closure (program, interpreter, libraries):
 	                               * no data files, generated files or unmet needs for the
 	                               * run-time needs (verify --no-needs shows their effect) */

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "shipready/analysis.h"
 #include "shipready/error.h"
 #include "shipready/inspect.h"
 #include "shipready/needs.h"
@@ -79,27 +80,12 @@ struct sr_check_result {
 	struct sr_check_result_priv *priv;
 };
 
-/* A runtime the binary needs installed on the target. */
-struct sr_runtime {
-	const char *name;          /* "none", "glibc", "musl", "libstdc++", "libgcc_s", ".NET", "dynamic loader", "library" */
-	const char *detail;        /* "≥ 2.34 (GLIBC_2.34)", "libssl.so.3", … or NULL */
-};
-
-struct sr_runtimes_priv;
-struct sr_runtimes {
-	struct sr_runtime *v;      /* empty list: needs nothing but the kernel */
-	size_t n;
-	struct sr_runtimes_priv *priv;
-};
-
-/* What must be installed for the binary to run (the article's question). */
-enum sr_err sr_check_runtimes(const struct sr_inspect *in, struct sr_runtimes *out, struct sr_error *err);
-void sr_runtimes_free(struct sr_runtimes *r);
-
-/* Judge one analysed binary (in->path is opened again for the loader model
- * of dir targets) against one target.  needs may be NULL. */
-enum sr_err sr_check_run(const struct sr_inspect *in, const struct sr_needs *needs,
-                         const struct sr_check_target *t, struct sr_check_result **out, struct sr_error *err);
+/* Judge one analysed binary against one target: its inspect facts and
+ * needs, and for a dir: target (or a program carrying libraries through
+ * $ORIGIN) its dependencies, resolved through the analysis so that every
+ * target and command reads the same resolution. */
+enum sr_err sr_check_run(struct sr_analysis *an, const struct sr_check_target *t, struct sr_check_result **out,
+                         struct sr_error *err);
 void sr_check_result_free(struct sr_check_result *r);
 
 const char *sr_verdict_name(enum sr_verdict v);    /* "runs", "unknown", "warn", "fails" */

@@ -122,6 +122,13 @@ struct sr_deps_session;
 enum sr_err sr_deps_session_new(const struct sr_deps_opts *opts, struct sr_deps_session **out, struct sr_error *err);
 enum sr_err sr_deps_session_resolve(struct sr_deps_session *ss, const char *path, struct sr_deps **out,
                                     struct sr_error *err);
+/* The same for a program already parsed (an analysis): the file is looked
+ * up for its place and identity, never opened or parsed again.  elf must
+ * outlive the result.  *kept says whether the session kept it too (a
+ * library, found again when a DT_NEEDED names it): then it must outlive the
+ * session. */
+enum sr_err sr_deps_session_resolve_parsed(struct sr_deps_session *ss, const char *path, const struct sr_elf *elf,
+                                           bool *kept, struct sr_deps **out, struct sr_error *err);
 void sr_deps_session_free(struct sr_deps_session *ss);
 
 const char *sr_found_how_name(enum sr_found_how h);   /* "rpath", "runpath", "ld.so.cache", … */

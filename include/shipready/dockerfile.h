@@ -18,6 +18,7 @@
 
 #include <stddef.h>
 
+#include "shipready/analysis.h"
 #include "shipready/error.h"
 #include "shipready/inspect.h"
 #include "shipready/root.h"
@@ -73,14 +74,14 @@ struct sr_dockerfile {
  * option ("--user '0': ..."), else SR_OK. */
 enum sr_err sr_dockerfile_check_opts(const struct sr_dockerfile_opts *o, struct sr_error *err);
 
-/* The Dockerfile for the analysed file in (a Linux ELF executable), with
+/* The Dockerfile for the analysed file an (a Linux ELF executable), with
  * the facts behind it; free with sr_dockerfile_free.  unmapped and
  * problems are findings (the text still says what to do about each).
  * SR_E_USAGE for bad options, SR_E_UNSUPPORTED for a file that is not a
  * Linux executable (or not Go with go_build) or a root no base is known
  * for, SR_E_IO / SR_E_NOENT for a root that cannot be read,
  * SR_E_NOMEM. */
-enum sr_err sr_dockerfile_build(const struct sr_inspect *in, const struct sr_dockerfile_opts *o,
+enum sr_err sr_dockerfile_build(struct sr_analysis *an, const struct sr_dockerfile_opts *o,
                                 struct sr_dockerfile **out, struct sr_error *err);
 void sr_dockerfile_free(struct sr_dockerfile *d);
 

@@ -18,12 +18,14 @@ struct sr_text_style {
 	bool color;              /* ANSI colour (only on a TTY, never with NO_COLOR) */
 };
 
-/* Human report for one inspected file. */
-void sr_report_inspect_text(FILE *out, const struct sr_inspect *in, const struct sr_text_style *st);
+/* Human report for one inspected file and its run-time needs (an
+ * analysis's: see shipready/analysis.h). */
+void sr_report_inspect_text(FILE *out, const struct sr_inspect *in, const struct sr_needs *needs,
+                            const struct sr_text_style *st);
 
 /* JSON object for one inspected file (a jansson json_t *, returned as void *
  * so that this header does not require jansson). Caller json_decref()s it. */
-void *sr_report_inspect_json(const struct sr_inspect *in);
+void *sr_report_inspect_json(const struct sr_inspect *in, const struct sr_needs *needs);
 
 /* deps: the explained tree (all: also edges to objects already loaded). */
 void sr_report_deps_text(FILE *out, const char *path, const struct sr_deps *d, const struct sr_text_style *st,

@@ -2,6 +2,7 @@
 #ifndef SHIPREADY_SHIPREADY_H
 #define SHIPREADY_SHIPREADY_H
 
+#include "shipready/analysis.h"
 #include "shipready/cpu.h"
 #include "shipready/elf.h"
 #include "shipready/error.h"

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "shipready/analysis.h"
 #include "shipready/error.h"
 #include "shipready/inspect.h"
 
@@ -38,11 +39,11 @@ enum sr_err sr_unit_check_opts(const struct sr_unit_opts *o, struct sr_error *er
  * '.' or '-', at most 248 bytes so that NAME.service fits)? */
 bool sr_unit_name_ok(const char *name);
 
-/* The unit text for the analysed file in (a Linux ELF executable) with
+/* The unit text for the analysed file an (a Linux ELF executable) with
  * options o: *text is malloc'd and NUL-terminated (free() it).  SR_E_USAGE
  * for bad options, SR_E_UNSUPPORTED for a file that is not a Linux
  * executable, SR_E_NOMEM. */
-enum sr_err sr_unit_build(const struct sr_inspect *in, const struct sr_unit_opts *o, char **text,
+enum sr_err sr_unit_build(const struct sr_analysis *an, const struct sr_unit_opts *o, char **text,
                           struct sr_error *err);
 
 #endif

@@ -14,9 +14,10 @@
 #include <string.h>
 
 #include "check/check_internal.h"
+#include "shipready/analysis.h"
 #include "shipready/check.h"
-#include "shipready/judge.h"
 #include "shipready/deps.h"
+#include "shipready/judge.h"
 #include "util/arena.h"
 
 struct sr_check_result_priv {
@@ -27,6 +28,7 @@ struct ctx {
 	struct sr_arena *a;
 	struct sr_check_result *r;
 	size_t cap;
+	struct sr_analysis *an;       /* the binary's one analysis (its resolutions are kept there) */
 	const struct sr_inspect *in;
 	const struct sr_check_target *t;
 	const char *prog;             /* the program as the user names it */
@@ -36,7 +38,7 @@ struct ctx {
 	const struct sr_elf *obj;
 	const char *req;              /* obj as the loader names it in messages */
 	size_t obj_index;             /* obj among shipped->objects (0: the program) */
-	struct sr_deps *shipped;      /* the program resolved on this machine, or NULL */
+	const struct sr_deps *shipped;   /* the program resolved on this machine, or NULL */
 };
 
 const char *sr_verdict_name(enum sr_verdict v)
@@ -367,18 +369,19 @@ static bool openssl_lib(const char *n, const char **suffix)
 /* ---------- libraries the program carries ($ORIGIN) ---------- */
 
 /* The program resolved where it is (this machine), for the libraries it
- * carries through $ORIGIN; NULL when it names no $ORIGIN or cannot be. */
-static struct sr_deps *carried_libraries(const struct sr_inspect *in)
+ * carries through $ORIGIN; NULL when it names no $ORIGIN or cannot be.
+ * The analysis keeps it: every database target reads the same. */
+static const struct sr_deps *carried_libraries(struct sr_analysis *an)
 {
-	const struct sr_elf *e = in->elf;
+	const struct sr_elf *e = an->in.elf;
 	bool origin = false;
 	for (size_t i = 0; i < e->rpath.count && !origin; i++)
 		origin = strstr(e->rpath.items[i], "$ORIGIN") != NULL;
 	for (size_t i = 0; i < e->runpath.count && !origin; i++)
 		origin = strstr(e->runpath.items[i], "$ORIGIN") != NULL;
-	struct sr_deps *d = NULL;
+	const struct sr_deps *d = NULL;
 	struct sr_error err = { 0 };
-	if (origin && sr_deps_resolve(in->path, NULL, &d, &err) != SR_OK)
+	if (origin && sr_analysis_deps(an, NULL, &d, &err) != SR_OK)
 		d = NULL;
 	return d;
 }
@@ -597,9 +600,9 @@ static void dir_loader(struct ctx *c)
 {
 	const struct sr_check_target *t = c->t;
 	struct sr_deps_opts o = { .root = &t->priv->root, .program_on_host = true };
-	struct sr_deps *d = NULL;
+	const struct sr_deps *d = NULL;
 	struct sr_error err = { 0 };
-	if (sr_deps_resolve(c->in->path, &o, &d, &err) != SR_OK) {
+	if (sr_analysis_deps(c->an, &o, &d, &err) != SR_OK) {
 		add(c, SR_SEV_UNKNOWN, "library", sr_arena_printf(c->a, "the loader model could not read it: %s", sr_error_message(&err)),
 		    NULL, NULL, NULL);
 		return;
@@ -615,7 +618,6 @@ static void dir_loader(struct ctx *c)
 		                      : sr_arena_printf(c->a, "the interpreter %s is not in the root", d->interp);
 		add(c, SR_SEV_FAIL, "interpreter", why, "No such file or directory", sr_arena_printf(c->a, "PT_INTERP %s", d->interp),
 		    fix_static(c));
-		sr_deps_free(d);
 		return;
 	}
 	size_t base = c->r->nfindings;
@@ -650,7 +652,6 @@ static void dir_loader(struct ctx *c)
 		                     : "build against the root's glibc (or an older one), or link statically")
 		        : "build against the library version the root has, or ship the newer library");
 	}
-	sr_deps_free(d);
 }
 
 /* ---------- run-time needs ---------- */
@@ -769,9 +770,11 @@ static int sev_rank(enum sr_severity s)
 	return s == SR_SEV_FAIL ? 0 : s == SR_SEV_WARN ? 1 : s == SR_SEV_UNKNOWN ? 2 : 3;
 }
 
-enum sr_err sr_check_run(const struct sr_inspect *in, const struct sr_needs *needs, const struct sr_check_target *t,
-                         struct sr_check_result **out, struct sr_error *err)
+enum sr_err sr_check_run(struct sr_analysis *an, const struct sr_check_target *t, struct sr_check_result **out,
+                         struct sr_error *err)
 {
+	const struct sr_inspect *in = &an->in;
+	const struct sr_needs *needs = &an->needs;
 	*out = NULL;
 	struct sr_arena *a = sr_arena_new();
 	struct sr_check_result *r = a ? sr_arena_alloc(a, sizeof *r) : NULL;
@@ -783,7 +786,7 @@ enum sr_err sr_check_run(const struct sr_inspect *in, const struct sr_needs *nee
 	p->arena = a;
 	r->priv = p;
 	r->target = t;
-	struct ctx c = { .a = a, .r = r, .in = in, .t = t, .prog = in->path, .tname = t->name,
+	struct ctx c = { .a = a, .r = r, .an = an, .in = in, .t = t, .prog = in->path, .tname = t->name,
 	                 .obj = in->elf, .req = in->path };
 
 	if (check_format(&c)) {
@@ -799,16 +802,15 @@ enum sr_err sr_check_run(const struct sr_inspect *in, const struct sr_needs *nee
 		} else if (dynamic || e->kind == SR_ELF_KIND_SHARED) {
 			started = !dynamic || db_interp(&c, barch);
 			if (started) {
-				c.shipped = carried_libraries(in);
+				c.shipped = carried_libraries(an);
 				db_libraries(&c);
 				db_versions(&c, barch);
 				db_carried(&c, barch);
-				sr_deps_free(c.shipped);
 			}
 		}
 		(void)started;
 		check_kernel(&c);
-		if (needs && !has_kind(&c, "interpreter", SR_SEV_FAIL))
+		if (!has_kind(&c, "interpreter", SR_SEV_FAIL))
 			for (size_t i = 0; i < needs->n; i++)
 				check_need(&c, &needs->v[i]);
 	}

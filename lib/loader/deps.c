@@ -82,6 +82,7 @@ struct elf_entry {
 	dev_t dev;
 	ino_t ino;
 	struct sr_elf *elf;
+	bool borrowed;           /* the caller's parse (sr_deps_session_resolve_parsed): not freed here */
 };
 
 /* A table of strings to values for the session's memos: open addressing,
@@ -623,7 +624,7 @@ static struct sr_elf *session_elf(struct sr_deps_session *ss, dev_t dev, ino_t i
 	return k ? ss->elfs[k - 1].elf : NULL;
 }
 
-static bool session_keep(struct sr_deps_session *ss, dev_t dev, ino_t ino, struct sr_elf *elf)
+static bool session_keep(struct sr_deps_session *ss, dev_t dev, ino_t ino, struct sr_elf *elf, bool borrowed)
 {
 	if (ss->nelfs == ss->capelfs) {
 		size_t ncap = ss->capelfs ? ss->capelfs * 2 : 16;
@@ -645,7 +646,7 @@ static bool session_keep(struct sr_deps_session *ss, dev_t dev, ino_t ino, struc
 		for (size_t i = 0; i < ss->nelfs; i++)
 			ss->elf_index[elf_slot(ss, ss->elfs[i].dev, ss->elfs[i].ino)] = (uint32_t)i + 1;
 	}
-	ss->elfs[ss->nelfs] = (struct elf_entry){ dev, ino, elf };
+	ss->elfs[ss->nelfs] = (struct elf_entry){ dev, ino, elf, borrowed };
 	ss->elf_index[elf_slot(ss, dev, ino)] = (uint32_t)ss->nelfs + 1;
 	ss->nelfs++;
 	return true;
@@ -854,7 +855,7 @@ static enum cand load_found(struct ctx *c, int dirfd, const char *name, bool sta
 			o->why = adup(c, sr_error_message(&e));
 			return CAND_INVALID;
 		}
-		if (!session_keep(c->ss, o->dev, o->ino, o->elf)) {
+		if (!session_keep(c->ss, o->dev, o->ino, o->elf, false)) {
 			sr_elf_free(o->elf);
 			o->elf = NULL;
 			o->why = "out of memory";
@@ -1777,7 +1778,8 @@ void sr_deps_session_free(struct sr_deps_session *ss)
 	if (!ss)
 		return;
 	for (size_t i = 0; i < ss->nelfs; i++)
-		sr_elf_free(ss->elfs[i].elf);
+		if (!ss->elfs[i].borrowed)
+			sr_elf_free(ss->elfs[i].elf);
 	free(ss->elfs);
 	free(ss->elf_index);
 	free(ss->vok);
@@ -1803,6 +1805,7 @@ void sr_deps_session_free(struct sr_deps_session *ss)
 static enum sr_err open_host_program(struct ctx *c, const char *path, struct opened *o, struct sr_file *f,
                                      struct sr_error *err)
 {
+	/* f NULL: the program is parsed already; only its place and identity are wanted */
 	/* The file is the host's; where it would sit inside the root is its
 	 * absolute path, lexically (no symlink of the host is resolved: the
 	 * root decides what its directories are). */
@@ -1841,7 +1844,7 @@ static enum sr_err open_host_program(struct ctx *c, const char *path, struct ope
 		norm[n++] = '/';
 	norm[n] = '\0';
 	memcpy(o->real, norm, n + 1);
-	enum sr_err rc = sr_file_open_ex(AT_FDCWD, path, SR_FILE_FOLLOW | SR_FILE_LAZY, f, err);
+	enum sr_err rc = f ? sr_file_open_ex(AT_FDCWD, path, SR_FILE_FOLLOW | SR_FILE_LAZY, f, err) : SR_OK;
 	if (rc != SR_OK)
 		return rc;
 	struct stat st;
@@ -1853,7 +1856,10 @@ static enum sr_err open_host_program(struct ctx *c, const char *path, struct ope
 	return SR_OK;
 }
 
-static enum sr_err open_program(struct ctx *c, const char *path, struct opened *o, struct sr_error *err)
+/* The program's place and identity, and its parse: given (a caller's
+ * analysis, not opened again) or read here. */
+static enum sr_err open_program(struct ctx *c, const char *path, struct sr_elf *given, bool *lent, struct opened *o,
+                                struct sr_error *err)
 {
 	char lookup[SR_ROOT_MAX_PATH + 1];
 	if (c->cwd && path[0] != '/')
@@ -1873,7 +1879,7 @@ static enum sr_err open_program(struct ctx *c, const char *path, struct opened *
 	const char *base;
 	const struct dir_info *di;
 	if (c->ss->host_cwd) {
-		rc = open_host_program(c, path, o, &f, err);
+		rc = open_host_program(c, path, o, given ? NULL : &f, err);
 		if (rc != SR_OK)
 			return rc;
 	} else if (lookup[0] == '/' && split_path(lookup, dir, &base) && (di = dir_lookup(c->ss, NULL, dir)) != NULL &&
@@ -1882,7 +1888,7 @@ static enum sr_err open_program(struct ctx *c, const char *path, struct opened *
 		o->dev = st.st_dev;
 		o->ino = st.st_ino;
 		o->mode = st.st_mode;
-		rc = sr_file_open_ex(di->fd, name, SR_FILE_STATED | SR_FILE_LAZY, &f, err);
+		rc = given ? SR_OK : sr_file_open_ex(di->fd, name, SR_FILE_STATED | SR_FILE_LAZY, &f, err);
 		if (rc != SR_OK)
 			return rc;
 	} else {
@@ -1895,16 +1901,28 @@ static enum sr_err open_program(struct ctx *c, const char *path, struct opened *
 				close(dirfd);
 			return sr_error_set(err, SR_E_ISDIR, "is a directory");
 		}
+		if (!rf.stated && given && fstatat(dirfd, name, &rf.st, AT_SYMLINK_NOFOLLOW) == 0)
+			rf.stated = true;
 		if (rf.stated) {
 			o->dev = rf.st.st_dev;
 			o->ino = rf.st.st_ino;
 			o->mode = rf.st.st_mode;
 		}
-		rc = sr_file_open_ex(dirfd, name, SR_FILE_LAZY, &f, err);
+		rc = given ? SR_OK : sr_file_open_ex(dirfd, name, SR_FILE_LAZY, &f, err);
 		if (!rf.borrowed)
 			close(dirfd);
 		if (rc != SR_OK)
 			return rc;
+	}
+	if (given) {
+		/* the caller's parse, kept (not owned) so a DT_NEEDED naming it finds it */
+		o->elf = given;
+		if ((given->has_interp && !given->soname) || session_elf(c->ss, o->dev, o->ino))
+			return SR_OK;
+		if (!session_keep(c->ss, o->dev, o->ino, given, true))
+			return sr_error_set(err, SR_E_NOMEM, NULL);
+		*lent = true;
+		return SR_OK;
 	}
 	o->elf = session_elf(c->ss, o->dev, o->ino);
 	if (o->elf) {
@@ -1934,15 +1952,15 @@ static enum sr_err open_program(struct ctx *c, const char *path, struct opened *
 		c->d->priv->own_elf = o->elf;
 		return SR_OK;
 	}
-	if (!session_keep(c->ss, o->dev, o->ino, o->elf)) {
+	if (!session_keep(c->ss, o->dev, o->ino, o->elf, false)) {
 		sr_elf_free(o->elf);
 		return sr_error_set(err, SR_E_NOMEM, NULL);
 	}
 	return SR_OK;
 }
 
-enum sr_err sr_deps_session_resolve(struct sr_deps_session *ss, const char *path, struct sr_deps **out,
-                                    struct sr_error *err)
+static enum sr_err resolve_program(struct sr_deps_session *ss, const char *path, struct sr_elf *given, bool *lent,
+                                   struct sr_deps **out, struct sr_error *err)
 {
 	*out = NULL;
 	struct sr_arena *a = sr_arena_new();
@@ -1968,7 +1986,7 @@ enum sr_err sr_deps_session_resolve(struct sr_deps_session *ss, const char *path
 	c->glibc_minor = -1;
 
 	struct opened o;
-	enum sr_err rc = open_program(c, path, &o, err);
+	enum sr_err rc = open_program(c, path, given, lent, &o, err);
 	if (rc != SR_OK)
 		goto fail;
 	c->elf_class = o.elf->elf_class;
@@ -2068,6 +2086,22 @@ fail:
 	sr_elf_free(priv->own_elf);
 	sr_arena_free(a);
 	return rc;
+}
+
+enum sr_err sr_deps_session_resolve(struct sr_deps_session *ss, const char *path, struct sr_deps **out,
+                                    struct sr_error *err)
+{
+	bool lent = false;
+	return resolve_program(ss, path, NULL, &lent, out, err);
+}
+
+enum sr_err sr_deps_session_resolve_parsed(struct sr_deps_session *ss, const char *path, const struct sr_elf *elf,
+                                           bool *kept, struct sr_deps **out, struct sr_error *err)
+{
+	/* the loader model only reads a parse: the one cast that lets the
+	 * session hold the caller's next to its own (marked borrowed) */
+	*kept = false;
+	return resolve_program(ss, path, (struct sr_elf *)elf, kept, out, err);
 }
 
 enum sr_err sr_deps_resolve(const char *path, const struct sr_deps_opts *opts, struct sr_deps **out,

@@ -15,6 +15,7 @@
  * and ends with one rename, so a run killed at any point leaves nothing at
  * the output's name. */
 #define _GNU_SOURCE 1   /* renameat2 flags, O_PATH */
+#include "shipready/analysis.h"
 #include "shipready/bundle.h"
 
 #include <dirent.h>
@@ -41,6 +42,8 @@ struct sr_bundle_priv {
 	struct sr_root host_root;      /* "/" when no root was given */
 	const struct sr_root *root;    /* where libraries and data are read */
 	bool root_given;
+	struct sr_run *run;            /* where programs are analysed (sr_bundle_opts.run, or own_run) */
+	bool own_run;
 	const char *prefix;
 	bool no_needs;                 /* loader closure only (sr_bundle_opts.no_needs) */
 	bool resolv_conf;              /* carry the root's /etc/resolv.conf (sr_bundle_opts.resolv_conf) */
@@ -545,6 +548,16 @@ enum sr_err sr_bundle_new(const struct sr_bundle_opts *opts, struct sr_bundle **
 		}
 		p->root = &p->host_root;
 	}
+	if (opts && opts->run) {
+		p->run = opts->run;
+	} else {
+		enum sr_err rc = sr_run_new(&p->run, err);
+		if (rc != SR_OK) {
+			sr_bundle_free(b);
+			return rc;
+		}
+		p->own_run = true;
+	}
 	p->no_needs = opts && opts->no_needs;
 	p->resolv_conf = opts && opts->resolv_conf;
 	const char *prefix = opts && opts->prefix ? opts->prefix : "/usr/local";
@@ -675,11 +688,11 @@ static bool in_list(const struct sr_strlist *l, const char *s, size_t n)
 	return false;
 }
 
-static enum sr_err plan_program(struct sr_bundle *b, const char *path, const struct sr_inspect *in,
+static enum sr_err plan_program(struct sr_bundle *b, const char *path, const struct sr_analysis *an,
                                 const struct sr_deps *d, struct sr_error *err)
 {
 	struct sr_arena *a = b->priv->a;
-	const struct sr_elf *elf = in->elf;
+	const struct sr_elf *elf = an->in.elf;
 	if (elf->kind != SR_ELF_KIND_EXEC && elf->kind != SR_ELF_KIND_PIE)
 		return sr_error_set(err, SR_E_UNSUPPORTED, "not an executable program (%s)", sr_elf_kind_name(elf->kind));
 
@@ -756,12 +769,8 @@ static enum sr_err plan_program(struct sr_bundle *b, const char *path, const str
 
 	if (b->priv->no_needs)
 		return SR_OK;
-	struct sr_needs needs;
-	if ((rc = sr_needs_from_inspect(in, &needs, err)) != SR_OK)
-		return rc;
-	for (size_t i = 0; i < needs.n && rc == SR_OK; i++)
-		rc = plan_need(b, path, placed, &needs.v[i], d, err);
-	sr_needs_free(&needs);
+	for (size_t i = 0; i < an->needs.n && rc == SR_OK; i++)
+		rc = plan_need(b, path, placed, &an->needs.v[i], d, err);
 	return rc;
 }
 
@@ -769,23 +778,23 @@ enum sr_err sr_bundle_add(struct sr_bundle *b, const char *path, struct sr_error
 {
 	size_t entries = b->entry_count, unmet = b->unmet_count;
 	unsigned done = b->priv->needs_done;
-	struct sr_inspect in;
-	enum sr_err rc = sr_inspect_path(path, &in, err);
+	struct sr_analysis *an;
+	enum sr_err rc = sr_run_analyse(b->priv->run, NULL, path, &an, err);
 	if (rc != SR_OK)
 		return rc;
-	if (in.format != SR_FMT_ELF || !in.elf) {
-		sr_inspect_free(&in);
+	if (an->in.format != SR_FMT_ELF || !an->in.elf) {
+		if (b->priv->own_run)
+			sr_run_done(b->priv->run, an);
 		return sr_error_set(err, SR_E_UNSUPPORTED, "not an ELF program: bundle handles ELF only for now");
 	}
 	struct sr_deps_opts dopts = { .root = b->priv->root_given ? b->priv->root : NULL,
 		                      .program_on_host = b->priv->root_given };
-	struct sr_deps *d = NULL;
-	rc = sr_deps_resolve(path, &dopts, &d, err);
-	if (rc == SR_OK) {
-		rc = plan_program(b, path, &in, d, err);
-		sr_deps_free(d);
-	}
-	sr_inspect_free(&in);
+	const struct sr_deps *d = NULL;
+	rc = sr_analysis_deps(an, &dopts, &d, err);
+	if (rc == SR_OK)
+		rc = plan_program(b, path, an, d, err);
+	if (b->priv->own_run)
+		sr_run_done(b->priv->run, an);   /* a shared run's owner says when it is done */
 	if (rc != SR_OK) {
 		b->entry_count = entries;
 		b->unmet_count = unmet;
@@ -829,6 +838,8 @@ void sr_bundle_free(struct sr_bundle *b)
 	if (b->priv) {
 		if (b->priv->host_root.dirfd >= 0)
 			sr_root_close(&b->priv->host_root);
+		if (b->priv->own_run)
+			sr_run_free(b->priv->run);
 		sr_arena_free(b->priv->a);
 		free(b->priv);
 	}

@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "shipready/check.h"
+#include "shipready/analysis.h"
 #include "shipready/deps.h"
 #include "shipready/judge.h"
 #include "shipready/needs.h"
@@ -344,6 +345,7 @@ static enum sr_err put_go_stage(struct sr_strbuf *b, const struct sr_inspect *in
 struct plan {
 	struct sr_arena *a;
 	const struct sr_dockerfile_opts *o;
+	struct sr_analysis *an;       /* the program's one analysis */
 	const struct sr_inspect *in;
 	const char *root_dir;
 	struct release rel;
@@ -373,13 +375,13 @@ static void base_judge(const struct plan *p, const struct sr_need *n, struct sr_
 }
 
 /* The libraries as the loader finds them in the root, and their packages. */
-static enum sr_err plan_libraries(struct plan *p, struct sr_deps **deps, struct sr_error *err)
+static enum sr_err plan_libraries(struct plan *p, struct sr_error *err)
 {
 	struct sr_deps_opts dopts = { .root = p->o->root, .program_on_host = true };
-	enum sr_err rc = sr_deps_resolve(p->in->path, &dopts, deps, err);
+	const struct sr_deps *d;
+	enum sr_err rc = sr_analysis_deps(p->an, &dopts, &d, err);
 	if (rc != SR_OK)
 		return rc;
-	const struct sr_deps *d = *deps;
 	if (d->object_count + d->missing_count > MAX_LIBS)
 		return sr_error_set(err, SR_E_UNSUPPORTED, "more than %d libraries: not supported yet", MAX_LIBS);
 	for (size_t i = 1; i < d->object_count && p->nlibs < MAX_LIBS; i++) {
@@ -401,7 +403,7 @@ static enum sr_err plan_libraries(struct plan *p, struct sr_deps **deps, struct 
 
 /* The check engine's failures against the root: the program would not
  * start on a base built from it. */
-static enum sr_err plan_problems(struct plan *p, const struct sr_needs *needs, struct sr_error *err)
+static enum sr_err plan_problems(struct plan *p, struct sr_error *err)
 {
 	char spec[SR_ROOT_MAX_PATH + 8];
 	snprintf(spec, sizeof spec, "dir:%s", p->root_dir);
@@ -409,7 +411,7 @@ static enum sr_err plan_problems(struct plan *p, const struct sr_needs *needs, s
 	struct sr_check_result *res = NULL;
 	enum sr_err rc = sr_check_target_open(NULL, spec, &t, err);
 	if (rc == SR_OK)
-		rc = sr_check_run(p->in, needs, t, &res, err);
+		rc = sr_check_run(p->an, t, &res, err);
 	for (size_t i = 0; rc == SR_OK && i < res->nfindings; i++) {
 		const struct sr_finding *f = &res->findings[i];
 		/* a missing library is listed with the libraries already */
@@ -797,10 +799,12 @@ static enum sr_err fill_result(struct plan *p, struct sr_dockerfile *d, struct s
 	return SR_OK;
 }
 
-enum sr_err sr_dockerfile_build(const struct sr_inspect *in, const struct sr_dockerfile_opts *o,
+enum sr_err sr_dockerfile_build(struct sr_analysis *an, const struct sr_dockerfile_opts *o,
                                 struct sr_dockerfile **out, struct sr_error *err)
 {
 	*out = NULL;
+	const struct sr_inspect *in = &an->in;
+	const struct sr_needs *needs = &an->needs;
 	enum sr_err rc = sr_dockerfile_check_opts(o, err);
 	if (rc != SR_OK)
 		return rc;
@@ -813,9 +817,6 @@ enum sr_err sr_dockerfile_build(const struct sr_inspect *in, const struct sr_doc
 	struct sr_dockerfile *d = calloc(1, sizeof *d);
 	struct sr_arena *a = sr_arena_new();
 	struct sr_root host = { .dirfd = -1 };
-	struct sr_deps *deps = NULL;
-	struct sr_needs needs = { 0 };
-	bool have_needs = false;
 	struct sr_strbuf b = { 0 };
 	if (!p || !d || !a) {
 		rc = sr_error_set(err, SR_E_NOMEM, "out of memory");
@@ -830,6 +831,7 @@ enum sr_err sr_dockerfile_build(const struct sr_inspect *in, const struct sr_doc
 	}
 	p->a = a;
 	p->o = &opts;
+	p->an = an;
 	p->in = in;
 	p->root_dir = opts.root_dir ? opts.root_dir : opts.root->dir;
 	p->dynamic = e->has_interp || e->needed.count > 0;
@@ -848,18 +850,15 @@ enum sr_err sr_dockerfile_build(const struct sr_inspect *in, const struct sr_doc
 		goto fail;
 	}
 
-	if ((rc = sr_needs_from_inspect(in, &needs, err)) != SR_OK)
-		goto fail;
-	have_needs = true;
-	const struct sr_need *ca = find_need(&needs, SR_NEED_CA_ROOTS);
-	const struct sr_need *tz = find_need(&needs, SR_NEED_ZONEINFO);
+	const struct sr_need *ca = find_need(needs, SR_NEED_CA_ROOTS);
+	const struct sr_need *tz = find_need(needs, SR_NEED_ZONEINFO);
 
 	if (p->dynamic) {
 		/* a musl program is judged against the root only when it is Alpine */
 		if (p->glibc || p->alpine_root) {
-			if ((rc = plan_libraries(p, &deps, err)) != SR_OK)
+			if ((rc = plan_libraries(p, err)) != SR_OK)
 				goto fail;
-			if ((rc = plan_problems(p, &needs, err)) != SR_OK)
+			if ((rc = plan_problems(p, err)) != SR_OK)
 				goto fail;
 		} else {
 			for (size_t i = 0; i < e->needed.count && p->nlibs < MAX_LIBS; i++)
@@ -880,7 +879,7 @@ enum sr_err sr_dockerfile_build(const struct sr_inspect *in, const struct sr_doc
 		put_dynamic(&b, p, ca, tz);
 	else
 		put_static(&b, p, ca, tz);
-	put_other_needs(&b, p, &needs);
+	put_other_needs(&b, p, needs);
 	put_tail(&b, p);
 	if (b.failed) {
 		rc = sr_error_set(err, SR_E_NOMEM, "out of memory");
@@ -900,9 +899,6 @@ enum sr_err sr_dockerfile_build(const struct sr_inspect *in, const struct sr_doc
 	d = NULL;
 fail:
 	free(b.d);
-	sr_deps_free(deps);
-	if (have_needs)
-		sr_needs_free(&needs);
 	if (host.dirfd >= 0)
 		sr_root_close(&host);
 	if (p && p->targets_loaded)

@@ -10,6 +10,7 @@
  *
  * JSON documents are made with jansson and dumped compact with sorted keys:
  * the same image always gives the same bytes, hence the same digests. */
+#include "shipready/analysis.h"
 #include "shipready/ociimage.h"
 
 #include <errno.h>
@@ -46,6 +47,7 @@ struct sr_oci_priv {
 	struct sr_oci_opts o;
 	const char *want_arch, *want_variant;   /* --platform, split */
 	struct sr_bundle_opts bopts;
+	struct sr_run *run;           /* each program analysed once, for its platform and its bundle */
 	const char *base_path, *base_tag;       /* --base oci-archive:PATH[:TAG] (NULL: scratch; no TAG) */
 };
 
@@ -154,8 +156,11 @@ enum sr_err sr_oci_new(const struct sr_oci_opts *opts, struct sr_oci **out, stru
 		o->workdir = "/";
 	p->bopts.root = o->root;
 	p->bopts.prefix = o->prefix;
-	enum sr_err rc = SR_OK;
-	if (!valid_tag(o->tag))
+	enum sr_err rc = sr_run_new(&p->run, err);
+	p->bopts.run = p->run;
+	if (rc != SR_OK) {
+		/* no memory for the run: err says so */
+	} else if (!valid_tag(o->tag))
 		rc = sr_error_set(err, SR_E_USAGE, "--tag %s: expected TAG or NAME:TAG (letters, digits, . _ - /)", o->tag);
 	else if (!valid_user(o->user))
 		rc = sr_error_set(err, SR_E_USAGE, "--user %s: expected USER, UID, USER:GROUP or UID:GID", o->user);
@@ -242,8 +247,10 @@ void sr_oci_free(struct sr_oci *img)
 		}
 	}
 	free(img->platforms);
-	if (img->priv)
+	if (img->priv) {
+		sr_run_free(img->priv->run);
 		sr_arena_free(img->priv->a);
+	}
 	free(img->priv);
 	free(img);
 }
@@ -323,17 +330,18 @@ static void go_labels(struct sr_arena *a, const struct sr_inspect *in, struct sr
 enum sr_err sr_oci_add(struct sr_oci *img, const char *path, struct sr_error *err)
 {
 	struct sr_oci_priv *p = img->priv;
-	struct sr_inspect in;
-	enum sr_err rc = sr_inspect_path(path, &in, err);
+	struct sr_analysis *an;
+	enum sr_err rc = sr_run_analyse(p->run, NULL, path, &an, err);
 	if (rc != SR_OK)
 		return rc;
+	const struct sr_inspect *in = &an->in;
 	const char *arch = NULL, *variant = NULL;
-	if (in.format != SR_FMT_ELF || !in.elf)
+	if (in->format != SR_FMT_ELF || !in->elf)
 		rc = sr_error_set(err, SR_E_UNSUPPORTED, "not an ELF program: an image runs Linux programs");
-	else if (in.go && in.go->is_go && in.go->goos && strcmp(in.go->goos, "linux") != 0)
-		rc = sr_error_set(err, SR_E_UNSUPPORTED, "a Go program for GOOS=%s, not linux", in.go->goos);
+	else if (in->go && in->go->is_go && in->go->goos && strcmp(in->go->goos, "linux") != 0)
+		rc = sr_error_set(err, SR_E_UNSUPPORTED, "a Go program for GOOS=%s, not linux", in->go->goos);
 	else
-		rc = platform_of(&in, &arch, &variant, err);
+		rc = platform_of(in, &arch, &variant, err);
 	if (rc == SR_OK && p->want_arch) {
 		/* --platform: a check of the file's platform, and the variant it does not tell */
 		if (strcmp(arch, p->want_arch) != 0 || (variant && p->want_variant && strcmp(variant, p->want_variant) != 0))
@@ -343,7 +351,7 @@ enum sr_err sr_oci_add(struct sr_oci *img, const char *path, struct sr_error *er
 			variant = p->want_variant;
 	}
 	if (rc != SR_OK) {
-		sr_inspect_free(&in);
+		sr_run_done(p->run, an);
 		return rc;
 	}
 	size_t k = 0;
@@ -354,7 +362,7 @@ enum sr_err sr_oci_add(struct sr_oci *img, const char *path, struct sr_error *er
 	bool fresh = k == img->platform_count;
 	if (fresh) {
 		if (k == SR_OCI_MAX_PLATFORMS) {
-			sr_inspect_free(&in);
+			sr_run_done(p->run, an);
 			return sr_error_set(err, SR_E_TOO_BIG, "more than %d platforms", SR_OCI_MAX_PLATFORMS);
 		}
 		struct sr_oci_platform *n = realloc(img->platforms, (k + 1) * sizeof *n);
@@ -362,7 +370,7 @@ enum sr_err sr_oci_add(struct sr_oci *img, const char *path, struct sr_error *er
 		if (!n || !pp) {
 			if (n)
 				img->platforms = n;
-			sr_inspect_free(&in);
+			sr_run_done(p->run, an);
 			return sr_error_set(err, SR_E_NOMEM, NULL);
 		}
 		img->platforms = n;
@@ -374,7 +382,7 @@ enum sr_err sr_oci_add(struct sr_oci *img, const char *path, struct sr_error *er
 		n[k].architecture = arch;
 		n[k].variant = variant;
 		if ((rc = sr_bundle_new(&p->bopts, &n[k].bundle, err)) != SR_OK) {
-			sr_inspect_free(&in);
+			sr_run_done(p->run, an);
 			return rc;
 		}
 		img->platform_count++;
@@ -395,12 +403,12 @@ enum sr_err sr_oci_add(struct sr_oci *img, const char *path, struct sr_error *er
 				pl->entrypoint = e->path;
 				const char *slash = strrchr(e->path, '/');
 				pl->title = slash ? slash + 1 : e->path;
-				go_labels(p->a, &in, pl->priv);
+				go_labels(p->a, in, pl->priv);
 				break;
 			}
 		}
 	}
-	sr_inspect_free(&in);
+	sr_run_done(p->run, an);
 	if (rc != SR_OK && fresh) {
 		sr_bundle_free(pl->bundle);
 		img->platform_count--;

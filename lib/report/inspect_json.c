@@ -92,15 +92,11 @@ static const char *abi_os_name(uint32_t os)
 static json_t *go_json(const struct sr_elf *e, const struct sr_go_info *g);
 
 /* The run-time needs (shipready/needs.h): C and Go merged, one per kind. */
-static json_t *needs_json(const struct sr_inspect *in)
+static json_t *needs_json(const struct sr_needs *needs)
 {
 	json_t *a = json_array();
-	struct sr_needs needs;
-	struct sr_error err = {0};
-	if (sr_needs_from_inspect(in, &needs, &err) != SR_OK)
-		return a;
-	for (size_t i = 0; i < needs.n; i++) {
-		const struct sr_need *d = &needs.v[i];
+	for (size_t i = 0; i < needs->n; i++) {
+		const struct sr_need *d = &needs->v[i];
 		json_t *j = json_object();
 		json_object_set_new(j, "kind", json_string(d->id));
 		json_object_set_new(j, "name", json_string(d->name));
@@ -112,11 +108,10 @@ static json_t *needs_json(const struct sr_inspect *in)
 		json_object_set_new(j, "optional", json_boolean(d->optional));
 		json_array_append_new(a, j);
 	}
-	sr_needs_free(&needs);
 	return a;
 }
 
-static json_t *elf_json(const struct sr_inspect *in)
+static json_t *elf_json(const struct sr_inspect *in, const struct sr_needs *needs)
 {
 	const struct sr_elf *e = in->elf;
 	json_t *o = json_object();
@@ -225,7 +220,7 @@ static json_t *elf_json(const struct sr_inspect *in)
 	json_object_set_new(o, "hardening", h);
 
 	json_object_set_new(o, "go", go_json(e, in->go));
-	json_object_set_new(o, "needs", needs_json(in));
+	json_object_set_new(o, "needs", needs_json(needs));
 
 	json_object_set_new(o, "warnings", strlist(&e->warnings));
 	return o;
@@ -519,10 +514,10 @@ static json_t *macho_json(const struct sr_inspect *in)
 	return o;
 }
 
-void *sr_report_inspect_json(const struct sr_inspect *in)
+void *sr_report_inspect_json(const struct sr_inspect *in, const struct sr_needs *needs)
 {
 	if (in->format == SR_FMT_ELF && in->elf)
-		return elf_json(in);
+		return elf_json(in, needs);
 	if (in->format == SR_FMT_PE && in->pe)
 		return pe_json(in);
 	if (in->format == SR_FMT_MACHO && in->macho)

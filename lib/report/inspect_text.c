@@ -524,16 +524,12 @@ static bool go_prints(const struct sr_go_info *g, enum sr_need_kind k)
 /* One row per need: name, the first path, the evidence, then the note.  A
  * Go binary's needs of the kinds its Go rows showed are not repeated (the
  * C functions of a cgo binary add the others). */
-static void row_needs(struct out *o, const struct sr_inspect *in)
+static void row_needs(struct out *o, const struct sr_inspect *in, const struct sr_needs *nd)
 {
-	struct sr_needs needs;
-	struct sr_error err = {0};
-	if (sr_needs_from_inspect(in, &needs, &err) != SR_OK)
-		return;
 	const struct sr_go_info *g = in->go && in->go->is_go ? in->go : NULL;
 	bool labelled = g && g->nneeds > 0;
-	for (size_t i = 0; i < needs.n; i++) {
-		const struct sr_need *d = &needs.v[i];
+	for (size_t i = 0; i < nd->n; i++) {
+		const struct sr_need *d = &nd->v[i];
 		if (g && go_prints(g, d->kind))
 			continue;
 		enum tone t = d->optional ? DIM : PLAIN;
@@ -574,7 +570,6 @@ static void row_needs(struct out *o, const struct sr_inspect *in)
 			endl(o);
 		}
 	}
-	sr_needs_free(&needs);
 }
 
 /* ---------- PE ---------- */
@@ -762,7 +757,8 @@ static void macho_text(struct out *o, const struct sr_inspect *in)
 	}
 }
 
-void sr_report_inspect_text(FILE *f, const struct sr_inspect *in, const struct sr_text_style *st)
+void sr_report_inspect_text(FILE *f, const struct sr_inspect *in, const struct sr_needs *needs,
+                            const struct sr_text_style *st)
 {
 	struct out o = { f, st && st->color, 0 };
 	tone_on(&o, BOLD);
@@ -793,7 +789,7 @@ void sr_report_inspect_text(FILE *f, const struct sr_inspect *in, const struct s
 	row_linkage(&o, e);
 	row_libc(&o, e);
 	row_go(&o, in);
-	row_needs(&o, in);
+	row_needs(&o, in, needs);
 	row_dynamic(&o, e);
 	row_versions(&o, e);
 	row_notes(&o, e);

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "shipready/check.h"
+#include "shipready/runtimes.h"
 #include "util/arena.h"
 
 struct sr_runtimes_priv {
@@ -81,7 +81,7 @@ static void elf_runtimes(struct rctx *c, const struct sr_elf *e)
 	}
 }
 
-enum sr_err sr_check_runtimes(const struct sr_inspect *in, struct sr_runtimes *out, struct sr_error *err)
+enum sr_err sr_runtimes_from_inspect(const struct sr_inspect *in, struct sr_runtimes *out, struct sr_error *err)
 {
 	memset(out, 0, sizeof *out);
 	struct sr_arena *a = sr_arena_new();

@@ -1,0 +1,66 @@
+/* shipready — one analysis per file, one run for all of them.
+ *
+ * A run is what one command learns once.  Each input file is opened and
+ * parsed once per run: its analysis holds the inspect facts, the run-time
+ * needs and the runtimes, and, when a command asks, its dependencies as the
+ * loader would resolve them against a root.  Those are resolved once per
+ * root and set of loader options and kept, and each root has one loader
+ * session for the whole run, so a library of a root is read once however
+ * many programs, targets or commands ask about it.  Every command reads the
+ * analysis; none opens the file again. */
+#ifndef SHIPREADY_ANALYSIS_H
+#define SHIPREADY_ANALYSIS_H
+
+#include <stddef.h>
+
+#include "shipready/deps.h"
+#include "shipready/error.h"
+#include "shipready/inspect.h"
+#include "shipready/needs.h"
+#include "shipready/root.h"
+#include "shipready/runtimes.h"
+
+struct sr_run;
+struct sr_analysis_priv;
+
+struct sr_analysis {
+	const char *path;              /* as given */
+	struct sr_inspect in;          /* what the file is (format, ELF/PE/Mach-O facts, Go) */
+	struct sr_needs needs;         /* what it reads at run time (see needs.h) */
+	struct sr_runtimes runtimes;   /* what must be installed for it */
+	struct sr_analysis_priv *priv;
+};
+
+/* Counts for tests and `make bench`: how often the run did the work. */
+struct sr_run_stats {
+	size_t analyses;               /* files opened and parsed as inputs */
+	size_t reused;                 /* asks answered by an analysis already made */
+	size_t resolutions;            /* dependency resolutions made */
+	size_t sessions;               /* loader sessions (one per root and options) */
+};
+
+enum sr_err sr_run_new(struct sr_run **out, struct sr_error *err);
+/* Frees every analysis and resolution the run made. */
+void sr_run_free(struct sr_run *run);
+
+/* The analysis of path (inside root when root is not NULL), made on the
+ * first ask and returned again for the same root and path.  It belongs to
+ * the run.  On failure err holds the one-line reason (the same on every ask). */
+enum sr_err sr_run_analyse(struct sr_run *run, const struct sr_root *root, const char *path,
+                           struct sr_analysis **out, struct sr_error *err);
+
+/* The analysed ELF's dependencies as the loader would resolve them with
+ * opts (opts->root NULL: this machine), resolved on the first ask for those
+ * options and kept by the run.  The program is not opened again: the
+ * analysis's parse is what the loader model reads.  Errors: not an ELF
+ * file, or what the loader model says of a file it cannot read. */
+enum sr_err sr_analysis_deps(struct sr_analysis *a, const struct sr_deps_opts *opts, const struct sr_deps **out,
+                             struct sr_error *err);
+
+/* The command is done with a: it and its resolutions are freed (a batch
+ * keeps memory bounded); asking for the same file again analyses it again. */
+void sr_run_done(struct sr_run *run, struct sr_analysis *a);
+
+void sr_run_stats(const struct sr_run *run, struct sr_run_stats *out);
+
+#endif
