@@ -14,6 +14,7 @@
 
 #include "shipready/error.h"
 #include "shipready/image.h"
+#include "shipready/libc.h"
 #include "shipready/reader.h"
 #include "shipready/strlist.h"
 
@@ -38,15 +39,6 @@ enum sr_linkage {
 	SR_LINK_STATIC,
 	SR_LINK_STATIC_PIE,
 	SR_LINK_DYNAMIC,
-};
-
-enum sr_libc {
-	SR_LIBC_UNKNOWN = 0,
-	SR_LIBC_NONE,            /* no C library at all (e.g. a pure Go binary) */
-	SR_LIBC_GLIBC,
-	SR_LIBC_MUSL,
-	SR_LIBC_BIONIC,
-	SR_LIBC_UCLIBC,
 };
 
 enum sr_relro { SR_RELRO_NONE = 0, SR_RELRO_PARTIAL, SR_RELRO_FULL };
@@ -221,7 +213,6 @@ const char *sr_elf_machine_name(uint16_t machine);   /* "x86-64", "AArch64", …
 const char *sr_elf_osabi_name(uint8_t osabi);        /* "SYSV", "GNU/Linux", … or NULL */
 const char *sr_elf_kind_name(enum sr_elf_kind k);    /* "executable", "pie-executable", … */
 const char *sr_linkage_name(enum sr_linkage l);      /* "static", "static-pie", "dynamic", "none" */
-const char *sr_libc_name(enum sr_libc l);            /* "glibc", "musl", … "unknown" */
 const char *sr_relro_name(enum sr_relro r);          /* "none", "partial", "full" */
 const char *sr_float_abi_name(enum sr_float_abi f);  /* "soft", "hard", … */
 /* The Go name of the file's architecture ("amd64", "arm64", "ppc64le", …) or NULL. */

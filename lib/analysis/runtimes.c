@@ -38,17 +38,6 @@ static const struct sr_vermax *vermax(const struct sr_elf *e, const char *family
 	return NULL;
 }
 
-static bool glibc_part(const char *n)
-{
-	static const char *const p[] = { "libc.so.", "libm.so.", "libpthread.so.", "libdl.so.", "librt.so.",
-		                         "libresolv.so.", "libutil.so.", "libanl.so.", "libmvec.so.", "ld-linux",
-		                         "ld64.so.", "libc.musl-", "ld-musl-" };
-	for (size_t i = 0; i < sizeof p / sizeof p[0]; i++)
-		if (strncmp(n, p[i], strlen(p[i])) == 0)
-			return true;
-	return strcmp(n, "libc.so") == 0;
-}
-
 static void elf_runtimes(struct rctx *c, const struct sr_elf *e)
 {
 	if (!e->has_interp && !(e->kind == SR_ELF_KIND_SHARED && e->needed.count))
@@ -66,7 +55,7 @@ static void elf_runtimes(struct rctx *c, const struct sr_elf *e)
 	}
 	for (size_t i = 0; i < e->needed.count; i++) {
 		const char *n = e->needed.items[i];
-		if (glibc_part(n))
+		if (sr_libc_part(n))
 			continue;
 		if (strcmp(n, "libstdc++.so.6") == 0) {
 			const struct sr_vermax *x = vermax(e, "GLIBCXX");

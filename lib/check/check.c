@@ -106,42 +106,9 @@ static bool str_in(const struct sr_target_strs *l, const char *s)
 
 /* ---------- the C library's files ---------- */
 
-static bool is_glibc_lib(const char *n)
-{
-	static const char *const names[] = {
-		"libc.so.6",      "libm.so.6",         "libpthread.so.0",       "libdl.so.2",      "librt.so.1",
-		"libresolv.so.2", "libutil.so.1",      "libanl.so.1",           "libmvec.so.1",    "libBrokenLocale.so.1",
-		"libthread_db.so.1", "libc_malloc_debug.so.0", "ld-linux-x86-64.so.2", "ld-linux-aarch64.so.1",
-		"ld-linux.so.2",  "ld-linux-armhf.so.3", "ld64.so.2",           "ld64.so.1",       "ld-linux-riscv64-lp64d.so.1",
-		"ld-linux-loongarch-lp64d.so.1",
-	};
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-		if (strcmp(n, names[i]) == 0)
-			return true;
-	return false;
-}
-
-static bool is_musl_lib(const char *n)
-{
-	return strcmp(n, "libc.so") == 0 || strncmp(n, "libc.musl-", 10) == 0 || strncmp(n, "ld-musl-", 8) == 0;
-}
-
 static bool is_cxx_lib(const char *n)
 {
 	return strcmp(n, "libstdc++.so.6") == 0 || strcmp(n, "libgcc_s.so.1") == 0;
-}
-
-static enum sr_libc interp_family(const char *interp)
-{
-	if (!interp)
-		return SR_LIBC_UNKNOWN;
-	const char *b = strrchr(interp, '/');
-	b = b ? b + 1 : interp;
-	if (strncmp(b, "ld-musl-", 8) == 0)
-		return SR_LIBC_MUSL;
-	if (strncmp(b, "ld-linux", 8) == 0 || strncmp(b, "ld64.so", 7) == 0 || strcmp(b, "ld.so.1") == 0)
-		return SR_LIBC_GLIBC;
-	return SR_LIBC_UNKNOWN;
 }
 
 static const char *libc_word(enum sr_libc l)
@@ -307,7 +274,7 @@ static bool db_interp(struct ctx *c, const char *barch)
 	const struct sr_elf *e = c->in->elf;
 	const struct sr_target *t = c->t->db;
 	const char *interp = e->interpreter;
-	enum sr_libc fam = interp_family(interp);
+	enum sr_libc fam = sr_libc_of_interpreter(interp, &e->needed);
 	if (fam == SR_LIBC_UNKNOWN)
 		fam = e->libc;
 	if (t->libc == SR_LIBC_NONE) {
@@ -425,12 +392,9 @@ static void db_libraries(struct ctx *c)
 			break;
 		if (shipped_edge(c, n))
 			continue;   /* carried with the program: judged as one of its objects */
-		if (t->libc == SR_LIBC_GLIBC && is_glibc_lib(n))
-			continue;
-		if (t->libc == SR_LIBC_MUSL && (is_musl_lib(n) || strcmp(n, "libc.so.6") == 0 || strcmp(n, "libm.so.6") == 0 ||
-		                                strcmp(n, "libpthread.so.0") == 0 || strcmp(n, "libdl.so.2") == 0 ||
-		                                strcmp(n, "librt.so.1") == 0))
-			continue;   /* musl's loader answers these names with itself */
+		if ((t->libc == SR_LIBC_GLIBC || t->libc == SR_LIBC_MUSL) &&
+		    sr_libc_provides(t->libc, t->libc_version, c->t->arch ? c->t->arch : binary_arch(e), n))
+			continue;   /* the C library's own (musl's loader answers its names with itself) */
 		if (is_cxx_lib(n)) {
 			if (t->libc == SR_LIBC_GLIBC && t->kind == SR_TARGET_DISTRO)
 				continue;   /* part of every glibc distribution's base (the package manager needs it) */
@@ -609,7 +573,7 @@ static void dir_loader(struct ctx *c)
 	}
 	bool musl = d->loader_kind == SR_LOADER_MUSL;
 	if (d->interp_missing && !d->interp_is_default) {
-		enum sr_libc fam = interp_family(d->interp);
+		enum sr_libc fam = sr_libc_of_interpreter(d->interp, NULL);
 		const char *why = t->libc == SR_LIBC_NONE ? sr_arena_printf(c->a, "%s has no C library: the interpreter %s is missing",
 		                                                 c->tname, d->interp)
 		                  : fam != SR_LIBC_UNKNOWN && t->libc != SR_LIBC_UNKNOWN && fam != t->libc

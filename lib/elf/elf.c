@@ -1277,54 +1277,25 @@ static void scan_go_magic(struct ctx *c)
 
 /* ---------- conclusions ---------- */
 
-static const char *basename_of(const char *p)
-{
-	const char *s = strrchr(p, '/');
-	return s ? s + 1 : p;
-}
-
 static void decide_libc(struct ctx *c)
 {
 	struct sr_elf *e = c->e;
-	if (e->interpreter) {
-		const char *b = basename_of(e->interpreter);
-		if (strncmp(b, "ld-musl-", 8) == 0) {
-			e->libc = SR_LIBC_MUSL;
-			e->libc_evidence = "interpreter";
-			return;
-		}
-		if (strncmp(b, "ld-uClibc", 9) == 0) {
-			e->libc = SR_LIBC_UCLIBC;
-			e->libc_evidence = "interpreter";
-			return;
-		}
-		if (strcmp(b, "linker") == 0 || strcmp(b, "linker64") == 0) {
-			e->libc = SR_LIBC_BIONIC;
-			e->libc_evidence = "interpreter";
-			return;
-		}
-		if (strncmp(b, "ld-linux", 8) == 0 || strncmp(b, "ld64.so.", 8) == 0 ||
-		    (strcmp(b, "ld.so.1") == 0 && !sr_strlist_has(&e->needed, "libc.so"))) {
-			e->libc = SR_LIBC_GLIBC;
-			e->libc_evidence = "interpreter";
-			return;
-		}
+	/* the facts of data/libc.json: the interpreter's name, then the C
+	 * library's own name among the needed */
+	enum sr_libc by_interp = sr_libc_of_interpreter(e->interpreter, &e->needed);
+	if (by_interp != SR_LIBC_UNKNOWN) {
+		e->libc = by_interp;
+		e->libc_evidence = "interpreter";
+		return;
 	}
 	for (size_t i = 0; i < e->needed.count; i++) {
 		const char *n = e->needed.items[i];
-		if (strcmp(n, "libc.so.6") == 0 || strcmp(n, "libc.so.6.1") == 0 || strcmp(n, "libc.so.0.1") == 0) {
-			e->libc = SR_LIBC_GLIBC;
-			e->libc_evidence = "needs libc.so.6";
-			return;
-		}
-		if (strncmp(n, "libc.musl-", 10) == 0) {
-			e->libc = SR_LIBC_MUSL;
-			e->libc_evidence = "needs libc.musl";
-			return;
-		}
-		if (strcmp(n, "libc.so.0") == 0) {
-			e->libc = SR_LIBC_UCLIBC;
-			e->libc_evidence = "needs libc.so.0";
+		enum sr_libc by_name = sr_libc_of_soname(n);
+		if (by_name != SR_LIBC_UNKNOWN) {
+			e->libc = by_name;
+			e->libc_evidence = by_name == SR_LIBC_GLIBC  ? "needs libc.so.6"
+			                   : by_name == SR_LIBC_MUSL ? "needs libc.musl"
+			                                             : "needs libc.so.0";
 			return;
 		}
 		if (strcmp(n, "libc.so") == 0) {
@@ -1333,8 +1304,8 @@ static void decide_libc(struct ctx *c)
 			return;
 		}
 	}
-	if (e->soname && (strncmp(e->soname, "ld-linux", 8) == 0 || strncmp(e->soname, "ld64.so.", 8) == 0 ||
-	                  strcmp(e->soname, "libc.so.6") == 0)) {
+	if (e->soname && (sr_libc_of_interpreter(e->soname, NULL) == SR_LIBC_GLIBC ||
+	                  sr_libc_of_soname(e->soname) == SR_LIBC_GLIBC)) {
 		e->libc = SR_LIBC_GLIBC;
 		e->libc_evidence = "part of glibc";
 		return;

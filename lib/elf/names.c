@@ -64,18 +64,6 @@ const char *sr_linkage_name(enum sr_linkage l)
 	}
 }
 
-const char *sr_libc_name(enum sr_libc l)
-{
-	switch (l) {
-	case SR_LIBC_NONE: return "none";
-	case SR_LIBC_GLIBC: return "glibc";
-	case SR_LIBC_MUSL: return "musl";
-	case SR_LIBC_BIONIC: return "bionic";
-	case SR_LIBC_UCLIBC: return "uclibc";
-	default: return "unknown";
-	}
-}
-
 const char *sr_relro_name(enum sr_relro r)
 {
 	switch (r) {

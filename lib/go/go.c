@@ -3,7 +3,7 @@
  * toolchain question, platform minimums, files read at run time).
  *
  * The run-time needs follow the Go standard library's Linux sources (see
- * ../shared/targets-facts.md Table 3: crypto/x509 root_linux.go, time
+ * docs/targets-facts.md Table 3: crypto/x509 root_linux.go, time
  * zoneinfo_unix.go, net conf.go / dnsconfig_unix.go, os/user
  * lookup_unix.go); each is keyed on functions the linker kept, so a package
  * that is linked but whose file-reading code was dead-code-eliminated does

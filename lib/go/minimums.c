@@ -1,6 +1,6 @@
 /* Platform minimums implied by the Go release a binary was built with.
  *
- * Data, with sources (see also ../shared/targets-facts.md Table 2a): the Go
+ * Data, with sources (see also docs/targets-facts.md Table 2a): the Go
  * release notes go1.N.md in golang/website, the Go wiki MinimumRequirements
  * page, and the download page's requirement strings (golang/website
  * internal/dl/dl.go).  The kernel minimum rose to 2.6.32 in Go 1.18

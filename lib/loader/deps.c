@@ -374,24 +374,6 @@ static size_t cat3(char *out, size_t size, const char *a, const char *b, const c
 
 /* ---------- the target ---------- */
 
-/* The glibc interpreter for a machine, used when the input has none (a
- * library: ldd loads it with the system's loader). */
-static const char *default_glibc_interp(unsigned cls, uint16_t m, uint32_t flags, bool be)
-{
-	switch (m) {
-	case EM_X86_64: return cls == 64 ? "/lib64/ld-linux-x86-64.so.2" : "/libx32/ld-linux-x32.so.2";
-	case EM_386: return "/lib/ld-linux.so.2";
-	case EM_AARCH64: return "/lib/ld-linux-aarch64.so.1";
-	case EM_ARM: return (flags & 0x400) ? "/lib/ld-linux-armhf.so.3" : "/lib/ld-linux.so.3";
-	case EM_RISCV: return "/lib/ld-linux-riscv64-lp64d.so.1";
-	case EM_PPC64: return be ? "/lib64/ld64.so.1" : "/lib64/ld64.so.2";
-	case EM_S390: return "/lib/ld64.so.1";
-	case EM_LOONGARCH: return "/lib64/ld-linux-loongarch-lp64d.so.1";
-	case EM_MIPS: return cls == 64 ? "/lib64/ld.so.1" : "/lib/ld.so.1";
-	default: return NULL;
-	}
-}
-
 static const char *platform_of(uint16_t m, unsigned cls, bool be)
 {
 	switch (m) {
@@ -1299,17 +1281,6 @@ static bool try_rpaths_of(struct ctx *c, struct search *s, struct sr_dep_edge *e
 	return false;
 }
 
-static bool is_musl_self(const char *name)
-{
-	static const char *const reserved[] = { "c.", "pthread.", "rt.", "m.", "dl.", "util.", "xnet." };
-	if (strncmp(name, "lib", 3) != 0)
-		return false;
-	for (size_t i = 0; i < sizeof reserved / sizeof reserved[0]; i++)
-		if (strncmp(name + 3, reserved[i], strlen(reserved[i])) == 0)
-			return true;
-	return false;
-}
-
 static bool in_default_dirs(struct ctx *c, const char *path)
 {
 	for (size_t i = 0; i < c->d->default_dirs.count; i++) {
@@ -1344,7 +1315,7 @@ static void resolve_one(struct ctx *c, size_t from, const char *name)
 		e->how = c->d->objects[hit].is_interp ? SR_FOUND_INTERP : SR_FOUND_LOADED;
 		return;
 	}
-	if (d->loader_kind == SR_LOADER_MUSL && is_musl_self(name)) {
+	if (d->loader_kind == SR_LOADER_MUSL && sr_libc_musl_answers(name)) {
 		/* musl's loader is its C library: libc, libm, libpthread, … are it */
 		if (c->interp.ok) {
 			e->to = interp_object(c);
@@ -1998,14 +1969,15 @@ static enum sr_err resolve_program(struct sr_deps_session *ss, const char *path,
 	bool is_library = o.elf->kind == SR_ELF_KIND_SHARED && !o.elf->has_interp;
 	const char *interp = o.elf->interpreter;
 	if (!interp && is_library) {
-		interp = default_glibc_interp(c->elf_class, c->machine, eflags, c->big_endian);
+		interp = sr_libc_glibc_interpreter(c->machine, c->elf_class, eflags, c->big_endian);
 		d->interp_is_default = interp != NULL;
 	}
 	bool dynamic = o.elf->has_dynamic && (o.elf->has_interp || is_library);
 	if (interp) {
 		const char *b = strrchr(interp, '/');
 		b = b ? b + 1 : interp;
-		if (strncmp(b, "ld-musl-", 8) == 0) {
+		if (sr_libc_of_interpreter(interp, NULL) == SR_LIBC_MUSL && strncmp(b, "ld-musl-", 8) == 0) {
+			/* ld-musl-ARCH.so.1: ARCH names its path file (/etc/ld-musl-ARCH.path) */
 			d->loader_kind = SR_LOADER_MUSL;
 			const char *dot = strstr(b + 8, ".so");
 			c->musl_arch = dot ? sr_arena_strndup(a, b + 8, (size_t)(dot - (b + 8))) : NULL;

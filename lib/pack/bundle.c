@@ -434,7 +434,7 @@ static enum sr_err add_nss_modules(struct sr_bundle *b, const struct sr_deps *d,
 	size_t nd = 0;
 	for (size_t i = 1; i < d->object_count && nd < 64; i++) {
 		const char *soname = d->objects[i].elf ? d->objects[i].elf->soname : NULL;
-		if (soname && strcmp(soname, "libc.so.6") == 0) {
+		if (soname && sr_libc_of_soname(soname) == SR_LIBC_GLIBC) {
 			const char *slash = strrchr(d->objects[i].path, '/');
 			if (slash)
 				dirs[nd++] = sr_arena_strndup(b->priv->a, d->objects[i].path,

@@ -518,7 +518,7 @@ static void put_libraries(struct sr_strbuf *b, struct plan *p)
 	for (size_t i = 0; i < p->nlibs; i++) {
 		struct lib *l = &p->libs[i];
 		if (p->musl && !p->have_db) {
-			if (l->path && (strncmp(l->name, "libc.", 5) == 0 || strncmp(l->name, "ld-musl", 7) == 0))
+			if (l->path && sr_libc_provides(SR_LIBC_MUSL, NULL, NULL, l->name))
 				continue;
 			sr_strbuf_puts(b, "# not mapped: ");
 			sr_strbuf_put_comment(b, l->name);

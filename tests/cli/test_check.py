@@ -298,6 +298,7 @@ def main():
     matrix_alignment(exe, ck)
     foreign_root(exe, ck)
     carried_libraries(exe, ck)
+    libc_objects(exe, ck)
     return ck.report()
 
 
@@ -340,6 +341,51 @@ def carried_libraries(exe, ck):
         ck.eq("carried: no 'not part of the base system' for the carried library",
               [f["reason"] for r in res.values() for f in r["findings"]
                if f["kind"] == "library" and f["severity"] != "info"], [])
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
+def libc_objects(exe, ck):
+    """What a database target's C library installs comes from data/libc.json:
+    glibc's libc_malloc_debug.so.0 exists from 2.34 on (glibc NEWS; this
+    host's glibc has it), so a program that needs it runs on debian-12 and
+    debian-11 (2.31) lacks it; musl's loader answers every lib{c,pthread,rt,
+    m,dl,util,xnet}.* with itself, as the loader model's musl rule does
+    (libutil.so.1 was judged missing on Alpine before)."""
+    d = tempfile.mkdtemp(prefix="sr-libcobj-")
+    try:
+        src = os.path.join(d, "p.c")
+        with open(src, "w") as f:
+            f.write("int main(void) { return 0; }\n")
+        dbg = os.path.join(d, "needs-malloc-debug")
+        p = subprocess.run(["gcc", "-o", dbg, src, "-Wl,--no-as-needed", "-l:libc_malloc_debug.so.0"],
+                           capture_output=True, text=True)
+        if ck.true("libc objects: gcc links libc_malloc_debug.so.0", p.returncode == 0, p.stderr):
+            p, doc = check_json(exe, ["--target", "debian-11,debian-12", dbg])
+            if ck.true("libc objects: check --json parses", doc is not None, p.stderr):
+                res = results_by_target(doc["binaries"][0])
+                lib_findings = lambda t: [f["reason"] for f in res[t]["findings"]  # noqa: E731
+                                          if f["kind"] == "library" and f["severity"] != "info"]
+                ck.true("libc_malloc_debug.so.0 on debian-11 (glibc 2.31): a library finding",
+                        any("libc_malloc_debug.so.0" in r for r in lib_findings("debian-11")), res["debian-11"])
+                ck.eq("libc_malloc_debug.so.0 on debian-12 (glibc 2.36): part of its glibc",
+                      lib_findings("debian-12"), [])
+        stub_c = os.path.join(d, "stub.c")
+        with open(stub_c, "w") as f:
+            f.write("int stub_util(void) { return 1; }\n")
+        stub = os.path.join(d, "libutil.so.1")
+        musl = os.path.join(d, "needs-libutil-musl")
+        p1 = subprocess.run(["musl-gcc", "-shared", "-fPIC", "-o", stub, "-Wl,-soname,libutil.so.1", stub_c],
+                            capture_output=True, text=True)
+        p2 = subprocess.run(["musl-gcc", "-o", musl, src, "-Wl,--no-as-needed", stub], capture_output=True, text=True)
+        if ck.true("libc objects: musl-gcc links a program needing libutil.so.1", p1.returncode == 0 and
+                   p2.returncode == 0, p1.stderr + p2.stderr):
+            p, doc = check_json(exe, ["--target", "alpine-3.22", musl])
+            if ck.true("libc objects: check --json parses (musl)", doc is not None, p.stderr):
+                res = results_by_target(doc["binaries"][0])
+                ck.eq("libutil.so.1 on alpine-3.22: musl's loader answers it",
+                      [f["reason"] for f in res["alpine-3.22"]["findings"] if f["kind"] == "library"
+                       and f["severity"] != "info"], [])
     finally:
         shutil.rmtree(d, ignore_errors=True)
 

@@ -1,0 +1,55 @@
+/* shipready — facts about C libraries, from data/libc.json (compiled in):
+ * which C library an interpreter or a DT_NEEDED name belongs to, which
+ * shared objects a C library installs itself, the names musl's loader
+ * answers with itself, and glibc's loader path per machine.  The ELF
+ * parser, the loader model, the runtimes and check all ask here. */
+#ifndef SHIPREADY_LIBC_H
+#define SHIPREADY_LIBC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "shipready/strlist.h"
+
+enum sr_libc {
+	SR_LIBC_UNKNOWN = 0,
+	SR_LIBC_NONE,            /* no C library at all (e.g. a pure Go binary) */
+	SR_LIBC_GLIBC,
+	SR_LIBC_MUSL,
+	SR_LIBC_BIONIC,
+	SR_LIBC_UCLIBC,
+};
+
+const char *sr_libc_name(enum sr_libc l);            /* "glibc", "musl", … "unknown" */
+
+/* The C library a program interpreter (PT_INTERP, in any directory) is the
+ * loader of; needed (or NULL) settles "ld.so.1", which is glibc's unless the
+ * program needs "libc.so".  SR_LIBC_UNKNOWN for another name. */
+enum sr_libc sr_libc_of_interpreter(const char *interp, const struct sr_strlist *needed);
+
+/* The C library whose own C library name a DT_NEEDED entry is ("libc.so.6":
+ * glibc, "libc.musl-x86_64.so.1": musl, "libc.so.0": uClibc), else
+ * SR_LIBC_UNKNOWN.  ("libc.so" is musl's or, with an Android note,
+ * bionic's: the caller knows the notes.) */
+enum sr_libc sr_libc_of_soname(const char *needed);
+
+/* Does a machine whose C library is family (of version, e.g. "2.31", or
+ * NULL when unknown; arch in check's spelling, e.g. "x86_64", or NULL) have
+ * the shared object soname from its C library alone?  glibc: the objects
+ * it installs (those added in a later release than version, or not built
+ * for arch, are not there); musl: the names its loader answers with itself
+ * and its own loader and libc.musl names. */
+bool sr_libc_provides(enum sr_libc family, const char *version, const char *arch, const char *soname);
+
+/* Is soname part of some C library (glibc's objects, musl's names)? */
+bool sr_libc_part(const char *soname);
+
+/* Does musl's loader answer a DT_NEEDED of this name with itself ("lib" +
+ * c, pthread, rt, m, dl, util or xnet + ".")? */
+bool sr_libc_musl_answers(const char *name);
+
+/* glibc's loader for a machine (ELF class 32/64, e_flags, byte order): what
+ * ldd runs a library without PT_INTERP under.  NULL when not known. */
+const char *sr_libc_glibc_interpreter(uint16_t machine, unsigned elf_class, uint32_t eflags, bool big_endian);
+
+#endif

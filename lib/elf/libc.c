@@ -1,0 +1,136 @@
+/* shipready — the C library facts of data/libc.json (see shipready/libc.h).
+ * The tables are generated at build time (tools/gen_libc_facts.py). */
+#include <elf.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "shipready/elf.h"
+#include "shipready/libc.h"
+#include "util/strlist.h"
+
+#ifndef EM_LOONGARCH
+#define EM_LOONGARCH 258
+#endif
+
+/* A name in a rule: exact, or a prefix. */
+struct name_rule {
+	enum sr_libc family;
+	bool prefix;
+	const char *name;
+	const char *unless_needed;   /* the rule does not hold when the program needs this */
+};
+
+/* An object the C library installs; arch NULL: on every machine; since NULL:
+ * in every release. */
+struct libc_library {
+	enum sr_libc family;
+	const char *name;
+	const char *arch;
+	const char *since;
+};
+
+struct default_interp {
+	uint16_t machine;
+	unsigned elf_class;          /* 0: either */
+	int float_abi;               /* 0: any, 1: hard, 2: soft (ARM EF_ARM_ABI_FLOAT_HARD) */
+	int endian;                  /* 0: any, 1: big, 2: little */
+	const char *path;
+};
+
+#include "libc_facts.h"
+
+#define COUNT(a) (sizeof (a) / sizeof (a)[0])
+
+const char *sr_libc_name(enum sr_libc l)
+{
+	switch (l) {
+	case SR_LIBC_NONE: return "none";
+	case SR_LIBC_GLIBC: return "glibc";
+	case SR_LIBC_MUSL: return "musl";
+	case SR_LIBC_BIONIC: return "bionic";
+	case SR_LIBC_UCLIBC: return "uclibc";
+	default: return "unknown";
+	}
+}
+
+static bool rule_matches(const struct name_rule *r, const char *name, const struct sr_strlist *needed)
+{
+	bool hit = r->prefix ? strncmp(name, r->name, strlen(r->name)) == 0 : strcmp(name, r->name) == 0;
+	return hit && !(r->unless_needed && needed && sr_strlist_has(needed, r->unless_needed));
+}
+
+enum sr_libc sr_libc_of_interpreter(const char *interp, const struct sr_strlist *needed)
+{
+	if (!interp)
+		return SR_LIBC_UNKNOWN;
+	const char *b = strrchr(interp, '/');
+	b = b ? b + 1 : interp;
+	for (size_t i = 0; i < COUNT(interp_rules); i++)
+		if (rule_matches(&interp_rules[i], b, needed))
+			return interp_rules[i].family;
+	return SR_LIBC_UNKNOWN;
+}
+
+enum sr_libc sr_libc_of_soname(const char *needed)
+{
+	for (size_t i = 0; needed && i < COUNT(soname_rules); i++)
+		if (rule_matches(&soname_rules[i], needed, NULL))
+			return soname_rules[i].family;
+	return SR_LIBC_UNKNOWN;
+}
+
+bool sr_libc_musl_answers(const char *name)
+{
+	if (strncmp(name, "lib", 3) != 0)
+		return false;
+	for (size_t i = 0; i < COUNT(musl_loader_answers); i++) {
+		size_t n = strlen(musl_loader_answers[i]);
+		if (strncmp(name + 3, musl_loader_answers[i], n) == 0 && name[3 + n] == '.')
+			return true;
+	}
+	return false;
+}
+
+/* One of the family's own names: its loader or its C library name. */
+static bool own_name(enum sr_libc family, const char *soname)
+{
+	return sr_libc_of_interpreter(soname, NULL) == family || sr_libc_of_soname(soname) == family;
+}
+
+bool sr_libc_provides(enum sr_libc family, const char *version, const char *arch, const char *soname)
+{
+	if (family == SR_LIBC_MUSL)
+		return sr_libc_musl_answers(soname) || own_name(family, soname);
+	for (size_t i = 0; i < COUNT(libc_libraries); i++) {
+		const struct libc_library *l = &libc_libraries[i];
+		if (l->family != family || strcmp(l->name, soname) != 0)
+			continue;
+		if (l->arch && (!arch || strcmp(l->arch, arch) != 0))
+			continue;   /* built for other machines (or the machine is unknown) */
+		if (!l->since || !version || sr_version_cmp(version, l->since) >= 0)
+			return true;
+	}
+	return false;
+}
+
+bool sr_libc_part(const char *soname)
+{
+	for (size_t i = 0; i < COUNT(libc_libraries); i++)
+		if (strcmp(libc_libraries[i].name, soname) == 0)
+			return true;
+	return sr_libc_musl_answers(soname) || sr_libc_of_interpreter(soname, NULL) != SR_LIBC_UNKNOWN ||
+	       sr_libc_of_soname(soname) != SR_LIBC_UNKNOWN;
+}
+
+const char *sr_libc_glibc_interpreter(uint16_t machine, unsigned elf_class, uint32_t eflags, bool big_endian)
+{
+	int float_abi = (eflags & 0x400) ? 1 : 2;   /* EF_ARM_ABI_FLOAT_HARD */
+	int endian = big_endian ? 1 : 2;
+	for (size_t i = 0; i < COUNT(default_interps); i++) {
+		const struct default_interp *d = &default_interps[i];
+		if (d->machine == machine && (!d->elf_class || d->elf_class == elf_class) &&
+		    (!d->float_abi || machine != EM_ARM || d->float_abi == float_abi) && (!d->endian || d->endian == endian))
+			return d->path;
+	}
+	return NULL;
+}
