@@ -364,6 +364,18 @@ struct plan {
 	bool targets_loaded;
 };
 
+/* The base's entry in the target database (loaded once): what the image
+ * has is asked there, never decided here.  The name is kept when the
+ * database has no such entry (then every answer is unknown). */
+static void use_base_entry(struct plan *p, const char *entry)
+{
+	struct sr_error terr = { 0 };
+	if (!p->targets_loaded && sr_targets_load_builtin(&p->targets, &terr) == SR_OK)
+		p->targets_loaded = true;
+	p->base_entry = entry;
+	p->base_target = entry && p->targets_loaded ? sr_targets_find(&p->targets, entry) : NULL;
+}
+
 /* The database's judgement of the base image for need n: SR_NEED_UNKNOWN
  * when the base has no entry. */
 static void base_judge(const struct plan *p, const struct sr_need *n, struct sr_need_answer *out)
@@ -372,6 +384,16 @@ static void base_judge(const struct plan *p, const struct sr_need *n, struct sr_
 		sr_judge_need_db(p->base_target, n, out);
 	else
 		*out = (struct sr_need_answer){ SR_NEED_UNKNOWN, NULL, false };
+}
+
+/* Does the base image meet need n (NULL: no such need)? */
+static bool base_meets(const struct plan *p, const struct sr_need *n)
+{
+	if (!n)
+		return true;
+	struct sr_need_answer a;
+	base_judge(p, n, &a);
+	return a.state == SR_NEED_MET;
 }
 
 /* The libraries as the loader finds them in the root, and their packages. */
@@ -434,7 +456,7 @@ static enum sr_err plan_problems(struct plan *p, struct sr_error *err)
 }
 
 /* The base image and the package manager of a dynamic program. */
-static enum sr_err plan_base(struct plan *p, bool ca, bool tz, struct sr_error *err)
+static enum sr_err plan_base(struct plan *p, const struct sr_need *ca, const struct sr_need *tz, struct sr_error *err)
 {
 	const struct release *r = &p->rel;
 	if (p->musl) {
@@ -453,11 +475,7 @@ static enum sr_err plan_base(struct plan *p, bool ca, bool tz, struct sr_error *
 			p->base_reason = "musl: alpine has musl's loader (the newest Alpine shipready knows)";
 		}
 		p->manager = "apk";
-		struct sr_error terr = { 0 };
-		if (p->base_entry && sr_targets_load_builtin(&p->targets, &terr) == SR_OK) {
-			p->targets_loaded = true;
-			p->base_target = sr_targets_find(&p->targets, p->base_entry);
-		}
+		use_base_entry(p, p->base_entry);
 		return SR_OK;
 	}
 	bool debian = strcmp(r->id, "debian") == 0, ubuntu = strcmp(r->id, "ubuntu") == 0;
@@ -472,21 +490,22 @@ static enum sr_err plan_base(struct plan *p, bool ca, bool tz, struct sr_error *
 		return sr_error_set(err, SR_E_UNSUPPORTED, "the root %s names no release version in its os-release",
 		                    p->root_dir);
 	if (p->npkgs == 0 && debian && strcmp(ver, "12") == 0 && p->nproblems == 0) {
-		p->base = "gcr.io/distroless/base-debian12";
-		p->base_reason = ca || tz ? "only libc6: distroless base has Debian 12's glibc, CA roots and zoneinfo, "
-		                            "and nothing to install with"
-		                          : "only libc6: distroless base has Debian 12's glibc and nothing to install with";
-		p->manager = NULL;
-		return SR_OK;
+		/* nothing to install: distroless base, when its entry says it has what is needed */
+		use_base_entry(p, "distroless-base-debian12");
+		if (base_meets(p, ca) && base_meets(p, tz)) {
+			p->base = "gcr.io/distroless/base-debian12";
+			p->base_reason = ca || tz ? "only libc6: distroless base has Debian 12's glibc, CA roots and zoneinfo, "
+			                            "and nothing to install with"
+			                          : "only libc6: distroless base has Debian 12's glibc and nothing to install with";
+			p->manager = NULL;
+			return SR_OK;
+		}
 	}
 	p->base = debian ? sr_arena_printf(p->a, "debian:%s-slim", ver) : sr_arena_printf(p->a, "ubuntu:%s", ver);
 	p->base_reason = sr_arena_printf(p->a, "%s, the release of the root %s whose libraries were resolved%s",
 	                      p->base, p->root_dir, p->npkgs ? " (distroless has no package manager)" : "");
 	p->manager = "apt";
-	if (ca)
-		p->pkgs[p->npkgs++] = "ca-certificates";
-	if (tz)
-		p->pkgs[p->npkgs++] = "tzdata";
+	use_base_entry(p, debian ? sr_arena_printf(p->a, "debian-%s-slim", ver) : NULL);
 	return SR_OK;
 }
 
@@ -603,6 +622,45 @@ static void put_static(struct sr_strbuf *b, const struct plan *p, const struct s
 	}
 }
 
+/* CA roots and zoneinfo: what the base image has, as its database entry
+ * says (the one judgement); what it lacks is installed with its package
+ * manager (ca-certificates, tzdata on Alpine, Debian and Ubuntu alike). */
+static void put_base_needs(struct sr_strbuf *b, struct plan *p, const struct sr_need *ca, const struct sr_need *tz)
+{
+	const char *name = p->base_entry ? p->base_entry : p->base;
+	struct sr_need_answer a;
+	if (tz) {
+		base_judge(p, tz, &a);
+		sr_strbuf_puts(b, "# zoneinfo for named time zones (");
+		put_evidence(b, tz);
+		if (a.state == SR_NEED_MET) {
+			sr_strbuf_puts(b, "): ");
+			sr_strbuf_put_comment(b, name);
+			sr_strbuf_puts(b, "'s image has it\n");
+		} else {
+			sr_strbuf_puts(b, a.state == SR_NEED_MISSING ? "): " : "): not confirmed that ");
+			sr_strbuf_put_comment(b, name);
+			sr_strbuf_puts(b, a.state == SR_NEED_MISSING ? "'s image has none\n" : "'s image has it\n");
+			add_pkg(p, "tzdata");
+		}
+	}
+	if (ca) {
+		base_judge(p, ca, &a);
+		if (a.state == SR_NEED_MET) {
+			sr_strbuf_puts(b, "# CA roots: ");
+			sr_strbuf_put_comment(b, name);
+			sr_strbuf_puts(b, "'s image has ");
+			sr_strbuf_put_comment(b, a.path);
+			sr_strbuf_puts(b, "\n");
+		} else {
+			sr_strbuf_puts(b, "# CA roots (");
+			put_evidence(b, ca);
+			sr_strbuf_puts(b, "): ca-certificates\n");
+			add_pkg(p, "ca-certificates");
+		}
+	}
+}
+
 static void put_dynamic(struct sr_strbuf *b, struct plan *p, const struct sr_need *ca, const struct sr_need *tz)
 {
 	const struct sr_elf *e = p->in->elf;
@@ -628,51 +686,7 @@ static void put_dynamic(struct sr_strbuf *b, struct plan *p, const struct sr_nee
 	sr_strbuf_puts(b, "\nFROM ");
 	sr_strbuf_puts(b, p->base);
 	sr_strbuf_puts(b, "\n");
-	if (p->musl) {
-		/* what the alpine image has, as the target database says (the one judgement) */
-		struct sr_need_answer a;
-		if (tz) {
-			base_judge(p, tz, &a);
-			sr_strbuf_puts(b, "# zoneinfo for named time zones (");
-			put_evidence(b, tz);
-			if (a.state == SR_NEED_MET) {
-				sr_strbuf_puts(b, "): ");
-				sr_strbuf_put_comment(b, p->base_entry);
-				sr_strbuf_puts(b, "'s image has it\n");
-			} else {
-				sr_strbuf_puts(b, a.state == SR_NEED_MISSING ? "): " : "): not confirmed that ");
-				sr_strbuf_put_comment(b, p->base_entry ? p->base_entry : p->base);
-				sr_strbuf_puts(b, a.state == SR_NEED_MISSING ? "'s image has none\n" : "'s image has it\n");
-				add_pkg(p, "tzdata");
-			}
-		}
-		if (ca) {
-			base_judge(p, ca, &a);
-			if (a.state == SR_NEED_MET) {
-				sr_strbuf_puts(b, "# CA roots: ");
-				sr_strbuf_put_comment(b, p->base_entry);
-				sr_strbuf_puts(b, "'s image has ");
-				sr_strbuf_put_comment(b, a.path);
-				sr_strbuf_puts(b, "\n");
-			} else {
-				sr_strbuf_puts(b, "# CA roots (");
-				put_evidence(b, ca);
-				sr_strbuf_puts(b, "): ca-certificates\n");
-				add_pkg(p, "ca-certificates");
-			}
-		}
-	} else if (p->npkgs) {
-		if (ca) {
-			sr_strbuf_puts(b, "# CA roots (");
-			put_evidence(b, ca);
-			sr_strbuf_puts(b, "): ca-certificates\n");
-		}
-		if (tz) {
-			sr_strbuf_puts(b, "# zoneinfo (");
-			put_evidence(b, tz);
-			sr_strbuf_puts(b, "): tzdata\n");
-		}
-	}
+	put_base_needs(b, p, ca, tz);
 	put_install(b, p);
 }
 
@@ -865,7 +879,7 @@ enum sr_err sr_dockerfile_build(struct sr_analysis *an, const struct sr_dockerfi
 				p->libs[p->nlibs++] = (struct lib){ e->needed.items[i], e->needed.items[i], NULL, NULL };
 		}
 		plan_packages(p);
-		if ((rc = plan_base(p, ca != NULL, tz != NULL, err)) != SR_OK)
+		if ((rc = plan_base(p, ca, tz, err)) != SR_OK)
 			goto fail;
 	} else {
 		p->base = "scratch";

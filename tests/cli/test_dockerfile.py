@@ -239,6 +239,45 @@ def check_json(c, name, exe, args, validator):
     return res
 
 
+def bookworm_zoneinfo(c, exe, bw, work):
+    """A program that reads zoneinfo, from a Debian 12 root: whether the base
+    has zoneinfo comes from the base's database entry (distroless-base-debian12,
+    debian-12-slim), not from dockerfile's own code.  The oracle for the slim
+    image: the root itself is debootstrap --variant=minbase bookworm, which
+    debian:bookworm-slim is, and its dpkg database has tzdata installed."""
+    src = os.path.join(work, "tz.cc")
+    with open(src, "w") as f:
+        f.write("#include <ctime>\n#include <iostream>\n"
+                "int main() { std::time_t t = 0; std::cout << std::localtime(&t)->tm_year << std::endl; }\n")
+    progs = {}
+    for name, cmd in (("tz-c", ["gcc", "-x", "c", "-o"]), ("tz-cxx", ["g++", "-o"])):
+        out = os.path.join(work, name)
+        code = src if name == "tz-cxx" else src.replace(".cc", ".c")
+        if name == "tz-c":
+            with open(code, "w") as f:
+                f.write("#include <stdio.h>\n#include <time.h>\n"
+                        "int main(void) { time_t t = 0; printf(\"%d\\n\", localtime(&t)->tm_year); return 0; }\n")
+        r = subprocess.run(cmd + [out, code], capture_output=True, text=True)
+        if c.true("zoneinfo: %s builds" % name, r.returncode == 0, r.stderr):
+            progs[name] = out
+    status = open(os.path.join(bw, "var/lib/dpkg/status")).read()
+    minbase_has_tzdata = re.search(r"^Package: tzdata\nStatus: install ok installed", status, re.M) is not None
+    c.true("zoneinfo: the minbase bookworm root has tzdata installed (dpkg)", minbase_has_tzdata)
+    if "tz-c" in progs:
+        p = dockerfile(exe, ["--from-root", bw, progs["tz-c"]])
+        c.eq("zoneinfo tz-c: FROM", (p.returncode, froms(p.stdout)), (0, [["gcr.io/distroless/base-debian12"]]))
+        c.true("zoneinfo tz-c: distroless-base-debian12's entry has it",
+               "distroless-base-debian12's image has it" in p.stdout, p.stdout)
+    if "tz-cxx" in progs:
+        p = dockerfile(exe, ["--from-root", bw, progs["tz-cxx"]])
+        c.eq("zoneinfo tz-cxx: FROM", (p.returncode, froms(p.stdout)), (0, [["debian:12-slim"]]))
+        pkgs = installed(p.stdout, "--no-install-recommends")
+        c.eq("zoneinfo tz-cxx: tzdata installed exactly when the minbase root lacks it",
+             "tzdata" in pkgs, not minbase_has_tzdata)
+        c.true("zoneinfo tz-cxx: said from debian-12-slim's entry",
+               "debian-12-slim's image has it" in p.stdout, p.stdout)
+
+
 def from_root_part(c, exe, fixdir, work, validator):
     fx = lambda n: os.path.join(fixdir, n)  # noqa: E731
     roots = reality_roots(fixdir)
@@ -252,6 +291,7 @@ def from_root_part(c, exe, fixdir, work, validator):
         c.eq("bookworm c-pie: FROM", (p.returncode, froms(p.stdout)), (0, [["gcr.io/distroless/base-debian12"]]))
         p = dockerfile(exe, ["--from-root", bw, fx("cxx")])
         c.eq("bookworm cxx: FROM", (p.returncode, froms(p.stdout)), (0, [["debian:12-slim"]]))
+        bookworm_zoneinfo(c, exe, bw, work)
         libs = re.findall(r"^#   (\S+)  (/\S+)  (\S+)", p.stdout, re.M)
         c.true("bookworm cxx: libraries listed", len(libs) >= 3, p.stdout)
         for lib, path, pkg in libs:
@@ -277,9 +317,12 @@ def from_root_part(c, exe, fixdir, work, validator):
                 c.eq("bullseye %s: package of %s" % (prog, lpath), pkg, owner)
                 if owner and owner != "libc6" and owner not in want:
                     want.append(owner)
-            # the data packages follow, each after its reason
-            want += [pkg for pkg, why in (("ca-certificates", "# CA roots ("), ("tzdata", "# zoneinfo ("))
-                     if why in p.stdout]
+            # the data packages follow, each after its reason: installed when the
+            # database does not confirm the base has them (no debian-11-slim entry)
+            want += [pkg for pkg, why in (("ca-certificates", "# CA roots ("),
+                                          ("tzdata", "# zoneinfo for named time zones ("))
+                     if any(l.startswith(why) and ("'s image has it" not in l or "not confirmed" in l)
+                            for l in p.stdout.splitlines())]
             c.eq("bullseye %s: apt packages" % prog, installed(p.stdout, "--no-install-recommends"), want)
             check_common(c, "bullseye " + prog, p.stdout)
         # a bookworm program: would not start there, and says why as the real loader does
