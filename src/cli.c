@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "shipready/shipready.h"
-#include "util/outfile.h"
+#include "shipready/outfile.h"
 
 bool cli_no_color;
 

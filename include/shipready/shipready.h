@@ -12,7 +12,6 @@
 #include "shipready/inspect.h"
 #include "shipready/reader.h"
 #include "shipready/report.h"
-
-const char *sr_version_string(void);
+#include "shipready/version.h"
 
 #endif

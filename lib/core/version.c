@@ -1,4 +1,5 @@
-#include "shipready/shipready.h"
+/* shipready — the version string (shipready/version.h). */
+#include "shipready/version.h"
 
 #ifndef SHIPREADY_VERSION
 #define SHIPREADY_VERSION "0.1.0"

@@ -35,7 +35,7 @@
 #include "shipready/needs.h"
 #include "pack/archive_dl.h"
 #include "util/arena.h"
-#include "util/outfile.h"
+#include "shipready/outfile.h"
 
 struct sr_bundle_priv {
 	struct sr_arena *a;

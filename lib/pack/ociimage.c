@@ -29,7 +29,7 @@
 #include "pack/nettle_dl.h"
 #include "report/json_util.h"
 #include "util/arena.h"
-#include "util/outfile.h"
+#include "shipready/outfile.h"
 
 #define DEFAULT_USER "65532:65532"
 #define DEFAULT_PATH "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"

@@ -44,7 +44,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "util/outfile.h"
+#include "shipready/outfile.h"
 
 /* The one message from the sandbox to the caller, written once (smaller
  * than PIPE_BUF, so whole or not at all). */

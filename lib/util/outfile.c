@@ -1,6 +1,6 @@
-/* Atomic output files (util/outfile.h). */
+/* Atomic output files (shipready/outfile.h). */
 #define _GNU_SOURCE 1   /* renameat2 flags, O_TMPFILE */
-#include "util/outfile.h"
+#include "shipready/outfile.h"
 
 #include <errno.h>
 #include <fcntl.h>

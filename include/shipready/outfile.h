@@ -1,9 +1,9 @@
-/* An output file written atomically: created as ".NAME.tmp-XXXXXX" beside
+/* shipready — an output file written atomically: created as ".NAME.tmp-XXXXXX" beside
  * NAME, synced, then renamed into place in one step, so a run killed at
  * any point leaves nothing at NAME (at worst a hidden temporary beside it).
  * Shared by the bundle tar writer and the image writer. */
-#ifndef SR_UTIL_OUTFILE_H
-#define SR_UTIL_OUTFILE_H
+#ifndef SHIPREADY_OUTFILE_H
+#define SHIPREADY_OUTFILE_H
 
 #include <limits.h>
 #include <stdbool.h>
