@@ -394,3 +394,23 @@ class Checker:
             print("... and %d more failures" % (len(self.failures) - limit))
         print("%s: %d checks, %d failed" % (self.name, self.checks, len(self.failures)))
         return 1 if self.failures else 0
+
+
+# ---------------------------------------------------------------- real roots
+
+def reality_roots(fixdir):
+    """The debootstrap roots of tests/fixtures/reality/build.sh (built, or
+    taken from its cache, under the lock cli-check-reality uses); None when
+    it says they cannot be made here (exit 77)."""
+    out = os.path.join(os.path.dirname(fixdir.rstrip("/")), "reality")
+    os.makedirs(out, exist_ok=True)
+    with open(out.rstrip("/") + ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        p = subprocess.run(["sh", os.path.join(REPO, "tests", "fixtures", "reality", "build.sh"), out],
+                           stdout=subprocess.PIPE, errors="replace")
+    if p.returncode == 77:
+        print("SKIP: the debootstrap roots: " + p.stdout.strip()[-300:])
+        return None
+    if p.returncode != 0:
+        return False
+    return os.path.join(out, "roots")

@@ -34,7 +34,6 @@ program against it, and a dynamic program against a root without
 os-release, are refused (exit 2).  --json validates against
 docs/schema/dockerfile.json and says what the text says (FROM, RUN).
 """
-import fcntl
 import json
 import os
 import re
@@ -173,24 +172,6 @@ def dpkg_owner_in(root, path):
     return None
 
 
-def reality_roots(fixdir):
-    """The debootstrap roots of tests/fixtures/reality/build.sh (built, or
-    taken from its cache, under the lock cli-check-reality uses); None when
-    it says they cannot be made here (exit 77)."""
-    out = os.path.join(os.path.dirname(fixdir.rstrip("/")), "reality")
-    os.makedirs(out, exist_ok=True)
-    with open(out.rstrip("/") + ".lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        p = subprocess.run(["sh", os.path.join(REPO, "tests", "fixtures", "reality", "build.sh"), out],
-                           stdout=subprocess.PIPE, errors="replace")
-    if p.returncode == 77:
-        print("SKIP: --from-root debootstrap part: " + p.stdout.strip()[-300:])
-        return None
-    if p.returncode != 0:
-        return False
-    return os.path.join(out, "roots")
-
-
 def run_in_root(root, prog):
     """Run prog copied into ROOT with chroot(2): (exit status, stderr)."""
     sub = os.path.join(root, "shipready-dockerfile.%d" % os.getpid())
@@ -280,7 +261,7 @@ def bookworm_zoneinfo(c, exe, bw, work):
 
 def from_root_part(c, exe, fixdir, work, validator):
     fx = lambda n: os.path.join(fixdir, n)  # noqa: E731
-    roots = reality_roots(fixdir)
+    roots = common.reality_roots(fixdir)
     if roots is False:
         c.fail("building the reality roots failed (see FIXTURE_DIR/../reality/build.log)")
         return
