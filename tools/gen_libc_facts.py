@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Compile data/libc.json into C tables for lib/facts/libc.c.
+"""Compile data/libc.json and data/musl-symbols.json into C tables for lib/elf/libc.c.
 
-    python3 tools/gen_libc_facts.py data/libc.json OUTPUT.h
+    python3 tools/gen_libc_facts.py data/libc.json data/musl-symbols.json OUTPUT.h
 
 The facts stay in data/ with their sources; the build turns them into
 static tables so the ELF parser reads them without parsing JSON.  A fact
@@ -41,10 +41,12 @@ def name_rule(fam, r, what):
 
 
 def main():
-    if len(sys.argv) != 3:
-        sys.exit("usage: gen_libc_facts.py data/libc.json OUTPUT.h")
+    if len(sys.argv) != 4:
+        sys.exit("usage: gen_libc_facts.py data/libc.json data/musl-symbols.json OUTPUT.h")
     with open(sys.argv[1]) as f:
         d = json.load(f)
+    with open(sys.argv[2]) as f:
+        musl = json.load(f)
     keys(d, {"format", "about", "source_keys", "families"}, "top level")
     if d["format"] != 1:
         sys.exit("gen_libc_facts: format %r, expected 1" % d["format"])
@@ -87,7 +89,24 @@ def main():
            "static const struct libc_library libc_libraries[] = {"] + libs + ["};",
            "static const char *const musl_loader_answers[] = {"] + answers + ["};",
            "static const struct default_interp default_interps[] = {"] + dinterp + ["};"]
-    with open(sys.argv[2], "w") as f:
+    keys(musl, {"format", "about", "sources", "versions", "symbols", "added_after", "dropped_after", "lfs64"},
+         "musl-symbols")
+    old, new = musl["versions"]
+    if list(musl["added_after"]) != [old] or list(musl["dropped_after"]) != [old]:
+        sys.exit("gen_libc_facts: musl-symbols: added_after and dropped_after name the older release")
+
+    def names(var, lst):
+        # sorted as strcmp sorts (bytes), for bsearch
+        return (["static const char *const %s[] = {" % var] +
+                ["\t%s," % c_str(n) for n in sorted(set(lst), key=lambda x: x.encode())] + ["};"])
+    out += ["static const char musl_old_version[] = %s;" % c_str(old),
+            "static const char musl_new_version[] = %s;" % c_str(new),
+            "static const char musl_lfs64_since[] = %s;" % c_str(musl["lfs64"]["since"])]
+    out += names("musl_symbols", musl["symbols"])
+    out += names("musl_added", musl["added_after"][old])
+    out += names("musl_dropped", musl["dropped_after"][old])
+    out += names("musl_lfs64", musl["lfs64"]["names"])
+    with open(sys.argv[3], "w") as f:
         f.write("\n".join(out) + "\n")
 
 

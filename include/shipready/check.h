@@ -31,6 +31,8 @@ enum sr_severity { SR_SEV_INFO = 0, SR_SEV_UNKNOWN, SR_SEV_WARN, SR_SEV_FAIL };
  *   libc            musl program on glibc or the reverse
  *   library         a DT_NEEDED library the target does not have
  *   symbol-version  a required symbol version the target's library lacks
+ *   symbol          a symbol the target's C library does not define (a glibc
+ *                   object on musl: "Error relocating …: symbol not found")
  *   kernel          the kernel is older than the program needs
  *   ca-roots, zoneinfo, nss, user-db, dns, gconv, locale, dlopen   (see needs.h)
  *   runtime         a runtime the target must have installed (.NET, …) */

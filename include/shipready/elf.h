@@ -156,6 +156,12 @@ struct sr_elf {
 	 * defined or not, of a static one or an object.  Empty with
 	 * SR_ELF_NO_SYMBOLS. */
 	struct sr_strlist rt_symbols;
+	/* The symbols it imports from glibc: undefined, not weak, in .dynsym,
+	 * bound by .gnu.version to a GLIBC_ version, in file order (what a
+	 * C library other than glibc must define for the file to load: musl
+	 * says "Error relocating FILE: NAME: symbol not found").  Empty with
+	 * SR_ELF_NO_SYMBOLS. */
+	struct sr_strlist glibc_imports;
 	/* Static files without .symtab only (stripped, not Go): the file names
 	 * and identifiers of that table found in read-only data (.rodata, else
 	 * the read-only PT_LOAD segments), e.g. "/etc/nsswitch.conf",

@@ -48,6 +48,15 @@ bool sr_libc_part(const char *soname);
  * c, pthread, rt, m, dl, util or xnet + ".")? */
 bool sr_libc_musl_answers(const char *name);
 
+/* Does musl's libc.so (its loader binds imports to it) define symbol name
+ * in release version ("1.2.5"; NULL: unknown)?  From data/musl-symbols.json:
+ * the defined symbols of two releases, and the LFS64 names (stat64, …) the
+ * loader resolves itself from 1.2.4 on.  Unknown for a symbol one of the
+ * releases has and the other not, when version lies between them or is
+ * not known. */
+enum sr_symbol_answer { SR_SYMBOL_DEFINED = 0, SR_SYMBOL_MISSING, SR_SYMBOL_UNKNOWN };
+enum sr_symbol_answer sr_libc_musl_defines(const char *name, const char *version);
+
 /* glibc's loader for a machine (ELF class 32/64, e_flags, byte order): what
  * ldd runs a library without PT_INTERP under.  NULL when not known. */
 const char *sr_libc_glibc_interpreter(uint16_t machine, unsigned elf_class, uint32_t eflags, bool big_endian);

@@ -535,6 +535,56 @@ static void db_versions(struct ctx *c, const char *barch)
  * libraries found there (on this machine, where the program is) go with
  * it to any target, and each is judged against the target as the program
  * is: its libraries and its symbol versions. */
+/* A glibc object on a musl database target: musl's loader answers
+ * libc.so.6 with itself and ignores symbol versions, then binds each import
+ * to musl's own symbols; one it does not define stops the load.  Which
+ * symbols each musl release defines is data/musl-symbols.json. */
+static void db_musl_symbols(struct ctx *c)
+{
+	const struct sr_elf *e = c->obj;
+	const struct sr_target *t = c->t->db;
+	if (t->libc != SR_LIBC_MUSL || !e->glibc_imports.count)
+		return;
+	const char *missing[8], *unknown[8];
+	size_t nmissing = 0, nunknown = 0;
+	for (size_t i = 0; i < e->glibc_imports.count; i++) {
+		const char *s = e->glibc_imports.items[i];
+		switch (sr_libc_musl_defines(s, t->libc_version)) {
+		case SR_SYMBOL_DEFINED:
+			break;
+		case SR_SYMBOL_MISSING:
+			if (nmissing < 8)
+				missing[nmissing] = s;
+			nmissing++;
+			break;
+		case SR_SYMBOL_UNKNOWN:
+			if (nunknown < 8)
+				unknown[nunknown] = s;
+			nunknown++;
+			break;
+		}
+	}
+	const char *musl = t->libc_version ? sr_arena_printf(c->a, "musl %s", t->libc_version) : "its musl";
+	if (nmissing) {
+		char list[512];
+		size_t w = 0;
+		for (size_t i = 0; i < nmissing && i < 8 && w < sizeof list; i++)
+			w += (size_t)snprintf(list + w, sizeof list - w, "%s%s", i ? ", " : "", missing[i]);
+		add(c, SR_SEV_FAIL, "symbol",
+		    sr_arena_printf(c->a, "%s needs %zu symbol%s from glibc that %s (%s) does not define: %s%s", c->req, nmissing,
+		                    nmissing == 1 ? "" : "s", musl, c->tname, list, nmissing > 8 ? ", …" : ""),
+		    sr_arena_printf(c->a, "Error relocating %s: %s: symbol not found", c->req, missing[0]),
+		    sr_arena_printf(c->a, "imports %s (GLIBC_ versions)", missing[0]),
+		    "build it against musl (on Alpine, or with musl-gcc), or install gcompat there (a glibc shim; "
+		    "not complete)");
+	}
+	if (nunknown)
+		add(c, SR_SEV_UNKNOWN, "symbol",
+		    sr_arena_printf(c->a, "%s needs %s from glibc: defined in one musl release shipready knows and not in the "
+		                    "other; not known for %s", c->req, unknown[0], musl),
+		    NULL, sr_arena_printf(c->a, "imports %s", unknown[0]), NULL);
+}
+
 static void db_carried(struct ctx *c, const char *barch)
 {
 	const struct sr_elf *e = c->in->elf;
@@ -552,6 +602,7 @@ static void db_carried(struct ctx *c, const char *barch)
 		c->obj_index = i;
 		db_libraries(c);
 		db_versions(c, barch);
+		db_musl_symbols(c);
 	}
 	c->obj = e;
 	c->req = c->prog;
@@ -769,6 +820,7 @@ enum sr_err sr_check_run(struct sr_analysis *an, const struct sr_check_target *t
 				c.shipped = carried_libraries(an);
 				db_libraries(&c);
 				db_versions(&c, barch);
+				db_musl_symbols(&c);
 				db_carried(&c, barch);
 			}
 		}

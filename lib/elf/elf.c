@@ -1179,6 +1179,65 @@ static void vermax_symbols(struct ctx *c)
 	}
 }
 
+/* The imports bound to a GLIBC_ version (sr_elf.glibc_imports). */
+static void glibc_imports(struct ctx *c)
+{
+	struct sr_elf *e = c->e;
+	if (c->no_symbols || !c->have_dynsym_tab)
+		return;
+	/* the Vernaux indexes naming a GLIBC_ version */
+	uint16_t top = 0;
+	for (size_t i = 0; i < e->verneed_count; i++)
+		for (size_t k = 0; k < e->verneed[i].count; k++) {
+			const struct sr_vernaux *v = &e->verneed[i].vers[k];
+			if (v->name && strncmp(v->name, "GLIBC_", 6) == 0 && (v->index & 0x7fff) > top)
+				top = v->index & 0x7fff;
+		}
+	if (top < 2)
+		return;
+	bool *glibc = sr_arena_array(c->a, (size_t)top + 1, sizeof *glibc);
+	if (!glibc)
+		return;
+	for (size_t i = 0; i < e->verneed_count; i++)
+		for (size_t k = 0; k < e->verneed[i].count; k++) {
+			const struct sr_vernaux *v = &e->verneed[i].vers[k];
+			if (v->name && strncmp(v->name, "GLIBC_", 6) == 0)
+				glibc[v->index & 0x7fff] = true;
+		}
+	uint64_t off;
+	if (!(c->has_versym_dt && vaddr_to_off(c, c->dt_versym, &off))) {
+		if (!c->sect_versym_found)
+			return;
+		off = c->sect_versym_off;
+	}
+	uint64_t want = c->wsz == 8 ? 24 : 16;
+	uint64_t ent = c->dynsym_ent < want ? want : c->dynsym_ent;
+	uint64_t count = c->dynsym.len / ent;
+	uint64_t avail = off < c->r.len ? (c->r.len - off) / 2 : 0;
+	if (count > avail)
+		count = avail;
+	struct sr_reader vs;
+	if (count < 2 || sr_reader_sub(&c->r, off, count * 2, &vs) != SR_OK || !budget_take(c, count * 2))
+		return;
+	struct sr_strlist_b b = { &e->glibc_imports, 0 };
+	for (uint64_t i = 1; i < count; i++) {
+		uint16_t v;
+		uint32_t name;
+		uint16_t shndx;
+		uint8_t info;
+		if (sr_read_u16(&vs, i * 2, &v) != SR_OK)
+			break;
+		v &= 0x7fff;   /* bit 15: hidden */
+		if (v > top || !glibc[v] || sr_read_u32(&c->dynsym, i * ent, &name) != SR_OK ||
+		    sr_read_u16(&c->dynsym, i * ent + (c->wsz == 8 ? 6 : 14), &shndx) != SR_OK || shndx != SHN_UNDEF ||
+		    sr_read_u8(&c->dynsym, i * ent + (c->wsz == 8 ? 4 : 12), &info) != SR_OK || (info >> 4) == STB_WEAK)
+			continue;
+		const char *sym = get_str(c, &c->dynsym_str, name);
+		if (sym && *sym && !sr_strlist_push(c->a, &b, sym, SR_ELF_MAX_LIST))
+			break;
+	}
+}
+
 /* ---------- embedded file names (stripped static files) ---------- */
 
 /* The names of sr_rt_strings found in [off, off+size), each followed by a
@@ -1508,6 +1567,7 @@ enum sr_err sr_elf_parse_ex(const struct sr_reader *r, unsigned flags, struct sr
 		parse_verneed(c);
 		parse_verdef(c);
 		vermax_symbols(c);
+		glibc_imports(c);
 		if (!c->no_symbols)
 			scan_go_magic(c);
 		conclude(c);

@@ -23,6 +23,7 @@
 
 #define PN_XNUM 0xffffu
 #define SHN_UNDEF 0u
+#define STB_WEAK 2               /* st_info >> 4: a weak symbol */
 #define SHN_XINDEX 0xffffu
 
 #define PT_NULL 0

@@ -2,6 +2,7 @@
  * The tables are generated at build time (tools/gen_libc_facts.py). */
 #include <elf.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "shipready/elf.h"
@@ -120,6 +121,42 @@ bool sr_libc_part(const char *soname)
 			return true;
 	return sr_libc_musl_answers(soname) || sr_libc_of_interpreter(soname, NULL) != SR_LIBC_UNKNOWN ||
 	       sr_libc_of_soname(soname) != SR_LIBC_UNKNOWN;
+}
+
+static int name_cmp(const void *key, const void *elem)
+{
+	return strcmp(key, *(const char *const *)elem);
+}
+
+#define HAS(list, name) (bsearch((name), (list), COUNT(list), sizeof (list)[0], name_cmp) != NULL)
+
+/* NAME64 that musl's loader resolves to NAME (ldso/dynlink.c get_lfs64). */
+static bool lfs64_name(const char *name)
+{
+	if (strcmp(name, "readdir64_r") == 0)
+		return true;
+	size_t l = strlen(name);
+	if (l < 3 || l > 40 || strcmp(name + l - 2, "64") != 0)
+		return false;
+	char base[48];
+	memcpy(base, name, l - 2);
+	base[l - 2] = '\0';
+	return HAS(musl_lfs64, base);
+}
+
+enum sr_symbol_answer sr_libc_musl_defines(const char *name, const char *version)
+{
+	if (lfs64_name(name) && (!version || sr_version_cmp(version, musl_lfs64_since) >= 0))
+		return SR_SYMBOL_DEFINED;   /* before 1.2.4 the library itself defines them (the older list) */
+	bool in_new = HAS(musl_symbols, name);
+	bool in_old = (in_new && !HAS(musl_added, name)) || HAS(musl_dropped, name);
+	if (in_old == in_new)
+		return in_new ? SR_SYMBOL_DEFINED : SR_SYMBOL_MISSING;
+	if (version && sr_version_cmp(version, musl_new_version) >= 0)
+		return in_new ? SR_SYMBOL_DEFINED : SR_SYMBOL_MISSING;
+	if (version && sr_version_cmp(version, musl_old_version) <= 0)
+		return in_old ? SR_SYMBOL_DEFINED : SR_SYMBOL_MISSING;
+	return SR_SYMBOL_UNKNOWN;   /* between the two releases, or a release not known */
 }
 
 const char *sr_libc_glibc_interpreter(uint16_t machine, unsigned elf_class, uint32_t eflags, bool big_endian)

@@ -299,6 +299,7 @@ def main():
     foreign_root(exe, ck)
     carried_libraries(exe, ck)
     libc_objects(exe, ck)
+    glibc_addon_on_musl(exe, ck)
     return ck.report()
 
 
@@ -386,6 +387,54 @@ def libc_objects(exe, ck):
                 ck.eq("libutil.so.1 on alpine-3.22: musl's loader answers it",
                       [f["reason"] for f in res["alpine-3.22"]["findings"] if f["kind"] == "library"
                        and f["severity"] != "info"], [])
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
+def glibc_addon_on_musl(exe, ck):
+    """A glibc add-on (no interpreter, needs libc.so.6) on an Alpine target:
+    musl's loader answers libc.so.6 with itself, then fails on the first
+    import it does not define (issue 18, finding 4: it was judged ok).  The
+    oracle is musl's own loader on this machine: a musl program dlopens the
+    add-on and prints dlerror().  The add-ons use symbols both musl releases
+    of data/musl-symbols.json agree on, so the target's release does not
+    decide the answer."""
+    d = tempfile.mkdtemp(prefix="sr-muslsym-")
+    try:
+        loader_c = os.path.join(d, "load.c")
+        with open(loader_c, "w") as f:
+            f.write('#include <dlfcn.h>\n#include <stdio.h>\nint main(int argc, char **argv) {\n'
+                    '  void *h = dlopen(argv[1], RTLD_NOW);\n  if (!h) { printf("%s\\n", dlerror()); return 1; }\n'
+                    '  puts("loaded"); return 0;\n}\n')
+        loader = os.path.join(d, "load")
+        p = subprocess.run(["musl-gcc", "-o", loader, loader_c], capture_output=True, text=True)
+        if not ck.true("musl symbols: musl-gcc builds the dlopen program", p.returncode == 0, p.stderr):
+            return
+        src = os.path.join(d, "a.c")
+        with open(src, "w") as f:
+            f.write('#include <stdio.h>\n#include <string.h>\n'
+                    'int addon(const char *s) { char b[64]; strcpy(b, s); printf("%s %zu\\n", b, strlen(b)); '
+                    'return 0; }\n')
+        for name, flags in (("fortified", ["-O2", "-D_FORTIFY_SOURCE=2"]), ("plain", ["-O0", "-U_FORTIFY_SOURCE"])):
+            addon = os.path.join(d, name + ".node")
+            p = subprocess.run(["gcc", "-shared", "-fPIC", "-o", addon, src] + flags, capture_output=True, text=True)
+            if not ck.true("musl symbols: gcc builds the %s add-on" % name, p.returncode == 0, p.stderr):
+                continue
+            real = subprocess.run([loader, addon], capture_output=True, text=True, timeout=30)
+            loads = real.returncode == 0
+            m = re.search(r"Error relocating [^:]+: ([^:]+): symbol not found", real.stdout)
+            ck.true("musl symbols: %s: musl's loader either loads it or names the symbol" % name,
+                    loads or m, real.stdout + real.stderr)
+            p, doc = check_json(exe, ["--target", "alpine-3.18,alpine-3.22", addon])
+            if not ck.true("musl symbols: %s: check --json parses" % name, doc is not None, p.stderr):
+                continue
+            for target, r in results_by_target(doc["binaries"][0]).items():
+                fails = [f for f in r["findings"] if f["kind"] == "symbol" and f["severity"] == "fail"]
+                ck.eq("musl symbols: %s on %s: fails exactly when musl's loader does" % (name, target),
+                      bool(fails), not loads)
+                if m and fails:
+                    ck.true("musl symbols: %s on %s: the symbol musl names is among those check names"
+                            % (name, target), m.group(1) in fails[0]["reason"], (m.group(1), fails[0]["reason"]))
     finally:
         shutil.rmtree(d, ignore_errors=True)
 
