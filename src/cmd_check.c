@@ -116,27 +116,162 @@ struct row {
 	size_t nviolations;
 };
 
-static void violations_text(FILE *f, const char *path, const struct sr_violations *v, bool color)
+/* One run of check over the files: the targets, the shared analysis run,
+ * and what the report gathers file by file. */
+struct batch {
+	const struct target_set *ts;
+	const struct sr_policy *policy;
+	bool json;
+	struct sr_text_style style;
+	struct sr_run *run;
+	struct sr_check_result **res;   /* one per target, for the file at hand */
+	enum sr_verdict *verdicts;      /* rows × targets */
+	struct row *rows;
+	size_t nrows;
+	json_t *errors;
+	bool printed, any_fail;
+	size_t total_violations;
+	int status;
+};
+
+/* The document's head in JSON mode: the targets and the policy. */
+static void put_json_head(const struct batch *b)
 {
-	for (size_t i = 0; i < v->n; i++) {
-		fputs(color ? "\033[31m✗\033[0m " : "FAIL ", f);
-		fprintf(f, "%s: %s: %s", path, v->v[i].rule, v->v[i].message);
-		if (v->v[i].evidence)
-			fprintf(f, "   %s", v->v[i].evidence);
-		fputc('\n', f);
+	cli_json_begin_doc(stdout, "check", SR_CHECK_SCHEMA_VERSION);
+	json_t *tj = json_array();
+	for (size_t j = 0; j < b->ts->n; j++)
+		json_array_append_new(tj, sr_report_check_target_json(b->ts->v[j]));
+	cli_json_member(stdout, "targets", tj);
+	if (b->policy) {
+		const char *const *pt;
+		size_t npt = sr_policy_targets(b->policy, &pt);
+		json_t *pta = json_array();
+		for (size_t k = 0; k < npt; k++)
+			json_array_append_new(pta, json_string(pt[k]));
+		cli_json_member(stdout, "policy", json_pack("{s:s,s:o}", "name", sr_policy_name(b->policy), "targets", pta));
 	}
+	fputs(",\"binaries\":[", stdout);
 }
 
-static json_t *violations_json(const struct sr_policy *p, const struct sr_violations *v)
+/* One file: its analysis judged on every target, the policy evaluated, and
+ * its part of the report (a JSON item now, or the text kept for the end). */
+static void check_file(struct batch *b, const char *path)
 {
-	json_t *a = json_array();
-	for (size_t i = 0; i < v->n; i++) {
-		json_t *o = json_pack("{s:s,s:s}", "rule", v->v[i].rule, "message", v->v[i].message);
-		if (v->v[i].evidence)
-			json_object_set_new(o, "evidence", json_string(v->v[i].evidence));
-		json_array_append_new(a, o);
+	const struct target_set *ts = b->ts;
+	struct sr_analysis *an;
+	struct sr_error err = { 0 };
+	if (sr_run_analyse(b->run, NULL, path, &an, &err) != SR_OK) {
+		cli_file_error(path, sr_error_message(&err));
+		json_array_append_new(b->errors, sr_report_error_json(path, sr_error_message(&err)));
+		b->status = EXIT_ERROR;
+		return;
 	}
-	return json_pack("{s:s,s:o}", "name", sr_policy_name(p), "violations", a);
+	bool ok = true;
+	size_t nres = 0;
+	for (size_t j = 0; ok && j < ts->n; j++, nres++)
+		ok = sr_check_run(an, ts->v[j], &b->res[j], &err) == SR_OK;
+	if (!ok) {
+		cli_file_error(path, sr_error_message(&err));
+		b->status = EXIT_ERROR;
+		goto done;
+	}
+	struct row *row = &b->rows[b->nrows];
+	for (size_t j = 0; j < ts->n; j++) {
+		b->verdicts[b->nrows * ts->n + j] = b->res[j]->verdict;
+		b->any_fail |= b->res[j]->verdict == SR_VERDICT_FAILS;
+	}
+	row->path = strdup(path);
+	struct sr_violations viol = { 0 };
+	bool have_viol = false;
+	if (b->policy) {
+		if (sr_policy_eval(b->policy, &an->in, (const struct sr_check_result *const *)b->res, ts->n, &viol, &err) !=
+		    SR_OK) {
+			cli_file_error(path, sr_error_message(&err));
+			b->status = EXIT_ERROR;
+		} else {
+			have_viol = true;
+			b->total_violations += viol.n;
+		}
+	}
+	if (b->json) {
+		json_t *bj = sr_report_check_binary_json(&an->in, &an->runtimes, &an->needs, b->res, ts->n);
+		if (have_viol)
+			json_object_set_new(bj, "policy", sr_report_policy_json(b->policy, &viol));
+		cli_json_item(stdout, bj, &b->printed);
+	} else {
+		if (have_viol && viol.n) {
+			FILE *vm = open_memstream(&row->violations, &row->violations_len);
+			if (vm) {
+				sr_report_policy_text(vm, path, &viol, &b->style);
+				fclose(vm);
+			}
+		}
+		row->nviolations = have_viol ? viol.n : 0;
+		FILE *m = open_memstream(&row->details, &row->details_len);
+		if (m) {
+			if (ts->n)
+				sr_report_check_details_text(m, &an->in, &an->runtimes, &an->needs, b->res, ts->n, &b->style);
+			fclose(m);
+		}
+	}
+	if (have_viol)
+		sr_violations_free(&viol);
+	b->nrows++;
+done:
+	for (size_t j = 0; j < nres && j < ts->n; j++)
+		sr_check_result_free(b->res[j]);
+	sr_run_done(b->run, an);
+}
+
+/* Text mode, after the last file: the matrix, each file's findings, then
+ * the policy's violations. */
+static void put_text_report(const struct batch *b)
+{
+	const struct target_set *ts = b->ts;
+	const char **names = calloc(ts->n + 1, sizeof *names);
+	const char **files = calloc(b->nrows + 1, sizeof *files);
+	if (names && files) {
+		for (size_t j = 0; j < ts->n; j++)
+			names[j] = ts->v[j]->name;
+		for (size_t i = 0; i < b->nrows; i++)
+			files[i] = b->rows[i].path ? b->rows[i].path : "?";
+		if (ts->n)
+			sr_report_check_matrix_text(stdout, names, ts->n, files, b->verdicts, b->nrows, &b->style);
+		for (size_t i = 0; ts->n && i < b->nrows; i++)
+			if (b->rows[i].details)
+				fwrite(b->rows[i].details, 1, b->rows[i].details_len, stdout);
+		if (b->policy) {
+			if (ts->n)
+				fputc('\n', stdout);
+			sr_report_policy_header_text(stdout, b->policy);
+			for (size_t i = 0; i < b->nrows; i++)
+				if (b->rows[i].violations)
+					fwrite(b->rows[i].violations, 1, b->rows[i].violations_len, stdout);
+			sr_report_policy_total_text(stdout, b->total_violations);
+		}
+	}
+	free(names);
+	free(files);
+}
+
+/* The targets asked for besides --target: the policy's, else (nothing
+ * asked for) the default set; false after saying why one cannot be used. */
+static bool open_more_targets(struct target_set *ts, const struct sr_targets *db, const struct check_opts *o,
+                              const struct sr_policy *policy, bool *requested)
+{
+	bool ok = true;
+	*requested = o->nspecs > 0 || policy;
+	if (policy) {
+		/* the policy's targets are requested too; without --target they are the only ones */
+		const char *const *pt;
+		size_t npt = sr_policy_targets(policy, &pt);
+		for (size_t i = 0; i < npt; i++)
+			ok &= target_add(ts, db, pt[i], o->arch);
+	}
+	if (!*requested)
+		for (size_t i = 0; sr_check_default_targets[i]; i++)
+			ok &= target_add(ts, db, sr_check_default_targets[i], o->arch);
+	return ok;
 }
 
 int cmd_check(int argc, char **argv, const struct cli_command *self)
@@ -164,181 +299,63 @@ int cmd_check(int argc, char **argv, const struct cli_command *self)
 		return EXIT_ERROR;
 	}
 
-	int status = EXIT_OK;
 	struct target_set ts = { 0 };
 	struct sr_policy *policy = NULL;
-	bool requested = o.nspecs > 0;
+	bool requested = false;
+	struct batch b = { .ts = &ts, .json = o.json, .status = EXIT_OK };
 	for (size_t i = 0; i < o.nspecs; i++)
 		if (!targets_add_list(&ts, &db, o.specs[i], o.arch))
-			status = EXIT_ERROR;
+			b.status = EXIT_ERROR;
 	if (o.policy) {
 		struct sr_error perr = { 0 };
 		if (sr_policy_load(o.policy, &policy, &perr) != SR_OK) {
 			cli_file_error(o.policy, sr_error_message(&perr));
-			status = EXIT_ERROR;
+			b.status = EXIT_ERROR;
 			goto out;
 		}
-		/* the policy's targets are requested too; without --target they are the only ones */
-		const char *const *pt;
-		size_t npt = sr_policy_targets(policy, &pt);
-		for (size_t i = 0; i < npt; i++)
-			if (!target_add(&ts, &db, pt[i], o.arch))
-				status = EXIT_ERROR;
-		requested = true;
 	}
-	if (!requested)
-		for (size_t i = 0; sr_check_default_targets[i]; i++)
-			if (!target_add(&ts, &db, sr_check_default_targets[i], o.arch))
-				status = EXIT_ERROR;
-	if (status != EXIT_OK || (ts.n == 0 && !policy))
+	if (!open_more_targets(&ts, &db, &o, policy, &requested))
+		b.status = EXIT_ERROR;
+	if (b.status != EXIT_OK || (ts.n == 0 && !policy))
 		goto out;
 
-	struct sr_text_style style = { .color = !o.json && cli_use_color(stdout) };
 	size_t nfiles = (size_t)(argc - first);
-	enum sr_verdict *verdicts = calloc(nfiles * ts.n + 1, sizeof *verdicts);
-	struct row *rows = calloc(nfiles + 1, sizeof *rows);
-	struct sr_check_result **res = calloc(ts.n + 1, sizeof *res);
-	json_t *errors = json_array();
-	struct sr_run *run = NULL;
+	b.policy = policy;
+	b.style = (struct sr_text_style){ .color = !o.json && cli_use_color(stdout) };
+	b.verdicts = calloc(nfiles * ts.n + 1, sizeof *b.verdicts);
+	b.rows = calloc(nfiles + 1, sizeof *b.rows);
+	b.res = calloc(ts.n + 1, sizeof *b.res);
+	b.errors = json_array();
 	struct sr_error rerr = { 0 };
-	if (!verdicts || !rows || !res || !errors || sr_run_new(&run, &rerr) != SR_OK) {
+	if (!b.verdicts || !b.rows || !b.res || !b.errors || sr_run_new(&b.run, &rerr) != SR_OK) {
 		fprintf(stderr, "shipready: out of memory\n");
-		status = EXIT_ERROR;
-		free(verdicts);
-		free(rows);
-		free(res);
-		json_decref(errors);
-		goto out;
-	}
-	size_t nrows = 0;
-	bool any_fail = false, printed = false;
-	size_t total_violations = 0;
-
-	if (o.json) {
-		cli_json_begin_doc(stdout, "check", SR_CHECK_SCHEMA_VERSION);
-		json_t *tj = json_array();
-		for (size_t j = 0; j < ts.n; j++)
-			json_array_append_new(tj, sr_report_check_target_json(ts.v[j]));
-		cli_json_member(stdout, "targets", tj);
-		if (policy) {
-			const char *const *pt;
-			size_t npt = sr_policy_targets(policy, &pt);
-			json_t *pta = json_array();
-			for (size_t k = 0; k < npt; k++)
-				json_array_append_new(pta, json_string(pt[k]));
-			cli_json_member(stdout, "policy", json_pack("{s:s,s:o}", "name", sr_policy_name(policy), "targets", pta));
+		b.status = EXIT_ERROR;
+	} else {
+		if (o.json)
+			put_json_head(&b);
+		for (int i = first; i < argc; i++)
+			check_file(&b, argv[i]);
+		if (o.json) {
+			fputs("\n]", stdout);
+			cli_json_member(stdout, "errors", b.errors);
+			b.errors = NULL;
+			fputs("}\n", stdout);
+		} else if (b.nrows) {
+			put_text_report(&b);
 		}
-		fputs(",\"binaries\":[", stdout);
 	}
-
-	for (int i = first; i < argc; i++) {
-		struct sr_analysis *an;
-		struct sr_error err = { 0 };
-		if (sr_run_analyse(run, NULL, argv[i], &an, &err) != SR_OK) {
-			cli_file_error(argv[i], sr_error_message(&err));
-			json_array_append_new(errors, sr_report_error_json(argv[i], sr_error_message(&err)));
-			status = EXIT_ERROR;
-			continue;
-		}
-		const struct sr_inspect *in = &an->in;
-		bool ok = true;
-		size_t nres = 0;
-		for (size_t j = 0; ok && j < ts.n; j++, nres++)
-			ok = sr_check_run(an, ts.v[j], &res[j], &err) == SR_OK;
-		if (!ok) {
-			cli_file_error(argv[i], sr_error_message(&err));
-			status = EXIT_ERROR;
-		} else {
-			for (size_t j = 0; j < ts.n; j++) {
-				verdicts[nrows * ts.n + j] = res[j]->verdict;
-				any_fail |= res[j]->verdict == SR_VERDICT_FAILS;
-			}
-			rows[nrows].path = strdup(argv[i]);
-			struct sr_violations viol = { 0 };
-			bool have_viol = false;
-			if (policy) {
-				if (sr_policy_eval(policy, in, (const struct sr_check_result *const *)res, ts.n, &viol, &err) !=
-				    SR_OK) {
-					cli_file_error(argv[i], sr_error_message(&err));
-					status = EXIT_ERROR;
-				} else {
-					have_viol = true;
-					total_violations += viol.n;
-				}
-			}
-			if (o.json) {
-				json_t *bj = sr_report_check_binary_json(in, &an->runtimes, &an->needs, res, ts.n);
-				if (have_viol)
-					json_object_set_new(bj, "policy", violations_json(policy, &viol));
-				cli_json_item(stdout, bj, &printed);
-			} else {
-				if (have_viol && viol.n) {
-					FILE *vm = open_memstream(&rows[nrows].violations, &rows[nrows].violations_len);
-					if (vm) {
-						violations_text(vm, argv[i], &viol, style.color);
-						fclose(vm);
-					}
-				}
-				rows[nrows].nviolations = have_viol ? viol.n : 0;
-				FILE *m = open_memstream(&rows[nrows].details, &rows[nrows].details_len);
-				if (m) {
-					if (ts.n)
-						sr_report_check_details_text(m, in, &an->runtimes, &an->needs, res, ts.n, &style);
-					fclose(m);
-				}
-			}
-			if (have_viol)
-				sr_violations_free(&viol);
-			nrows++;
-		}
-		for (size_t j = 0; j < nres && j < ts.n; j++)
-			sr_check_result_free(res[j]);
-		sr_run_done(run, an);
+	json_decref(b.errors);
+	for (size_t i = 0; b.rows && i < b.nrows; i++) {
+		free(b.rows[i].path);
+		free(b.rows[i].details);
+		free(b.rows[i].violations);
 	}
-
-	if (o.json) {
-		fputs("\n]", stdout);
-		cli_json_member(stdout, "errors", errors);
-		errors = NULL;
-		fputs("}\n", stdout);
-	} else if (nrows) {
-		const char **names = calloc(ts.n, sizeof *names);
-		const char **files = calloc(nrows, sizeof *files);
-		if (names && files) {
-			for (size_t j = 0; j < ts.n; j++)
-				names[j] = ts.v[j]->name;
-			for (size_t i = 0; i < nrows; i++)
-				files[i] = rows[i].path ? rows[i].path : "?";
-			if (ts.n)
-				sr_report_check_matrix_text(stdout, names, ts.n, files, verdicts, nrows, &style);
-			for (size_t i = 0; ts.n && i < nrows; i++)
-				if (rows[i].details)
-					fwrite(rows[i].details, 1, rows[i].details_len, stdout);
-			if (policy) {
-				if (ts.n)
-					fputc('\n', stdout);
-				printf("policy %s\n", sr_policy_name(policy));
-				for (size_t i = 0; i < nrows; i++)
-					if (rows[i].violations)
-						fwrite(rows[i].violations, 1, rows[i].violations_len, stdout);
-				printf("%zu violation%s\n", total_violations, total_violations == 1 ? "" : "s");
-			}
-		}
-		free(names);
-		free(files);
-	}
-	json_decref(errors);
-	for (size_t i = 0; i < nrows; i++) {
-		free(rows[i].path);
-		free(rows[i].details);
-		free(rows[i].violations);
-	}
-	free(rows);
-	free(verdicts);
-	free(res);
-	sr_run_free(run);
-	if (status == EXIT_OK && ((any_fail && requested) || total_violations))
-		status = EXIT_FINDINGS;
+	free(b.rows);
+	free(b.verdicts);
+	free(b.res);
+	sr_run_free(b.run);
+	if (b.status == EXIT_OK && ((b.any_fail && requested) || b.total_violations))
+		b.status = EXIT_FINDINGS;
 out:
 	sr_policy_free(policy);
 	for (size_t j = 0; j < ts.n; j++)
@@ -346,5 +363,5 @@ out:
 	free(ts.v);
 	sr_targets_free(&db);
 	free(o.specs);
-	return cli_finish(status);
+	return cli_finish(b.status);
 }

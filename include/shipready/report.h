@@ -10,6 +10,7 @@
 #include "shipready/deps.h"
 #include "shipready/go.h"
 #include "shipready/inspect.h"
+#include "shipready/policy.h"
 #include "shipready/targets.h"
 
 #define SR_INSPECT_SCHEMA_VERSION 1
@@ -93,5 +94,13 @@ void *sr_report_check_binary_json(const struct sr_inspect *in, const struct sr_r
 
 /* JSON object for an input that could not be analysed. */
 void *sr_report_error_json(const char *path, const char *reason);
+
+/* check --policy: one binary's violations, one line each ("FAIL PATH: RULE:
+ * MESSAGE   EVIDENCE"); the section's first line ("policy NAME") and last
+ * ("N violations"); and the JSON object of one binary's result. */
+void sr_report_policy_text(FILE *out, const char *path, const struct sr_violations *v, const struct sr_text_style *st);
+void sr_report_policy_header_text(FILE *out, const struct sr_policy *p);
+void sr_report_policy_total_text(FILE *out, size_t total);
+void *sr_report_policy_json(const struct sr_policy *p, const struct sr_violations *v);
 
 #endif
