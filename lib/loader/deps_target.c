@@ -1,0 +1,221 @@
+/* shipready — the target machine of a resolution: its platform, the loader's default directories, ld.so.cache lookups, musl's path file. */
+#define _GNU_SOURCE 1   /* O_PATH */
+#include "loader/deps_internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "shipready/libc.h"
+#include "shipready/macho.h"
+#include "shipready/pe.h"
+#include "util/block.h"
+
+const char *deps_platform_of(uint16_t m, unsigned cls, bool be)
+{
+	switch (m) {
+	case EM_X86_64: return "x86_64";
+	case EM_386: return "i686";
+	case EM_AARCH64: return "aarch64";
+	case EM_ARM: return "v7l";
+	case EM_S390: return "z13";
+	case EM_PPC64: return be ? "power8" : "power9";
+	case EM_MIPS: return cls == 64 ? "mips64" : "mips";
+	default: return NULL;   /* the kernel passes no AT_PLATFORM we can know */
+	}
+}
+
+
+
+/* The value slot for key, whose name_key is h: *fresh tells whether the
+ * key was just added (its value is then NULL).  NULL when the table is full
+ * or memory ran out. */
+static void **smap_slot_h(struct smap *m, const char *key, uint32_t h, bool *fresh)
+{
+	*fresh = false;
+	if (m->count * 2 >= m->cap && m->cap < SMAP_MAX * 2) {
+		size_t ncap = m->cap ? m->cap * 2 : 32;
+		struct smap_slot *n = calloc(ncap, sizeof *n);
+		if (n) {
+			for (size_t i = 0; i < m->cap; i++) {
+				if (!m->slots[i].key)
+					continue;
+				size_t j = m->slots[i].hash & (ncap - 1);
+				while (n[j].key)
+					j = (j + 1) & (ncap - 1);
+				n[j] = m->slots[i];
+			}
+			free(m->slots);
+			m->slots = n;
+			m->cap = ncap;
+		}
+	}
+	if (!m->cap)
+		return NULL;
+	size_t j = h & (m->cap - 1);
+	while (m->slots[j].key) {
+		if (m->slots[j].hash == h && strcmp(m->slots[j].key, key) == 0)
+			return &m->slots[j].val;
+		j = (j + 1) & (m->cap - 1);
+	}
+	if (m->count * 2 >= m->cap || !(m->slots[j].key = strdup(key)))
+		return NULL;
+	m->slots[j].hash = h;
+	m->count++;
+	*fresh = true;
+	return &m->slots[j].val;
+}
+
+void **deps_smap_slot(struct smap *m, const char *key, bool *fresh)
+{
+	return smap_slot_h(m, key, deps_name_key(key), fresh);
+}
+
+void deps_smap_free(struct smap *m, void (*free_val)(void *))
+{
+	for (size_t i = 0; i < m->cap; i++) {
+		if (!m->slots[i].key)
+			continue;
+		free(m->slots[i].key);
+		if (free_val)
+			free_val(m->slots[i].val);
+	}
+	free(m->slots);
+	memset(m, 0, sizeof *m);
+}
+
+/* The CPU an x86-64 program is imagined on (opts.cpu, or this machine's),
+ * asked when first needed (a search through directories, a cache with
+ * glibc-hwcaps entries, $PLATFORM), since CPUID is slow in a virtual
+ * machine and most programs resolve without it.  NULL for programs of other
+ * machines: their loaders' CPU rules are not modelled (the baseline). */
+const struct sr_cpu_facts *deps_cpu_of(struct ctx *c)
+{
+	struct sr_deps_session *ss = c->ss;
+	if (c->machine != EM_X86_64 || c->elf_class != 64)
+		return NULL;
+	if (!ss->cpu_known) {
+		sr_cpu_probe(&ss->cpu);
+		ss->nhwcaps = sr_cpu_hwcaps(&ss->cpu, ss->hwcaps);
+		ss->cpu_known = true;
+	}
+	return &ss->cpu;
+}
+
+/* The glibc-hwcaps subdirectories of the program's CPU; their number. */
+size_t deps_hwcaps_of(struct ctx *c, const char *const **out)
+{
+	*out = c->ss->hwcaps;
+	return deps_cpu_of(c) ? c->ss->nhwcaps : 0;
+}
+
+/* The cache's answer for (name, flags, CPU), asked once per session: the
+ * answers for each flags value (a run has one or two) in a table keyed by
+ * name, whose name_key is key.  NULL when none; *pi_memo (when not NULL)
+ * is then where the session's path_lookup answer for it is remembered. */
+const char *deps_cache_lookup(struct ctx *c, const char *name, uint32_t key, const struct path_info ***pi_memo)
+{
+	struct sr_deps_session *ss = c->ss;
+	struct smap *answers = NULL;
+	if (pi_memo)
+		*pi_memo = NULL;
+	for (size_t i = 0; i < CACHE_FLAGS_MAX && !answers; i++)
+		if (ss->cache_answers[i].used && ss->cache_answers[i].flags == c->cache_flags)
+			answers = &ss->cache_answers[i].map;
+	for (size_t i = 0; i < CACHE_FLAGS_MAX && !answers; i++)
+		if (!ss->cache_answers[i].used) {
+			ss->cache_answers[i].used = true;
+			ss->cache_answers[i].flags = c->cache_flags;
+			answers = &ss->cache_answers[i].map;
+		}
+	bool fresh = true;
+	void **slot = answers ? smap_slot_h(answers, name, key, &fresh) : NULL;
+	struct cache_answer *ca = slot ? *slot : NULL;
+	if (!ca) {
+		const char *const *hwcaps = NULL;
+		size_t nhwcaps = sr_ldcache_has_hwcaps(ss->cache) ? deps_hwcaps_of(c, &hwcaps) : 0;
+		const char *val = sr_ldcache_lookup_hwcaps(ss->cache, name, c->cache_flags, hwcaps, nhwcaps);
+		if (!slot || !(ca = malloc(sizeof *ca)))
+			return val;   /* answered, not kept: asked again next time */
+		*ca = (struct cache_answer){ val, NULL };
+		*slot = ca;
+	}
+	if (pi_memo && ca->path && ca->path[0] == '/')
+		*pi_memo = &ca->pi;
+	return ca->path;
+}
+
+static bool is_dir_in_root(struct ctx *c, const char *path)
+{
+	struct path_info tmp;
+	char real[SR_ROOT_MAX_PATH + 1];
+	const struct path_info *pi = deps_path_lookup(c->ss, path, &tmp, real, NULL);
+	return pi->found && S_ISDIR(pi->mode);
+}
+
+/* The default directories of the target's glibc, chosen by the root's
+ * layout: Debian's multiarch directories, or lib64 (Fedora, SUSE, …), or
+ * lib. */
+void deps_set_defaults(struct ctx *c, uint32_t flags)
+{
+	struct sr_deps *d = c->d;
+	const char *t = sr_multiarch_triplet(c->elf_class, c->machine, flags, c->big_endian);
+	char buf[256];
+	if (d->loader_kind == SR_LOADER_MUSL)
+		return;   /* musl: see deps_musl_path() */
+	if (t) {
+		deps_cat3(buf, sizeof buf, "/usr/lib/", t, "");
+		char buf2[256];
+		deps_cat3(buf2, sizeof buf2, "/lib/", t, "");
+		if (is_dir_in_root(c, buf) || is_dir_in_root(c, buf2)) {
+			deps_push_str(c, &d->default_dirs, &c->caps.defaults, deps_adup(c, buf2), 16);
+			deps_push_str(c, &d->default_dirs, &c->caps.defaults, deps_adup(c, buf), 16);
+			deps_push_str(c, &d->default_dirs, &c->caps.defaults, "/lib", 16);
+			deps_push_str(c, &d->default_dirs, &c->caps.defaults, "/usr/lib", 16);
+			c->lib_dst = deps_adup(c, buf2 + 1);   /* "lib/" + the triplet */
+			return;
+		}
+	}
+	if (c->elf_class == 64 && (is_dir_in_root(c, "/usr/lib64") || is_dir_in_root(c, "/lib64")) &&
+	    c->machine != EM_AARCH64 && c->machine != EM_RISCV) {
+		deps_push_str(c, &d->default_dirs, &c->caps.defaults, "/lib64", 16);
+		deps_push_str(c, &d->default_dirs, &c->caps.defaults, "/usr/lib64", 16);
+		c->lib_dst = "lib64";
+		return;
+	}
+	deps_push_str(c, &d->default_dirs, &c->caps.defaults, "/lib", 16);
+	deps_push_str(c, &d->default_dirs, &c->caps.defaults, "/usr/lib", 16);
+	c->lib_dst = "lib";
+}
+
+/* musl's directories: /etc/ld-musl-ARCH.path (newline or colon separated) or
+ * its built-in default. */
+void deps_musl_path(struct ctx *c)
+{
+	struct sr_deps *d = c->d;
+	char p[128];
+	snprintf(p, sizeof p, "/etc/ld-musl-%s.path", c->musl_arch ? c->musl_arch : "unknown");
+	struct sr_file f;
+	struct sr_error e;
+	if (c->musl_arch && sr_root_file_open(c->root, p, &f, NULL, 0, &e) == SR_OK) {
+		size_t n = f.r.len < 65536 ? f.r.len : 65536;
+		char *text = sr_arena_alloc(c->a, n + 1);
+		if (text && sr_read_bytes(&f.r, 0, n, text) == SR_OK) {
+			text[n] = '\0';
+			for (char *tok = strtok(text, ":\n"); tok; tok = strtok(NULL, ":\n"))
+				if (*tok)
+					deps_push_str(c, &d->default_dirs, &c->caps.defaults, tok, 64);
+		}
+		sr_file_close(&f);
+		if (d->default_dirs.count)
+			return;
+	}
+	deps_push_str(c, &d->default_dirs, &c->caps.defaults, "/lib", 16);
+	deps_push_str(c, &d->default_dirs, &c->caps.defaults, "/usr/local/lib", 16);
+	deps_push_str(c, &d->default_dirs, &c->caps.defaults, "/usr/lib", 16);
+}
