@@ -104,9 +104,7 @@ int cmd_deps(int argc, char **argv, const struct cli_command *self)
 		if (d->error_count && status == EXIT_OK)
 			status = EXIT_FINDINGS;
 		if (opts.json) {
-			/* as cli_json_item, streamed */
-			fputs(printed ? ",\n" : "\n", stdout);
-			sr_report_deps_json_write(stdout, argv[i], opts.root, d);
+			cli_json_item(stdout, sr_report_deps_json(argv[i], opts.root, d), &printed);
 		} else if (opts.graph) {
 			sr_report_deps_graph(stdout, d, strcmp(opts.graph, "mermaid") == 0);
 		} else if (opts.flat) {

@@ -35,10 +35,6 @@ void sr_report_deps_text(FILE *out, const char *path, const struct sr_deps *d, c
 void sr_report_deps_flat(FILE *out, const char *path, const struct sr_deps *d);
 /* deps --json: one result object (jansson json_t * as void *), docs/schema/deps.json. */
 void *sr_report_deps_json(const char *path, const char *root, const struct sr_deps *d);
-/* The same result object written to out as compact JSON (the bytes
- * json_dumps(..., JSON_COMPACT | JSON_PRESERVE_ORDER) gives), streamed
- * without building it. */
-void sr_report_deps_json_write(FILE *out, const char *path, const char *root, const struct sr_deps *d);
 /* deps --graph dot|mermaid. */
 void sr_report_deps_graph(FILE *out, const struct sr_deps *d, bool mermaid);
 

@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/swar.h"
 
 /* Length of the valid UTF-8 sequence at p (max n bytes), or 0 if invalid. */
 static size_t utf8_seq(const unsigned char *p, size_t n)
@@ -83,81 +82,4 @@ json_t *sr_json_strn(const char *s, size_t n)
 	json_t *j = json_stringn(buf, o);
 	free(buf);
 	return j;
-}
-
-/* How many of the first n bytes of p a JSON string holds as they are
- * (ASCII from 0x20, but '"' and '\\') before the first it does not. */
-static size_t plain_prefix(const unsigned char *p, size_t n)
-{
-	size_t i = 0;
-	for (; n - i >= 8; i += 8) {
-		uint64_t w = sr_word_load(p + i);
-		if (sr_word_high(w) | sr_word_below(w, 0x20) | sr_word_has(w, '"') | sr_word_has(w, '\\'))
-			break;
-	}
-	while (i < n && p[i] >= 0x20 && p[i] < 0x80 && p[i] != '"' && p[i] != '\\')
-		i++;
-	return i;
-}
-
-/* Written as json_dumps(sr_json_str(s), JSON_COMPACT) would write it (into
- * a document): invalid UTF-8 bytes become U+FFFD, '"' and '\\' and control
- * characters are escaped as jansson escapes them (\b \f \n \r \t, else
- * \u00XX in upper case); everything else is copied. */
-void sr_json_write_str(FILE *f, const char *s)
-{
-	if (!s) {
-		sr_jputs("null", f);
-		return;
-	}
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n = strlen(s), run = 0, i = 0;
-	putc_unlocked('"', f);
-	while (i < n) {
-		i += plain_prefix(p + i, n - i);
-		if (i == n)
-			break;
-		unsigned char c = p[i];
-		size_t l = c >= 0x80 ? utf8_seq(p + i, n - i) : 0;
-		if (l) {
-			i += l;
-			continue;
-		}
-		/* flush the plain run [run, i), then the escape */
-		if (i > run)
-			sr_jwrite(f, p + run, i - run);
-		switch (c) {
-		case '"': sr_jputs("\\\"", f); break;
-		case '\\': sr_jputs("\\\\", f); break;
-		case '\b': sr_jputs("\\b", f); break;
-		case '\f': sr_jputs("\\f", f); break;
-		case '\n': sr_jputs("\\n", f); break;
-		case '\r': sr_jputs("\\r", f); break;
-		case '\t': sr_jputs("\\t", f); break;
-		default:
-			if (c < 0x20)
-				fprintf(f, "\\u%04X", (unsigned)c);
-			else
-				sr_jputs("\xef\xbf\xbd", f);   /* an invalid UTF-8 byte */
-			break;
-		}
-		run = ++i;
-	}
-	if (n > run)
-		sr_jwrite(f, p + run, n - run);
-	putc_unlocked('"', f);
-}
-
-void sr_json_write_int(FILE *f, long long v)
-{
-	char buf[32];
-	char *e = buf + sizeof buf, *q = e;
-	unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
-	do {
-		*--q = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	if (v < 0)
-		*--q = '-';
-	sr_jwrite(f, q, (size_t)(e - q));
 }
