@@ -96,6 +96,9 @@ struct ctx {
 	uint64_t dynsym_ent;
 	bool has_versym_dt, sect_versym_found;
 	uint64_t dt_versym, sect_versym_off;
+	bool versym_tried, versym_ok;  /* versym_table(): found once */
+	struct sr_reader versym;
+	uint64_t versym_ent, versym_count;
 	/* The first .rodata section (file range), for stripped static files. */
 	bool have_rodata;
 	uint64_t rodata_off, rodata_size;
@@ -1124,6 +1127,34 @@ static void parse_verdef(struct ctx *c)
 	}
 }
 
+/* .gnu.version beside .dynsym (one 16-bit entry per symbol; a table cut by
+ * the end of the file is read in part), with the .dynsym entry size and the
+ * number of entries both hold: found once per file, whoever asks first. */
+static bool versym_table(struct ctx *c, struct sr_reader *vs, uint64_t *ent, uint64_t *count)
+{
+	if (!c->versym_tried) {
+		c->versym_tried = true;
+		uint64_t off;
+		if (!(c->has_versym_dt && vaddr_to_off(c, c->dt_versym, &off))) {
+			if (!c->sect_versym_found)
+				return false;
+			off = c->sect_versym_off;
+		}
+		uint64_t want = c->wsz == 8 ? 24 : 16;
+		c->versym_ent = c->dynsym_ent < want ? want : c->dynsym_ent;
+		uint64_t n = c->dynsym.len / c->versym_ent;
+		uint64_t avail = off < c->r.len ? (c->r.len - off) / 2 : 0;
+		if (n > avail)
+			n = avail;
+		c->versym_ok = n >= 2 && sr_reader_sub(&c->r, off, n * 2, &c->versym) == SR_OK && budget_take(c, n * 2);
+		c->versym_count = n;
+	}
+	*vs = c->versym;
+	*ent = c->versym_ent;
+	*count = c->versym_count;
+	return c->versym_ok;
+}
+
 /* For each highest version, one imported symbol that requires it: the first
  * undefined .dynsym entry whose .gnu.version entry is that Vernaux's index. */
 static void vermax_symbols(struct ctx *c)
@@ -1131,21 +1162,9 @@ static void vermax_symbols(struct ctx *c)
 	struct sr_elf *e = c->e;
 	if (c->no_symbols || !c->have_dynsym_tab || e->vermax_count == 0)
 		return;
-	uint64_t off;
-	if (!(c->has_versym_dt && vaddr_to_off(c, c->dt_versym, &off))) {
-		if (!c->sect_versym_found)
-			return;
-		off = c->sect_versym_off;
-	}
-	uint64_t want = c->wsz == 8 ? 24 : 16;
-	uint64_t ent = c->dynsym_ent < want ? want : c->dynsym_ent;
-	uint64_t count = c->dynsym.len / ent;
-	/* one 16-bit entry per symbol; a table cut by the end of the file is read in part */
-	uint64_t avail = off < c->r.len ? (c->r.len - off) / 2 : 0;
-	if (count > avail)
-		count = avail;
 	struct sr_reader vs;
-	if (count < 2 || sr_reader_sub(&c->r, off, count * 2, &vs) != SR_OK || !budget_take(c, count * 2))
+	uint64_t ent, count;
+	if (!versym_table(c, &vs, &ent, &count))
 		return;
 	/* version index -> 1 + its vermax entry: one lookup per symbol */
 	uint16_t top = 0;
@@ -1204,20 +1223,9 @@ static void glibc_imports(struct ctx *c)
 			if (v->name && strncmp(v->name, "GLIBC_", 6) == 0)
 				glibc[v->index & 0x7fff] = true;
 		}
-	uint64_t off;
-	if (!(c->has_versym_dt && vaddr_to_off(c, c->dt_versym, &off))) {
-		if (!c->sect_versym_found)
-			return;
-		off = c->sect_versym_off;
-	}
-	uint64_t want = c->wsz == 8 ? 24 : 16;
-	uint64_t ent = c->dynsym_ent < want ? want : c->dynsym_ent;
-	uint64_t count = c->dynsym.len / ent;
-	uint64_t avail = off < c->r.len ? (c->r.len - off) / 2 : 0;
-	if (count > avail)
-		count = avail;
 	struct sr_reader vs;
-	if (count < 2 || sr_reader_sub(&c->r, off, count * 2, &vs) != SR_OK || !budget_take(c, count * 2))
+	uint64_t ent, count;
+	if (!versym_table(c, &vs, &ent, &count))
 		return;
 	struct sr_strlist_b b = { &e->glibc_imports, 0 };
 	for (uint64_t i = 1; i < count; i++) {
