@@ -31,14 +31,6 @@ struct sr_analysis {
 	struct sr_analysis_priv *priv;
 };
 
-/* Counts for tests and `make bench`: how often the run did the work. */
-struct sr_run_stats {
-	size_t analyses;               /* files opened and parsed as inputs */
-	size_t reused;                 /* asks answered by an analysis already made */
-	size_t resolutions;            /* dependency resolutions made */
-	size_t sessions;               /* loader sessions (one per root and options) */
-};
-
 enum sr_err sr_run_new(struct sr_run **out, struct sr_error *err);
 /* Frees every analysis and resolution the run made. */
 void sr_run_free(struct sr_run *run);
@@ -60,7 +52,5 @@ enum sr_err sr_analysis_deps(struct sr_analysis *a, const struct sr_deps_opts *o
 /* The command is done with a: it and its resolutions are freed (a batch
  * keeps memory bounded); asking for the same file again analyses it again. */
 void sr_run_done(struct sr_run *run, struct sr_analysis *a);
-
-void sr_run_stats(const struct sr_run *run, struct sr_run_stats *out);
 
 #endif

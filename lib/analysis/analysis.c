@@ -50,7 +50,6 @@ struct sr_run {
 	size_t nkept;
 	struct session_slot *sessions;
 	size_t nsessions;
-	struct sr_run_stats stats;
 };
 
 enum sr_err sr_run_new(struct sr_run **out, struct sr_error *err)
@@ -59,10 +58,9 @@ enum sr_err sr_run_new(struct sr_run **out, struct sr_error *err)
 	return *out ? SR_OK : sr_error_set(err, SR_E_NOMEM, NULL);
 }
 
-/* Free an analysis; a parse a session still holds is handed to *kept (the
- * run frees it after the sessions), unless kept is NULL (the sessions are
- * gone already). */
-static bool analysis_free(struct sr_analysis *a, struct sr_elf **kept)
+/* Free an analysis.  With keep, its parse goes to *keep instead (a session
+ * still holds it: the run frees it after the sessions). */
+static void analysis_free(struct sr_analysis *a, struct sr_elf **keep)
 {
 	struct sr_analysis_priv *p = a->priv;
 	for (size_t i = 0; i < p->ndeps; i++) {
@@ -74,18 +72,15 @@ static bool analysis_free(struct sr_analysis *a, struct sr_elf **kept)
 		sr_runtimes_free(&a->runtimes);
 	if (p->needs_made)
 		sr_needs_free(&a->needs);
-	bool handed = false;
-	if (p->in_open && p->lent && kept) {
-		*kept = a->in.elf;
+	if (p->in_open && keep) {
+		*keep = a->in.elf;
 		a->in.elf = NULL;
-		handed = true;
 	}
 	if (p->in_open)
 		sr_inspect_free(&a->in);
 	free((char *)a->path);
 	free(p);
 	free(a);
-	return handed;
 }
 
 void sr_run_free(struct sr_run *run)
@@ -122,20 +117,17 @@ void sr_run_done(struct sr_run *run, struct sr_analysis *a)
 		i++;
 	if (i == run->nanalyses)
 		return;
-	struct sr_elf **grown = realloc(run->kept, (run->nkept + 1) * sizeof *grown);
-	if (grown)
+	if (a->priv->lent && a->priv->in_open) {
+		struct sr_elf **grown = realloc(run->kept, (run->nkept + 1) * sizeof *grown);
+		if (!grown)
+			return;   /* out of memory: it stays until sr_run_free */
 		run->kept = grown;
-	if (!grown && a->priv->lent)
-		return;   /* out of memory: it stays until sr_run_free */
-	if (analysis_free(a, &run->kept[run->nkept]))
-		run->nkept++;
+		analysis_free(a, &run->kept[run->nkept++]);
+	} else {
+		analysis_free(a, NULL);
+	}
 	memmove(&run->analyses[i], &run->analyses[i + 1], (run->nanalyses - i - 1) * sizeof *run->analyses);
 	run->nanalyses--;
-}
-
-void sr_run_stats(const struct sr_run *run, struct sr_run_stats *out)
-{
-	*out = run->stats;
 }
 
 static bool root_identity(const struct sr_root *root, dev_t *dev, ino_t *ino)
@@ -181,7 +173,6 @@ enum sr_err sr_run_analyse(struct sr_run *run, const struct sr_root *root, const
 		if (strcmp(a->path, path) != 0 || p->root_given != rooted ||
 		    (rooted && (p->root_dev != rdev || p->root_ino != rino)))
 			continue;
-		run->stats.reused++;
 		if (p->failed) {
 			*err = p->err;
 			return p->err.code;
@@ -208,7 +199,6 @@ enum sr_err sr_run_analyse(struct sr_run *run, const struct sr_root *root, const
 	p->root_dev = rdev;
 	p->root_ino = rino;
 	run->analyses[run->nanalyses++] = a;
-	run->stats.analyses++;
 	analyse(a, rooted ? root : NULL);
 	if (p->failed) {
 		*err = p->err;
@@ -276,7 +266,6 @@ static enum sr_err session_for(struct sr_run *run, const struct deps_key *key, c
 		return rc;
 	}
 	run->nsessions++;
-	run->stats.sessions++;
 	*out = s->ss;
 	return SR_OK;
 }
@@ -323,7 +312,6 @@ enum sr_err sr_analysis_deps(struct sr_analysis *a, const struct sr_deps_opts *o
 	if (!key_keep(&d->key))
 		return sr_error_set(err, SR_E_NOMEM, NULL);
 	p->ndeps++;
-	p->run->stats.resolutions++;
 	bool kept = false;
 	rc = sr_deps_session_resolve_parsed(ss, a->path, a->in.elf, &kept, &d->deps, &d->err);
 	p->lent |= kept;
