@@ -66,6 +66,35 @@ enum sr_err sr_root_lookup_ex(const struct sr_root *root, const char *path, int 
                               char *resolved, size_t resolved_size, unsigned flags, struct sr_root_found *found,
                               struct sr_error *err);
 
+/* A directory inside a root, reached once by the confined walk and kept
+ * open (O_PATH), so that each name in it is then one fstatat(): the
+ * loader's search directories, asked for library after library. */
+struct sr_root_dir {
+	int fd;            /* -1: the directory does not exist inside the root (or is not one) */
+	bool owned;        /* fd is this struct's own, not the root memo's */
+	unsigned links;    /* symlinks the walk to it followed */
+	char *real;        /* its canonical path inside the root (NULL when fd < 0) */
+};
+
+/* Reach the absolute path dir inside root and keep it (a missing directory
+ * is kept too, with fd -1); NULL when out of memory.  sr_root_dir_free. */
+struct sr_root_dir *sr_root_dir_open(const struct sr_root *root, const char *dir);
+void sr_root_dir_free(struct sr_root_dir *d);
+
+/* How sr_root_dir_lookup ended. */
+enum sr_root_in {
+	SR_ROOT_IN_FOUND,     /* *st is the file's (not a symlink), leaf its name in the directory */
+	SR_ROOT_IN_MISSING,   /* no such file (or the directory is missing) */
+	SR_ROOT_IN_WALK,      /* cannot be answered inside the directory: look the whole path up */
+};
+
+/* name (a plain last component) inside the kept directory d, as the
+ * confined walk would resolve it: a symlink whose target is another plain
+ * name in the same directory is followed here, counting the links taken to
+ * reach d against SR_ROOT_MAX_LINKS; any other symlink is SR_ROOT_IN_WALK.
+ * leaf has SR_ROOT_MAX_PATH + 1 bytes. */
+enum sr_root_in sr_root_dir_lookup(const struct sr_root_dir *d, const char *name, struct stat *st, char *leaf);
+
 /* Open a directory inside root for reading its entries (the final
  * component not followed if it is a symlink: it was resolved inside the
  * root); NULL with err set when it is not one.  closedir() it. */

@@ -270,13 +270,13 @@ static enum sr_err open_program(struct ctx *c, const char *path, struct sr_elf *
 	 * walk, which also gives the errors. */
 	char dir[SR_ROOT_MAX_PATH + 1];
 	const char *base;
-	const struct dir_info *di;
+	const struct sr_root_dir *di;
 	if (c->ss->host_cwd) {
 		rc = open_host_program(c, path, o, given ? NULL : &f, err);
 		if (rc != SR_OK)
 			return rc;
 	} else if (lookup[0] == '/' && deps_split_path(lookup, dir, &base) && (di = deps_dir_lookup(c->ss, NULL, dir)) != NULL &&
-	    deps_resolve_in_dir(di, base, &st, name) == RID_FOUND && S_ISREG(st.st_mode) &&
+	    sr_root_dir_lookup(di, base, &st, name) == SR_ROOT_IN_FOUND && S_ISREG(st.st_mode) &&
 	    deps_cat3(o->real, sizeof o->real, di->real, strcmp(di->real, "/") ? "/" : "", name) < sizeof o->real) {
 		o->dev = st.st_dev;
 		o->ino = st.st_ino;

@@ -92,17 +92,8 @@ struct path_info {
 	ino_t ino;
 	mode_t mode;
 	char *real;           /* canonical path inside the root */
-	const struct dir_info *dir;   /* when found through a kept directory: it, */
+	const struct sr_root_dir *dir;   /* when found through a kept directory: it, */
 	char *leaf;                   /* and the file's name in it (else NULL) */
-};
-
-/* A search directory, reached once by the confined walk and kept open
- * (O_PATH), so each candidate in it costs one fstatat() relative to it. */
-struct dir_info {
-	int fd;               /* -1: missing or not a directory */
-	bool owned;           /* fd is ours, not the root memo's */
-	unsigned links;       /* symlinks the walk to it followed */
-	char *real;           /* canonical path inside the root */
 };
 
 #define DIR_FDS_MAX 256u
@@ -131,7 +122,7 @@ struct sr_deps_session {
 	const char *hwcaps[3];        /* its glibc-hwcaps subdirectories */
 	size_t nhwcaps;
 	struct smap paths;            /* path -> struct path_info */
-	struct smap dirs;             /* search directory -> struct dir_info */
+	struct smap dirs;             /* search directory -> struct sr_root_dir */
 	size_t dir_fds;               /* descriptors kept open in dirs */
 	struct cache_answers {        /* per cache flags value (at most CACHE_FLAGS_MAX): */
 		bool used;
@@ -191,8 +182,6 @@ struct ctx {
 };
 
 
-enum rid { RID_FOUND, RID_MISSING, RID_WALK };
-
 enum cand { CAND_OK, CAND_MISSING, CAND_OTHER_CLASS, CAND_INVALID };
 
 struct opened {
@@ -239,7 +228,7 @@ const char *deps_absolute(struct ctx *c, const char *path, char *out);
 size_t deps_add_object(struct ctx *c, const char *name, uint32_t key, bool name_stable, const char *path,
                        struct opened *o, size_t loader);
 void deps_dir_info_free(void *v);
-const struct dir_info *deps_dir_lookup(struct sr_deps_session *ss, const char *cwd, const char *dir);
+const struct sr_root_dir *deps_dir_lookup(struct sr_deps_session *ss, const char *cwd, const char *dir);
 size_t deps_find_file(struct ctx *c, dev_t dev, ino_t ino);
 size_t deps_find_loaded(struct ctx *c, const char *name, uint32_t key);
 size_t deps_interp_object(struct ctx *c);
@@ -251,7 +240,6 @@ enum cand deps_open_in_dir(struct ctx *c, const char *dir, const char *name, con
 void deps_opened_reset(struct opened *o);
 const struct path_info *deps_path_lookup(struct sr_deps_session *ss, const char *path, struct path_info *tmp,
                                          char *tmp_real, bool *stated);
-enum rid deps_resolve_in_dir(const struct dir_info *di, const char *name, struct stat *st, char *leaf);
 struct sr_elf *deps_session_elf(struct sr_deps_session *ss, dev_t dev, ino_t ino);
 bool deps_session_keep(struct sr_deps_session *ss, dev_t dev, ino_t ino, struct sr_elf *elf, bool borrowed);
 bool deps_split_path(const char *path, char *dir, const char **base);

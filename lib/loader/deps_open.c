@@ -67,41 +67,6 @@ bool deps_session_keep(struct sr_deps_session *ss, dev_t dev, ino_t ino, struct 
 	return true;
 }
 
-/* How resolve_in_dir ended. */
-
-/* name inside the kept directory di, as the confined walk would resolve it
- * as the last component of a path: a symlink whose target is a plain name
- * (no '/', not "." or "..") stays in the same directory and is followed
- * here; any other symlink, or one more than the walk's limit allows
- * (counting the links taken to reach di), is RID_WALK: the caller walks the
- * whole path.  On RID_FOUND *st describes the file and leaf (SR_ROOT_MAX_PATH
- * + 1 bytes) is its name in di. */
-enum rid deps_resolve_in_dir(const struct dir_info *di, const char *name, struct stat *st, char *leaf)
-{
-	if (di->fd < 0)
-		return RID_MISSING;   /* the directory does not exist inside the root */
-	size_t nl = strlen(name);
-	if (nl == 0 || nl > SR_ROOT_MAX_PATH || strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, ".."))
-		return RID_WALK;
-	memcpy(leaf, name, nl + 1);
-	for (unsigned links = di->links;;) {
-		if (fstatat(di->fd, leaf, st, AT_SYMLINK_NOFOLLOW) != 0)
-			return RID_MISSING;
-		if (!S_ISLNK(st->st_mode))
-			return RID_FOUND;
-		if (++links > SR_ROOT_MAX_LINKS)
-			return RID_WALK;
-		char target[SR_ROOT_MAX_PATH + 1];
-		ssize_t n = readlinkat(di->fd, leaf, target, sizeof target - 1);
-		if (n <= 0)
-			return RID_WALK;
-		target[n] = '\0';
-		if (memchr(target, '/', (size_t)n) || !strcmp(target, ".") || !strcmp(target, ".."))
-			return RID_WALK;
-		memcpy(leaf, target, (size_t)n + 1);
-	}
-}
-
 /* Split an absolute path into its directory and last component (in dir,
  * SR_ROOT_MAX_PATH + 1 bytes); false when there is no plain last component. */
 bool deps_split_path(const char *path, char *dir, const char **base)
@@ -139,19 +104,19 @@ const struct path_info *deps_path_lookup(struct sr_deps_session *ss, const char 
 	char leaf[SR_ROOT_MAX_PATH + 1];
 	char dir[SR_ROOT_MAX_PATH + 1];
 	const char *base;
-	enum rid how = RID_WALK;
-	const struct dir_info *di = NULL;
+	enum sr_root_in how = SR_ROOT_IN_WALK;
+	const struct sr_root_dir *di = NULL;
 	if (path[0] == '/' && deps_split_path(path, dir, &base) && (di = deps_dir_lookup(ss, NULL, dir)) != NULL)
-		how = deps_resolve_in_dir(di, base, &st, leaf);
-	if (how == RID_FOUND) {
+		how = sr_root_dir_lookup(di, base, &st, leaf);
+	if (how == SR_ROOT_IN_FOUND) {
 		if (deps_cat3(tmp_real, SR_ROOT_MAX_PATH + 1, di->real, strcmp(di->real, "/") ? "/" : "", leaf) >
 		    SR_ROOT_MAX_PATH)
-			how = RID_WALK;
+			how = SR_ROOT_IN_WALK;
 	}
-	if (how == RID_FOUND) {
+	if (how == SR_ROOT_IN_FOUND) {
 		tmp->found = true;
 		tmp->dir = di;
-	} else if (how == RID_WALK) {
+	} else if (how == SR_ROOT_IN_WALK) {
 		char name[SR_ROOT_MAX_PATH + 1];
 		struct sr_error e = { 0 };
 		int dirfd;
@@ -331,16 +296,13 @@ enum cand deps_open_candidate(struct ctx *c, const char *path, struct opened *o,
 
 void deps_dir_info_free(void *v)
 {
-	struct dir_info *di = v;
-	if (di && di->fd >= 0 && di->owned)
-		close(di->fd);
-	free(di);
+	sr_root_dir_free(v);
 }
 
-/* The search directory dir, reached by the confined walk once per session.
- * NULL when it cannot be kept (table or descriptor limit): walk instead.
- * A relative dir is taken from cwd (the host's working directory). */
-const struct dir_info *deps_dir_lookup(struct sr_deps_session *ss, const char *cwd, const char *dir)
+/* The search directory dir, kept by the root (sr_root_dir_open) once per
+ * session.  NULL when it cannot be kept (table or descriptor limit): walk
+ * instead.  A relative dir is taken from cwd (the host's working directory). */
+const struct sr_root_dir *deps_dir_lookup(struct sr_deps_session *ss, const char *cwd, const char *dir)
 {
 	char abs[SR_ROOT_MAX_PATH + 1];
 	if (dir[0] != '/' && cwd) {
@@ -356,32 +318,10 @@ const struct dir_info *deps_dir_lookup(struct sr_deps_session *ss, const char *c
 		return *slot;
 	if (ss->dir_fds >= DIR_FDS_MAX)
 		return NULL;
-	/* "dir/.": the walk goes into dir itself (the root memo keeps it when
-	 * it can, and then so do we, borrowed) and hands it back as the parent */
-	char inside[SR_ROOT_MAX_PATH + 1], name[SR_ROOT_MAX_PATH + 1], real[SR_ROOT_MAX_PATH + 1];
-	if (deps_cat3(inside, sizeof inside, dir, "/.", "") > SR_ROOT_MAX_PATH)
+	struct sr_root_dir *di = sr_root_dir_open(ss->root, dir);
+	if (!di)
 		return NULL;
-	struct sr_error e = { 0 };
-	int fd = -1;
-	struct sr_root_found rf = { .links = 0 };
-	if (sr_root_lookup_ex(ss->root, inside, &fd, name, real, sizeof real, SR_ROOT_BORROW, &rf, &e) != SR_OK)
-		fd = -1;
-	size_t rl = fd >= 0 ? strlen(real) + 1 : 0;
-	struct dir_info *di = malloc(sizeof *di + rl);
-	if (!di) {
-		if (fd >= 0 && !rf.borrowed)
-			close(fd);
-		return NULL;
-	}
-	di->fd = fd;
-	di->owned = fd >= 0 && !rf.borrowed;
-	di->links = rf.links;
-	di->real = NULL;
-	if (fd >= 0) {
-		di->real = (char *)(di + 1);
-		memcpy(di->real, real, rl);
-		ss->dir_fds += di->owned;
-	}
+	ss->dir_fds += di->owned;
 	*slot = di;
 	return di;
 }
@@ -392,17 +332,17 @@ const struct dir_info *deps_dir_lookup(struct sr_deps_session *ss, const char *c
 enum cand deps_open_in_dir(struct ctx *c, const char *dir, const char *name, const char *path,
                            struct opened *o)
 {
-	const struct dir_info *di = strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, "..")
+	const struct sr_root_dir *di = strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, "..")
 	                            ? NULL : deps_dir_lookup(c->ss, c->cwd, dir);
 	if (!di)
 		return deps_open_candidate(c, path, o, true);
 	deps_opened_reset(o);
 	struct stat st;
 	char leaf[SR_ROOT_MAX_PATH + 1];
-	enum rid how = deps_resolve_in_dir(di, name, &st, leaf);
-	if (how == RID_MISSING)
+	enum sr_root_in how = sr_root_dir_lookup(di, name, &st, leaf);
+	if (how == SR_ROOT_IN_MISSING)
 		return CAND_MISSING;
-	if (how == RID_WALK)
+	if (how == SR_ROOT_IN_WALK)
 		return deps_open_candidate(c, path, o, true);
 	if (!S_ISREG(st.st_mode))
 		return CAND_MISSING;

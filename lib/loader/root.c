@@ -489,6 +489,74 @@ out:
 	return rc;
 }
 
+/* ---------- kept directories ---------- */
+
+struct sr_root_dir *sr_root_dir_open(const struct sr_root *root, const char *dir)
+{
+	/* "dir/.": the walk goes into dir itself (the memo keeps it when it
+	 * can, and then the descriptor is borrowed) and hands it back as the
+	 * parent */
+	size_t dl = strlen(dir);
+	char inside[SR_ROOT_MAX_PATH + 1], name[SR_ROOT_MAX_PATH + 1], real[SR_ROOT_MAX_PATH + 1];
+	if (dl + 2 > SR_ROOT_MAX_PATH)
+		return NULL;
+	memcpy(inside, dir, dl);
+	memcpy(inside + dl, "/.", 3);
+	struct sr_error e = { 0 };
+	int fd = -1;
+	struct sr_root_found rf = { .links = 0 };
+	if (sr_root_lookup_ex(root, inside, &fd, name, real, sizeof real, SR_ROOT_BORROW, &rf, &e) != SR_OK)
+		fd = -1;
+	size_t rl = fd >= 0 ? strlen(real) + 1 : 0;
+	struct sr_root_dir *d = malloc(sizeof *d + rl);
+	if (!d) {
+		if (fd >= 0 && !rf.borrowed)
+			close(fd);
+		return NULL;
+	}
+	*d = (struct sr_root_dir){ .fd = fd, .owned = fd >= 0 && !rf.borrowed, .links = rf.links };
+	if (fd >= 0) {
+		d->real = (char *)(d + 1);
+		memcpy(d->real, real, rl);
+	}
+	return d;
+}
+
+void sr_root_dir_free(struct sr_root_dir *d)
+{
+	if (d && d->fd >= 0 && d->owned)
+		close(d->fd);
+	free(d);
+}
+
+enum sr_root_in sr_root_dir_lookup(const struct sr_root_dir *d, const char *name, struct stat *st, char *leaf)
+{
+	if (d->fd < 0)
+		return SR_ROOT_IN_MISSING;
+	size_t nl = strlen(name);
+	if (nl == 0 || nl > SR_ROOT_MAX_PATH || strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, ".."))
+		return SR_ROOT_IN_WALK;
+	memcpy(leaf, name, nl + 1);
+	for (unsigned links = d->links;;) {
+		if (fstatat(d->fd, leaf, st, AT_SYMLINK_NOFOLLOW) != 0)
+			return SR_ROOT_IN_MISSING;
+		if (!S_ISLNK(st->st_mode))
+			return SR_ROOT_IN_FOUND;
+		if (++links > SR_ROOT_MAX_LINKS)
+			return SR_ROOT_IN_WALK;
+		char target[SR_ROOT_MAX_PATH + 1];
+		ssize_t n = readlinkat(d->fd, leaf, target, sizeof target - 1);
+		if (n <= 0)
+			return SR_ROOT_IN_WALK;
+		target[n] = '\0';
+		if (memchr(target, '/', (size_t)n) || !strcmp(target, ".") || !strcmp(target, ".."))
+			return SR_ROOT_IN_WALK;
+		memcpy(leaf, target, (size_t)n + 1);
+	}
+}
+
+/* ---------- one lookup, then one operation ---------- */
+
 DIR *sr_root_opendir(const struct sr_root *root, const char *path, struct sr_error *err)
 {
 	int dirfd;

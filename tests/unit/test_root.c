@@ -248,6 +248,65 @@ int main(void)
 	lookup(&memo, "/usr/lib/missing/libz.so.1", SR_ROOT_BORROW, &a);
 	CHECKF(a.rc == SR_E_NOENT && strstr(a.msg, "/usr/lib/missing"), "missing: %s", a.msg);
 
+	/* kept directories: every answer inside one is the full walk's answer */
+	for (int round = 0; round < 2; round++) {
+		struct sr_root *r = round ? &memo : &plain;
+		for (size_t i = 0; i < COUNT(paths); i++) {
+			const char *slash = strrchr(paths[i], '/');
+			if (paths[i][0] != '/' || !slash || !slash[1] || slash == paths[i])
+				continue;
+			char dir[SR_ROOT_MAX_PATH + 1], leaf[SR_ROOT_MAX_PATH + 1];
+			snprintf(dir, sizeof dir, "%.*s", (int)(slash - paths[i]), paths[i]);
+			struct sr_root_dir *d = sr_root_dir_open(r, dir);
+			CHECKF(d != NULL, "%s: kept", dir);
+			if (!d)
+				continue;
+			struct stat st;
+			enum sr_root_in how = sr_root_dir_lookup(d, slash + 1, &st, leaf);
+			lookup(&plain, paths[i], 0, &a);
+			if (how == SR_ROOT_IN_FOUND) {
+				char real[2 * SR_ROOT_MAX_PATH + 2];
+				snprintf(real, sizeof real, "%s%s%s", d->real, strcmp(d->real, "/") ? "/" : "", leaf);
+				CHECKF(a.rc == SR_OK && a.stated && a.ino == st.st_ino && a.dev == st.st_dev &&
+				       !strcmp(a.resolved, real), "%s in a kept directory: %s, the walk: %s", paths[i], real,
+				       a.resolved);
+			} else if (how == SR_ROOT_IN_MISSING) {
+				CHECKF(a.rc != SR_OK || !a.stated, "%s: missing in the kept directory, found by the walk", paths[i]);
+			}
+			sr_root_dir_free(d);
+		}
+	}
+	/* and a few pinned: a same-directory link is followed, links that leave
+	 * the directory are the walk's, a missing directory has nothing */
+	struct {
+		const char *dir, *name;
+		enum sr_root_in how;
+		const char *leaf;
+	} const kept[] = {
+		{ "/lib/x86_64-linux-gnu", "libc.so", SR_ROOT_IN_FOUND, "libc.so.6" },
+		{ "/lib/x86_64-linux-gnu", "ld.so", SR_ROOT_IN_WALK, NULL },
+		{ "/lib/x86_64-linux-gnu", "app", SR_ROOT_IN_WALK, NULL },
+		{ "/lib/x86_64-linux-gnu", "nothing.so", SR_ROOT_IN_MISSING, NULL },
+		{ "/lib64", "ld-linux-x86-64.so.2", SR_ROOT_IN_MISSING, NULL },
+		{ "/opt/app", "up", SR_ROOT_IN_WALK, NULL },
+		{ "/etc", "chain1", SR_ROOT_IN_FOUND, "ld.so.cache" },
+		{ "/etc", "chain0", SR_ROOT_IN_WALK, NULL },
+		{ "/etc", "loop-a", SR_ROOT_IN_WALK, NULL },
+		{ "/etc", "..", SR_ROOT_IN_WALK, NULL },
+	};
+	for (size_t i = 0; i < COUNT(kept); i++) {
+		struct sr_root_dir *d = sr_root_dir_open(&memo, kept[i].dir);
+		CHECK(d != NULL);
+		if (!d)
+			continue;
+		struct stat st;
+		char leaf[SR_ROOT_MAX_PATH + 1];
+		enum sr_root_in how = sr_root_dir_lookup(d, kept[i].name, &st, leaf);
+		CHECKF(how == kept[i].how && (!kept[i].leaf || !strcmp(leaf, kept[i].leaf)), "%s/%s: %d (%s), want %d",
+		       kept[i].dir, kept[i].name, (int)how, how == SR_ROOT_IN_FOUND ? leaf : "-", (int)kept[i].how);
+		sr_root_dir_free(d);
+	}
+
 	sr_root_close(&plain);
 	sr_root_close(&memo);
 	CHECK(memo.memo == NULL);
