@@ -21,6 +21,7 @@
 #include "elf/rtsym.h"
 #include "util/arena.h"
 #include "util/block.h"
+#include "util/map.h"
 #include "util/strlist.h"
 
 struct sr_elf_priv {
@@ -1474,40 +1475,7 @@ static void conclude(struct ctx *c)
 
 uint32_t sr_elf_name_key(const char *s)
 {
-	/* eight bytes at a time (copied, so no alignment or aliasing
-	 * assumption), after one strlen: several times faster than FNV-1a's
-	 * byte at a time on the names and paths the loader model hashes */
-	size_t n = strlen(s);
-	uint64_t h = 0x9e3779b97f4a7c15u ^ (uint64_t)n;
-	for (; n >= 8; s += 8, n -= 8) {
-		uint64_t w;
-		memcpy(&w, s, 8);
-		h = (h ^ w) * 0xff51afd7ed558ccdu;
-		h ^= h >> 32;
-	}
-	/* the last bytes, as a little-endian load of them would read them, in
-	 * fixed-size pieces (a memcpy of a variable length is a call) */
-	uint64_t w = 0;
-	unsigned shift = 0;
-	if (n & 4) {
-		uint32_t x;
-		memcpy(&x, s, 4);
-		w = x;
-		s += 4;
-		shift = 32;
-	}
-	if (n & 2) {
-		uint16_t x;
-		memcpy(&x, s, 2);
-		w |= (uint64_t)x << shift;
-		s += 2;
-		shift += 16;
-	}
-	if (n & 1)
-		w |= (uint64_t)(unsigned char)*s << shift;
-	h = (h ^ w) * 0xc4ceb9fe1a85ec53u;
-	h ^= h >> 29;
-	return (uint32_t)h;
+	return (uint32_t)sr_hash(s, strlen(s));
 }
 
 bool sr_elf_is_elf(const struct sr_reader *r)

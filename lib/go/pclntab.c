@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "go/go_internal.h"
+#include "util/map.h"
 
 #define MAGIC_12 0xfffffffbu
 #define MAGIC_116 0xfffffffau
@@ -475,20 +476,6 @@ enum sr_err sr_go_pclntab_find(const struct sr_image *img, struct sr_go_pclntab 
 
 /* ---- linked packages ---- */
 
-struct pkgset {
-	struct sr_arena *a;
-	const char **slots;      /* open addressing over the unescaped strings */
-	size_t cap, count;
-};
-
-static uint64_t hash(const char *s, size_t n)
-{
-	uint64_t h = 1469598103934665603ull;   /* FNV-1a */
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
-	return h;
-}
-
 static int hexval(char c)
 {
 	if (c >= '0' && c <= '9')
@@ -518,45 +505,12 @@ static size_t unescape(const char *s, size_t n, char *buf)
 	return o;
 }
 
-static bool set_grow(struct pkgset *ps)
+/* Add s[0..n) (unescaped already) to the set of packages, copied into the
+ * set's arena; SR_E_NOMEM when memory or the package limit ran out. */
+static enum sr_err set_add(struct sr_map *set, const char *s, size_t n)
 {
-	size_t ncap = ps->cap ? ps->cap * 2 : 256;
-	const char **ns = sr_arena_array(ps->a, ncap, sizeof *ns);
-	if (!ns)
-		return false;
-	for (size_t i = 0; i < ps->cap; i++) {
-		if (!ps->slots[i])
-			continue;
-		size_t j = (size_t)hash(ps->slots[i], strlen(ps->slots[i])) & (ncap - 1);
-		while (ns[j])
-			j = (j + 1) & (ncap - 1);
-		ns[j] = ps->slots[i];
-	}
-	ps->slots = ns;
-	ps->cap = ncap;
-	return true;
-}
-
-/* Add s[0..n) (unescaped already); SR_E_NOMEM when memory or the package
- * limit ran out. */
-static enum sr_err set_add(struct pkgset *ps, const char *s, size_t n)
-{
-	if ((ps->count + 1) * 2 > ps->cap && !set_grow(ps))
-		return SR_E_NOMEM;
-	size_t j = (size_t)hash(s, n) & (ps->cap - 1);
-	while (ps->slots[j]) {
-		if (strncmp(ps->slots[j], s, n) == 0 && ps->slots[j][n] == '\0')
-			return SR_OK;
-		j = (j + 1) & (ps->cap - 1);
-	}
-	if (ps->count >= MAX_PACKAGES)
-		return SR_E_NOMEM;
-	char *copy = sr_arena_strndup(ps->a, s, n);
-	if (!copy)
-		return SR_E_NOMEM;
-	ps->slots[j] = copy;
-	ps->count++;
-	return SR_OK;
+	bool fresh;
+	return sr_map_add(set, s, n, &fresh) ? SR_OK : SR_E_NOMEM;
 }
 
 static int cmp_str(const void *x, const void *y)
@@ -571,7 +525,8 @@ enum sr_err sr_go_pclntab_packages(const struct sr_go_pclntab *p, struct sr_aren
 	*count = 0;
 	if (!p || !a || p->layout == SR_GO_PCLN_NONE)
 		return SR_E_USAGE;
-	struct pkgset ps = { .a = a };
+	struct sr_map set;   /* keys copied into a: they are the answer */
+	sr_map_init(&set, a, MAX_PACKAGES);
 	char buf[MAX_NAME];
 	/* Names read are charged to a budget: a real table's names are distinct
 	 * and fit in it, so names that all point at one long string (or at
@@ -584,8 +539,10 @@ enum sr_err sr_go_pclntab_packages(const struct sr_go_pclntab *p, struct sr_aren
 		size_t len;
 		enum sr_err rc = func_name(p, i, MAX_NAME, &name, &len);
 		uint64_t cost = rc == SR_OK ? len + 1 : MAX_NAME;
-		if (cost > budget)
+		if (cost > budget) {
+			sr_map_free(&set, NULL);
 			return SR_E_MALFORMED;
+		}
 		budget -= cost;
 		size_t n;
 		if (rc != SR_OK || !sr_go_symbol_package(name, len, &n))
@@ -595,22 +552,27 @@ enum sr_err sr_go_pclntab_packages(const struct sr_go_pclntab *p, struct sr_aren
 		prev = name;
 		prev_len = n;
 		size_t m = unescape(name, n, buf);
-		rc = set_add(&ps, buf, m);
-		if (rc != SR_OK)
+		rc = set_add(&set, buf, m);
+		if (rc != SR_OK) {
+			sr_map_free(&set, NULL);
 			return rc;
+		}
 	}
 	const char **v = NULL;
-	if (ps.count) {
-		v = sr_arena_array(a, ps.count, sizeof *v);
-		if (!v)
+	size_t k = 0;
+	if (set.count) {
+		v = sr_arena_array(a, set.count, sizeof *v);
+		if (!v) {
+			sr_map_free(&set, NULL);
 			return SR_E_NOMEM;
-		size_t k = 0;
-		for (size_t i = 0; i < ps.cap; i++)
-			if (ps.slots[i])
-				v[k++] = ps.slots[i];
-		qsort(v, ps.count, sizeof *v, cmp_str);
+		}
+		const struct sr_map_slot *e;
+		for (size_t i = 0; (e = sr_map_next(&set, &i)) != NULL;)
+			v[k++] = e->key;
+		qsort(v, k, sizeof *v, cmp_str);
 	}
+	sr_map_free(&set, NULL);
 	*pkgs = v;
-	*count = ps.count;
+	*count = k;
 	return SR_OK;
 }

@@ -127,6 +127,16 @@ enum sr_err sr_deps_session_new(const struct sr_deps_opts *opts, struct sr_deps_
 	if (!ss)
 		return sr_error_set(err, SR_E_NOMEM, NULL);
 	ss->host.dirfd = -1;
+	if (!(ss->keys = sr_arena_new())) {
+		free(ss);
+		return sr_error_set(err, SR_E_NOMEM, NULL);
+	}
+	sr_map_init(&ss->paths, ss->keys, SMAP_MAX);
+	sr_map_init(&ss->dirs, ss->keys, SMAP_MAX);
+	for (size_t i = 0; i < CACHE_FLAGS_MAX; i++)
+		sr_map_init(&ss->cache_answers[i].map, ss->keys, SMAP_MAX);
+	sr_map_init(&ss->elf_of_file, ss->keys, 0);
+	sr_map_init(&ss->vok, ss->keys, (size_t)1 << 21);
 	if (opts)
 		ss->opts = *opts;
 	if (ss->opts.cpu) {   /* kept by value: the caller's may go */
@@ -144,7 +154,7 @@ enum sr_err sr_deps_session_new(const struct sr_deps_opts *opts, struct sr_deps_
 	} else {
 		enum sr_err rc = sr_root_open("/", &ss->host, err);
 		if (rc != SR_OK) {
-			free(ss);
+			sr_deps_session_free(ss);
 			return rc;
 		}
 		sr_root_memo_start(&ss->host);
@@ -174,12 +184,13 @@ void sr_deps_session_free(struct sr_deps_session *ss)
 		if (!ss->elfs[i].borrowed)
 			sr_elf_free(ss->elfs[i].elf);
 	free(ss->elfs);
-	free(ss->elf_index);
-	free(ss->vok);
-	deps_smap_free(&ss->paths, free);
-	deps_smap_free(&ss->dirs, deps_dir_info_free);
+	sr_map_free(&ss->elf_of_file, NULL);
+	sr_map_free(&ss->vok, NULL);
+	sr_map_free(&ss->paths, free);
+	sr_map_free(&ss->dirs, deps_dir_info_free);
 	for (size_t i = 0; i < CACHE_FLAGS_MAX; i++)
-		deps_smap_free(&ss->cache_answers[i].map, free);
+		sr_map_free(&ss->cache_answers[i].map, free);
+	sr_arena_free(ss->keys);
 	if (ss->cache)
 		sr_ldcache_free(ss->cache);
 	if (ss->cache_file_open)

@@ -14,6 +14,7 @@
 #include "shipready/ldcache.h"
 #include "loader/cpu.h"
 #include "util/arena.h"
+#include "util/map.h"
 
 #define EM_386 3
 #define EM_MIPS 8
@@ -63,18 +64,9 @@ struct elf_entry {
 	bool borrowed;           /* the caller's parse (sr_deps_session_resolve_parsed): not freed here */
 };
 
-/* A table of strings to values for the session's memos: open addressing,
- * at most SMAP_MAX keys; past that, new keys are answered but not kept. */
+/* The session's memos are maps (util/map.h) of at most SMAP_MAX keys, hashed
+ * by deps_name_key; past that, new keys are answered but not kept. */
 #define SMAP_MAX 65536u
-
-struct smap {
-	struct smap_slot {
-		char *key;           /* NULL: empty */
-		void *val;
-		uint32_t hash;       /* deps_name_key(key) */
-	} *slots;
-	size_t cap, count;
-};
 
 /* The cache's answer for one name (path NULL: none), and the session's
  * path_lookup answer for that path once asked. */
@@ -115,29 +107,27 @@ struct sr_deps_session {
 	size_t nconf_dirs;
 	struct elf_entry *elfs;
 	size_t nelfs, capelfs;
-	uint32_t *elf_index;         /* open addressing over elfs: index + 1, 0 empty; 2 x capelfs slots */
-	size_t elf_index_cap;
+	struct sr_map elf_of_file;    /* (dev, ino) -> the struct sr_elf in elfs */
+	struct sr_arena *keys;        /* the copies of the memos' keys */
 	bool cpu_known;               /* CPUID is slow in virtual machines: ask once */
 	struct sr_cpu_facts cpu;      /* opts.cpu, or this machine's */
 	const char *hwcaps[3];        /* its glibc-hwcaps subdirectories */
 	size_t nhwcaps;
-	struct smap paths;            /* path -> struct path_info */
-	struct smap dirs;             /* search directory -> struct sr_root_dir */
+	struct sr_map paths;          /* path -> struct path_info */
+	struct sr_map dirs;           /* search directory -> struct sr_root_dir */
 	size_t dir_fds;               /* descriptors kept open in dirs */
 	struct cache_answers {        /* per cache flags value (at most CACHE_FLAGS_MAX): */
 		bool used;
 		int32_t flags;
-		struct smap map;      /* name -> struct cache_answer */
+		struct sr_map map;    /* name -> struct cache_answer */
 	} cache_answers[CACHE_FLAGS_MAX];
 	const struct sr_elf *oldq_elf;   /* old_quotes() of this libc.so.6: */
 	bool oldq_known, oldq;           /* whether it decides, and the answer */
 	/* Version needs found all provided, by (requester, Verneed index,
 	 * provider), both parsed files kept by this session (so neither
 	 * pointer is ever reused): a library's needs are checked once per run,
-	 * not once per program that loads it.  Open addressing, a power-of-two
-	 * number of slots, req NULL for empty. */
-	struct vok { const struct sr_elf *req, *prov; size_t v; } *vok;
-	size_t vok_cap, vok_count;
+	 * not once per program that loads it. */
+	struct sr_map vok;
 	bool glibc_known;             /* glibc_minor is set for glibc_machine/glibc_class */
 	uint16_t glibc_machine;
 	unsigned glibc_class;
@@ -174,11 +164,12 @@ struct ctx {
 		ino_t ino;
 		size_t obj;
 	} interp;
-	/* Every name of every object so far (add_name), for find_loaded: open
-	 * addressing on deps_name_key, a power-of-two number of slots (0: none yet),
-	 * each empty (s NULL) or one name of object obj. */
-	struct name_slot { const char *s; uint32_t key; uint32_t obj; } *names;
-	size_t names_cap, names_count;
+	/* Every name of every object so far (add_name), for find_loaded: name
+	 * (borrowed: it outlives the resolution) -> the lowest object index
+	 * answering to it, hashed by deps_name_key.  names_lost: an add failed
+	 * (memory), so find_loaded scans the objects instead. */
+	struct sr_map names;
+	bool names_lost;
 };
 
 
@@ -220,8 +211,7 @@ size_t deps_hwcaps_of(struct ctx *c, const char *const **out);
 void deps_musl_path(struct ctx *c);
 const char *deps_platform_of(uint16_t m, unsigned cls, bool be);
 void deps_set_defaults(struct ctx *c, uint32_t flags);
-void deps_smap_free(struct smap *m, void (*free_val)(void *));
-void **deps_smap_slot(struct smap *m, const char *key, bool *fresh);
+void **deps_memo_slot(struct sr_map *m, const char *key, uint32_t key_hash, bool *fresh);
 
 /* deps_open.c (open) */
 const char *deps_absolute(struct ctx *c, const char *path, char *out);

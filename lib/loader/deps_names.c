@@ -55,19 +55,9 @@ uint32_t deps_name_key(const char *s)
 	return sr_elf_name_key(s);
 }
 
-static void name_slot_put(struct name_slot *t, size_t cap, struct name_slot v)
-{
-	size_t h = v.key & (cap - 1);
-	while (t[h].s)
-		h = (h + 1) & (cap - 1);
-	t[h] = v;
-}
-
 void deps_names_free(struct ctx *c)
 {
-	if (c->names)
-		sr_block_put(c->names, c->names_cap * sizeof *c->names);
-	c->names = NULL;
+	sr_map_free(&c->names, NULL);
 }
 
 struct obj_name *deps_obj_names(struct obj_priv *p)
@@ -75,31 +65,22 @@ struct obj_name *deps_obj_names(struct obj_priv *p)
 	return p->capnames ? p->names : p->few;
 }
 
-/* Add one name of object obj to the index find_loaded searches (kept at
- * most half full).  Without memory for it, find_loaded searches the
- * objects' own lists. */
+/* Add one name of object obj to the index find_loaded searches; the
+ * lowest object answering to a name is kept.  Without memory for it,
+ * find_loaded searches the objects' own lists. */
 static void index_name(struct ctx *c, size_t obj, const char *s, uint32_t key)
 {
-	if (c->names_cap == SIZE_MAX || obj > UINT32_MAX)
+	if (c->names_lost)
 		return;
-	if (2 * (c->names_count + 1) > c->names_cap) {
-		size_t ncap = c->names_cap ? c->names_cap * 2 : 64;
-		struct name_slot *t = ncap <= SIZE_MAX / sizeof *t ? sr_block_get(ncap * sizeof *t) : NULL;
-		if (!t) {
-			deps_names_free(c);
-			c->names_cap = SIZE_MAX;   /* given up: find_loaded scans */
-			return;
-		}
-		memset(t, 0, ncap * sizeof *t);
-		for (size_t i = 0; i < c->names_cap; i++)
-			if (c->names[i].s)
-				name_slot_put(t, ncap, c->names[i]);
+	bool fresh;
+	struct sr_map_slot *e = sr_map_add_h(&c->names, s, strlen(s), key, &fresh);
+	if (!e) {
+		c->names_lost = true;
 		deps_names_free(c);
-		c->names = t;
-		c->names_cap = ncap;
+		return;
 	}
-	name_slot_put(c->names, c->names_cap, (struct name_slot){ s, key, (uint32_t)obj });
-	c->names_count++;
+	if (fresh || obj < (uintptr_t)e->val - 1)
+		e->val = (void *)(uintptr_t)(obj + 1);
 }
 
 /* One more name object obj answers to, whose name_key is key.  stable:

@@ -18,52 +18,34 @@
 
 /* The parsed files of a session, found by (device, inode): a batch of
  * programs loads the same few hundred libraries again and again. */
-static size_t elf_slot(const struct sr_deps_session *ss, dev_t dev, ino_t ino)
-{
-	uint64_t h = ((uint64_t)ino * 0x9e3779b97f4a7c15u) ^ ((uint64_t)dev * 0xc2b2ae3d27d4eb4fu);
-	size_t mask = ss->elf_index_cap - 1, i = (size_t)(h >> 17) & mask;
-	while (ss->elf_index[i]) {
-		const struct elf_entry *e = &ss->elfs[ss->elf_index[i] - 1];
-		if (e->dev == dev && e->ino == ino)
-			break;
-		i = (i + 1) & mask;
-	}
-	return i;
-}
+struct file_id {
+	uint64_t dev, ino;
+};
 
 struct sr_elf *deps_session_elf(struct sr_deps_session *ss, dev_t dev, ino_t ino)
 {
-	if (!ss->elf_index_cap)
-		return NULL;
-	uint32_t k = ss->elf_index[elf_slot(ss, dev, ino)];
-	return k ? ss->elfs[k - 1].elf : NULL;
+	struct file_id id = { dev, ino };
+	const struct sr_map_slot *e = sr_map_find(&ss->elf_of_file, &id, sizeof id);
+	return e ? e->val : NULL;
 }
 
 bool deps_session_keep(struct sr_deps_session *ss, dev_t dev, ino_t ino, struct sr_elf *elf, bool borrowed)
 {
 	if (ss->nelfs == ss->capelfs) {
 		size_t ncap = ss->capelfs ? ss->capelfs * 2 : 16;
-		if (ncap > UINT32_MAX / 4)
-			return false;
-		struct elf_entry *n = realloc(ss->elfs, ncap * sizeof *n);
+		struct elf_entry *n = ncap <= SIZE_MAX / sizeof *n ? realloc(ss->elfs, ncap * sizeof *n) : NULL;
 		if (!n)
 			return false;
 		ss->elfs = n;
-		uint32_t *idx = calloc(ncap * 2, sizeof *idx);
-		if (!idx) {
-			ss->capelfs = ss->nelfs;   /* the array grew; the index did not: try again next time */
-			return false;
-		}
-		free(ss->elf_index);
-		ss->elf_index = idx;
-		ss->elf_index_cap = ncap * 2;
 		ss->capelfs = ncap;
-		for (size_t i = 0; i < ss->nelfs; i++)
-			ss->elf_index[elf_slot(ss, ss->elfs[i].dev, ss->elfs[i].ino)] = (uint32_t)i + 1;
 	}
-	ss->elfs[ss->nelfs] = (struct elf_entry){ dev, ino, elf, borrowed };
-	ss->elf_index[elf_slot(ss, dev, ino)] = (uint32_t)ss->nelfs + 1;
-	ss->nelfs++;
+	struct file_id id = { dev, ino };
+	bool fresh;
+	struct sr_map_slot *e = sr_map_add(&ss->elf_of_file, &id, sizeof id, &fresh);
+	if (!e || !fresh)
+		return false;
+	e->val = elf;
+	ss->elfs[ss->nelfs++] = (struct elf_entry){ dev, ino, elf, borrowed };
 	return true;
 }
 
@@ -92,7 +74,7 @@ const struct path_info *deps_path_lookup(struct sr_deps_session *ss, const char 
                                          char *tmp_real, bool *stated)
 {
 	bool fresh;
-	void **slot = deps_smap_slot(&ss->paths, path, &fresh);
+	void **slot = deps_memo_slot(&ss->paths, path, deps_name_key(path), &fresh);
 	if (stated)
 		*stated = false;
 	if (slot && !fresh && *slot)
@@ -311,7 +293,7 @@ const struct sr_root_dir *deps_dir_lookup(struct sr_deps_session *ss, const char
 		dir = abs;
 	}
 	bool fresh;
-	void **slot = deps_smap_slot(&ss->dirs, dir, &fresh);
+	void **slot = deps_memo_slot(&ss->dirs, dir, deps_name_key(dir), &fresh);
 	if (!slot)
 		return NULL;
 	if (!fresh && *slot)
@@ -425,14 +407,11 @@ size_t deps_interp_object(struct ctx *c)
 size_t deps_find_loaded(struct ctx *c, const char *name, uint32_t key)
 {
 	struct sr_deps *d = c->d;
-	if (c->names_cap != SIZE_MAX) {
+	if (!c->names_lost) {
 		/* the first object (lowest index) with that name, as the scan below */
-		size_t best = SR_DEPS_NONE, mask = c->names_cap - 1;
-		for (size_t h = key & mask; c->names_cap && c->names[h].s; h = (h + 1) & mask)
-			if (c->names[h].key == key && c->names[h].obj < best && strcmp(c->names[h].s, name) == 0)
-				best = c->names[h].obj;
-		if (best != SR_DEPS_NONE)
-			return best;
+		const struct sr_map_slot *e = sr_map_find_h(&c->names, name, strlen(name), key);
+		if (e)
+			return (size_t)(uintptr_t)e->val - 1;
 	} else {
 		for (size_t i = 0; i < d->object_count; i++) {
 			struct obj_priv *p = &d->priv->op[i];

@@ -32,61 +32,13 @@ const char *deps_platform_of(uint16_t m, unsigned cls, bool be)
 
 
 
-/* The value slot for key, whose name_key is h: *fresh tells whether the
- * key was just added (its value is then NULL).  NULL when the table is full
- * or memory ran out. */
-static void **smap_slot_h(struct smap *m, const char *key, uint32_t h, bool *fresh)
+/* The value slot of key (hashed by key_hash, its deps_name_key) in one of
+ * the session's memos: *fresh tells whether it was just added (its value
+ * is then NULL).  NULL when the memo is full or memory ran out. */
+void **deps_memo_slot(struct sr_map *m, const char *key, uint32_t key_hash, bool *fresh)
 {
-	*fresh = false;
-	if (m->count * 2 >= m->cap && m->cap < SMAP_MAX * 2) {
-		size_t ncap = m->cap ? m->cap * 2 : 32;
-		struct smap_slot *n = calloc(ncap, sizeof *n);
-		if (n) {
-			for (size_t i = 0; i < m->cap; i++) {
-				if (!m->slots[i].key)
-					continue;
-				size_t j = m->slots[i].hash & (ncap - 1);
-				while (n[j].key)
-					j = (j + 1) & (ncap - 1);
-				n[j] = m->slots[i];
-			}
-			free(m->slots);
-			m->slots = n;
-			m->cap = ncap;
-		}
-	}
-	if (!m->cap)
-		return NULL;
-	size_t j = h & (m->cap - 1);
-	while (m->slots[j].key) {
-		if (m->slots[j].hash == h && strcmp(m->slots[j].key, key) == 0)
-			return &m->slots[j].val;
-		j = (j + 1) & (m->cap - 1);
-	}
-	if (m->count * 2 >= m->cap || !(m->slots[j].key = strdup(key)))
-		return NULL;
-	m->slots[j].hash = h;
-	m->count++;
-	*fresh = true;
-	return &m->slots[j].val;
-}
-
-void **deps_smap_slot(struct smap *m, const char *key, bool *fresh)
-{
-	return smap_slot_h(m, key, deps_name_key(key), fresh);
-}
-
-void deps_smap_free(struct smap *m, void (*free_val)(void *))
-{
-	for (size_t i = 0; i < m->cap; i++) {
-		if (!m->slots[i].key)
-			continue;
-		free(m->slots[i].key);
-		if (free_val)
-			free_val(m->slots[i].val);
-	}
-	free(m->slots);
-	memset(m, 0, sizeof *m);
+	struct sr_map_slot *e = sr_map_add_h(m, key, strlen(key), key_hash, fresh);
+	return e ? &e->val : NULL;
 }
 
 /* The CPU an x86-64 program is imagined on (opts.cpu, or this machine's),
@@ -121,7 +73,7 @@ size_t deps_hwcaps_of(struct ctx *c, const char *const **out)
 const char *deps_cache_lookup(struct ctx *c, const char *name, uint32_t key, const struct path_info ***pi_memo)
 {
 	struct sr_deps_session *ss = c->ss;
-	struct smap *answers = NULL;
+	struct sr_map *answers = NULL;
 	if (pi_memo)
 		*pi_memo = NULL;
 	for (size_t i = 0; i < CACHE_FLAGS_MAX && !answers; i++)
@@ -134,7 +86,7 @@ const char *deps_cache_lookup(struct ctx *c, const char *name, uint32_t key, con
 			answers = &ss->cache_answers[i].map;
 		}
 	bool fresh = true;
-	void **slot = answers ? smap_slot_h(answers, name, key, &fresh) : NULL;
+	void **slot = answers ? deps_memo_slot(answers, name, key, &fresh) : NULL;
 	struct cache_answer *ca = slot ? *slot : NULL;
 	if (!ca) {
 		const char *const *hwcaps = NULL;

@@ -77,50 +77,29 @@ static void add_issue(struct ctx *c, size_t req, size_t prov, const char *ver, b
 		d->error_count++;
 }
 
-static size_t vok_hash(const struct sr_elf *req, size_t v, const struct sr_elf *prov)
-{
-	uint64_t h = (uint64_t)(uintptr_t)req * 0x9e3779b97f4a7c15u ^ (uint64_t)(uintptr_t)prov * 0xc2b2ae3d27d4eb4fu ^ v;
-	return (size_t)(h ^ h >> 29);
-}
+/* The key of a version check that passed: (requester, Verneed index,
+ * provider), both parsed files kept by the session, so neither pointer is
+ * ever reused while it lives. */
+struct vok_key {
+	const struct sr_elf *req, *prov;
+	size_t v;
+};
 
 static bool vok_has(const struct sr_deps_session *ss, const struct sr_elf *req, size_t v, const struct sr_elf *prov)
 {
-	if (!ss->vok_cap)
-		return false;
-	for (size_t h = vok_hash(req, v, prov) & (ss->vok_cap - 1); ss->vok[h].req; h = (h + 1) & (ss->vok_cap - 1))
-		if (ss->vok[h].req == req && ss->vok[h].prov == prov && ss->vok[h].v == v)
-			return true;
-	return false;
+	struct vok_key k = { req, prov, v };
+	return sr_map_find(&ss->vok, &k, sizeof k) != NULL;
 }
 
-static void vok_put(struct vok *t, size_t cap, struct vok e)
-{
-	size_t h = vok_hash(e.req, e.v, e.prov) & (cap - 1);
-	while (t[h].req)
-		h = (h + 1) & (cap - 1);
-	t[h] = e;
-}
-
-/* Remember a check that passed (kept at most half full; without memory,
- * checks are just made again). */
+/* Remember a check that passed (without room or memory, checks are just
+ * made again). */
 static void vok_add(struct sr_deps_session *ss, const struct sr_elf *req, size_t v, const struct sr_elf *prov)
 {
-	if (2 * (ss->vok_count + 1) > ss->vok_cap) {
-		size_t ncap = ss->vok_cap ? ss->vok_cap * 2 : 32;
-		if (ncap > ((size_t)1 << 22))
-			return;
-		struct vok *t = calloc(ncap, sizeof *t);
-		if (!t)
-			return;
-		for (size_t i = 0; i < ss->vok_cap; i++)
-			if (ss->vok[i].req)
-				vok_put(t, ncap, ss->vok[i]);
-		free(ss->vok);
-		ss->vok = t;
-		ss->vok_cap = ncap;
-	}
-	vok_put(ss->vok, ss->vok_cap, (struct vok){ req, prov, v });
-	ss->vok_count++;
+	struct vok_key k = { req, prov, v };
+	bool fresh;
+	struct sr_map_slot *e = sr_map_add(&ss->vok, &k, sizeof k, &fresh);
+	if (e)
+		e->val = ss;   /* any non-NULL value */
 }
 
 void deps_check_versions(struct ctx *c)

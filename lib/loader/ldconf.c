@@ -54,6 +54,7 @@ void sr_ldconf_state_init(struct sr_ldconf_state *st, const struct sr_root *root
 
 void sr_ldconf_state_free(struct sr_ldconf_state *st)
 {
+	sr_map_free(&st->seen, NULL);
 	sr_ldconf_free(st->dirs, st->count);
 	st->dirs = NULL;
 	st->count = st->cap = 0;
@@ -68,14 +69,6 @@ void sr_ldconf_free(char **dirs, size_t count)
 	free(dirs);
 }
 
-static uint32_t hash_str(const char *s)
-{
-	uint32_t h = 2166136261u;   /* FNV-1a */
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
-}
-
 /* Add dir (n bytes) unless already there or the list is full. */
 static void add_dir(struct sr_ldconf_state *st, const char *dir, size_t n)
 {
@@ -88,13 +81,9 @@ static void add_dir(struct sr_ldconf_state *st, const char *dir, size_t n)
 	}
 	memcpy(d, dir, n);
 	d[n] = '\0';
-	uint32_t slot = hash_str(d) % SR_LDCONF_HASH_SLOTS;
-	while (st->slots[slot]) {
-		if (strcmp(st->dirs[st->slots[slot] - 1], d) == 0) {
-			free(d);
-			return;
-		}
-		slot = (slot + 1) % SR_LDCONF_HASH_SLOTS;
+	if (sr_map_find(&st->seen, d, n)) {
+		free(d);
+		return;
 	}
 	if (st->count == st->cap) {
 		size_t ncap = st->cap ? st->cap * 2 : 16;
@@ -107,8 +96,13 @@ static void add_dir(struct sr_ldconf_state *st, const char *dir, size_t n)
 		st->dirs = nd;
 		st->cap = ncap;
 	}
+	bool fresh;
+	if (!sr_map_add(&st->seen, d, n, &fresh)) {
+		free(d);
+		st->fatal = SR_E_NOMEM;
+		return;
+	}
 	st->dirs[st->count++] = d;
-	st->slots[slot] = (unsigned short)st->count;
 }
 
 /* One directory line (leading white space already skipped). */
@@ -381,6 +375,7 @@ enum sr_err sr_ldconf_load(const struct sr_root *root, const char *conf_path, ch
 	}
 	*dirs = st->dirs;
 	*count = st->count;
+	sr_map_free(&st->seen, NULL);
 	free(st);
 	return SR_OK;
 }

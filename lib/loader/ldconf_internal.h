@@ -7,19 +7,19 @@
 
 #include "shipready/error.h"
 #include "shipready/root.h"
+#include "util/map.h"
 
 #define SR_LDCONF_MAX_DIRS 4096          /* directories kept; more are dropped */
 #define SR_LDCONF_MAX_DEPTH 16           /* nested include levels */
 #define SR_LDCONF_MAX_FILES 1024         /* configuration files read in all */
 #define SR_LDCONF_MAX_FILE_SIZE ((size_t)1 << 20)
 #define SR_LDCONF_MAX_MATCHES 4096       /* files one include pattern may expand to */
-#define SR_LDCONF_HASH_SLOTS 8192        /* > 2 * SR_LDCONF_MAX_DIRS */
 
 struct sr_ldconf_state {
 	const struct sr_root *root;   /* NULL: include lines are parsed but not followed */
 	char **dirs;                  /* malloc'd strings, in order, unique */
 	size_t count, cap;
-	unsigned short slots[SR_LDCONF_HASH_SLOTS];   /* index + 1 into dirs, 0 = empty */
+	struct sr_map seen;           /* the strings of dirs (borrowed keys) */
 	const char *stack[SR_LDCONF_MAX_DEPTH];       /* resolved paths being read */
 	size_t depth;
 	size_t files;

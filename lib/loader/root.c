@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "shipready/file.h"
+#include "util/map.h"
 
 #define MAX_DEPTH 256
 
@@ -63,16 +64,14 @@ enum { MEMO_DIR = 1, MEMO_LINK = 2 };
 /* A directory (fd, owned by the memo) or a symlink (target), by canonical
  * path inside the root. */
 struct memo_ent {
-	char *key;          /* NULL: empty slot; key and target share one allocation */
-	const char *target;
-	uint32_t hash;
 	int fd;
 	unsigned char kind;
+	char target[];      /* MEMO_LINK */
 };
 
 struct sr_root_memo {
-	struct memo_ent *slot;   /* open addressing, a power-of-two number of slots */
-	size_t cap, count;
+	struct sr_map map;        /* canonical path -> struct memo_ent */
+	struct sr_arena *keys;
 	unsigned fds;
 };
 
@@ -83,8 +82,24 @@ enum {
 
 void sr_root_memo_start(struct sr_root *root)
 {
-	if (!root->memo)
-		root->memo = calloc(1, sizeof *root->memo);
+	if (root->memo)
+		return;
+	struct sr_root_memo *m = calloc(1, sizeof *m);
+	if (m && !(m->keys = sr_arena_new())) {
+		free(m);
+		m = NULL;
+	}
+	if (m)
+		sr_map_init(&m->map, m->keys, MEMO_MAX_ENTRIES);
+	root->memo = m;
+}
+
+static void memo_ent_free(void *v)
+{
+	struct memo_ent *e = v;
+	if (e && e->fd >= 0)
+		close(e->fd);
+	free(e);
 }
 
 void sr_root_memo_stop(struct sr_root *root)
@@ -92,92 +107,49 @@ void sr_root_memo_stop(struct sr_root *root)
 	struct sr_root_memo *m = root->memo;
 	if (!m)
 		return;
-	for (size_t i = 0; i < m->cap; i++)
-		if (m->slot[i].key) {
-			if (m->slot[i].fd >= 0)
-				close(m->slot[i].fd);
-			free(m->slot[i].key);
-		}
-	free(m->slot);
+	sr_map_free(&m->map, memo_ent_free);
+	sr_arena_free(m->keys);
 	free(m);
 	root->memo = NULL;
 }
 
-/* A memo key: the canonical path dir + "/" + comp, kept in two parts so
- * that the walk's path need not be extended to ask. */
-struct memo_key {
-	const char *dir, *comp;
-	size_t dl, cl;
-	uint32_t hash;
-};
-
-static uint32_t fnv(uint32_t h, const char *s, size_t n)
+/* A memo key: the canonical path dir + "/" + comp, in key (SR_ROOT_MAX_PATH
+ * + 1 bytes; the caller has checked that it fits); its length. */
+static size_t memo_key(const char *dir, size_t dl, const char *comp, size_t cl, char *key)
 {
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 16777619u;
-	return h;
+	memcpy(key, dir, dl);
+	key[dl] = '/';
+	memcpy(key + dl + 1, comp, cl);
+	return dl + 1 + cl;
 }
 
-static void memo_key_init(struct memo_key *k, const char *dir, size_t dl, const char *comp, size_t cl)
+static const struct memo_ent *memo_find(const struct sr_root_memo *m, const char *key, size_t kl)
 {
-	*k = (struct memo_key){ dir, comp, dl, cl, 0 };
-	k->hash = fnv(fnv(fnv(2166136261u, dir, dl), "/", 1), comp, cl);
+	const struct sr_map_slot *e = m ? sr_map_find(&m->map, key, kl) : NULL;
+	return e ? e->val : NULL;
 }
 
-static struct memo_ent *memo_find(const struct sr_root_memo *m, const struct memo_key *k)
-{
-	if (!m || !m->cap)
-		return NULL;
-	for (size_t i = k->hash & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
-		struct memo_ent *e = &m->slot[i];
-		if (!e->key)
-			return NULL;
-		if (e->hash == k->hash && memcmp(e->key, k->dir, k->dl) == 0 && e->key[k->dl] == '/' &&
-		    memcmp(e->key + k->dl + 1, k->comp, k->cl) == 0 && e->key[k->dl + 1 + k->cl] == '\0')
-			return e;
-	}
-}
-
-/* Remember k as a directory (fd) or a symlink (target); false when the
+/* Remember key as a directory (fd) or a symlink (target); false when the
  * memo is full or memory is short (then the caller keeps its descriptor). */
-static bool memo_put(struct sr_root_memo *m, const struct memo_key *k, int fd, const char *target)
+static bool memo_put(struct sr_root_memo *m, const char *key, size_t kl, int fd, const char *target)
 {
-	if (!m || m->count >= MEMO_MAX_ENTRIES || (fd >= 0 && m->fds >= MEMO_MAX_FDS))
+	if (!m || (fd >= 0 && m->fds >= MEMO_MAX_FDS))
 		return false;
-	if (2 * (m->count + 1) > m->cap) {
-		size_t ncap = m->cap ? 2 * m->cap : 64;
-		struct memo_ent *ns = calloc(ncap, sizeof *ns);
-		if (!ns)
-			return false;
-		for (size_t i = 0; i < m->cap; i++)
-			if (m->slot[i].key) {
-				size_t j = m->slot[i].hash & (ncap - 1);
-				while (ns[j].key)
-					j = (j + 1) & (ncap - 1);
-				ns[j] = m->slot[i];
-			}
-		free(m->slot);
-		m->slot = ns;
-		m->cap = ncap;
-	}
-	size_t n = k->dl + 1 + k->cl, tl = target ? strlen(target) + 1 : 0;
-	char *key = malloc(n + 1 + tl);
-	if (!key)
+	size_t tl = target ? strlen(target) + 1 : 0;
+	struct memo_ent *me = malloc(sizeof *me + tl);
+	if (!me)
 		return false;
-	memcpy(key, k->dir, k->dl);
-	key[k->dl] = '/';
-	memcpy(key + k->dl + 1, k->comp, k->cl);
-	key[n] = '\0';
-	size_t i = k->hash & (m->cap - 1);
-	while (m->slot[i].key)
-		i = (i + 1) & (m->cap - 1);
-	struct memo_ent *e = &m->slot[i];
-	*e = (struct memo_ent){ .key = key, .hash = k->hash, .fd = fd, .kind = target ? MEMO_LINK : MEMO_DIR };
-	if (target) {
-		memcpy(key + n + 1, target, tl);
-		e->target = key + n + 1;
+	me->fd = fd;
+	me->kind = target ? MEMO_LINK : MEMO_DIR;
+	if (target)
+		memcpy(me->target, target, tl);
+	bool fresh;
+	struct sr_map_slot *e = sr_map_add(&m->map, key, kl, &fresh);
+	if (!e || !fresh) {
+		free(me);
+		return false;
 	}
-	m->count++;
+	e->val = me;
 	if (fd >= 0)
 		m->fds++;
 	return true;
@@ -370,11 +342,12 @@ enum sr_err sr_root_lookup_ex(const struct sr_root *root, const char *path, int 
 			goto out;
 		}
 		/* the component's canonical path is the memo's key */
-		struct memo_key key;
-		struct memo_ent *me = NULL;
+		char key[SR_ROOT_MAX_PATH + 1];
+		size_t kl = 0;
+		const struct memo_ent *me = NULL;
 		if (memo) {
-			memo_key_init(&key, w.path, w.path_len, comp, cl);
-			me = memo_find(memo, &key);
+			kl = memo_key(w.path, w.path_len, comp, cl, key);
+			me = memo_find(memo, key, kl);
 		}
 		bool final = pending_empty(&p);
 		int cur = w.fds[w.depth];
@@ -413,7 +386,7 @@ enum sr_err sr_root_lookup_ex(const struct sr_root *root, const char *path, int 
 			target[n] = '\0';
 			link = target;
 			if (memo)
-				memo_put(memo, &key, -1, target);
+				memo_put(memo, key, kl, -1, target);
 		}
 		if (link) {
 			if (++links > SR_ROOT_MAX_LINKS) {
@@ -442,7 +415,7 @@ enum sr_err sr_root_lookup_ex(const struct sr_root *root, const char *path, int 
 			goto out;
 		}
 		if (!nfd_borrowed && memo)
-			nfd_borrowed = memo_put(memo, &key, nfd, NULL);
+			nfd_borrowed = memo_put(memo, key, kl, nfd, NULL);
 		w.depth++;
 		w.fds[w.depth] = nfd;
 		w.borrowed[w.depth] = nfd_borrowed;
