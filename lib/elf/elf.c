@@ -20,7 +20,6 @@
 #include "elf/elf_consts.h"
 #include "elf/rtsym.h"
 #include "util/arena.h"
-#include "util/block.h"
 #include "util/map.h"
 #include "util/strlist.h"
 
@@ -1501,11 +1500,11 @@ enum sr_err sr_elf_parse_ex(const struct sr_reader *r, unsigned flags, struct sr
 	struct sr_elf *e = sr_arena_alloc(a, sizeof *e);
 	struct sr_elf_priv *priv = sr_arena_alloc(a, sizeof *priv);
 	/* cleared up to seen[]: 1.5 KiB less to clear per parse */
-	struct ctx *c = sr_block_get(sizeof *c);
+	struct ctx *c = malloc(sizeof *c);
 	if (c)
 		memset(c, 0, offsetof(struct ctx, seen));
 	if (!e || !priv || !c) {
-		sr_block_put(c, sizeof *c);
+		free(c);
 		sr_arena_free(a);
 		return sr_error_set(err, SR_E_NOMEM, NULL);
 	}
@@ -1550,7 +1549,7 @@ enum sr_err sr_elf_parse_ex(const struct sr_reader *r, unsigned flags, struct sr
 		if (!c->no_symbols)
 			scan_rt_strings(c);
 	}
-	sr_block_put(c, sizeof *c);
+	free(c);
 	if (rc != SR_OK) {
 		sr_arena_free(a);
 		return rc;

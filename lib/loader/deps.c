@@ -33,7 +33,6 @@
 #include "shipready/libc.h"
 #include "shipready/macho.h"
 #include "shipready/pe.h"
-#include "util/block.h"
 
 const char *sr_found_how_name(enum sr_found_how h)
 {
@@ -370,11 +369,11 @@ static enum sr_err resolve_program(struct sr_deps_session *ss, const char *path,
 	struct sr_arena *a = sr_arena_new();
 	struct sr_deps *d = a ? sr_arena_alloc(a, sizeof *d) : NULL;
 	struct sr_deps_priv *priv = d ? sr_arena_alloc(a, sizeof *priv) : NULL;
-	struct ctx *c = sr_block_get(sizeof *c);
+	struct ctx *c = malloc(sizeof *c);
 	if (c)
 		memset(c, 0, sizeof *c);
 	if (!a || !d || !priv || !c) {
-		sr_block_put(c, sizeof *c);
+		free(c);
 		sr_arena_free(a);
 		return sr_error_set(err, SR_E_NOMEM, NULL);
 	}
@@ -482,12 +481,12 @@ static enum sr_err resolve_program(struct sr_deps_session *ss, const char *path,
 done:
 	d->error_count += d->missing_count;
 	deps_names_free(c);
-	sr_block_put(c, sizeof *c);
+	free(c);
 	*out = d;
 	return SR_OK;
 fail:
 	deps_names_free(c);
-	sr_block_put(c, sizeof *c);
+	free(c);
 	sr_elf_free(priv->own_elf);
 	sr_arena_free(a);
 	return rc;

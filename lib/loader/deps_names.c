@@ -14,7 +14,6 @@
 #include "shipready/libc.h"
 #include "shipready/macho.h"
 #include "shipready/pe.h"
-#include "util/block.h"
 
 char *deps_adup(struct ctx *c, const char *s)
 {

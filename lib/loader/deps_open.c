@@ -14,7 +14,6 @@
 #include "shipready/libc.h"
 #include "shipready/macho.h"
 #include "shipready/pe.h"
-#include "util/block.h"
 
 /* The parsed files of a session, found by (device, inode): a batch of
  * programs loads the same few hundred libraries again and again. */

@@ -14,7 +14,6 @@
 #include "shipready/libc.h"
 #include "shipready/macho.h"
 #include "shipready/pe.h"
-#include "util/block.h"
 
 /* Length of a dynamic string token ($NAME or ${NAME}) at s (after the '$'), or 0. */
 static size_t dst_len(const char *s, const char *name)

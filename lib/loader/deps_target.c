@@ -14,7 +14,6 @@
 #include "shipready/libc.h"
 #include "shipready/macho.h"
 #include "shipready/pe.h"
-#include "util/block.h"
 
 const char *deps_platform_of(uint16_t m, unsigned cls, bool be)
 {

@@ -14,7 +14,6 @@
 #include "shipready/libc.h"
 #include "shipready/macho.h"
 #include "shipready/pe.h"
-#include "util/block.h"
 
 /* glibc 2.37 changed its messages from `x' quoting to 'x'. */
 static bool old_quotes(struct ctx *c)

@@ -1,5 +1,4 @@
 #include "util/arena.h"
-#include "util/block.h"
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -19,22 +18,21 @@ struct sr_arena {
 	size_t next_size;        /* the next chunk's block size: 1 KiB doubling to 16 KiB */
 };
 
-/* Chunks come from the thread's kept blocks (util/block.h): most arenas
- * live for one file or one result, and their chunks have the same few sizes. */
+/* Most arenas live for one file or one result: chunks start small. */
 enum { CHUNK_FIRST = 1024, CHUNK_LAST = 16384 };
 
-/* a chunk in a block of sz bytes (header included; sz > the header) */
+/* a chunk of sz bytes (header included; sz > the header) */
 static struct chunk *chunk_new(size_t sz)
 {
-	struct chunk *c = sr_block_get(sz);
+	struct chunk *c = malloc(sz);
 	if (c)
-		c->size = sr_block_room(sz) - sizeof *c;   /* with any room the block has over */
+		c->size = sz - sizeof *c;
 	return c;
 }
 
 static void chunk_free(struct chunk *c)
 {
-	sr_block_put(c, sizeof *c + c->size);
+	free(c);
 }
 
 struct sr_arena *sr_arena_new(void)

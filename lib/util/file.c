@@ -1,6 +1,5 @@
 /* Open an input without blocking and without executing it. */
 #include "shipready/file.h"
-#include "util/block.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -146,7 +145,6 @@ struct piece {
 	struct piece *next;
 	uint64_t off;
 	size_t len;
-	size_t alloc;         /* its allocation's size (util/block.h) */
 	unsigned char data[];
 };
 
@@ -158,7 +156,7 @@ struct sr_lazy {
 	struct piece *pieces; /* newest first */
 	struct piece *last;   /* the piece of the last hit, or NULL */
 	void *map;            /* the whole file (size bytes), once pieces are not worth it */
-	unsigned char *first; /* the first head bytes (util/block.h) */
+	unsigned char *first; /* the first head bytes */
 };
 
 enum {
@@ -205,14 +203,13 @@ const uint8_t *sr_lazy_fetch(struct sr_lazy *z, uint64_t off, uint64_t n)
 		z->map = map;
 		return (const uint8_t *)map + off;
 	}
-	struct piece *p = sr_block_get(sizeof *p + len);
+	struct piece *p = malloc(sizeof *p + len);
 	if (!p)
 		return NULL;
-	p->alloc = sizeof *p + len;
 	/* a file cut short meanwhile: what was asked for must be there */
 	ssize_t got = pread_full(z->fd, p->data, len, lo);
 	if (got < 0 || (uint64_t)got < off + n - lo) {
-		sr_block_put(p, p->alloc);
+		free(p);
 		return NULL;
 	}
 	p->off = lo;
@@ -236,13 +233,13 @@ static void lazy_free(struct sr_lazy *z)
 	while (z->pieces) {
 		struct piece *p = z->pieces;
 		z->pieces = p->next;
-		sr_block_put(p, p->alloc);
+		free(p);
 	}
 	if (z->map)
 		munmap(z->map, (size_t)z->size);
 	if (z->fd >= 0)
 		close(z->fd);
-	sr_block_put(z->first, z->head);
+	free(z->first);
 	free(z);
 }
 
@@ -255,10 +252,10 @@ static enum sr_err open_lazy(int fd, size_t size, size_t head, struct sr_file *f
 	if (head > size)
 		head = size;
 	struct sr_lazy *z = malloc(sizeof *z);
-	unsigned char *buf = sr_block_get(head);
+	unsigned char *buf = malloc(head);
 	if (!z || !buf) {
 		free(z);
-		sr_block_put(buf, head);
+		free(buf);
 		close(fd);
 		return sr_error_set(err, SR_E_NOMEM, NULL);
 	}
@@ -267,7 +264,7 @@ static enum sr_err open_lazy(int fd, size_t size, size_t head, struct sr_file *f
 	if (got <= 0) {
 		int e = errno;
 		free(z);
-		sr_block_put(buf, head);
+		free(buf);
 		close(fd);
 		return got == 0 ? sr_error_set(err, SR_E_EMPTY, "empty file") : from_errno(e, err);
 	}

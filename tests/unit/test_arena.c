@@ -1,12 +1,8 @@
-/* Unit tests for the bounded arena (lib/util/arena.c) and the blocks its
- * chunks come from (lib/util/block.c). */
-#include <malloc.h>
-#include <pthread.h>
+/* Unit tests for the bounded arena (lib/util/arena.c). */
 #include <stdint.h>
 #include <string.h>
 
 #include "util/arena.h"
-#include "util/block.h"
 
 #include "harness.h"
 
@@ -106,47 +102,6 @@ static void test_array(void)
 	sr_arena_free(a);
 }
 
-/* Sizes are rounded to blocks of whole powers of two in the kept range;
- * others are what was asked. */
-static void test_block_room(void)
-{
-	static const struct { size_t n, room; } t[] = {
-		{ 0, 0 }, { 1, 1 }, { 512, 512 }, { 513, 1024 }, { 1024, 1024 }, { 1025, 2048 },
-		{ 1056, 2048 }, { 8192, 8192 }, { 8193, 16384 }, { 32768, 32768 }, { 32769, 32769 },
-		{ (size_t)1 << 20, (size_t)1 << 20 },
-	};
-	for (size_t i = 0; i < COUNT(t); i++)
-		CHECKF(sr_block_room(t[i].n) == t[i].room, "room(%zu) = %zu, want %zu", t[i].n, sr_block_room(t[i].n),
-		       t[i].room);
-}
-
-/* Every byte of a block's room is usable, and a block given back and
- * taken again holds its new owner's bytes, not the old ones'. */
-static void test_block_reuse(void)
-{
-	static const size_t sizes[] = { 100, 600, 1024, 1500, 4096, 9000, 20000, 32768, 40000 };
-	for (int round = 0; round < 3; round++) {
-		unsigned char *p[COUNT(sizes)][6];
-		for (size_t i = 0; i < COUNT(sizes); i++)
-			for (int j = 0; j < 6; j++) {
-				p[i][j] = sr_block_get(sizes[i]);
-				CHECK(p[i][j] != NULL);
-				if (p[i][j])
-					memset(p[i][j], (int)(i * 16 + (size_t)j), sr_block_room(sizes[i]));
-			}
-		int intact = 1;
-		for (size_t i = 0; i < COUNT(sizes); i++)
-			for (int j = 0; j < 6; j++)
-				for (size_t k = 0; p[i][j] && k < sr_block_room(sizes[i]); k++)
-					intact &= p[i][j][k] == (unsigned char)(i * 16 + (size_t)j);
-		CHECKF(intact, "round %d: a block was handed out twice", round);
-		for (size_t i = 0; i < COUNT(sizes); i++)
-			for (int j = 0; j < 6; j++)
-				sr_block_put(p[i][j], sizes[i]);
-	}
-	sr_block_put(NULL, 1024);   /* no-op */
-}
-
 /* Arenas made and freed one after another keep their contents apart. */
 static void test_arena_turns(void)
 {
@@ -185,42 +140,11 @@ static void test_arena_turns(void)
 	}
 }
 
-static void *thread_work(void *arg)
-{
-	(void)arg;
-	for (int i = 0; i < 20; i++) {
-		struct sr_arena *a = sr_arena_new();
-		for (int k = 0; a && k < 200; k++)
-			sr_arena_alloc(a, 300);
-		sr_arena_free(a);
-		sr_block_put(sr_block_get(9000), 9000);
-	}
-	return NULL;
-}
-
-/* A thread's kept blocks are freed when it exits: what malloc has handed
- * out comes back to where it was before the threads. */
-static void test_block_thread_exit(void)
-{
-	thread_work(NULL);   /* this thread's own kept blocks, and malloc's set-up, first */
-	size_t before = mallinfo2().uordblks;
-	for (int i = 0; i < 8; i++) {
-		pthread_t th;
-		CHECK(pthread_create(&th, NULL, thread_work, NULL) == 0);
-		CHECK(pthread_join(th, NULL) == 0);
-	}
-	size_t after = mallinfo2().uordblks;
-	CHECKF(after <= before + 4096, "in use before the threads %zu, after %zu", before, after);
-}
-
 int main(void)
 {
 	test_basic();
 	test_limit();
 	test_array();
-	test_block_room();
-	test_block_reuse();
 	test_arena_turns();
-	test_block_thread_exit();
 	return sr_test_summary("test_arena");
 }
