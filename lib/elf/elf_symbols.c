@@ -22,7 +22,7 @@ static bool is_fortify_name(const char *n)
 }
 
 void elf_scan_symbols(struct ctx *c, const struct sr_reader *syms, uint64_t entsize, const struct sr_reader *strs,
-                         bool dynamic)
+                      bool dynamic)
 {
 	uint64_t want = c->wsz == 8 ? 24 : 16;
 	if (entsize < want)
