@@ -45,18 +45,9 @@
 #include <unistd.h>
 
 #include "shipready/outfile.h"
+#include "pack/verify_internal.h"
 
-/* The one message from the sandbox to the caller, written once (smaller
- * than PIPE_BUF, so whole or not at all). */
-struct wire {
-	int setup_failed;      /* 1: the sandbox could not be made: step, err_no */
-	int err_no;
-	char step[160];
-	int reason;            /* enum sr_verify_reason */
-	int exit_status, signal, http_status, exec_errno;
-	char http_error[128];
-	long long elapsed_ms;
-};
+/* ------------------------------------------------------------ reasons and helpers */
 
 const char *sr_verify_reason_name(enum sr_verify_reason reason)
 {
@@ -72,21 +63,21 @@ const char *sr_verify_reason_name(enum sr_verify_reason reason)
 	return "unknown";
 }
 
-static long long now_ms(void)
+long long verify_now_ms(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void sleep_ms(long ms)
+void verify_sleep_ms(long ms)
 {
 	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
 	while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
 	}
 }
 
-static bool write_file(const char *path, const char *text)
+bool verify_write_file(const char *path, const char *text)
 {
 	int fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -97,389 +88,6 @@ static bool write_file(const char *path, const char *text)
 		ok = false;
 	errno = e;
 	return ok;
-}
-
-/* ------------------------------------------------------------ in the sandbox */
-
-static void send_setup_error(int res, const char *step, int e)
-{
-	struct wire w;
-	memset(&w, 0, sizeof w);
-	w.setup_failed = 1;
-	w.err_no = e;
-	snprintf(w.step, sizeof w.step, "%s", step);
-	sr_write_all(res, &w, sizeof w);
-}
-
-/* A failure while making the sandbox: report it and end. */
-static void setup_fail(int res, const char *step)
-{
-	send_setup_error(res, step, errno);
-	_exit(120);
-}
-
-static void mount_or_fail(int res, const char *src, const char *dst, const char *type, unsigned long flags,
-                          const char *data, const char *what)
-{
-	if (mount(src, dst, type, flags, data) != 0)
-		setup_fail(res, what);
-}
-
-/* Bring up the loopback interface of the new network namespace. */
-static int loopback_up(void)
-{
-	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (s < 0)
-		return -1;
-	struct ifreq ifr;
-	memset(&ifr, 0, sizeof ifr);
-	snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "lo");
-	int rc = ioctl(s, SIOCGIFFLAGS, &ifr);
-	if (rc == 0) {
-		ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
-		rc = ioctl(s, SIOCSIFFLAGS, &ifr);
-	}
-	int e = errno;
-	close(s);
-	errno = e;
-	return rc;
-}
-
-/* The statvfs flags a bind remount must keep (a user namespace may not
- * clear the locked ones), as mount flags. */
-static unsigned long kept_flags(const char *path)
-{
-	struct statvfs sv;
-	unsigned long f = 0;
-	if (statvfs(path, &sv) != 0)
-		return 0;
-	if (sv.f_flag & ST_NOEXEC)
-		f |= MS_NOEXEC;
-	if (sv.f_flag & ST_NOATIME)
-		f |= MS_NOATIME;
-	if (sv.f_flag & ST_NODIRATIME)
-		f |= MS_NODIRATIME;
-	if (sv.f_flag & ST_RELATIME)
-		f |= MS_RELATIME;
-	return f;
-}
-
-/* a + b into buf; false when it does not fit */
-static bool join(char *buf, size_t size, const char *a, const char *b)
-{
-	int n = snprintf(buf, size, "%s%s", a, b);
-	return n >= 0 && (size_t)n < size;
-}
-
-static const char *const devices[] = { "null", "zero", "random", "urandom" };
-
-static void make_root(int res, const char *root)
-{
-	char p[4200];
-	mount_or_fail(res, NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL, "making the mounts private");
-	mount_or_fail(res, root, root, NULL, MS_BIND, NULL, "binding the bundle onto itself");
-	for (size_t i = 0; i < sizeof devices / sizeof *devices; i++) {
-		char src[32], what[64];
-		snprintf(src, sizeof src, "/dev/%s", devices[i]);
-		snprintf(what, sizeof what, "binding %s", src);
-		if (!join(p, sizeof p, root, src))
-			setup_fail(res, "the bundle's path is too long");
-		mount_or_fail(res, src, p, NULL, MS_BIND, NULL, what);
-	}
-	if (!join(p, sizeof p, root, "/tmp"))
-		setup_fail(res, "the bundle's path is too long");
-	mount_or_fail(res, "tmpfs", p, "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777,size=65536k", "mounting a tmpfs on /tmp");
-	if (!join(p, sizeof p, root, "/proc"))
-		setup_fail(res, "the bundle's path is too long");
-	mount_or_fail(res, "proc", p, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, "mounting /proc");
-	mount_or_fail(res, NULL, root, NULL,
-	              MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | kept_flags(root), NULL,
-	              "making the bundle read-only");
-	if (chdir(root) != 0)
-		setup_fail(res, "entering the bundle");
-	/* the new root stacked over the old one, then the old one detached */
-	if (syscall(SYS_pivot_root, ".", ".") != 0)
-		setup_fail(res, "pivot_root into the bundle");
-	if (umount2(".", MNT_DETACH) != 0)
-		setup_fail(res, "detaching the host's tree");
-	if (chdir("/") != 0)
-		setup_fail(res, "chdir /");
-	if (sethostname(SR_VERIFY_HOSTNAME, strlen(SR_VERIFY_HOSTNAME)) != 0)
-		setup_fail(res, "setting the hostname");
-	if (loopback_up() != 0)
-		setup_fail(res, "bringing up the loopback interface");
-}
-
-/* One HTTP/1.0 GET: 1 with *status, 0 with why. */
-static int http_get(unsigned port, const char *path, long long deadline, int *status, char *why, size_t wsz)
-{
-	int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (s < 0) {
-		snprintf(why, wsz, "socket: %s", strerror(errno));
-		return 0;
-	}
-	struct sockaddr_in a;
-	memset(&a, 0, sizeof a);
-	a.sin_family = AF_INET;
-	a.sin_port = htons((uint16_t)port);
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	int got = 0;
-	char buf[512];
-	size_t len = 0;
-	char req[1200];
-	int rl = snprintf(req, sizeof req, "GET %s HTTP/1.0\r\nHost: 127.0.0.1:%u\r\nUser-Agent: shipready-verify\r\n"
-	                  "Connection: close\r\n\r\n", path, port);
-	size_t sent = 0;
-	/* each attempt gets at most 2 s, so a server that starts late is retried */
-	long long end = now_ms() + 2000;
-	if (end > deadline)
-		end = deadline;
-	if (connect(s, (struct sockaddr *)&a, sizeof a) != 0 && errno != EINPROGRESS) {
-		snprintf(why, wsz, "%s", errno == ECONNREFUSED ? "connection refused" : strerror(errno));
-		goto out;
-	}
-	bool connected = false;
-	for (;;) {
-		long long left = end - now_ms();
-		if (left <= 0) {
-			snprintf(why, wsz, "%s", connected ? "no HTTP status line in time" : "connect timed out");
-			goto out;
-		}
-		struct pollfd pf = { s, (short)(connected && sent == (size_t)rl ? POLLIN : POLLOUT), 0 };
-		int pr = poll(&pf, 1, (int)left);
-		if (pr < 0 && errno == EINTR)
-			continue;
-		if (pr <= 0)
-			continue;
-		if (!connected) {
-			int e = 0;
-			socklen_t el = sizeof e;
-			getsockopt(s, SOL_SOCKET, SO_ERROR, &e, &el);
-			if (e) {
-				snprintf(why, wsz, "%s", e == ECONNREFUSED ? "connection refused" : strerror(e));
-				goto out;
-			}
-			connected = true;
-			continue;
-		}
-		if (sent < (size_t)rl) {
-			ssize_t w = send(s, req + sent, (size_t)rl - sent, MSG_NOSIGNAL);
-			if (w < 0 && (errno == EAGAIN || errno == EINTR))
-				continue;
-			if (w < 0) {
-				snprintf(why, wsz, "sending the request: %s", strerror(errno));
-				goto out;
-			}
-			sent += (size_t)w;
-			continue;
-		}
-		ssize_t r = recv(s, buf + len, sizeof buf - 1 - len, 0);
-		if (r < 0 && (errno == EAGAIN || errno == EINTR))
-			continue;
-		if (r < 0) {
-			snprintf(why, wsz, "reading the answer: %s", strerror(errno));
-			goto out;
-		}
-		len += (size_t)r;
-		buf[len] = '\0';
-		char *eol = strstr(buf, "\r\n");
-		if (!eol)
-			eol = strchr(buf, '\n');
-		if (eol || r == 0 || len == sizeof buf - 1) {
-			int code = 0;
-			if (strncmp(buf, "HTTP/", 5) == 0) {
-				const char *sp = strchr(buf, ' ');
-				if (sp && sp[1] >= '1' && sp[1] <= '5' && sp[2] >= '0' && sp[2] <= '9' && sp[3] >= '0' &&
-				    sp[3] <= '9')
-					code = (sp[1] - '0') * 100 + (sp[2] - '0') * 10 + (sp[3] - '0');
-			}
-			if (code) {
-				*status = code;
-				got = 1;
-			} else {
-				snprintf(why, wsz, "%s", len ? "an answer that is not HTTP" : "the connection closed without an answer");
-			}
-			goto out;
-		}
-	}
-out:
-	close(s);
-	return got;
-}
-
-/* Reap children; true when pid ended (its wait status in *st). */
-static bool reap(pid_t pid, int *st)
-{
-	bool done = false;
-	for (;;) {
-		int s;
-		pid_t r = waitpid(-1, &s, WNOHANG);
-		if (r <= 0)
-			break;
-		if (r == pid) {
-			*st = s;
-			done = true;
-		}
-	}
-	return done;
-}
-
-static void exited(struct wire *w, int st)
-{
-	if (WIFSIGNALED(st)) {
-		w->reason = SR_VERIFY_SIGNALED;
-		w->signal = WTERMSIG(st);
-	} else {
-		w->reason = SR_VERIFY_EXITED;
-		w->exit_status = WEXITSTATUS(st);
-	}
-}
-
-struct run {
-	const char *root;
-	const char *program;          /* path inside the bundle */
-	char **argv;
-	const struct sr_verify_opts *o;
-	int out, err, res;            /* write ends */
-};
-
-static void run_program(const struct run *rn, int execfd)
-{
-	static char *const envp[] = { "PATH=" SR_VERIFY_PATH, "HOME=/", NULL };
-	/* the pipes above 2 first: shipready may have been started with 0, 1
-	 * or 2 closed, and then a pipe could be one of them */
-	int out = fcntl(rn->out, F_DUPFD_CLOEXEC, 3), err = fcntl(rn->err, F_DUPFD_CLOEXEC, 3);
-	int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	if (out < 0 || err < 0 || devnull < 0 || dup2(devnull, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0)
-		goto fail;
-	/* signals the caller ignored stay ignored across execve: not here */
-	for (int sig = 1; sig < NSIG; sig++) {
-		struct sigaction sa;
-		if (sigaction(sig, NULL, &sa) == 0 && sa.sa_handler == SIG_IGN)
-			signal(sig, SIG_DFL);
-	}
-	sigset_t none;
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
-		goto fail;
-	/* nothing the caller of shipready left open (a directory of the host)
-	 * may reach the program: every descriptor above 2 closes on exec */
-#ifdef SYS_close_range
-	if (syscall(SYS_close_range, 3u, ~0u, 4u /* CLOSE_RANGE_CLOEXEC */) != 0)
-#endif
-	{
-		long max = sysconf(_SC_OPEN_MAX);
-		if (max < 0 || max > 1 << 20)
-			max = 1 << 20;
-		for (int fd = 3; fd < max; fd++)
-			fcntl(fd, F_SETFD, FD_CLOEXEC);
-	}
-	execve(rn->program, rn->argv, envp);
-fail:;
-	int e = errno;
-	sr_write_all(execfd, &e, sizeof e);
-	_exit(127);
-}
-
-static void init_main(const struct run *rn)
-{
-	const struct sr_verify_opts *o = rn->o;
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	make_root(rn->res, rn->root);
-	int ep[2];
-	if (pipe2(ep, O_CLOEXEC) != 0)
-		setup_fail(rn->res, "pipe");
-	long long start = now_ms(), deadline = start + o->timeout_ms;
-	pid_t pid = fork();
-	if (pid < 0)
-		setup_fail(rn->res, "fork");
-	if (pid == 0) {
-		close(ep[0]);
-		run_program(rn, ep[1]);
-	}
-	close(ep[1]);
-	close(rn->out);
-	close(rn->err);
-	struct wire w;
-	memset(&w, 0, sizeof w);
-	int e = 0;
-	ssize_t n;
-	while ((n = read(ep[0], &e, sizeof e)) < 0 && errno == EINTR) {
-	}
-	close(ep[0]);
-	int st = 0;
-	if (n == (ssize_t)sizeof e) {
-		w.reason = SR_VERIFY_EXEC_FAILED;
-		w.exec_errno = e;
-		goto done;
-	}
-	for (;;) {
-		if (reap(pid, &st)) {
-			exited(&w, st);
-			break;
-		}
-		if (now_ms() >= deadline) {
-			w.reason = o->http_port ? SR_VERIFY_HTTP_NO_ANSWER : SR_VERIFY_TIMEOUT;
-			if (o->http_port && w.http_status)
-				w.reason = SR_VERIFY_HTTP_STATUS;
-			break;
-		}
-		if (o->http_port) {
-			int code = 0;
-			char why[128] = "";
-			if (http_get(o->http_port, o->http_path, deadline, &code, why, sizeof why)) {
-				w.http_status = code;
-				if (code >= 200 && code <= 299) {
-					w.reason = SR_VERIFY_HTTP_OK;
-					break;
-				}
-			} else if (!w.http_status) {
-				snprintf(w.http_error, sizeof w.http_error, "%s", why);
-			}
-		}
-		long long left = deadline - now_ms();
-		sleep_ms(left < 50 ? (left > 0 ? (long)left : 0) : 50);
-	}
-done:
-	w.elapsed_ms = now_ms() - start;
-	/* everything else in the namespace: this is its PID 1 */
-	kill(-1, SIGKILL);
-	while (waitpid(-1, &st, 0) > 0 || errno == EINTR) {
-	}
-	sr_write_all(rn->res, &w, sizeof w);
-	_exit(0);
-}
-
-static void sandbox_main(const struct run *rn, pid_t parent, uid_t uid, gid_t gid)
-{
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() != parent)
-		_exit(120);
-	int flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS;
-	if (unshare(flags) != 0)
-		setup_fail(rn->res, "unshare");
-	char map[64];
-	if (!write_file("/proc/self/setgroups", "deny") && errno != ENOENT)
-		setup_fail(rn->res, "writing /proc/self/setgroups");
-	snprintf(map, sizeof map, "%d %lu 1\n", SR_VERIFY_UID, (unsigned long)uid);
-	if (!write_file("/proc/self/uid_map", map))
-		setup_fail(rn->res, "writing /proc/self/uid_map");
-	snprintf(map, sizeof map, "%d %lu 1\n", SR_VERIFY_GID, (unsigned long)gid);
-	if (!write_file("/proc/self/gid_map", map))
-		setup_fail(rn->res, "writing /proc/self/gid_map");
-	pid_t init = fork();
-	if (init < 0)
-		setup_fail(rn->res, "fork");
-	if (init == 0)
-		init_main(rn);
-	close(rn->out);
-	close(rn->err);
-	close(rn->res);
-	int st = 0;
-	while (waitpid(init, &st, 0) < 0 && errno == EINTR) {
-	}
-	_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 121);
 }
 
 /* ------------------------------------------------------------ the caller */
@@ -630,21 +238,21 @@ static enum sr_err make_mountpoints(const char *root, struct sr_error *err)
 	for (size_t i = 0; i < 3; i++) {
 		char sub[16];
 		snprintf(sub, sizeof sub, "/%s", dirs[i]);
-		if (!join(p, sizeof p, root, sub))
+		if (!verify_join(p, sizeof p, root, sub))
 			return sr_error_set(err, SR_E_USAGE, "the temporary directory's name is too long");
 		struct stat st;
 		if (mkdir(p, 0755) != 0 && !(errno == EEXIST && lstat(p, &st) == 0 && S_ISDIR(st.st_mode)))
 			return sr_error_set(err, SR_E_USAGE, "the bundle's /%s cannot be a mount point: %s", dirs[i],
 			                    errno == EEXIST ? "not a directory" : strerror(errno));
 	}
-	for (size_t i = 0; i < sizeof devices / sizeof *devices; i++) {
+	for (size_t i = 0; i < sizeof verify_devices / sizeof *verify_devices; i++) {
 		char sub[32];
-		snprintf(sub, sizeof sub, "/dev/%s", devices[i]);
-		if (!join(p, sizeof p, root, sub))
+		snprintf(sub, sizeof sub, "/dev/%s", verify_devices[i]);
+		if (!verify_join(p, sizeof p, root, sub))
 			return sr_error_set(err, SR_E_USAGE, "the temporary directory's name is too long");
 		int fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 		if (fd < 0)
-			return sr_error_set(err, SR_E_USAGE, "the bundle's /dev/%s cannot be a mount point: %s", devices[i],
+			return sr_error_set(err, SR_E_USAGE, "the bundle's /dev/%s cannot be a mount point: %s", verify_devices[i],
 			                    strerror(errno));
 		close(fd);
 	}
@@ -734,7 +342,7 @@ enum sr_err sr_verify_run(const struct sr_bundle *b, const struct sr_verify_opts
 		return errno == ENAMETOOLONG ? sr_error_set(err, SR_E_USAGE, "the temporary directory's name is too long")
 		                             : sr_error_set(err, SR_E_IO, "%s: cannot create a temporary directory: %s",
 		                                            base, strerror(errno));
-	if (!join(root, sizeof root, dir, "/root")) {
+	if (!verify_join(root, sizeof root, dir, "/root")) {
 		remove_tree(dir);
 		close(lock_fd);
 		return sr_error_set(err, SR_E_USAGE, "the temporary directory's name is too long");
@@ -776,7 +384,7 @@ enum sr_err sr_verify_run(const struct sr_bundle *b, const struct sr_verify_opts
 		close(out[0]);
 		close(errp[0]);
 		close(res[0]);
-		sandbox_main(&rn, parent, uid, gid);
+		verify_sandbox_main(&rn, parent, uid, gid);
 	}
 	close(out[1]);
 	close(errp[1]);
@@ -788,7 +396,7 @@ enum sr_err sr_verify_run(const struct sr_bundle *b, const struct sr_verify_opts
 	struct wire w;
 	size_t wlen = 0;
 	memset(&w, 0, sizeof w);
-	long long hard = now_ms() + o->timeout_ms + 15000;
+	long long hard = verify_now_ms() + o->timeout_ms + 15000;
 	bool killed = false;
 	int fds[3] = { out[0], errp[0], res[0] };
 	for (;;) {
@@ -799,7 +407,7 @@ enum sr_err sr_verify_run(const struct sr_bundle *b, const struct sr_verify_opts
 				pf[n++] = (struct pollfd){ fds[i], POLLIN, 0 };
 		if (n == 0)
 			break;
-		long long left = hard - now_ms();
+		long long left = hard - verify_now_ms();
 		if (left <= 0) {
 			kill(child, SIGKILL);
 			killed = true;
@@ -881,7 +489,7 @@ cleanup:
 	if (o->keep && rc == SR_OK) {
 		/* the user's now: later runs leave it alone */
 		char kept[4200];
-		int fd = join(kept, sizeof kept, dir, "/.kept") ? open(kept, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)
+		int fd = verify_join(kept, sizeof kept, dir, "/.kept") ? open(kept, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)
 		                                               : -1;
 		if (fd >= 0)
 			close(fd);
