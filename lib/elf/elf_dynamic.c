@@ -1,4 +1,5 @@
-/* shipready — ELF reader, the dynamic section and symbol versioning (Verneed, Verdef, .gnu.version). */
+/* shipready — ELF reader, the dynamic section and symbol versioning (Verneed, Verdef,
+ * .gnu.version). */
 #include "shipready/elf.h"
 
 #include <stdarg.h>

@@ -1,4 +1,5 @@
-/* shipready — ELF reader, the file's layout: ELF header, notes, program headers (segments), section headers. */
+/* shipready — ELF reader, the file's layout: ELF header, notes, program headers (segments),
+ * section headers. */
 #include "shipready/elf.h"
 
 #include <stdarg.h>

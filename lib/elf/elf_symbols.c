@@ -1,4 +1,5 @@
-/* shipready — ELF reader, symbols: .dynsym/.symtab names, run-time file names in read-only data, Go's build-info magic. */
+/* shipready — ELF reader, symbols: .dynsym/.symtab names, run-time file names in read-only data,
+ * Go's build-info magic. */
 #include "shipready/elf.h"
 
 #include <stdarg.h>

@@ -1,4 +1,5 @@
-/* shipready — reading a base image archive (untrusted): names, documents, blobs checked against their digests. */
+/* shipready — reading a base image archive (untrusted): names, documents, blobs checked against
+ * their digests. */
 #include "shipready/analysis.h"
 #include "shipready/ociimage.h"
 #include <errno.h>

@@ -1,4 +1,5 @@
-/* shipready — the image config document: platform, user, environment, labels, entrypoint, merged over a base's. */
+/* shipready — the image config document: platform, user, environment, labels, entrypoint, merged
+ * over a base's. */
 #include "shipready/analysis.h"
 #include "shipready/ociimage.h"
 #include <errno.h>

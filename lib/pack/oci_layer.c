@@ -1,4 +1,5 @@
-/* shipready — image layers: the bundle written as a tar, hashed (diff_id), gzip'd and hashed again (the blob digest). */
+/* shipready — image layers: the bundle written as a tar, hashed (diff_id), gzip'd and hashed again
+ * (the blob digest). */
 #include "shipready/analysis.h"
 #include "shipready/ociimage.h"
 #include <errno.h>

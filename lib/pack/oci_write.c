@@ -1,4 +1,5 @@
-/* shipready — the output archive: layers, configs, manifests and index (OCI) or manifest.json (docker), sorted and reproducible. */
+/* shipready — the output archive: layers, configs, manifests and index (OCI) or manifest.json
+ * (docker), sorted and reproducible. */
 #include "shipready/analysis.h"
 #include "shipready/ociimage.h"
 #include <errno.h>

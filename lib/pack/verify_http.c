@@ -1,4 +1,5 @@
-/* shipready — verify's health check: one HTTP/1.0 GET to the program inside the sandbox's network namespace, with a deadline. */
+/* shipready — verify's health check: one HTTP/1.0 GET to the program inside the sandbox's network
+ * namespace, with a deadline. */
 #define _GNU_SOURCE 1
 #include "shipready/verify.h"
 #include <arpa/inet.h>

@@ -1,4 +1,6 @@
-/* shipready — verify's sandbox: user, mount, pid, net, ipc and uts namespaces, the root pivoted into the bundle, init (PID 1) running the program and the health check.  Runs only in forked children, which end with _exit. */
+/* shipready — verify's sandbox: user, mount, pid, net, ipc and uts namespaces, the root pivoted
+ * into the bundle, init (PID 1) running the program and the health check.  Runs only in forked
+ * children, which end with _exit. */
 #define _GNU_SOURCE 1
 #include "shipready/verify.h"
 #include <arpa/inet.h>
