@@ -224,10 +224,6 @@ const char *sr_float_abi_name(enum sr_float_abi f);  /* "soft", "hard", … */
 /* The Go name of the file's architecture ("amd64", "arm64", "ppc64le", …) or NULL. */
 const char *sr_elf_goarch(const struct sr_elf *e);
 
-/* Debian's multiarch triplet for a machine ("x86_64-linux-gnu",
- * "arm-linux-gnueabihf" when flags has EF_ARM_ABI_FLOAT_HARD, …), as in
- * /usr/lib/<triplet>; NULL for machines Debian has no port for. */
-const char *sr_multiarch_triplet(unsigned elf_class, uint16_t machine, uint32_t flags, bool big_endian);
 
 /* Names of the set bits of DT_FLAGS / DT_FLAGS_1, e.g. "BIND_NOW", "PIE".
  * Writes up to max names to out and returns how many bits are set. */

@@ -61,4 +61,18 @@ enum sr_symbol_answer sr_libc_musl_defines(const char *name, const char *version
  * ldd runs a library without PT_INTERP under.  NULL when not known. */
 const char *sr_libc_glibc_interpreter(uint16_t machine, unsigned elf_class, uint32_t eflags, bool big_endian);
 
+/* Debian's multiarch triplet for a machine ("x86_64-linux-gnu",
+ * "arm-linux-gnueabihf" when eflags has EF_ARM_ABI_FLOAT_HARD, …), as in
+ * /usr/lib/<triplet>; NULL for machines Debian has no port for. */
+const char *sr_libc_multiarch_triplet(uint16_t machine, unsigned elf_class, uint32_t eflags, bool big_endian);
+
+/* The directory upstream glibc installs its libraries in for a machine
+ * ("lib64", "libx32", "lib64/lp64d"): its loader searches /SLIBDIR and
+ * /usr/SLIBDIR by default.  NULL: lib, so /lib and /usr/lib. */
+const char *sr_libc_glibc_slibdir(uint16_t machine, unsigned elf_class, uint32_t eflags, bool big_endian);
+
+/* musl's built-in library path, when /etc/ld-musl-ARCH.path is absent
+ * ("/lib:/usr/local/lib:/usr/lib"). */
+const char *sr_libc_musl_default_path(void);
+
 #endif

@@ -32,6 +32,7 @@
 #include <string.h>
 
 #include "elf/rtsym.h"
+#include "shipready/libc.h"
 #include "util/arena.h"
 #include "util/strlist.h"
 
@@ -184,7 +185,7 @@ static void c_apply(struct build *b, const struct cside *c, unsigned uses, const
 		n = need(b, SR_NEED_GCONV, from, false);
 		evidence(b, n, ev);
 		const struct sr_elf *e = c->e;
-		const char *t = sr_multiarch_triplet(e->elf_class, e->machine, e->flags, e->big_endian);
+		const char *t = sr_libc_multiarch_triplet(e->machine, e->elf_class, e->flags, e->big_endian);
 		const char *p[] = { t ? sr_arena_printf(b->a, "/usr/lib/%s/gconv", t) : NULL,   /* Debian, Ubuntu */
 			            e->elf_class == 64 ? "/usr/lib64/gconv" : NULL,    /* Fedora, RHEL, SUSE */
 			            "/usr/lib/gconv" };                                /* 32-bit RPM, Arch */

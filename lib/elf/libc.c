@@ -30,12 +30,13 @@ struct libc_library {
 	const char *since;
 };
 
-struct default_interp {
+/* A fact for a machine: its loader, multiarch triplet, or slibdir. */
+struct machine_row {
 	uint16_t machine;
 	unsigned elf_class;          /* 0: either */
 	int float_abi;               /* 0: any, 1: hard, 2: soft (ARM EF_ARM_ABI_FLOAT_HARD) */
 	int endian;                  /* 0: any, 1: big, 2: little */
-	const char *path;
+	const char *value;
 };
 
 #include "libc_facts.h"
@@ -159,15 +160,37 @@ enum sr_symbol_answer sr_libc_musl_defines(const char *name, const char *version
 	return SR_SYMBOL_UNKNOWN;   /* between the two releases, or a release not known */
 }
 
-const char *sr_libc_glibc_interpreter(uint16_t machine, unsigned elf_class, uint32_t eflags, bool big_endian)
+/* The value of the first row for the machine, or NULL. */
+static const char *machine_fact(const struct machine_row *rows, size_t n, uint16_t machine, unsigned elf_class,
+                                uint32_t eflags, bool big_endian)
 {
 	int float_abi = (eflags & 0x400) ? 1 : 2;   /* EF_ARM_ABI_FLOAT_HARD */
 	int endian = big_endian ? 1 : 2;
-	for (size_t i = 0; i < COUNT(default_interps); i++) {
-		const struct default_interp *d = &default_interps[i];
-		if (d->machine == machine && (!d->elf_class || d->elf_class == elf_class) &&
-		    (!d->float_abi || machine != EM_ARM || d->float_abi == float_abi) && (!d->endian || d->endian == endian))
-			return d->path;
+	for (size_t i = 0; i < n; i++) {
+		const struct machine_row *r = &rows[i];
+		if (r->machine == machine && (!r->elf_class || r->elf_class == elf_class) &&
+		    (!r->float_abi || machine != EM_ARM || r->float_abi == float_abi) && (!r->endian || r->endian == endian))
+			return r->value;
 	}
 	return NULL;
+}
+
+const char *sr_libc_glibc_interpreter(uint16_t machine, unsigned elf_class, uint32_t eflags, bool big_endian)
+{
+	return machine_fact(default_interps, COUNT(default_interps), machine, elf_class, eflags, big_endian);
+}
+
+const char *sr_libc_multiarch_triplet(uint16_t machine, unsigned elf_class, uint32_t eflags, bool big_endian)
+{
+	return machine_fact(multiarch_triplets, COUNT(multiarch_triplets), machine, elf_class, eflags, big_endian);
+}
+
+const char *sr_libc_glibc_slibdir(uint16_t machine, unsigned elf_class, uint32_t eflags, bool big_endian)
+{
+	return machine_fact(glibc_slibdirs, COUNT(glibc_slibdirs), machine, elf_class, eflags, big_endian);
+}
+
+const char *sr_libc_musl_default_path(void)
+{
+	return musl_default_path;
 }

@@ -195,23 +195,3 @@ const char *sr_elf_goarch(const struct sr_elf *e)
 	default: return NULL;
 	}
 }
-
-const char *sr_multiarch_triplet(unsigned elf_class, uint16_t machine, uint32_t flags, bool big_endian)
-{
-	bool b64 = elf_class == 64, be = big_endian;
-	switch (machine) {
-	case 62: return b64 ? "x86_64-linux-gnu" : "x86_64-linux-gnux32";
-	case 3: return "i386-linux-gnu";
-	case 183: return "aarch64-linux-gnu";
-	case 40: return (flags & 0x400) ? "arm-linux-gnueabihf" : "arm-linux-gnueabi";
-	case 243: return "riscv64-linux-gnu";
-	case 21: return be ? "powerpc64-linux-gnu" : "powerpc64le-linux-gnu";
-	case 22: return "s390x-linux-gnu";
-	case 258: return "loongarch64-linux-gnu";
-	case 8:
-		if (b64)
-			return be ? "mips64-linux-gnuabi64" : "mips64el-linux-gnuabi64";
-		return be ? "mips-linux-gnu" : "mipsel-linux-gnu";
-	default: return NULL;
-	}
-}

@@ -110,34 +110,37 @@ static bool is_dir_in_root(struct ctx *c, const char *path)
 }
 
 /* The default directories of the target's glibc, chosen by the root's
- * layout: Debian's multiarch directories, or lib64 (Fedora, SUSE, …), or
- * lib. */
+ * layout: Debian's multiarch directories, or upstream glibc's own for the
+ * machine (lib64 on Fedora, SUSE, …), or lib (data/libc.json has both). */
 void deps_set_defaults(struct ctx *c, uint32_t flags)
 {
 	struct sr_deps *d = c->d;
-	const char *t = sr_multiarch_triplet(c->elf_class, c->machine, flags, c->big_endian);
-	char buf[256];
 	if (d->loader_kind == SR_LOADER_MUSL)
 		return;   /* musl: see deps_musl_path() */
+	char lib[256], usr[256];
+	const char *t = sr_libc_multiarch_triplet(c->machine, c->elf_class, flags, c->big_endian);
 	if (t) {
-		deps_cat3(buf, sizeof buf, "/usr/lib/", t, "");
-		char buf2[256];
-		deps_cat3(buf2, sizeof buf2, "/lib/", t, "");
-		if (is_dir_in_root(c, buf) || is_dir_in_root(c, buf2)) {
-			deps_push_str(c, &d->default_dirs, &c->caps.defaults, deps_adup(c, buf2), 16);
-			deps_push_str(c, &d->default_dirs, &c->caps.defaults, deps_adup(c, buf), 16);
+		deps_cat3(usr, sizeof usr, "/usr/lib/", t, "");
+		deps_cat3(lib, sizeof lib, "/lib/", t, "");
+		if (is_dir_in_root(c, usr) || is_dir_in_root(c, lib)) {
+			deps_push_str(c, &d->default_dirs, &c->caps.defaults, deps_adup(c, lib), 16);
+			deps_push_str(c, &d->default_dirs, &c->caps.defaults, deps_adup(c, usr), 16);
 			deps_push_str(c, &d->default_dirs, &c->caps.defaults, "/lib", 16);
 			deps_push_str(c, &d->default_dirs, &c->caps.defaults, "/usr/lib", 16);
-			c->lib_dst = deps_adup(c, buf2 + 1);   /* "lib/" + the triplet */
+			c->lib_dst = deps_adup(c, lib + 1);   /* "lib/" + the triplet */
 			return;
 		}
 	}
-	if (c->elf_class == 64 && (is_dir_in_root(c, "/usr/lib64") || is_dir_in_root(c, "/lib64")) &&
-	    c->machine != EM_AARCH64 && c->machine != EM_RISCV) {
-		deps_push_str(c, &d->default_dirs, &c->caps.defaults, "/lib64", 16);
-		deps_push_str(c, &d->default_dirs, &c->caps.defaults, "/usr/lib64", 16);
-		c->lib_dst = "lib64";
-		return;
+	const char *sl = sr_libc_glibc_slibdir(c->machine, c->elf_class, flags, c->big_endian);
+	if (sl) {
+		deps_cat3(lib, sizeof lib, "/", sl, "");
+		deps_cat3(usr, sizeof usr, "/usr/", sl, "");
+		if (is_dir_in_root(c, usr) || is_dir_in_root(c, lib)) {
+			deps_push_str(c, &d->default_dirs, &c->caps.defaults, deps_adup(c, lib), 16);
+			deps_push_str(c, &d->default_dirs, &c->caps.defaults, deps_adup(c, usr), 16);
+			c->lib_dst = sl;
+			return;
+		}
 	}
 	deps_push_str(c, &d->default_dirs, &c->caps.defaults, "/lib", 16);
 	deps_push_str(c, &d->default_dirs, &c->caps.defaults, "/usr/lib", 16);
@@ -166,7 +169,12 @@ void deps_musl_path(struct ctx *c)
 		if (d->default_dirs.count)
 			return;
 	}
-	deps_push_str(c, &d->default_dirs, &c->caps.defaults, "/lib", 16);
-	deps_push_str(c, &d->default_dirs, &c->caps.defaults, "/usr/local/lib", 16);
-	deps_push_str(c, &d->default_dirs, &c->caps.defaults, "/usr/lib", 16);
+	/* the built-in path, one directory at a time */
+	const char *path = sr_libc_musl_default_path();
+	for (const char *p0 = path; *p0;) {
+		size_t n = strcspn(p0, ":");
+		if (n)
+			deps_push_str(c, &d->default_dirs, &c->caps.defaults, sr_arena_strndup(c->a, p0, n), 16);
+		p0 += n + (p0[n] == ':');
+	}
 }

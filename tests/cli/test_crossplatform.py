@@ -129,7 +129,42 @@ def main():
     c.eq("deps on PE/Mach-O: exit status", p.returncode, 2)
     c.true("deps on PE/Mach-O: one line each, pointing at inspect",
            len(p.stderr.splitlines()) == 2 and p.stderr.count("`shipready inspect` lists") == 2, p.stderr)
+    default_dirs_per_layout(c, exe, fx)
     return c.report()
+
+
+def default_dirs_per_layout(c, exe, fx):
+    """An arm64 program in arm64 roots of three layouts: Debian's multiarch
+    one, upstream glibc's (slibdir lib64 on aarch64: LIBC_SLIBDIR_RTLDDIR in
+    sysdeps/unix/sysv/linux/aarch64/configure.ac, as Fedora and SUSE ship it),
+    and a plain lib.  The loader model's default directories, and so where
+    libc.so.6 is found, follow the root (data/libc.json)."""
+    import shutil
+    import tempfile
+    cross = "/usr/aarch64-linux-gnu/lib"
+    layouts = (("multiarch", "usr/lib/aarch64-linux-gnu",
+                ["/lib/aarch64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/lib", "/usr/lib"]),
+               ("lib64", "usr/lib64", ["/lib64", "/usr/lib64"]),
+               ("lib", "usr/lib", ["/lib", "/usr/lib"]))
+    for name, libdir, want in layouts:
+        with tempfile.TemporaryDirectory() as root:
+            for d in ("lib", libdir, "usr/bin"):
+                os.makedirs(os.path.join(root, d), exist_ok=True)
+            shutil.copy(os.path.join(cross, "ld-linux-aarch64.so.1"), os.path.join(root, "lib"))
+            shutil.copy(os.path.join(cross, "libc.so.6"), os.path.join(root, libdir))
+            shutil.copy(os.path.join(fx, "c-aarch64"), os.path.join(root, "usr/bin/app"))
+            p = common.run([exe, "deps", "--json", "--root", root, "/usr/bin/app"])
+            w = "arm64 root, %s layout" % name
+            c.eq(w + ": exit status", p.returncode, 0)
+            try:
+                r = json.loads(p.stdout)["results"][0]
+            except (ValueError, KeyError, IndexError):
+                c.true(w + ": JSON", False, p.stdout[:300])
+                continue
+            c.eq(w + ": default directories", r.get("default_dirs"), want)
+            c.eq(w + ": libc.so.6 found there", [o.get("real_path") for o in r.get("objects", [])
+                                                  if o.get("path", "").endswith("/libc.so.6")],
+                 ["/" + libdir + "/libc.so.6"])
 
 
 if __name__ == "__main__":
