@@ -10,7 +10,7 @@
 #include "shipready/root.h"
 #include "shipready/shipready.h"
 
-enum { OPT_GO_BUILD = 1, OPT_USER, OPT_HEALTH, OPT_OUT, OPT_ROOT, OPT_JSON };
+enum { OPT_GO_BUILD = 1, OPT_USER, OPT_HEALTH, OPT_OUT, OPT_ROOT, OPT_JSON, OPT_TARGETS_FILE };
 
 const struct cli_option dockerfile_options[] = {
 	{ "go-build", 0, "PKG", "a multi-stage Dockerfile that builds PKG on the golang image of the binary's Go "
@@ -22,6 +22,8 @@ const struct cli_option dockerfile_options[] = {
 	  "mapped to packages through its dpkg or apk database, and its os-release names the base", OPT_ROOT },
 	{ "json", 'j', NULL, "print the base, libraries, packages, problems and the Dockerfile as JSON "
 	  "(docs/schema/dockerfile.json)", OPT_JSON },
+	{ "targets", 0, "FILE", "judge the base image by the target database in FILE instead of the built-in "
+	  "one (as check --targets)", OPT_TARGETS_FILE },
 	{ 0 },
 };
 
@@ -29,6 +31,7 @@ struct dockerfile_cli {
 	struct sr_dockerfile_opts d;
 	const char *out;
 	const char *root;
+	const char *db_file;
 	bool json;
 };
 
@@ -42,6 +45,7 @@ static void on_opt(int id, const char *arg, void *ud)
 	case OPT_OUT: c->out = arg; break;
 	case OPT_ROOT: c->root = arg; break;
 	case OPT_JSON: c->json = true; break;
+	case OPT_TARGETS_FILE: c->db_file = arg; break;
 	default: break;
 	}
 }
@@ -136,15 +140,22 @@ int cmd_dockerfile(int argc, char **argv, const struct cli_command *self)
 		cli_usage_error(self, "dockerfile: -o takes one FILE");
 		return EXIT_ERROR;
 	}
-	struct sr_root root;
-	if (!cli_open_root(c.root, &root))
+	struct sr_targets db;
+	if (!cli_load_targets(c.db_file, &db))
 		return EXIT_ERROR;
+	c.d.targets = &db;
+	struct sr_root root;
+	if (!cli_open_root(c.root, &root)) {
+		sr_targets_free(&db);
+		return EXIT_ERROR;
+	}
 	struct sr_run *run;
 	struct sr_error rerr = { 0 };
 	if (sr_run_new(&run, &rerr) != SR_OK) {
 		fprintf(stderr, "shipready: out of memory\n");
 		if (c.root)
 			sr_root_close(&root);
+		sr_targets_free(&db);
 		return EXIT_ERROR;
 	}
 	int status = EXIT_OK;
@@ -161,5 +172,6 @@ int cmd_dockerfile(int argc, char **argv, const struct cli_command *self)
 	sr_run_free(run);
 	if (c.root)
 		sr_root_close(&root);
+	sr_targets_free(&db);
 	return cli_finish(status);
 }

@@ -22,6 +22,7 @@
 #include "shipready/error.h"
 #include "shipready/inspect.h"
 #include "shipready/root.h"
+#include "shipready/targets.h"
 
 #define SR_DOCKERFILE_SCHEMA_VERSION 1
 
@@ -35,6 +36,8 @@ struct sr_dockerfile_opts {
 	const struct sr_root *root; /* the source root: where libraries are resolved, whose package
 	                             * database maps them and whose release names the base; NULL: "/" */
 	const char *root_dir;       /* that root's path (for the check engine and messages); NULL: "/" */
+	const struct sr_targets *targets;   /* the target database the base image is judged by (the
+	                             * one check uses); NULL: nothing is known about any base */
 };
 
 /* A library the program loads, as found in the source root. */

@@ -360,20 +360,16 @@ struct plan {
 	const char *base, *base_reason, *manager;
 	const char *base_entry;       /* the target database's entry for the base ("alpine-3.22"), or NULL */
 	const struct sr_target *base_target;
-	struct sr_targets targets;    /* the built-in database (loaded for base_entry) */
-	bool targets_loaded;
 };
 
-/* The base's entry in the target database (loaded once): what the image
- * has is asked there, never decided here.  The name is kept when the
- * database has no such entry (then every answer is unknown). */
+/* The base's entry in the run's target database (opts.targets, the one
+ * check judges by): what the image has is asked there, never decided
+ * here.  The name is kept when the database has no such entry (then every
+ * answer is unknown). */
 static void use_base_entry(struct plan *p, const char *entry)
 {
-	struct sr_error terr = { 0 };
-	if (!p->targets_loaded && sr_targets_load_builtin(&p->targets, &terr) == SR_OK)
-		p->targets_loaded = true;
 	p->base_entry = entry;
-	p->base_target = entry && p->targets_loaded ? sr_targets_find(&p->targets, entry) : NULL;
+	p->base_target = entry && p->o->targets ? sr_targets_find(p->o->targets, entry) : NULL;
 }
 
 /* The database's judgement of the base image for need n: SR_NEED_UNKNOWN
@@ -915,8 +911,6 @@ fail:
 	free(b.d);
 	if (host.dirfd >= 0)
 		sr_root_close(&host);
-	if (p && p->targets_loaded)
-		sr_targets_free(&p->targets);
 	free(p);
 	free(d);
 	sr_arena_free(a);

@@ -257,6 +257,33 @@ def bookworm_zoneinfo(c, exe, bw, work):
              "tzdata" in pkgs, not minbase_has_tzdata)
         c.true("zoneinfo tz-cxx: said from debian-12-slim's entry",
                "debian-12-slim's image has it" in p.stdout, p.stdout)
+        # the base is judged by the run's database, the one check uses: with
+        # --targets FILE whose debian-12-slim has no zoneinfo, dockerfile
+        # installs tzdata, and check on that entry finds zoneinfo unmet
+        here = os.path.dirname(os.path.abspath(__file__))
+        with open(os.path.join(here, "..", "..", "data", "targets.json")) as f:
+            db = json.load(f)
+        for t in db["targets"]:
+            if t["name"] == "debian-12-slim":
+                t["zoneinfo"] = False
+        dbfile = os.path.join(work, "targets-slim-notz.json")
+        with open(dbfile, "w") as f:
+            json.dump(db, f)
+        p = dockerfile(exe, ["--targets", dbfile, "--from-root", bw, progs["tz-cxx"]])
+        c.eq("zoneinfo tz-cxx, --targets without slim's zoneinfo: FROM", (p.returncode, froms(p.stdout)),
+             (0, [["debian:12-slim"]]))
+        c.true("zoneinfo tz-cxx, --targets without slim's zoneinfo: tzdata installed",
+               "tzdata" in installed(p.stdout, "--no-install-recommends"), p.stdout)
+        def zoneinfo_unmet(extra):
+            q = subprocess.run([exe, "check", "--json"] + extra + ["--target", "debian-12-slim", progs["tz-cxx"]],
+                               capture_output=True, text=True, timeout=60)
+            try:
+                return any(f["kind"] == "zoneinfo" and "has no zoneinfo" in f["reason"]
+                           for b in json.loads(q.stdout)["binaries"] for r in b["results"] for f in r["findings"])
+            except (ValueError, KeyError):
+                return None
+        c.eq("zoneinfo tz-cxx: check finds zoneinfo unmet on debian-12-slim (built-in, then --targets FILE)",
+             (zoneinfo_unmet([]), zoneinfo_unmet(["--targets", dbfile])), (False, True))
 
 
 def from_root_part(c, exe, fixdir, work, validator):
