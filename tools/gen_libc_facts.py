@@ -103,6 +103,17 @@ def main():
            "static const struct machine_row default_interps[] = {"] + dinterp + ["};",
            "static const struct machine_row multiarch_triplets[] = {"] + triplets + ["};",
            "static const struct machine_row glibc_slibdirs[] = {"] + slibdirs + ["};"]
+    # every directory some glibc loader searches by default: where a root's
+    # libc.so.6 may be, whatever its machine
+    all_dirs = []
+    for fam in d["families"]:
+        for r in fam.get("multiarch_triplets", []):
+            all_dirs += ["/lib/" + r["triplet"], "/usr/lib/" + r["triplet"]]
+        for r in fam.get("slibdirs", []):
+            all_dirs += ["/" + r["slibdir"], "/usr/" + r["slibdir"]]
+    all_dirs += ["/lib", "/usr/lib"]
+    out += ["static const char *const glibc_dirs_any_machine[] = {"] + \
+        ["\t%s," % c_str(x) for x in dict.fromkeys(all_dirs)] + ["};"]
     if len(musl_path) != 1:
         sys.exit("gen_libc_facts: musl needs one default_path")
     out += ["static const char musl_default_path[] = %s;" % c_str(musl_path[0])]

@@ -71,6 +71,11 @@ const char *sr_libc_multiarch_triplet(uint16_t machine, unsigned elf_class, uint
  * /usr/SLIBDIR by default.  NULL: lib, so /lib and /usr/lib. */
 const char *sr_libc_glibc_slibdir(uint16_t machine, unsigned elf_class, uint32_t eflags, bool big_endian);
 
+/* Every directory a glibc loader of some machine searches by default
+ * (Debian's multiarch ones, upstream's slibdirs, /lib, /usr/lib), x86_64's
+ * first: where a root's libc.so.6 may be. */
+const char *const *sr_libc_glibc_dirs_any_machine(size_t *count);
+
 /* musl's built-in library path, when /etc/ld-musl-ARCH.path is absent
  * ("/lib:/usr/local/lib:/usr/lib"). */
 const char *sr_libc_musl_default_path(void);

@@ -105,13 +105,11 @@ static bool probe_musl(struct sr_check_target *t, const char *arch)
  * loader. */
 static void probe_libc(struct sr_check_target *t)
 {
-	static const char *const glibc_dirs[] = {
-		"/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib64", "/usr/lib64", "/lib/aarch64-linux-gnu",
-		"/usr/lib/aarch64-linux-gnu", "/lib/i386-linux-gnu", "/lib", "/usr/lib",
-	};
+	size_t ndirs;
+	const char *const *glibc_dirs = sr_libc_glibc_dirs_any_machine(&ndirs);
 	struct sr_check_target_priv *p = t->priv;
 	t->libc = SR_LIBC_NONE;
-	for (size_t i = 0; i < sizeof glibc_dirs / sizeof glibc_dirs[0]; i++) {
+	for (size_t i = 0; i < ndirs; i++) {
 		char path[256];
 		snprintf(path, sizeof path, "%s/libc.so.6", glibc_dirs[i]);
 		struct sr_file f;

@@ -190,6 +190,12 @@ const char *sr_libc_glibc_slibdir(uint16_t machine, unsigned elf_class, uint32_t
 	return machine_fact(glibc_slibdirs, COUNT(glibc_slibdirs), machine, elf_class, eflags, big_endian);
 }
 
+const char *const *sr_libc_glibc_dirs_any_machine(size_t *count)
+{
+	*count = COUNT(glibc_dirs_any_machine);
+	return glibc_dirs_any_machine;
+}
+
 const char *sr_libc_musl_default_path(void)
 {
 	return musl_default_path;
