@@ -109,39 +109,42 @@ static bool is_dir_in_root(struct ctx *c, const char *path)
 	return pi->found && S_ISDIR(pi->mode);
 }
 
+/* The pair /LIB, /usr/LIB (lib: "lib/x86_64-linux-gnu", "lib64") as the
+ * default directories, when the root has either; false when it has neither. */
+static bool use_dir_pair(struct ctx *c, const char *lib)
+{
+	char top[256], usr[256];
+	if (deps_cat3(top, sizeof top, "/", lib, "") >= sizeof top ||
+	    deps_cat3(usr, sizeof usr, "/usr/", lib, "") >= sizeof usr)
+		return false;
+	if (!is_dir_in_root(c, usr) && !is_dir_in_root(c, top))
+		return false;
+	struct sr_deps *d = c->d;
+	deps_push_str(c, &d->default_dirs, &c->caps.defaults, deps_adup(c, top), 16);
+	deps_push_str(c, &d->default_dirs, &c->caps.defaults, deps_adup(c, usr), 16);
+	c->lib_dst = deps_adup(c, lib);
+	return true;
+}
+
 /* The default directories of the target's glibc, chosen by the root's
- * layout: Debian's multiarch directories, or upstream glibc's own for the
- * machine (lib64 on Fedora, SUSE, …), or lib (data/libc.json has both). */
+ * layout: Debian's multiarch directories (then /lib and /usr/lib), or
+ * upstream glibc's own for the machine (lib64 on Fedora, SUSE, …), or lib
+ * (data/libc.json has both). */
 void deps_set_defaults(struct ctx *c, uint32_t flags)
 {
 	struct sr_deps *d = c->d;
 	if (d->loader_kind == SR_LOADER_MUSL)
 		return;   /* musl: see deps_musl_path() */
-	char lib[256], usr[256];
 	const char *t = sr_libc_multiarch_triplet(c->machine, c->elf_class, flags, c->big_endian);
-	if (t) {
-		deps_cat3(usr, sizeof usr, "/usr/lib/", t, "");
-		deps_cat3(lib, sizeof lib, "/lib/", t, "");
-		if (is_dir_in_root(c, usr) || is_dir_in_root(c, lib)) {
-			deps_push_str(c, &d->default_dirs, &c->caps.defaults, deps_adup(c, lib), 16);
-			deps_push_str(c, &d->default_dirs, &c->caps.defaults, deps_adup(c, usr), 16);
-			deps_push_str(c, &d->default_dirs, &c->caps.defaults, "/lib", 16);
-			deps_push_str(c, &d->default_dirs, &c->caps.defaults, "/usr/lib", 16);
-			c->lib_dst = deps_adup(c, lib + 1);   /* "lib/" + the triplet */
-			return;
-		}
+	char lib[256];
+	if (t && deps_cat3(lib, sizeof lib, "lib/", t, "") < sizeof lib && use_dir_pair(c, lib)) {
+		deps_push_str(c, &d->default_dirs, &c->caps.defaults, "/lib", 16);
+		deps_push_str(c, &d->default_dirs, &c->caps.defaults, "/usr/lib", 16);
+		return;
 	}
 	const char *sl = sr_libc_glibc_slibdir(c->machine, c->elf_class, flags, c->big_endian);
-	if (sl) {
-		deps_cat3(lib, sizeof lib, "/", sl, "");
-		deps_cat3(usr, sizeof usr, "/usr/", sl, "");
-		if (is_dir_in_root(c, usr) || is_dir_in_root(c, lib)) {
-			deps_push_str(c, &d->default_dirs, &c->caps.defaults, deps_adup(c, lib), 16);
-			deps_push_str(c, &d->default_dirs, &c->caps.defaults, deps_adup(c, usr), 16);
-			c->lib_dst = sl;
-			return;
-		}
-	}
+	if (sl && use_dir_pair(c, sl))
+		return;
 	deps_push_str(c, &d->default_dirs, &c->caps.defaults, "/lib", 16);
 	deps_push_str(c, &d->default_dirs, &c->caps.defaults, "/usr/lib", 16);
 	c->lib_dst = "lib";
