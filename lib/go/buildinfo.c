@@ -237,15 +237,23 @@ static enum sr_err read_into(const struct sr_image *img, struct sr_arena *a, str
 		not_go(bi, "not a Go executable");
 		return SR_OK;
 	}
-	char *v = sr_arena_strndup(a, (const char *)vers.base, vers.len);
+	/* through the reader: the file may be read lazily, and a long module
+	 * text is then fetched only now */
+	const uint8_t *vb = sr_reader_at(&vers, 0, vers.len);
+	const uint8_t *mb = mod.len ? sr_reader_at(&mod, 0, mod.len) : NULL;
+	if (!vb) {
+		not_go(bi, "not a Go executable");
+		return SR_OK;
+	}
+	char *v = sr_arena_strndup(a, (const char *)vb, vers.len);
 	if (!v)
 		return sr_error_set(err, SR_E_NOMEM, NULL);
 	bi->version = v;
 	bi->version_len = vers.len;
 
 	/* strip the sentinels: 16 bytes each side, the text ends in '\n' */
-	if (mod.len >= 33 && mod.base[mod.len - 17] == '\n') {
-		char *m = sr_arena_strndup(a, (const char *)mod.base + 16, mod.len - 32);
+	if (mb && mod.len >= 33 && mb[mod.len - 17] == '\n') {
+		char *m = sr_arena_strndup(a, (const char *)mb + 16, mod.len - 32);
 		if (!m)
 			return sr_error_set(err, SR_E_NOMEM, NULL);
 		bi->modinfo = m;

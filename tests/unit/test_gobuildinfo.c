@@ -1,10 +1,14 @@
 /* Build info blobs in both layouts, built byte by byte: the Go 1.18+ inline
  * layout and the Go 1.13–1.17 pointer layout in both byte orders and both
  * pointer sizes, plus the ways a blob is not one. */
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "harness.h"
+#include "shipready/file.h"
 #include "shipready/go.h"
 
 #define BASE 0x401000u
@@ -243,8 +247,62 @@ static void test_search(void)
 	free(m);
 }
 
+/* A module text longer than a lazily opened file's sub-readers hold
+ * (SR_FILE_LAZY: go-version reads headers only): it is read through the
+ * reader, never from bytes that were not fetched. */
+static void test_lazy_long_modinfo(void)
+{
+	enum { BIG = 96 << 10, DEPS = 900 };
+	char path[] = "/tmp/shipready-gobi-XXXXXX";
+	int fd = mkstemp(path);
+	CHECK(fd >= 0);
+	if (fd < 0)
+		return;
+	uint8_t *bytes = calloc(1, BIG);
+	char *text = malloc(DEPS * 80 + 128), *framed = malloc(DEPS * 80 + 160);
+	size_t tl = (size_t)sprintf(text, "path\texample.com/app\nmod\texample.com/app\t(devel)\t\n");
+	for (int i = 0; i < DEPS; i++)
+		tl += (size_t)sprintf(text + tl, "dep\texample.com/lib%04d\tv1.2.%d\th1:abcdefghijklmnop=\n", i, i);
+	size_t fl = framed_mod(framed, text);
+	size_t at = 16 << 10;   /* past the lazy head */
+	memcpy(bytes + at, magic, sizeof magic);
+	bytes[at + 14] = 8;
+	bytes[at + 15] = 0x2;
+	size_t off = at + 32;
+	bytes[off++] = 8;
+	memcpy(bytes + off, "go1.22.1", 8);
+	off += 8;
+	for (uint64_t v = fl; ; v >>= 7) {
+		bytes[off++] = (uint8_t)(v >= 0x80 ? (v | 0x80) : v);
+		if (v < 0x80)
+			break;
+	}
+	memcpy(bytes + off, framed, fl);
+	CHECK(off + fl < BIG && fl > 2 * SR_FILE_LAZY_HEAD);
+	CHECK(write(fd, bytes, BIG) == BIG);
+	close(fd);
+
+	struct sr_file f;
+	struct sr_error err = { 0 };
+	CHECK(sr_file_open_ex(AT_FDCWD, path, SR_FILE_LAZY, &f, &err) == SR_OK);
+	struct sr_image_seg seg = { .vaddr = BASE, .memsz = BIG, .offset = 0, .filesz = BIG,
+		                    .prot = SR_PROT_R | SR_PROT_W };
+	struct sr_image img = { .format = SR_IMAGE_ELF, .file = f.r, .ptr_size = 8, .segs = &seg, .nsegs = 1 };
+	struct sr_go_buildinfo *bi = NULL;
+	CHECK(sr_go_buildinfo_read(&img, &bi, &err) == SR_OK);
+	CHECKF(bi && bi->status == SR_GO_BI_OK && bi->modinfo_len == tl && memcmp(bi->modinfo, text, tl) == 0 &&
+	       bi->mod && bi->mod->ndeps == DEPS, "lazy file: module text of %zu bytes read whole", tl);
+	sr_go_buildinfo_free(bi);
+	sr_file_close(&f);
+	unlink(path);
+	free(bytes);
+	free(text);
+	free(framed);
+}
+
 int main(void)
 {
+	test_lazy_long_modinfo();
 	test_inline();
 	test_pointer(false, 8);
 	test_pointer(false, 4);
