@@ -246,7 +246,26 @@ static enum sr_err key_min_go(struct ctx *c, const struct sr_pjson_value *v, con
 	return get_string(c, v, path, "a string", &c->p->min_go_text);
 }
 
-static enum sr_err key_gomods(struct ctx *c, const struct sr_pjson_value *v, const char *path)
+/* forbidden_go_modules and allowed_go_modules: {"path": glob, "versions": [range, …]} entries. */
+static enum sr_err key_max_go(struct ctx *c, const struct sr_pjson_value *v, const char *path)
+{
+	if (v->type != SR_PJSON_STRING)
+		return bad(c, v->line, v->col, path, "expected a string like \"1.23\", got %s", sr_pjson_type_name(v));
+	char q[96];
+	quote(v, q, sizeof q);
+	if (memchr(v->s, '\0', v->len) || !sr_policy_gover_parse_min(v->s, &c->p->max_go))
+		return bad(c, v->line, v->col, path, "%s is not a Go release (like \"1.23\" or \"1.23.4\")", q);
+	/* "1.23" allows every 1.23.x; "1.23.4" stops there */
+	size_t dots = 0;
+	for (size_t i = 0; i < v->len; i++)
+		dots += v->s[i] == '.';
+	c->p->max_go_any_patch = dots < 2;
+	c->p->has_max_go = true;
+	return get_string(c, v, path, "a string", &c->p->max_go_text);
+}
+
+static enum sr_err key_gomods(struct ctx *c, const struct sr_pjson_value *v, const char *path,
+                              struct sr_policy_gomod **list, size_t *nlist)
 {
 	enum sr_err rc = want(c, v, path, SR_PJSON_ARRAY, "an array of {\"path\": …, \"versions\": […]} objects");
 	if (rc)
@@ -255,11 +274,11 @@ static enum sr_err key_gomods(struct ctx *c, const struct sr_pjson_value *v, con
 		return bad(c, v->items[SR_POLICY_MAX_LIST]->line, v->items[SR_POLICY_MAX_LIST]->col, path,
 		           "more than %u entries", SR_POLICY_MAX_LIST);
 	struct sr_policy *p = c->p;
-	if (!(p->gomods = sr_arena_array(p->arena, v->n ? v->n : 1, sizeof *p->gomods)))
+	if (!(*list = sr_arena_array(p->arena, v->n ? v->n : 1, sizeof **list)))
 		return nomem(c);
 	for (size_t i = 0; i < v->n; i++) {
 		const struct sr_pjson_value *o = v->items[i];
-		struct sr_policy_gomod *g = &p->gomods[i];
+		struct sr_policy_gomod *g = &(*list)[i];
 		char ipath[96], mpath[128], q[96];
 		snprintf(ipath, sizeof ipath, "%s[%zu]", path, i);
 		if ((rc = want(c, o, ipath, SR_PJSON_OBJECT, "an object {\"path\": …, \"versions\": […]}")))
@@ -291,8 +310,8 @@ static enum sr_err key_gomods(struct ctx *c, const struct sr_pjson_value *v, con
 		if ((rc = want(c, versions, mpath, SR_PJSON_ARRAY, "an array of versions or ranges (\"< v0.17.0\")")))
 			return rc;
 		if (versions->n == 0)
-			return bad(c, versions->line, versions->col, mpath,
-			           "empty list (leave \"versions\" out to forbid every version)");
+			return bad(c, versions->line, versions->col, mpath, "empty list (leave \"versions\" out to %s every version)",
+			           *list == p->gomods ? "forbid" : "allow");
 		if (versions->n > SR_POLICY_MAX_VERSIONS)
 			return bad(c, versions->items[SR_POLICY_MAX_VERSIONS]->line, versions->items[SR_POLICY_MAX_VERSIONS]->col,
 			           mpath, "more than %u entries", SR_POLICY_MAX_VERSIONS);
@@ -313,7 +332,7 @@ static enum sr_err key_gomods(struct ctx *c, const struct sr_pjson_value *v, con
 		}
 		g->nranges = versions->n;
 	}
-	p->ngomods = v->n;
+	*nlist = v->n;
 	return SR_OK;
 }
 
@@ -346,6 +365,7 @@ static const char *const known_keys[] = {
 	"$schema", "name", "description", "allowed_libraries", "forbidden_libraries", "max_symbol_versions",
 	"linkage", "forbid_cgo", "require_pie", "require_full_relro", "require_nx", "forbid_rpath",
 	"min_go_version", "forbidden_go_modules", "targets_must_pass", "fail_on_warnings", "sources",
+	"max_go_version", "allowed_go_modules", "require_trimpath", "require_vcs_clean",
 };
 
 /* Edit distance, for "did you mean"; a and b at most 64 bytes. */
@@ -436,8 +456,17 @@ static enum sr_err parse_policy(struct ctx *c, const struct sr_pjson_value *root
 			rc = get_bool(c, v, k, &p->fail_on_warnings);
 		else if (strcmp(k, "min_go_version") == 0)
 			rc = key_min_go(c, v, k);
+		else if (strcmp(k, "max_go_version") == 0)
+			rc = key_max_go(c, v, k);
 		else if (strcmp(k, "forbidden_go_modules") == 0)
-			rc = key_gomods(c, v, k);
+			rc = key_gomods(c, v, k, &p->gomods, &p->ngomods);
+		else if (strcmp(k, "allowed_go_modules") == 0) {
+			p->has_allowed_gomods = true;
+			rc = key_gomods(c, v, k, &p->allowed_gomods, &p->nallowed_gomods);
+		} else if (strcmp(k, "require_trimpath") == 0)
+			rc = get_bool(c, v, k, &p->require_trimpath);
+		else if (strcmp(k, "require_vcs_clean") == 0)
+			rc = get_bool(c, v, k, &p->require_vcs_clean);
 		else
 			rc = unknown_key(c, m);
 		if (rc)

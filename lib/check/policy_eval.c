@@ -444,30 +444,50 @@ static const char *range_text(const struct sr_policy_gomod *r, const char *v)
 	return NULL;
 }
 
-static void rule_gomods(struct ev *e, const struct unit *u)
+/* The module list of a Go binary for rule, or NULL (after a violation
+ * when it cannot be read). */
+static const struct sr_go_modinfo *module_list(struct ev *e, const struct unit *u, const char *rule)
 {
-	const struct sr_policy *p = e->p;
-	if (p->ngomods == 0 || !go_readable(e, u, "forbidden_go_modules"))
-		return;
+	if (!go_readable(e, u, rule))
+		return NULL;
 	const struct sr_go_buildinfo *bi = u->go->bi;
 	const struct sr_go_modinfo *m = bi ? bi->mod : NULL;
 	if (!m || !bi->modinfo || bi->modinfo_len == 0) {
-		add(e, "forbidden_go_modules",
+		add(e, rule,
 		    bi && bi->status == SR_GO_BI_BAD_MODINFO && bi->error[0] ? bi->error
 		                                                             : "no module list in the build info",
 		    "cannot verify: the modules linked in are unknown");
-		return;
+		return NULL;
 	}
+	return m;
+}
+
+/* A dependency as the build info says it (how), and the module whose code
+ * is linked in: the replacement's, when there is one. */
+static void dep_linked(const struct sr_go_module *d, char *how, size_t hsize, const char **path,
+                       const char **version)
+{
+	const struct sr_go_module *r = d->replace;
+	if (r)
+		snprintf(how, hsize, "dep %s %s => %s%s%s", d->path, d->version, r->path, r->version[0] ? " " : "",
+		         r->version);
+	else
+		snprintf(how, hsize, "dep %s %s", d->path, d->version);
+	*path = r ? r->path : d->path;
+	*version = r ? r->version : d->version;
+}
+
+static void rule_gomods(struct ev *e, const struct unit *u)
+{
+	const struct sr_policy *p = e->p;
+	const struct sr_go_modinfo *m = p->ngomods ? module_list(e, u, "forbidden_go_modules") : NULL;
+	if (!m)
+		return;
 	for (size_t i = 0; i < m->ndeps; i++) {
 		const struct sr_go_module *d = &m->deps[i], *r = d->replace;
 		char how[1200];
-		if (r)
-			snprintf(how, sizeof how, "dep %s %s => %s%s%s", d->path, d->version, r->path, r->version[0] ? " " : "",
-			         r->version);
-		else
-			snprintf(how, sizeof how, "dep %s %s", d->path, d->version);
-		/* the code linked in is the replacement's, when there is one */
-		const char *path = r ? r->path : d->path, *version = r ? r->version : d->version;
+		const char *path, *version;
+		dep_linked(d, how, sizeof how, &path, &version);
 		for (size_t k = 0; k < p->ngomods; k++) {
 			const struct sr_policy_gomod *g = &p->gomods[k];
 			if (!sr_policy_glob_match(g->path, d->path, false) && !(r && sr_policy_glob_match(g->path, r->path, false)))
@@ -489,6 +509,128 @@ static void rule_gomods(struct ev *e, const struct unit *u)
 			}
 		}
 	}
+}
+
+/* Every dependency must match an entry of allowed_go_modules (its path, or
+ * its replacement's, and the linked version within a range when the entry
+ * has ranges). */
+static void rule_allowed_gomods(struct ev *e, const struct unit *u)
+{
+	const struct sr_policy *p = e->p;
+	const struct sr_go_modinfo *m = p->has_allowed_gomods ? module_list(e, u, "allowed_go_modules") : NULL;
+	if (!m)
+		return;
+	for (size_t i = 0; i < m->ndeps; i++) {
+		const struct sr_go_module *d = &m->deps[i], *r = d->replace;
+		char how[1200];
+		const char *path, *version;
+		dep_linked(d, how, sizeof how, &path, &version);
+		bool allowed = false, undecided = false;
+		for (size_t k = 0; k < p->nallowed_gomods && !allowed; k++) {
+			const struct sr_policy_gomod *g = &p->allowed_gomods[k];
+			if (!sr_policy_glob_match(g->path, d->path, false) && !(r && sr_policy_glob_match(g->path, r->path, false)))
+				continue;
+			if (g->nranges == 0)
+				allowed = true;
+			else if (!sr_policy_semver_valid(version))
+				undecided = true;
+			else
+				allowed = range_text(g, version) != NULL;
+		}
+		if (allowed)
+			continue;
+		if (undecided)
+			add(e, "allowed_go_modules", how, "cannot verify: %s%s%s has no module version to compare", path,
+			    version[0] ? " " : "", version);
+		else
+			add(e, "allowed_go_modules", how, "%s%s%s is not allowed", path, version[0] ? " " : "", version);
+	}
+}
+
+static void rule_max_go(struct ev *e, const struct unit *u)
+{
+	const struct sr_policy *p = e->p;
+	if (!p->has_max_go || !go_readable(e, u, "max_go_version"))
+		return;
+	const struct sr_go_info *g = u->go;
+	struct sr_policy_gover_bin b;
+	sr_policy_gover_parse_bin(g->version, &b);
+	const char *src = go_version_source(g);
+	const struct sr_policy_gover *max = &p->max_go;
+	switch (b.kind) {
+	case SR_POLICY_GOVER_EXACT: {
+		bool over = p->max_go_any_patch
+		            ? (b.lo.major > max->major || (b.lo.major == max->major && b.lo.minor > max->minor))
+		            : sr_policy_gover_cmp(&b.lo, max) > 0;
+		if (over)
+			add(e, "max_go_version", src, "%s > %s", g->version, p->max_go_text);
+		return;
+	}
+	case SR_POLICY_GOVER_RANGE:
+		/* every 1.lo.x to 1.hi.x (or later, without hi) */
+		if (b.lo.major > max->major || (b.lo.major == max->major && b.lo.minor > max->minor)) {
+			add(e, "max_go_version", src, "%s > %s", g->version, p->max_go_text);
+			return;
+		}
+		if (b.has_hi && p->max_go_any_patch &&
+		    (b.hi_major < max->major || (b.hi_major == max->major && b.hi_minor <= max->minor)))
+			return;
+		add(e, "max_go_version", src, "cannot verify: built with %s, the policy allows %s at most", g->version,
+		    p->max_go_text);
+		return;
+	default:
+		add(e, "max_go_version", g->version ? src : "no build info, no runtime.buildVersion, no function table",
+		    "cannot verify: Go version unknown%s%s%s", g->version ? " (" : "", g->version ? g->version : "",
+		    g->version ? ")" : "");
+		return;
+	}
+}
+
+/* The build settings of a Go binary for rule, or NULL (after a violation
+ * when there are none to read: no build info, or Go before 1.18). */
+static const struct sr_go_modinfo *build_settings(struct ev *e, const struct unit *u, const char *rule)
+{
+	if (!go_readable(e, u, rule))
+		return NULL;
+	const struct sr_go_buildinfo *bi = u->go->bi;
+	const struct sr_go_modinfo *m = bi ? bi->mod : NULL;
+	if (!m || m->nsettings == 0) {
+		add(e, rule, m ? "Go records build settings since 1.18" : "no build info",
+		    "cannot verify: no build settings");
+		return NULL;
+	}
+	return m;
+}
+
+static void rule_trimpath(struct ev *e, const struct unit *u)
+{
+	const struct sr_go_modinfo *m = e->p->require_trimpath ? build_settings(e, u, "require_trimpath") : NULL;
+	if (!m)
+		return;
+	const struct sr_go_setting *s = sr_go_modinfo_setting(m, "-trimpath");
+	if (!s || s->value_len != 4 || memcmp(s->value, "true", 4) != 0)
+		add(e, "require_trimpath", "no -trimpath=true build setting",
+		    "built without -trimpath: the build machine's paths are in the binary");
+}
+
+static void rule_vcs_clean(struct ev *e, const struct unit *u)
+{
+	const struct sr_go_modinfo *m = e->p->require_vcs_clean ? build_settings(e, u, "require_vcs_clean") : NULL;
+	if (!m)
+		return;
+	const struct sr_go_setting *rev = sr_go_modinfo_setting(m, "vcs.revision");
+	const struct sr_go_setting *mod = sr_go_modinfo_setting(m, "vcs.modified");
+	if (!rev || !mod) {
+		add(e, "require_vcs_clean", "no vcs.revision or vcs.modified build setting",
+		    "cannot verify: no version control stamp (built outside a repository, or with -buildvcs=false)");
+		return;
+	}
+	if (mod->value_len == 5 && memcmp(mod->value, "false", 5) == 0)
+		return;
+	char how[256];
+	snprintf(how, sizeof how, "vcs.modified=%.*s, vcs.revision=%.*s", (int)(mod->value_len > 16 ? 16 : mod->value_len),
+	         mod->value, (int)(rev->value_len > 64 ? 64 : rev->value_len), rev->value);
+	add(e, "require_vcs_clean", how, "built from a work tree with uncommitted changes");
 }
 
 /* ---------- targets ---------- */
@@ -528,7 +670,8 @@ static void rule_targets(struct ev *e, const struct sr_check_result *const *resu
 static bool has_file_rules(const struct sr_policy *p)
 {
 	return p->has_allowed || p->nforbidden || p->nsymmax || p->linkage || p->forbid_cgo || p->require_pie ||
-	       p->require_full_relro || p->require_nx || p->forbid_rpath || p->has_min_go || p->ngomods;
+	       p->require_full_relro || p->require_nx || p->forbid_rpath || p->has_min_go || p->ngomods ||
+	       p->has_max_go || p->has_allowed_gomods || p->require_trimpath || p->require_vcs_clean;
 }
 
 static void eval_unit(struct ev *e, const struct unit *u)
@@ -543,7 +686,11 @@ static void eval_unit(struct ev *e, const struct unit *u)
 	rule_nx(e, u);
 	rule_cgo(e, u);
 	rule_min_go(e, u);
+	rule_max_go(e, u);
 	rule_gomods(e, u);
+	rule_allowed_gomods(e, u);
+	rule_trimpath(e, u);
+	rule_vcs_clean(e, u);
 	e->u = NULL;
 }
 

@@ -117,8 +117,16 @@ struct sr_policy {
 	bool has_min_go;
 	struct sr_policy_gover min_go;
 	const char *min_go_text;        /* as written */
+	bool has_max_go;
+	struct sr_policy_gover max_go;
+	bool max_go_any_patch;          /* "1.23": every 1.23.x */
+	const char *max_go_text;        /* as written */
 	struct sr_policy_gomod *gomods;
 	size_t ngomods;
+	bool has_allowed_gomods;        /* "allowed_go_modules" given (maybe empty: no dependency at all) */
+	struct sr_policy_gomod *allowed_gomods;
+	size_t nallowed_gomods;
+	bool require_trimpath, require_vcs_clean;
 	const char **targets;
 	size_t ntargets;
 	bool fail_on_warnings;

@@ -300,6 +300,7 @@ def main():
     carried_libraries(exe, ck)
     libc_objects(exe, ck)
     glibc_addon_on_musl(exe, ck)
+    go_build_settings(exe, ck)
     return ck.report()
 
 
@@ -525,6 +526,66 @@ def matrix_alignment(exe, ck):
     finally:
         shutil.rmtree(d, ignore_errors=True)
 
+
+
+def go_build_settings(exe, ck):
+    """require_trimpath and require_vcs_clean on real Go builds: a module in
+    a git repository built clean with -trimpath, then with an uncommitted
+    change and without it.  The oracle is the build settings `go version -m`
+    prints for the same files."""
+    go, git = shutil.which("go"), shutil.which("git")
+    if not ck.true("go and git are installed (make test installs golang-go and git)", go and git, ""):
+        return
+    with tempfile.TemporaryDirectory() as work:
+        mod = os.path.join(work, "app")
+        os.makedirs(mod)
+        env = dict(os.environ, GOCACHE=os.path.join(work, "cache"), GOPATH=os.path.join(work, "gopath"),
+                   GOFLAGS="", GOPROXY="off", GO111MODULE="on", CGO_ENABLED="0", HOME=work,
+                   GIT_CONFIG_NOSYSTEM="1")
+        with open(os.path.join(mod, "go.mod"), "w") as f:
+            f.write("module example.com/app\n\ngo 1.18\n")
+        with open(os.path.join(mod, "main.go"), "w") as f:
+            f.write('package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("hi") }\n')
+
+        def run(cmd):
+            return subprocess.run(cmd, cwd=mod, env=env, capture_output=True, text=True, timeout=600)
+        for cmd in (["git", "init", "-q"], ["git", "add", "."],
+                    ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "one"]):
+            r = run(cmd)
+            if not ck.eq("go build settings: %s" % " ".join(cmd[:2]), r.returncode, 0):
+                return
+        clean, dirty = os.path.join(work, "clean"), os.path.join(work, "dirty")
+        r = run([go, "build", "-trimpath", "-o", clean, "."])
+        if not ck.eq("go build settings: clean build", r.returncode, 0):
+            return
+        with open(os.path.join(mod, "main.go"), "a") as f:
+            f.write("\n// changed\n")
+        r = run([go, "build", "-o", dirty, "."])
+        if not ck.eq("go build settings: dirty build", r.returncode, 0):
+            return
+        policy = os.path.join(work, "policy.json")
+        with open(policy, "w") as f:
+            f.write('{"require_trimpath": true, "require_vcs_clean": true}\n')
+        wants = {}
+        for prog in (clean, dirty):
+            settings = dict(l.split("\t")[2].split("=", 1) for l in run([go, "version", "-m", prog]).stdout.splitlines()
+                            if l.startswith("\tbuild\t") and "=" in l)
+            want = set()
+            if settings.get("-trimpath") != "true":
+                want.add("require_trimpath")
+            if settings.get("vcs.modified") != "false":
+                want.add("require_vcs_clean")
+            p, doc = check_json(exe, ["--target", "debian-12", "--policy", policy, prog])
+            got = None
+            if doc is not None:
+                got = {v["rule"] for v in doc["binaries"][0].get("policy", {}).get("violations", [])}
+            name = os.path.basename(prog)
+            wants[name] = want
+            ck.eq("go build settings, %s: violations = what go version -m says (%s)" % (name, settings), got, want)
+            ck.eq("go build settings, %s: exit status" % name, p.returncode, 1 if want else 0)
+        # the oracle itself: Go stamped the two builds as meant
+        ck.eq("go build settings: go version -m on the clean and the dirty build", wants,
+              {"clean": set(), "dirty": {"require_trimpath", "require_vcs_clean"}})
 
 if __name__ == "__main__":
     sys.exit(main())

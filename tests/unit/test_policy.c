@@ -439,6 +439,14 @@ static void test_keys(void)
 		         bad_go[i]);
 		EXPECT_ERROR(json, want);
 	}
+	EXPECT_ERROR("{\"max_go_version\": 1.23}", "1:20: max_go_version: expected a string like \"1.23\", got a number");
+	EXPECT_ERROR("{\"max_go_version\": \"1.x\"}",
+	             "1:20: max_go_version: \"1.x\" is not a Go release (like \"1.23\" or \"1.23.4\")");
+	EXPECT_ERROR("{\"allowed_go_modules\": [{\"path\": \"a\", \"versions\": []}]}",
+	             "1:51: allowed_go_modules[0].versions: empty list (leave \"versions\" out to allow every version)");
+	EXPECT_ERROR("{\"require_trimpath\": \"yes\"}",
+	             "1:22: require_trimpath: expected true or false, got a string");
+	EXPECT_ERROR("{\"require_vcs_clen\": true}", "1:2: unknown key \"require_vcs_clen\" (did you mean \"require_vcs_clean\"?)");
 	EXPECT_ERROR("{\"forbidden_go_modules\": {}}",
 	             "1:26: forbidden_go_modules: expected an array of {\"path\": …, \"versions\": […]} objects, got "
 	             "an object");
@@ -1127,6 +1135,101 @@ static void test_go_rules(void)
 	EXPECT_EVAL("{\"forbidden_go_modules\": [{\"path\": \"*\"}]}", &in,
 	            "forbidden_go_modules: cannot verify: the modules linked in are unknown "
 	            "(could not parse Go build info: line 1: unknown line)");
+
+	/* maximum Go version: "1.23" allows every 1.23.x, "1.23.4" stops there */
+	f.bi.modinfo = "path example.com/app\nmod\texample.com/app\t(devel)\t\n";
+	f.bi.modinfo_len = strlen(f.bi.modinfo);
+	f.bi.status = SR_GO_BI_OK;
+	f.bi.mod = &f.mod;
+	f.mod.deps = NULL;
+	f.mod.ndeps = 0;
+	EXPECT_EVAL("{\"max_go_version\": \"1.22\"}", &in, "");
+	EXPECT_EVAL("{\"max_go_version\": \"1.22.4\"}", &in, "");
+	EXPECT_EVAL("{\"max_go_version\": \"1.22.3\"}", &in, "max_go_version: go1.22.4 > 1.22.3 (build info)");
+	EXPECT_EVAL("{\"max_go_version\": \"go1.21\"}", &in, "max_go_version: go1.22.4 > go1.21 (build info)");
+	EXPECT_EVAL("{\"min_go_version\": \"1.21\", \"max_go_version\": \"1.22\"}", &in, "");
+	f.g.version = "go1.23rc1";
+	EXPECT_EVAL("{\"max_go_version\": \"1.22\"}", &in, "max_go_version: go1.23rc1 > 1.22 (build info)");
+	EXPECT_EVAL("{\"max_go_version\": \"1.23\"}", &in, "");
+	f.g.version = "go1.18 to go1.19";
+	f.g.version_source = SR_GO_VSRC_PCLNTAB;
+	EXPECT_EVAL("{\"max_go_version\": \"1.19\"}", &in, "");
+	EXPECT_EVAL("{\"max_go_version\": \"1.17\"}", &in,
+	            "max_go_version: go1.18 to go1.19 > 1.17 (function table layout only, no build info)");
+	EXPECT_EVAL("{\"max_go_version\": \"1.18\"}", &in,
+	            "max_go_version: cannot verify: built with go1.18 to go1.19, the policy allows 1.18 at most "
+	            "(function table layout only, no build info)");
+	f.g.version = "go1.20 or later";
+	EXPECT_EVAL("{\"max_go_version\": \"1.30\"}", &in,
+	            "max_go_version: cannot verify: built with go1.20 or later, the policy allows 1.30 at most "
+	            "(function table layout only, no build info)");
+	f.g.version = "go1.22.4";
+	f.g.version_source = SR_GO_VSRC_BUILDINFO;
+
+	/* build settings: -trimpath and a clean work tree */
+	EXPECT_EVAL("{\"require_trimpath\": true, \"require_vcs_clean\": true}", &in,
+	            "require_trimpath: cannot verify: no build settings (Go records build settings since 1.18)\n"
+	            "require_vcs_clean: cannot verify: no build settings (Go records build settings since 1.18)");
+	struct sr_go_setting set[] = {
+		{ "-compiler", 9, "gc", 2 },
+		{ "CGO_ENABLED", 11, "0", 1 },
+		{ "vcs", 3, "git", 3 },
+		{ "vcs.revision", 12, "0123456789abcdef0123456789abcdef01234567", 40 },
+		{ "vcs.modified", 12, "true", 4 },
+		{ "-trimpath", 9, "true", 4 },
+	};
+	f.mod.settings = set;
+	f.mod.nsettings = 5;   /* no -trimpath */
+	EXPECT_EVAL("{\"require_trimpath\": true}", &in,
+	            "require_trimpath: built without -trimpath: the build machine's paths are in the binary "
+	            "(no -trimpath=true build setting)");
+	EXPECT_EVAL("{\"require_vcs_clean\": true}", &in,
+	            "require_vcs_clean: built from a work tree with uncommitted changes "
+	            "(vcs.modified=true, vcs.revision=0123456789abcdef0123456789abcdef01234567)");
+	EXPECT_EVAL("{\"require_trimpath\": false, \"require_vcs_clean\": false}", &in, "");
+	f.mod.nsettings = 6;
+	set[4].value = "false";
+	set[4].value_len = 5;
+	EXPECT_EVAL("{\"require_trimpath\": true, \"require_vcs_clean\": true}", &in, "");
+	f.mod.nsettings = 2;   /* -buildvcs=false, or outside a repository */
+	EXPECT_EVAL("{\"require_vcs_clean\": true}", &in,
+	            "require_vcs_clean: cannot verify: no version control stamp (built outside a repository, or "
+	            "with -buildvcs=false) (no vcs.revision or vcs.modified build setting)");
+	f.mod.settings = NULL;
+	f.mod.nsettings = 0;
+
+	/* allowed modules: every dependency (the code linked in) must match one */
+	struct sr_go_module adeps[] = {
+		{ .path = "golang.org/x/sys", .version = "v0.15.0", .sum = "h1:y" },
+		{ .path = "github.com/evil/pkg", .version = "v1.0.0", .sum = "h1:z" },
+		{ .path = "golang.org/x/text", .version = "v0.3.7", .sum = "h1:w" },
+	};
+	struct sr_go_module arepl = { .path = "../forks/text", .version = "", .sum = "" };
+	f.mod.deps = adeps;
+	f.mod.ndeps = COUNT(adeps);
+	EXPECT_EVAL("{\"allowed_go_modules\": [{\"path\": \"golang.org/x/*\"}, {\"path\": \"github.com/evil/pkg\"}]}",
+	            &in, "");
+	EXPECT_EVAL("{\"allowed_go_modules\": [{\"path\": \"golang.org/x/*\", \"versions\": [\">= v0.10.0\"]}]}", &in,
+	            "allowed_go_modules: github.com/evil/pkg v1.0.0 is not allowed (dep github.com/evil/pkg v1.0.0)\n"
+	            "allowed_go_modules: golang.org/x/text v0.3.7 is not allowed (dep golang.org/x/text v0.3.7)");
+	EXPECT_EVAL("{\"allowed_go_modules\": []}", &in,
+	            "allowed_go_modules: golang.org/x/sys v0.15.0 is not allowed (dep golang.org/x/sys v0.15.0)\n"
+	            "allowed_go_modules: github.com/evil/pkg v1.0.0 is not allowed (dep github.com/evil/pkg v1.0.0)\n"
+	            "allowed_go_modules: golang.org/x/text v0.3.7 is not allowed (dep golang.org/x/text v0.3.7)");
+	adeps[2].replace = &arepl;
+	EXPECT_EVAL("{\"allowed_go_modules\": [{\"path\": \"golang.org/x/*\", \"versions\": [\"< v1.0.0\"]}, "
+	            "{\"path\": \"github.com/*\"}]}", &in,
+	            "allowed_go_modules: cannot verify: ../forks/text has no module version to compare "
+	            "(dep golang.org/x/text v0.3.7 => ../forks/text)");
+	EXPECT_EVAL("{\"allowed_go_modules\": [{\"path\": \"*\"}]}", &in, "");
+	adeps[2].replace = NULL;
+	f.bi.modinfo = "";
+	f.bi.modinfo_len = 0;
+	EXPECT_EVAL("{\"allowed_go_modules\": [{\"path\": \"*\"}]}", &in,
+	            "allowed_go_modules: cannot verify: the modules linked in are unknown (no module list in the "
+	            "build info)");
+	f.mod.deps = NULL;
+	f.mod.ndeps = 0;
 
 	/* PE: the same Go rules */
 	go_base(&f, "go1.20.1");
