@@ -8,6 +8,7 @@
 #include "shipready/error.h"
 #include "shipready/file.h"
 #include "shipready/go.h"
+#include "shipready/gomod.h"
 #include "shipready/image.h"
 #include "shipready/inspect.h"
 #include "shipready/reader.h"
