@@ -207,6 +207,21 @@ const struct cli_command cli_commands[] = {
 	  "(docs/schema/dockerfile.json).\n"
 	  "A bad option value is one line 'shipready: dockerfile: --OPTION ...', exit 2.",
 	  dockerfile_options },
+	{ "drift", cmd_drift, "say whether each Go binary was built from this source tree",
+	  "--source DIR [--json] FILE...",
+	  "Compare each Go binary's build info with the module in DIR (never run): the\n"
+	  "main module's path; every dependency's version against go.mod's require lines\n"
+	  "and its replacement against the replace lines; each h1: hash against go.sum (a\n"
+	  "different hash for the same version is tampering or a proxy problem); the Go\n"
+	  "release against go.mod's go and toolchain lines; vcs.revision against the\n"
+	  "repository's HEAD and vcs.modified (the git program reads DIR; a directory\n"
+	  "that is not a repository is not an error). One verdict line per binary ('built\n"
+	  "from DIR at abc1234, clean' or 'drift: N differences'), then each difference\n"
+	  "with both values, then notes (no VCS stamp, no -trimpath, a dirty tree now).\n"
+	  "--json: docs/schema/drift.json. Exit 1 on any drift, 2 for a binary that is\n"
+	  "not Go with module build info, or a DIR without go.mod.\n"
+	  "Not yet: vendor/modules.txt.",
+	  drift_options },
 	{ "help", cmd_help, "show help for shipready or for one command", "[COMMAND]",
 	  "Show the list of commands, or the help of COMMAND.", no_options },
 	{ 0 },

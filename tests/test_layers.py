@@ -29,7 +29,7 @@ PUBLIC = {
     "inspect.h": "inspect", "version.h": "inspect",
     "cpu.h": "loader", "deps.h": "loader",
     "analysis.h": "analysis", "needs.h": "analysis", "runtimes.h": "analysis",
-    "check.h": "check", "judge.h": "check", "policy.h": "check",
+    "check.h": "check", "judge.h": "check", "policy.h": "check", "drift.h": "check",
     "report.h": "report/pack", "bundle.h": "report/pack", "ociimage.h": "report/pack",
     "dockerfile.h": "report/pack", "unit.h": "report/pack", "verify.h": "report/pack",
     "shipready.h": "report/pack",   # the umbrella, for programs using the library

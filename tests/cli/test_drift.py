@@ -1,0 +1,248 @@
+#!/usr/bin/env python3
+"""shipready drift on real modules, built at test time.
+
+    python3 tests/cli/test_drift.py SHIPREADY SCRATCH_DIR
+
+No Go module proxy is reachable here: the dependencies (example.com/dep
+v1.0.0 and v1.1.0, example.com/other v0.2.0) are written as a module proxy
+directory (.info, .mod and .zip per version) and served to the go command
+with GOPROXY=file://DIR, so it computes real h1: hashes into go.sum.  The
+application is a git repository built with the system's go.
+
+Cases, each checked against what `go version -m` says of the binary:
+  clean        built with -trimpath at HEAD, nothing changed: exit 0
+  bumped       go.mod (and go.sum) moved to dep v1.1.0 after the build:
+               dep-version v1.0.0 (binary) vs v1.1.0 (go.mod), exit 1
+  tampered     go.sum's hash for dep v1.0.0 changed: sum-mismatch
+  replaced     go.mod gains a replace of other => ./localother: replace
+  dirty build  built with an uncommitted change: vcs-modified
+  old commit   HEAD moved on after the build: vcs-revision (binary's vs HEAD)
+  not git      the module copied out of the repository: a note, not drift
+and --json against docs/schema/drift.json.
+Without go or git the test prints why and exits 77 (meson: skipped).
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import common  # noqa: E402
+
+DEP_SRC = 'package dep\n\nfunc Name() string { return "dep %s" }\n'
+OTHER_SRC = 'package other\n\nfunc Name() string { return "other" }\n'
+MAIN_SRC = ('package main\n\nimport (\n\t"fmt"\n\n\t"example.com/dep"\n\t"example.com/other"\n)\n\n'
+            'func main() { fmt.Println(dep.Name(), other.Name()) }\n')
+
+
+def add_version(proxy, path, version, files):
+    """One module version in a GOPROXY directory: list, .info, .mod, .zip."""
+    d = os.path.join(proxy, path, "@v")
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, "list"), "a") as f:
+        f.write(version + "\n")
+    with open(os.path.join(d, version + ".info"), "w") as f:
+        json.dump({"Version": version, "Time": "2024-01-01T00:00:00Z"}, f)
+    with open(os.path.join(d, version + ".mod"), "w") as f:
+        f.write(files["go.mod"])
+    with zipfile.ZipFile(os.path.join(d, version + ".zip"), "w") as z:
+        for name, text in files.items():
+            z.writestr("%s@%s/%s" % (path, version, name), text)
+
+
+def main():
+    if len(sys.argv) != 3:
+        sys.exit("usage: test_drift.py SHIPREADY SCRATCH_DIR")
+    exe, work = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+    go, git = shutil.which("go"), shutil.which("git")
+    if not go or not git:
+        print("no go or git command: skipped (Debian: golang-go, git)")
+        return 77
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    proxy = os.path.join(work, "proxy")
+    for v in ("v1.0.0", "v1.1.0"):
+        add_version(proxy, "example.com/dep", v, {"go.mod": "module example.com/dep\n\ngo 1.18\n",
+                                                  "dep.go": DEP_SRC % v})
+    add_version(proxy, "example.com/other", "v0.2.0", {"go.mod": "module example.com/other\n\ngo 1.18\n",
+                                                        "other.go": OTHER_SRC})
+    env = dict(os.environ, GOPROXY="file://" + proxy, GOSUMDB="off", GOFLAGS="-mod=mod", GO111MODULE="on",
+               GOCACHE=os.path.join(work, "cache"), GOPATH=os.path.join(work, "gopath"), CGO_ENABLED="0",
+               HOME=work, GIT_CONFIG_NOSYSTEM="1", GOTOOLCHAIN="local")
+    app = os.path.join(work, "app")
+    os.makedirs(os.path.join(app, "localother"))
+    with open(os.path.join(app, "go.mod"), "w") as f:
+        f.write("module example.com/app\n\ngo 1.18\n\nrequire (\n\texample.com/dep v1.0.0\n"
+                "\texample.com/other v0.2.0\n)\n")
+    with open(os.path.join(app, "main.go"), "w") as f:
+        f.write(MAIN_SRC)
+    with open(os.path.join(app, "localother", "go.mod"), "w") as f:
+        f.write("module example.com/other\n\ngo 1.18\n")
+    with open(os.path.join(app, "localother", "other.go"), "w") as f:
+        f.write(OTHER_SRC)
+    c = common.Checker("test_drift")
+
+    def run(cmd, cwd=app):
+        return subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
+
+    def step(what, cmd, cwd=app):
+        r = run(cmd, cwd)
+        return c.eq("%s (%s)" % (what, r.stderr.strip()[-300:]), r.returncode, 0)
+
+    def commit(msg):
+        return (step("git add", ["git", "add", "-A"]) and
+                step("git commit", ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm",
+                                    msg]))
+
+    if not (step("go mod tidy (file:// proxy)", [go, "mod", "tidy"]) and step("git init", ["git", "init", "-q"])
+            and commit("one")):
+        return c.report()
+
+    def build(name, *flags):
+        out = os.path.join(work, name)
+        return out if step("go build " + name, [go, "build"] + list(flags) + ["-o", out, "."]) else None
+
+    def go_deps(prog):
+        """dep lines of go version -m: path -> (version, sum)."""
+        out = {}
+        for line in run([go, "version", "-m", prog]).stdout.splitlines():
+            f = line.strip().split("\t")
+            if f[0] == "dep":
+                out[f[1]] = (f[2], f[3] if len(f) > 3 else "")
+        return out
+
+    # git must not find a repository above the scratch directory (the build
+    # tree may itself be inside one): the "not git" case depends on it
+    denv = dict(os.environ, GIT_CEILING_DIRECTORIES=work)
+
+    def drift(prog, source=app, json_out=False):
+        return common.run([exe, "drift", "--source", source] + (["--json"] if json_out else []) + [prog],
+                          timeout=120, env=denv)
+
+    def kinds(p):
+        try:
+            doc = json.loads(p.stdout)
+            return doc, [(i["kind"], i["what"], i["binary"], i["source"]) for i in doc["results"][0]["items"]
+                         if i["drift"]]
+        except (ValueError, KeyError, IndexError):
+            return None, None
+
+    import jsonschema
+    here = os.path.dirname(os.path.abspath(__file__))
+    with open(os.path.join(here, "..", "..", "docs", "schema", "drift.json")) as f:
+        schema = json.load(f)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema)
+
+    clean = build("clean", "-trimpath")
+    if clean:
+        p = drift(clean)
+        c.eq("clean: exit 0", p.returncode, 0)
+        head = run(["git", "rev-parse", "HEAD"]).stdout.strip()
+        c.true("clean: the verdict names the commit",
+               p.stdout.startswith("%s: built from %s at %s, clean" % (clean, app, head[:12])), p.stdout)
+        doc, d = kinds(drift(clean, json_out=True))
+        c.eq("clean --json: no differences", d, [])
+        if doc is not None and validator:
+            for e in common.schema_errors(validator, doc)[:20]:
+                c.fail("schema: " + e)
+        sums = go_deps(clean)
+        c.true("clean: go version -m lists both deps with h1: sums",
+               set(sums) == {"example.com/dep", "example.com/other"} and all(s.startswith("h1:")
+                                                                            for _, s in sums.values()), sums)
+
+        # bumped: the source moves on to dep v1.1.0; the binary still has v1.0.0
+        shutil.copy(os.path.join(app, "go.mod"), os.path.join(work, "go.mod.one"))
+        shutil.copy(os.path.join(app, "go.sum"), os.path.join(work, "go.sum.one"))
+        if step("go get dep@v1.1.0", [go, "get", "example.com/dep@v1.1.0"]):
+            p = drift(clean, json_out=True)
+            c.eq("bumped: exit 1", p.returncode, 1)
+            _, d = kinds(p)
+            c.eq("bumped: dep-version, the binary's version as go version -m says",
+                 d, [("dep-version", "example.com/dep", sums["example.com/dep"][0], "v1.1.0")])
+            p = drift(clean)
+            c.true("bumped: text verdict", p.stdout.startswith("%s: drift: 1 difference from %s" % (clean, app)),
+                   p.stdout)
+        shutil.copy(os.path.join(work, "go.mod.one"), os.path.join(app, "go.mod"))
+
+        # tampered: another hash for the same version in go.sum
+        with open(os.path.join(work, "go.sum.one")) as f:
+            lines = f.read().splitlines()
+        bad = [l if not l.startswith("example.com/dep v1.0.0 ") else "example.com/dep v1.0.0 h1:" + "A" * 43 + "="
+               for l in lines]
+        with open(os.path.join(app, "go.sum"), "w") as f:
+            f.write("\n".join(bad) + "\n")
+        _, d = kinds(drift(clean, json_out=True))
+        c.eq("tampered go.sum: sum-mismatch with both hashes",
+             d, [("sum-mismatch", "example.com/dep", "v1.0.0 " + sums["example.com/dep"][1],
+                  "v1.0.0 h1:" + "A" * 43 + "=")])
+        # go.sum without the line
+        with open(os.path.join(app, "go.sum"), "w") as f:
+            f.write("\n".join(l for l in lines if not l.startswith("example.com/dep v1.0.0 ")) + "\n")
+        _, d = kinds(drift(clean, json_out=True))
+        c.eq("go.sum without the version: sum-missing", [x[0] for x in (d or [])], ["sum-missing"])
+        shutil.copy(os.path.join(work, "go.sum.one"), os.path.join(app, "go.sum"))
+
+        # replaced: go.mod replaces other with a directory the binary did not use
+        with open(os.path.join(app, "go.mod"), "a") as f:
+            f.write("\nreplace example.com/other => ./localother\n")
+        _, d = kinds(drift(clean, json_out=True))
+        c.eq("replace in go.mod only", d, [("replace", "example.com/other", "", "=> ./localother")])
+        if commit("replace"):
+            rep = build("replaced", "-trimpath")
+            if rep:
+                deps = go_deps(rep)
+                c.eq("replaced: go version -m shows the replacement",
+                     [l for l in run([go, "version", "-m", rep]).stdout.splitlines() if "=>" in l],
+                     ["\t=>\t./localother\t(devel)\t"])
+                p = drift(rep)
+                c.eq("replaced build vs its source: clean (%s)" % p.stdout.strip(), p.returncode, 0)
+                del deps
+            # old commit: HEAD moves on
+            with open(os.path.join(app, "README"), "w") as f:
+                f.write("more\n")
+            if commit("two") and rep:
+                _, d = kinds(drift(rep, json_out=True))
+                old = [l.split("=", 1)[1] for l in run([go, "version", "-m", rep]).stdout.splitlines()
+                       if "vcs.revision=" in l]
+                new = run(["git", "rev-parse", "HEAD"]).stdout.strip()
+                c.eq("old commit: vcs-revision, go version -m's against HEAD",
+                     d, [("vcs-revision", "vcs.revision", old[0] if old else "?", new)])
+
+    # dirty: built with an uncommitted change
+    with open(os.path.join(app, "main.go"), "a") as f:
+        f.write("\n// uncommitted\n")
+    dirty = build("dirty")
+    if dirty:
+        c.eq("dirty: go version -m says vcs.modified=true",
+             any(l.strip() == "build\tvcs.modified=true" for l in run([go, "version", "-m", dirty]).stdout.splitlines()),
+             True)
+        p = drift(dirty)
+        c.eq("dirty: exit 1", p.returncode, 1)
+        _, d = kinds(drift(dirty, json_out=True))
+        c.eq("dirty: vcs-modified", [x[0] for x in (d or [])], ["vcs-modified"])
+        c.true("dirty: notes the tree is dirty now and no -trimpath",
+               "the work tree has uncommitted changes now" in p.stdout and "-trimpath" in p.stdout, p.stdout)
+
+    # not a repository: a note, not an error
+    if clean:
+        plain = os.path.join(work, "plain")
+        shutil.copytree(app, plain, ignore=shutil.ignore_patterns(".git"))
+        with open(os.path.join(plain, "go.mod"), "w") as f:
+            f.write(open(os.path.join(work, "go.mod.one")).read())
+        p = drift(clean, source=plain)
+        c.true("outside git: a note, not drift (exit 0)", p.returncode == 0 and "not a git work tree" in p.stdout,
+               p.stdout + p.stderr)
+
+    # errors: no go.mod, a binary that is not Go
+    p = drift("/bin/true")
+    c.true("not Go: one line, exit 2", p.returncode == 2 and p.stderr.startswith("shipready: /bin/true: "), p.stderr)
+    p = common.run([exe, "drift", "--source", work, "/bin/true"], timeout=60, env=denv)
+    c.true("no go.mod: one line, exit 2", p.returncode == 2 and "no go.mod" in p.stderr, p.stderr)
+    return c.report()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
