@@ -477,6 +477,13 @@ static void dep_linked(const struct sr_go_module *d, char *how, size_t hsize, co
 	*version = r ? r->version : d->version;
 }
 
+/* Does a {"path": glob} entry name dependency d (its path, or its replacement's)? */
+static bool entry_matches(const struct sr_policy_gomod *g, const struct sr_go_module *d)
+{
+	return sr_policy_glob_match(g->path, d->path, false) ||
+	       (d->replace && sr_policy_glob_match(g->path, d->replace->path, false));
+}
+
 static void rule_gomods(struct ev *e, const struct unit *u)
 {
 	const struct sr_policy *p = e->p;
@@ -484,13 +491,13 @@ static void rule_gomods(struct ev *e, const struct unit *u)
 	if (!m)
 		return;
 	for (size_t i = 0; i < m->ndeps; i++) {
-		const struct sr_go_module *d = &m->deps[i], *r = d->replace;
+		const struct sr_go_module *d = &m->deps[i];
 		char how[1200];
 		const char *path, *version;
 		dep_linked(d, how, sizeof how, &path, &version);
 		for (size_t k = 0; k < p->ngomods; k++) {
 			const struct sr_policy_gomod *g = &p->gomods[k];
-			if (!sr_policy_glob_match(g->path, d->path, false) && !(r && sr_policy_glob_match(g->path, r->path, false)))
+			if (!entry_matches(g, d))
 				continue;
 			if (g->nranges == 0) {
 				add(e, "forbidden_go_modules", how, "%s%s%s is forbidden (any version)", path, version[0] ? " " : "",
@@ -521,14 +528,14 @@ static void rule_allowed_gomods(struct ev *e, const struct unit *u)
 	if (!m)
 		return;
 	for (size_t i = 0; i < m->ndeps; i++) {
-		const struct sr_go_module *d = &m->deps[i], *r = d->replace;
+		const struct sr_go_module *d = &m->deps[i];
 		char how[1200];
 		const char *path, *version;
 		dep_linked(d, how, sizeof how, &path, &version);
 		bool allowed = false, undecided = false;
 		for (size_t k = 0; k < p->nallowed_gomods && !allowed; k++) {
 			const struct sr_policy_gomod *g = &p->allowed_gomods[k];
-			if (!sr_policy_glob_match(g->path, d->path, false) && !(r && sr_policy_glob_match(g->path, r->path, false)))
+			if (!entry_matches(g, d))
 				continue;
 			if (g->nranges == 0)
 				allowed = true;

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include "util/hex.h"
 
 struct lex {
 	const unsigned char *p;
@@ -118,23 +119,12 @@ static struct sr_pjson_value *new_value(struct lex *l, enum sr_pjson_type t, uns
 
 /* ---------- strings ---------- */
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Four hex digits after "\u" (the cursor is on the first). */
 static bool read_hex4(struct lex *l, unsigned *out)
 {
 	unsigned v = 0;
 	for (int k = 0; k < 4; k++) {
-		int h = hexval(lex_peek(l));
+		int h = sr_hex_digit(lex_peek(l));
 		if (h < 0)
 			return false;
 		v = v << 4 | (unsigned)h;

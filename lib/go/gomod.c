@@ -18,6 +18,7 @@
 
 #include "util/arena.h"
 #include "util/map.h"
+#include "util/hex.h"
 
 struct sr_gomod_priv {
 	struct sr_arena *arena;
@@ -299,17 +300,6 @@ static bool canonical_version(const char *v, size_t n, char *out, size_t size)
 
 /* ---------- strings ---------- */
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static size_t put_utf8(char *o, uint32_t r)
 {
 	if (r < 0x80) {
@@ -395,7 +385,7 @@ static char *unquote(struct sr_arena *a, const char *s, size_t n)
 				return NULL;
 			r = 0;
 			for (size_t k = 0; k < digits; k++) {
-				int h = hexval(s[i + k]);
+				int h = sr_hex_digit(s[i + k]);
 				if (h < 0)
 					return NULL;
 				r = r << 4 | (uint32_t)h;
@@ -818,11 +808,12 @@ next:;
 	}
 }
 
-enum sr_err sr_gomod_parse(const char *text, size_t len, struct sr_gomod *out, struct sr_error *err)
+/* The arena of a parse of what (at most SR_GOMOD_MAX_BYTES). */
+static enum sr_err new_priv(const char *what, size_t len, struct sr_gomod_priv **out, struct sr_error *err)
 {
-	memset(out, 0, sizeof *out);
+	*out = NULL;
 	if (len > SR_GOMOD_MAX_BYTES)
-		return sr_error_set(err, SR_E_MALFORMED, "go.mod larger than %zu bytes", SR_GOMOD_MAX_BYTES);
+		return sr_error_set(err, SR_E_MALFORMED, "%s larger than %zu bytes", what, SR_GOMOD_MAX_BYTES);
 	struct sr_arena *a = sr_arena_new();
 	struct sr_gomod_priv *priv = a ? sr_arena_alloc(a, sizeof *priv) : NULL;
 	if (!priv) {
@@ -830,6 +821,18 @@ enum sr_err sr_gomod_parse(const char *text, size_t len, struct sr_gomod *out, s
 		return sr_error_set(err, SR_E_NOMEM, NULL);
 	}
 	priv->arena = a;
+	*out = priv;
+	return SR_OK;
+}
+
+enum sr_err sr_gomod_parse(const char *text, size_t len, struct sr_gomod *out, struct sr_error *err)
+{
+	memset(out, 0, sizeof *out);
+	struct sr_gomod_priv *priv;
+	enum sr_err rc = new_priv("go.mod", len, &priv, err);
+	if (rc != SR_OK)
+		return rc;
+	struct sr_arena *a = priv->arena;
 	out->priv = priv;
 	struct parser *ps = sr_arena_alloc(a, sizeof *ps);
 	if (!ps) {
@@ -864,15 +867,11 @@ void sr_gomod_free(struct sr_gomod *m)
 enum sr_err sr_gosum_parse(const char *text, size_t len, struct sr_gosum *out, struct sr_error *err)
 {
 	memset(out, 0, sizeof *out);
-	if (len > SR_GOMOD_MAX_BYTES)
-		return sr_error_set(err, SR_E_MALFORMED, "go.sum larger than %zu bytes", SR_GOMOD_MAX_BYTES);
-	struct sr_arena *a = sr_arena_new();
-	struct sr_gomod_priv *priv = a ? sr_arena_alloc(a, sizeof *priv) : NULL;
-	if (!priv) {
-		sr_arena_free(a);
-		return sr_error_set(err, SR_E_NOMEM, NULL);
-	}
-	priv->arena = a;
+	struct sr_gomod_priv *priv;
+	enum sr_err rc = new_priv("go.sum", len, &priv, err);
+	if (rc != SR_OK)
+		return rc;
+	struct sr_arena *a = priv->arena;
 	sr_map_init(&priv->index, a, 0);
 	out->priv = priv;
 	size_t cap = 0;

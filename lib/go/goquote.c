@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "go/goprint_table.h"
+#include "util/hex.h"
 
 #define RUNE_ERROR 0xFFFDu
 
@@ -275,17 +276,6 @@ static void sink_put(struct sink *k, const void *s, size_t n)
 		k->len += n;
 }
 
-static int unhex(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* One character or escape at the start of s (n > 0 bytes, s[0] is not the
  * closing quote) of a literal delimited by quote: its value, whether it is
  * a rune to encode (else a single byte) and its width.  False on a bad
@@ -330,7 +320,7 @@ static bool unquote_char(const unsigned char *s, size_t n, char quote, uint32_t 
 			return false;
 		uint32_t v = 0;
 		for (size_t i = 0; i < digits; i++) {
-			int x = unhex(s[2 + i]);
+			int x = sr_hex_digit(s[2 + i]);
 			if (x < 0)
 				return false;
 			v = (v << 4) | (uint32_t)x;

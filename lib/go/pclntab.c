@@ -28,6 +28,7 @@
 
 #include "go/go_internal.h"
 #include "util/map.h"
+#include "util/hex.h"
 
 #define MAGIC_12 0xfffffffbu
 #define MAGIC_116 0xfffffffau
@@ -476,17 +477,6 @@ enum sr_err sr_go_pclntab_find(const struct sr_image *img, struct sr_go_pclntab 
 
 /* ---- linked packages ---- */
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Undo the compiler's %xx escapes (cmd/internal/objabi PathToPrefix) into
  * buf (at least n bytes); the new length. */
 static size_t unescape(const char *s, size_t n, char *buf)
@@ -494,7 +484,7 @@ static size_t unescape(const char *s, size_t n, char *buf)
 	size_t o = 0;
 	for (size_t i = 0; i < n; i++) {
 		int hi, lo;
-		if (s[i] == '%' && i + 2 < n && (hi = hexval(s[i + 1])) >= 0 && (lo = hexval(s[i + 2])) >= 0 &&
+		if (s[i] == '%' && i + 2 < n && (hi = sr_hex_digit(s[i + 1])) >= 0 && (lo = sr_hex_digit(s[i + 2])) >= 0 &&
 		    (hi || lo)) {
 			buf[o++] = (char)(hi * 16 + lo);
 			i += 2;
