@@ -1,5 +1,6 @@
-/* Fuzz target: go.mod and go.sum (sr_gomod_parse, sr_gosum_parse,
- * sr_gosum_hash) on the same bytes.
+/* Fuzz target: go.mod, go.sum and vendor/modules.txt (sr_gomod_parse,
+ * sr_gosum_parse, sr_gosum_hash, sr_modtxt_parse, sr_modtxt_check) on the
+ * same bytes.
  *
  * Invariants:
  *  - parsing fails only with SR_E_MALFORMED ("LINE:COL: …" for go.mod,
@@ -7,7 +8,12 @@
  *  - on success every string is there, require and exclude versions start
  *    with "v", and parsing the same bytes again gives the same directives;
  *  - go.sum: every line has three non-empty fields without white space, and
- *    sr_gosum_hash answers the first hash recorded for a module version. */
+ *    sr_gosum_hash answers the first hash recorded for a module version;
+ *  - modules.txt: parsing fails only for memory; every module is found
+ *    again by (path, version), one in the build provides a package and is
+ *    not above the selected version of its path; the consistency check
+ *    against a go.mod (these bytes when they parse as one, else a fixed one)
+ *    reports as many problems as it says, each with a module and words. */
 #include "fuzz.h"
 
 #include <ctype.h>
@@ -15,6 +21,7 @@
 #include <string.h>
 
 #include "shipready/gomod.h"
+#include "shipready/semver.h"
 
 static void check_gomod(const char *text, size_t size)
 {
@@ -91,9 +98,52 @@ static void check_gosum(const char *text, size_t size)
 	sr_gosum_free(&s);
 }
 
+static size_t nproblems;
+
+static void count_problem(void *ctx, const char *module, const char *detail)
+{
+	(void)ctx;
+	if (!module[0] || !detail[0])
+		abort();
+	nproblems++;
+}
+
+static void check_modtxt(const char *text, size_t size)
+{
+	struct sr_modtxt t;
+	struct sr_error err = { 0 };
+	enum sr_err rc = sr_modtxt_parse(text, size, &t, &err);
+	if (rc != SR_OK) {
+		if (t.nmods || t.priv || rc != SR_E_NOMEM)
+			abort();
+		return;
+	}
+	for (size_t i = 0; i < t.nmods; i++) {
+		const struct sr_modtxt_module *v = &t.mods[i];
+		if (!v->mod.path || !v->mod.version || !v->repl.path != !v->replaced)
+			abort();
+		if (sr_modtxt_find(&t, v->mod.path, v->mod.version) != v)
+			abort();
+		const char *sel = sr_modtxt_selected(&t, v->mod.path);
+		if (v->in_build && (!v->npackages || !sel || sr_semver_cmp(v->mod.version, sel) > 0))
+			abort();
+	}
+	static const char fixed[] = "module example.com/app\ngo 1.18\nrequire example.com/dep v1.0.0\n"
+	                            "replace example.com/other => ./other\n";
+	struct sr_gomod m;
+	if (sr_gomod_parse(text, size, &m, &err) != SR_OK && sr_gomod_parse(fixed, sizeof fixed - 1, &m, &err) != SR_OK)
+		abort();
+	nproblems = 0;
+	if (sr_modtxt_check(&m, &t, count_problem, NULL) != nproblems)
+		abort();
+	sr_gomod_free(&m);
+	sr_modtxt_free(&t);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	check_gomod((const char *)data, size);
 	check_gosum((const char *)data, size);
+	check_modtxt((const char *)data, size);
 	return 0;
 }

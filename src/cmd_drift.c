@@ -36,11 +36,11 @@ static void on_opt(int id, const char *arg, void *ud)
 
 static json_t *source_json(const struct sr_drift_source *s)
 {
-	json_t *o = json_pack("{s:s,s:o,s:o,s:o,s:b,s:b}", "dir", s->dir, "module",
+	json_t *o = json_pack("{s:s,s:o,s:o,s:o,s:b,s:b,s:b}", "dir", s->dir, "module",
 	                      s->mod.module ? json_string(s->mod.module) : json_null(), "go",
 	                      s->mod.go ? json_string(s->mod.go) : json_null(), "toolchain",
-	                      s->mod.toolchain ? json_string(s->mod.toolchain) : json_null(), "go_sum", s->have_sum, "git",
-	                      s->git);
+	                      s->mod.toolchain ? json_string(s->mod.toolchain) : json_null(), "go_sum", s->have_sum,
+	                      "vendor", s->have_vendor, "git", s->git);
 	if (s->git) {
 		json_object_set_new(o, "head", s->head[0] ? json_string(s->head) : json_null());
 		json_object_set_new(o, "dirty", json_boolean(s->dirty));
@@ -62,7 +62,19 @@ static json_t *result_json(const char *path, const struct sr_drift *d)
 	                 (json_int_t)d->ndrift, "items", items);
 }
 
-/* The verdict line, then each difference and note: KIND  WHAT  binary X  source Y. */
+/* Which file or state of the source a difference of this kind quotes. */
+static const char *source_label(const char *kind)
+{
+	if (!strncmp(kind, "vendor-", 7))
+		return "vendor/modules.txt";
+	if (!strncmp(kind, "sum-", 4))
+		return "go.sum";
+	if (!strncmp(kind, "vcs-", 4))
+		return "HEAD";
+	return "go.mod";
+}
+
+/* The verdict line, then each difference and note: KIND  WHAT  binary X  go.mod Y. */
 static void print_text(const char *path, const struct sr_drift *d, const struct sr_drift_source *s)
 {
 	char at[96] = "";
@@ -84,13 +96,13 @@ static void print_text(const char *path, const struct sr_drift *d, const struct 
 			if (x->drift != (pass == 0))
 				continue;
 			printf("  %-*s  %-*s", (int)wk, x->kind, (int)ww, x->what);
-			if (!x->drift)
+			if (!x->drift || !strcmp(x->kind, "vendor-inconsistent"))   /* a sentence of its own */
 				printf("  %s%s%s", x->binary, x->binary[0] && x->source[0] ? "; " : "", x->source);
 			else {
 				if (x->binary[0])
 					printf("  binary %s", x->binary);
 				if (x->source[0])
-					printf("  source %s", x->source);
+					printf("  %s %s", source_label(x->kind), x->source);
 			}
 			putchar('\n');
 		}

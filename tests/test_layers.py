@@ -25,7 +25,7 @@ PUBLIC = {
     "root.h": "root",
     "elf.h": "parsers", "libc.h": "parsers", "pe.h": "parsers", "macho.h": "parsers", "ldcache.h": "parsers",
     "image.h": "parsers", "targets.h": "parsers",
-    "go.h": "go", "gomod.h": "go",
+    "go.h": "go", "gomod.h": "go", "semver.h": "go",
     "inspect.h": "inspect", "version.h": "inspect",
     "cpu.h": "loader", "deps.h": "loader",
     "analysis.h": "analysis", "needs.h": "analysis", "runtimes.h": "analysis",

@@ -1,6 +1,7 @@
 /* shipready — was a Go binary built from this source tree?  (drift)
  *
- * The source: a module directory's go.mod and go.sum (shipready/gomod.h) and
+ * The source: a module directory's go.mod, go.sum and vendor/modules.txt
+ * (shipready/gomod.h) and
  * the state of its git work tree (HEAD, uncommitted changes), read with the
  * git program.  The binary: its build info (shipready/go.h).  Each
  * difference says what the binary records and what the source says:
@@ -14,6 +15,12 @@
  *   sum-mismatch  the binary's h1: hash differs from go.sum's for the same
  *                 module version: tampering or a proxy problem
  *   sum-missing   go.sum has no hash for a module version the binary has
+ *   vendor-inconsistent  vendor/modules.txt disagrees with go.mod (the go
+ *                 command's own test, in its words: no vendored build
+ *                 starts)
+ *   vendor-version  a module linked in at another version than
+ *                 vendor/modules.txt vendors
+ *   vendor-missing  a module linked in that vendor/modules.txt lacks
  *   vcs-revision  built at another commit than HEAD
  *   vcs-modified  built from a work tree with uncommitted changes
  * and notes that are not drift: a dirty work tree now, no VCS stamp, no
@@ -33,6 +40,8 @@ struct sr_drift_source {
 	struct sr_gomod mod;
 	bool have_sum;                /* go.sum was there */
 	struct sr_gosum sum;
+	bool have_vendor;             /* vendor/modules.txt was there */
+	struct sr_modtxt vendor;
 	bool git;                     /* dir is inside a git work tree */
 	char head[64];                /* its HEAD commit, or "" */
 	bool dirty;                   /* git status lists changes */

@@ -164,6 +164,21 @@ enum sr_err sr_drift_source_open(const char *dir, struct sr_drift_source *s, str
 		sr_gomod_free(&s->mod);
 		return rc;
 	}
+	snprintf(path, sizeof path, "%s/vendor/modules.txt", dir);
+	rc = read_text(path, &f, &text, &len, err);
+	if (rc == SR_OK) {
+		rc = sr_modtxt_parse(text, len, &s->vendor, &perr);
+		if (len)
+			sr_file_close(&f);
+		if (rc != SR_OK) {
+			sr_drift_source_close(s);
+			return sr_error_set(err, rc, "vendor/modules.txt: %s", sr_error_message(&perr));
+		}
+		s->have_vendor = true;
+	} else if (rc != SR_E_NOENT) {
+		sr_drift_source_close(s);
+		return rc;
+	}
 	git_state(s);
 	return SR_OK;
 }
@@ -173,6 +188,8 @@ void sr_drift_source_close(struct sr_drift_source *s)
 	sr_gomod_free(&s->mod);
 	if (s->have_sum)
 		sr_gosum_free(&s->sum);
+	if (s->have_vendor)
+		sr_modtxt_free(&s->vendor);
 	memset(s, 0, sizeof *s);
 }
 
@@ -286,6 +303,31 @@ static void deps(struct cmp *c, const struct sr_go_modinfo *m, const struct sr_d
 	}
 }
 
+static void vendor_problem(void *ctx, const char *module, const char *detail)
+{
+	item(ctx, "vendor-inconsistent", true, module, "", detail);
+}
+
+/* vendor/modules.txt: consistent with go.mod (or no vendored build would
+ * start), and the versions it vendors are the binary's. */
+static void vendor(struct cmp *c, const struct sr_go_modinfo *m, const struct sr_drift_source *s)
+{
+	if (!s->have_vendor)
+		return;
+	sr_modtxt_check(&s->mod, &s->vendor, vendor_problem, c);
+	/* a build with -mod=vendor records the same build info as one with
+	 * -mod=mod (Go 1.19 to 1.22: hashes from go.sum, no -mod setting): the
+	 * versions are what can be compared */
+	for (size_t i = 0; i < m->ndeps; i++) {
+		const struct sr_go_module *d = &m->deps[i];
+		const char *v = sr_modtxt_selected(&s->vendor, d->path);
+		if (!v)
+			item(c, "vendor-missing", true, d->path, d->version, "");
+		else if (strcmp(v, d->version))
+			item(c, "vendor-version", true, d->path, d->version, v);
+	}
+}
+
 static void vcs(struct cmp *c, const struct sr_go_modinfo *m, const struct sr_drift_source *s)
 {
 	char rev[128], mod[16], trim[16];
@@ -306,6 +348,14 @@ static void vcs(struct cmp *c, const struct sr_go_modinfo *m, const struct sr_dr
 	const char *t = setting(m, "-trimpath", trim, sizeof trim);
 	if (!t || strcmp(t, "true"))
 		item(c, "note", false, "-trimpath", "absent", "a reproducible release builds with -trimpath");
+	char cgo[16];
+	const char *e = setting(m, "CGO_ENABLED", cgo, sizeof cgo);
+	if (e && !strcmp(e, "1"))
+		item(c, "note", false, "CGO_ENABLED", "1",
+		     "the build used the build machine's C compiler and C library: set CGO_ENABLED=0, or pin the C toolchain "
+		     "to rebuild the same bytes");
+	else if (!e)
+		item(c, "note", false, "CGO_ENABLED", "absent", "no build settings (built before Go 1.18): cgo use unknown");
 }
 
 enum sr_err sr_drift_compare(const struct sr_go_info *g, const struct sr_drift_source *s, struct sr_drift *out,
@@ -328,6 +378,7 @@ enum sr_err sr_drift_compare(const struct sr_go_info *g, const struct sr_drift_s
 		item(&c, "module", true, "module path", m->main.path, s->mod.module ? s->mod.module : "");
 	go_release(&c, g, s);
 	deps(&c, m, s);
+	vendor(&c, m, s);
 	vcs(&c, m, s);
 	if (c.oom) {
 		sr_drift_free(out);

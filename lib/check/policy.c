@@ -107,6 +107,26 @@ static enum sr_err get_bool(struct ctx *c, const struct sr_pjson_value *v, const
 	return SR_OK;
 }
 
+/* "forbid_cgo": true, or "require_cgo": true or false (false: must not use
+ * cgo, the release engineer's spelling of forbid_cgo). The two may not
+ * contradict each other. */
+static enum sr_err key_cgo(struct ctx *c, const struct sr_pjson_value *v, const char *k)
+{
+	bool b;
+	enum sr_err rc = get_bool(c, v, k, &b);
+	if (rc)
+		return rc;
+	bool require = strcmp(k, "require_cgo") == 0;
+	if (!require && !b)
+		return SR_OK;   /* forbid_cgo: false is no rule */
+	int want = require && b ? 1 : -1;
+	if (c->p->cgo_want && c->p->cgo_want != want)
+		return bad(c, v->line, v->col, k, "contradicts %s", c->p->cgo_key);
+	c->p->cgo_want = want;
+	c->p->cgo_key = require ? "require_cgo" : "forbid_cgo";
+	return SR_OK;
+}
+
 /* Checks one element of a string list; returns a static reason or NULL. */
 typedef const char *(*item_check)(const char *s);
 
@@ -365,7 +385,7 @@ static const char *const known_keys[] = {
 	"$schema", "name", "description", "allowed_libraries", "forbidden_libraries", "max_symbol_versions",
 	"linkage", "forbid_cgo", "require_pie", "require_full_relro", "require_nx", "forbid_rpath",
 	"min_go_version", "forbidden_go_modules", "targets_must_pass", "fail_on_warnings", "sources",
-	"max_go_version", "allowed_go_modules", "require_trimpath", "require_vcs_clean",
+	"max_go_version", "allowed_go_modules", "require_trimpath", "require_vcs_clean", "require_cgo",
 };
 
 /* Edit distance, for "did you mean"; a and b at most 64 bytes. */
@@ -442,8 +462,8 @@ static enum sr_err parse_policy(struct ctx *c, const struct sr_pjson_value *root
 			rc = key_symmax(c, v, k);
 		else if (strcmp(k, "linkage") == 0)
 			rc = key_linkage(c, v, k);
-		else if (strcmp(k, "forbid_cgo") == 0)
-			rc = get_bool(c, v, k, &p->forbid_cgo);
+		else if (strcmp(k, "forbid_cgo") == 0 || strcmp(k, "require_cgo") == 0)
+			rc = key_cgo(c, v, k);
 		else if (strcmp(k, "require_pie") == 0)
 			rc = get_bool(c, v, k, &p->require_pie);
 		else if (strcmp(k, "require_full_relro") == 0)

@@ -383,14 +383,17 @@ static bool go_readable(struct ev *e, const struct unit *u, const char *rule)
 
 static void rule_cgo(struct ev *e, const struct unit *u)
 {
-	if (!e->p->forbid_cgo || !go_readable(e, u, "forbid_cgo"))
+	const char *key = e->p->cgo_key;
+	if (!e->p->cgo_want || !go_readable(e, u, key))
 		return;
 	const struct sr_go_info *g = u->go;
-	if (g->cgo == SR_GO_CGO_YES)
-		add(e, "forbid_cgo", join(e, &g->cgo_evidence, NULL), "uses cgo");
-	else if (g->cgo == SR_GO_CGO_UNKNOWN)
-		add(e, "forbid_cgo", join(e, &g->cgo_evidence, "no CGO_ENABLED build setting, no function table"),
+	if (g->cgo == SR_GO_CGO_UNKNOWN)
+		add(e, key, join(e, &g->cgo_evidence, "no CGO_ENABLED build setting, no function table"),
 		    "cannot verify: cgo use unknown");
+	else if (g->cgo == SR_GO_CGO_YES && e->p->cgo_want < 0)
+		add(e, key, join(e, &g->cgo_evidence, NULL), "uses cgo");
+	else if (g->cgo == SR_GO_CGO_NO && e->p->cgo_want > 0)
+		add(e, key, join(e, &g->cgo_evidence, "no runtime/cgo"), "does not use cgo");
 }
 
 static const char *go_version_source(const struct sr_go_info *g)
@@ -504,7 +507,7 @@ static void rule_gomods(struct ev *e, const struct unit *u)
 				    version);
 				break;
 			}
-			if (!sr_policy_semver_valid(version)) {
+			if (!sr_semver_valid(version)) {
 				add(e, "forbidden_go_modules", how, "cannot verify: %s%s%s has no module version to compare", path,
 				    version[0] ? " " : "", version);
 				break;
@@ -539,7 +542,7 @@ static void rule_allowed_gomods(struct ev *e, const struct unit *u)
 				continue;
 			if (g->nranges == 0)
 				allowed = true;
-			else if (!sr_policy_semver_valid(version))
+			else if (!sr_semver_valid(version))
 				undecided = true;
 			else
 				allowed = range_text(g, version) != NULL;
@@ -676,7 +679,7 @@ static void rule_targets(struct ev *e, const struct sr_check_result *const *resu
 /* Does the policy look at the file itself (not only at target results)? */
 static bool has_file_rules(const struct sr_policy *p)
 {
-	return p->has_allowed || p->nforbidden || p->nsymmax || p->linkage || p->forbid_cgo || p->require_pie ||
+	return p->has_allowed || p->nforbidden || p->nsymmax || p->linkage || p->cgo_want || p->require_pie ||
 	       p->require_full_relro || p->require_nx || p->forbid_rpath || p->has_min_go || p->ngomods ||
 	       p->has_max_go || p->has_allowed_gomods || p->require_trimpath || p->require_vcs_clean;
 }

@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "shipready/policy.h"
+#include "shipready/semver.h"
 #include "util/arena.h"
 
 /* Limits on one policy (beyond the JSON reader's, see policy_json.h). */
@@ -26,15 +27,6 @@ const char *sr_policy_glob_error(const char *pat);
 /* Match a whole string; casefold compares ASCII letters case-insensitively.
  * O(len(pat) * len(s)) at worst: no backtracking blow-up. */
 bool sr_policy_glob_match(const char *pat, const char *s, bool casefold);
-
-/* ---------- Go module versions (semantic versions as Go writes them) ---------- */
-
-/* True for "v1.2.3", "v1.2.3-pre.1", "v1.2.3+build", "v1", "v1.2" (Go's
- * golang.org/x/mod/semver rules: the shorthands have no suffixes). */
-bool sr_policy_semver_valid(const char *v);
-/* Compare two valid versions: <0, 0, >0 (build metadata ignored; a
- * prerelease is lower than its release). */
-int sr_policy_semver_cmp(const char *a, const char *b);
 
 enum sr_policy_vop { SR_POLICY_VOP_EQ = 0, SR_POLICY_VOP_LT, SR_POLICY_VOP_LE, SR_POLICY_VOP_GT, SR_POLICY_VOP_GE };
 
@@ -113,7 +105,9 @@ struct sr_policy {
 	struct sr_policy_symmax *symmax;
 	size_t nsymmax;
 	unsigned linkage;               /* SR_POLICY_LINK_* allowed; 0: no rule */
-	bool forbid_cgo, require_pie, require_full_relro, require_nx, forbid_rpath;
+	bool require_pie, require_full_relro, require_nx, forbid_rpath;
+	int cgo_want;                   /* -1: must not use cgo, 1: must, 0: no rule */
+	const char *cgo_key;            /* the key that set it: "forbid_cgo" or "require_cgo" */
 	bool has_min_go;
 	struct sr_policy_gover min_go;
 	const char *min_go_text;        /* as written */

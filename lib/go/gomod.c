@@ -10,10 +10,12 @@
  * the go command makes them (v1.2 -> v1.2.0, build metadata dropped but
  * +incompatible); the form of module paths is not checked. */
 #include "shipready/gomod.h"
+#include "shipready/semver.h"
 
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "util/arena.h"
@@ -201,102 +203,6 @@ static bool is_punct(const struct tok *t, char c)
 }
 
 /* ---------- versions ---------- */
-
-/* A semver number: digits, no leading zero. */
-static size_t sem_num(const char *s, size_t n)
-{
-	size_t i = 0;
-	while (i < n && s[i] >= '0' && s[i] <= '9')
-		i++;
-	if (i == 0 || (i > 1 && s[0] == '0'))
-		return 0;
-	return i;
-}
-
-/* Dot-separated identifiers of [0-9A-Za-z-]; numeric ones without leading
- * zeros when numeric_rule. */
-static bool sem_idents(const char *s, size_t n, bool numeric_rule)
-{
-	size_t start = 0;
-	for (size_t i = 0; i <= n; i++) {
-		if (i < n && s[i] != '.') {
-			char c = s[i];
-			if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-'))
-				return false;
-			continue;
-		}
-		if (i == start)
-			return false;
-		if (numeric_rule) {
-			bool digits = true;
-			for (size_t k = start; k < i; k++)
-				digits &= s[k] >= '0' && s[k] <= '9';
-			if (digits && i - start > 1 && s[start] == '0')
-				return false;
-		}
-		start = i + 1;
-	}
-	return true;
-}
-
-/* The canonical form of a module version (golang.org/x/mod's
- * module.CanonicalVersion: v1 -> v1.0.0, build metadata dropped except
- * +incompatible), written to out; false when v is not a semantic
- * version. */
-static bool canonical_version(const char *v, size_t n, char *out, size_t size)
-{
-	if (n < 2 || v[0] != 'v')
-		return false;
-	size_t i = 1, k;
-	const char *num[3] = { 0 };
-	size_t numl[3] = { 0 };
-	int parts = 0;
-	for (; parts < 3; parts++) {
-		if (!(k = sem_num(v + i, n - i)))
-			return false;
-		num[parts] = v + i;
-		numl[parts] = k;
-		i += k;
-		if (i == n || v[i] != '.' || parts == 2)
-			break;
-		i++;
-	}
-	parts++;
-	const char *pre = NULL, *build = NULL;
-	size_t prel = 0, buildl = 0;
-	if (i < n && parts < 3)
-		return false;   /* v1-pre, v1.2+meta: the short forms take nothing after */
-	if (i < n && v[i] == '-') {
-		size_t s = ++i;
-		while (i < n && v[i] != '+')
-			i++;
-		if (!sem_idents(v + s, i - s, true))
-			return false;
-		pre = v + s - 1;
-		prel = i - s + 1;
-	}
-	if (i < n && v[i] == '+') {
-		size_t s = ++i;
-		i = n;
-		if (!sem_idents(v + s, i - s, false))
-			return false;
-		build = v + s - 1;
-		buildl = i - s + 1;
-	}
-	if (i != n)
-		return false;
-	int w = snprintf(out, size, "v%.*s.%.*s.%.*s%.*s", (int)numl[0], num[0], parts > 1 ? (int)numl[1] : 1,
-	                 parts > 1 ? num[1] : "0", parts > 2 ? (int)numl[2] : 1, parts > 2 ? num[2] : "0", (int)prel,
-	                 pre ? pre : "");
-	if (w < 0 || (size_t)w >= size)
-		return false;
-	if (build && buildl == 13 && memcmp(build, "+incompatible", 13) == 0) {
-		if ((size_t)w + 13 >= size)
-			return false;
-		memcpy(out + w, "+incompatible", 14);
-	}
-	return true;
-}
 
 /* ---------- strings ---------- */
 
@@ -527,7 +433,7 @@ static const char *version_arg(struct parser *ps, const struct line *l, const st
 	if (!s)
 		return NULL;
 	char canon[256];
-	if (!canonical_version(s, strlen(s), canon, sizeof canon)) {
+	if (!sr_semver_canonical(s, canon, sizeof canon)) {
 		fail(ps, l->no, l->col, "version \"%s\" invalid: must be of the form v1.2.3", s);
 		return NULL;
 	}
@@ -864,6 +770,20 @@ void sr_gomod_free(struct sr_gomod *m)
 
 /* ---------- go.sum ---------- */
 
+/* The index key of a go.sum line, "path version" (malloc'd), or NULL. */
+static char *sum_key(const char *path, const char *version, size_t *len)
+{
+	size_t pl = strlen(path), vl = strlen(version);
+	char *key = malloc(pl + 1 + vl);
+	if (key) {
+		memcpy(key, path, pl);
+		key[pl] = ' ';
+		memcpy(key + pl + 1, version, vl);
+		*len = pl + 1 + vl;
+	}
+	return key;
+}
+
 enum sr_err sr_gosum_parse(const char *text, size_t len, struct sr_gosum *out, struct sr_error *err)
 {
 	memset(out, 0, sizeof *out);
@@ -921,11 +841,11 @@ enum sr_err sr_gosum_parse(const char *text, size_t len, struct sr_gosum *out, s
 	/* the index, once the lines no longer move */
 	for (size_t i = out->nlines; i-- > 0;) {
 		const struct sr_gosum_line *l = &out->lines[i];
-		char key[1024];
-		int kl = snprintf(key, sizeof key, "%s %s", l->path, l->version);
+		size_t kl;
+		char *key = sum_key(l->path, l->version, &kl);
 		bool fresh;
-		struct sr_map_slot *e = kl > 0 && (size_t)kl < sizeof key ? sr_map_add(&priv->index, key, (size_t)kl, &fresh)
-		                                                          : NULL;
+		struct sr_map_slot *e = key ? sr_map_add(&priv->index, key, kl, &fresh) : NULL;
+		free(key);
 		if (e)
 			e->val = (void *)l;   /* walking back: the first line wins */
 	}
@@ -946,10 +866,9 @@ const char *sr_gosum_hash(const struct sr_gosum *s, const char *path, const char
 {
 	if (!s || !s->priv)
 		return NULL;
-	char key[1024];
-	int kl = snprintf(key, sizeof key, "%s %s", path, version);
-	if (kl < 0 || (size_t)kl >= sizeof key)
-		return NULL;
-	const struct sr_map_slot *e = sr_map_find(&s->priv->index, key, (size_t)kl);
+	size_t kl;
+	char *key = sum_key(path, version, &kl);
+	const struct sr_map_slot *e = key ? sr_map_find(&s->priv->index, key, kl) : NULL;
+	free(key);
 	return e ? ((const struct sr_gosum_line *)e->val)->hash : NULL;
 }

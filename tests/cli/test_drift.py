@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """shipready drift on real modules, built at test time.
 
-    python3 tests/cli/test_drift.py SHIPREADY SCRATCH_DIR
+    python3 tests/cli/test_drift.py SHIPREADY GOMOD_DRIVER SCRATCH_DIR
 
 No Go module proxy is reachable here: the dependencies (example.com/dep
 v1.0.0 and v1.1.0, example.com/other v0.2.0) are written as a module proxy
@@ -18,6 +18,12 @@ Cases, each checked against what `go version -m` says of the binary:
   dirty build  built with an uncommitted change: vcs-modified
   old commit   HEAD moved on after the build: vcs-revision (binary's vs HEAD)
   not git      the module copied out of the repository: a note, not drift
+  vendored     `go mod vendor`, built with -mod=vendor: clean.  The
+               modules our reader of vendor/modules.txt puts in the build
+               are the modules `go list -mod=vendor -deps` names; each
+               alteration of modules.txt (and an old go line) gives exactly
+               the "inconsistent vendoring" lines the go command prints, in
+               its order; a version moved gives vendor-version
 and --json against docs/schema/drift.json.
 Without go or git the test prints why and exits 77 (meson: skipped).
 """
@@ -52,10 +58,128 @@ def add_version(proxy, path, version, files):
             z.writestr("%s@%s/%s" % (path, version, name), text)
 
 
+def vendored(c, go, run, step, build, go_deps, drift, kinds, driver, work, app):
+    """A vendored copy of the application: vendor/modules.txt against the go command."""
+    vend = os.path.join(work, "vend")
+    shutil.copytree(app, vend, ignore=shutil.ignore_patterns(".git"))
+    with open(os.path.join(vend, "go.mod"), "w") as f:
+        f.write("module example.com/app\n\ngo 1.18\n\nrequire (\n\texample.com/dep v1.0.0\n"
+                "\texample.com/other v0.2.0\n)\n\nreplace example.com/other => ./localother\n")
+    if not (step("vendored: go mod tidy", [go, "mod", "tidy"], vend) and
+            step("vendored: go mod vendor", [go, "mod", "vendor"], vend)):
+        return
+    txt = os.path.join(vend, "vendor", "modules.txt")
+    with open(txt) as f:
+        good = f.read()
+    with open(os.path.join(vend, "go.mod")) as f:
+        gomod = f.read()
+
+    # the reader against go list: the modules that provide packages
+    r = run([go, "list", "-mod=vendor", "-deps", "-json", "."], vend)
+    listed = set()
+    dec = json.JSONDecoder()
+    text, i = r.stdout, 0
+    while i < len(text):
+        while i < len(text) and text[i].isspace():
+            i += 1
+        if i >= len(text):
+            break
+        pkg, i = dec.raw_decode(text, i)
+        m = pkg.get("Module")
+        if m and not m.get("Main"):
+            rep = m.get("Replace")
+            listed.add((m["Path"], m.get("Version", ""), rep["Path"] if rep else "",
+                        rep.get("Version", "") if rep else ""))
+    p = common.run([driver, "--vendor", txt], timeout=60)
+    ours = set()
+    try:
+        for m in json.loads(p.stdout):
+            if m["InBuild"]:
+                rep = m["Replace"] or {}
+                ours.add((m["Path"], m["Version"], rep.get("Path", ""), rep.get("Version", "")))
+    except ValueError:
+        c.fail("gomod-driver --vendor: not JSON: " + p.stdout[:300] + p.stderr[:300])
+    c.true("vendored: go list found the vendored modules (%s)" % r.stderr.strip()[-200:], len(listed) == 2, listed)
+    c.eq("vendored: modules in the build, ours vs go list -mod=vendor -deps", ours, listed)
+
+    # the scratch directory may be inside a repository (the build tree):
+    # no VCS stamp, so the vendored case does not depend on it
+    prog = os.path.join(work, "vendored")
+    prog_ok = step("vendored: go build -mod=vendor",
+                   [go, "build", "-trimpath", "-buildvcs=false", "-mod=vendor", "-o", prog, "."], vend)
+    if not prog_ok:
+        return
+    p = drift(prog, source=vend, json_out=True)
+    doc, d = kinds(p)
+    c.eq("vendored: clean against its source (%s)" % p.stdout[-300:], (p.returncode, d), (0, []))
+    c.true("vendored: --json says vendor", doc is not None and doc["source"].get("vendor") is True, doc)
+
+    def go_says():
+        """The go command's lines of "inconsistent vendoring", or []."""
+        r = run([go, "list", "-mod=vendor", "-deps", "."], vend)
+        if "inconsistent vendoring" not in r.stderr:
+            return []
+        out = []
+        for line in r.stderr.splitlines()[1:]:
+            if not line.strip():
+                break
+            out.append(line.strip())
+        return out
+
+    def ours_say():
+        doc, _ = kinds(drift(prog, source=vend, json_out=True))
+        if doc is None:
+            return None
+        return ["%s: %s" % (i["what"], i["source"]) for i in doc["results"][0]["items"]
+                if i["kind"] == "vendor-inconsistent"]
+
+    alterations = [
+        ("explicit dropped", gomod, good.replace("# example.com/dep v1.0.0\n## explicit",
+                                                 "# example.com/dep v1.0.0\n## go 1.18", 1)),
+        ("version moved", gomod, good.replace("# example.com/dep v1.0.0", "# example.com/dep v1.1.0", 1)),
+        ("replacement moved", gomod, good.replace("=> ./localother", "=> ./elsewhere", 1)),
+        ("replacement dropped", gomod, good.replace(" => ./localother", "")),
+        ("replacement added", gomod, good.replace("# example.com/dep v1.0.0",
+                                                  "# example.com/dep v1.0.0 => example.com/fork v1.0.0", 1)),
+        ("go 1.13, explicit dropped", gomod.replace("go 1.18", "go 1.13"),
+         good.replace("## explicit", "## go 1.18")),
+        ("go 1.13, version moved", gomod.replace("go 1.18", "go 1.13"),
+         good.replace("# example.com/dep v1.0.0\n## explicit", "# example.com/dep v1.1.0\n## go 1.18", 1)),
+        ("unknown lines skipped", gomod, "# bogus\n" + good + "#  x y z\nnot/a/module line\n"),
+    ]
+    for what, mod_text, txt_text in alterations:
+        with open(os.path.join(vend, "go.mod"), "w") as f:
+            f.write(mod_text)
+        with open(txt, "w") as f:
+            f.write(txt_text)
+        want = go_says()
+        c.eq("vendored, %s: our problems are the go command's" % what, ours_say(), want)
+        # before go 1.14 an unmarked requirement is no problem; unknown lines are skipped
+        c.eq("vendored, %s: the go command finds problems" % what, bool(want),
+             what not in ("go 1.13, explicit dropped", "unknown lines skipped"))
+        if what == "version moved":
+            _, d = kinds(drift(prog, source=vend, json_out=True))
+            c.true("vendored, version moved: vendor-version v1.0.0 vs v1.1.0",
+                   ("vendor-version", "example.com/dep", "v1.0.0", "v1.1.0") in (d or []), d)
+    with open(os.path.join(vend, "go.mod"), "w") as f:
+        f.write(gomod)
+    with open(txt, "w") as f:
+        f.write(good)
+    # -mod=mod records the same build info (hashes from go.sum, no -mod
+    # setting): the same answer
+    modprog = os.path.join(work, "vendored-mod")
+    if step("vendored: go build -mod=mod",
+            [go, "build", "-trimpath", "-buildvcs=false", "-mod=mod", "-o", modprog, "."], vend):
+        c.eq("vendored, -mod=mod: go version -m the same but the path",
+             run([go, "version", "-m", modprog]).stdout.split("\n")[1:],
+             run([go, "version", "-m", prog]).stdout.split("\n")[1:])
+        c.eq("vendored, -mod=mod: clean too", drift(modprog, source=vend).returncode, 0)
+
+
 def main():
-    if len(sys.argv) != 3:
-        sys.exit("usage: test_drift.py SHIPREADY SCRATCH_DIR")
-    exe, work = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+    if len(sys.argv) != 4:
+        sys.exit("usage: test_drift.py SHIPREADY GOMOD_DRIVER SCRATCH_DIR")
+    exe, driver, work = (os.path.abspath(a) for a in sys.argv[1:4])
     go, git = shutil.which("go"), shutil.which("git")
     if not go or not git:
         print("no go or git command: skipped (Debian: golang-go, git)")
@@ -235,6 +359,8 @@ def main():
         p = drift(clean, source=plain)
         c.true("outside git: a note, not drift (exit 0)", p.returncode == 0 and "not a git work tree" in p.stdout,
                p.stdout + p.stderr)
+
+    vendored(c, go, run, step, build, go_deps, drift, kinds, driver, work, app)
 
     # errors: no go.mod, a binary that is not Go
     p = drift("/bin/true")

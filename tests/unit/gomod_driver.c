@@ -2,7 +2,10 @@
  * `go mod edit -json` (Module.Path, Go, Toolchain, Require, Exclude,
  * Replace, Retract without its rationale), for
  * tests/cli/test_gomod_oracle.py; or "error: LINE:COL: reason" and exit 1.
- * With --sum FILE: the go.sum lines as [path, version, hash] arrays. */
+ * With --sum FILE: the go.sum lines as [path, version, hash] arrays.
+ * With --vendor FILE: vendor/modules.txt's modules, each {Path, Version,
+ * Replace: {Path, Version} or null, Explicit, GoVersion, Packages,
+ * InBuild}. */
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,8 +33,9 @@ static json_t *list_or_null(json_t *a)
 int main(int argc, char **argv)
 {
 	bool sum = argc == 3 && !strcmp(argv[1], "--sum");
-	if (argc != 2 && !sum) {
-		fprintf(stderr, "usage: gomod-driver [--sum] FILE\n");
+	bool vendor = argc == 3 && !strcmp(argv[1], "--vendor");
+	if (argc != 2 && !sum && !vendor) {
+		fprintf(stderr, "usage: gomod-driver [--sum|--vendor] FILE\n");
 		return 2;
 	}
 	struct sr_file f;
@@ -59,6 +63,24 @@ int main(int argc, char **argv)
 		for (size_t i = 0; i < s.nlines; i++)
 			json_array_append_new(doc, json_pack("[s,s,s]", s.lines[i].path, s.lines[i].version, s.lines[i].hash));
 		sr_gosum_free(&s);
+	} else if (vendor) {
+		struct sr_modtxt t;
+		if (sr_modtxt_parse(text, len, &t, &err) != SR_OK) {
+			printf("error: %s\n", sr_error_message(&err));
+			if (!empty)
+				sr_file_close(&f);
+			return 1;
+		}
+		doc = json_array();
+		for (size_t i = 0; i < t.nmods; i++) {
+			const struct sr_modtxt_module *v = &t.mods[i];
+			json_t *o = json_pack("{s:s,s:s,s:o,s:b,s:o,s:I,s:b}", "Path", v->mod.path, "Version", v->mod.version,
+			                      "Replace", v->replaced ? version_json(&v->repl) : json_null(), "Explicit",
+			                      v->is_explicit, "GoVersion", v->go ? json_string(v->go) : json_null(), "Packages",
+			                      (json_int_t)v->npackages, "InBuild", v->in_build);
+			json_array_append_new(doc, o);
+		}
+		sr_modtxt_free(&t);
 	} else {
 		struct sr_gomod m;
 		if (sr_gomod_parse(text, len, &m, &err) != SR_OK) {

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "go/go_internal.h"
+#include "util/hex.h"
 #include "shipready/go.h"
 
 static void put_hex(FILE *f, const char *s, size_t n)
@@ -24,24 +25,13 @@ static void answer_ok(const char *s, size_t n)
 	putchar('\n');
 }
 
-static int unhex(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Decode hex in place; false when it is not hex. */
 static bool decode_hex(char *s, size_t n, size_t *out)
 {
 	if (n % 2)
 		return false;
 	for (size_t i = 0; i < n; i += 2) {
-		int hi = unhex(s[i]), lo = unhex(s[i + 1]);
+		int hi = sr_hex_digit((unsigned char)s[i]), lo = sr_hex_digit((unsigned char)s[i + 1]);
 		if (hi < 0 || lo < 0)
 			return false;
 		s[i / 2] = (char)(hi << 4 | lo);

@@ -343,7 +343,7 @@ static void test_keys(void)
 		CHECK(p->nsymmax == 3 && strcmp(p->symmax[1].family, "GLIBCXX") == 0 &&
 		      strcmp(p->symmax[1].version, "3.4.19") == 0);
 		CHECK(p->linkage == (SR_POLICY_LINK_STATIC_PIE | SR_POLICY_LINK_DYNAMIC));
-		CHECK(p->forbid_cgo && p->require_pie && !p->require_full_relro && p->require_nx && p->forbid_rpath);
+		CHECK(p->cgo_want < 0 && strcmp(p->cgo_key, "forbid_cgo") == 0 && p->require_pie && !p->require_full_relro && p->require_nx && p->forbid_rpath);
 		CHECK(p->has_min_go && p->min_go.major == 1 && p->min_go.minor == 21 && p->min_go.patch == 5 &&
 		      strcmp(p->min_go_text, "go1.21.5") == 0);
 		CHECK(p->ngomods == 2 && p->gomods[0].nranges == 0 && p->gomods[1].nranges == 2 &&
@@ -422,6 +422,8 @@ static void test_keys(void)
 	             "1:24: linkage[1]: \"shared\": expected \"static\", \"static-pie\" or \"dynamic\"");
 	EXPECT_ERROR("{\"linkage\": [\"static\", \"static\"]}", "1:24: linkage[1]: duplicate of linkage[0]");
 	EXPECT_ERROR("{\"forbid_cgo\": \"yes\"}", "1:16: forbid_cgo: expected true or false, got a string");
+	EXPECT_ERROR("{\"forbid_cgo\": true, \"require_cgo\": true}", "1:37: require_cgo: contradicts forbid_cgo");
+	EXPECT_ERROR("{\"require_cgo\": true, \"forbid_cgo\": true}", "1:37: forbid_cgo: contradicts require_cgo");
 	EXPECT_ERROR("{\"require_pie\": null}", "1:17: require_pie: expected true or false, got null");
 	EXPECT_ERROR("{\"require_full_relro\": 1}", "1:24: require_full_relro: expected true or false, got a number");
 	EXPECT_ERROR("{\"require_nx\": [true]}", "1:16: require_nx: expected true or false, got an array");
@@ -585,7 +587,7 @@ static void test_builtins(void)
 			CHECK(strcmp(p->symmax[i].family, fam[i][0]) == 0 &&
 			      strcmp(p->symmax[i].version, fam[i][1]) == 0);
 		CHECK(sr_policy_targets(p, &t) == 1 && strcmp(t[0], "centos-7") == 0);
-		CHECK(p->linkage == 0 && !p->forbid_cgo && !p->fail_on_warnings);
+		CHECK(p->linkage == 0 && !p->cgo_want && !p->fail_on_warnings);
 		sr_policy_free(p);
 	}
 	CHECK(sr_policy_load_builtin("static-only", &p, &err) == SR_OK);
@@ -599,7 +601,7 @@ static void test_builtins(void)
 		/* no libc and no loader in the image: static or static-pie, no shared library */
 		CHECK(p->linkage == (SR_POLICY_LINK_STATIC | SR_POLICY_LINK_STATIC_PIE));
 		CHECK(p->has_allowed && p->nallowed == 0);
-		CHECK(!p->forbid_cgo);   /* cgo linked in statically runs there */
+		CHECK(!p->cgo_want);   /* cgo linked in statically runs there */
 		CHECK(sr_policy_targets(p, &t) == 1 && strcmp(t[0], "distroless-static") == 0);
 		sr_policy_free(p);
 	}
@@ -663,22 +665,33 @@ static void test_matchers(void)
 		"v2.0.0+incompatible", "v10.0.0", "v99999999999999999999.0.0",
 	};
 	for (size_t i = 0; i < COUNT(ordered); i++) {
-		CHECKF(sr_policy_semver_valid(ordered[i]), "%s", ordered[i]);
+		CHECKF(sr_semver_valid(ordered[i]), "%s", ordered[i]);
 		for (size_t k = 0; k < COUNT(ordered); k++) {
-			int c = sr_policy_semver_cmp(ordered[i], ordered[k]);
+			int c = sr_semver_cmp(ordered[i], ordered[k]);
 			CHECKF((i < k && c < 0) || (i == k && c == 0) || (i > k && c > 0), "%s vs %s: %d", ordered[i],
 			       ordered[k], c);
 		}
 	}
-	CHECK(sr_policy_semver_cmp("v1", "v1.0.0") == 0 && sr_policy_semver_cmp("v1.2", "v1.2.0") == 0);
-	CHECK(sr_policy_semver_cmp("v1.0.0+meta", "v1.0.0") == 0);
-	CHECK(sr_policy_semver_cmp("(devel)", "v0.0.1") < 0 && sr_policy_semver_cmp("(devel)", "") == 0);
+	CHECK(sr_semver_cmp("v1", "v1.0.0") == 0 && sr_semver_cmp("v1.2", "v1.2.0") == 0);
+	CHECK(sr_semver_cmp("v1.0.0+meta", "v1.0.0") == 0);
+	CHECK(sr_semver_cmp("(devel)", "v0.0.1") < 0 && sr_semver_cmp("(devel)", "") == 0);
 	static const char *const invalid[] = { "", "1.2.3", "v", "v1.", "v1.2.", "v01.2.3", "v1.02.3", "v1.2-pre",
 		                               "v1.2.3-", "v1.2.3+", "v1.2.3-01", "v1.2.3-a..b", "v1.2.3 ",
 		                               "v1.2.3.4", "(devel)", "v1.2.3-a_b" };
 	for (size_t i = 0; i < COUNT(invalid); i++)
-		CHECKF(!sr_policy_semver_valid(invalid[i]), "%s", invalid[i]);
-	CHECK(sr_policy_semver_valid("v1.2.3-0a") && sr_policy_semver_valid("v1.2.3-x.7.z-9+b.1-2"));
+		CHECKF(!sr_semver_valid(invalid[i]), "%s", invalid[i]);
+	CHECK(sr_semver_valid("v1.2.3-0a") && sr_semver_valid("v1.2.3-x.7.z-9+b.1-2"));
+	/* canonical forms, as go.mod's versions are kept */
+	static const char *const canon[][2] = {
+		{ "v1", "v1.0.0" }, { "v1.2", "v1.2.0" }, { "v1.2.3+meta", "v1.2.3" },
+		{ "v2.0.0+incompatible", "v2.0.0+incompatible" }, { "v1.2.3-rc.1+b", "v1.2.3-rc.1" },
+		{ "v0.0.0-20191109021931-daa7c04131f5", "v0.0.0-20191109021931-daa7c04131f5" },
+	};
+	char cbuf[64];
+	for (size_t i = 0; i < COUNT(canon); i++)
+		CHECKF(sr_semver_canonical(canon[i][0], cbuf, sizeof cbuf) && strcmp(cbuf, canon[i][1]) == 0, "%s -> %s",
+		       canon[i][0], cbuf);
+	CHECK(!sr_semver_canonical("v1.2-pre", cbuf, sizeof cbuf) && !sr_semver_canonical("v1.2.3", cbuf, 6));
 
 	/* ranges */
 	struct sr_arena *a = sr_arena_new();
@@ -1015,7 +1028,21 @@ static void test_go_rules(void)
 	f.g.cgo_evidence.count = 0;
 	EXPECT_EVAL(cgo, &in,
 	            "forbid_cgo: cannot verify: cgo use unknown (no CGO_ENABLED build setting, no function table)");
+	/* require_cgo: false is forbid_cgo under its own name; true wants cgo */
+	f.g.cgo = SR_GO_CGO_YES;
+	f.g.cgo_evidence = (struct sr_strlist){ ev, 2 };
+	EXPECT_EVAL("{\"require_cgo\": false}", &in,
+	            "require_cgo: uses cgo (build setting CGO_ENABLED=1; runtime/cgo linked in)");
+	EXPECT_EVAL("{\"require_cgo\": true}", &in, "");
+	EXPECT_EVAL("{\"require_cgo\": false, \"forbid_cgo\": true}", &in,
+	            "forbid_cgo: uses cgo (build setting CGO_ENABLED=1; runtime/cgo linked in)");
 	f.g.cgo = SR_GO_CGO_NO;
+	static const char *ev0[] = { "build setting CGO_ENABLED=0" };
+	f.g.cgo_evidence = (struct sr_strlist){ ev0, 1 };
+	EXPECT_EVAL("{\"require_cgo\": true}", &in, "require_cgo: does not use cgo (build setting CGO_ENABLED=0)");
+	EXPECT_EVAL("{\"require_cgo\": false}", &in, "");
+	f.g.cgo_evidence.count = 0;
+	EXPECT_EVAL("{\"require_cgo\": true}", &in, "require_cgo: does not use cgo (no runtime/cgo)");
 	/* not Go at all: the Go rules hold */
 	static const char go_all[] = "{\"forbid_cgo\": true, \"min_go_version\": \"1.21\", "
 	                             "\"forbidden_go_modules\": [{\"path\": \"*\"}]}";
