@@ -1,4 +1,4 @@
-/* Fuzz target: a root's package facts (lib/pack/pkgdb.c): the same bytes as
+/* Fuzz target: a root's package facts (lib/pkg/pkgdb.c): the same bytes as
  * an os-release, a dpkg .list and an apk installed database.
  *
  * Invariants: os-release fields are NUL-terminated inside their arrays and
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pack/pkgdb.h"
+#include "pkg/pkgdb.h"
 
 struct seen {
 	const char *want_pkg;   /* dpkg: the name given, else NULL */

@@ -22,7 +22,6 @@
  * Every file of the root is read through sr_root, never outside it. */
 #include "shipready/dockerfile.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -39,7 +38,8 @@
 #include "shipready/root.h"
 #include "shipready/shipready.h"
 #include "util/strbuf.h"
-#include "pack/pkgdb.h"
+#include "pkg/pkgdb.h"
+#include "shipready/pkgowner.h"
 #include "util/arena.h"
 
 #define CA_FILE "/etc/ssl/certs/ca-certificates.crt"
@@ -180,72 +180,23 @@ struct lib {
 	const char *pkg;       /* arena copy, or NULL */
 };
 
-static bool path_matches(const char *line, const char *p)
+/* The package of each library, from the root's database of that kind;
+ * false when the root has none. */
+static bool map_packages(struct sr_arena *a, const struct sr_root *root, enum sr_pkgdb_kind kind, struct lib *libs,
+                         size_t n)
 {
-	if (!p)
-		return false;
-	if (strcmp(line, p) == 0)
-		return true;
-	/* merged /usr: a package may list /lib/x when the file is /usr/lib/x, or the reverse */
-	if (strncmp(p, "/usr/", 5) == 0 && strcmp(line, p + 4) == 0)
-		return true;
-	if (strncmp(line, "/usr/", 5) == 0 && strcmp(line + 4, p) == 0)
-		return true;
-	return false;
-}
-
-struct matcher {
-	struct sr_arena *a;
-	struct lib *libs;
-	size_t n;
-};
-
-/* A file of a package: the package of each library whose path it is. */
-static void match_file(void *ud, const char *pkg, const char *path)
-{
-	struct matcher *m = ud;
-	for (size_t i = 0; i < m->n; i++)
-		if (!m->libs[i].pkg && (path_matches(path, m->libs[i].path) || path_matches(path, m->libs[i].real)))
-			m->libs[i].pkg = sr_arena_strdup(m->a, pkg);
-}
-
-/* dpkg: ROOT/var/lib/dpkg/info/PKG[:ARCH].list holds each package's paths. */
-static bool dpkg_map(struct sr_arena *a, const struct sr_root *root, struct lib *libs, size_t n)
-{
+	struct sr_pkgowner *o;
 	struct sr_error e = { 0 };
-	DIR *d = sr_root_opendir(root, "/var/lib/dpkg/info", &e);
-	if (!d)
+	if (sr_pkgowner_open(root, kind, &o, &e) != SR_OK)
 		return false;
-	struct matcher m = { a, libs, n };
-	struct dirent *de;
-	while ((de = readdir(d)) != NULL) {
-		size_t len = strlen(de->d_name);
-		if (len < 6 || strcmp(de->d_name + len - 5, ".list") != 0)
-			continue;
-		struct sr_file f;
-		if (sr_file_open_at(dirfd(d), de->d_name, false, &f, &e) != SR_OK)
-			continue;
-		char pkg[256];
-		size_t plen = strcspn(de->d_name, ":");
-		if (plen > len - 5)
-			plen = len - 5;
-		snprintf(pkg, sizeof pkg, "%.*s", (int)plen, de->d_name);
-		sr_dpkg_list_parse(&f.r, pkg, match_file, &m);
-		sr_file_close(&f);
+	for (size_t i = 0; i < n; i++) {
+		const char *pkg = sr_pkgowner_find(o, libs[i].path);
+		if (!pkg)
+			pkg = sr_pkgowner_find(o, libs[i].real);
+		if (pkg)
+			libs[i].pkg = sr_arena_strdup(a, pkg);
 	}
-	closedir(d);
-	return true;
-}
-
-/* apk: ROOT/lib/apk/db/installed. */
-static bool apk_map(struct sr_arena *a, const struct sr_root *root, struct lib *libs, size_t n)
-{
-	struct sr_file f;
-	if (!root_text(root, "/lib/apk/db/installed", &f))
-		return false;
-	struct matcher m = { a, libs, n };
-	sr_apk_db_parse(&f.r, match_file, &m);
-	sr_file_close(&f);
+	sr_pkgowner_free(o);
 	return true;
 }
 
@@ -413,9 +364,9 @@ static enum sr_err plan_libraries(struct plan *p, struct sr_error *err)
 			p->nmissing++;
 		}
 	if (p->glibc)
-		p->have_db = dpkg_map(p->a, p->o->root, p->libs, p->nlibs);
+		p->have_db = map_packages(p->a, p->o->root, SR_PKGDB_DPKG, p->libs, p->nlibs);
 	else if (p->alpine_root)
-		p->have_db = apk_map(p->a, p->o->root, p->libs, p->nlibs);
+		p->have_db = map_packages(p->a, p->o->root, SR_PKGDB_APK, p->libs, p->nlibs);
 	return SR_OK;
 }
 

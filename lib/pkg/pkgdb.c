@@ -1,5 +1,5 @@
 /* shipready — os-release, dpkg .list and apk installed database (pkgdb.h). */
-#include "pack/pkgdb.h"
+#include "pkg/pkgdb.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -3,8 +3,8 @@
  * apk installed database).  Every byte goes through the bounded reader; a
  * line longer than SR_PKGDB_MAX_LINE is cut (no real database has one), so a
  * hostile file costs time linear in its size and no memory. */
-#ifndef SHIPREADY_PACK_PKGDB_H
-#define SHIPREADY_PACK_PKGDB_H
+#ifndef SHIPREADY_PKG_PKGDB_H
+#define SHIPREADY_PKG_PKGDB_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,0 +1,173 @@
+/* Which installed package holds a file of a root (shipready/pkgowner.h). */
+#include "shipready/pkgowner.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pkg/pkgdb.h"
+#include "shipready/file.h"
+#include "util/arena.h"
+#include "util/map.h"
+
+/* No real database lists more paths (a full Debian desktop: ~500,000). */
+#define MAX_PATHS ((size_t)8 << 20)
+
+struct sr_pkgowner {
+	struct sr_arena *a;
+	struct sr_map paths;          /* path -> package name (in the arena) */
+	enum sr_pkgdb_kind kind;
+	const char *pkg;              /* the package being read */
+	bool oom;
+};
+
+static void add_path(void *ud, const char *pkg, const char *path)
+{
+	struct sr_pkgowner *o = ud;
+	if (o->oom)
+		return;
+	if (!o->pkg || strcmp(o->pkg, pkg)) {
+		if (!(o->pkg = sr_arena_strdup(o->a, pkg))) {
+			o->oom = true;
+			return;
+		}
+	}
+	bool fresh;
+	struct sr_map_slot *e = sr_map_add(&o->paths, path, strlen(path), &fresh);
+	if (!e)
+		o->oom = true;
+	else if (fresh)
+		e->val = (void *)o->pkg;   /* the first package to list a path keeps it */
+}
+
+static int cmp_names(const void *x, const void *y)
+{
+	return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+/* dpkg: ROOT/var/lib/dpkg/info/PKG[:ARCH].list, read in name order so the
+ * answer for a path two packages list does not depend on the directory's. */
+static bool read_dpkg(const struct sr_root *root, struct sr_pkgowner *o)
+{
+	struct sr_error e = { 0 };
+	DIR *d = sr_root_opendir(root, "/var/lib/dpkg/info", &e);
+	if (!d)
+		return false;
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *de;
+	while ((de = readdir(d)) != NULL) {
+		size_t len = strlen(de->d_name);
+		if (len < 6 || strcmp(de->d_name + len - 5, ".list") != 0)
+			continue;
+		char **grown = sr_arena_grow(o->a, names, n, &cap, sizeof *names, (size_t)1 << 20);
+		char *name = sr_arena_strdup(o->a, de->d_name);
+		if (!grown || !name) {
+			o->oom = true;
+			break;
+		}
+		names = grown;
+		names[n++] = name;
+	}
+	if (n)
+		qsort(names, n, sizeof *names, cmp_names);
+	for (size_t i = 0; i < n && !o->oom; i++) {
+		struct sr_file f;
+		if (sr_file_open_at(dirfd(d), names[i], false, &f, &e) != SR_OK)
+			continue;
+		size_t len = strlen(names[i]), plen = strcspn(names[i], ":");
+		if (plen > len - 5)
+			plen = len - 5;
+		char pkg[256];
+		snprintf(pkg, sizeof pkg, "%.*s", (int)plen, names[i]);
+		sr_dpkg_list_parse(&f.r, pkg, add_path, o);
+		sr_file_close(&f);
+	}
+	closedir(d);
+	return true;
+}
+
+/* apk: ROOT/lib/apk/db/installed. */
+static bool read_apk(const struct sr_root *root, struct sr_pkgowner *o)
+{
+	struct sr_file f;
+	struct sr_error e = { 0 };
+	if (sr_root_file_open(root, "/lib/apk/db/installed", &f, NULL, 0, &e) != SR_OK)
+		return false;
+	sr_apk_db_parse(&f.r, add_path, o);
+	sr_file_close(&f);
+	return true;
+}
+
+enum sr_err sr_pkgowner_open(const struct sr_root *root, enum sr_pkgdb_kind which, struct sr_pkgowner **out,
+                             struct sr_error *err)
+{
+	*out = NULL;
+	struct sr_arena *a = sr_arena_new();
+	struct sr_pkgowner *o = a ? sr_arena_alloc(a, sizeof *o) : NULL;
+	if (!o) {
+		sr_arena_free(a);
+		return sr_error_set(err, SR_E_NOMEM, NULL);
+	}
+	memset(o, 0, sizeof *o);
+	o->a = a;
+	sr_map_init(&o->paths, a, MAX_PATHS);
+	if ((which & SR_PKGDB_DPKG) && read_dpkg(root, o))
+		o->kind = SR_PKGDB_DPKG;
+	else if (!o->oom && (which & SR_PKGDB_APK) && read_apk(root, o))
+		o->kind = SR_PKGDB_APK;
+	if (o->oom || !o->kind) {
+		bool oom = o->oom;
+		sr_pkgowner_free(o);
+		return oom ? sr_error_set(err, SR_E_NOMEM, "the package database") :
+		             sr_error_set(err, SR_E_NOENT, "no package database (var/lib/dpkg/info, lib/apk/db/installed)");
+	}
+	*out = o;
+	return SR_OK;
+}
+
+enum sr_pkgdb_kind sr_pkgowner_kind(const struct sr_pkgowner *o)
+{
+	return o->kind;
+}
+
+const char *sr_pkgowner_name(const struct sr_pkgowner *o)
+{
+	return o->kind == SR_PKGDB_APK ? "apk" : "dpkg";
+}
+
+static const char *lookup(const struct sr_pkgowner *o, const char *p, size_t n)
+{
+	const struct sr_map_slot *e = sr_map_find(&o->paths, p, n);
+	return e ? e->val : NULL;
+}
+
+const char *sr_pkgowner_find(const struct sr_pkgowner *o, const char *path)
+{
+	if (!o || !path)
+		return NULL;
+	size_t n = strlen(path);
+	const char *pkg = lookup(o, path, n);
+	if (pkg)
+		return pkg;
+	/* merged /usr: the package lists /lib/x for /usr/lib/x, or the reverse */
+	if (strncmp(path, "/usr/", 5) == 0)
+		return lookup(o, path + 4, n - 4);
+	char *with = malloc(n + 5);
+	if (!with)
+		return NULL;
+	memcpy(with, "/usr", 4);
+	memcpy(with + 4, path, n + 1);
+	pkg = lookup(o, with, n + 4);
+	free(with);
+	return pkg;
+}
+
+void sr_pkgowner_free(struct sr_pkgowner *o)
+{
+	if (!o)
+		return;
+	sr_map_free(&o->paths, NULL);
+	sr_arena_free(o->a);
+}
