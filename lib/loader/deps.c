@@ -33,6 +33,7 @@
 #include "shipready/libc.h"
 #include "shipready/macho.h"
 #include "shipready/pe.h"
+#include "util/path.h"
 
 const char *sr_found_how_name(enum sr_found_how h)
 {
@@ -217,35 +218,9 @@ static enum sr_err open_host_program(struct ctx *c, const char *path, struct ope
 		deps_cat3(abs, sizeof abs, path, "", "");
 	else if (deps_cat3(abs, sizeof abs, c->ss->host_cwd, "/", path) > SR_ROOT_MAX_PATH)
 		return sr_error_set(err, SR_E_TOO_BIG, "path too long");
-	/* normalise "." and ".." components and repeated slashes */
-	char norm[SR_ROOT_MAX_PATH + 1];
-	size_t n = 0;
-	for (const char *s = abs; *s;) {
-		while (*s == '/')
-			s++;
-		const char *e = s;
-		while (*e && *e != '/')
-			e++;
-		size_t len = (size_t)(e - s);
-		if (len == 0 || (len == 1 && s[0] == '.')) {
-			/* skip */
-		} else if (len == 2 && s[0] == '.' && s[1] == '.') {
-			while (n > 0 && norm[n - 1] != '/')
-				n--;
-			if (n > 0)
-				n--;
-		} else {
-			if (n + 1 + len > SR_ROOT_MAX_PATH)
-				return sr_error_set(err, SR_E_TOO_BIG, "path too long");
-			norm[n++] = '/';
-			memcpy(norm + n, s, len);
-			n += len;
-		}
-		s = e;
-	}
-	if (n == 0)
-		norm[n++] = '/';
-	norm[n] = '\0';
+	/* "." and ".." components and repeated slashes out */
+	char norm[SR_ROOT_MAX_PATH + 2];
+	size_t n = sr_path_clean(abs, norm);
 	memcpy(o->real, norm, n + 1);
 	enum sr_err rc = f ? sr_file_open_ex(AT_FDCWD, path, SR_FILE_FOLLOW | SR_FILE_LAZY, f, err) : SR_OK;
 	if (rc != SR_OK)

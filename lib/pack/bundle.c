@@ -35,6 +35,7 @@
 #include "shipready/needs.h"
 #include "pack/archive_dl.h"
 #include "util/arena.h"
+#include "util/path.h"
 #include "shipready/outfile.h"
 #include "pack/bundle_internal.h"
 
@@ -409,37 +410,17 @@ static const char *library_reason(struct sr_arena *a, const struct sr_deps *d, s
 	return bundle_afmt(a, "loaded for %s", placed);
 }
 
-/* path with "." and ".." removed lexically ("/.." stays "/"), into the arena. */
+/* path with "." and ".." removed lexically, as an absolute path ("/.." stays
+ * "/"), into the arena. */
 static const char *normalize(struct sr_arena *a, const char *path)
 {
 	size_t n = strlen(path);
-	char *out = sr_arena_alloc(a, n + 2);
-	if (!out)
+	char *in = sr_arena_alloc(a, n + 2), *out = sr_arena_alloc(a, n + 3);
+	if (!in || !out)
 		return NULL;
-	size_t o = 0;
-	for (const char *p = path; *p;) {
-		while (*p == '/')
-			p++;
-		size_t len = strcspn(p, "/");
-		if (len == 0)
-			break;
-		if (len == 1 && p[0] == '.') {
-			/* nothing */
-		} else if (len == 2 && p[0] == '.' && p[1] == '.') {
-			while (o > 0 && out[o - 1] != '/')
-				o--;
-			if (o > 0)
-				o--;
-		} else {
-			out[o++] = '/';
-			memcpy(out + o, p, len);
-			o += len;
-		}
-		p += len;
-	}
-	if (o == 0)
-		out[o++] = '/';
-	out[o] = '\0';
+	in[0] = '/';
+	memcpy(in + 1, path, n + 1);
+	sr_path_clean(in, out);
 	return out;
 }
 
