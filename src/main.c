@@ -218,10 +218,28 @@ const struct cli_command cli_commands[] = {
 	  "that is not a repository is not an error). One verdict line per binary ('built\n"
 	  "from DIR at abc1234, clean' or 'drift: N differences'), then each difference\n"
 	  "with both values, then notes (no VCS stamp, no -trimpath, a dirty tree now).\n"
+	  "A vendored module's vendor/modules.txt is checked against go.mod as the go\n"
+	  "command checks it (its 'inconsistent vendoring' lines) and against the binary.\n"
 	  "--json: docs/schema/drift.json. Exit 1 on any drift, 2 for a binary that is\n"
-	  "not Go with module build info, or a DIR without go.mod.\n"
-	  "Not yet: vendor/modules.txt.",
+	  "not Go with module build info, or a DIR without go.mod.",
 	  drift_options },
+	{ "compile-deps", cmd_compile_deps, "what went into a C build: headers, archives, their packages",
+	  "[--map FILE]... [--trace FILE]... [--policy P] [--graph dot|mermaid] [--json] [DEPFILE...]",
+	  "Read the dependency files a compiler wrote (gcc or clang -M, -MD, -MMD: make\n"
+	  "rules with escaped spaces and continuations), and a GNU linker map\n"
+	  "(-Wl,-Map=FILE: which archive members went in) or -Wl,--trace lines. Each\n"
+	  "source, header, object, archive and shared library is attributed: inside the\n"
+	  "project (--project, default the current directory), to the package that holds\n"
+	  "it in the root's dpkg or apk database (--root, default /), or unknown. Relative\n"
+	  "names are relative to --build-dir (default the current directory).\n"
+	  "Text: files per origin, the archives that went in (--list: every file).\n"
+	  "--policy judges allowed_header_packages, allowed_include_dirs and\n"
+	  "allowed_static_archives (docs/policy.md): each violation one line with the\n"
+	  "build that included it; exit 1. --graph dot|mermaid prints the graph: each\n"
+	  "unit to the origins of its headers, the link to the origins of its inputs.\n"
+	  "--json: docs/schema/compile-deps.json. A file that cannot be read is one line\n"
+	  "'shipready: PATH: reason', exit 2; the others still count.",
+	  compile_deps_options },
 	{ "help", cmd_help, "show help for shipready or for one command", "[COMMAND]",
 	  "Show the list of commands, or the help of COMMAND.", no_options },
 	{ 0 },

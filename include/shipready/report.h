@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "shipready/check.h"
+#include "shipready/compdeps.h"
 #include "shipready/deps.h"
 #include "shipready/go.h"
 #include "shipready/inspect.h"
@@ -98,5 +99,13 @@ void sr_report_policy_text(FILE *out, const char *path, const struct sr_violatio
 void sr_report_policy_header_text(FILE *out, const struct sr_policy *p);
 void sr_report_policy_total_text(FILE *out, size_t total);
 void *sr_report_policy_json(const struct sr_policy *p, const struct sr_violations *v);
+
+/* compile-deps: the summary by origin, the archives that went in, every
+ * file when list, and the policy's violations (policy_name NULL: none). */
+void sr_report_compdeps_text(FILE *out, const struct sr_compdeps *c, const char *policy_name, bool list);
+/* The members of compile-deps --json after the envelope (json_t *). */
+void *sr_report_compdeps_json(const struct sr_compdeps *c, const char *policy_name);
+/* A Graphviz (mermaid false) or mermaid graph: units, origins, the link. */
+void sr_report_compdeps_graph(FILE *out, const struct sr_compdeps *c, bool mermaid);
 
 #endif

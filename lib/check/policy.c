@@ -367,6 +367,14 @@ static const char *check_target(const char *s)
 	return NULL;
 }
 
+/* An allowed include directory: an absolute pattern. */
+static const char *dir_pattern_error(const char *pat)
+{
+	if (pat[0] != '/')
+		return "not an absolute directory (headers inside the project are always allowed)";
+	return sr_policy_glob_error(pat);
+}
+
 static enum sr_err key_string_list(struct ctx *c, const struct sr_pjson_value *v, const char *key)
 {
 	struct sr_policy *p = c->p;
@@ -378,6 +386,21 @@ static enum sr_err key_string_list(struct ctx *c, const struct sr_pjson_value *v
 	if (strcmp(key, "forbidden_libraries") == 0)
 		return get_list(c, v, key, "an array of library name patterns", sr_policy_glob_error, true, &p->forbidden,
 		                &p->nforbidden);
+	if (strcmp(key, "allowed_header_packages") == 0) {
+		p->has_header_rule = true;
+		return get_list(c, v, key, "an array of package name patterns", sr_policy_glob_error, true,
+		                &p->header_packages, &p->nheader_packages);
+	}
+	if (strcmp(key, "allowed_include_dirs") == 0) {
+		p->has_header_rule = true;
+		return get_list(c, v, key, "an array of absolute directory patterns", dir_pattern_error, true,
+		                &p->include_dirs, &p->ninclude_dirs);
+	}
+	if (strcmp(key, "allowed_static_archives") == 0) {
+		p->has_archive_rule = true;
+		return get_list(c, v, key, "an array of archive name patterns", sr_policy_glob_error, true, &p->archives,
+		                &p->narchives);
+	}
 	return get_list(c, v, key, "an array of target names", check_target, true, &p->targets, &p->ntargets);
 }
 
@@ -386,6 +409,7 @@ static const char *const known_keys[] = {
 	"linkage", "forbid_cgo", "require_pie", "require_full_relro", "require_nx", "forbid_rpath",
 	"min_go_version", "forbidden_go_modules", "targets_must_pass", "fail_on_warnings", "sources",
 	"max_go_version", "allowed_go_modules", "require_trimpath", "require_vcs_clean", "require_cgo",
+	"allowed_header_packages", "allowed_include_dirs", "allowed_static_archives",
 };
 
 /* Edit distance, for "did you mean"; a and b at most 64 bytes. */
@@ -456,7 +480,8 @@ static enum sr_err parse_policy(struct ctx *c, const struct sr_pjson_value *root
 			if (!rc && !(p->description = sr_arena_strndup(p->arena, v->s, v->len)))
 				rc = nomem(c);
 		} else if (strcmp(k, "allowed_libraries") == 0 || strcmp(k, "forbidden_libraries") == 0 ||
-		           strcmp(k, "targets_must_pass") == 0)
+		           strcmp(k, "targets_must_pass") == 0 || strcmp(k, "allowed_header_packages") == 0 ||
+		           strcmp(k, "allowed_include_dirs") == 0 || strcmp(k, "allowed_static_archives") == 0)
 			rc = key_string_list(c, v, k);
 		else if (strcmp(k, "max_symbol_versions") == 0)
 			rc = key_symmax(c, v, k);

@@ -121,6 +121,15 @@ struct sr_policy {
 	struct sr_policy_gomod *allowed_gomods;
 	size_t nallowed_gomods;
 	bool require_trimpath, require_vcs_clean;
+	/* what goes into a build (shipready compile-deps) */
+	bool has_header_rule;           /* allowed_header_packages or allowed_include_dirs given */
+	const char **header_packages;
+	size_t nheader_packages;
+	const char **include_dirs;
+	size_t ninclude_dirs;
+	bool has_archive_rule;          /* allowed_static_archives given */
+	const char **archives;
+	size_t narchives;
 	const char **targets;
 	size_t ntargets;
 	bool fail_on_warnings;

@@ -638,16 +638,6 @@ void *sr_report_deps_json(const char *path, const char *root, const struct sr_de
 
 /* ---------- graphs ---------- */
 
-static void graph_label(FILE *f, const char *s, bool mermaid)
-{
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\' || *p < 0x20)
-			fputs(mermaid ? "#quot;" : "\\\"", f);
-		else
-			fputc(*p, f);
-	}
-}
-
 void sr_report_deps_graph(FILE *f, const struct sr_deps *d, bool mermaid)
 {
 	fputs(mermaid ? "graph TD\n" : "digraph deps {\n  rankdir=LR;\n  node [shape=box];\n", f);
@@ -655,11 +645,11 @@ void sr_report_deps_graph(FILE *f, const struct sr_deps *d, bool mermaid)
 		const char *label = i == 0 ? d->objects[0].name : d->objects[i].name;
 		if (mermaid) {
 			fprintf(f, "  n%zu[\"", i);
-			graph_label(f, label, true);
+			sr_put_graph_label(f, label, true);
 			fputs("\"]\n", f);
 		} else {
 			fprintf(f, "  n%zu [label=\"", i);
-			graph_label(f, label, false);
+			sr_put_graph_label(f, label, false);
 			fputs("\"];\n", f);
 		}
 	}
@@ -672,11 +662,11 @@ void sr_report_deps_graph(FILE *f, const struct sr_deps *d, bool mermaid)
 		}
 		if (mermaid) {
 			fprintf(f, "  m%zu[\"", m);
-			graph_label(f, e->name, true);
+			sr_put_graph_label(f, e->name, true);
 			fprintf(f, " (not found)\"]\n  n%zu --> m%zu\n  style m%zu stroke:#c00,color:#c00\n", e->from, m, m);
 		} else {
 			fprintf(f, "  m%zu [label=\"", m);
-			graph_label(f, e->name, false);
+			sr_put_graph_label(f, e->name, false);
 			fprintf(f, "\\nnot found\", color=red, fontcolor=red];\n  n%zu -> m%zu [color=red];\n", e->from, m);
 		}
 		m++;

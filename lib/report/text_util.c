@@ -108,3 +108,13 @@ int sr_safe_width(const char *s)
 	}
 	return n;
 }
+
+void sr_put_graph_label(FILE *f, const char *s, bool mermaid)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\' || *p < 0x20)
+			fputs(mermaid ? "#quot;" : "\\\"", f);
+		else
+			fputc(*p, f);
+	}
+}

@@ -2,6 +2,7 @@
 #ifndef SR_REPORT_TEXT_UTIL_H
 #define SR_REPORT_TEXT_UTIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -23,5 +24,10 @@ int sr_codepoint_width(uint32_t cp);
 /* How many of the first len bytes of s are printable ASCII (0x20 to 0x7e)
  * before the first that is not: the common case, tested 8 bytes at a time. */
 size_t sr_plain_prefix(const char *s, size_t len);
+
+/* A label inside double quotes of a Graphviz (mermaid false) or mermaid
+ * graph: quotes, backslashes and control bytes cannot end it or inject
+ * statements (dot: \", mermaid: #quot;). */
+void sr_put_graph_label(FILE *f, const char *s, bool mermaid);
 
 #endif
