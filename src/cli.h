@@ -124,6 +124,8 @@ extern const struct cli_option drift_options[];
 int cmd_drift(int argc, char **argv, const struct cli_command *self);
 extern const struct cli_option compile_deps_options[];
 int cmd_compile_deps(int argc, char **argv, const struct cli_command *self);
+extern const struct cli_option build_options[];
+int cmd_build(int argc, char **argv, const struct cli_command *self);
 extern const struct cli_option dockerfile_options[];
 int cmd_dockerfile(int argc, char **argv, const struct cli_command *self);
 /* src/cli_bundle.c: SOURCE_DATE_EPOCH (decimal seconds; 0 when unset;

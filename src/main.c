@@ -240,6 +240,23 @@ const struct cli_command cli_commands[] = {
 	  "--json: docs/schema/compile-deps.json. A file that cannot be read is one line\n"
 	  "'shipready: PATH: reason', exit 2; the others still count.",
 	  compile_deps_options },
+	{ "build", cmd_build, "build a Go release for each platform, prove it, hash it, judge it",
+	  "[--target OS/ARCH]... [--check-target T]... [--policy P] [--json] [DIR]",
+	  "Build the Go main package in DIR (default .) with the go command on PATH\n"
+	  "(GOTOOLCHAIN=local: shipready never downloads a toolchain) for each --target\n"
+	  "(default linux/amd64, linux/arm64, darwin/arm64, windows/amd64), with\n"
+	  "CGO_ENABLED=0 and -trimpath unless --cgo or --no-trimpath, into\n"
+	  "DIR/dist/NAME_OS_ARCH[.exe] (--out, --name). Each platform is built a second\n"
+	  "time with an empty build cache in a temporary directory: different bytes are a\n"
+	  "finding naming the first differing offset and its section (--no-reproduce\n"
+	  "skips it). dist/SHA256SUMS is what sha256sum -c accepts. Every artifact is\n"
+	  "analysed (the release matrix of inspect) and the Linux ones judged on each\n"
+	  "--check-target and the --policy's targets; the policy gates every artifact.\n"
+	  "The matrix is printed at the end, problems first; on a TTY a line per\n"
+	  "platform shows progress. --json: docs/schema/build.json. Exit 1 when a build\n"
+	  "fails, is not reproducible, fails a target or violates the policy; 2 without\n"
+	  "a go command (how to get one is said) or for bad options.",
+	  build_options },
 	{ "help", cmd_help, "show help for shipready or for one command", "[COMMAND]",
 	  "Show the list of commands, or the help of COMMAND.", no_options },
 	{ 0 },

@@ -1,21 +1,14 @@
 /* shipready — a Go binary's build info against its source tree (shipready/drift.h). */
-#define _GNU_SOURCE 1
 #include "shipready/drift.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "check/policy_internal.h"
 #include "shipready/file.h"
 #include "util/arena.h"
-
-extern char **environ;
+#include "util/spawn.h"
 
 struct sr_drift_priv {
 	struct sr_arena *arena;
@@ -25,8 +18,8 @@ struct sr_drift_priv {
 /* ---------- the source ---------- */
 
 /* Run git -C dir ARGS with stdout into out (size bytes, NUL-terminated,
- * cut when longer; *more set when there was more); stderr and stdin are
- * /dev/null.  The exit status, or -1 when git could not be run. */
+ * cut when longer; *more set when there was more).  The exit status, or
+ * -1 when git could not be run. */
 static int run_git(const char *dir, const char *const *args, char *out, size_t size, bool *more)
 {
 	const char *argv[16] = { "git", "-C", dir };
@@ -34,46 +27,10 @@ static int run_git(const char *dir, const char *const *args, char *out, size_t s
 	for (size_t i = 0; args[i] && n < 15; i++)
 		argv[n++] = args[i];
 	argv[n] = NULL;
-	int fds[2];
-	if (pipe2(fds, O_CLOEXEC) != 0)
-		return -1;
-	posix_spawn_file_actions_t fa;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-	pid_t pid;
-	int rc = posix_spawnp(&pid, "git", &fa, NULL, (char *const *)argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	close(fds[1]);
-	if (rc != 0) {
-		close(fds[0]);
-		return -1;
-	}
-	size_t got = 0;
-	*more = false;
-	for (;;) {
-		char buf[4096];
-		ssize_t k = read(fds[0], buf, sizeof buf);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			break;
-		size_t take = (size_t)k;
-		if (got + take >= size) {
-			take = size - 1 - got;
-			*more = true;
-		}
-		memcpy(out + got, buf, take);
-		got += take;
-	}
-	out[got] = '\0';
-	close(fds[0]);
-	int st;
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	struct sr_spawn sp = { .capture = 1, .out = out, .size = size };
+	int rc = sr_spawn_run(argv, &sp);
+	*more = sp.more;
+	return rc < 0 ? -1 : rc;
 }
 
 static void git_state(struct sr_drift_source *s)
