@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """shipready drift on real modules, built at test time.
 
-    python3 tests/cli/test_drift.py SHIPREADY GOMOD_DRIVER SCRATCH_DIR
+    python3 tests/cli/test_drift.py SHIPREADY GOMOD_DRIVER SCRATCH_DIR [FIXTURE_DIR]
 
 No Go module proxy is reachable here: the dependencies (example.com/dep
 v1.0.0 and v1.1.0, example.com/other v0.2.0) are written as a module proxy
@@ -9,6 +9,7 @@ directory (.info, .mod and .zip per version) and served to the go command
 with GOPROXY=file://DIR, so it computes real h1: hashes into go.sum.  The
 application is a git repository built with the system's go.
 
+go.mod as we read it is first checked against `go list -m -json all`.
 Cases, each checked against what `go version -m` says of the binary:
   clean        built with -trimpath at HEAD, nothing changed: exit 0
   bumped       go.mod (and go.sum) moved to dep v1.1.0 after the build:
@@ -24,6 +25,10 @@ Cases, each checked against what `go version -m` says of the binary:
                alteration of modules.txt (and an old go line) gives exactly
                the "inconsistent vendoring" lines the go command prints, in
                its order; a version moved gives vendor-version
+  toolchain    (with FIXTURE_DIR: the fixtures' Go 1.22) a binary built by
+               Go 1.22 from a go.mod with "toolchain go1.24.0" and one with
+               "go 1.23": go-release against each line, the version as
+               `go version -m` prints it
 and --json against docs/schema/drift.json.
 Without go or git the test prints why and exits 77 (meson: skipped).
 """
@@ -58,6 +63,19 @@ def add_version(proxy, path, version, files):
             z.writestr("%s@%s/%s" % (path, version, name), text)
 
 
+def json_stream(text):
+    """The JSON values the go command prints one after another."""
+    dec, i, out = json.JSONDecoder(), 0, []
+    while i < len(text):
+        while i < len(text) and text[i].isspace():
+            i += 1
+        if i >= len(text):
+            break
+        v, i = dec.raw_decode(text, i)
+        out.append(v)
+    return out
+
+
 def vendored(c, go, run, step, build, go_deps, drift, kinds, driver, work, app):
     """A vendored copy of the application: vendor/modules.txt against the go command."""
     vend = os.path.join(work, "vend")
@@ -77,14 +95,7 @@ def vendored(c, go, run, step, build, go_deps, drift, kinds, driver, work, app):
     # the reader against go list: the modules that provide packages
     r = run([go, "list", "-mod=vendor", "-deps", "-json", "."], vend)
     listed = set()
-    dec = json.JSONDecoder()
-    text, i = r.stdout, 0
-    while i < len(text):
-        while i < len(text) and text[i].isspace():
-            i += 1
-        if i >= len(text):
-            break
-        pkg, i = dec.raw_decode(text, i)
+    for pkg in json_stream(r.stdout):
         m = pkg.get("Module")
         if m and not m.get("Main"):
             rep = m.get("Replace")
@@ -176,9 +187,39 @@ def vendored(c, go, run, step, build, go_deps, drift, kinds, driver, work, app):
         c.eq("vendored, -mod=mod: clean too", drift(modprog, source=vend).returncode, 0)
 
 
+def toolchain(c, env, drift, kinds, work, fixdir):
+    """go-release against go.mod's toolchain and go lines, with a newer Go than the system's."""
+    fixdir = common.fixtures(fixdir)
+    tc = os.environ.get("SHIPREADY_GO_TOOLCHAINS") or os.path.join(os.path.dirname(fixdir), "go-toolchains")
+    go122 = os.path.join(tc, "go1.22", "usr", "lib", "go-1.22", "bin", "go")
+    if not c.true("the fixtures fetched Go 1.22", os.path.exists(go122), go122):
+        return
+    for line, want_src in (("go 1.21\ntoolchain go1.24.0", "toolchain go1.24.0"), ("go 1.23", "go 1.23")):
+        d = os.path.join(work, "tc-" + want_src.split()[-1])
+        os.makedirs(d)
+        with open(os.path.join(d, "go.mod"), "w") as f:
+            f.write("module example.com/tc\n\n%s\n" % line)
+        with open(os.path.join(d, "main.go"), "w") as f:
+            f.write('package main\n\nfunc main() { println("tc") }\n')
+        prog = os.path.join(work, "tc-prog")
+        # Go 1.22 refuses a go line newer than itself: build from go 1.21, then say go 1.23 afterwards
+        with open(os.path.join(d, "go.mod"), "w") as f:
+            f.write("module example.com/tc\n\n%s\n" % line.replace("go 1.23", "go 1.21"))
+        r = subprocess.run([go122, "build", "-trimpath", "-buildvcs=false", "-o", prog, "."], cwd=d,
+                           env=dict(env, GOFLAGS="", GOTOOLCHAIN="local"), capture_output=True, text=True, timeout=600)
+        if not c.eq("Go 1.22 builds (%s)" % r.stderr[-200:], r.returncode, 0):
+            continue
+        with open(os.path.join(d, "go.mod"), "w") as f:
+            f.write("module example.com/tc\n\n%s\n" % line)
+        gv = subprocess.run([go122, "version", prog], capture_output=True, text=True).stdout.split()[-1]
+        _, d_ = kinds(drift(prog, source=d, json_out=True))
+        c.eq("%s: go-release, the binary's %s" % (want_src, gv), d_,
+             [("go-release", "Go release", gv, want_src)])
+
+
 def main():
-    if len(sys.argv) != 4:
-        sys.exit("usage: test_drift.py SHIPREADY GOMOD_DRIVER SCRATCH_DIR")
+    if len(sys.argv) not in (4, 5):
+        sys.exit("usage: test_drift.py SHIPREADY GOMOD_DRIVER SCRATCH_DIR [FIXTURE_DIR]")
     exe, driver, work = (os.path.abspath(a) for a in sys.argv[1:4])
     go, git = shutil.which("go"), shutil.which("git")
     if not go or not git:
@@ -259,6 +300,17 @@ def main():
         schema = json.load(f)
     jsonschema.Draft202012Validator.check_schema(schema)
     validator = jsonschema.Draft202012Validator(schema)
+
+    # go.mod as we read it against the go command's module graph: with go >= 1.17
+    # go.mod lists every module of the build, at the version go list selects
+    listed = {m["Path"]: m.get("Version") for m in json_stream(run([go, "list", "-m", "-json", "all"]).stdout)
+              if not m.get("Main")}
+    p = common.run([driver, os.path.join(app, "go.mod")], timeout=60)
+    try:
+        req = {r["Path"]: r["Version"] for r in json.loads(p.stdout)["Require"] or []}
+    except (ValueError, KeyError, TypeError):
+        req = None
+    c.eq("go.mod's requirements as we read them = go list -m -json all", req, listed)
 
     clean = build("clean", "-trimpath")
     if clean:
@@ -361,6 +413,8 @@ def main():
                p.stdout + p.stderr)
 
     vendored(c, go, run, step, build, go_deps, drift, kinds, driver, work, app)
+    if len(sys.argv) == 5:
+        toolchain(c, env, drift, kinds, work, os.path.abspath(sys.argv[4]))
 
     # errors: no go.mod, a binary that is not Go
     p = drift("/bin/true")

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Oracle: lib/go/gomod.c against `go mod edit -json` on real go.mod files.
 
-    python3 tests/cli/test_gomod_oracle.py GOMOD_DRIVER SCRATCH_DIR
+    python3 tests/cli/test_gomod_oracle.py GOMOD_DRIVER SCRATCH_DIR [FIXTURE_DIR]
 
 The files: every go.mod of the Go toolchain's own source tree, and every
 go.mod inside the txtar archives of cmd/go's tests (testdata/script/*.txt
@@ -20,8 +20,11 @@ What must hold, per file:
      /* comments, an invalid version), gomod-driver rejects it too.  Other
      rejections (the form of module paths, /vN suffixes) are counted, not
      required: shipready takes paths as written.
-And a few files written here pin what the corpus lacks: toolchain lines
-(Go 1.21), which this go command does not know, and go.sum lines.
+The same again, with FIXTURE_DIR, for the Debian archive's Go 1.22 and 1.24
+that the fixtures fetch (tests/fixtures/go-toolchains.sh): their own go.mod
+files and cmd/go tests, with toolchain, godebug and tool lines, judged by
+their own `go mod edit -json`.
+And a few files written here pin what the corpora lack, and go.sum lines.
 Without a go command the test prints why and exits 77 (meson: skipped).
 """
 import json
@@ -95,20 +98,12 @@ def go_view(doc):
     return out
 
 
-def main():
-    if len(sys.argv) != 3:
-        sys.exit("usage: test_gomod_oracle.py GOMOD_DRIVER SCRATCH_DIR")
-    driver, work = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
-    go = shutil.which("go")
-    if not go:
-        print("no go command: skipped (Debian: golang-go)")
-        return 77
-    goroot = subprocess.run([go, "env", "GOROOT"], capture_output=True, text=True).stdout.strip()
-    shutil.rmtree(work, ignore_errors=True)
+def one_toolchain(c, driver, work, go, goroot):
+    """The go.mod files of one Go source tree, against its own go command."""
     os.makedirs(work)
     env = dict(os.environ, GOFLAGS="", GO111MODULE="on", GOTOOLCHAIN="local", GOPROXY="off",
                GOCACHE=os.path.join(work, "cache"), HOME=work)
-    c = common.Checker("test_gomod_oracle")
+    version = subprocess.run([go, "env", "GOVERSION"], capture_output=True, text=True, env=env).stdout.strip()
     files = corpus(goroot)
     c.true("corpus: at least 300 go.mod files from %s" % goroot, len(files) >= 300, str(len(files)))
     counts = {"accepted": 0, "rejected, structural": 0, "rejected, other": 0, "rejected by go only": 0}
@@ -122,30 +117,57 @@ def main():
                            errors="replace", timeout=60)
         s = subprocess.run([driver, path], capture_output=True, text=True, errors="replace", timeout=60)
         if s.returncode not in (0, 1) or (s.returncode == 1 and not s.stdout.startswith("error: ")):
-            c.fail("%s: gomod-driver crashed or misbehaved (exit %s): %s" % (name, s.returncode, s.stderr[:300]))
+            c.fail("%s %s: gomod-driver crashed or misbehaved (exit %s): %s" % (version, name, s.returncode,
+                                                                             s.stderr[:300]))
             continue
         if g.returncode == 0:
             counts["accepted"] += 1
             try:
                 want = go_view(json.loads(g.stdout))
             except ValueError:
-                c.fail("%s: go mod edit -json printed no JSON" % name)
+                c.fail("%s %s: go mod edit -json printed no JSON" % (version, name))
                 continue
-            if not c.eq("%s: accepted by go, and by shipready (%s)" % (name, s.stdout.strip()[:200]), s.returncode, 0):
+            if not c.eq("%s %s: accepted by go, and by shipready (%s)" % (version, name, s.stdout.strip()[:200]),
+                        s.returncode, 0):
                 continue
             got = json.loads(s.stdout)
-            c.eq("%s: what shipready reads = go mod edit -json" % name, got, want)
+            c.eq("%s %s: what shipready reads = go mod edit -json" % (version, name), got, want)
         else:
             structural = any(k in g.stderr for k in STRUCTURAL)
             counts["rejected, structural" if structural else "rejected, other"] += 1
             if structural:
-                c.eq("%s: rejected by go (%s), and by shipready" % (name, g.stderr.strip().splitlines()[-1][:160]),
+                c.eq("%s %s: rejected by go (%s), and by shipready" % (version, name,
+                                                                   g.stderr.strip().splitlines()[-1][:160]),
                      s.returncode, 1)
             elif s.returncode == 0:
                 counts["rejected by go only"] += 1
-    print("go.mod files: %d (%s)" % (len(files), ", ".join("%s %d" % kv for kv in counts.items())))
-    c.true("the corpus has files go accepts and files it rejects for their syntax",
+    print("%s: go.mod files: %d (%s)" % (version, len(files), ", ".join("%s %d" % kv for kv in counts.items())))
+    c.true("%s: the corpus has files go accepts and files it rejects for their syntax" % version,
            counts["accepted"] >= 100 and counts["rejected, structural"] >= 10, json.dumps(counts))
+
+
+def main():
+    if len(sys.argv) < 3:
+        sys.exit("usage: test_gomod_oracle.py GOMOD_DRIVER SCRATCH_DIR [FIXTURE_DIR]")
+    driver, work = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+    go = shutil.which("go")
+    if not go:
+        print("no go command: skipped (Debian: golang-go)")
+        return 77
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    c = common.Checker("test_gomod_oracle")
+    goroots = [subprocess.run([go, "env", "GOROOT"], capture_output=True, text=True).stdout.strip()]
+    if len(sys.argv) > 3:
+        fixdir = common.fixtures(os.path.abspath(sys.argv[3]))
+        tc = os.environ.get("SHIPREADY_GO_TOOLCHAINS") or os.path.join(os.path.dirname(fixdir), "go-toolchains")
+        for v in ("1.22", "1.24"):
+            extra = os.path.join(tc, "go" + v, "usr", "lib", "go-" + v)
+            if c.true("the fixtures fetched Go %s (%s)" % (v, extra), os.path.exists(os.path.join(extra, "bin", "go")),
+                      tc):
+                goroots.append(extra)
+    for n, goroot in enumerate(goroots):
+        one_toolchain(c, driver, os.path.join(work, "t%d" % n), os.path.join(goroot, "bin", "go"), goroot)
 
     # what the corpus lacks
     pinned = [
