@@ -22,6 +22,8 @@
  *                 vendor/modules.txt vendors
  *   vendor-missing  a module linked in that vendor/modules.txt lacks
  *   vcs-revision  built at another commit than HEAD
+ *   vcs-time      built at HEAD, but vcs.time is not its commit time (the
+ *                 stamp was edited, or the commit rewritten in place)
  *   vcs-modified  built from a work tree with uncommitted changes
  * and notes that are not drift: a dirty work tree now, no VCS stamp, no
  * -trimpath. */
@@ -44,6 +46,7 @@ struct sr_drift_source {
 	struct sr_modtxt vendor;
 	bool git;                     /* dir is inside a git work tree */
 	char head[64];                /* its HEAD commit, or "" */
+	char head_time[32];           /* its commit time as vcs.time is written (UTC, RFC 3339), or "" */
 	bool dirty;                   /* git status lists changes */
 	char git_why[160];            /* why there are no git facts ("not a git work tree", …) */
 };

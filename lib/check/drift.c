@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "check/policy_internal.h"
 #include "shipready/file.h"
@@ -57,6 +58,16 @@ static void git_state(struct sr_drift_source *s)
 		s->head[hl] = '\0';
 	} else {
 		snprintf(s->git_why, sizeof s->git_why, "the repository has no commit");
+	}
+	/* HEAD's commit time as the go command writes vcs.time: UTC, RFC 3339, seconds */
+	static const char *const when[] = { "-c", "log.showsignature=false", "show", "-s", "--format=%ct", "HEAD", NULL };
+	if (s->head[0] && run_git(s->dir, when, out, sizeof out, &more) == 0) {
+		char *end;
+		long long t = strtoll(out, &end, 10);
+		time_t tt = (time_t)t;
+		struct tm tm;
+		if (end != out && gmtime_r(&tt, &tm))
+			strftime(s->head_time, sizeof s->head_time, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	}
 	/* as the go command decides vcs.modified: any line of git status --porcelain */
 	static const char *const status[] = { "status", "--porcelain", NULL };
@@ -297,8 +308,12 @@ static void vcs(struct cmp *c, const struct sr_go_modinfo *m, const struct sr_dr
 	if (!s->git) {
 		item(c, "note", false, "git", "", s->git_why);
 	} else {
+		char when[64];
+		const char *t = setting(m, "vcs.time", when, sizeof when);
 		if (r && s->head[0] && strcmp(r, s->head))
 			item(c, "vcs-revision", true, "vcs.revision", r, s->head);
+		else if (r && t && s->head_time[0] && strcmp(t, s->head_time))   /* the same commit, another time */
+			item(c, "vcs-time", true, "vcs.time", t, s->head_time);
 		if (s->dirty)
 			item(c, "note", false, "git", "", "the work tree has uncommitted changes now");
 	}

@@ -18,6 +18,8 @@ Cases, each checked against what `go version -m` says of the binary:
   replaced     go.mod gains a replace of other => ./localother: replace
   dirty build  built with an uncommitted change: vcs-modified
   old commit   HEAD moved on after the build: vcs-revision (binary's vs HEAD)
+  edited time  vcs.time changed in the binary's bytes: vcs-time, against
+               HEAD's commit time (which a clean build's stamp equals)
   not git      the module copied out of the repository: a note, not drift
   vendored     `go mod vendor`, built with -mod=vendor: clean.  The
                modules our reader of vendor/modules.txt puts in the build
@@ -324,6 +326,19 @@ def main():
         if doc is not None and validator:
             for e in common.schema_errors(validator, doc)[:20]:
                 c.fail("schema: " + e)
+        # vcs.time: the stamp of a build at HEAD is HEAD's commit time; edited, it is drift
+        vtime = [l.split("=", 1)[1] for l in run([go, "version", "-m", clean]).stdout.splitlines()
+                 if "vcs.time=" in l]
+        with open(clean, "rb") as f:
+            data = f.read()
+        if c.true("clean: go version -m has vcs.time", len(vtime) == 1 and data.count(vtime[0].encode()) >= 1, vtime):
+            edited = os.path.join(work, "edited-time")
+            with open(edited, "wb") as f:
+                f.write(data.replace(vtime[0].encode(), ("1999" + vtime[0][4:]).encode()))
+            os.chmod(edited, 0o755)
+            _, d = kinds(drift(edited, json_out=True))
+            c.eq("vcs.time edited in the binary: vcs-time, against HEAD's commit time",
+                 d, [("vcs-time", "vcs.time", "1999" + vtime[0][4:], vtime[0])])
         sums = go_deps(clean)
         c.true("clean: go version -m lists both deps with h1: sums",
                set(sums) == {"example.com/dep", "example.com/other"} and all(s.startswith("h1:")
