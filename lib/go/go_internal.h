@@ -121,4 +121,10 @@ enum sr_err sr_go_pclntab_packages(const struct sr_go_pclntab *p, struct sr_aren
 bool sr_go_minimums(unsigned major, unsigned minor, const char *goarch, const char **kernel, const char **macos,
                     const char **windows, bool *newer_than_known);
 
+/* ---- gomod.c ---- */
+
+/* The index key of a module version: path, sep, version (malloc'd, *len
+ * its length), or NULL.  go.sum and vendor/modules.txt use it. */
+char *sr_go_module_key(const char *path, size_t pl, char sep, const char *version, size_t vl, size_t *len);
+
 #endif

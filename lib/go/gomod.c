@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "go/go_internal.h"
 #include "util/arena.h"
 #include "util/map.h"
 #include "util/hex.h"
@@ -770,18 +771,22 @@ void sr_gomod_free(struct sr_gomod *m)
 
 /* ---------- go.sum ---------- */
 
-/* The index key of a go.sum line, "path version" (malloc'd), or NULL. */
-static char *sum_key(const char *path, const char *version, size_t *len)
+char *sr_go_module_key(const char *path, size_t pl, char sep, const char *version, size_t vl, size_t *len)
 {
-	size_t pl = strlen(path), vl = strlen(version);
 	char *key = malloc(pl + 1 + vl);
 	if (key) {
 		memcpy(key, path, pl);
-		key[pl] = ' ';
+		key[pl] = sep;
 		memcpy(key + pl + 1, version, vl);
 		*len = pl + 1 + vl;
 	}
 	return key;
+}
+
+/* The index key of a go.sum line, "path version", or NULL. */
+static char *sum_key(const char *path, const char *version, size_t *len)
+{
+	return sr_go_module_key(path, strlen(path), ' ', version, strlen(version), len);
 }
 
 enum sr_err sr_gosum_parse(const char *text, size_t len, struct sr_gosum *out, struct sr_error *err)

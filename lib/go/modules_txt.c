@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "shipready/semver.h"
+#include "go/go_internal.h"
 #include "util/arena.h"
 #include "util/map.h"
 
@@ -162,25 +163,13 @@ static bool import_path_ok(const char *s, size_t n)
 
 /* ---------- the list ---------- */
 
-static char *mod_key(const char *path, size_t pl, const char *version, size_t vl, size_t *len)
-{
-	char *k = malloc(pl + 1 + vl);
-	if (k) {
-		memcpy(k, path, pl);
-		k[pl] = '\0';
-		memcpy(k + pl + 1, version, vl);
-		*len = pl + 1 + vl;
-	}
-	return k;
-}
-
 /* The module (path, version), added when new; NULL when out of memory. */
 static struct sr_modtxt_module *module_at(struct sr_modtxt *m, const char *path, size_t pl, const char *version,
                                           size_t vl, unsigned line)
 {
 	struct sr_modtxt_priv *p = m->priv;
 	size_t kl;
-	char *key = mod_key(path, pl, version, vl, &kl);
+	char *key = sr_go_module_key(path, pl, '\0', version, vl, &kl);
 	bool fresh = false;
 	struct sr_map_slot *e = key ? sr_map_add(&p->mods, key, kl, &fresh) : NULL;
 	free(key);
@@ -334,7 +323,7 @@ const struct sr_modtxt_module *sr_modtxt_find(const struct sr_modtxt *m, const c
 	if (!m || !m->priv)
 		return NULL;
 	size_t kl;
-	char *key = mod_key(path, strlen(path), version, strlen(version), &kl);
+	char *key = sr_go_module_key(path, strlen(path), '\0', version, strlen(version), &kl);
 	const struct sr_map_slot *e = key ? sr_map_find(&m->priv->mods, key, kl) : NULL;
 	free(key);
 	return e ? &m->mods[(uintptr_t)e->val - 1] : NULL;

@@ -136,9 +136,11 @@ def go_env(work, **over):
 
 # ---------------------------------------------------------------- schema
 
-def schema_validator():
+def schema_validator(name=None):
+    """A validator for docs/schema/NAME (default the inspect schema), the
+    schema itself checked first."""
     import jsonschema
-    with open(SCHEMA) as f:
+    with open(os.path.join(os.path.dirname(SCHEMA), name) if name else SCHEMA) as f:
         schema = json.load(f)
     jsonschema.Draft202012Validator.check_schema(schema)
     return jsonschema.Draft202012Validator(schema)
@@ -147,6 +149,21 @@ def schema_validator():
 def schema_errors(validator, doc):
     return ["%s: %s" % ("/".join(str(x) for x in e.absolute_path) or "(root)", e.message)
             for e in validator.iter_errors(doc)]
+
+
+def check_schema(c, name, doc, limit=20):
+    """doc against docs/schema/NAME: each error (the first limit) a failure of checker c."""
+    for e in schema_errors(schema_validator(name), doc)[:limit]:
+        c.fail("%s: %s" % (name, e))
+
+
+def write_files(root, files):
+    """Each {relative path: text} under root, directories made as needed."""
+    for rel, text in files.items():
+        path = os.path.join(root, rel)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w") as f:
+            f.write(text)
 
 
 # ---------------------------------------------------------------- oracle

@@ -50,11 +50,10 @@ def main():
     env.pop("CGO_ENABLED", None)
 
     hello = os.path.join(work, "hello")
-    os.makedirs(hello)
-    with open(os.path.join(hello, "go.mod"), "w") as f:
-        f.write("module example.com/hello/v2\n\ngo 1.18\n")
-    with open(os.path.join(hello, "main.go"), "w") as f:
-        f.write('package main\n\nimport (\n\t"fmt"\n\t"os"\n)\n\nfunc main() { fmt.Println("hi", len(os.Args)) }\n')
+    common.write_files(hello, {
+        "go.mod": "module example.com/hello/v2\n\ngo 1.18\n",
+        "main.go": 'package main\n\nimport (\n\t"fmt"\n\t"os"\n)\n\nfunc main() { fmt.Println("hi", len(os.Args)) }\n',
+    })
 
     def build(*args, cwd=work, e=env):
         return common.run([exe, "build"] + list(args), timeout=1200, cwd=cwd, env=e)
@@ -70,13 +69,7 @@ def main():
     dist = os.path.join(hello, "dist")
     names = ["hello_linux_amd64", "hello_windows_amd64.exe"]
     if doc:
-        import jsonschema
-        here = os.path.dirname(os.path.abspath(__file__))
-        with open(os.path.join(here, "..", "..", "docs", "schema", "build.json")) as f:
-            schema = json.load(f)
-        jsonschema.Draft202012Validator.check_schema(schema)
-        for e in common.schema_errors(jsonschema.Draft202012Validator(schema), doc)[:20]:
-            c.fail("schema: " + e)
+        common.check_schema(c, "build.json", doc)
         arts = {a["file"]: a for a in doc["artifacts"]}
         c.eq("release: the artifacts, named NAME_OS_ARCH (the /v2 suffix dropped)", sorted(arts), names)
         c.eq("release: the go version is go env GOVERSION's",
@@ -150,12 +143,11 @@ def main():
 
     # unreproducible: __TIME__ in a cgo file
     clock = os.path.join(work, "clock")
-    os.makedirs(clock)
-    with open(os.path.join(clock, "go.mod"), "w") as f:
-        f.write("module example.com/clock\n\ngo 1.18\n")
-    with open(os.path.join(clock, "main.go"), "w") as f:
-        f.write('package main\n\n// static const char *when(void) { return __DATE__ " " __TIME__; }\nimport "C"\n\n'
-                'import "fmt"\n\nfunc main() { fmt.Println(C.GoString(C.when())) }\n')
+    common.write_files(clock, {
+        "go.mod": "module example.com/clock\n\ngo 1.18\n",
+        "main.go": 'package main\n\n// static const char *when(void) { return __DATE__ " " __TIME__; }\nimport "C"\n\n'
+                   'import "fmt"\n\nfunc main() { fmt.Println(C.GoString(C.when())) }\n',
+    })
     cenv = dict(env, CGO_CFLAGS="-Wno-date-time")
     p = build("--json", "--cgo", "--target", "linux/amd64", "--out", os.path.join(work, "dist1"), clock, e=cenv)
     c.eq("unreproducible: exit 1 (%s)" % p.stderr.strip()[-200:], p.returncode, 1)

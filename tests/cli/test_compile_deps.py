@@ -201,18 +201,14 @@ def main():
     # static archive of the project, linked statically with libm
     proj = os.path.join(work, "proj")
     vend = os.path.join(work, "vendor-inc")
-    os.makedirs(os.path.join(proj, "include"))
-    os.makedirs(vend)
-    with open(os.path.join(proj, "include", "app.h"), "w") as f:
-        f.write("int helper(int);\n")
-    with open(os.path.join(vend, "outside.h"), "w") as f:
-        f.write("#define OUTSIDE 3\n")
-    with open(os.path.join(proj, "main.c"), "w") as f:
-        f.write('#include <math.h>\n#include <stdio.h>\n#include "app.h"\n#include "outside.h"\n'
-                'int main(int c, char **v) { (void)v; printf("%d\\n", helper(c) + (int)sqrt((double)c) + OUTSIDE);'
-                ' return 0; }\n')
-    with open(os.path.join(proj, "helper.c"), "w") as f:
-        f.write('#include <jansson.h>\n#include "app.h"\nint helper(int x) { return x + JANSSON_MAJOR_VERSION; }\n')
+    common.write_files(proj, {
+        "include/app.h": "int helper(int);\n",
+        "main.c": '#include <math.h>\n#include <stdio.h>\n#include "app.h"\n#include "outside.h"\n'
+                  'int main(int c, char **v) { (void)v; printf("%d\\n", helper(c) + (int)sqrt((double)c) + OUTSIDE);'
+                  ' return 0; }\n',
+        "helper.c": '#include <jansson.h>\n#include "app.h"\nint helper(int x) { return x + JANSSON_MAJOR_VERSION; }\n',
+    })
+    common.write_files(vend, {"outside.h": "#define OUTSIDE 3\n"})
 
     def sh(cmd, what):
         r = subprocess.run(cmd, cwd=proj, capture_output=True, text=True, timeout=300)
@@ -239,13 +235,7 @@ def main():
         doc = None
         c.fail("json: not JSON: " + p.stdout[:300])
     if doc:
-        import jsonschema
-        here = os.path.dirname(os.path.abspath(__file__))
-        with open(os.path.join(here, "..", "..", "docs", "schema", "compile-deps.json")) as f:
-            schema = json.load(f)
-        jsonschema.Draft202012Validator.check_schema(schema)
-        for e in common.schema_errors(jsonschema.Draft202012Validator(schema), doc)[:20]:
-            c.fail("schema: " + e)
+        common.check_schema(c, "compile-deps.json", doc)
         files = {f["path"]: f for f in doc["files"] if f["role"] != "needed"}
         c.eq("json: the package database is dpkg", doc["package_db"], "dpkg")
         c.eq("json: two units", [(u["target"], os.path.basename(u["source"])) for u in doc["units"]],
@@ -365,15 +355,13 @@ def cgo(c, exe, work):
         print("no go: the cgo case skipped")
         return
     mod = os.path.join(work, "cg")
-    os.makedirs(mod)
-    with open(os.path.join(mod, "go.mod"), "w") as f:
-        f.write("module example.com/cg\n\ngo 1.18\n")
-    with open(os.path.join(mod, "local.h"), "w") as f:
-        f.write("#define LOCAL 1\n")
-    with open(os.path.join(mod, "main.go"), "w") as f:
-        f.write('package main\n\n// #include <stdio.h>\n// #include <math.h>\n// #include "local.h"\n'
-                '// #cgo LDFLAGS: -lm\n// static double root(double x) { return sqrt(x) + LOCAL; }\nimport "C"\n\n'
-                'import "fmt"\n\nfunc main() { fmt.Println(float64(C.root(16))) }\n')
+    common.write_files(mod, {
+        "go.mod": "module example.com/cg\n\ngo 1.18\n",
+        "local.h": "#define LOCAL 1\n",
+        "main.go": 'package main\n\n// #include <stdio.h>\n// #include <math.h>\n// #include "local.h"\n'
+                   '// #cgo LDFLAGS: -lm\n// static double root(double x) { return sqrt(x) + LOCAL; }\nimport "C"\n\n'
+                   'import "fmt"\n\nfunc main() { fmt.Println(float64(C.root(16))) }\n',
+    })
     env = dict(os.environ, CGO_ENABLED="1", CGO_CFLAGS="-MD", GOFLAGS="-mod=mod", GOCACHE=os.path.join(work, "gocache"),
                GOPATH=os.path.join(work, "gopath"), HOME=work, GOTOOLCHAIN="local", GOPROXY="off")
     mp = os.path.join(work, "cg.map")
