@@ -5,7 +5,9 @@
 
 OUTDIR/corpus is built once (make_hostile.ensure, under a lock).  Every case
 runs as its own process, in text and in --json mode, and must:
-  - finish within 1 s (killed after 5 s), never die of a signal;
+  - finish before it is killed (after 10 s; 30 s under the sanitizers): a
+    hang or a blow-up fails, how fast a case runs is a benchmark's business
+    (the slowest are printed), not this test's; never die of a signal;
   - peak RSS (os.wait4 ru_maxrss) under 64 MiB;
   - give the outcome the manifest decides: exit 2 with exactly one stderr
     line `shipready: PATH: reason` (lowercase, no trailing period, the same
@@ -33,14 +35,13 @@ import common  # noqa: E402
 import make_hostile  # noqa: E402
 from test_badinput import err_line_re  # noqa: E402
 
-LIMIT = 1.0            # seconds per run
-# Under the sanitizer build (make test runs the suite there too) ASan's shadow
-# memory and quarantine dominate RSS and every call is slower: the memory
-# bound is checked in the plain build, time gets a sanitizer allowance.
+# A run is killed after KILL seconds: that is a hang or a blow-up, not a slow
+# machine (a case takes well under a second on any; no test depends on how far
+# under).  Under the sanitizer build (make test runs the suite there too)
+# ASan's shadow memory and quarantine dominate RSS and every call is slower:
+# the memory bound is checked in the plain build, time gets an allowance.
 SANITIZED = "ASAN_OPTIONS" in os.environ
-if SANITIZED:
-    LIMIT = 3.0
-KILL = 5.0             # a run is killed after this
+KILL = 30.0 if SANITIZED else 10.0
 RSS_LIMIT_KIB = 64 * 1024
 NOBODY = ["--reuid=65534", "--regid=65534", "--clear-groups"]
 
@@ -185,7 +186,6 @@ class Tester:
             out.append((w + "no signal", r.sig is None, "signal %r; stderr %r" % (r.sig, r.err[-300:])))
             if r.sig is not None:
                 continue
-            out.append((w + "finishes in < %.1f s" % LIMIT, r.dt < LIMIT, "%.3f s" % r.dt))
             if not SANITIZED:
                 out.append((w + "peak RSS < %d MiB" % (RSS_LIMIT_KIB >> 10), r.rss < RSS_LIMIT_KIB,
                             "%.1f MiB" % (r.rss / 1024)))
