@@ -196,8 +196,6 @@ static void judge(struct ctx *x, struct artifact *a)
 {
 	struct sr_analysis *an;
 	struct sr_error err = { 0 };
-	for (size_t j = 0; j < x->nchecks; j++)
-		a->verdict[j] = -1;
 	if (sr_run_analyse(x->run, NULL, a->path, &an, &err) != SR_OK) {
 		snprintf(a->error, sizeof a->error, "cannot analyse: %s", sr_error_message(&err));
 		a->problem = true;
@@ -272,6 +270,8 @@ static void make_one(struct ctx *x, struct artifact *a, const char *name)
 	snprintf(a->file, sizeof a->file, "%s_%s_%s%s", name, a->goos, a->goarch, exe ? ".exe" : "");
 	snprintf(a->path, sizeof a->path, "%s/%s", x->outdir, a->file);
 	a->repro = -1;
+	for (size_t j = 0; j < x->nchecks; j++)
+		a->verdict[j] = -1;   /* not judged, until it is */
 	progress(x, a, "building");
 	if (sr_release_build(&x->ro, a->goos, a->goarch, a->path, NULL, &err) != SR_OK) {
 		snprintf(a->error, sizeof a->error, "%s", sr_error_message(&err));

@@ -17,6 +17,8 @@
   policy       require_trimpath with --no-trimpath: every artifact
                violates it, exit 1
   progress     on a terminal a line per platform; on a pipe none
+  failed       a module that does not compile: exit 1, the go command's
+               words, not judged, not in SHA256SUMS
   errors       no go command on PATH: exit 2 with how to get one; a bad
                --target: exit 2
 Without go, gcc or readelf: skipped (77).
@@ -175,6 +177,21 @@ def main():
         r = subprocess.run(["cmp", os.path.join(work, "dist1", a["file"]), os.path.join(work, "dist2", a["file"])],
                            capture_output=True, text=True)
         c.true("unreproducible: two builds differ (cmp)", p2.returncode == 0 and r.returncode == 1, r.stdout + p2.stdout)
+
+    # a build that fails: its line, not judged, not in SHA256SUMS, exit 1
+    broken = os.path.join(work, "broken")
+    common.write_files(broken, {"go.mod": "module example.com/broken\n\ngo 1.18\n",
+                                "main.go": "package main\n\nfunc main() { undefined() }\n"})
+    p = build("--json", "--target", "linux/amd64", "--check-target", "debian-12", broken)
+    try:
+        a = json.loads(p.stdout)["artifacts"][0]
+    except (ValueError, KeyError, IndexError):
+        a = {}
+    c.true("a failed build: exit 1, not built, the go command's words, not judged",
+           p.returncode == 1 and a.get("built") is False and "undefined" in (a.get("error") or "") and
+           a.get("verdicts") == {"debian-12": None} and a.get("sha256") is None, (p.returncode, a))
+    with open(os.path.join(broken, "dist", "SHA256SUMS")) as f:
+        c.eq("a failed build: SHA256SUMS empty", f.read(), "")
 
     # errors
     p = build("--target", "linux", hello)
