@@ -268,8 +268,11 @@ static void main_help(FILE *f)
 	           "       shipready --version | --help\n\n"
 	           "shipready reads ELF binaries without running them and says what they need\n"
 	           "and where they will run (only 'verify' runs one, in a sandbox).\n\ncommands:\n");
+	int w = 0;
 	for (const struct cli_command *c = cli_commands; c->name; c++)
-		fprintf(f, "  %-10s %s\n", c->name, c->summary);
+		w = (int)strlen(c->name) > w ? (int)strlen(c->name) : w;
+	for (const struct cli_command *c = cli_commands; c->name; c++)
+		fprintf(f, "  %-*s  %s\n", w, c->name, c->summary);
 	fprintf(f, "\nRun 'shipready help COMMAND' for a command's options.\n"
 	           "Exit status: 0 ok, 1 findings or policy failure, 2 bad input or usage.\n");
 }
