@@ -74,6 +74,7 @@ bench: build
 	@sh bench/deps.sh ./$(BUILD)/src/shipready
 	@sh bench/go.sh ./$(BUILD)/src/shipready
 	@sh bench/image.sh ./$(BUILD)/src/shipready
+	@python3 bench/hostile.py ./$(BUILD)/src/shipready $(BUILD)/bench-hostile
 
 clean:
 	rm -rf $(BUILD) $(BUILD)-asan

@@ -232,7 +232,11 @@ static void judge(struct ctx *x, struct artifact *a)
 	}
 	if (x->policy) {
 		struct sr_violations v;
-		if (sr_policy_eval(x->policy, &an->in, (const struct sr_check_result *const *)res, nres, &v, &err) == SR_OK) {
+		/* the targets are Linux systems: they judge the Linux artifacts only */
+		enum sr_err rc = linux_elf ? sr_policy_eval(x->policy, &an->in, (const struct sr_check_result *const *)res,
+		                                            nres, &v, &err)
+		                           : sr_policy_eval_file(x->policy, &an->in, &v, &err);
+		if (rc == SR_OK) {
 			size_t used = 0;
 			for (size_t k = 0; k < v.n; k++) {
 				int w = snprintf(a->violations + used, sizeof a->violations - used, "%s: %s\n", v.v[k].rule,

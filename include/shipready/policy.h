@@ -66,7 +66,8 @@ struct sr_violations {
 
 /* Evaluate the policy on one analysed binary.  results (may be NULL when
  * nresults is 0) are the check results for the policy's targets, matched
- * by target name; results for other targets are ignored, and a policy
+ * by target name (or by database entry: a result for "debian-12/aarch64"
+ * answers for "debian-12"); results for other targets are ignored, and a policy
  * target without a result is a "cannot verify" violation.  Each finding of
  * severity fail (and warn, with fail_on_warnings) is one violation.
  * Violations hold strings from the binary as they are (not escaped).  At
@@ -76,6 +77,11 @@ struct sr_violations {
 enum sr_err sr_policy_eval(const struct sr_policy *p, const struct sr_inspect *in,
                            const struct sr_check_result *const *results, size_t nresults,
                            struct sr_violations *out, struct sr_error *err);
+/* sr_policy_eval without targets_must_pass: for a binary none of the
+ * policy's targets can run (a Windows or macOS artifact of a release whose
+ * targets are Linux systems). */
+enum sr_err sr_policy_eval_file(const struct sr_policy *p, const struct sr_inspect *in, struct sr_violations *out,
+                                struct sr_error *err);
 void sr_violations_free(struct sr_violations *v);
 
 #endif

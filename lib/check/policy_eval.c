@@ -645,6 +645,13 @@ static void rule_vcs_clean(struct ev *e, const struct unit *u)
 
 /* ---------- targets ---------- */
 
+/* A result answers for a policy target by its name, or by its database
+ * entry's ("debian-12" for a target opened as "debian-12/aarch64"). */
+static bool result_is(const struct sr_check_target *t, const char *name)
+{
+	return (t->name && strcmp(t->name, name) == 0) || (t->db && t->db->name && strcmp(t->db->name, name) == 0);
+}
+
 static void rule_targets(struct ev *e, const struct sr_check_result *const *results, size_t nresults)
 {
 	const struct sr_policy *p = e->p;
@@ -652,8 +659,7 @@ static void rule_targets(struct ev *e, const struct sr_check_result *const *resu
 		const char *name = p->targets[t];
 		const struct sr_check_result *r = NULL;
 		for (size_t i = 0; i < nresults && !r; i++)
-			if (results[i] && results[i]->target && results[i]->target->name &&
-			    strcmp(results[i]->target->name, name) == 0)
+			if (results[i] && results[i]->target && result_is(results[i]->target, name))
 				r = results[i];
 		if (!r) {
 			add(e, "targets_must_pass", NULL, "cannot verify: no check result for %s", name);
@@ -704,9 +710,9 @@ static void eval_unit(struct ev *e, const struct unit *u)
 	e->u = NULL;
 }
 
-enum sr_err sr_policy_eval(const struct sr_policy *p, const struct sr_inspect *in,
-                           const struct sr_check_result *const *results, size_t nresults,
-                           struct sr_violations *out, struct sr_error *err)
+static enum sr_err eval(const struct sr_policy *p, const struct sr_inspect *in,
+                        const struct sr_check_result *const *results, size_t nresults, bool targets,
+                        struct sr_violations *out, struct sr_error *err)
 {
 	if (!out)
 		return sr_error_set(err, SR_E_USAGE, "sr_policy_eval: no output");
@@ -755,7 +761,8 @@ enum sr_err sr_policy_eval(const struct sr_policy *p, const struct sr_inspect *i
 				eval_unit(&e, &u);
 		}
 	}
-	rule_targets(&e, results, nresults);
+	if (targets)
+		rule_targets(&e, results, nresults);
 	if (e.dropped) {
 		size_t dropped = e.dropped;
 		e.dropped = 0;
@@ -767,6 +774,19 @@ enum sr_err sr_policy_eval(const struct sr_policy *p, const struct sr_inspect *i
 		return sr_error_set(err, SR_E_NOMEM, NULL);
 	}
 	return SR_OK;
+}
+
+enum sr_err sr_policy_eval(const struct sr_policy *p, const struct sr_inspect *in,
+                           const struct sr_check_result *const *results, size_t nresults,
+                           struct sr_violations *out, struct sr_error *err)
+{
+	return eval(p, in, results, nresults, true, out, err);
+}
+
+enum sr_err sr_policy_eval_file(const struct sr_policy *p, const struct sr_inspect *in, struct sr_violations *out,
+                                struct sr_error *err)
+{
+	return eval(p, in, NULL, 0, false, out, err);
 }
 
 void sr_violations_free(struct sr_violations *v)

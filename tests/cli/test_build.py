@@ -15,7 +15,9 @@
                false, and the offset named lies inside the section named
                (readelf -S); two builds differ (cmp)
   policy       require_trimpath with --no-trimpath: every artifact
-               violates it, exit 1
+               violates it, exit 1; targets_must_pass debian-12 judges the
+               Linux artifact (its target opened for the machine) and not
+               the Windows one: exit 0
   progress     on a terminal a line per platform; on a pipe none
   failed       a module that does not compile: exit 1, the go command's
                words, not judged, not in SHA256SUMS
@@ -142,6 +144,20 @@ def main():
     c.eq("policy: exit 1", p.returncode, 1)
     c.true("policy: both artifacts violate require_trimpath",
            viol and all(v and v[0].startswith("require_trimpath: ") for v in viol.values()), viol)
+
+    # a policy's targets judge the Linux artifact (opened for its machine), not the Windows one
+    with open(pol, "w") as f:
+        json.dump({"targets_must_pass": ["debian-12"]}, f)
+    p = build("--json", "--no-reproduce", "--policy", pol, "--target", "linux/amd64", "--target", "windows/amd64",
+              hello)
+    try:
+        doc = json.loads(p.stdout)
+        res = {a["file"]: (a["verdicts"], a["policy_violations"]) for a in doc["artifacts"]}
+    except (ValueError, KeyError):
+        res = None
+    c.eq("policy targets: exit 0, debian-12 judges linux/amd64 only, no violation",
+         (p.returncode, res), (0, {"hello_linux_amd64": ({"debian-12": "runs"}, []),
+                                   "hello_windows_amd64.exe": ({"debian-12": None}, [])}))
 
     # unreproducible: __TIME__ in a cgo file
     clock = os.path.join(work, "clock")

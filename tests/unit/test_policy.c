@@ -1339,6 +1339,25 @@ static void test_targets(void)
 	const struct sr_check_result *only_alp[] = { &ralp };
 	EXPECT_EVAL_R("{\"targets_must_pass\": [\"alpine-3.20\"]}", &in, only_alp, 1,
 	              "targets_must_pass: must run on alpine-3.20: verdict fails");
+	/* a target opened for a machine ("centos-7/x86_64") answers for its database entry */
+	struct sr_target db7 = { .name = "centos-7" };
+	struct sr_check_target t7m = { .name = "centos-7/x86_64", .db = &db7 };
+	struct sr_check_result r7m = { .target = &t7m, .verdict = SR_VERDICT_FAILS };
+	const struct sr_check_result *machine[] = { &r7m };
+	EXPECT_EVAL_R("{\"targets_must_pass\": [\"centos-7\"]}", &in, machine, 1,
+	              "targets_must_pass: must run on centos-7: verdict fails");
+	/* sr_policy_eval_file: the file rules, never the targets */
+	{
+		struct sr_policy *p = load("{\"targets_must_pass\": [\"centos-7\"], \"linkage\": [\"static\"]}");
+		struct sr_violations v;
+		struct sr_error err = { 0 };
+		CHECK(p && sr_policy_eval_file(p, &in, &v, &err) == SR_OK && v.n == 1 &&
+		      strcmp(v.v[0].rule, "linkage") == 0);
+		if (p) {
+			sr_violations_free(&v);
+			sr_policy_free(p);
+		}
+	}
 	/* results for targets the policy does not name are ignored */
 	EXPECT_EVAL_R("{}", &in, res, 3, "");
 	/* file rules first, then targets */
