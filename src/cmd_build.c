@@ -17,6 +17,7 @@
 #include "shipready/check.h"
 #include "shipready/file.h"
 #include "shipready/gomod.h"
+#include "shipready/outfile.h"
 #include "shipready/policy.h"
 #include "shipready/release.h"
 #include "shipready/report.h"
@@ -445,21 +446,27 @@ static json_t *manifest(struct ctx *x, struct artifact *v, size_t n, const char 
 	                 arts);
 }
 
+/* SHA256SUMS, as sha256sum -c reads it, written as every output is: a
+ * temporary beside it, synced, renamed into place (build owns dist/, so
+ * the last run's list is replaced). */
 static bool write_sums(const struct ctx *x, struct artifact *v, size_t n)
 {
-	char path[4300], tmp[4400];
+	char path[4300], line[600];
 	snprintf(path, sizeof path, "%s/SHA256SUMS", x->outdir);
-	snprintf(tmp, sizeof tmp, "%s.tmp", path);
-	FILE *f = fopen(tmp, "w");
-	if (!f)
+	struct sr_outfile o;
+	struct sr_error err = { 0 };
+	if (sr_outfile_open(&o, path, true, &err) != SR_OK)
 		return false;
-	for (size_t i = 0; i < n; i++)   /* sorted by name: v is */
-		if (v[i].built && v[i].sha[0])
-			fprintf(f, "%s  %s\n", v[i].sha, v[i].file);
-	bool ok = fclose(f) == 0 && rename(tmp, path) == 0;
-	if (!ok)
-		unlink(tmp);
-	return ok;
+	for (size_t i = 0; i < n; i++) {   /* sorted by name: v is */
+		if (!v[i].built || !v[i].sha[0])
+			continue;
+		int w = snprintf(line, sizeof line, "%s  %s\n", v[i].sha, v[i].file);
+		if (w < 0 || (size_t)w >= sizeof line || !sr_write_all(o.fd, line, (size_t)w)) {
+			sr_outfile_abort(&o);
+			return false;
+		}
+	}
+	return sr_outfile_commit(&o, &err) == SR_OK;
 }
 
 static int by_name(const void *p, const void *q)
