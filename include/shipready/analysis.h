@@ -11,11 +11,13 @@
 #ifndef SHIPREADY_ANALYSIS_H
 #define SHIPREADY_ANALYSIS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "shipready/deps.h"
 #include "shipready/error.h"
 #include "shipready/inspect.h"
+#include "shipready/language.h"
 #include "shipready/needs.h"
 #include "shipready/root.h"
 #include "shipready/runtimes.h"
@@ -28,6 +30,7 @@ struct sr_analysis {
 	struct sr_inspect in;          /* what the file is (format, ELF/PE/Mach-O facts, Go) */
 	struct sr_needs needs;         /* what it reads at run time (see needs.h) */
 	struct sr_runtimes runtimes;   /* what must be installed for it */
+	struct sr_language lang;       /* the language it was written in, as far as its bytes say */
 	struct sr_analysis_priv *priv;
 };
 
@@ -48,6 +51,9 @@ enum sr_err sr_run_analyse(struct sr_run *run, const struct sr_root *root, const
  * file, or what the loader model says of a file it cannot read. */
 enum sr_err sr_analysis_deps(struct sr_analysis *a, const struct sr_deps_opts *opts, const struct sr_deps **out,
                              struct sr_error *err);
+
+/* Was a read from a file inside root (the same directory, by identity)? */
+bool sr_analysis_read_in(const struct sr_analysis *a, const struct sr_root *root);
 
 /* The command is done with a: it and its resolutions are freed (a batch
  * keeps memory bounded); asking for the same file again analyses it again. */

@@ -48,6 +48,12 @@ enum sr_err sr_inspect_path_ex(const char *path, unsigned flags, struct sr_inspe
 enum sr_err sr_inspect_path_at(int dirfd, const char *name, const char *path, unsigned flags,
                                struct sr_inspect *out, struct sr_error *err);
 
+/* What the analysed file is for: "program" (an ELF executable or PIE, a PE
+ * image without IMAGE_FILE_DLL, MH_EXECUTE), "library" (a shared object, a
+ * DLL, MH_DYLIB or MH_BUNDLE), "object" (ET_REL, MH_OBJECT), "core", or
+ * "other".  A universal Mach-O file is what its first slice is. */
+const char *sr_inspect_role(const struct sr_inspect *in);
+
 /* The memory image of an analysed file (NULL when the format has none yet). */
 const struct sr_image *sr_inspect_image(const struct sr_inspect *in);
 

@@ -158,6 +158,7 @@ static void analyse(struct sr_analysis *a, const struct sr_root *root)
 		return;
 	}
 	p->runtimes_made = true;
+	sr_language_of(&a->in, &a->lang);
 }
 
 enum sr_err sr_run_analyse(struct sr_run *run, const struct sr_root *root, const char *path,
@@ -206,6 +207,14 @@ enum sr_err sr_run_analyse(struct sr_run *run, const struct sr_root *root, const
 	}
 	*out = a;
 	return SR_OK;
+}
+
+bool sr_analysis_read_in(const struct sr_analysis *a, const struct sr_root *root)
+{
+	dev_t dev;
+	ino_t ino;
+	return a->priv->root_given && root_identity(root, &dev, &ino) && dev == a->priv->root_dev &&
+	       ino == a->priv->root_ino;
 }
 
 static bool key_equal(const struct deps_key *x, const struct deps_key *y)

@@ -614,7 +614,10 @@ static void db_carried(struct ctx *c, const char *barch)
 static void dir_loader(struct ctx *c)
 {
 	const struct sr_check_target *t = c->t;
-	struct sr_deps_opts o = { .root = &t->priv->root, .program_on_host = true };
+	/* a program of the host is imagined at its path inside the root; one
+	 * read from the root (scan dir:ROOT) is where it is */
+	struct sr_deps_opts o = { .root = &t->priv->root,
+		                  .program_on_host = !sr_analysis_read_in(c->an, &t->priv->root) };
 	const struct sr_deps *d = NULL;
 	struct sr_error err = { 0 };
 	if (sr_analysis_deps(c->an, &o, &d, &err) != SR_OK) {

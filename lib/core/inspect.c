@@ -168,6 +168,30 @@ enum sr_err sr_inspect_path_at(int dirfd, const char *name, const char *path, un
 	return analyse(out, flags, err);
 }
 
+const char *sr_inspect_role(const struct sr_inspect *in)
+{
+	if (in->elf) {
+		switch (in->elf->kind) {
+		case SR_ELF_KIND_EXEC: case SR_ELF_KIND_PIE: return "program";
+		case SR_ELF_KIND_SHARED: return "library";
+		case SR_ELF_KIND_REL: return "object";
+		case SR_ELF_KIND_CORE: return "core";
+		default: return "other";
+		}
+	}
+	if (in->pe)
+		return in->pe->dll ? "library" : "program";
+	if (in->macho && in->macho->nslices && in->macho->slices[0].parsed) {
+		switch (in->macho->slices[0].filetype) {
+		case SR_MH_EXECUTE: return "program";
+		case SR_MH_DYLIB: case SR_MH_BUNDLE: return "library";
+		case SR_MH_OBJECT: return "object";
+		default: return "other";
+		}
+	}
+	return "other";
+}
+
 const struct sr_image *sr_inspect_image(const struct sr_inspect *in)
 {
 	if (in->elf)
