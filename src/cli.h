@@ -106,6 +106,8 @@ extern bool cli_no_color;
 
 extern const struct cli_option inspect_options[];
 int cmd_inspect(int argc, char **argv, const struct cli_command *self);
+extern const struct cli_option scan_options[];
+int cmd_scan(int argc, char **argv, const struct cli_command *self);
 extern const struct cli_option deps_options[];
 int cmd_deps(int argc, char **argv, const struct cli_command *self);
 extern const struct cli_option go_version_options[];

@@ -85,6 +85,28 @@ const struct cli_command cli_commands[] = {
 	  "that must pass): a JSON file, or portable-glibc-2.17, static-only,\n"
 	  "distroless-static. One line per violation with its evidence; exit status 1.",
 	  check_options },
+	{ "scan", cmd_scan, "find every binary in a tree; for a root (dir:ROOT), judge each program inside it",
+	  "[--json | --jsonl] [--threads N] DIR|dir:ROOT...",
+	  "Walk each tree and find every ELF, PE and Mach-O file in it by its magic number\n"
+	  "(a file that is not one costs one small read), never following a symlink and\n"
+	  "skipping FIFOs, sockets, devices and /proc-like file systems; analyse each binary\n"
+	  "once, on as many threads as there are CPUs (--threads N), as inspect does: kind,\n"
+	  "platform, linkage, C library, language (Go, Rust from rustc's .comment line, C++\n"
+	  "from its runtime, C), Go facts, run-time needs.\n"
+	  "dir:ROOT says the tree is a root (an unpacked image, a debootstrap tree): every\n"
+	  "ELF program in it is judged inside it, as 'check --target dir:ROOT' judges it\n"
+	  "(interpreter, libraries and symbol versions from ROOT's own files, CA roots,\n"
+	  "zoneinfo, ...): a glibc program copied onto an Alpine or scratch base is caught.\n"
+	  "The text is a summary: counts, then the problems (one line each, failures in\n"
+	  "the loader's words), then binaries by format, role, language and C library.\n"
+	  "--json prints one document (docs/schema/scan.json); --jsonl one line per binary\n"
+	  "as the scan goes (for fleets: aggregate them with your own tools), then one\n"
+	  "summary line per PATH. Output is in path order whatever the number of threads.\n"
+	  "On a TTY, progress goes to stderr. Container image archives (oci-archive:,\n"
+	  "docker-archive:, oci:) are not read yet: unpack them and scan dir:ROOT.\n"
+	  "Exit status 1 when a program fails in its root or a file cannot be read or\n"
+	  "analysed; 2 when a PATH cannot be scanned.",
+	  scan_options },
 	{ "bundle", cmd_bundle, "write each program's closure (interpreter, libraries, data files) as a directory or tar",
 	  "-o DIR|FILE.tar [--from-root DIR] [--prefix DIR] [--resolv-conf] [--force] [--json] FILE...",
 	  "Lay out each FILE (an ELF program) with everything it needs to start, at the\n"

@@ -28,8 +28,8 @@ PUBLIC = {
     "go.h": "go", "gomod.h": "go", "semver.h": "go",
     "inspect.h": "inspect", "version.h": "inspect",
     "cpu.h": "loader", "deps.h": "loader",
-    "analysis.h": "analysis", "needs.h": "analysis", "runtimes.h": "analysis",
-    "check.h": "check", "judge.h": "check", "policy.h": "check", "drift.h": "check", "compdeps.h": "check",
+    "analysis.h": "analysis", "needs.h": "analysis", "runtimes.h": "analysis", "language.h": "analysis",
+    "check.h": "check", "judge.h": "check", "policy.h": "check", "drift.h": "check", "compdeps.h": "check", "scan.h": "check",
     "report.h": "report/pack", "bundle.h": "report/pack", "ociimage.h": "report/pack",
     "dockerfile.h": "report/pack", "release.h": "report/pack", "unit.h": "report/pack", "verify.h": "report/pack",
     "shipready.h": "report/pack",   # the umbrella, for programs using the library
@@ -37,7 +37,7 @@ PUBLIC = {
 
 # lib/ files: by directory, with the few files whose layer differs from their directory's
 LIB_DIRS = {"util": "util", "elf": "parsers", "pe": "parsers", "macho": "parsers", "targets": "parsers",
-            "pkg": "parsers", "build": "parsers", "go": "go", "core": "inspect", "loader": "loader", "analysis": "analysis", "check": "check",
+            "pkg": "parsers", "build": "parsers", "go": "go", "core": "inspect", "loader": "loader", "analysis": "analysis", "check": "check", "scan": "check",
             "report": "report/pack", "pack": "report/pack"}
 LIB_FILES = {"lib/loader/root.c": "root", "lib/loader/ldcache.c": "parsers", "lib/loader/ldconf.c": "parsers",
              "lib/loader/ldconf_internal.h": "parsers", "lib/core/image.c": "parsers"}

@@ -4,6 +4,7 @@
 #define SHIPREADY_REPORT_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "shipready/check.h"
@@ -12,6 +13,7 @@
 #include "shipready/go.h"
 #include "shipready/inspect.h"
 #include "shipready/policy.h"
+#include "shipready/scan.h"
 #include "shipready/targets.h"
 
 #define SR_INSPECT_SCHEMA_VERSION 1
@@ -107,5 +109,41 @@ void sr_report_compdeps_text(FILE *out, const struct sr_compdeps *c, const char 
 void *sr_report_compdeps_json(const struct sr_compdeps *c, const char *policy_name);
 /* A Graphviz (mermaid false) or mermaid graph: units, origins, the link. */
 void sr_report_compdeps_graph(FILE *out, const struct sr_compdeps *c, bool mermaid);
+
+/* shipready scan (docs/schema/scan.json).  An item is made of one found
+ * binary in the scan worker that found it (its JSON serialised there, in
+ * parallel); the summary counts the items in path order. */
+struct sr_scan_item {
+	char *json;              /* the binary's object, one line (when asked), or NULL */
+	char *problem;           /* "FAIL PATH: reason (message)\n" lines, or NULL */
+	const char *format, *role, *language, *libc;   /* static strings (analysed items) */
+	bool analysed, dir_error, judged;
+	enum sr_verdict verdict;
+};
+/* input: the scan's operand as given, named in the JSON object. */
+struct sr_scan_item *sr_report_scan_item(const struct sr_scan_found *f, const char *input, bool want_json);
+void sr_scan_item_free(struct sr_scan_item *it);
+
+#define SR_SCAN_TALLY_MAX 32
+struct sr_scan_count {
+	const char *key;
+	uint64_t count;
+};
+struct sr_scan_tally {
+	struct sr_scan_count v[SR_SCAN_TALLY_MAX];
+	size_t n;
+};
+struct sr_scan_summary {
+	uint64_t binaries, errors, judged, fails, warns, unknowns;
+	struct sr_scan_tally by_format, by_role, by_language, by_libc;
+};
+void sr_scan_summary_add(struct sr_scan_summary *s, const struct sr_scan_item *it);
+/* The summary: counts, then problems (the items' lines, in order), then
+ * binaries by format, role, language and C library. */
+void sr_report_scan_text(FILE *out, const char *input, struct sr_scan_summary *s, const struct sr_scan_stats *st,
+                         const char *problems, const struct sr_text_style *style);
+void *sr_report_scan_summary_json(struct sr_scan_summary *s, const struct sr_scan_stats *st);
+
+#define SR_SCAN_SCHEMA_VERSION 1
 
 #endif

@@ -1,0 +1,126 @@
+#!/bin/sh
+# Benchmark: `shipready scan DIR` versus `scanelf -R -n DIR` (pax-utils), both
+# seeing every file of the same tree in the same run, taking turns; and the
+# peak memory of scan and of `inspect` on the largest ELF files of the tree.
+#
+#   sh bench/scan.sh SHIPREADY_PATH
+#
+# Environment:
+#   BENCH_DIR=/usr     the tree
+#   BENCH_REPS=3       repetitions each, taking turns; the best wall time counts
+#   BENCH_BIG=5        how many of the largest ELF files, and of the largest Go
+#                      programs, inspect is measured on
+#
+# scanelf is Debian's package `pax-utils`; when it is missing this script
+# installs it with apt-get (as root) and says so, or skips it.  Targets
+# (issue 20): scan at least 3x faster than scanelf; peak RSS of every run at
+# most 32 MiB.  Not a test: nothing fails on a slow result.  Not measured
+# yet: scan --sbom against trivy (scan writes no SBOM yet).
+set -u
+
+if [ $# -lt 1 ] || [ ! -x "$1" ]; then
+    echo "usage: $0 SHIPREADY_PATH" >&2
+    exit 2
+fi
+case "$1" in /*) sr=$1 ;; *) sr=$(pwd)/$1 ;; esac
+
+if ! command -v scanelf >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "scanelf is missing: installing Debian's pax-utils with apt-get"
+        apt-get install -y --no-install-recommends pax-utils >/dev/null 2>&1 ||
+            { apt-get update >/dev/null 2>&1 &&
+              apt-get install -y --no-install-recommends pax-utils >/dev/null 2>&1; }
+    fi
+fi
+
+if [ ! -x /usr/bin/time ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "GNU time is missing: installing Debian's time with apt-get (for peak RSS)"
+    apt-get install -y --no-install-recommends time >/dev/null 2>&1
+fi
+
+exec python3 - "$sr" "${BENCH_DIR:-/usr}" "${BENCH_REPS:-3}" "${BENCH_BIG:-5}" <<'PY'
+import json, os, shutil, subprocess, sys, time
+
+sr, tree, reps, nbig = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+MiB = 1024 * 1024
+
+
+def measure(cmd):
+    """(wall seconds, peak RSS bytes, exit status) of cmd, output discarded.
+    The peak is GNU time's (%M): the rusage of a child Python forks would
+    count Python's own pages from before the exec."""
+    rss_file = "/tmp/shipready-bench-rss.%d" % os.getpid()
+    timed = ["/usr/bin/time", "-f", "%M", "-o", rss_file] + cmd if os.path.exists("/usr/bin/time") else cmd
+    t0 = time.monotonic()
+    p = subprocess.run(timed, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    t = time.monotonic() - t0
+    rss = 0
+    if timed is not cmd:
+        try:
+            with open(rss_file) as f:
+                rss = int(f.read().split()[-1]) * 1024
+            os.unlink(rss_file)
+        except (OSError, ValueError, IndexError):
+            rss = 0
+    return t, rss, p.returncode
+
+
+tools = [("shipready scan", [sr, "scan", tree])]
+if shutil.which("scanelf"):
+    tools.append(("scanelf -R -n", ["scanelf", "-R", "-n", tree]))
+else:
+    print("scanelf is not available: skipped")
+best = {}
+for r in range(reps):
+    for name, cmd in tools:
+        t, rss, rc = measure(cmd)
+        b = best.get(name)
+        best[name] = (min(t, b[0]) if b else t, max(rss, b[1]) if b else rss, rc)
+nproc = os.cpu_count()
+print("tree %s, %d CPUs, best of %d" % (tree, nproc, reps))
+for name, (t, rss, rc) in best.items():
+    print("  %-16s %7.2f s  peak RSS %6.1f MiB  exit %d" % (name, t, rss / MiB, rc))
+if "scanelf -R -n" in best:
+    ratio = best["scanelf -R -n"][0] / best["shipready scan"][0]
+    print("  scan vs scanelf: %.2fx faster (target >= 3x)" % ratio)
+print("  scan peak RSS %.1f MiB (target <= 32 MiB)" % (best["shipready scan"][1] / MiB))
+
+# the largest ELF files of the tree: inspect's peak memory on each
+sizes = []
+for d, _, files in os.walk(tree):
+    for n in files:
+        p = os.path.join(d, n)
+        try:
+            st = os.lstat(p)
+            if os.path.islink(p) or not os.path.isfile(p) or st.st_size < 1 * MiB:
+                continue
+            with open(p, "rb") as f:
+                if f.read(4) != b"\x7fELF":
+                    continue
+            sizes.append((st.st_size, p))
+        except OSError:
+            pass
+sizes.sort(reverse=True)
+# and the largest Go programs (their pclntab is read whole), as scan finds them
+out = subprocess.run([sr, "scan", "--jsonl", tree], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                     errors="replace").stdout
+gos = []
+for line in out.splitlines():
+    try:
+        b = json.loads(line)
+    except ValueError:
+        continue
+    if b.get("language") == "go":
+        try:
+            gos.append((os.lstat(b["path"]).st_size, b["path"]))
+        except OSError:
+            pass
+gos.sort(reverse=True)
+worst = 0
+for size, p in sizes[:nbig] + [g for g in gos[:nbig] if g not in sizes[:nbig]]:
+    t, rss, rc = measure([sr, "inspect", p])
+    worst = max(worst, rss)
+    print("  inspect %-60s %6.1f MiB file  peak RSS %6.1f MiB  %.2f s" % (p[-60:], size / MiB, rss / MiB, t))
+if sizes:
+    print("  inspect worst peak RSS %.1f MiB (target <= 32 MiB)" % (worst / MiB))
+PY

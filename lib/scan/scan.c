@@ -1,0 +1,674 @@
+/* shipready — the tree scan (see shipready/scan.h).
+ *
+ * One walker (the calling thread) reads the directories in order and puts
+ * each regular file's name in a ring of SCAN_WINDOW slots, numbered in walk
+ * order.  Workers take the slots in turn, read the head of the file, and
+ * analyse the binaries.  A finished slot waits in the ring until every
+ * earlier one is finished; then its record goes to the caller, so records
+ * come out in walk order.  The walker waits while the ring is full, which
+ * bounds both the names in flight and the records waiting. */
+#define _GNU_SOURCE
+#include "shipready/scan.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "shipready/elf.h"
+#include "shipready/root.h"
+
+#define SCAN_WINDOW 1024u          /* slots between the walker and the caller */
+#define SCAN_HEAD 512u             /* bytes read of every file to tell a binary (past a DOS stub) */
+#define PROGRESS_NS 100000000L     /* progress every 100 ms */
+#define SCAN_DIRS_QUEUED 128u      /* directories kept open for queued files, beyond the walker's */
+
+enum slot_state { SLOT_FREE = 0, SLOT_QUEUED, SLOT_CLAIMED, SLOT_DONE };
+
+/* A directory the walk has open: its files are opened relative to it (one
+ * name each, no path walk).  Shared by the walker and the slots of its
+ * files; closed by whoever lets go of it last. */
+struct dirh {
+	int fd;
+	unsigned refs;             /* under mu */
+};
+
+struct slot {
+	enum slot_state state;
+	char *rel;                 /* the file's name below the top, "usr/bin/ls" */
+	size_t name_off;           /* where its last component starts in rel */
+	struct dirh *dir;          /* the directory holding it (a reference), until it is opened */
+	void *record;              /* the caller's, or NULL */
+};
+
+struct worker {
+	struct scan *s;
+	pthread_t thread;
+	bool started;
+	struct sr_run *run;
+	struct sr_root root;       /* the top directory: every binary is read inside it */
+	bool root_open;
+	struct sr_check_target *target;   /* as_root: dir:TOP */
+};
+
+struct scan {
+	const struct sr_scan_opts *o;
+	const char *top;
+	int topfd;
+
+	pthread_mutex_t mu;
+	pthread_cond_t work;       /* a slot was queued, or the walk ended */
+	pthread_cond_t room;       /* a record went out */
+	struct slot ring[SCAN_WINDOW];
+	uint64_t next_seq;         /* the walker's next slot */
+	uint64_t next_claim;       /* the workers' next slot */
+	uint64_t next_emit;        /* the caller's next record */
+	bool emitting;             /* a thread is handing records out (in order, one at a time) */
+	bool walker_waits;         /* on room: only then is it woken (a wake-up per file costs) */
+	unsigned idle;             /* workers waiting on work */
+	unsigned live_dirs;        /* directory handles open */
+	bool walk_done;
+	struct sr_scan_stats st;   /* under mu: what the workers count */
+	struct sr_scan_stats wst;  /* the walker's own counts (dirs, symlinks, special, pseudo_fs) */
+	struct timespec last_progress;
+};
+
+/* ------------------------------------------------------------ is it a binary? */
+
+static uint32_t be32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* e_lfanew of a DOS header (at least 64 bytes): where the PE header is. */
+static uint32_t lfanew_of(const unsigned char *head)
+{
+	return (uint32_t)head[0x3c] | (uint32_t)head[0x3d] << 8 | (uint32_t)head[0x3e] << 16 | (uint32_t)head[0x3f] << 24;
+}
+
+bool sr_scan_is_binary(const unsigned char *head, size_t n, uint64_t size)
+{
+	if (n < 4)
+		return false;
+	if (head[0] == 0x7f && head[1] == 'E' && head[2] == 'L' && head[3] == 'F')
+		return true;
+	if (head[0] == 'M' && head[1] == 'Z') {
+		/* a DOS header is 64 bytes; e_lfanew at 0x3c names the PE header */
+		if (n < 64)
+			return false;
+		uint32_t lfanew = lfanew_of(head);
+		if ((uint64_t)lfanew + 4 > size)
+			return false;
+		if ((uint64_t)lfanew + 4 > n)
+			return true;   /* beyond the head: the parser reads it */
+		return memcmp(head + lfanew, "PE\0\0", 4) == 0;
+	}
+	uint32_t be = be32(head);
+	uint32_t le = (uint32_t)head[3] << 24 | (uint32_t)head[2] << 16 | (uint32_t)head[1] << 8 | head[0];
+	if (be == 0xfeedface || be == 0xfeedfacf || le == 0xfeedface || le == 0xfeedfacf)
+		return true;
+	/* fat Mach-O; Java class files share 0xcafebabe, with a version >= 45 next */
+	if ((be == 0xcafebabe || be == 0xcafebabf) && n >= 8) {
+		uint32_t count = be32(head + 4);
+		return count > 0 && count < 45;
+	}
+	return false;
+}
+
+/* ------------------------------------------------------------ records out, in order */
+
+/* Hand out every finished record that is next in order.  Called with mu
+ * held; returns with it held.  Only one thread hands out at a time. */
+static void emit_ready(struct scan *s)
+{
+	if (s->emitting)
+		return;
+	s->emitting = true;
+	while (s->next_emit < s->next_seq && s->ring[s->next_emit % SCAN_WINDOW].state == SLOT_DONE) {
+		struct slot *sl = &s->ring[s->next_emit % SCAN_WINDOW];
+		void *rec = sl->record;
+		free(sl->rel);
+		memset(sl, 0, sizeof *sl);
+		s->next_emit++;
+		if (s->walker_waits)
+			pthread_cond_signal(&s->room);
+		if (rec) {
+			pthread_mutex_unlock(&s->mu);
+			s->o->emit(s->o->ctx, rec);
+			pthread_mutex_lock(&s->mu);
+		}
+	}
+	s->emitting = false;
+}
+
+/* What a worker made of one slot, handed over under mu with the next claim. */
+struct outcome {
+	void *record;
+	struct sr_scan_stats d;
+};
+
+static void finish_slot(struct outcome *out, void *record, const struct sr_scan_stats *delta)
+{
+	out->record = record;
+	out->d = *delta;
+}
+
+static void dir_release(struct scan *s, struct dirh *d);
+
+/* The slot is done (mu held): its directory let go, its record in line. */
+static void slot_done(struct scan *s, struct slot *sl, const struct outcome *out)
+{
+	dir_release(s, sl->dir);
+	sl->dir = NULL;
+	sl->record = out->record;
+	sl->state = SLOT_DONE;
+	s->st.files += out->d.files;
+	s->st.binaries += out->d.binaries;
+	s->st.unreadable += out->d.unreadable;
+	s->st.failed += out->d.failed;
+	emit_ready(s);
+}
+
+/* ------------------------------------------------------------ one file (a worker) */
+
+/* Let go of a directory handle (mu held): the last one closes it. */
+static void dir_release(struct scan *s, struct dirh *d)
+{
+	if (d && --d->refs == 0) {
+		close(d->fd);
+		free(d);
+		s->live_dirs--;
+		if (s->walker_waits)
+			pthread_cond_signal(&s->room);
+	}
+}
+
+/* Open the slot's file in its directory (one name: nothing on the way to
+ * follow; O_NOFOLLOW for the name itself).  The directory is let go of
+ * when the slot is done, in the same lock as the next claim. */
+static int open_in_dir(struct slot *sl)
+{
+	return openat(sl->dir->fd, sl->rel + sl->name_off, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+}
+
+/* Does a file starting "MZ" whose e_lfanew points past the head read have
+ * the PE signature there?  (A text file starting "MZ" points anywhere.) */
+static bool pe_signature_beyond(int fd, const unsigned char *head)
+{
+	unsigned char sig[4];
+	return pread(fd, sig, 4, (off_t)lfanew_of(head)) == 4 && memcmp(sig, "PE\0\0", 4) == 0;
+}
+
+static char *display_path(const struct scan *s, const char *rel, char *buf, size_t size)
+{
+	if (s->o->as_root)
+		snprintf(buf, size, "/%s", rel);
+	else {
+		size_t n = strlen(s->top);
+		snprintf(buf, size, "%s%s%s", s->top, n && s->top[n - 1] == '/' ? "" : "/", rel);
+	}
+	return buf;
+}
+
+static bool is_program(const struct sr_analysis *an)
+{
+	return an->in.elf && strcmp(sr_inspect_role(&an->in), "program") == 0;
+}
+
+static void scan_file(struct worker *w, struct slot *sl, struct outcome *res)
+{
+	const char *rel = sl->rel;
+	struct scan *s = w->s;
+	struct sr_scan_stats d = { 0 };
+	char path[SR_ROOT_MAX_PATH + 2];
+	struct sr_error err = { 0 };
+	struct sr_scan_found f = { .path = display_path(s, rel, path, sizeof path), .error = &err };
+	void *record = NULL;
+	unsigned char head[SCAN_HEAD];
+	/* No stat: the walk saw a regular file here (d_type), and the reads say
+	 * the rest.  A name swapped since (O_NONBLOCK: a FIFO does not block)
+	 * fails to open or to read (ELOOP, EISDIR, ESPIPE, …) and is passed by. */
+	ssize_t n = -1;
+	int fd = open_in_dir(sl);
+	if (fd >= 0)
+		n = pread(fd, head, sizeof head, 0);
+	int e = errno;
+	bool binary = n >= 0 && sr_scan_is_binary(head, (size_t)n, (size_t)n < sizeof head ? (uint64_t)n : UINT64_MAX);
+	if (binary && n == (ssize_t)sizeof head && head[0] == 'M' && head[1] == 'Z' &&
+	    (uint64_t)lfanew_of(head) + 4 > sizeof head)
+		binary = pe_signature_beyond(fd, head);
+	if (fd >= 0)
+		close(fd);
+	if (n < 0 && (e == ENOENT || e == ELOOP || e == EISDIR || e == ESPIPE || e == EINVAL || e == ENXIO ||
+	              e == ENODEV)) {
+		finish_slot(res, NULL, &d);   /* gone, or not a regular file now: not a file of the walk */
+		return;
+	}
+	if (n < 0) {
+		d.unreadable = 1;
+		sr_error_set(&err, e == EACCES ? SR_E_ACCESS : SR_E_IO, "cannot read it: %s", strerror(e));
+		finish_slot(res, s->o->record(s->o->ctx, &f), &d);
+		return;
+	}
+	d.files = 1;
+	if (!binary) {
+		finish_slot(res, NULL, &d);
+		return;
+	}
+	d.binaries = 1;
+	char inside[SR_ROOT_MAX_PATH + 2];
+	snprintf(inside, sizeof inside, "/%s", rel);
+	struct sr_analysis *an = NULL;
+	if (sr_run_analyse(w->run, &w->root, inside, &an, &err) != SR_OK) {
+		d.failed = 1;
+		finish_slot(res, s->o->record(s->o->ctx, &f), &d);
+		return;
+	}
+	f.an = an;
+	struct sr_check_result *judged = NULL;
+	if (w->target && is_program(an) && sr_check_run(an, w->target, &judged, &err) == SR_OK)
+		f.judged = judged;
+	record = s->o->record(s->o->ctx, &f);
+	sr_check_result_free(judged);
+	sr_run_done(w->run, an);
+	finish_slot(res, record, &d);
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct scan *s = w->s;
+	pthread_mutex_lock(&s->mu);
+	for (;;) {
+		while (s->next_claim < s->next_seq && s->ring[s->next_claim % SCAN_WINDOW].state != SLOT_QUEUED)
+			s->next_claim++;
+		if (s->next_claim < s->next_seq) {
+			uint64_t seq = s->next_claim++;
+			struct slot *sl = &s->ring[seq % SCAN_WINDOW];
+			sl->state = SLOT_CLAIMED;
+			pthread_mutex_unlock(&s->mu);
+			struct outcome res = { 0 };
+			scan_file(w, sl, &res);   /* the slot stays until it is emitted, after this finishes */
+			pthread_mutex_lock(&s->mu);
+			slot_done(s, sl, &res);
+			continue;
+		}
+		if (s->walk_done)
+			break;
+		s->idle++;
+		pthread_cond_wait(&s->work, &s->mu);
+		s->idle--;
+	}
+	pthread_mutex_unlock(&s->mu);
+	return NULL;
+}
+
+/* ------------------------------------------------------------ the walk */
+
+/* The scan's counts: the workers' (under mu) and the walker's (its own; only
+ * the walker thread calls this). */
+static struct sr_scan_stats stats_now(struct scan *s)
+{
+	pthread_mutex_lock(&s->mu);
+	struct sr_scan_stats c = s->st;
+	pthread_mutex_unlock(&s->mu);
+	c.dirs = s->wst.dirs;
+	c.symlinks = s->wst.symlinks;
+	c.special = s->wst.special;
+	c.pseudo_fs = s->wst.pseudo_fs;
+	return c;
+}
+
+static void progress_maybe(struct scan *s, bool force)
+{
+	if (!s->o->progress)
+		return;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	long ns = (now.tv_sec - s->last_progress.tv_sec) * 1000000000L + (now.tv_nsec - s->last_progress.tv_nsec);
+	if (!force && ns < PROGRESS_NS)
+		return;
+	s->last_progress = now;
+	struct sr_scan_stats copy = stats_now(s);
+	s->o->progress(s->o->ctx, &copy);
+}
+
+static bool ring_full(const struct scan *s, unsigned depth)
+{
+	(void)depth;
+	return s->next_seq - s->next_emit >= SCAN_WINDOW;
+}
+
+/* Directories held by queued files (the walker holds one per level): at
+ * most SCAN_DIRS_QUEUED, so descriptors stay far below the usual limit of
+ * 1024 however the files are spread. */
+static bool dirs_full(const struct scan *s, unsigned depth)
+{
+	return s->live_dirs > depth + 1 + SCAN_DIRS_QUEUED;
+}
+
+/* Wait (mu held) while full(s, depth), giving progress meanwhile. */
+static void wait_for_room(struct scan *s, bool (*full)(const struct scan *, unsigned), unsigned depth)
+{
+	while (full(s, depth)) {
+		pthread_mutex_unlock(&s->mu);
+		progress_maybe(s, false);
+		pthread_mutex_lock(&s->mu);
+		if (!full(s, depth))
+			break;
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += PROGRESS_NS;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		s->walker_waits = true;
+		pthread_cond_timedwait(&s->room, &s->mu, &until);
+		s->walker_waits = false;
+	}
+}
+
+/* A slot for the next name in walk order (waiting while the ring is full). */
+static struct slot *next_slot(struct scan *s, uint64_t *seq)
+{
+	pthread_mutex_lock(&s->mu);
+	wait_for_room(s, ring_full, 0);
+	*seq = s->next_seq;
+	return &s->ring[*seq % SCAN_WINDOW];   /* returned with mu held */
+}
+
+static void queue_file(struct scan *s, const char *rel, size_t name_off, struct dirh *dir)
+{
+	char *copy = strdup(rel);
+	uint64_t seq;
+	struct slot *sl = next_slot(s, &seq);
+	if (!copy) {
+		s->st.unreadable++;   /* out of memory: the file is not looked at */
+		pthread_mutex_unlock(&s->mu);
+		return;
+	}
+	sl->rel = copy;
+	sl->name_off = name_off;
+	sl->dir = dir;
+	dir->refs++;
+	sl->state = SLOT_QUEUED;
+	s->next_seq++;
+	if (s->idle)
+		pthread_cond_signal(&s->work);
+	pthread_mutex_unlock(&s->mu);
+	progress_maybe(s, false);
+}
+
+/* A place the walk could not read: its record goes out in order too. */
+static void queue_error(struct scan *s, const char *rel, bool is_dir, const char *reason, const char *why)
+{
+	char path[SR_ROOT_MAX_PATH + 2];
+	struct sr_error err = { 0 };
+	sr_error_set(&err, SR_E_IO, "%s%s%s", reason, why ? ": " : "", why ? why : "");
+	struct sr_scan_found f = { .path = display_path(s, rel, path, sizeof path), .error = &err, .is_dir = is_dir };
+	void *record = s->o->record(s->o->ctx, &f);
+	uint64_t seq;
+	struct slot *sl = next_slot(s, &seq);
+	s->st.unreadable++;
+	sl->record = record;
+	sl->state = SLOT_DONE;
+	s->next_seq++;
+	emit_ready(s);
+	pthread_mutex_unlock(&s->mu);
+}
+
+
+/* Directories of file systems that are views of the kernel, not files. */
+static bool pseudo_fs(int fd)
+{
+	struct statfs sf;
+	if (fstatfs(fd, &sf) != 0)
+		return false;
+	switch ((unsigned long)sf.f_type) {
+	case PROC_SUPER_MAGIC: case SYSFS_MAGIC: case DEVPTS_SUPER_MAGIC: case DEBUGFS_MAGIC:
+	case SECURITYFS_MAGIC: case CGROUP_SUPER_MAGIC: case CGROUP2_SUPER_MAGIC: case TRACEFS_MAGIC:
+	case BPF_FS_MAGIC: case PSTOREFS_MAGIC: case EFIVARFS_MAGIC:
+		return true;
+	default:
+		return false;
+	}
+}
+
+struct entry {
+	char *name;
+	unsigned char type;
+};
+
+static int entry_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct entry *)a)->name, ((const struct entry *)b)->name);
+}
+
+/* The entries of the directory fd (read straight with getdents64: the fd
+ * stays the walk's, with no DIR around it), sorted by name; -1 when it
+ * cannot be read. */
+static long read_entries(int fd, struct entry **out)
+{
+	*out = NULL;
+	struct entry *v = NULL;
+	size_t n = 0, cap = 0;
+	char buf[32768];
+	ssize_t got;
+	while ((got = getdents64(fd, buf, sizeof buf)) > 0) {
+		for (ssize_t off = 0; off < got;) {
+			const struct dirent64 *de = (const struct dirent64 *)(buf + off);
+			off += de->d_reclen;
+			if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+				continue;
+			if (n == cap) {
+				size_t ncap = cap ? cap * 2 : 64;
+				struct entry *g = realloc(v, ncap * sizeof *g);
+				if (!g)
+					goto done;
+				v = g;
+				cap = ncap;
+			}
+			if (!(v[n].name = strdup(de->d_name)))
+				goto done;
+			v[n++].type = de->d_type;
+		}
+	}
+	if (got < 0 && n == 0) {
+		free(v);
+		return -1;
+	}
+done:
+	if (n)
+		qsort(v, n, sizeof *v, entry_cmp);
+	*out = v;
+	return (long)n;
+}
+
+static void walk(struct scan *s, struct dirh *dir, char *rel, size_t len, unsigned depth)
+{
+	int fd = dir->fd;
+	if (pseudo_fs(fd)) {
+		s->wst.pseudo_fs++;
+		return;
+	}
+	s->wst.dirs++;
+	struct entry *v;
+	long n = read_entries(fd, &v);
+	if (n < 0) {
+		queue_error(s, rel, true, "cannot read the directory", strerror(errno));
+		return;
+	}
+	for (long i = 0; i < n; i++) {
+		size_t nl = strlen(v[i].name);
+		if (len + nl + 2 > SR_ROOT_MAX_PATH) {
+			queue_error(s, rel, true, "a name below it is longer than PATH_MAX: not looked at", NULL);
+			continue;
+		}
+		size_t sub = len;
+		if (len)
+			rel[sub++] = '/';
+		memcpy(rel + sub, v[i].name, nl + 1);
+		unsigned char type = v[i].type;
+		if (type == DT_UNKNOWN) {
+			struct stat st;
+			type = fstatat(fd, v[i].name, &st, AT_SYMLINK_NOFOLLOW) != 0 ? DT_UNKNOWN
+			       : S_ISREG(st.st_mode) ? DT_REG : S_ISDIR(st.st_mode) ? DT_DIR
+			       : S_ISLNK(st.st_mode) ? DT_LNK : DT_FIFO;
+		}
+		if (type == DT_REG)
+			queue_file(s, rel, sub, dir);
+		else if (type == DT_LNK)
+			s->wst.symlinks++;
+		else if (type == DT_DIR) {
+			int sub_fd = depth + 1 < SR_SCAN_MAX_DEPTH
+			                     ? openat(fd, v[i].name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+			                     : -1;
+			struct dirh *sd = sub_fd >= 0 ? calloc(1, sizeof *sd) : NULL;
+			if (sd) {
+				sd->fd = sub_fd;
+				sd->refs = 1;   /* the walker's */
+				pthread_mutex_lock(&s->mu);
+				wait_for_room(s, dirs_full, depth);
+				s->live_dirs++;
+				pthread_mutex_unlock(&s->mu);
+				walk(s, sd, rel, sub + nl, depth + 1);
+				pthread_mutex_lock(&s->mu);
+				dir_release(s, sd);
+				pthread_mutex_unlock(&s->mu);
+			} else if (sub_fd >= 0) {
+				close(sub_fd);
+				queue_error(s, rel, true, "cannot open the directory", strerror(ENOMEM));
+			} else if (depth + 1 >= SR_SCAN_MAX_DEPTH)
+				queue_error(s, rel, true, "deeper than the scan goes: not looked at", NULL);
+			else if (errno != ENOENT)   /* gone since the directory was read */
+				queue_error(s, rel, true, "cannot open the directory", strerror(errno));
+		} else if (type != DT_UNKNOWN)
+			s->wst.special++;
+		rel[len] = '\0';
+		free(v[i].name);
+	}
+	free(v);
+}
+
+/* ------------------------------------------------------------ the scan */
+
+static void worker_free(struct worker *w)
+{
+	sr_check_target_free(w->target);
+	sr_run_free(w->run);
+	if (w->root_open)
+		sr_root_close(&w->root);
+}
+
+static enum sr_err worker_init(struct worker *w, struct scan *s, struct sr_error *err)
+{
+	w->s = s;
+	enum sr_err rc = sr_run_new(&w->run, err);
+	if (rc == SR_OK && (rc = sr_root_open(s->top, &w->root, err)) == SR_OK) {
+		w->root_open = true;
+		sr_root_memo_start(&w->root);
+	}
+	if (rc == SR_OK && s->o->as_root) {
+		size_t n = strlen(s->top) + 5;
+		char *spec = malloc(n);
+		if (!spec)
+			return sr_error_set(err, SR_E_NOMEM, NULL);
+		snprintf(spec, n, "dir:%s", s->top);
+		rc = sr_check_target_open(s->o->db, spec, &w->target, err);
+		free(spec);
+	}
+	return rc;
+}
+
+static unsigned thread_count(const struct sr_scan_opts *o)
+{
+	long n = o->threads ? (long)o->threads : sysconf(_SC_NPROCESSORS_ONLN);
+	if (n < 1)
+		n = 1;
+	return n > (long)SR_SCAN_MAX_THREADS ? SR_SCAN_MAX_THREADS : (unsigned)n;
+}
+
+enum sr_err sr_scan_tree(const char *dir, const struct sr_scan_opts *opts, struct sr_scan_stats *stats,
+                         struct sr_error *err)
+{
+	if (stats)
+		memset(stats, 0, sizeof *stats);
+	int topfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (topfd < 0)
+		return sr_error_set(err, errno == ENOENT ? SR_E_NOENT : errno == ENOTDIR ? SR_E_USAGE : SR_E_IO, "%s",
+		                    errno == ENOTDIR ? "not a directory" : strerror(errno));
+	struct scan *s = calloc(1, sizeof *s);
+	unsigned nw = thread_count(opts);
+	struct worker *w = calloc(nw, sizeof *w);
+	if (!s || !w) {
+		free(s);
+		free(w);
+		close(topfd);
+		return sr_error_set(err, SR_E_NOMEM, NULL);
+	}
+	s->o = opts;
+	s->top = dir;
+	s->topfd = topfd;
+	pthread_mutex_init(&s->mu, NULL);
+	pthread_cond_init(&s->work, NULL);
+	pthread_cond_init(&s->room, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &s->last_progress);
+	enum sr_err rc = SR_OK;
+	for (unsigned i = 0; i < nw && rc == SR_OK; i++)
+		rc = worker_init(&w[i], s, err);
+	for (unsigned i = 0; i < nw && rc == SR_OK; i++) {
+		int e = pthread_create(&w[i].thread, NULL, worker_main, &w[i]);
+		if (e != 0)
+			rc = sr_error_set(err, SR_E_IO, "cannot start a worker thread: %s", strerror(e));
+		else
+			w[i].started = true;
+	}
+	struct dirh *top = rc == SR_OK ? calloc(1, sizeof *top) : NULL;
+	if (top && (top->fd = fcntl(topfd, F_DUPFD_CLOEXEC, 0)) >= 0) {
+		char rel[SR_ROOT_MAX_PATH + 1] = "";
+		top->refs = 1;
+		s->live_dirs = 1;
+		walk(s, top, rel, 0, 0);
+		pthread_mutex_lock(&s->mu);
+		dir_release(s, top);
+		pthread_mutex_unlock(&s->mu);
+	} else if (rc == SR_OK) {
+		free(top);
+		rc = sr_error_set(err, SR_E_NOMEM, NULL);
+	}
+	pthread_mutex_lock(&s->mu);
+	s->walk_done = true;
+	pthread_cond_broadcast(&s->work);
+	pthread_mutex_unlock(&s->mu);
+	for (unsigned i = 0; i < nw; i++)
+		if (w[i].started)
+			pthread_join(w[i].thread, NULL);
+	/* every worker has finished its slots: what is left goes out now */
+	pthread_mutex_lock(&s->mu);
+	emit_ready(s);
+	pthread_mutex_unlock(&s->mu);
+	if (rc == SR_OK)
+		progress_maybe(s, true);
+	if (stats)
+		*stats = stats_now(s);
+	for (unsigned i = 0; i < nw; i++)
+		worker_free(&w[i]);
+	for (unsigned i = 0; i < SCAN_WINDOW; i++)
+		free(s->ring[i].rel);
+	pthread_cond_destroy(&s->room);
+	pthread_cond_destroy(&s->work);
+	pthread_mutex_destroy(&s->mu);
+	close(topfd);
+	free(w);
+	free(s);
+	return rc;
+}

@@ -1,0 +1,225 @@
+/* shipready scan PATH... : every binary in a tree, what it is, and for a
+ * root (dir:ROOT) whether each program runs there. */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "shipready/shipready.h"
+
+enum { OPT_JSON = 1, OPT_JSONL, OPT_THREADS };
+
+const struct cli_option scan_options[] = {
+	{ "json", 'j', NULL, "print one JSON document (docs/schema/scan.json)", OPT_JSON },
+	{ "jsonl", 0, NULL, "print one JSON line per binary as it is found, then one per scanned PATH", OPT_JSONL },
+	{ "threads", 't', "N", "analyse with N threads (default: one per CPU)", OPT_THREADS },
+	{ 0 },
+};
+
+struct scan_cli {
+	bool json, jsonl;
+	const char *threads;
+	/* per input */
+	const char *input;
+	bool tty;                   /* progress on stderr */
+	bool first_done;            /* --json: a binary was written */
+	struct sr_scan_summary sum;
+	char *problems;
+	size_t problems_len;
+	FILE *problems_f;
+	double t0;
+};
+
+static void on_opt(int id, const char *arg, void *ud)
+{
+	struct scan_cli *o = ud;
+	switch (id) {
+	case OPT_JSON: o->json = true; break;
+	case OPT_JSONL: o->jsonl = true; break;
+	case OPT_THREADS: o->threads = arg; break;
+	default: break;
+	}
+}
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void *make_record(void *ctx, const struct sr_scan_found *f)
+{
+	struct scan_cli *x = ctx;
+	return sr_report_scan_item(f, x->input, x->json || x->jsonl);
+}
+
+static void take_record(void *ctx, void *record)
+{
+	struct scan_cli *x = ctx;
+	struct sr_scan_item *it = record;
+	sr_scan_summary_add(&x->sum, it);
+	if (it->problem && x->problems_f)
+		fputs(it->problem, x->problems_f);
+	if (it->json && x->jsonl) {
+		fputs("{\"record\":\"binary\",", stdout);
+		fputs(it->json + 1, stdout);
+		fputc('\n', stdout);
+	} else if (it->json) {
+		fputs(x->first_done ? ",\n" : "\n", stdout);
+		fputs(it->json, stdout);
+		x->first_done = true;
+	}
+	sr_scan_item_free(it);
+}
+
+static void show_progress(void *ctx, const struct sr_scan_stats *st)
+{
+	struct scan_cli *x = ctx;
+	if (!x->tty)
+		return;
+	double t = now() - x->t0;
+	fprintf(stderr, "\r\033[Kscan %s: %llu files, %llu binaries, %.0f files/s", x->input,
+	        (unsigned long long)st->files, (unsigned long long)st->binaries, t > 0 ? st->files / t : 0.0);
+	fflush(stderr);
+}
+
+/* The scan operands this version reads: a directory, or dir:ROOT. */
+static const char *tree_of(const char *path, bool *as_root, struct sr_error *err)
+{
+	static const char *const images[] = { "oci-archive:", "docker-archive:", "oci:" };
+	for (size_t i = 0; i < sizeof images / sizeof *images; i++)
+		if (strncmp(path, images[i], strlen(images[i])) == 0) {
+			sr_error_set(err, SR_E_UNSUPPORTED, "container images are not scanned yet (scan an unpacked root: dir:ROOT)");
+			return NULL;
+		}
+	*as_root = strncmp(path, "dir:", 4) == 0;
+	return *as_root ? path + 4 : path;
+}
+
+static int scan_one(struct scan_cli *x, const char *path, const struct sr_targets *db, unsigned threads,
+                    bool *json_first)
+{
+	struct sr_error err = { 0 };
+	bool as_root = false;
+	const char *dir = tree_of(path, &as_root, &err);
+	if (dir && !dir[0])
+		sr_error_set(&err, SR_E_USAGE, "dir: names no directory");
+	if (!dir || !dir[0]) {
+		cli_file_error(path, sr_error_message(&err));
+		return EXIT_ERROR;
+	}
+	x->input = path;
+	memset(&x->sum, 0, sizeof x->sum);
+	x->problems = NULL;
+	x->problems_len = 0;
+	x->problems_f = open_memstream(&x->problems, &x->problems_len);
+	x->first_done = false;
+	x->t0 = now();
+	struct sr_scan_opts so = { .threads = threads, .as_root = as_root, .db = db, .record = make_record,
+		                   .emit = take_record, .progress = show_progress, .ctx = x };
+	if (x->json) {
+		fputs(*json_first ? ",\n{" : "\n{", stdout);
+		*json_first = true;
+		json_t *in = json_string(path);
+		char *t = json_dumps(in, JSON_ENCODE_ANY);
+		printf("\"input\":%s,\"root\":%s,\"binaries\":[", t ? t : "null", as_root ? "true" : "false");
+		free(t);
+		json_decref(in);
+	}
+	struct sr_scan_stats st;
+	enum sr_err rc = sr_scan_tree(dir, &so, &st, &err);
+	if (x->tty)
+		fputs("\r\033[K", stderr);
+	if (x->problems_f)
+		fclose(x->problems_f);
+	int status = EXIT_OK;
+	if (rc != SR_OK) {
+		cli_file_error(path, sr_error_message(&err));
+		status = EXIT_ERROR;
+	} else if (x->sum.fails || x->sum.errors || st.unreadable) {
+		status = EXIT_FINDINGS;
+	}
+	if (x->json) {
+		json_t *s = sr_report_scan_summary_json(&x->sum, &st);
+		char *t = json_dumps(s, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		printf("\n],\"summary\":%s", t ? t : "null");
+		if (rc != SR_OK) {
+			json_t *e = json_string(sr_error_message(&err));
+			char *et = json_dumps(e, JSON_ENCODE_ANY);
+			printf(",\"error\":%s", et ? et : "null");
+			free(et);
+			json_decref(e);
+		}
+		fputc('}', stdout);
+		free(t);
+		json_decref(s);
+	} else if (x->jsonl && rc == SR_OK) {
+		json_t *line = json_object();
+		json_object_set_new(line, "record", json_string("summary"));
+		json_object_set_new(line, "input", json_string(path));
+		json_object_set_new(line, "root", json_boolean(as_root));
+		json_object_set_new(line, "summary", sr_report_scan_summary_json(&x->sum, &st));
+		char *t = json_dumps(line, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		if (t)
+			puts(t);
+		free(t);
+		json_decref(line);
+	} else if (rc == SR_OK) {
+		struct sr_text_style style = { .color = cli_use_color(stdout) };
+		sr_report_scan_text(stdout, path, &x->sum, &st, x->problems, &style);
+	}
+	free(x->problems);
+	x->problems = NULL;
+	return status;
+}
+
+int cmd_scan(int argc, char **argv, const struct cli_command *self)
+{
+	struct scan_cli x = { 0 };
+	int first;
+	int rc = cli_parse_files(argc, argv, self, &first, on_opt, &x);
+	if (rc)
+		return rc == CLI_STOP_OK ? EXIT_OK : rc;
+	if (x.json && x.jsonl) {
+		cli_usage_error(self, "scan: choose one of --json, --jsonl");
+		return EXIT_ERROR;
+	}
+	unsigned threads = 0;
+	if (x.threads) {
+		char *end;
+		unsigned long n = strtoul(x.threads, &end, 10);
+		if (!x.threads[0] || *end || n < 1 || n > SR_SCAN_MAX_THREADS) {
+			cli_usage_error(self, "scan: --threads takes a number from 1 to %u, not '%s'", SR_SCAN_MAX_THREADS,
+			                x.threads);
+			return EXIT_ERROR;
+		}
+		threads = (unsigned)n;
+	}
+	struct sr_targets db_store = { 0 }, *db = &db_store;
+	struct sr_error err = { 0 };
+	if (sr_targets_load_builtin(db, &err) != SR_OK) {
+		cli_file_error("targets", sr_error_message(&err));
+		return EXIT_ERROR;
+	}
+	x.tty = isatty(STDERR_FILENO);
+	bool json_first = false;
+	if (x.json) {
+		cli_json_begin_doc(stdout, "scan", SR_SCAN_SCHEMA_VERSION);
+		fputs(",\"scans\":[", stdout);
+	}
+	int status = EXIT_OK;
+	for (int i = first; i < argc; i++) {
+		int s = scan_one(&x, argv[i], db, threads, &json_first);
+		if (s > status)
+			status = s;
+		fflush(stdout);
+	}
+	if (x.json)
+		fputs("\n]}\n", stdout);
+	sr_targets_free(db);
+	return cli_finish(status);
+}

@@ -1,0 +1,335 @@
+"""shipready scan: trees and roots, against real oracles.
+
+  test_scan.py SHIPREADY FIXTURE_DIR WORK_DIR
+
+- A small hostile tree: ELF, PE and Mach-O fixtures are found; a text file
+  starting with "MZ", a Java class file (0xcafebabe), a FIFO (no hang), a
+  symlink out of the tree and a symlink loop are not; a truncated ELF is an
+  error line and exit status 1.
+- The debootstrap roots (tests/fixtures/reality): the ELF files found are
+  exactly the regular files `readelf -h` accepts; each one's interpreter and
+  NEEDED entries are readelf's; each program's verdict inside a copy of the
+  bullseye root (with programs built here added) agrees with the root's own
+  loader, `ld.so --list` run under chroot(2): a library or symbol version
+  missing exactly where the loader says "not found".
+- The multi-stage mistake: a glibc cgo program on a musl-shaped root and on
+  an empty (scratch) one fails with the interpreter missing; in a copy of
+  the bookworm root and in its own bundle (shipready bundle) it runs.
+- --json is valid against docs/schema/scan.json and the same with 1 and 4
+  threads; --jsonl has one line per binary and a summary line.
+- Bad operands: one line, exit 2, the other trees still scanned; progress
+  on a terminal only.
+"""
+import json
+import os
+import pty
+import shutil
+import stat
+import subprocess
+import sys
+
+import common
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def scan(exe, args, timeout=300):
+    p = common.run([exe, "scan"] + list(args), timeout=timeout)
+    return p
+
+
+def scan_json(exe, args, timeout=300):
+    p = scan(exe, ["--json"] + list(args), timeout)
+    try:
+        doc = json.loads(p.stdout) if p.stdout else None
+    except ValueError:
+        doc = None
+    return p, doc
+
+
+def binaries(doc, i=0):
+    return {b["path"]: b for b in doc["scans"][i]["binaries"]}
+
+
+# ---------------------------------------------------------------- a small tree
+
+def hostile_tree(c, exe, fx, work):
+    t = os.path.join(work, "tree")
+    shutil.rmtree(t, ignore_errors=True)
+    os.makedirs(os.path.join(t, "bin", "deep", "er"))
+    shutil.copy(os.path.join(fx, "c-pie"), os.path.join(t, "bin", "c-pie"))
+    shutil.copy(os.path.join(fx, "go-cgo"), os.path.join(t, "bin", "deep", "er", "go-cgo"))
+    shutil.copy(os.path.join(fx, "pe", "c-console-x64.exe"), os.path.join(t, "bin", "tool.exe"))
+    shutil.copy(os.path.join(fx, "macho", "fat-c"), os.path.join(t, "bin", "fat-c"))
+    shutil.copy(os.path.join(fx, "obj.o"), os.path.join(t, "bin", "obj.o"))
+    with open(os.path.join(fx, "c-pie"), "rb") as f:
+        head = f.read(100)
+    with open(os.path.join(t, "bin", "truncated"), "wb") as f:
+        f.write(head)
+    common.write_files(t, {"notes.txt": "MZ is not a program\n"})
+    with open(os.path.join(t, "Main.class"), "wb") as f:
+        f.write(bytes.fromhex("cafebabe00000034") + b"\0" * 64)
+    os.mkfifo(os.path.join(t, "fifo"))
+    os.symlink("/usr/bin/ls", os.path.join(t, "outside"))
+    os.symlink(".", os.path.join(t, "bin", "loop"))
+
+    p, doc = scan_json(exe, ["--threads", "2", t], timeout=60)
+    if not c.true("tree: scan --json finishes (a FIFO must not block it)", p.returncode is not None, p.stderr):
+        return
+    c.eq("tree: exit status 1 (the truncated ELF)", p.returncode, 1)
+    if not c.true("tree: --json parses", doc is not None, p.stdout[:300]):
+        return
+    common.check_schema(c, "scan.json", doc)
+    b = binaries(doc)
+    P = lambda rel: os.path.join(t, rel)
+    c.eq("tree: the binaries found", sorted(b),
+         sorted(P(r) for r in ("bin/c-pie", "bin/deep/er/go-cgo", "bin/tool.exe", "bin/fat-c", "bin/obj.o",
+                               "bin/truncated")))
+    c.eq("tree: formats", {os.path.relpath(k, t): v.get("format") for k, v in b.items()},
+         {"bin/c-pie": "elf", "bin/deep/er/go-cgo": "elf", "bin/tool.exe": "pe", "bin/fat-c": "macho",
+          "bin/obj.o": "elf", "bin/truncated": None})
+    c.true("tree: the truncated ELF is an error", "error" in b[P("bin/truncated")], b[P("bin/truncated")])
+    c.eq("tree: roles", [b[P(r)].get("role") for r in ("bin/c-pie", "bin/tool.exe", "bin/obj.o")],
+         ["program", "program", "object"])
+    c.eq("tree: go-cgo's language", (b[P("bin/deep/er/go-cgo")]["language"], b[P("bin/deep/er/go-cgo")]["go"]["cgo"]),
+         ("go", "on"))
+    c.true("tree: nothing judged in a plain tree", all("verdict" not in v for v in b.values()))
+    s = doc["scans"][0]["summary"]
+    c.eq("tree: symlinks counted, not followed", s["skipped"]["symlinks"], 2)
+    c.eq("tree: the FIFO skipped", s["skipped"]["special"], 1)
+    c.eq("tree: files looked at (not the FIFO)", s["files"], 8)
+    c.eq("tree: errors", s["errors"], 1)
+    # the path order: byte order of names, depth first
+    c.eq("tree: path order", [os.path.relpath(x["path"], t) for x in doc["scans"][0]["binaries"]],
+         ["bin/c-pie", "bin/deep/er/go-cgo", "bin/fat-c", "bin/obj.o", "bin/tool.exe", "bin/truncated"])
+    txt = scan(exe, [t], timeout=60)
+    c.true("tree: text names the truncated file with its reason",
+           ("ERROR %s: " % P("bin/truncated")) in txt.stdout, txt.stdout)
+
+    # a plain file, a missing directory, an image: one line each, exit 2, the others still scanned
+    p = scan(exe, [os.path.join(fx, "c-pie"), os.path.join(work, "missing"), "oci-archive:x.tar", t], timeout=60)
+    c.eq("operands: exit 2", p.returncode, 2)
+    lines = p.stderr.strip().splitlines()
+    c.eq("operands: one line each", lines and len(lines), 3)
+    c.true("operands: a file is not a tree", any("c-pie: not a directory" in l for l in lines), p.stderr)
+    c.true("operands: images not yet", any(l.startswith("shipready: oci-archive:x.tar: container images are not "
+                                                      "scanned yet") for l in lines), p.stderr)
+    c.true("operands: the good tree still scanned", p.stdout.startswith(t + ": 8 files, 5 binaries"), p.stdout)
+
+    # progress: on a terminal only
+    c.true("progress: none on a pipe", "files/s" not in p.stderr, p.stderr)
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execv(exe, [exe, "scan", t])
+    out = b""
+    while True:
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+    os.waitpid(pid, 0)
+    c.true("progress: on a terminal", b"files/s" in out, out[:300])
+    return t
+
+
+# ---------------------------------------------------------------- oracles on real roots
+
+def readelf_elf_files(paths):
+    """The files readelf -h accepts: those whose "File: NAME" block (it
+    names each file when given several) goes on with an ELF header."""
+    ok = set()
+    paths = sorted(paths)
+    for i in range(0, len(paths), 200):
+        batch = paths[i:i + 200] + ["/dev/null"]   # always several: every file named
+        p = subprocess.run(["readelf", "-h", "-W"] + batch, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, errors="surrogateescape")
+        cur = None
+        for line in p.stdout.splitlines():
+            if line.startswith("File: "):
+                cur = line[6:]
+            elif line.startswith("ELF Header:") and cur:
+                ok.add(cur)
+    return ok
+
+
+def regular_files(root):
+    out = []
+    for d, dirs, files in os.walk(root):
+        for n in files:
+            p = os.path.join(d, n)
+            if stat.S_ISREG(os.lstat(p).st_mode):
+                out.append(p)
+    return out
+
+
+def interp_of(path):
+    p = subprocess.run(["readelf", "-lW", path], capture_output=True, text=True, errors="replace")
+    for line in p.stdout.splitlines():
+        if "[Requesting program interpreter:" in line:
+            return line.split(":", 1)[1].strip().rstrip("]")
+    return None
+
+
+def root_oracle(c, exe, root, name):
+    p, doc = scan_json(exe, [root], timeout=300)
+    if not c.true("%s: scan --json parses" % name, doc is not None, p.stderr[:300]):
+        return
+    b = binaries(doc)
+    elf = {k for k, v in b.items() if v.get("format") == "elf"}
+    want = readelf_elf_files(regular_files(root))
+    c.eq("%s: ELF files found = readelf -h accepts (differences)" % name,
+         (sorted(elf - want)[:10], sorted(want - elf)[:10]), ([], []))
+    c.true("%s: 500+ ELF files" % name, len(want) > 500, len(want))
+    c.eq("%s: nothing unreadable" % name, [k for k, v in b.items() if "error" in v], [])
+    ver = common.readelf_dyn_ver(sorted(elf))
+    bad = []
+    for path in sorted(elf):
+        needed = ver[path]["needed"] if path in ver else None
+        if needed is not None and b[path]["libraries"] != needed:
+            bad.append((path, b[path]["libraries"], needed))
+    c.eq("%s: NEEDED of every ELF file = readelf -d" % name, bad[:5], [])
+    sample = sorted(k for k in elf if b[k]["role"] == "program")[:60]
+    c.eq("%s: interpreters = readelf -l (60 programs)" % name,
+         {k: b[k]["interpreter"] for k in sample}, {k: interp_of(k) for k in sample})
+    # one model: scan's facts are inspect's
+    p2, idoc = common.inspect_json(exe, sample[:20])
+    if idoc:
+        res = {r["path"]: r for r in idoc["results"]}
+        c.eq("%s: interpreter as inspect --json" % name, {k: b[k]["interpreter"] for k in sample[:20]},
+             {k: res[k].get("interpreter") for k in sample[:20]})
+
+
+def ld_list(root, path, loader):
+    """The root's own loader in list mode, under chroot(2): (exit status, output)."""
+    def enter():
+        os.chroot(root)
+        os.chdir("/")
+    p = subprocess.run([loader, "--list", path], preexec_fn=enter, capture_output=True, text=True,
+                       errors="replace", timeout=30, env={"PATH": "/usr/bin:/bin", "LC_ALL": "C"})
+    return p.returncode, p.stdout + p.stderr
+
+
+def judged_vs_loader(c, exe, fx, roots, work):
+    copy = os.path.join(work, "bullseye")
+    shutil.rmtree(copy, ignore_errors=True)
+    subprocess.run(["cp", "-al", os.path.join(roots, "bullseye"), copy], check=True)
+    app = os.path.join(copy, "opt", "app")
+    os.makedirs(app)
+    for n in ("c-pie", "go-cgo", "cxx", "c-static", "go-amd64"):
+        shutil.copy(os.path.join(fx, n), os.path.join(app, n))
+    p, doc = scan_json(exe, ["dir:" + copy], timeout=300)
+    if not c.true("bullseye+: scan --json parses", doc is not None, p.stderr[:300]):
+        return
+    common.check_schema(c, "scan.json", doc)
+    c.eq("bullseye+: exit 1 (programs fail)", p.returncode, 1)
+    b = binaries(doc)
+    loader = "/lib64/ld-linux-x86-64.so.2"
+    judged = {k: v for k, v in b.items() if "verdict" in v and v.get("interpreter") == loader}
+    c.true("bullseye+: 300+ glibc programs judged", len(judged) > 300, len(judged))
+    mine, theirs = {}, {}
+    for path, v in sorted(judged.items()):
+        kinds = {f["kind"] for f in v["findings"] if f["severity"] == "fail"}
+        mine[path] = bool(kinds & {"library", "symbol-version", "interpreter"})
+        rc, out = ld_list(copy, path, loader)
+        theirs[path] = rc != 0 or "not found" in out
+    c.eq("bullseye+: fails to load exactly where ld.so --list says not found",
+         sorted(k for k in mine if mine[k]), sorted(k for k in theirs if theirs[k]))
+    c.true("bullseye+: c-pie (GLIBC_2.34) fails there", mine.get("/opt/app/c-pie"), b.get("/opt/app/c-pie"))
+    f = b["/opt/app/c-pie"]["findings"]
+    c.true("bullseye+: in the loader's words", any("version `GLIBC_2.34' not found" in (x["message"] or "")
+                                                  for x in f), f)
+    c.eq("bullseye+: the static programs run", [b["/opt/app/" + n]["verdict"] for n in ("c-static", "go-amd64")],
+         ["runs", "runs"])
+    # the same programs, judged one at a time by check, get the same verdicts
+    p2, cdoc = common.run_json(exe, "check", ["--target", "dir:" + copy] +
+                               [os.path.join(app, n) for n in ("c-pie", "go-cgo", "cxx", "c-static")])
+    if c.true("bullseye+: check --json parses", cdoc is not None, p2.stderr[:300]):
+        got = {os.path.basename(r["path"]): r["results"][0]["verdict"] for r in cdoc["binaries"]}
+        c.eq("bullseye+: verdicts = check --target dir:ROOT",
+             {n: b["/opt/app/" + n]["verdict"] for n in ("c-pie", "go-cgo", "cxx", "c-static")}, got)
+    shutil.rmtree(copy, ignore_errors=True)
+
+
+def multi_stage(c, exe, fx, roots, work):
+    cgo = os.path.join(fx, "go-cgo")
+    cases = {}
+    if roots:
+        for base in ("musl", "bookworm"):
+            d = os.path.join(work, "stage-" + base)
+            shutil.rmtree(d, ignore_errors=True)
+            subprocess.run(["cp", "-al", os.path.join(roots, base), d], check=True)
+            cases[base] = d
+    scratch = os.path.join(work, "stage-scratch")
+    shutil.rmtree(scratch, ignore_errors=True)
+    os.makedirs(scratch)
+    cases["scratch"] = scratch
+    for name, d in sorted(cases.items()):
+        os.makedirs(os.path.join(d, "app"), exist_ok=True)
+        shutil.copy(cgo, os.path.join(d, "app", "server"))
+        p = scan(exe, ["dir:" + d], timeout=300)
+        if name == "bookworm":
+            c.true("multi-stage on bookworm: /app/server is no problem", "/app/server" not in p.stdout, p.stdout)
+            c.eq("multi-stage on bookworm: exit 0", p.returncode, 0)
+        else:
+            c.eq("multi-stage on %s: exit 1" % name, p.returncode, 1)
+            c.true("multi-stage on %s: FAIL /app/server, interpreter missing" % name,
+                   any(l.startswith("  FAIL /app/server: ") and "ld-linux-x86-64.so.2" in l
+                       for l in p.stdout.splitlines()), p.stdout)
+        shutil.rmtree(d, ignore_errors=True)
+    # its own bundle is a root it runs in
+    bdir = os.path.join(work, "stage-bundle")
+    shutil.rmtree(bdir, ignore_errors=True)
+    p = common.run([exe, "bundle", "-o", bdir, cgo], timeout=120)
+    if c.true("bundle of go-cgo", p.returncode in (0, 1), p.stderr):
+        p, doc = scan_json(exe, ["dir:" + bdir], timeout=120)
+        b = binaries(doc) if doc else {}
+        progs = {k: v["verdict"] for k, v in b.items() if "verdict" in v}
+        c.eq("bundle: the program runs in its bundle", progs.get("/usr/local/bin/go-cgo"), "runs")
+
+
+def determinism(c, exe, fx, roots):
+    trees = [fx] + ([os.path.join(roots, "bookworm")] if roots else [])
+    outs = []
+    for n in ("1", "4"):
+        p = scan(exe, ["--json", "--threads", n] + ["dir:" + t for t in trees], timeout=300)
+        outs.append(p.stdout)
+    if not c.true("threads: --json with 1 and 4 threads is the same", outs[0] == outs[1] and outs[0],
+                  "differ" if outs[0] else "empty: " + p.stderr[-500:]):
+        return
+    p = scan(exe, ["--jsonl", "--threads", "3", "dir:" + fx], timeout=300)
+    lines = [json.loads(l) for l in p.stdout.splitlines()]
+    doc = json.loads(outs[0])
+    want = doc["scans"][0]["binaries"]
+    got = [l for l in lines if l["record"] == "binary"]
+    c.eq("jsonl: one line per binary, in the same order", [x["path"] for x in got], [x["path"] for x in want])
+    c.eq("jsonl: the last line is the summary", lines[-1]["record"] if lines else None, "summary")
+    validator = common.schema_validator("scan.json")
+    bad = [e for x in got for e in common.schema_errors(validator, {
+        "schema_version": 1, "tool": doc["tool"], "command": "scan",
+        "scans": [{"input": "dir:" + fx, "root": True, "binaries": [x], "summary": lines[-1]["summary"]}]})]
+    c.eq("jsonl: binary lines follow the schema", bad[:3], [])
+
+
+def main():
+    exe, fixdir, work = sys.argv[1:4]
+    os.makedirs(work, exist_ok=True)
+    c = common.Checker("cli-scan")
+    fx = common.fixtures(fixdir)
+    hostile_tree(c, exe, fx, work)
+    roots = common.reality_roots(fixdir)
+    if roots is False:
+        c.fail("the debootstrap roots could not be built")
+        roots = None
+    if roots:
+        root_oracle(c, exe, os.path.join(roots, "bookworm"), "bookworm")
+        judged_vs_loader(c, exe, fx, roots, work)
+    multi_stage(c, exe, fx, roots, work)
+    determinism(c, exe, fx, roots)
+    return c.report()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
