@@ -534,6 +534,11 @@ enum sr_err sr_go_pclntab_packages(const struct sr_go_pclntab *p, struct sr_aren
 			return SR_E_MALFORMED;
 		}
 		budget -= cost;
+		if (rc == SR_OK && prev && len > prev_len && name[prev_len] == '.' && memcmp(name, prev, prev_len) == 0 &&
+		    !memchr(name + prev_len, '/', len - prev_len))
+			continue;   /* the previous package's "PKG." with no path after: the same package
+			             * (sr_go_symbol_package would say so; make bench's scan /usr needs the
+			             * shortcut, as most names of a package are adjacent) */
 		size_t n;
 		if (rc != SR_OK || !sr_go_symbol_package(name, len, &n))
 			continue;   /* an unreadable name is skipped: best effort */
