@@ -32,6 +32,7 @@ struct sr_reader {
 	bool big_endian;
 	struct sr_lazy *lazy; /* reads [avail, len) on demand, or NULL */
 	uint64_t origin;      /* with lazy: the file offset of this reader's offset 0 */
+	bool mapped;          /* [0, avail) lies in a read-only mapping of a file (see sr_reader_drop_pages) */
 };
 
 /* A reader over [base, base+len). */
@@ -83,10 +84,19 @@ static inline enum sr_err sr_reader_sub(const struct sr_reader *r, uint64_t off,
 		out->big_endian = r->big_endian;
 		out->lazy = NULL;
 		out->origin = 0;
+		out->mapped = r->mapped;
 		return SR_OK;
 	}
 	return sr_reader_sub_any(r, off, n, out);
 }
+
+/* For a reader over a file mapping: let the kernel take back the pages of
+ * it read so far (they are read again from the page cache when touched
+ * again), so that a pass over a large table of a large file (a Go
+ * program's pclntab, tens of MiB) does not keep all of it resident: every
+ * command stays within its memory target (make bench: bench/scan.sh).
+ * Nothing for a reader whose bytes are in memory of our own. */
+void sr_reader_drop_pages(const struct sr_reader *r);
 
 /* The integer reads are defined here, inline: parsers call them for every
  * field of every header.  Bytes are assembled with shifts, written out per

@@ -22,6 +22,9 @@ static bool is_fortify_name(const char *n)
 	       strncmp(n, "__stack_chk", 11) != 0;
 }
 
+/* Symbols between two drops of the tables' pages (sr_reader_drop_pages). */
+#define SYMS_DROP_EVERY 16384u
+
 void elf_scan_symbols(struct ctx *c, const struct sr_reader *syms, uint64_t entsize, const struct sr_reader *strs,
                       bool dynamic)
 {
@@ -37,6 +40,12 @@ void elf_scan_symbols(struct ctx *c, const struct sr_reader *syms, uint64_t ents
 		uint64_t o = i * entsize;
 		uint32_t name;
 		uint16_t shndx;
+		if (i % SYMS_DROP_EVERY == 0) {
+			/* the symbols before are judged: a large table (node's is tens
+			 * of MiB) need not stay resident (make bench: bench/scan.sh) */
+			sr_reader_drop_pages(syms);
+			sr_reader_drop_pages(strs);
+		}
 		if (sr_read_u32(syms, o, &name) != SR_OK)
 			break;
 		if (sr_read_u16(syms, o + (c->wsz == 8 ? 6 : 14), &shndx) != SR_OK)

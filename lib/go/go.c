@@ -229,6 +229,24 @@ static const char *const go_sections[] = {
 	"__go_buildinfo", "__gopclntab",
 };
 
+/* The features a function's name shows (named_feature), noted while the
+ * package list reads every name. */
+struct feature_pass {
+	struct sr_go_info *g;
+	unsigned *features;
+};
+
+static void note_feature(void *ctx, const char *name, size_t len)
+{
+	struct feature_pass *fp = ctx;
+	const struct named_feature *f = feature_entry(name, len);
+	if (!f)
+		return;
+	*fp->features |= f->feature;
+	if ((f->feature & F_NETLINK) && !fp->g->netlink_func)
+		fp->g->netlink_func = f->name;
+}
+
 static void read_pclntab(struct sr_arena *a, struct sr_go_info *g, const struct sr_image *img, unsigned *features)
 {
 	struct sr_go_pclntab p;
@@ -242,19 +260,8 @@ static void read_pclntab(struct sr_arena *a, struct sr_go_info *g, const struct 
 	g->pcln = p.layout;
 	g->pcln_found_by = how;
 	g->nfunc = p.nfunc;
-	for (uint64_t i = 0; i < p.nfunc; i++) {
-		const char *name;
-		size_t len;
-		if (sr_go_pclntab_func_name(&p, i, &name, &len) != SR_OK)
-			continue;
-		const struct named_feature *f = feature_entry(name, len);
-		if (!f)
-			continue;
-		*features |= f->feature;
-		if ((f->feature & F_NETLINK) && !g->netlink_func)
-			g->netlink_func = f->name;
-	}
-	if (sr_go_pclntab_packages(&p, a, &g->packages, &g->npackages) != SR_OK) {
+	struct feature_pass fp = { .g = g, .features = features };
+	if (sr_go_pclntab_packages_each(&p, a, note_feature, &fp, &g->packages, &g->npackages) != SR_OK) {
 		g->packages = NULL;
 		g->npackages = 0;
 		g->pcln_error = "the package list is too large";

@@ -112,6 +112,13 @@ enum sr_err sr_go_pclntab_find(const struct sr_image *img, struct sr_go_pclntab 
  * arena's limit. */
 enum sr_err sr_go_pclntab_packages(const struct sr_go_pclntab *p, struct sr_arena *a, const char ***pkgs,
                                    size_t *count);
+/* The same, and each function's name (a readable one) also goes to
+ * each_name(ctx, name, len) on the way: one pass over the names for
+ * every use of them (make bench: the names of a large Go program are
+ * tens of MiB). */
+enum sr_err sr_go_pclntab_packages_each(const struct sr_go_pclntab *p, struct sr_arena *a,
+                                        void (*each_name)(void *ctx, const char *name, size_t len), void *ctx,
+                                        const char ***pkgs, size_t *count);
 
 /* ---- minimums.c ---- */
 

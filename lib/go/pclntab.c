@@ -49,6 +49,12 @@
 /* Distinct packages kept by sr_go_pclntab_packages (a large real binary
  * links a few thousand). */
 #define MAX_PACKAGES ((size_t)1 << 16)
+/* Functions between two drops of the pclntab's pages (sr_reader_drop_pages):
+ * a few hundred KiB of a table resident at a time, not all of it. */
+#define DROP_EVERY 8192u
+/* Bytes of a segment searched for a pclntab header between two drops of
+ * its pages. */
+#define SCAN_CHUNK ((uint64_t)1 << 20)
 
 const char *sr_go_pcln_name(enum sr_go_pcln p)
 {
@@ -392,11 +398,22 @@ static bool scan(const struct sr_reader *r, uint64_t vaddr, struct sr_go_pclntab
 	{
 		unsigned first = r->big_endian ? 4 : 0;
 		for (unsigned k = first; k < first + 4; k++) {
-			uint64_t off = 0;
+			uint64_t off = 0, dropped = 0;
 			while (off < r->len && *probes < MAX_PROBES) {
-				int64_t hit = sr_reader_find(r, off, r->len - off, needles[k], sizeof needles[k]);
-				if (hit < 0)
-					break;
+				/* a chunk at a time, its pages let go of as the scan
+				 * moves on (a large segment need not stay resident) */
+				uint64_t span = r->len - off < SCAN_CHUNK ? r->len - off : SCAN_CHUNK;
+				uint64_t look = r->len - off - span < sizeof needles[k] - 1 ? r->len - off
+				                                                           : span + sizeof needles[k] - 1;
+				int64_t hit = sr_reader_find(r, off, look, needles[k], sizeof needles[k]);
+				if (hit < 0) {
+					off += span;
+					if (off - dropped >= SCAN_CHUNK) {
+						sr_reader_drop_pages(r);
+						dropped = off;
+					}
+					continue;
+				}
 				uint64_t h = (uint64_t)hit;
 				off = h + 1;
 				if ((vaddr + h) % 4 != 0)
@@ -511,6 +528,13 @@ static int cmp_str(const void *x, const void *y)
 enum sr_err sr_go_pclntab_packages(const struct sr_go_pclntab *p, struct sr_arena *a, const char ***pkgs,
                                    size_t *count)
 {
+	return sr_go_pclntab_packages_each(p, a, NULL, NULL, pkgs, count);
+}
+
+enum sr_err sr_go_pclntab_packages_each(const struct sr_go_pclntab *p, struct sr_arena *a,
+                                        void (*each_name)(void *ctx, const char *name, size_t len), void *ctx,
+                                        const char ***pkgs, size_t *count)
+{
 	*pkgs = NULL;
 	*count = 0;
 	if (!p || !a || p->layout == SR_GO_PCLN_NONE)
@@ -527,6 +551,8 @@ enum sr_err sr_go_pclntab_packages(const struct sr_go_pclntab *p, struct sr_aren
 	for (uint64_t i = 0; i < p->nfunc; i++) {
 		const char *name;
 		size_t len;
+		if (i % DROP_EVERY == DROP_EVERY - 1)
+			sr_reader_drop_pages(&p->tab);   /* the names before are in the set: their pages can go */
 		enum sr_err rc = func_name(p, i, MAX_NAME, &name, &len);
 		uint64_t cost = rc == SR_OK ? len + 1 : MAX_NAME;
 		if (cost > budget) {
@@ -534,6 +560,8 @@ enum sr_err sr_go_pclntab_packages(const struct sr_go_pclntab *p, struct sr_aren
 			return SR_E_MALFORMED;
 		}
 		budget -= cost;
+		if (rc == SR_OK && each_name)
+			each_name(ctx, name, len);
 		if (rc == SR_OK && prev && len > prev_len && name[prev_len] == '.' && memcmp(name, prev, prev_len) == 0 &&
 		    !memchr(name + prev_len, '/', len - prev_len))
 			continue;   /* the previous package's "PKG." with no path after: the same package

@@ -330,6 +330,7 @@ enum sr_err sr_file_open_ex(int dirfd, const char *name, unsigned flags, struct 
 			f->map = map;
 			f->map_len = len;
 			sr_reader_init(&f->r, map, len, false);
+			f->r.mapped = true;
 		} else if (errno == ENODEV || errno == EINVAL || errno == EACCES) {
 			/* some special files (procfs) cannot be mapped: read them, capped */
 			rc = read_all(fd, f, err);

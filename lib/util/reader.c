@@ -5,6 +5,8 @@
 #include "shipready/reader.h"
 
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 void sr_reader_init(struct sr_reader *r, const void *base, size_t len, bool big_endian)
 {
@@ -14,6 +16,23 @@ void sr_reader_init(struct sr_reader *r, const void *base, size_t len, bool big_
 	r->big_endian = big_endian;
 	r->lazy = NULL;
 	r->origin = 0;
+	r->mapped = false;
+}
+
+void sr_reader_drop_pages(const struct sr_reader *r)
+{
+	if (!r->mapped || r->avail == 0)
+		return;
+	long ps = sysconf(_SC_PAGESIZE);
+	if (ps <= 0)
+		return;
+	/* whole pages inside the reader only: a page shared with bytes of
+	 * another reader is only re-read, never lost, but keep to ours */
+	uintptr_t lo = (uintptr_t)r->base, hi = lo + r->avail;
+	uintptr_t a = (lo + (uintptr_t)ps - 1) & ~((uintptr_t)ps - 1);
+	uintptr_t b = hi & ~((uintptr_t)ps - 1);
+	if (b > a)
+		madvise((void *)a, b - a, MADV_DONTNEED);
 }
 
 const uint8_t *sr_reader_fetch(const struct sr_reader *r, uint64_t off, uint64_t n)
@@ -36,6 +55,7 @@ enum sr_err sr_reader_sub_any(const struct sr_reader *r, uint64_t off, uint64_t 
 		out->origin = r->origin + off;
 		out->base = off < r->avail ? r->base + off : r->base;
 		out->avail = off < r->avail ? r->avail - (size_t)off : 0;
+		out->mapped = false;   /* pieces read from the file are ours */
 		return SR_OK;
 	}
 	const uint8_t *p = n ? sr_reader_at(r, off, n) : r->base;
@@ -45,6 +65,7 @@ enum sr_err sr_reader_sub_any(const struct sr_reader *r, uint64_t off, uint64_t 
 	out->avail = (size_t)n;
 	out->lazy = NULL;
 	out->origin = 0;
+	out->mapped = at_hand && r->mapped;
 	return SR_OK;
 }
 

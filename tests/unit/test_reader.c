@@ -1,7 +1,11 @@
 /* Unit tests for the bounded reader (lib/util/reader.c). */
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 
+#include "shipready/file.h"
 #include "shipready/reader.h"
 
 #include "harness.h"
@@ -280,6 +284,69 @@ static void test_find_byte_match(void)
 		CHECKF(sr_reader_match(&r, m[i].off, m[i].s, m[i].n) == m[i].want, "match case %zu", i);
 }
 
+/* This process's resident file pages, in KiB (/proc/self/status RssFile), or -1. */
+static long rss_file_kib(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	long v = -1;
+	while (f && fgets(line, sizeof line, f))
+		if (strncmp(line, "RssFile:", 8) == 0)
+			v = strtol(line + 8, NULL, 10);
+	if (f)
+		fclose(f);
+	return v;
+}
+
+/* sr_reader_drop_pages: a reader over a file mapping keeps its bytes (they
+ * are read again), sub-readers of it may drop too, and a reader over our
+ * own memory is never touched (dropping its pages would zero them). */
+static void test_drop_pages(void)
+{
+	size_t n = (size_t)1 << 20;   /* past SR_FILE_SMALL: mapped */
+	unsigned char *want = malloc(n);
+	CHECK(want != NULL);
+	if (!want)
+		return;
+	for (size_t i = 0; i < n; i++)
+		want[i] = (unsigned char)(i * 131 + 7);
+	char path[] = "/tmp/shipready-test-reader-XXXXXX";
+	int fd = mkstemp(path);
+	CHECK(fd >= 0 && write(fd, want, n) == (ssize_t)n);
+	if (fd >= 0)
+		close(fd);
+	struct sr_file f;
+	struct sr_error err = { 0 };
+	CHECK(sr_file_open(path, &f, &err) == SR_OK);
+	CHECK(f.r.mapped);
+	struct sr_reader sub;
+	CHECK(sr_reader_sub(&f.r, 4096 + 5, 300000, &sub) == SR_OK && sub.mapped);
+	CHECK(memcmp(sr_reader_at(&f.r, 0, n), want, n) == 0);   /* all resident */
+	long before = rss_file_kib();
+	sr_reader_drop_pages(&sub);
+	sr_reader_drop_pages(&f.r);
+	long after = rss_file_kib();
+	CHECKF(before < 0 || after + 768 <= before, "1 MiB of file pages let go: RssFile %ld kB -> %ld kB", before,
+	       after);
+	CHECK(memcmp(sr_reader_at(&f.r, 0, n), want, n) == 0);   /* read again, the same */
+	sr_file_close(&f);
+	unlink(path);
+
+	struct sr_reader mem;
+	unsigned char *own = malloc(n);
+	CHECK(own != NULL);
+	if (own) {
+		memcpy(own, want, n);
+		sr_reader_init(&mem, own, n, false);
+		CHECK(!mem.mapped);
+		CHECK(sr_reader_sub(&mem, 8192, 8192, &sub) == SR_OK && !sub.mapped);
+		sr_reader_drop_pages(&mem);
+		CHECK(memcmp(own, want, n) == 0);
+		free(own);
+	}
+	free(want);
+}
+
 int main(void)
 {
 	test_has();
@@ -289,5 +356,6 @@ int main(void)
 	test_cstr();
 	test_find();
 	test_find_byte_match();
+	test_drop_pages();
 	return sr_test_summary("test_reader");
 }
