@@ -5,7 +5,10 @@
  * hold no '\n'; every file reported is absolute, has no '\n', is at most
  * two lines long, and comes with a non-empty package name without '\n'
  * (the dpkg one is the name given); the dpkg parser reports exactly the
- * lines that start with '/' (checked by counting them here). */
+ * lines that start with '/' (checked by counting them here).  Package
+ * records (dpkg's status file, apk's database) have a non-empty name and
+ * version, no field holds '\n', and there are no more of them than lines
+ * that read as empty, plus one. */
 #include "fuzz.h"
 
 #include <stdlib.h>
@@ -27,6 +30,13 @@ static void on_file(void *ud, const char *pkg, const char *path)
 	if (s->want_pkg && strcmp(pkg, s->want_pkg) != 0)
 		abort();
 	s->n++;
+}
+
+static void on_pkg(void *ud, const char *name, const char *version, const char *arch)
+{
+	if (!name[0] || !version[0] || strchr(name, '\n') || strchr(version, '\n') || strchr(arch, '\n'))
+		abort();
+	++*(size_t *)ud;
 }
 
 static void check_field(const char *f, size_t size)
@@ -57,5 +67,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	struct seen apk = { NULL, 0 };
 	sr_apk_db_parse(&r, on_file, &apk);
+
+	/* lines that read as empty: nothing, or a NUL first (a C string) */
+	size_t blank = 0;
+	for (size_t i = 0; i < size; i++)
+		if ((data[i] == '\n' || data[i] == '\0') && (i == 0 || data[i - 1] == '\n'))
+			blank++;
+	size_t n = 0;
+	sr_dpkg_status_parse(&r, on_pkg, &n);
+	if (n > blank + 1)
+		abort();
+	n = 0;
+	sr_apk_pkgs_parse(&r, on_pkg, &n);
+	if (n > blank + 1)
+		abort();
 	return 0;
 }

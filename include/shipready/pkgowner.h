@@ -10,6 +10,8 @@
 #ifndef SHIPREADY_PKGOWNER_H
 #define SHIPREADY_PKGOWNER_H
 
+#include <stdbool.h>
+
 #include "shipready/error.h"
 #include "shipready/root.h"
 
@@ -27,6 +29,11 @@ enum sr_pkgdb_kind sr_pkgowner_kind(const struct sr_pkgowner *o);
 const char *sr_pkgowner_name(const struct sr_pkgowner *o);
 /* The package that holds the absolute path, or NULL. */
 const char *sr_pkgowner_find(const struct sr_pkgowner *o, const char *path);
+/* The installed version and architecture of a package ("2.36-9+deb12u4",
+ * "amd64"; arch "" when apk does not write one), from dpkg's status file or
+ * apk's database; false when neither names the package.  For a package
+ * installed for several architectures, the first record. */
+bool sr_pkgowner_version(const struct sr_pkgowner *o, const char *pkg, const char **version, const char **arch);
 void sr_pkgowner_free(struct sr_pkgowner *o);
 
 #endif

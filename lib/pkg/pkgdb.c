@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 /* The line at *off (cut to size - 1 bytes), *off moved past its '\n'. */
 static bool next_line(const struct sr_reader *r, uint64_t *off, char *line, size_t size)
@@ -80,6 +81,77 @@ void sr_apk_db_parse(const struct sr_reader *r, sr_pkgdb_file_fn *fn, void *ud)
 		} else if (strncmp(line, "R:", 2) == 0 && pkg[0] && line[2]) {
 			snprintf(path, sizeof path, "/%s%s%s", dir, dir[0] ? "/" : "", line + 2);
 			fn(ud, pkg, path);
+		}
+	}
+}
+
+/* A stanza field "Key: value" (the key case-insensitive, as dpkg reads it). */
+static const char *field(const char *line, const char *key)
+{
+	size_t n = strlen(key);
+	if (strncasecmp(line, key, n) != 0 || line[n] != ':')
+		return NULL;
+	const char *v = line + n + 1;
+	while (*v == ' ' || *v == '\t')
+		v++;
+	return v;
+}
+
+/* "install ok installed": the last word of a Status line. */
+static bool status_installed(const char *v)
+{
+	const char *last = strrchr(v, ' ');
+	return strcmp(last ? last + 1 : v, "installed") == 0;
+}
+
+void sr_dpkg_status_parse(const struct sr_reader *r, sr_pkgdb_pkg_fn *fn, void *ud)
+{
+	char line[SR_PKGDB_MAX_LINE], name[256] = "", version[256] = "", arch[64] = "";
+	bool installed = false;
+	uint64_t off = 0;
+	for (;;) {
+		bool more = next_line(r, &off, line, sizeof line);
+		if (!more || line[0] == '\0') {
+			if (installed && name[0] && version[0])
+				fn(ud, name, version, arch);
+			name[0] = version[0] = arch[0] = '\0';
+			installed = false;
+			if (!more)
+				break;
+			continue;
+		}
+		if (line[0] == ' ' || line[0] == '\t')
+			continue;   /* a continuation (Description, Conffiles) */
+		const char *v;
+		if ((v = field(line, "Package")))
+			copy_cut(name, sizeof name, v, strlen(v));
+		else if ((v = field(line, "Version")))
+			copy_cut(version, sizeof version, v, strlen(v));
+		else if ((v = field(line, "Architecture")))
+			copy_cut(arch, sizeof arch, v, strlen(v));
+		else if ((v = field(line, "Status")))
+			installed = status_installed(v);
+	}
+}
+
+void sr_apk_pkgs_parse(const struct sr_reader *r, sr_pkgdb_pkg_fn *fn, void *ud)
+{
+	char line[SR_PKGDB_MAX_LINE], name[256] = "", version[256] = "", arch[64] = "";
+	uint64_t off = 0;
+	for (;;) {
+		bool more = next_line(r, &off, line, sizeof line);
+		if (!more || line[0] == '\0') {
+			if (name[0] && version[0])
+				fn(ud, name, version, arch);
+			name[0] = version[0] = arch[0] = '\0';
+			if (!more)
+				break;
+		} else if (strncmp(line, "P:", 2) == 0) {
+			copy_cut(name, sizeof name, line + 2, strlen(line + 2));
+		} else if (strncmp(line, "V:", 2) == 0) {
+			copy_cut(version, sizeof version, line + 2, strlen(line + 2));
+		} else if (strncmp(line, "A:", 2) == 0) {
+			copy_cut(arch, sizeof arch, line + 2, strlen(line + 2));
 		}
 	}
 }

@@ -30,4 +30,16 @@ void sr_dpkg_list_parse(const struct sr_reader *r, const char *pkg, sr_pkgdb_fil
  * "R:file" (a file in the last F: directory), a blank line between blocks. */
 void sr_apk_db_parse(const struct sr_reader *r, sr_pkgdb_file_fn *fn, void *ud);
 
+/* One installed package, as its database writes it: "libc6", "2.36-9+deb12u4",
+ * "amd64" (arch may be "" when not written). */
+typedef void sr_pkgdb_pkg_fn(void *ud, const char *name, const char *version, const char *arch);
+
+/* dpkg's status file: RFC 822 stanzas ("Package:", "Status:", "Version:",
+ * "Architecture:"; continuation lines start with a blank), a blank line
+ * between.  Only packages whose Status' last word is "installed". */
+void sr_dpkg_status_parse(const struct sr_reader *r, sr_pkgdb_pkg_fn *fn, void *ud);
+
+/* apk's installed database: "P:", "V:" and "A:" of each block. */
+void sr_apk_pkgs_parse(const struct sr_reader *r, sr_pkgdb_pkg_fn *fn, void *ud);
+
 #endif

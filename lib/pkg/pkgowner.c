@@ -13,10 +13,18 @@
 
 /* No real database lists more paths (a full Debian desktop: ~500,000). */
 #define MAX_PATHS ((size_t)8 << 20)
+/* Nor more packages (Debian has ~65,000 binary packages in all). */
+#define MAX_PKGS ((size_t)1 << 18)
+
+/* An installed package's version and architecture. */
+struct pkg_rec {
+	const char *version, *arch;
+};
 
 struct sr_pkgowner {
 	struct sr_arena *a;
 	struct sr_map paths;          /* path -> package name (in the arena) */
+	struct sr_map pkgs;           /* package name -> struct pkg_rec (in the arena) */
 	enum sr_pkgdb_kind kind;
 	const char *pkg;              /* the package being read */
 	bool oom;
@@ -39,6 +47,42 @@ static void add_path(void *ud, const char *pkg, const char *path)
 		o->oom = true;
 	else if (fresh)
 		e->val = (void *)o->pkg;   /* the first package to list a path keeps it */
+}
+
+static void add_pkg(void *ud, const char *name, const char *version, const char *arch)
+{
+	struct sr_pkgowner *o = ud;
+	if (o->oom)
+		return;
+	bool fresh;
+	struct sr_map_slot *e = sr_map_add(&o->pkgs, name, strlen(name), &fresh);
+	if (!e) {
+		o->oom = true;
+		return;
+	}
+	if (!fresh)
+		return;   /* another architecture of a multi-arch package: the first stays */
+	struct pkg_rec *r = sr_arena_alloc(o->a, sizeof *r);
+	if (!r || !(r->version = sr_arena_strdup(o->a, version)) || !(r->arch = sr_arena_strdup(o->a, arch))) {
+		o->oom = true;
+		return;
+	}
+	e->val = r;
+}
+
+/* The versions: dpkg's status file, apk's installed database. */
+static void read_versions(const struct sr_root *root, struct sr_pkgowner *o)
+{
+	struct sr_file f;
+	struct sr_error e = { 0 };
+	const char *path = o->kind == SR_PKGDB_DPKG ? "/var/lib/dpkg/status" : "/lib/apk/db/installed";
+	if (sr_root_file_open(root, path, &f, NULL, 0, &e) != SR_OK)
+		return;   /* no versions: files still have their packages */
+	if (o->kind == SR_PKGDB_DPKG)
+		sr_dpkg_status_parse(&f.r, add_pkg, o);
+	else
+		sr_apk_pkgs_parse(&f.r, add_pkg, o);
+	sr_file_close(&f);
 }
 
 static int cmp_names(const void *x, const void *y)
@@ -113,10 +157,13 @@ enum sr_err sr_pkgowner_open(const struct sr_root *root, enum sr_pkgdb_kind whic
 	memset(o, 0, sizeof *o);
 	o->a = a;
 	sr_map_init(&o->paths, a, MAX_PATHS);
+	sr_map_init(&o->pkgs, a, MAX_PKGS);
 	if ((which & SR_PKGDB_DPKG) && read_dpkg(root, o))
 		o->kind = SR_PKGDB_DPKG;
 	else if (!o->oom && (which & SR_PKGDB_APK) && read_apk(root, o))
 		o->kind = SR_PKGDB_APK;
+	if (o->kind && !o->oom)
+		read_versions(root, o);
 	if (o->oom || !o->kind) {
 		bool oom = o->oom;
 		sr_pkgowner_free(o);
@@ -169,5 +216,17 @@ void sr_pkgowner_free(struct sr_pkgowner *o)
 	if (!o)
 		return;
 	sr_map_free(&o->paths, NULL);
+	sr_map_free(&o->pkgs, NULL);
 	sr_arena_free(o->a);
+}
+
+bool sr_pkgowner_version(const struct sr_pkgowner *o, const char *pkg, const char **version, const char **arch)
+{
+	const struct sr_map_slot *e = sr_map_find(&o->pkgs, pkg, strlen(pkg));
+	const struct pkg_rec *r = e ? e->val : NULL;
+	if (!r)
+		return false;
+	*version = r->version;
+	*arch = r->arch;
+	return true;
 }
