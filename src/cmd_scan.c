@@ -10,18 +10,21 @@
 #include "cli.h"
 #include "shipready/shipready.h"
 
-enum { OPT_JSON = 1, OPT_JSONL, OPT_THREADS };
+enum { OPT_JSON = 1, OPT_JSONL, OPT_THREADS, OPT_SBOM };
 
 const struct cli_option scan_options[] = {
 	{ "json", 'j', NULL, "print one JSON document (docs/schema/scan.json)", OPT_JSON },
 	{ "jsonl", 0, NULL, "print one JSON line per binary as it is found, then one per scanned PATH", OPT_JSONL },
 	{ "threads", 't', "N", "analyse with N threads (default: one per CPU)", OPT_THREADS },
+	{ "sbom", 0, "cyclonedx", "print a CycloneDX 1.6 SBOM of the tree instead (the summary goes to stderr)", OPT_SBOM },
 	{ 0 },
 };
 
 struct scan_cli {
 	bool json, jsonl;
 	const char *threads;
+	const char *sbom_format;
+	struct sr_sbom *sbom;       /* the bill being made, with --sbom */
 	/* per input */
 	const char *input;
 	bool tty;                   /* progress on stderr */
@@ -40,6 +43,7 @@ static void on_opt(int id, const char *arg, void *ud)
 	case OPT_JSON: o->json = true; break;
 	case OPT_JSONL: o->jsonl = true; break;
 	case OPT_THREADS: o->threads = arg; break;
+	case OPT_SBOM: o->sbom_format = arg; break;
 	default: break;
 	}
 }
@@ -51,16 +55,40 @@ static double now(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* What a worker makes of one found binary: its report item and, with
+ * --sbom, its piece of the bill. */
+struct record {
+	struct sr_scan_item *it;
+	struct sr_sbom_piece *piece;
+};
+
 static void *make_record(void *ctx, const struct sr_scan_found *f)
 {
 	struct scan_cli *x = ctx;
-	return sr_report_scan_item(f, x->input, x->json || x->jsonl);
+	struct record *r = calloc(1, sizeof *r);
+	if (!r)
+		return NULL;
+	r->it = sr_report_scan_item(f, x->input, x->json || x->jsonl);
+	if (x->sbom)
+		r->piece = sr_sbom_piece_make(x->sbom, f);
+	if (!r->it) {
+		sr_sbom_piece_free(r->piece);
+		free(r);
+		return NULL;
+	}
+	return r;
 }
 
 static void take_record(void *ctx, void *record)
 {
 	struct scan_cli *x = ctx;
-	struct sr_scan_item *it = record;
+	struct record *r = record;
+	struct sr_scan_item *it = r->it;
+	if (x->sbom)
+		sr_sbom_add(x->sbom, r->piece);
+	else
+		sr_sbom_piece_free(r->piece);
+	free(r);
 	sr_scan_summary_add(&x->sum, it);
 	if (it->problem && x->problems_f)
 		fputs(it->problem, x->problems_f);
@@ -121,6 +149,25 @@ static int scan_one(struct scan_cli *x, const char *path, const struct sr_target
 	x->t0 = now();
 	struct sr_scan_opts so = { .threads = threads, .as_root = as_root, .db = db, .record = make_record,
 		                   .emit = take_record, .progress = show_progress, .ctx = x };
+	struct sr_root root = { .dirfd = -1 };
+	if (x->sbom_format) {
+		/* the bill's timestamp: SOURCE_DATE_EPOCH (a reproducible bill), else now */
+		int64_t created = 0;
+		const char *sde = getenv("SOURCE_DATE_EPOCH");
+		if (!sde || !*sde || !cli_source_date_epoch(&created))
+			created = (int64_t)time(NULL);
+		enum sr_err rc = as_root ? sr_root_open(dir, &root, &err) : SR_OK;
+		if (rc == SR_OK)
+			rc = sr_sbom_new(path, as_root ? &root : NULL, created, &x->sbom, &err);
+		if (rc != SR_OK) {
+			if (root.dirfd >= 0)
+				sr_root_close(&root);
+			cli_file_error(path, sr_error_message(&err));
+			fclose(x->problems_f);
+			free(x->problems);
+			return EXIT_ERROR;
+		}
+	}
 	if (x->json) {
 		fputs(*json_first ? ",\n{" : "\n{", stdout);
 		*json_first = true;
@@ -169,8 +216,19 @@ static int scan_one(struct scan_cli *x, const char *path, const struct sr_target
 		free(t);
 		json_decref(line);
 	} else if (rc == SR_OK) {
-		struct sr_text_style style = { .color = cli_use_color(stdout) };
-		sr_report_scan_text(stdout, path, &x->sum, &st, x->problems, &style);
+		FILE *text = x->sbom ? stderr : stdout;   /* with --sbom, stdout is the bill's */
+		struct sr_text_style style = { .color = cli_use_color(text) };
+		sr_report_scan_text(text, path, &x->sum, &st, x->problems, &style);
+	}
+	if (x->sbom) {
+		if (rc == SR_OK && sr_sbom_write_cyclonedx(x->sbom, stdout, &err) != SR_OK) {
+			cli_file_error(path, sr_error_message(&err));
+			status = EXIT_ERROR;
+		}
+		sr_sbom_free(x->sbom);
+		x->sbom = NULL;
+		if (root.dirfd >= 0)
+			sr_root_close(&root);
 	}
 	free(x->problems);
 	x->problems = NULL;
@@ -184,8 +242,19 @@ int cmd_scan(int argc, char **argv, const struct cli_command *self)
 	int rc = cli_parse_files(argc, argv, self, &first, on_opt, &x);
 	if (rc)
 		return rc == CLI_STOP_OK ? EXIT_OK : rc;
-	if (x.json && x.jsonl) {
-		cli_usage_error(self, "scan: choose one of --json, --jsonl");
+	if ((x.json ? 1 : 0) + (x.jsonl ? 1 : 0) + (x.sbom_format ? 1 : 0) > 1) {
+		cli_usage_error(self, "scan: choose one of --json, --jsonl, --sbom");
+		return EXIT_ERROR;
+	}
+	if (x.sbom_format && strcmp(x.sbom_format, "cyclonedx") != 0) {
+		if (strcmp(x.sbom_format, "spdx") == 0)
+			cli_opt_error("scan", "--sbom spdx is not written yet: use --sbom cyclonedx");
+		else
+			cli_usage_error(self, "scan: --sbom takes 'cyclonedx', not '%s'", x.sbom_format);
+		return EXIT_ERROR;
+	}
+	if (x.sbom_format && argc - first != 1) {
+		cli_usage_error(self, "scan: --sbom describes one tree: give one PATH");
 		return EXIT_ERROR;
 	}
 	unsigned threads = 0;

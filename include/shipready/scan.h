@@ -32,6 +32,8 @@ struct sr_scan_found {
 	const struct sr_error *error;
 	bool is_dir;             /* the error is a directory's: nothing under it was seen */
 	const struct sr_check_result *judged;   /* a root's ELF programs: the verdict inside it; else NULL */
+	const struct sr_root *root;   /* the tree, as the root its files were read in */
+	bool as_root;                 /* the tree is a root (dir:): resolutions inside it are the truth */
 };
 
 /* What the walk saw (counted as it goes). */

@@ -13,6 +13,7 @@
 #include "shipready/inspect.h"
 #include "shipready/reader.h"
 #include "shipready/report.h"
+#include "shipready/sbom.h"
 #include "shipready/scan.h"
 #include "shipready/version.h"
 

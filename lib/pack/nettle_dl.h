@@ -1,4 +1,4 @@
-/* shipready — nettle's SHA-256, loaded when first used.
+/* shipready — nettle's SHA-256 and base64 decoder, loaded when first used.
  *
  * Only `image` hashes (its blobs and digests).  Linked, libnettle would be
  * loaded by every command, and its constructor asks CPUID for its
@@ -12,6 +12,7 @@
 #ifndef SHIPREADY_PACK_NETTLE_DL_H
 #define SHIPREADY_PACK_NETTLE_DL_H
 
+#include <nettle/base64.h>
 #include <nettle/sha2.h>
 #include <nettle/version.h>
 
@@ -26,6 +27,10 @@ enum sr_err sr_nettle_load(struct sr_error *err);
 void sr_sha256_init(struct sha256_ctx *ctx);
 void sr_sha256_update(struct sha256_ctx *ctx, size_t length, const uint8_t *data);
 void sr_sha256_digest(struct sha256_ctx *ctx, size_t length, uint8_t *digest);
+void sr_base64_decode_init(struct base64_decode_ctx *ctx);
+int sr_base64_decode_update(struct base64_decode_ctx *ctx, size_t *dst_length, uint8_t *dst, size_t src_length,
+                            const char *src);
+int sr_base64_decode_final(struct base64_decode_ctx *ctx);
 
 /* nettle's own names are macros for nettle_sha256_*: point them here */
 #undef sha256_init
@@ -34,5 +39,11 @@ void sr_sha256_digest(struct sha256_ctx *ctx, size_t length, uint8_t *digest);
 #define sha256_init sr_sha256_init
 #define sha256_update sr_sha256_update
 #define sha256_digest sr_sha256_digest
+#undef base64_decode_init
+#undef base64_decode_update
+#undef base64_decode_final
+#define base64_decode_init sr_base64_decode_init
+#define base64_decode_update sr_base64_decode_update
+#define base64_decode_final sr_base64_decode_final
 
 #endif

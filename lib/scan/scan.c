@@ -230,7 +230,8 @@ static void scan_file(struct worker *w, struct slot *sl, struct outcome *res)
 	struct sr_scan_stats d = { 0 };
 	char path[SR_ROOT_MAX_PATH + 2];
 	struct sr_error err = { 0 };
-	struct sr_scan_found f = { .path = display_path(s, rel, path, sizeof path), .error = &err };
+	struct sr_scan_found f = { .path = display_path(s, rel, path, sizeof path), .error = &err, .root = &w->root,
+		                   .as_root = s->o->as_root };
 	void *record = NULL;
 	unsigned char head[SCAN_HEAD];
 	/* No stat: the walk saw a regular file here (d_type), and the reads say

@@ -431,3 +431,76 @@ def reality_roots(fixdir):
     if p.returncode != 0:
         return False
     return os.path.join(out, "roots")
+
+
+# ---------------------------------------------------------------- npm registry
+
+def npm_package(name, cache, version="latest", timeout=60):
+    """Fetch an npm package's tarball straight from registry.npmjs.org (no
+    npm needed), check it against the registry's sha512 integrity, and
+    unpack it under cache (kept: a second call reads it there).  Returns
+    the package directory, or None when the registry cannot be reached
+    (the caller skips, never fails, on that)."""
+    import base64, hashlib, tarfile, urllib.error, urllib.parse, urllib.request
+    os.makedirs(cache, exist_ok=True)
+    safe = name.replace("/", "+")
+    with open(os.path.join(cache, safe + ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        done = os.path.join(cache, safe, ".unpacked")
+        if os.path.exists(done):
+            return os.path.join(cache, safe, "package")
+        try:
+            url = "https://registry.npmjs.org/%s/%s" % (urllib.parse.quote(name, safe="@"), version)
+            with urllib.request.urlopen(url, timeout=timeout) as r:
+                meta = json.load(r)
+            tar_url = meta["dist"]["tarball"]
+            with urllib.request.urlopen(tar_url, timeout=timeout) as r:
+                blob = r.read()
+        except (urllib.error.URLError, OSError, ValueError, KeyError) as e:
+            print("SKIP: npm registry: %s: %s" % (name, e))
+            return None
+        integrity = meta["dist"].get("integrity", "")
+        if integrity.startswith("sha512-"):
+            want = base64.b64decode(integrity[7:])
+            if hashlib.sha512(blob).digest() != want:
+                raise RuntimeError("%s: the tarball does not match its sha512 integrity" % name)
+        dest = os.path.join(cache, safe)
+        shutil.rmtree(dest, ignore_errors=True)
+        os.makedirs(dest)
+        path = os.path.join(dest, "package.tgz")
+        with open(path, "wb") as f:
+            f.write(blob)
+        with tarfile.open(path) as t:
+            for m in t.getmembers():
+                if m.name.startswith("/") or ".." in m.name.split("/") or not (m.isfile() or m.isdir()):
+                    continue
+                t.extract(m, dest, set_attrs=False)
+        open(done, "w").close()
+        return os.path.join(dest, "package")
+
+
+def cyclonedx_validator(cache):
+    """A validator for CycloneDX 1.6 JSON from the schemas npm's
+    @cyclonedx/cyclonedx-library ships (res/schema/bom-1.6.SNAPSHOT.schema.json
+    and the SPDX licence and JSF signature schemas it refers to); None when
+    the registry cannot be reached."""
+    import jsonschema
+    import urllib.parse
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT7
+    pkg = npm_package("@cyclonedx/cyclonedx-library", cache)
+    if not pkg:
+        return None
+    d = os.path.join(pkg, "res", "schema")
+    with open(os.path.join(d, "bom-1.6.SNAPSHOT.schema.json")) as f:
+        main = json.load(f)
+    base = main.get("$id", "")
+    resources = []
+    for n in ("spdx.SNAPSHOT.schema.json", "jsf-0.82.SNAPSHOT.schema.json"):
+        with open(os.path.join(d, n)) as f:
+            s = json.load(f)
+        r = Resource.from_contents(s, default_specification=DRAFT7)
+        resources += [(n, r), (urllib.parse.urljoin(base, n), r)] + ([(s["$id"], r)] if "$id" in s else [])
+    cls = jsonschema.validators.validator_for(main)
+    cls.check_schema(main)
+    return cls(main, registry=Registry().with_resources(resources), format_checker=cls.FORMAT_CHECKER)

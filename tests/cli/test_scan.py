@@ -19,7 +19,17 @@
   threads; --jsonl has one line per binary and a summary line.
 - Bad operands: one line, exit 2, the other trees still scanned; progress
   on a terminal only.
+- --sbom cyclonedx of a copy of the bookworm root with Go programs added:
+  valid against CycloneDX's own 1.6 schema (npm's
+  @cyclonedx/cyclonedx-library; skipped when the registry cannot be
+  reached), the same bytes twice; each binary's SHA-256 is hashlib's; each
+  binary's package, version and architecture are dpkg-query's; a Go
+  program's modules and h1: hashes are `go version -m`'s; the files a
+  program loads, followed through the bill, are the ones the root's ld.so
+  --list loads under chroot.
 """
+import base64
+import hashlib
 import json
 import os
 import pty
@@ -313,6 +323,164 @@ def determinism(c, exe, fx, roots):
     c.eq("jsonl: binary lines follow the schema", bad[:3], [])
 
 
+def dpkg_owner(root, path):
+    """(package, version, arch) dpkg-query says installed path in root, or None."""
+    admin = os.path.join(root, "var", "lib", "dpkg")
+    for p in (path, path[4:] if path.startswith("/usr/") else "/usr" + path):
+        q = subprocess.run(["dpkg-query", "--admindir", admin, "-S", p], capture_output=True, text=True)
+        if q.returncode == 0:
+            pkg = q.stdout.split(":")[0].split(",")[0].strip()
+            w = subprocess.run(["dpkg-query", "--admindir", admin, "-W", "-f", "${Version} ${Architecture}\n", pkg],
+                               capture_output=True, text=True)
+            if w.returncode == 0 and w.stdout.strip():
+                ver, arch = w.stdout.strip().splitlines()[0].split(" ")
+                return pkg, ver, arch
+    return None
+
+
+def real_in_root(root, path):
+    """path with every symlink on the way followed inside root (an absolute
+    target starts again at root), as the loader inside a chroot sees it."""
+    parts = [p for p in path.split("/") if p]
+    done = []
+    for _ in range(400):
+        if not parts:
+            return "/" + "/".join(done)
+        p = parts.pop(0)
+        if p == ".":
+            continue
+        if p == "..":
+            if done:
+                done.pop()
+            continue
+        here = os.path.join(root, *done, p)
+        if os.path.islink(here):
+            t = os.readlink(here)
+            parts = [x for x in t.split("/") if x] + parts
+            if t.startswith("/"):
+                done = []
+        else:
+            done.append(p)
+    return None
+
+
+def go_deps(path):
+    """go version -m's dep lines (the replacement where there is one): {path@version: h1 or ""}."""
+    out = subprocess.run(["go", "version", "-m", path], capture_output=True, text=True).stdout.splitlines()
+    deps = {}
+    last = None
+    for line in out:
+        f = line.strip().split("\t")
+        if f[0] == "dep":
+            last = f[1] + "@" + f[2]
+            deps[last] = f[3] if len(f) > 3 else ""
+        elif f[0] == "=>" and last:
+            del deps[last]
+            if len(f) > 2 and not f[2].startswith("(devel)"):
+                deps[f[1] + "@" + f[2]] = f[3] if len(f) > 3 else ""
+            last = None
+    return deps
+
+
+def sbom(c, exe, fx, roots, work):
+    copy = os.path.join(work, "sbom-root")
+    shutil.rmtree(copy, ignore_errors=True)
+    subprocess.run(["cp", "-al", os.path.join(roots, "bookworm"), copy], check=True)
+    app = os.path.join(copy, "opt", "app")
+    os.makedirs(app)
+    shutil.copy(os.path.join(fx, "gover", "go119-moddeps"), os.path.join(app, "moddeps"))
+    shutil.copy(os.path.join(fx, "go-cgo"), os.path.join(app, "go-cgo"))
+    env = dict(os.environ, SOURCE_DATE_EPOCH="1700000000")
+    runs = [common.run([exe, "scan", "--sbom", "cyclonedx", "dir:" + copy], timeout=300, env=env) for _ in range(2)]
+    p = runs[0]
+    c.eq("sbom: exit 0", p.returncode, 0)
+    c.true("sbom: the summary goes to stderr", p.stderr.startswith("dir:" + copy + ": "), p.stderr[:200])
+    c.true("sbom: the same bytes twice (SOURCE_DATE_EPOCH)", runs[0].stdout == runs[1].stdout and p.stdout)
+    try:
+        doc = json.loads(p.stdout)
+    except ValueError:
+        c.fail("sbom: not JSON: " + p.stdout[:200])
+        return
+    c.eq("sbom: timestamp", doc["metadata"]["timestamp"], "2023-11-14T22:13:20Z")
+    v = common.cyclonedx_validator(os.path.join(work, "npm"))
+    if v is not None:
+        errs = ["%s: %s" % (list(e.absolute_path), e.message[:200]) for e in v.iter_errors(doc)]
+        c.eq("sbom: valid CycloneDX 1.6 (the schema of @cyclonedx/cyclonedx-library)", errs[:5], [])
+        bad = json.loads(p.stdout)
+        bad["components"][0]["hashes"][0]["alg"] = "SHA-257"
+        c.true("sbom: the validator refuses a broken bill", any(True for _ in v.iter_errors(bad)))
+    comps = {x["bom-ref"]: x for x in doc["components"]}
+    deps = {d["ref"]: d["dependsOn"] for d in doc["dependencies"]}
+    files = {r[5:]: x for r, x in comps.items() if r.startswith("file:")}
+    scanned = binaries(scan_json(exe, ["dir:" + copy])[1])
+    c.eq("sbom: a component per binary", sorted(files), sorted(scanned))
+    # hashes
+    bad = []
+    for path in sorted(files)[::7] + ["/opt/app/moddeps", "/opt/app/go-cgo"]:
+        with open(copy + path, "rb") as f:
+            want = hashlib.sha256(f.read()).hexdigest()
+        got = files[path]["hashes"][0]["content"]
+        if got != want:
+            bad.append((path, got, want))
+    c.eq("sbom: SHA-256 = hashlib's", bad, [])
+    # packages: dpkg-query's owner, version and architecture
+    bad = []
+    checked = 0
+    for path in sorted(files)[::5]:
+        props = {q["name"]: q["value"] for q in files[path].get("properties", [])}
+        own = dpkg_owner(copy, path)
+        got = props.get("shipready:package")
+        want = None
+        if own:
+            want = "pkg:deb/debian/%s@%s?arch=%s&distro=debian-12" % (
+                own[0], own[1].replace("+", "%2B").replace(":", "%3A").replace("~", "~"), own[2])
+        checked += 1
+        if got != want:
+            bad.append((path, got, want))
+        if got and got not in comps:
+            bad.append((path, "package component missing", got))
+    c.eq("sbom: each binary's package = dpkg-query -S / -W (%d binaries)" % checked, bad[:5], [])
+    # Go modules
+    want = go_deps(os.path.join(app, "moddeps"))
+    got = {}
+    for ref in deps.get("file:/opt/app/moddeps", []):
+        x = comps[ref]
+        if ref.startswith("pkg:golang/") and x["name"] != "stdlib":
+            props = {q["name"]: q["value"] for q in x.get("properties", [])}
+            got[x["name"] + "@" + x["version"]] = props.get("shipready:go.sum", "")
+            h = x.get("hashes")
+            if h and got[x["name"] + "@" + x["version"]]:
+                raw = base64.b64decode(got[x["name"] + "@" + x["version"]][3:])
+                c.eq("sbom: %s's hash is its h1:" % x["name"], h[0]["content"], raw.hex())
+    c.eq("sbom: Go modules = go version -m", got, want)
+    c.true("sbom: the Go standard library", "pkg:golang/stdlib@go1.19.8" in deps.get("file:/opt/app/moddeps", []),
+           deps.get("file:/opt/app/moddeps"))
+    # what a program loads, through the bill = what the root's ld.so loads
+    loader = "/lib64/ld-linux-x86-64.so.2"
+    bad = []
+    progs = [k for k in sorted(files) if files[k]["type"] == "application"][::9] + ["/opt/app/go-cgo"]
+    for prog in progs:
+        rc, out = ld_list(copy, prog, loader)
+        if rc != 0:
+            continue
+        want = set()
+        for line in out.splitlines():
+            f = line.split()
+            path = f[2] if len(f) >= 3 and f[1] == "=>" else f[0] if f and f[0].startswith("/") else None
+            if path and path.startswith("/"):
+                want.add(real_in_root(copy, path))
+        seen, todo = set(), ["file:" + prog]
+        while todo:
+            for d in deps.get(todo.pop(), []):
+                if d.startswith("file:") and d[5:] not in seen:
+                    seen.add(d[5:])
+                    todo.append(d)
+        if seen != want:
+            bad.append((prog, sorted(seen ^ want)))
+    c.eq("sbom: loads through the bill = ld.so --list (%d programs)" % len(progs), bad[:3], [])
+    shutil.rmtree(copy, ignore_errors=True)
+
+
 def main():
     exe, fixdir, work = sys.argv[1:4]
     os.makedirs(work, exist_ok=True)
@@ -326,6 +494,7 @@ def main():
     if roots:
         root_oracle(c, exe, os.path.join(roots, "bookworm"), "bookworm")
         judged_vs_loader(c, exe, fx, roots, work)
+        sbom(c, exe, fx, roots, work)
     multi_stage(c, exe, fx, roots, work)
     determinism(c, exe, fx, roots)
     return c.report()
