@@ -16,7 +16,8 @@ const struct cli_option scan_options[] = {
 	{ "json", 'j', NULL, "print one JSON document (docs/schema/scan.json)", OPT_JSON },
 	{ "jsonl", 0, NULL, "print one JSON line per binary as it is found, then one per scanned PATH", OPT_JSONL },
 	{ "threads", 't', "N", "analyse with N threads (default: one per CPU)", OPT_THREADS },
-	{ "sbom", 0, "cyclonedx", "print a CycloneDX 1.6 SBOM of the tree instead (the summary goes to stderr)", OPT_SBOM },
+	{ "sbom", 0, "cyclonedx|spdx", "print a CycloneDX 1.6 or SPDX 2.3 SBOM of the tree instead (the summary goes to stderr)",
+	  OPT_SBOM },
 	{ 0 },
 };
 
@@ -221,7 +222,8 @@ static int scan_one(struct scan_cli *x, const char *path, const struct sr_target
 		sr_report_scan_text(text, path, &x->sum, &st, x->problems, &style);
 	}
 	if (x->sbom) {
-		if (rc == SR_OK && sr_sbom_write_cyclonedx(x->sbom, stdout, &err) != SR_OK) {
+		if (rc == SR_OK && (strcmp(x->sbom_format, "spdx") == 0 ? sr_sbom_write_spdx(x->sbom, stdout, &err)
+		                                                          : sr_sbom_write_cyclonedx(x->sbom, stdout, &err)) != SR_OK) {
 			cli_file_error(path, sr_error_message(&err));
 			status = EXIT_ERROR;
 		}
@@ -246,11 +248,8 @@ int cmd_scan(int argc, char **argv, const struct cli_command *self)
 		cli_usage_error(self, "scan: choose one of --json, --jsonl, --sbom");
 		return EXIT_ERROR;
 	}
-	if (x.sbom_format && strcmp(x.sbom_format, "cyclonedx") != 0) {
-		if (strcmp(x.sbom_format, "spdx") == 0)
-			cli_opt_error("scan", "--sbom spdx is not written yet: use --sbom cyclonedx");
-		else
-			cli_usage_error(self, "scan: --sbom takes 'cyclonedx', not '%s'", x.sbom_format);
+	if (x.sbom_format && strcmp(x.sbom_format, "cyclonedx") != 0 && strcmp(x.sbom_format, "spdx") != 0) {
+		cli_usage_error(self, "scan: --sbom takes 'cyclonedx' or 'spdx', not '%s'", x.sbom_format);
 		return EXIT_ERROR;
 	}
 	if (x.sbom_format && argc - first != 1) {

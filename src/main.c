@@ -86,7 +86,7 @@ const struct cli_command cli_commands[] = {
 	  "distroless-static. One line per violation with its evidence; exit status 1.",
 	  check_options },
 	{ "scan", cmd_scan, "find every binary in a tree; for a root (dir:ROOT), judge each program inside it",
-	  "[--json | --jsonl | --sbom cyclonedx] [--threads N] DIR|dir:ROOT...",
+	  "[--json | --jsonl | --sbom cyclonedx|spdx] [--threads N] DIR|dir:ROOT...",
 	  "Walk each tree and find every ELF, PE and Mach-O file in it by its magic number\n"
 	  "(a file that is not one costs one small read), never following a symlink and\n"
 	  "skipping FIFOs, sockets, devices and /proc-like file systems; analyse each binary\n"
@@ -102,14 +102,15 @@ const struct cli_command cli_commands[] = {
 	  "--json prints one document (docs/schema/scan.json); --jsonl one line per binary\n"
 	  "as the scan goes (for fleets: aggregate them with your own tools), then one\n"
 	  "summary line per PATH. Output is in path order whatever the number of threads.\n"
-	  "--sbom cyclonedx prints a CycloneDX 1.6 bill of the one PATH instead (the summary\n"
-	  "goes to stderr): each binary with its SHA-256, each Go module (pkg:golang, its\n"
-	  "go.sum hash) and Go's standard library; in a root, the dpkg or apk package of\n"
-	  "each binary (pkg:deb, pkg:apk) and the files each ELF file loads there.\n"
+	  "--sbom cyclonedx (CycloneDX 1.6) or spdx (SPDX 2.3) prints a bill of the one PATH\n"
+	  "instead (the summary goes to stderr): each binary with its SHA-256, each Go module\n"
+	  "(pkg:golang, its go.sum hash) and Go's standard library; in a root, every\n"
+	  "installed dpkg or apk package (pkg:deb, pkg:apk), the one of each binary, and the\n"
+	  "files each ELF file loads there (SPDX: DYNAMIC_LINK; Go modules: STATIC_LINK).\n"
 	  "SOURCE_DATE_EPOCH sets its timestamp (the same tree, the same bytes).\n"
 	  "On a TTY, progress goes to stderr. Not yet: container image archives\n"
-	  "(oci-archive:, docker-archive:, oci:: unpack one and scan dir:ROOT), --sbom spdx,\n"
-	  "Rust crates (cargo auditable).\n"
+	  "(oci-archive:, docker-archive:, oci:: unpack one and scan dir:ROOT), Rust crates\n"
+	  "(cargo auditable).\n"
 	  "Exit status 1 when a program fails in its root or a file cannot be read or\n"
 	  "analysed; 2 when a PATH cannot be scanned.",
 	  scan_options },

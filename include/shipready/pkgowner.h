@@ -34,6 +34,9 @@ const char *sr_pkgowner_find(const struct sr_pkgowner *o, const char *path);
  * apk's database; false when neither names the package.  For a package
  * installed for several architectures, the first record. */
 bool sr_pkgowner_version(const struct sr_pkgowner *o, const char *pkg, const char **version, const char **arch);
+/* Every installed package with a version, in name order; false when out of memory. */
+bool sr_pkgowner_each(const struct sr_pkgowner *o,
+                      void (*fn)(void *ud, const char *pkg, const char *version, const char *arch), void *ud);
 void sr_pkgowner_free(struct sr_pkgowner *o);
 
 #endif

@@ -1,13 +1,14 @@
 /* shipready — a software bill of materials of a scanned tree (CycloneDX 1.6
- * JSON), from what the scan found, never guessed:
+ * or SPDX 2.3 JSON), from what the scan found, never guessed:
  *   - each binary, with its SHA-256 and what it is;
  *   - each Go module linked into a Go program (pkg:golang/PATH@VERSION, its
  *     go.sum h1: hash as SHA-256), and the Go standard library of its release
  *     (pkg:golang/stdlib@goX.Y.Z);
- *   - in a root (dir:ROOT), the package that installed each binary, from the
- *     root's dpkg or apk database (pkg:deb/debian/NAME@VERSION?arch=…&distro=…,
- *     pkg:apk/alpine/…), and which file each ELF file loads, as the loader
- *     model resolves it inside the root.
+ *   - in a root (dir:ROOT), every installed package of its dpkg or apk
+ *     database (pkg:deb/debian/NAME@VERSION?arch=…&distro=…, pkg:apk/alpine/…)
+ *     and the one that installed each binary, and which file each ELF file
+ *     loads, as the loader model resolves it inside the root.
+ * The same facts can be written as SPDX 2.3 JSON.
  * A piece is made per binary in the scan worker that found it (hashing
  * there, in parallel); pieces are added in path order; the document is
  * written at the end. */
@@ -40,5 +41,13 @@ void sr_sbom_piece_free(struct sr_sbom_piece *p);
 
 /* Write the CycloneDX 1.6 JSON document. */
 enum sr_err sr_sbom_write_cyclonedx(struct sr_sbom *b, FILE *out, struct sr_error *err);
+
+/* Write the SPDX 2.3 JSON document: every component a package (a binary
+ * with purpose APPLICATION, LIBRARY or FILE and its SHA256 checksum; a Go
+ * module, Go's library or a distribution package with its purl), the tree
+ * a package the document DESCRIBES and that CONTAINS each binary, a
+ * distribution package CONTAINS the binaries it installed, a binary
+ * DYNAMIC_LINKs the files it loads and STATIC_LINKs its Go modules. */
+enum sr_err sr_sbom_write_spdx(struct sr_sbom *b, FILE *out, struct sr_error *err);
 
 #endif

@@ -275,13 +275,10 @@ static void add_go(json_t *comps, json_t *depends, const char *from, const struc
 	}
 }
 
-/* The package that installed the file, as a component; its purl, or NULL. */
-static char *add_package(const struct sr_sbom *b, json_t *comps, const char *path)
+/* An installed package as a component of comps (once); its purl, or NULL. */
+static char *package_component(const struct sr_sbom *b, json_t *comps, const char *pkg, const char *version,
+                               const char *arch)
 {
-	const char *pkg = b->owner ? sr_pkgowner_find(b->owner, path) : NULL;
-	const char *version, *arch;
-	if (!pkg || !sr_pkgowner_version(b->owner, pkg, &version, &arch))
-		return NULL;
 	bool apk = sr_pkgowner_kind(b->owner) == SR_PKGDB_APK;
 	char *n = purl_enc(pkg, false), *v = purl_enc(version, false), *purl = NULL;
 	char quals[256] = "";
@@ -301,6 +298,30 @@ static char *add_package(const struct sr_sbom *b, json_t *comps, const char *pat
 		                    json_pack("{s:s,s:s,s:o,s:o,s:s}", "type", "library", "bom-ref", purl, "name",
 		                              sr_json_str(pkg), "version", sr_json_str(version), "purl", purl));
 	return purl;
+}
+
+/* The package that installed the file, as a component; its purl, or NULL. */
+static char *add_package(const struct sr_sbom *b, json_t *comps, const char *path)
+{
+	const char *pkg = b->owner ? sr_pkgowner_find(b->owner, path) : NULL;
+	const char *version, *arch;
+	if (!pkg || !sr_pkgowner_version(b->owner, pkg, &version, &arch))
+		return NULL;
+	return package_component(b, comps, pkg, version, arch);
+}
+
+static void each_package(void *ud, const char *pkg, const char *version, const char *arch)
+{
+	struct sr_sbom *b = ud;
+	free(package_component(b, b->components, pkg, version, arch));
+}
+
+/* Every installed package of the root is in the bill, also those that hold
+ * no binary (tzdata, ca-certificates: what the programs' needs read). */
+static void add_all_packages(struct sr_sbom *b)
+{
+	if (b->owner)
+		sr_pkgowner_each(b->owner, each_package, b);
 }
 
 /* In a root: the files this ELF file loads directly (its DT_NEEDED and its
@@ -418,6 +439,7 @@ static void content_uuid(const char *text, char out[37])
 
 enum sr_err sr_sbom_write_cyclonedx(struct sr_sbom *b, FILE *out, struct sr_error *err)
 {
+	add_all_packages(b);
 	json_t *comps = json_array(), *deps = json_array();
 	const char *k;
 	json_t *v;
@@ -452,6 +474,162 @@ enum sr_err sr_sbom_write_cyclonedx(struct sr_sbom *b, FILE *out, struct sr_erro
 	                        "specVersion", "1.6", "serialNumber", serial, "version", 1, "metadata", "timestamp",
 	                        stamp, "tools", "components", tool, "component", subject, "components", comps,
 	                        "dependencies", deps);
+	if (!doc)
+		return sr_error_set(err, SR_E_NOMEM, NULL);
+	int rc = json_dumpf(doc, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	fputc('\n', out);
+	json_decref(doc);
+	return rc == 0 ? SR_OK : sr_error_set(err, SR_E_IO, "cannot write the SBOM");
+}
+
+/* ------------------------------------------------------------ SPDX 2.3 */
+
+/* An SPDX element id for a bom-ref: "SPDXRef-" and the ref's characters
+ * that SPDX allows ([A-Za-z0-9.-], others as '-'), the last 40 at most,
+ * and a hash of the whole ref (ids must be unique, refs are). */
+static char *spdx_id(const char *ref)
+{
+	struct sha256_ctx ctx;
+	uint8_t d[SHA256_DIGEST_SIZE];
+	sha256_init(&ctx);
+	sha256_update(&ctx, strlen(ref), (const uint8_t *)ref);
+	sha256_digest(&ctx, sizeof d, d);
+	char h[17];
+	hex(d, 8, h);
+	size_t n = strlen(ref);
+	const char *tail = n > 40 ? ref + n - 40 : ref;
+	char clean[41];
+	size_t w = 0;
+	for (const char *p = tail; *p; p++)
+		clean[w++] = ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '.')
+		                     ? *p : '-';
+	clean[w] = '\0';
+	char *out = NULL;
+	if (asprintf(&out, "SPDXRef-%s-%s", clean, h) < 0)
+		return NULL;
+	return out;
+}
+
+static const char *prop_of(const json_t *c, const char *name)
+{
+	size_t i;
+	json_t *q;
+	json_array_foreach(json_object_get(c, "properties"), i, q) {
+		if (strcmp(json_string_value(json_object_get(q, "name")), name) == 0)
+			return json_string_value(json_object_get(q, "value"));
+	}
+	return NULL;
+}
+
+static json_t *spdx_package(const char *ref, const json_t *c)
+{
+	char *id = spdx_id(ref);
+	if (!id)
+		return NULL;
+	const char *type = json_string_value(json_object_get(c, "type"));
+	const char *purl = json_string_value(json_object_get(c, "purl"));
+	bool file = strncmp(ref, "file:", 5) == 0;
+	json_t *p = json_pack("{s:s,s:O,s:s,s:b,s:s,s:s,s:s}", "SPDXID", id, "name", json_object_get(c, "name"),
+	                      "downloadLocation", "NOASSERTION", "filesAnalyzed", 0, "licenseConcluded", "NOASSERTION",
+	                      "licenseDeclared", "NOASSERTION", "copyrightText", "NOASSERTION");
+	free(id);
+	if (!p)
+		return NULL;
+	json_t *v = json_object_get(c, "version");
+	if (v)
+		json_object_set(p, "versionInfo", v);
+	json_object_set_new(p, "primaryPackagePurpose",
+	                    json_string(!file ? "LIBRARY" : strcmp(type, "application") == 0 ? "APPLICATION"
+	                                : strcmp(type, "library") == 0 ? "LIBRARY" : "FILE"));
+	json_t *sums = json_array();
+	size_t i;
+	json_t *h;
+	json_array_foreach(json_object_get(c, "hashes"), i, h) {
+		json_array_append_new(sums, json_pack("{s:s,s:O}", "algorithm", "SHA256", "checksumValue",
+		                                      json_object_get(h, "content")));
+	}
+	if (json_array_size(sums))
+		json_object_set_new(p, "checksums", sums);
+	else
+		json_decref(sums);
+	if (purl)
+		json_object_set_new(p, "externalRefs",
+		                    json_pack("[{s:s,s:s,s:s}]", "referenceCategory", "PACKAGE-MANAGER", "referenceType",
+		                              "purl", "referenceLocator", purl));
+	const char *path = file ? prop_of(c, "shipready:path") : NULL;
+	if (path) {
+		json_t *cm = sr_json_str(path);
+		char *text = NULL;
+		if (asprintf(&text, "file %s", json_string_value(cm)) >= 0)
+			json_object_set_new(p, "comment", json_string(text));
+		free(text);
+		json_decref(cm);
+	}
+	return p;
+}
+
+static void relate(json_t *rels, const char *from, const char *type, const char *to)
+{
+	char *a = spdx_id(from), *b = spdx_id(to);
+	if (a && b)
+		json_array_append_new(rels, json_pack("{s:s,s:s,s:s}", "spdxElementId", a, "relationshipType", type,
+		                                      "relatedSpdxElement", b));
+	free(a);
+	free(b);
+}
+
+enum sr_err sr_sbom_write_spdx(struct sr_sbom *b, FILE *out, struct sr_error *err)
+{
+	add_all_packages(b);
+	json_t *pkgs = json_array(), *rels = json_array();
+	const char *k;
+	json_t *v;
+	/* the tree itself, which the document describes */
+	char *sid = spdx_id("subject");
+	if (!sid)
+		return sr_error_set(err, SR_E_NOMEM, NULL);
+	json_array_append_new(pkgs, json_pack("{s:s,s:o,s:s,s:b,s:s,s:s,s:s,s:s}", "SPDXID", sid, "name",
+	                                      sr_json_str(b->subject), "downloadLocation", "NOASSERTION", "filesAnalyzed",
+	                                      0, "licenseConcluded", "NOASSERTION", "licenseDeclared", "NOASSERTION",
+	                                      "copyrightText", "NOASSERTION", "primaryPackagePurpose",
+	                                      b->owner ? "OPERATING-SYSTEM" : "FILE"));
+	json_array_append_new(rels, json_pack("{s:s,s:s,s:s}", "spdxElementId", "SPDXRef-DOCUMENT", "relationshipType",
+	                                      "DESCRIBES", "relatedSpdxElement", sid));
+	free(sid);
+	json_object_foreach(b->components, k, v) {
+		json_t *p = spdx_package(k, v);
+		if (p)
+			json_array_append_new(pkgs, p);
+		if (strncmp(k, "file:", 5) != 0)
+			continue;
+		relate(rels, "subject", "CONTAINS", k);
+		const char *pkg = prop_of(v, "shipready:package");
+		if (pkg && json_object_get(b->components, pkg))
+			relate(rels, pkg, "CONTAINS", k);
+	}
+	json_object_foreach(b->depends, k, v) {
+		const char *to;
+		json_t *x;
+		json_object_foreach(v, to, x) {
+			if (json_object_get(b->components, to))
+				relate(rels, k, strncmp(to, "file:", 5) == 0 ? "DYNAMIC_LINK" : "STATIC_LINK", to);
+		}
+	}
+	char *body = json_dumps(pkgs, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	char uuid[37];
+	content_uuid(body ? body : "", uuid);
+	free(body);
+	char stamp[32], ns[96], tool[64];
+	time_t t = (time_t)b->created;
+	struct tm tm;
+	if (!gmtime_r(&t, &tm) || !strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		snprintf(stamp, sizeof stamp, "1970-01-01T00:00:00Z");
+	snprintf(ns, sizeof ns, "https://shipready.dev/spdxdocs/%s", uuid);
+	snprintf(tool, sizeof tool, "Tool: shipready-%s", sr_version_string());
+	json_t *doc = json_pack("{s:s,s:s,s:s,s:o,s:s,s:{s:s,s:[s]},s:o,s:o}", "spdxVersion", "SPDX-2.3", "dataLicense",
+	                        "CC0-1.0", "SPDXID", "SPDXRef-DOCUMENT", "name", sr_json_str(b->subject),
+	                        "documentNamespace", ns, "creationInfo", "created", stamp, "creators", tool, "packages",
+	                        pkgs, "relationships", rels);
 	if (!doc)
 		return sr_error_set(err, SR_E_NOMEM, NULL);
 	int rc = json_dumpf(doc, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);

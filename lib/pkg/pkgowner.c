@@ -230,3 +230,29 @@ bool sr_pkgowner_version(const struct sr_pkgowner *o, const char *pkg, const cha
 	*arch = r->arch;
 	return true;
 }
+
+static int cmp_keys(const void *x, const void *y)
+{
+	return strcmp((const char *)(*(const struct sr_map_slot *const *)x)->key,
+	              (const char *)(*(const struct sr_map_slot *const *)y)->key);
+}
+
+bool sr_pkgowner_each(const struct sr_pkgowner *o,
+                      void (*fn)(void *ud, const char *pkg, const char *version, const char *arch), void *ud)
+{
+	const struct sr_map_slot **v = o->pkgs.count ? malloc(o->pkgs.count * sizeof *v) : NULL;
+	if (o->pkgs.count && !v)
+		return false;
+	size_t n = 0;
+	const struct sr_map_slot *e;
+	for (size_t i = 0; (e = sr_map_next(&o->pkgs, &i)) != NULL;)
+		v[n++] = e;
+	if (n)
+		qsort(v, n, sizeof *v, cmp_keys);
+	for (size_t i = 0; i < n; i++) {
+		const struct pkg_rec *r = v[i]->val;
+		fn(ud, (const char *)v[i]->key, r->version, r->arch);
+	}
+	free(v);
+	return true;
+}

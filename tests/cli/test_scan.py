@@ -33,6 +33,7 @@ import hashlib
 import json
 import os
 import pty
+import re
 import shutil
 import stat
 import subprocess
@@ -125,6 +126,14 @@ def hostile_tree(c, exe, fx, work):
     c.true("operands: images not yet", any(l.startswith("shipready: oci-archive:x.tar: container images are not "
                                                       "scanned yet") for l in lines), p.stderr)
     c.true("operands: the good tree still scanned", p.stdout.startswith(t + ": 8 files, 5 binaries"), p.stdout)
+
+    for args, why in ((["--sbom", "bogus", t], "--sbom takes 'cyclonedx' or 'spdx'"),
+                      (["--sbom", "spdx", t, t], "--sbom describes one tree"),
+                      (["--json", "--jsonl", t], "choose one of"),
+                      (["--threads", "0", t], "--threads takes a number")):
+        q = scan(exe, args, timeout=60)
+        c.true("usage: %s: exit 2 with the reason" % " ".join(args[:2]), q.returncode == 2 and why in q.stderr,
+               (q.returncode, q.stderr[:200]))
 
     # progress: on a terminal only
     c.true("progress: none on a pipe", "files/s" not in p.stderr, p.stderr)
@@ -440,6 +449,15 @@ def sbom(c, exe, fx, roots, work):
         if got and got not in comps:
             bad.append((path, "package component missing", got))
     c.eq("sbom: each binary's package = dpkg-query -S / -W (%d binaries)" % checked, bad[:5], [])
+    admin = os.path.join(copy, "var", "lib", "dpkg")
+    q = subprocess.run(["dpkg-query", "--admindir", admin, "-W", "-f",
+                        "${db:Status-Status} ${Package} ${Version} ${Architecture}\n"], capture_output=True, text=True)
+    want = {tuple(l.split()[1:]) for l in q.stdout.splitlines() if l.startswith("installed ")}
+    got = {(x["name"], x["version"], x["purl"].split("arch=")[1].split("&")[0]) for x in comps.values()
+           if x.get("purl", "").startswith("pkg:deb/")}
+    c.eq("sbom: the installed packages = dpkg-query -W (differences)", (sorted(got - want)[:5], sorted(want - got)[:5]),
+         ([], []))
+    c.true("sbom: 80+ installed packages", len(want) > 80, len(want))
     # Go modules
     want = go_deps(os.path.join(app, "moddeps"))
     got = {}
@@ -478,7 +496,75 @@ def sbom(c, exe, fx, roots, work):
         if seen != want:
             bad.append((prog, sorted(seen ^ want)))
     c.eq("sbom: loads through the bill = ld.so --list (%d programs)" % len(progs), bad[:3], [])
+    spdx(c, exe, copy, env, comps, deps)
     shutil.rmtree(copy, ignore_errors=True)
+
+
+SPDX_PURPOSES = {"APPLICATION", "FRAMEWORK", "LIBRARY", "CONTAINER", "OPERATING-SYSTEM", "DEVICE", "FIRMWARE",
+                 "SOURCE", "ARCHIVE", "FILE", "INSTALL", "OTHER"}
+SPDX_ID = re.compile(r"^SPDXRef-[A-Za-z0-9.\-]+$")
+
+
+def spdx(c, exe, copy, env, comps, deps):
+    """--sbom spdx: the same bill as SPDX 2.3.  No copy of SPDX's own 2.3 JSON
+    schema is in Debian or npm, so the rules of the SPDX 2.3 specification
+    the document relies on are checked here: the document fields, element
+    ids (pattern, unique, every relationship's ends defined), package
+    fields, checksum and purpose values; and it holds what the CycloneDX
+    bill holds."""
+    runs = [common.run([exe, "scan", "--sbom", "spdx", "dir:" + copy], timeout=300, env=env) for _ in range(2)]
+    p = runs[0]
+    c.eq("spdx: exit 0", p.returncode, 0)
+    c.true("spdx: the same bytes twice", runs[0].stdout == runs[1].stdout and p.stdout)
+    try:
+        doc = json.loads(p.stdout)
+    except ValueError:
+        c.fail("spdx: not JSON: " + p.stdout[:200])
+        return
+    c.eq("spdx: document fields", (doc.get("spdxVersion"), doc.get("dataLicense"), doc.get("SPDXID")),
+         ("SPDX-2.3", "CC0-1.0", "SPDXRef-DOCUMENT"))
+    ns = doc.get("documentNamespace", "")
+    c.true("spdx: documentNamespace is an absolute URI without '#'", re.match(r"^https://[^#\s]+$", ns), ns)
+    ci = doc.get("creationInfo", {})
+    c.eq("spdx: created (SOURCE_DATE_EPOCH)", ci.get("created"), "2023-11-14T22:13:20Z")
+    c.true("spdx: a Tool creator", any(x.startswith("Tool: shipready-") for x in ci.get("creators", [])), ci)
+    ids, bad = {}, []
+    for pk in doc["packages"]:
+        i = pk.get("SPDXID", "")
+        if not SPDX_ID.match(i) or i in ids:
+            bad.append(("id", i))
+        ids[i] = pk
+        for k in ("name", "downloadLocation"):
+            if not isinstance(pk.get(k), str) or not pk[k]:
+                bad.append((i, k))
+        if pk.get("filesAnalyzed") is not False or "packageVerificationCode" in pk:
+            bad.append((i, "filesAnalyzed"))
+        if pk.get("primaryPackagePurpose") not in SPDX_PURPOSES:
+            bad.append((i, pk.get("primaryPackagePurpose")))
+        for cs in pk.get("checksums", []):
+            if cs.get("algorithm") != "SHA256" or not re.match(r"^[0-9a-f]{64}$", cs.get("checksumValue", "")):
+                bad.append((i, cs))
+        for r in pk.get("externalRefs", []):
+            if (r.get("referenceCategory"), r.get("referenceType")) != ("PACKAGE-MANAGER", "purl") or \
+                    not r.get("referenceLocator", "").startswith("pkg:"):
+                bad.append((i, r))
+    c.eq("spdx: packages follow SPDX 2.3", bad[:5], [])
+    kinds = {"DESCRIBES", "CONTAINS", "DYNAMIC_LINK", "STATIC_LINK"}
+    bad = [r for r in doc["relationships"] if r.get("relationshipType") not in kinds or
+           r.get("relatedSpdxElement") not in ids or
+           (r.get("spdxElementId") not in ids and r.get("spdxElementId") != "SPDXRef-DOCUMENT")]
+    c.eq("spdx: relationships name defined elements", bad[:5], [])
+    c.eq("spdx: the document DESCRIBES the tree",
+         [r["relatedSpdxElement"] for r in doc["relationships"] if r["relationshipType"] == "DESCRIBES"],
+         [pk["SPDXID"] for pk in doc["packages"] if pk["name"] == "dir:" + copy or pk["name"] == copy][:1])
+    c.eq("spdx: a package per CycloneDX component, and the tree", len(doc["packages"]), len(comps) + 1)
+    want_dyn = sum(1 for f, on in deps.items() for t in on if t.startswith("file:"))
+    want_static = sum(1 for f, on in deps.items() for t in on if t.startswith("pkg:golang/"))
+    got = {}
+    for r in doc["relationships"]:
+        got[r["relationshipType"]] = got.get(r["relationshipType"], 0) + 1
+    c.eq("spdx: DYNAMIC_LINK and STATIC_LINK = CycloneDX's dependencies",
+         (got.get("DYNAMIC_LINK", 0), got.get("STATIC_LINK", 0)), (want_dyn, want_static))
 
 
 def main():
