@@ -421,6 +421,15 @@ void sr_sbom_add(struct sr_sbom *b, struct sr_sbom_piece *p)
 
 /* ------------------------------------------------------------ the document */
 
+/* The bill's time as both formats write it: "2023-11-14T22:13:20Z". */
+static void utc_stamp(int64_t created, char out[32])
+{
+	time_t t = (time_t)created;
+	struct tm tm;
+	if (!gmtime_r(&t, &tm) || !strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		snprintf(out, 32, "1970-01-01T00:00:00Z");
+}
+
 /* A UUID made from the bill's content (the same tree, the same serial
  * number), in the form of version 5 (name-based, SHA-1 there, SHA-256 here). */
 static void content_uuid(const char *text, char out[37])
@@ -460,10 +469,7 @@ enum sr_err sr_sbom_write_cyclonedx(struct sr_sbom *b, FILE *out, struct sr_erro
 	content_uuid(body ? body : "", uuid);
 	free(body);
 	char stamp[32];
-	time_t t = (time_t)b->created;
-	struct tm tm;
-	if (!gmtime_r(&t, &tm) || !strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm))
-		snprintf(stamp, sizeof stamp, "1970-01-01T00:00:00Z");
+	utc_stamp(b->created, stamp);
 	char serial[48];
 	snprintf(serial, sizeof serial, "urn:uuid:%s", uuid);
 	json_t *tool = json_pack("{s:s,s:s,s:s}", "type", "application", "name", "shipready", "version",
@@ -620,10 +626,7 @@ enum sr_err sr_sbom_write_spdx(struct sr_sbom *b, FILE *out, struct sr_error *er
 	content_uuid(body ? body : "", uuid);
 	free(body);
 	char stamp[32], ns[96], tool[64];
-	time_t t = (time_t)b->created;
-	struct tm tm;
-	if (!gmtime_r(&t, &tm) || !strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm))
-		snprintf(stamp, sizeof stamp, "1970-01-01T00:00:00Z");
+	utc_stamp(b->created, stamp);
 	snprintf(ns, sizeof ns, "https://shipready.dev/spdxdocs/%s", uuid);
 	snprintf(tool, sizeof tool, "Tool: shipready-%s", sr_version_string());
 	json_t *doc = json_pack("{s:s,s:s,s:s,s:o,s:s,s:{s:s,s:[s]},s:o,s:o}", "spdxVersion", "SPDX-2.3", "dataLicense",

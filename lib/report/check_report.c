@@ -329,21 +329,26 @@ void *sr_report_check_binary_json(const struct sr_inspect *in, const struct sr_r
 		json_t *j = json_object();
 		set_str(j, "target", r->target->name);
 		json_object_set_new(j, "verdict", json_string(sr_verdict_name(r->verdict)));
-		json_t *fa = json_array();
-		for (size_t k = 0; k < r->nfindings; k++) {
-			const struct sr_finding *f = &r->findings[k];
-			json_t *fj = json_object();
-			json_object_set_new(fj, "severity", json_string(sr_severity_name(f->severity)));
-			set_str(fj, "kind", f->kind);
-			set_str(fj, "reason", f->reason);
-			set_str(fj, "message", f->message);
-			set_str(fj, "evidence", f->evidence);
-			set_str(fj, "fix", f->fix);
-			json_array_append_new(fa, fj);
-		}
-		json_object_set_new(j, "findings", fa);
+		json_object_set_new(j, "findings", sr_report_findings_json(r));
 		json_array_append_new(res, j);
 	}
 	json_object_set_new(o, "results", res);
 	return o;
+}
+
+json_t *sr_report_findings_json(const struct sr_check_result *r)
+{
+	json_t *fa = json_array();
+	for (size_t k = 0; k < r->nfindings; k++) {
+		const struct sr_finding *f = &r->findings[k];
+		json_t *fj = json_object();
+		json_object_set_new(fj, "severity", json_string(sr_severity_name(f->severity)));
+		set_str(fj, "kind", f->kind);
+		set_str(fj, "reason", f->reason);
+		set_str(fj, "message", f->message);
+		set_str(fj, "evidence", f->evidence);
+		set_str(fj, "fix", f->fix);
+		json_array_append_new(fa, fj);
+	}
+	return fa;
 }

@@ -17,4 +17,10 @@ json_t *sr_json_strn(const char *s, size_t n);
  * past U+10FFFF): what a JSON string may hold as it is. */
 bool sr_utf8_valid(const char *s);
 
+/* The findings of one check result, as check --json writes them (severity,
+ * kind, reason, message, evidence, fix): check and scan share it.
+ * Defined in check_report.c. */
+struct sr_check_result;
+json_t *sr_report_findings_json(const struct sr_check_result *r);
+
 #endif

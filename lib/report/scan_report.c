@@ -51,23 +51,6 @@ static json_t *go_json(const struct sr_go_info *g, const char *cgo)
 	return o;
 }
 
-static json_t *findings_json(const struct sr_check_result *r)
-{
-	json_t *fa = json_array();
-	for (size_t k = 0; k < r->nfindings; k++) {
-		const struct sr_finding *f = &r->findings[k];
-		json_t *fj = json_object();
-		json_object_set_new(fj, "severity", json_string(sr_severity_name(f->severity)));
-		set_str(fj, "kind", f->kind);
-		set_str(fj, "reason", f->reason);
-		set_str(fj, "message", f->message);
-		set_str(fj, "evidence", f->evidence);
-		set_str(fj, "fix", f->fix);
-		json_array_append_new(fa, fj);
-	}
-	return fa;
-}
-
 static json_t *binary_json(const struct sr_scan_found *f, const char *input, const struct sr_matrix_row *row)
 {
 	json_t *o = json_object();
@@ -98,7 +81,7 @@ static json_t *binary_json(const struct sr_scan_found *f, const char *input, con
 	json_object_set_new(o, "needs", needs);
 	if (f->judged) {
 		json_object_set_new(o, "verdict", json_string(sr_verdict_name(f->judged->verdict)));
-		json_object_set_new(o, "findings", findings_json(f->judged));
+		json_object_set_new(o, "findings", sr_report_findings_json(f->judged));
 	}
 	return o;
 }

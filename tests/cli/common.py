@@ -76,6 +76,32 @@ def run_json(exe, command, args, env=None, timeout=120):
     return p, doc
 
 
+def run_in_pty(argv, env=None, cwd=None):
+    """Run argv with a terminal as stdin, stdout and stderr (pty.fork);
+    returns (exit status, everything it wrote, as text)."""
+    import pty
+    pid, fd = pty.fork()
+    if pid == 0:
+        try:
+            if cwd:
+                os.chdir(cwd)
+            os.execve(argv[0], argv, env if env is not None else os.environ)
+        finally:
+            os._exit(127)
+    out = b""
+    while True:
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+    _, st = os.waitpid(pid, 0)
+    os.close(fd)
+    return os.waitstatus_to_exitcode(st), out.decode("utf-8", "replace")
+
+
 def run_killed(cmd, delay, env=None):
     """Start cmd (output discarded), SIGKILL it after delay seconds; returns
     its exit status (-SIGKILL when the kill came before it finished)."""

@@ -27,7 +27,6 @@ Without go, gcc or readelf: skipped (77).
 """
 import json
 import os
-import pty
 import re
 import shutil
 import subprocess
@@ -111,23 +110,9 @@ def main():
     c.true("text: the matrix and SHA256SUMS, no progress on a pipe",
            p.returncode == 0 and "hello_linux_amd64" in p.stdout and "SHA256SUMS: 1 artifact" in p.stdout and
            "\r" not in p.stdout and "building" not in p.stdout, p.stdout)
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.chdir(work)
-        os.execve(exe, [exe, "build", "--no-reproduce", "--target", "linux/amd64", hello], env)
-    out = b""
-    while True:
-        try:
-            chunk = os.read(fd, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        out += chunk
-    _, st = os.waitpid(pid, 0)
-    text = out.decode("utf-8", "replace")
+    rc, text = common.run_in_pty([exe, "build", "--no-reproduce", "--target", "linux/amd64", hello], env=env, cwd=work)
     c.true("progress on a terminal: linux/amd64 building, then its time",
-           os.WEXITSTATUS(st) == 0 and "linux/amd64  building" in text and re.search(r"linux/amd64  \d+\.\d s", text),
+           rc == 0 and "linux/amd64  building" in text and re.search(r"linux/amd64  \d+\.\d s", text),
            text[:400])
 
     # the policy

@@ -32,7 +32,6 @@ import base64
 import hashlib
 import json
 import os
-import pty
 import re
 import shutil
 import stat
@@ -137,20 +136,8 @@ def hostile_tree(c, exe, fx, work):
 
     # progress: on a terminal only
     c.true("progress: none on a pipe", "files/s" not in p.stderr, p.stderr)
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.execv(exe, [exe, "scan", t])
-    out = b""
-    while True:
-        try:
-            chunk = os.read(fd, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        out += chunk
-    os.waitpid(pid, 0)
-    c.true("progress: on a terminal", b"files/s" in out, out[:300])
+    rc, out = common.run_in_pty([exe, "scan", t])
+    c.true("progress: on a terminal", "files/s" in out, out[:300])
     return t
 
 
@@ -258,7 +245,7 @@ def judged_vs_loader(c, exe, fx, roots, work):
          sorted(k for k in mine if mine[k]), sorted(k for k in theirs if theirs[k]))
     c.true("bullseye+: c-pie (GLIBC_2.34) fails there", mine.get("/opt/app/c-pie"), b.get("/opt/app/c-pie"))
     f = b["/opt/app/c-pie"]["findings"]
-    c.true("bullseye+: in the loader's words", any("version `GLIBC_2.34' not found" in (x["message"] or "")
+    c.true("bullseye+: in the loader's words", any("version `GLIBC_2.34' not found" in (x.get("message") or "")
                                                   for x in f), f)
     c.eq("bullseye+: the static programs run", [b["/opt/app/" + n]["verdict"] for n in ("c-static", "go-amd64")],
          ["runs", "runs"])
@@ -391,6 +378,20 @@ def go_deps(path):
     return deps
 
 
+def sbom_doc(c, exe, fmt, root, env):
+    """scan --sbom FMT dir:ROOT, twice: exit 0, the same bytes both times;
+    (the first run, its document or None)."""
+    runs = [common.run([exe, "scan", "--sbom", fmt, "dir:" + root], timeout=300, env=env) for _ in range(2)]
+    p = runs[0]
+    c.eq("%s: exit 0" % fmt, p.returncode, 0)
+    c.true("%s: the same bytes twice (SOURCE_DATE_EPOCH)" % fmt, runs[0].stdout == runs[1].stdout and p.stdout)
+    try:
+        return p, json.loads(p.stdout)
+    except ValueError:
+        c.fail("%s: not JSON: %s" % (fmt, p.stdout[:200]))
+        return p, None
+
+
 def sbom(c, exe, fx, roots, work):
     copy = os.path.join(work, "sbom-root")
     shutil.rmtree(copy, ignore_errors=True)
@@ -400,16 +401,10 @@ def sbom(c, exe, fx, roots, work):
     shutil.copy(os.path.join(fx, "gover", "go119-moddeps"), os.path.join(app, "moddeps"))
     shutil.copy(os.path.join(fx, "go-cgo"), os.path.join(app, "go-cgo"))
     env = dict(os.environ, SOURCE_DATE_EPOCH="1700000000")
-    runs = [common.run([exe, "scan", "--sbom", "cyclonedx", "dir:" + copy], timeout=300, env=env) for _ in range(2)]
-    p = runs[0]
-    c.eq("sbom: exit 0", p.returncode, 0)
-    c.true("sbom: the summary goes to stderr", p.stderr.startswith("dir:" + copy + ": "), p.stderr[:200])
-    c.true("sbom: the same bytes twice (SOURCE_DATE_EPOCH)", runs[0].stdout == runs[1].stdout and p.stdout)
-    try:
-        doc = json.loads(p.stdout)
-    except ValueError:
-        c.fail("sbom: not JSON: " + p.stdout[:200])
+    p, doc = sbom_doc(c, exe, "cyclonedx", copy, env)
+    if doc is None:
         return
+    c.true("sbom: the summary goes to stderr", p.stderr.startswith("dir:" + copy + ": "), p.stderr[:200])
     c.eq("sbom: timestamp", doc["metadata"]["timestamp"], "2023-11-14T22:13:20Z")
     v = common.cyclonedx_validator(os.path.join(work, "npm"))
     if v is not None:
@@ -512,14 +507,8 @@ def spdx(c, exe, copy, env, comps, deps):
     ids (pattern, unique, every relationship's ends defined), package
     fields, checksum and purpose values; and it holds what the CycloneDX
     bill holds."""
-    runs = [common.run([exe, "scan", "--sbom", "spdx", "dir:" + copy], timeout=300, env=env) for _ in range(2)]
-    p = runs[0]
-    c.eq("spdx: exit 0", p.returncode, 0)
-    c.true("spdx: the same bytes twice", runs[0].stdout == runs[1].stdout and p.stdout)
-    try:
-        doc = json.loads(p.stdout)
-    except ValueError:
-        c.fail("spdx: not JSON: " + p.stdout[:200])
+    p, doc = sbom_doc(c, exe, "spdx", copy, env)
+    if doc is None:
         return
     c.eq("spdx: document fields", (doc.get("spdxVersion"), doc.get("dataLicense"), doc.get("SPDXID")),
          ("SPDX-2.3", "CC0-1.0", "SPDXRef-DOCUMENT"))
