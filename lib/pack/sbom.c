@@ -421,6 +421,17 @@ void sr_sbom_add(struct sr_sbom *b, struct sr_sbom_piece *p)
 
 /* ------------------------------------------------------------ the document */
 
+/* Write a document (taken over), indented, keys in the order made. */
+static enum sr_err write_doc(json_t *doc, FILE *out, struct sr_error *err)
+{
+	if (!doc)
+		return sr_error_set(err, SR_E_NOMEM, NULL);
+	int rc = json_dumpf(doc, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	fputc('\n', out);
+	json_decref(doc);
+	return rc == 0 ? SR_OK : sr_error_set(err, SR_E_IO, "cannot write the SBOM");
+}
+
 /* The bill's time as both formats write it: "2023-11-14T22:13:20Z". */
 static void utc_stamp(int64_t created, char out[32])
 {
@@ -480,12 +491,7 @@ enum sr_err sr_sbom_write_cyclonedx(struct sr_sbom *b, FILE *out, struct sr_erro
 	                        "specVersion", "1.6", "serialNumber", serial, "version", 1, "metadata", "timestamp",
 	                        stamp, "tools", "components", tool, "component", subject, "components", comps,
 	                        "dependencies", deps);
-	if (!doc)
-		return sr_error_set(err, SR_E_NOMEM, NULL);
-	int rc = json_dumpf(doc, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	fputc('\n', out);
-	json_decref(doc);
-	return rc == 0 ? SR_OK : sr_error_set(err, SR_E_IO, "cannot write the SBOM");
+	return write_doc(doc, out, err);
 }
 
 /* ------------------------------------------------------------ SPDX 2.3 */
@@ -633,10 +639,5 @@ enum sr_err sr_sbom_write_spdx(struct sr_sbom *b, FILE *out, struct sr_error *er
 	                        "CC0-1.0", "SPDXID", "SPDXRef-DOCUMENT", "name", sr_json_str(b->subject),
 	                        "documentNamespace", ns, "creationInfo", "created", stamp, "creators", tool, "packages",
 	                        pkgs, "relationships", rels);
-	if (!doc)
-		return sr_error_set(err, SR_E_NOMEM, NULL);
-	int rc = json_dumpf(doc, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	fputc('\n', out);
-	json_decref(doc);
-	return rc == 0 ? SR_OK : sr_error_set(err, SR_E_IO, "cannot write the SBOM");
+	return write_doc(doc, out, err);
 }

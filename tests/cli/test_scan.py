@@ -218,14 +218,22 @@ def ld_list(root, path, loader):
     return p.returncode, p.stdout + p.stderr
 
 
-def judged_vs_loader(c, exe, fx, roots, work):
-    copy = os.path.join(work, "bullseye")
-    shutil.rmtree(copy, ignore_errors=True)
-    subprocess.run(["cp", "-al", os.path.join(roots, "bullseye"), copy], check=True)
-    app = os.path.join(copy, "opt", "app")
+def root_copy(roots, name, dest, programs):
+    """A copy of a debootstrap root made of hard links (cheap, the original
+    untouched: files are only added), with programs {name: source} copied
+    into /opt/app; returns (the copy, its /opt/app)."""
+    shutil.rmtree(dest, ignore_errors=True)
+    subprocess.run(["cp", "-al", os.path.join(roots, name), dest], check=True)
+    app = os.path.join(dest, "opt", "app")
     os.makedirs(app)
-    for n in ("c-pie", "go-cgo", "cxx", "c-static", "go-amd64"):
-        shutil.copy(os.path.join(fx, n), os.path.join(app, n))
+    for n, src in programs.items():
+        shutil.copy(src, os.path.join(app, n))
+    return dest, app
+
+
+def judged_vs_loader(c, exe, fx, roots, work):
+    copy, app = root_copy(roots, "bullseye", os.path.join(work, "bullseye"),
+                          {n: os.path.join(fx, n) for n in ("c-pie", "go-cgo", "cxx", "c-static", "go-amd64")})
     p, doc = scan_json(exe, ["dir:" + copy], timeout=300)
     if not c.true("bullseye+: scan --json parses", doc is not None, p.stderr[:300]):
         return
@@ -393,13 +401,8 @@ def sbom_doc(c, exe, fmt, root, env):
 
 
 def sbom(c, exe, fx, roots, work):
-    copy = os.path.join(work, "sbom-root")
-    shutil.rmtree(copy, ignore_errors=True)
-    subprocess.run(["cp", "-al", os.path.join(roots, "bookworm"), copy], check=True)
-    app = os.path.join(copy, "opt", "app")
-    os.makedirs(app)
-    shutil.copy(os.path.join(fx, "gover", "go119-moddeps"), os.path.join(app, "moddeps"))
-    shutil.copy(os.path.join(fx, "go-cgo"), os.path.join(app, "go-cgo"))
+    copy, app = root_copy(roots, "bookworm", os.path.join(work, "sbom-root"),
+                          {"moddeps": os.path.join(fx, "gover", "go119-moddeps"), "go-cgo": os.path.join(fx, "go-cgo")})
     env = dict(os.environ, SOURCE_DATE_EPOCH="1700000000")
     p, doc = sbom_doc(c, exe, "cyclonedx", copy, env)
     if doc is None:
