@@ -509,11 +509,10 @@ def cyclonedx_validator(cache):
     """A validator for CycloneDX 1.6 JSON from the schemas npm's
     @cyclonedx/cyclonedx-library ships (res/schema/bom-1.6.SNAPSHOT.schema.json
     and the SPDX licence and JSF signature schemas it refers to); None when
-    the registry cannot be reached."""
+    the registry cannot be reached.  Works with Debian 12's jsonschema 4.10
+    (RefResolver) and with later ones (the referencing registry)."""
     import jsonschema
     import urllib.parse
-    from referencing import Registry, Resource
-    from referencing.jsonschema import DRAFT7
     pkg = npm_package("@cyclonedx/cyclonedx-library", cache)
     if not pkg:
         return None
@@ -521,12 +520,21 @@ def cyclonedx_validator(cache):
     with open(os.path.join(d, "bom-1.6.SNAPSHOT.schema.json")) as f:
         main = json.load(f)
     base = main.get("$id", "")
-    resources = []
+    others = {}
     for n in ("spdx.SNAPSHOT.schema.json", "jsf-0.82.SNAPSHOT.schema.json"):
         with open(os.path.join(d, n)) as f:
             s = json.load(f)
-        r = Resource.from_contents(s, default_specification=DRAFT7)
-        resources += [(n, r), (urllib.parse.urljoin(base, n), r)] + ([(s["$id"], r)] if "$id" in s else [])
+        for uri in [n, urllib.parse.urljoin(base, n)] + ([s["$id"]] if "$id" in s else []):
+            others[uri] = s
     cls = jsonschema.validators.validator_for(main)
     cls.check_schema(main)
-    return cls(main, registry=Registry().with_resources(resources), format_checker=cls.FORMAT_CHECKER)
+    checker = cls.FORMAT_CHECKER
+    try:
+        from referencing import Registry, Resource
+        from referencing.jsonschema import DRAFT7
+    except ImportError:
+        resolver = jsonschema.RefResolver(base, main, store=others)
+        return cls(main, resolver=resolver, format_checker=checker)
+    registry = Registry().with_resources([(u, Resource.from_contents(s, default_specification=DRAFT7))
+                                          for u, s in others.items()])
+    return cls(main, registry=registry, format_checker=checker)

@@ -416,6 +416,9 @@ def sbom(c, exe, fx, roots, work):
         bad = json.loads(p.stdout)
         bad["components"][0]["hashes"][0]["alg"] = "SHA-257"
         c.true("sbom: the validator refuses a broken bill", any(True for _ in v.iter_errors(bad)))
+        bad = json.loads(p.stdout)
+        bad["components"][0]["licenses"] = [{"license": {"id": "NOT-A-LICENCE"}}]
+        c.true("sbom: the validator reads the SPDX licence schema it refers to", any(True for _ in v.iter_errors(bad)))
     comps = {x["bom-ref"]: x for x in doc["components"]}
     deps = {d["ref"]: d["dependsOn"] for d in doc["dependencies"]}
     files = {r[5:]: x for r, x in comps.items() if r.startswith("file:")}
