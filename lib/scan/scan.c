@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "shipready/elf.h"
+#include "shipready/inspect.h"
 #include "shipready/root.h"
 
 #define SCAN_WINDOW 1024u          /* slots between the walker and the caller */
@@ -83,11 +84,6 @@ struct scan {
 
 /* ------------------------------------------------------------ is it a binary? */
 
-static uint32_t be32(const unsigned char *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
 /* e_lfanew of a DOS header (at least 64 bytes): where the PE header is. */
 static uint32_t lfanew_of(const unsigned char *head)
 {
@@ -96,31 +92,21 @@ static uint32_t lfanew_of(const unsigned char *head)
 
 bool sr_scan_is_binary(const unsigned char *head, size_t n, uint64_t size)
 {
-	if (n < 4)
+	/* the magic numbers are inspect's (sr_detect_format); "MZ" alone starts
+	 * text files too, so a PE file must also have its signature */
+	struct sr_reader r;
+	sr_reader_init(&r, head, n, false);
+	enum sr_format f = sr_detect_format(&r);
+	if (f != SR_FMT_PE)
+		return f != SR_FMT_UNKNOWN;
+	if (n < 64)   /* a DOS header is 64 bytes; e_lfanew at 0x3c names the PE header */
 		return false;
-	if (head[0] == 0x7f && head[1] == 'E' && head[2] == 'L' && head[3] == 'F')
-		return true;
-	if (head[0] == 'M' && head[1] == 'Z') {
-		/* a DOS header is 64 bytes; e_lfanew at 0x3c names the PE header */
-		if (n < 64)
-			return false;
-		uint32_t lfanew = lfanew_of(head);
-		if ((uint64_t)lfanew + 4 > size)
-			return false;
-		if ((uint64_t)lfanew + 4 > n)
-			return true;   /* beyond the head: the parser reads it */
-		return memcmp(head + lfanew, "PE\0\0", 4) == 0;
-	}
-	uint32_t be = be32(head);
-	uint32_t le = (uint32_t)head[3] << 24 | (uint32_t)head[2] << 16 | (uint32_t)head[1] << 8 | head[0];
-	if (be == 0xfeedface || be == 0xfeedfacf || le == 0xfeedface || le == 0xfeedfacf)
-		return true;
-	/* fat Mach-O; Java class files share 0xcafebabe, with a version >= 45 next */
-	if ((be == 0xcafebabe || be == 0xcafebabf) && n >= 8) {
-		uint32_t count = be32(head + 4);
-		return count > 0 && count < 45;
-	}
-	return false;
+	uint32_t lfanew = lfanew_of(head);
+	if ((uint64_t)lfanew + 4 > size)
+		return false;
+	if ((uint64_t)lfanew + 4 > n)
+		return true;   /* beyond the head: the caller reads it there */
+	return memcmp(head + lfanew, "PE\0\0", 4) == 0;
 }
 
 /* ------------------------------------------------------------ records out, in order */
