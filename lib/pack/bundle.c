@@ -33,7 +33,7 @@
 #include "shipready/inspect.h"
 #include "shipready/judge.h"
 #include "shipready/needs.h"
-#include "pack/archive_dl.h"
+#include "util/archive_dl.h"
 #include "util/arena.h"
 #include "util/path.h"
 #include "shipready/outfile.h"

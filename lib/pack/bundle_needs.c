@@ -17,7 +17,7 @@
 #include "shipready/inspect.h"
 #include "shipready/judge.h"
 #include "shipready/needs.h"
-#include "pack/archive_dl.h"
+#include "util/archive_dl.h"
 #include "util/arena.h"
 #include "shipready/outfile.h"
 #include "pack/bundle_internal.h"

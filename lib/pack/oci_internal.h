@@ -12,7 +12,7 @@
 #include "shipready/analysis.h"
 #include "shipready/bundle.h"
 #include "shipready/ociimage.h"
-#include "pack/nettle_dl.h"
+#include "util/nettle_dl.h"
 #include "util/arena.h"
 
 #define DEFAULT_USER "65532:65532"

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "pack/nettle_dl.h"
+#include "util/nettle_dl.h"
 #include "shipready/file.h"
 #include "shipready/image.h"
 #include "util/spawn.h"

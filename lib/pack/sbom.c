@@ -11,7 +11,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "pack/nettle_dl.h"
+#include "util/nettle_dl.h"
 #include "report/json_util.h"
 #include "shipready/analysis.h"
 #include "shipready/deps.h"

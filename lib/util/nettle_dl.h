@@ -3,14 +3,14 @@
  * Only `image` hashes (its blobs and digests).  Linked, libnettle would be
  * loaded by every command, and its constructor asks CPUID for its
  * accelerated code paths: in a virtual machine that alone costs about
- * 0.1 ms per run, more than `deps` spends on a program.  So lib/pack
+ * 0.1 ms per run, more than `deps` spends on a program.  So the library
  * calls the three functions it needs through shims that load
  * libnettle.so.8 with dlopen(3) on first use; the calls read as plain
  * nettle calls (the macros rename them).  Call sr_nettle_load before the
  * first hash to turn a missing library into an error; after a failed load
  * the shims do nothing. */
-#ifndef SHIPREADY_PACK_NETTLE_DL_H
-#define SHIPREADY_PACK_NETTLE_DL_H
+#ifndef SHIPREADY_UTIL_NETTLE_DL_H
+#define SHIPREADY_UTIL_NETTLE_DL_H
 
 #include <nettle/base64.h>
 #include <nettle/sha2.h>

@@ -1,5 +1,5 @@
 /* shipready — nettle's SHA-256 and base64 decoder loaded on first use (see nettle_dl.h). */
-#include "pack/nettle_dl.h"
+#include "util/nettle_dl.h"
 
 #include <dlfcn.h>
 #include <stdbool.h>

@@ -1,9 +1,9 @@
 /* shipready — libarchive, loaded when first used.
 
- * Only bundle and image use archives (image also reads a base image's);
+ * Only bundle, image and the image reader (scan and check of an image) use archives;
  * linking libarchive would make every command (inspect, deps, check) start by loading it and, through
  * it, libxml2, ICU and libstdc++: ld.so then spends more time relocating
- * them than `deps` spends on a program.  So lib/pack calls libarchive
+ * them than `deps` spends on a program.  So the library calls libarchive
  * through this header: each function below is a shim that loads
  * libarchive.so.13 with dlopen(3) on first use and calls the real one.
  * The calls read as plain libarchive calls (the macros rename them).
@@ -12,8 +12,8 @@
  * before the first archive call to turn that into an error.  If it has
  * failed, the shims return libarchive's own failure values (NULL,
  * ARCHIVE_FATAL) and do nothing for void functions. */
-#ifndef SHIPREADY_PACK_ARCHIVE_DL_H
-#define SHIPREADY_PACK_ARCHIVE_DL_H
+#ifndef SHIPREADY_UTIL_ARCHIVE_DL_H
+#define SHIPREADY_UTIL_ARCHIVE_DL_H
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -76,6 +76,14 @@ int sr_archive_read_data_skip(struct archive *a);
 const char *sr_archive_entry_pathname(struct archive_entry *e);
 la_int64_t sr_archive_entry_size(struct archive_entry *e);
 __LA_MODE_T sr_archive_entry_filetype(struct archive_entry *e);
+int sr_archive_read_support_filter_all(struct archive *a);
+int sr_archive_read_support_format_gnutar(struct archive *a);
+int sr_archive_read_open(struct archive *a, void *cd, archive_open_callback *o, archive_read_callback *r, archive_close_callback *c);
+int sr_archive_read_data_block(struct archive *a, const void **buf, size_t *n, la_int64_t *off);
+const char *sr_archive_entry_symlink(struct archive_entry *e);
+const char *sr_archive_entry_hardlink(struct archive_entry *e);
+__LA_MODE_T sr_archive_entry_perm(struct archive_entry *e);
+int sr_archive_entry_size_is_set(struct archive_entry *e);
 
 #define archive_write_new sr_archive_write_new
 #define archive_write_free sr_archive_write_free
@@ -122,5 +130,14 @@ __LA_MODE_T sr_archive_entry_filetype(struct archive_entry *e);
 #define archive_entry_pathname sr_archive_entry_pathname
 #define archive_entry_size sr_archive_entry_size
 #define archive_entry_filetype sr_archive_entry_filetype
+
+#define archive_read_support_filter_all sr_archive_read_support_filter_all
+#define archive_read_support_format_gnutar sr_archive_read_support_format_gnutar
+#define archive_read_open sr_archive_read_open
+#define archive_read_data_block sr_archive_read_data_block
+#define archive_entry_symlink sr_archive_entry_symlink
+#define archive_entry_hardlink sr_archive_entry_hardlink
+#define archive_entry_perm sr_archive_entry_perm
+#define archive_entry_size_is_set sr_archive_entry_size_is_set
 
 #endif

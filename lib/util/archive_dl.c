@@ -1,5 +1,5 @@
 /* shipready — libarchive loaded on first use (see archive_dl.h). */
-#include "pack/archive_dl.h"
+#include "util/archive_dl.h"
 
 #include <dlfcn.h>
 #include <stdarg.h>
@@ -55,6 +55,14 @@
 #undef archive_entry_pathname
 #undef archive_entry_size
 #undef archive_entry_filetype
+#undef archive_read_support_filter_all
+#undef archive_read_support_format_gnutar
+#undef archive_read_open
+#undef archive_read_data_block
+#undef archive_entry_symlink
+#undef archive_entry_hardlink
+#undef archive_entry_perm
+#undef archive_entry_size_is_set
 
 /* the shims have the real functions' types */
 _Static_assert(_Generic(&sr_archive_write_new, __typeof__(archive_write_new) *: 1, default: 0), "sr_archive_write_new is not archive_write_new");
@@ -102,6 +110,14 @@ _Static_assert(_Generic(&sr_archive_read_data_skip, __typeof__(archive_read_data
 _Static_assert(_Generic(&sr_archive_entry_pathname, __typeof__(archive_entry_pathname) *: 1, default: 0), "sr_archive_entry_pathname is not archive_entry_pathname");
 _Static_assert(_Generic(&sr_archive_entry_size, __typeof__(archive_entry_size) *: 1, default: 0), "sr_archive_entry_size is not archive_entry_size");
 _Static_assert(_Generic(&sr_archive_entry_filetype, __typeof__(archive_entry_filetype) *: 1, default: 0), "sr_archive_entry_filetype is not archive_entry_filetype");
+_Static_assert(_Generic(&sr_archive_read_support_filter_all, __typeof__(archive_read_support_filter_all) *: 1, default: 0), "sr_archive_read_support_filter_all is not archive_read_support_filter_all");
+_Static_assert(_Generic(&sr_archive_read_support_format_gnutar, __typeof__(archive_read_support_format_gnutar) *: 1, default: 0), "sr_archive_read_support_format_gnutar is not archive_read_support_format_gnutar");
+_Static_assert(_Generic(&sr_archive_read_open, __typeof__(archive_read_open) *: 1, default: 0), "sr_archive_read_open is not archive_read_open");
+_Static_assert(_Generic(&sr_archive_read_data_block, __typeof__(archive_read_data_block) *: 1, default: 0), "sr_archive_read_data_block is not archive_read_data_block");
+_Static_assert(_Generic(&sr_archive_entry_symlink, __typeof__(archive_entry_symlink) *: 1, default: 0), "sr_archive_entry_symlink is not archive_entry_symlink");
+_Static_assert(_Generic(&sr_archive_entry_hardlink, __typeof__(archive_entry_hardlink) *: 1, default: 0), "sr_archive_entry_hardlink is not archive_entry_hardlink");
+_Static_assert(_Generic(&sr_archive_entry_perm, __typeof__(archive_entry_perm) *: 1, default: 0), "sr_archive_entry_perm is not archive_entry_perm");
+_Static_assert(_Generic(&sr_archive_entry_size_is_set, __typeof__(archive_entry_size_is_set) *: 1, default: 0), "sr_archive_entry_size_is_set is not archive_entry_size_is_set");
 
 /* each pointer has the type of the real function (from its header), so
  * every call below is checked against libarchive's own prototype */
@@ -153,6 +169,14 @@ static struct {
 	__typeof__(archive_entry_pathname) *archive_entry_pathname;
 	__typeof__(archive_entry_size) *archive_entry_size;
 	__typeof__(archive_entry_filetype) *archive_entry_filetype;
+	__typeof__(archive_read_support_filter_all) *archive_read_support_filter_all;
+	__typeof__(archive_read_support_format_gnutar) *archive_read_support_format_gnutar;
+	__typeof__(archive_read_open) *archive_read_open;
+	__typeof__(archive_read_data_block) *archive_read_data_block;
+	__typeof__(archive_entry_symlink) *archive_entry_symlink;
+	__typeof__(archive_entry_hardlink) *archive_entry_hardlink;
+	__typeof__(archive_entry_perm) *archive_entry_perm;
+	__typeof__(archive_entry_size_is_set) *archive_entry_size_is_set;
 } dl;
 
 static bool load(void)
@@ -220,6 +244,14 @@ static bool load(void)
 	SYM(archive_entry_pathname);
 	SYM(archive_entry_size);
 	SYM(archive_entry_filetype);
+	SYM(archive_read_support_filter_all);
+	SYM(archive_read_support_format_gnutar);
+	SYM(archive_read_open);
+	SYM(archive_read_data_block);
+	SYM(archive_entry_symlink);
+	SYM(archive_entry_hardlink);
+	SYM(archive_entry_perm);
+	SYM(archive_entry_size_is_set);
 #undef SYM
 	dl.state = 1;
 	return true;
@@ -474,4 +506,45 @@ la_int64_t sr_archive_entry_size(struct archive_entry *e)
 __LA_MODE_T sr_archive_entry_filetype(struct archive_entry *e)
 {
 	return load() ? dl.archive_entry_filetype(e) : 0;
+}
+
+int sr_archive_read_support_filter_all(struct archive *a)
+{
+	return load() ? dl.archive_read_support_filter_all(a) : ARCHIVE_FATAL;
+}
+
+int sr_archive_read_support_format_gnutar(struct archive *a)
+{
+	return load() ? dl.archive_read_support_format_gnutar(a) : ARCHIVE_FATAL;
+}
+
+int sr_archive_read_open(struct archive *a, void *cd, archive_open_callback *o, archive_read_callback *r,
+                         archive_close_callback *c)
+{
+	return load() ? dl.archive_read_open(a, cd, o, r, c) : ARCHIVE_FATAL;
+}
+
+int sr_archive_read_data_block(struct archive *a, const void **buf, size_t *n, la_int64_t *off)
+{
+	return load() ? dl.archive_read_data_block(a, buf, n, off) : ARCHIVE_FATAL;
+}
+
+const char *sr_archive_entry_symlink(struct archive_entry *e)
+{
+	return load() ? dl.archive_entry_symlink(e) : NULL;
+}
+
+const char *sr_archive_entry_hardlink(struct archive_entry *e)
+{
+	return load() ? dl.archive_entry_hardlink(e) : NULL;
+}
+
+__LA_MODE_T sr_archive_entry_perm(struct archive_entry *e)
+{
+	return load() ? dl.archive_entry_perm(e) : 0;
+}
+
+int sr_archive_entry_size_is_set(struct archive_entry *e)
+{
+	return load() ? dl.archive_entry_size_is_set(e) : 0;
 }
