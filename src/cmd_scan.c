@@ -10,7 +10,7 @@
 #include "cli.h"
 #include "shipready/shipready.h"
 
-enum { OPT_JSON = 1, OPT_JSONL, OPT_THREADS, OPT_SBOM };
+enum { OPT_JSON = 1, OPT_JSONL, OPT_THREADS, OPT_SBOM, OPT_PLATFORM };
 
 const struct cli_option scan_options[] = {
 	{ "json", 'j', NULL, "print one JSON document (docs/schema/scan.json)", OPT_JSON },
@@ -18,6 +18,7 @@ const struct cli_option scan_options[] = {
 	{ "threads", 't', "N", "analyse with N threads (default: one per CPU)", OPT_THREADS },
 	{ "sbom", 0, "cyclonedx|spdx", "print a CycloneDX 1.6 or SPDX 2.3 SBOM of the tree instead (the summary goes to stderr)",
 	  OPT_SBOM },
+	{ "platform", 0, "OS/ARCH[/VARIANT]", "of an image, scan only this platform (default: each)", OPT_PLATFORM },
 	{ 0 },
 };
 
@@ -25,9 +26,12 @@ struct scan_cli {
 	bool json, jsonl;
 	const char *threads;
 	const char *sbom_format;
+	const char *platform;       /* --platform */
 	struct sr_sbom *sbom;       /* the bill being made, with --sbom */
 	/* per input */
 	const char *input;
+	const char *image_platform; /* the image's platform being scanned, or NULL */
+	const char *image_arch;     /* and its architecture */
 	bool tty;                   /* progress on stderr */
 	bool first_done;            /* --json: a binary was written */
 	struct sr_scan_summary sum;
@@ -45,6 +49,7 @@ static void on_opt(int id, const char *arg, void *ud)
 	case OPT_JSONL: o->jsonl = true; break;
 	case OPT_THREADS: o->threads = arg; break;
 	case OPT_SBOM: o->sbom_format = arg; break;
+	case OPT_PLATFORM: o->platform = arg; break;
 	default: break;
 	}
 }
@@ -95,6 +100,8 @@ static void take_record(void *ctx, void *record)
 		fputs(it->problem, x->problems_f);
 	if (it->json && x->jsonl) {
 		fputs("{\"record\":\"binary\",", stdout);
+		if (x->image_platform)
+			printf("\"image_platform\":\"%s\",", x->image_platform);
 		fputs(it->json + 1, stdout);
 		fputc('\n', stdout);
 	} else if (it->json) {
@@ -116,31 +123,17 @@ static void show_progress(void *ctx, const struct sr_scan_stats *st)
 	fflush(stderr);
 }
 
-/* The scan operands this version reads: a directory, or dir:ROOT. */
-static const char *tree_of(const char *path, bool *as_root, struct sr_error *err)
-{
-	static const char *const images[] = { "oci-archive:", "docker-archive:", "oci:" };
-	for (size_t i = 0; i < sizeof images / sizeof *images; i++)
-		if (strncmp(path, images[i], strlen(images[i])) == 0) {
-			sr_error_set(err, SR_E_UNSUPPORTED, "container images are not scanned yet (scan an unpacked root: dir:ROOT)");
-			return NULL;
-		}
-	*as_root = strncmp(path, "dir:", 4) == 0;
-	return *as_root ? path + 4 : path;
-}
-
-static int scan_one(struct scan_cli *x, const char *path, const struct sr_targets *db, unsigned threads,
-                    bool *json_first)
+/* Scan one tree: path is how the user named it (with image_platform, an
+ * image's), dir the directory read. */
+static int scan_tree(struct scan_cli *x, const char *path, const char *dir, bool as_root, const struct sr_targets *db,
+                     unsigned threads, bool *json_first)
 {
 	struct sr_error err = { 0 };
-	bool as_root = false;
-	const char *dir = tree_of(path, &as_root, &err);
-	if (dir && !dir[0])
-		sr_error_set(&err, SR_E_USAGE, "dir: names no directory");
-	if (!dir || !dir[0]) {
-		cli_file_error(path, sr_error_message(&err));
-		return EXIT_ERROR;
-	}
+	char shown[512];
+	if (x->image_platform)
+		snprintf(shown, sizeof shown, "%s (%s)", path, x->image_platform);
+	else
+		snprintf(shown, sizeof shown, "%s", path);
 	x->input = path;
 	memset(&x->sum, 0, sizeof x->sum);
 	x->problems = NULL;
@@ -148,7 +141,8 @@ static int scan_one(struct scan_cli *x, const char *path, const struct sr_target
 	x->problems_f = open_memstream(&x->problems, &x->problems_len);
 	x->first_done = false;
 	x->t0 = now();
-	struct sr_scan_opts so = { .threads = threads, .as_root = as_root, .db = db, .record = make_record,
+	struct sr_scan_opts so = { .threads = threads, .as_root = as_root, .db = db, .root_name = x->image_platform ? shown : NULL,
+		                   .root_machine = x->image_arch, .record = make_record,
 		                   .emit = take_record, .progress = show_progress, .ctx = x };
 	struct sr_root root = { .dirfd = -1 };
 	if (x->sbom_format) {
@@ -163,7 +157,7 @@ static int scan_one(struct scan_cli *x, const char *path, const struct sr_target
 		if (rc != SR_OK) {
 			if (root.dirfd >= 0)
 				sr_root_close(&root);
-			cli_file_error(path, sr_error_message(&err));
+			cli_file_error(shown, sr_error_message(&err));
 			fclose(x->problems_f);
 			free(x->problems);
 			return EXIT_ERROR;
@@ -174,7 +168,10 @@ static int scan_one(struct scan_cli *x, const char *path, const struct sr_target
 		*json_first = true;
 		json_t *in = json_string(path);
 		char *t = json_dumps(in, JSON_ENCODE_ANY);
-		printf("\"input\":%s,\"root\":%s,\"binaries\":[", t ? t : "null", as_root ? "true" : "false");
+		printf("\"input\":%s,\"root\":%s,", t ? t : "null", as_root ? "true" : "false");
+		if (x->image_platform)
+			printf("\"image_platform\":\"%s\",", x->image_platform);
+		fputs("\"binaries\":[", stdout);
 		free(t);
 		json_decref(in);
 	}
@@ -186,7 +183,7 @@ static int scan_one(struct scan_cli *x, const char *path, const struct sr_target
 		fclose(x->problems_f);
 	int status = EXIT_OK;
 	if (rc != SR_OK) {
-		cli_file_error(path, sr_error_message(&err));
+		cli_file_error(shown, sr_error_message(&err));
 		status = EXIT_ERROR;
 	} else if (x->sum.fails || x->sum.errors || st.unreadable) {
 		status = EXIT_FINDINGS;
@@ -210,6 +207,8 @@ static int scan_one(struct scan_cli *x, const char *path, const struct sr_target
 		json_object_set_new(line, "record", json_string("summary"));
 		json_object_set_new(line, "input", json_string(path));
 		json_object_set_new(line, "root", json_boolean(as_root));
+		if (x->image_platform)
+			json_object_set_new(line, "image_platform", json_string(x->image_platform));
 		json_object_set_new(line, "summary", sr_report_scan_summary_json(&x->sum, &st));
 		char *t = json_dumps(line, JSON_COMPACT | JSON_PRESERVE_ORDER);
 		if (t)
@@ -219,12 +218,12 @@ static int scan_one(struct scan_cli *x, const char *path, const struct sr_target
 	} else if (rc == SR_OK) {
 		FILE *text = x->sbom ? stderr : stdout;   /* with --sbom, stdout is the bill's */
 		struct sr_text_style style = { .color = cli_use_color(text) };
-		sr_report_scan_text(text, path, &x->sum, &st, x->problems, &style);
+		sr_report_scan_text(text, shown, &x->sum, &st, x->problems, &style);
 	}
 	if (x->sbom) {
 		if (rc == SR_OK && (strcmp(x->sbom_format, "spdx") == 0 ? sr_sbom_write_spdx(x->sbom, stdout, &err)
 		                                                          : sr_sbom_write_cyclonedx(x->sbom, stdout, &err)) != SR_OK) {
-			cli_file_error(path, sr_error_message(&err));
+			cli_file_error(shown, sr_error_message(&err));
 			status = EXIT_ERROR;
 		}
 		sr_sbom_free(x->sbom);
@@ -235,6 +234,85 @@ static int scan_one(struct scan_cli *x, const char *path, const struct sr_target
 	free(x->problems);
 	x->problems = NULL;
 	return status;
+}
+
+/* Whether the image platform name is the one --platform asks for
+ * ("linux/arm64" matches "linux/arm64/v8" too). */
+static bool platform_wanted(const char *want, const char *name)
+{
+	size_t l = want ? strlen(want) : 0;
+	return !want || strcmp(want, name) == 0 || (strncmp(want, name, l) == 0 && name[l] == '/');
+}
+
+/* An image: each platform (or the one --platform names) unpacked and
+ * scanned as a root. */
+static int scan_image(struct scan_cli *x, const char *spec, const struct sr_targets *db, unsigned threads,
+                      bool *json_first)
+{
+	struct sr_error err = { 0 };
+	struct sr_image *img = NULL;
+	if (sr_image_open(spec, &img, &err) != SR_OK) {
+		cli_file_error(spec, sr_error_message(&err));
+		return EXIT_ERROR;
+	}
+	size_t n = sr_image_platform_count(img), chosen = 0;
+	char names[512] = "";
+	for (size_t i = 0; i < n; i++) {
+		const struct sr_image_platform *pl = sr_image_platform_at(img, i);
+		size_t l = strlen(names);
+		snprintf(names + l, sizeof names - l, "%s%s", l ? ", " : "", pl->name);
+		if (platform_wanted(x->platform, pl->name))
+			chosen++;
+	}
+	int status = EXIT_OK;
+	char why[768];
+	if (chosen == 0) {
+		snprintf(why, sizeof why, "no %s image in it (it has %s)", x->platform, names);
+		cli_file_error(spec, why);
+		status = EXIT_ERROR;
+	} else if (x->sbom_format && chosen > 1) {
+		snprintf(why, sizeof why, "an SBOM describes one platform, and it has %s: choose one with --platform",
+		         names);
+		cli_file_error(spec, why);
+		status = EXIT_ERROR;
+	}
+	for (size_t i = 0; i < n && status != EXIT_ERROR; i++) {
+		const struct sr_image_platform *pl = sr_image_platform_at(img, i);
+		if (!platform_wanted(x->platform, pl->name))
+			continue;
+		const char *dir;
+		x->image_platform = pl->name;
+		x->image_arch = pl->architecture;
+		int s;
+		if (sr_image_unpack(img, i, &dir, NULL, &err) != SR_OK) {
+			char shown[512];
+			snprintf(shown, sizeof shown, "%s (%s)", spec, pl->name);
+			cli_file_error(shown, sr_error_message(&err));
+			s = EXIT_ERROR;
+		} else {
+			s = scan_tree(x, spec, dir, true, db, threads, json_first);
+		}
+		if (s > status)
+			status = s;
+		x->image_platform = NULL;
+		x->image_arch = NULL;
+	}
+	sr_image_free(img);
+	return status;
+}
+
+static int scan_one(struct scan_cli *x, const char *path, const struct sr_targets *db, unsigned threads,
+                    bool *json_first)
+{
+	if (sr_image_spec_is(path))
+		return scan_image(x, path, db, threads, json_first);
+	bool as_root = strncmp(path, "dir:", 4) == 0;
+	const char *dir = as_root ? path + 4 : path;
+	if (!dir[0]) {
+		cli_file_error(path, "dir: names no directory");
+		return EXIT_ERROR;
+	}
+	return scan_tree(x, path, dir, as_root, db, threads, json_first);
 }
 
 int cmd_scan(int argc, char **argv, const struct cli_command *self)

@@ -73,7 +73,9 @@ const struct cli_command cli_commands[] = {
 	  "machine), or a real root directory (dir:PATH: its loader, libraries, symbol\n"
 	  "versions, CA roots and zoneinfo are read from its files, with the deps loader\n"
 	  "model; FILE is imagined at the same path inside it, run by this machine's\n"
-	  "kernel). Failures say why and what the user would see (Exec format error, No\n"
+	  "kernel), or an image (oci-archive:FILE[:TAG], docker-archive:FILE, oci:DIR[:TAG]:\n"
+	  "the platform of this machine, or its only one, read as a root as scan reads it).\n"
+	  "Failures say why and what the user would see (Exec format error, No\n"
 	  "such file or directory for a missing interpreter, version 'GLIBC_2.34' not\n"
 	  "found, a missing library, FATAL: kernel too old); warnings are features that\n"
 	  "will fail (x509: certificate signed by unknown authority, unknown time zone);\n"
@@ -86,7 +88,7 @@ const struct cli_command cli_commands[] = {
 	  "distroless-static. One line per violation with its evidence; exit status 1.",
 	  check_options },
 	{ "scan", cmd_scan, "find every binary in a tree; for a root (dir:ROOT), judge each program inside it",
-	  "[--json | --jsonl | --sbom cyclonedx|spdx] [--threads N] DIR|dir:ROOT...",
+	  "[--json | --jsonl | --sbom cyclonedx|spdx] [--threads N] [--platform OS/ARCH] DIR|dir:ROOT|IMAGE...",
 	  "Walk each tree and find every ELF, PE and Mach-O file in it by its magic number\n"
 	  "(a file that is not one costs one small read), never following a symlink and\n"
 	  "skipping FIFOs, sockets, devices and /proc-like file systems; analyse each binary\n"
@@ -108,11 +110,13 @@ const struct cli_command cli_commands[] = {
 	  "installed dpkg or apk package (pkg:deb, pkg:apk), the one of each binary, and the\n"
 	  "files each ELF file loads there (SPDX: DYNAMIC_LINK; Go modules: STATIC_LINK).\n"
 	  "SOURCE_DATE_EPOCH sets its timestamp (the same tree, the same bytes).\n"
-	  "On a TTY, progress goes to stderr. Not yet: container image archives\n"
-	  "(oci-archive:, docker-archive:, oci:: unpack one and scan dir:ROOT), Rust crates\n"
-	  "(cargo auditable).\n"
+	  "IMAGE is oci-archive:FILE[:TAG], docker-archive:FILE or oci:DIR[:TAG]: each of its\n"
+	  "platforms (or the one --platform names) is a root, its layers applied in order\n"
+	  "(whiteouts and opaque directories too) into a private directory under $TMPDIR\n"
+	  "that is removed at the end; blobs are checked against their digests.\n"
+	  "On a TTY, progress goes to stderr. Not yet: Rust crates (cargo auditable).\n"
 	  "Exit status 1 when a program fails in its root or a file cannot be read or\n"
-	  "analysed; 2 when a PATH cannot be scanned.",
+	  "analysed; 2 when a PATH or image cannot be scanned.",
 	  scan_options },
 	{ "bundle", cmd_bundle, "write each program's closure (interpreter, libraries, data files) as a directory or tar",
 	  "-o DIR|FILE.tar [--from-root DIR] [--prefix DIR] [--resolv-conf] [--force] [--json] FILE...",

@@ -53,6 +53,8 @@ struct sr_scan_opts {
 	unsigned threads;              /* workers; 0: one per online CPU (at most SR_SCAN_MAX_THREADS) */
 	bool as_root;                  /* the tree is a root: judge each ELF program inside it */
 	const struct sr_targets *db;   /* the target database (for the root's target; may be NULL otherwise) */
+	const char *root_name;         /* as_root: how verdicts name the root (NULL: "dir:DIR"), e.g. an image's name */
+	const char *root_machine;      /* as_root: the machine that runs the root ("arm64", "aarch64"; NULL: this one) */
 	/* Make the caller's record of one found binary: called in a worker
 	 * thread, several at once; f and what it points to last only for the
 	 * call.  May return NULL. */

@@ -10,6 +10,7 @@
 #include "shipready/go.h"
 #include "shipready/gomod.h"
 #include "shipready/image.h"
+#include "shipready/imageroot.h"
 #include "shipready/inspect.h"
 #include "shipready/reader.h"
 #include "shipready/report.h"

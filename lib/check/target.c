@@ -50,6 +50,7 @@ void sr_check_target_free(struct sr_check_target *t)
 	if (t->priv) {
 		if (t->priv->root_open)
 			sr_root_close(&t->priv->root);
+		sr_image_free(t->priv->image);   /* after the root: it removes the directory */
 		sr_arena_free(t->priv->arena);
 	}
 }
@@ -175,12 +176,29 @@ enum sr_err sr_check_target_open(const struct sr_targets *db, const char *spec, 
 	struct utsname u;
 	bool have_uname = uname(&u) == 0;
 
-	if (strncmp(spec, "dir:", 4) == 0) {
-		const char *dir = spec + 4;
-		if (!dir[0]) {
+	const char *dir = strncmp(spec, "dir:", 4) == 0 ? spec + 4 : NULL;
+	const char *image_arch = NULL;
+	if (dir && !dir[0]) {
+		sr_check_target_free(t);
+		return sr_error_set(err, SR_E_USAGE, "dir: needs a directory, e.g. dir:/srv/rootfs");
+	}
+	if (sr_image_spec_is(spec)) {
+		/* an image: the platform this machine would run (or its only one),
+		 * unpacked, is the root */
+		enum sr_err rc = sr_image_open(spec, &p->image, err);
+		size_t i = rc == SR_OK ? sr_image_platform_for(p->image, have_uname ? u.machine : NULL) : 0;
+		if (rc == SR_OK && i == SIZE_MAX)
+			rc = sr_error_set(err, SR_E_USAGE, "%s: no image for this machine (%s) among its %zu platforms", spec,
+			                  have_uname ? u.machine : "unknown", sr_image_platform_count(p->image));
+		if (rc == SR_OK)
+			rc = sr_image_unpack(p->image, i, &dir, NULL, err);
+		if (rc != SR_OK) {
 			sr_check_target_free(t);
-			return sr_error_set(err, SR_E_USAGE, "dir: needs a directory, e.g. dir:/srv/rootfs");
+			return rc;
 		}
+		image_arch = sr_image_platform_at(p->image, i)->architecture;
+	}
+	if (dir) {
 		enum sr_err rc = sr_root_open(dir, &p->root, err);
 		if (rc != SR_OK) {
 			sr_check_target_free(t);
@@ -189,10 +207,13 @@ enum sr_err sr_check_target_open(const struct sr_targets *db, const char *spec, 
 		p->root_open = true;
 		t->dir = p->root.dir;
 		/* a root is run by this machine's kernel (chroot, a container),
-		 * unless its C library is of another machine (probe_libc) */
+		 * unless its C library is of another machine (probe_libc); an
+		 * image says its machine */
 		t->arch = have_uname ? sr_check_arch_name(u.machine) : NULL;
 		if (!t->arch && have_uname)
 			t->arch = sr_arena_strdup(a, u.machine);
+		if (image_arch)
+			t->arch = sr_check_arch_name(image_arch) ? sr_check_arch_name(image_arch) : sr_arena_strdup(a, image_arch);
 		t->kernel = have_uname ? host_kernel(a, &u) : NULL;
 		probe_libc(t);
 		*out = t;

@@ -571,6 +571,11 @@ static enum sr_err worker_init(struct worker *w, struct scan *s, struct sr_error
 			return sr_error_set(err, SR_E_NOMEM, NULL);
 		snprintf(spec, n, "dir:%s", s->top);
 		rc = sr_check_target_open(s->o->db, spec, &w->target, err);
+		if (rc == SR_OK && s->o->root_name)
+			w->target->name = s->o->root_name;
+		const char *m = s->o->root_machine ? sr_check_arch_name(s->o->root_machine) : NULL;
+		if (rc == SR_OK && m)
+			w->target->arch = m;
 		free(spec);
 	}
 	return rc;
