@@ -8,6 +8,7 @@ FUZZ_SECONDS ?= 20
 # systemd: systemd-analyze verify/security for tests/cli/test_unit.py; buildah: the
 # FROM scratch images of tests/cli/test_dockerfile.py; skopeo, umoci: the images of
 # tests/cli/test_image.py; nettle: SHA-256 of image blobs, loaded by `image` only;
+# zlib1g-dev: inflating the crate lists cargo auditable embeds in Rust programs;
 # libc6-dev-arm64-cross: the C library of the aarch64 fixtures, which
 # gcc-aarch64-linux-gnu only recommends; libclang-rt-14-dev: the sanitizer and
 # libFuzzer runtimes, which clang does not bring; g++: the C++ fixture; git: the
@@ -15,7 +16,7 @@ FUZZ_SECONDS ?= 20
 # ca-certificates, tzdata: the host's CA bundle and zoneinfo that the bundle,
 # image and dockerfile tests carry into what they build).  Named one by one: ensure-deps.sh installs
 # without recommends, so `make fresh-test` proves this list on a new Debian 12 root.
-BUILD_DEPS := meson ninja-build gcc libc6-dev pkg-config libjansson-dev libarchive-dev nettle-dev
+BUILD_DEPS := meson ninja-build gcc libc6-dev pkg-config libjansson-dev libarchive-dev nettle-dev zlib1g-dev
 TEST_DEPS  := $(BUILD_DEPS) clang musl-tools lib32gcc-12-dev libc6-dev-i386 gcc-aarch64-linux-gnu \
               libc6-dev-arm64-cross g++ libclang-rt-14-dev git wget ca-certificates tzdata \
               golang-go binutils python3 python3-jsonschema strace debian-archive-keyring \

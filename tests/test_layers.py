@@ -24,7 +24,7 @@ PUBLIC = {
     "error.h": "util", "reader.h": "util", "file.h": "util", "strlist.h": "util", "outfile.h": "util",
     "root.h": "root", "imageroot.h": "root",
     "elf.h": "parsers", "libc.h": "parsers", "pe.h": "parsers", "macho.h": "parsers", "ldcache.h": "parsers",
-    "image.h": "parsers", "targets.h": "parsers", "pkgowner.h": "parsers", "depfile.h": "parsers",
+    "image.h": "parsers", "targets.h": "parsers", "pkgowner.h": "parsers", "rustdeps.h": "parsers", "depfile.h": "parsers",
     "go.h": "go", "gomod.h": "go", "semver.h": "go",
     "inspect.h": "inspect", "version.h": "inspect",
     "cpu.h": "loader", "deps.h": "loader",
@@ -37,7 +37,7 @@ PUBLIC = {
 
 # lib/ files: by directory, with the few files whose layer differs from their directory's
 LIB_DIRS = {"util": "util", "image": "root", "elf": "parsers", "pe": "parsers", "macho": "parsers", "targets": "parsers",
-            "pkg": "parsers", "build": "parsers", "go": "go", "core": "inspect", "loader": "loader", "analysis": "analysis", "check": "check", "scan": "check",
+            "pkg": "parsers", "rust": "parsers", "build": "parsers", "go": "go", "core": "inspect", "loader": "loader", "analysis": "analysis", "check": "check", "scan": "check",
             "report": "report/pack", "pack": "report/pack"}
 LIB_FILES = {"lib/loader/root.c": "root", "lib/loader/ldcache.c": "parsers", "lib/loader/ldconf.c": "parsers",
              "lib/loader/ldconf_internal.h": "parsers", "lib/core/image.c": "parsers"}

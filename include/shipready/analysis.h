@@ -21,6 +21,7 @@
 #include "shipready/needs.h"
 #include "shipready/root.h"
 #include "shipready/runtimes.h"
+#include "shipready/rustdeps.h"
 
 struct sr_run;
 struct sr_analysis_priv;
@@ -31,6 +32,8 @@ struct sr_analysis {
 	struct sr_needs needs;         /* what it reads at run time (see needs.h) */
 	struct sr_runtimes runtimes;   /* what must be installed for it */
 	struct sr_language lang;       /* the language it was written in, as far as its bytes say */
+	struct sr_rust_deps rust;      /* a Rust program's crates, from its .dep-v0 section (n 0: none) */
+	const char *rust_error;        /* why that section could not be read, or NULL */
 	struct sr_analysis_priv *priv;
 };
 

@@ -1,6 +1,7 @@
 /* shipready — the run: each input analysed once, each root's loader session
  * made once, each resolution kept (see shipready/analysis.h). */
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -36,6 +37,7 @@ struct sr_analysis_priv {
 	dev_t root_dev;            /* the root it was read from (with root_given) */
 	ino_t root_ino;
 	bool failed;               /* the file could not be analysed: err says why */
+	char rust_error[256];      /* a->rust_error's text */
 	struct sr_error err;
 	bool in_open, needs_made, runtimes_made;
 	bool lent;                 /* a loader session holds in.elf (a library): it outlives the analysis */
@@ -68,6 +70,7 @@ static void analysis_free(struct sr_analysis *a, struct sr_elf **keep)
 		free((char *)p->deps[i].key.library_path);
 	}
 	free(p->deps);
+	sr_rust_deps_free(&a->rust);
 	if (p->runtimes_made)
 		sr_runtimes_free(&a->runtimes);
 	if (p->needs_made)
@@ -159,6 +162,20 @@ static void analyse(struct sr_analysis *a, const struct sr_root *root)
 	}
 	p->runtimes_made = true;
 	sr_language_of(&a->in, &a->lang);
+	const struct sr_elf *e = a->in.elf;
+	struct sr_reader sec;
+	if (e && e->dep_v0_size) {
+		const void *bytes = NULL;
+		if (sr_reader_sub(&a->in.file.r, e->dep_v0_offset, e->dep_v0_size, &sec) == SR_OK)
+			bytes = sr_reader_at(&sec, 0, sec.len);
+		struct sr_error re = { 0 };
+		if (!bytes)
+			sr_error_set(&re, SR_E_TRUNCATED, ".dep-v0: cannot be read");
+		if (!bytes || sr_rust_deps_parse(bytes, sec.len, &a->rust, &re) != SR_OK) {
+			snprintf(p->rust_error, sizeof p->rust_error, "%s", sr_error_message(&re));
+			a->rust_error = p->rust_error;
+		}
+	}
 }
 
 enum sr_err sr_run_analyse(struct sr_run *run, const struct sr_root *root, const char *path,

@@ -69,6 +69,12 @@ static void elf_language(const struct sr_elf *e, struct sr_language *out)
 			snprintf(out->evidence, sizeof out->evidence, ".comment: %s", e->comments.items[i]);
 			return;
 		}
+	if (e->dep_v0_size) {
+		/* cargo auditable's crate list: only a Rust build writes it */
+		out->lang = SR_LANG_RUST;
+		snprintf(out->evidence, sizeof out->evidence, ".dep-v0: the crate list cargo auditable embeds");
+		return;
+	}
 	for (size_t i = 0; i < e->needed.count && out->lang == SR_LANG_UNKNOWN; i++)
 		if (is_cxx_runtime(e->needed.items[i])) {
 			out->lang = SR_LANG_CXX;

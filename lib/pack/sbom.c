@@ -275,6 +275,44 @@ static void add_go(json_t *comps, json_t *depends, const char *from, const struc
 	}
 }
 
+/* A Rust program's crates (cargo auditable): each one linked in, as
+ * pkg:cargo/NAME@VERSION when it comes from crates.io (the purl type's
+ * registry); from git, a path or another registry it has no purl, only a
+ * bom-ref naming its source.  Build-time crates are not in the program. */
+static void add_rust(json_t *comps, json_t *depends, const char *from, const struct sr_rust_deps *d)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		const struct sr_rust_crate *k = &d->crates[i];
+		if (k->build)
+			continue;
+		bool crates_io = strcmp(k->source, "crates.io") == 0;
+		char *n = purl_enc(k->name, false), *v = purl_enc(k->version, false), *ref = NULL;
+		int r = !n || !v ? -1
+		        : crates_io ? asprintf(&ref, "pkg:cargo/%s@%s", n, v)
+		                    : asprintf(&ref, "crate:%s:%s@%s", k->source, n, v);
+		if (r < 0)
+			ref = NULL;
+		free(n);
+		free(v);
+		if (!ref)
+			continue;
+		if (!json_object_get(comps, ref)) {
+			json_t *c = json_pack("{s:s,s:s,s:o,s:o}", "type", k->root ? "application" : "library", "bom-ref", ref,
+			                      "name", sr_json_str(k->name), "version", sr_json_str(k->version));
+			if (crates_io)
+				json_object_set_new(c, "purl", json_string(ref));
+			json_t *props = json_array();
+			prop(props, "shipready:cargo.source", k->source);
+			if (k->root)
+				prop(props, "shipready:cargo.root", "true");
+			json_object_set_new(c, "properties", props);
+			json_object_set_new(comps, ref, c);
+		}
+		depend(depends, from, ref);
+		free(ref);
+	}
+}
+
 /* An installed package as a component of comps (once); its purl, or NULL. */
 static char *package_component(const struct sr_sbom *b, json_t *comps, const char *pkg, const char *version,
                                const char *arch)
@@ -395,6 +433,7 @@ struct sr_sbom_piece *sr_sbom_piece_make(const struct sr_sbom *b, const struct s
 	}
 	if (an->in.go && an->in.go->is_go)
 		add_go(p->components, p->depends, ref, an->in.go);
+	add_rust(p->components, p->depends, ref, &an->rust);
 	free(ref);
 	return p;
 }

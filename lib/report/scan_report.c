@@ -36,6 +36,35 @@ static json_t *libraries_json(const struct sr_inspect *in)
 	return a;
 }
 
+/* A Rust program's crates (cargo auditable's .dep-v0), or null: the ones
+ * linked in, name@version, and the build-time ones counted. */
+static json_t *rust_json(const struct sr_analysis *an)
+{
+	if (an->rust_error)
+		return json_pack("{s:o}", "error", sr_json_str(an->rust_error));
+	if (!an->rust.n)
+		return json_null();
+	json_t *crates = json_array();
+	size_t build = 0;
+	for (size_t i = 0; i < an->rust.n; i++) {
+		const struct sr_rust_crate *k = &an->rust.crates[i];
+		if (k->build) {
+			build++;
+			continue;
+		}
+		size_t nl = strlen(k->name), vl = strlen(k->version);
+		char *s = malloc(nl + vl + 2);
+		if (s) {
+			memcpy(s, k->name, nl);
+			s[nl] = '@';
+			memcpy(s + nl + 1, k->version, vl + 1);
+			json_array_append_new(crates, sr_json_str(s));
+			free(s);
+		}
+	}
+	return json_pack("{s:o,s:I,s:i}", "crates", crates, "build_crates", (json_int_t)build, "format", an->rust.format);
+}
+
 static json_t *go_json(const struct sr_go_info *g, const char *cgo)
 {
 	if (!g || !g->is_go)
@@ -75,6 +104,7 @@ static json_t *binary_json(const struct sr_scan_found *f, const char *input, con
 	json_object_set_new(o, "libraries", libraries_json(in));
 	set_str(o, "min_os", strcmp(row->min_os, "-") ? row->min_os : NULL);
 	json_object_set_new(o, "go", go_json(in->go, row->cgo));
+	json_object_set_new(o, "rust", rust_json(an));
 	json_t *needs = json_array();
 	for (size_t i = 0; i < an->needs.n; i++)
 		json_array_append_new(needs, json_string(an->needs.v[i].id));
