@@ -78,18 +78,27 @@ int cli_finish(int status)
 	return status;
 }
 
+/* s with control characters as \xNN: one line, whatever it holds */
+static void put_line_safe(const char *s, FILE *f)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			fprintf(f, "\\x%02x", *p);
+		else
+			fputc(*p, f);
+	}
+}
+
 void cli_file_error(const char *path, const char *reason)
 {
 	fflush(stdout);
 	fputs("shipready: ", stderr);
-	/* the path is the user's, but it may still hold control characters */
-	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
-		if (*p < 0x20 || *p == 0x7f)
-			fprintf(stderr, "\\x%02x", *p);
-		else
-			fputc(*p, stderr);
-	}
-	fprintf(stderr, ": %s\n", reason);
+	/* the path is the user's, the reason may quote the file (a name in an
+	 * archive): either may hold control characters */
+	put_line_safe(path, stderr);
+	fputs(": ", stderr);
+	put_line_safe(reason, stderr);
+	fputc('\n', stderr);
 }
 
 void cli_json_begin(FILE *f, const char *command, int schema_version)

@@ -125,6 +125,12 @@ static enum sr_err platform_from_config(struct sr_image_platform *pl, const json
 	copy_str(pl->variant, sizeof pl->variant, json_object_get(cfg, "variant"));
 	if (!pl->os[0] || !pl->architecture[0])
 		return sr_error_set(err, SR_E_MALFORMED, "%s: the config names no os or architecture", what);
+	/* printed and put in JSON as they are: names only */
+	const char *names[] = { pl->os, pl->architecture, pl->variant };
+	for (size_t i = 0; i < 3; i++)
+		if (strspn(names[i], "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") != strlen(names[i]))
+			return sr_error_set(err, SR_E_MALFORMED, "%s: the config's os, architecture or variant is not a name",
+			                    what);
 	snprintf(pl->name, sizeof pl->name, "%s/%s%s%s", pl->os, pl->architecture, pl->variant[0] ? "/" : "",
 	         pl->variant);
 	return SR_OK;

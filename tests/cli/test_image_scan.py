@@ -372,6 +372,7 @@ def hostile(c, exe, fx, work, env, tmp):
     cases = [
         # name, layers, expected exit, text in the error
         ("traversal", [tar_layer([("../../evil", "file", prog, 0o755)])], 2, "unsafe name"),
+        ("traversal with a newline", [tar_layer([("x\n/../../evil", "file", prog, 0o755)])], 2, "x\\x0a"),
         ("escape", [tar_layer([("esc", "symlink", outside, 0o777), ("rel", "symlink", up, 0o777)]),
                     tar_layer([("esc/pwned", "file", prog, 0o755), ("rel/pwned2", "file", prog, 0o755)])], 0, None),
         ("loop", [tar_layer([("a", "symlink", "b", 0o777), ("b", "symlink", "a", 0o777)]),
@@ -392,7 +393,7 @@ def hostile(c, exe, fx, work, env, tmp):
         c.eq("hostile %s: nothing written outside" % name, os.listdir(outside), [])
         c.eq("hostile %s: no private directory left" % name, leftovers(tmp), [])
     # escape: the links resolved inside the image
-    layout = layout_of(work, "hostile", cases[1][1])
+    layout = layout_of(work, "hostile", dict((n, l) for n, l, _, _ in cases)["escape"])
     p, doc = scan_json(exe, ["oci:" + layout], env)
     c.eq("hostile escape: the files land inside the image",
          sorted(binaries(first_scan(doc))) if doc else None, sorted([outside + "/pwned", outside + "/pwned2"]))
@@ -423,6 +424,13 @@ def hostile(c, exe, fx, work, env, tmp):
     c.eq("hostile truncated gzip: exit 2", p.returncode, 2)
     c.true("hostile truncated gzip: one line", p.stderr.count("\n") == 1 and "layer 1" in p.stderr, p.stderr)
     c.eq("hostile truncated gzip: no private directory left", leftovers(tmp), [])
+    # a platform name that is not a name: refused, never printed raw
+    layout = layout_of(work, "hostile", [tar_layer([("app", "file", prog, 0o755)])], arch='amd64"\n')
+    p = run(exe, ["scan", "--json", "oci:" + layout], env, 120)
+    c.eq("hostile platform name: exit 2", p.returncode, 2)
+    c.true("hostile platform name: one line, not a name", p.stderr.count("\n") == 1 and "not a name" in p.stderr,
+           p.stderr)
+    c.eq("hostile platform name: the JSON still parses", bool(json.loads(p.stdout)), True)
     # a blob changed after the fact
     layout = layout_of(work, "hostile", [tar_layer([("app", "file", prog, 0o755)])])
     blobs = os.path.join(layout, "blobs", "sha256")
