@@ -148,8 +148,6 @@ struct sr_elf {
 	struct sr_strlist comments;    /* unique .comment strings, in file order */
 	bool has_symtab;               /* not stripped */
 	bool has_debug_info;           /* .debug_info / .zdebug_info present */
-	uint64_t dep_v0_offset;        /* cargo auditable's .dep-v0 section (shipready/rustdeps.h): */
-	uint64_t dep_v0_size;          /* its place in the file; size 0 when there is none */
 
 	/* What the program calls that reads files at run time (the table is in
 	 * lib/elf/rtsym.c: getaddrinfo, getpwnam, iconv_open, setlocale, dlopen,

@@ -16,6 +16,7 @@
 
 #include "shipready/error.h"
 
+#define SR_RUST_DEPS_SECTION ".dep-v0"   /* its name in ELF, PE and Mach-O (in __DATA) alike */
 #define SR_RUST_DEPS_MAX_JSON (8u << 20)
 #define SR_RUST_DEPS_MAX_PACKAGES 20000u
 

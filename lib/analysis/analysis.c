@@ -162,11 +162,12 @@ static void analyse(struct sr_analysis *a, const struct sr_root *root)
 	}
 	p->runtimes_made = true;
 	sr_language_of(&a->in, &a->lang);
-	const struct sr_elf *e = a->in.elf;
+	const struct sr_image *img = sr_inspect_image(&a->in);
+	const struct sr_image_sect *s = img ? sr_image_section(img, SR_RUST_DEPS_SECTION) : NULL;
 	struct sr_reader sec;
-	if (e && e->dep_v0_size) {
+	if (s) {
 		const void *bytes = NULL;
-		if (sr_reader_sub(&a->in.file.r, e->dep_v0_offset, e->dep_v0_size, &sec) == SR_OK)
+		if (s->in_file && sr_reader_sub(&img->file, s->offset, s->size, &sec) == SR_OK)
 			bytes = sr_reader_at(&sec, 0, sec.len);
 		struct sr_error re = { 0 };
 		if (!bytes)

@@ -2,7 +2,8 @@
  * shipready/language.h).  Go first (its runtime is unmistakable), then the
  * Rust compiler's own .comment line (rustc writes "rustc version X (HASH
  * DATE)"; strip keeps .comment), then the C++ runtime, then a C
- * toolchain's .comment line. */
+ * toolchain's .comment line; a crate list cargo auditable embedded says
+ * Rust in any format. */
 #include "shipready/language.h"
 
 #include <stdio.h>
@@ -10,6 +11,8 @@
 
 #include "shipready/elf.h"
 #include "shipready/go.h"
+#include "shipready/image.h"
+#include "shipready/rustdeps.h"
 
 const char *sr_lang_name(enum sr_lang l)
 {
@@ -69,12 +72,6 @@ static void elf_language(const struct sr_elf *e, struct sr_language *out)
 			snprintf(out->evidence, sizeof out->evidence, ".comment: %s", e->comments.items[i]);
 			return;
 		}
-	if (e->dep_v0_size) {
-		/* cargo auditable's crate list: only a Rust build writes it */
-		out->lang = SR_LANG_RUST;
-		snprintf(out->evidence, sizeof out->evidence, ".dep-v0: the crate list cargo auditable embeds");
-		return;
-	}
 	for (size_t i = 0; i < e->needed.count && out->lang == SR_LANG_UNKNOWN; i++)
 		if (is_cxx_runtime(e->needed.items[i])) {
 			out->lang = SR_LANG_CXX;
@@ -106,4 +103,12 @@ void sr_language_of(const struct sr_inspect *in, struct sr_language *out)
 	}
 	if (in->elf)
 		elf_language(in->elf, out);
+	/* cargo auditable's crate list, in any format: only a Rust build writes
+	 * it (rustc's own .comment line, when there, says more: the compiler) */
+	const struct sr_image *img = sr_inspect_image(in);
+	if (out->lang != SR_LANG_RUST && img && sr_image_section(img, SR_RUST_DEPS_SECTION)) {
+		out->lang = SR_LANG_RUST;
+		snprintf(out->evidence, sizeof out->evidence, "%s: the crate list cargo auditable embeds",
+		         SR_RUST_DEPS_SECTION);
+	}
 }

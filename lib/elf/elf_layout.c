@@ -446,10 +446,6 @@ enum sr_err elf_scan_sections(struct ctx *c)
 		if (name) {
 			if (strcmp(name, ".comment") == 0 && s.type != SHT_NOBITS && !c->no_symbols)
 				add_comments(c, s.offset, s.size);
-			else if (strcmp(name, ".dep-v0") == 0 && s.type != SHT_NOBITS) {
-				e->dep_v0_offset = s.offset;
-				e->dep_v0_size = s.size;
-			}
 			else if (strcmp(name, ".debug_info") == 0 || strcmp(name, ".zdebug_info") == 0)
 				e->has_debug_info = true;
 			else if (strcmp(name, ".rodata") == 0 && s.type == SHT_PROGBITS && !c->have_rodata) {

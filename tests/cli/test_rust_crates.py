@@ -10,7 +10,8 @@ section named .dep-v0) and put into real programs with objcopy.  The oracle
 is the format's own reference reader, the one its documentation gives:
 zlib.decompress, then json.loads.
 
-- scan --json: the crates linked in (build-time ones counted apart), the
+- scan --json: the crates linked in (build-time ones counted apart), in ELF,
+  PE (mingw's objcopy) and Mach-O (llvm-objcopy, __DATA,.dep-v0) alike; the
   language Rust from the section (and rustc's .comment when the program has
   one: ast-grep from npm, when the registry can be reached);
 - scan --sbom cyclonedx: a pkg:cargo component for each crates.io crate,
@@ -39,12 +40,25 @@ AUDIT = {"packages": [
 ], "format": 1}
 
 
+def objcopy_for(path):
+    """The objcopy that writes path's format, and the section's name there."""
+    with open(path, "rb") as f:
+        magic = f.read(4)
+    if magic[:2] == b"MZ":
+        return ["x86_64-w64-mingw32-objcopy"], ".dep-v0"
+    if magic in (b"\xcf\xfa\xed\xfe", b"\xce\xfa\xed\xfe"):
+        tool = shutil.which("llvm-objcopy") or shutil.which("llvm-objcopy-14") or "llvm-objcopy"
+        return [tool], "__DATA,.dep-v0"   # cargo auditable's Mach-O section is in __DATA
+    return ["objcopy"], ".dep-v0"
+
+
 def with_section(src, dst, payload):
     sec = dst + ".dep-v0"
     with open(sec, "wb") as f:
         f.write(payload)
     shutil.copy(src, dst)
-    p = subprocess.run(["objcopy", "--add-section", ".dep-v0=" + sec, dst], stderr=subprocess.PIPE, text=True)
+    tool, name = objcopy_for(src)
+    p = subprocess.run(tool + ["--add-section", name + "=" + sec, dst], stderr=subprocess.PIPE, text=True)
     os.unlink(sec)
     return p.returncode == 0, p.stderr
 
@@ -90,6 +104,9 @@ def main():
     bad["packages"][1]["dependencies"] = [7]
     progs["badindex"] = (os.path.join(fx, "c-pie"), zlib.compress(json.dumps(bad).encode()))
     progs["notjson"] = (os.path.join(fx, "c-pie"), zlib.compress(b"packages: none"))
+    # PE and Mach-O carry the same section
+    progs["audited.exe"] = (os.path.join(fx, "pe", "c-console-x64.exe"), zlib.compress(good, 9))
+    progs["audited-macho"] = (os.path.join(fx, "macho", "c-x86_64-vermin"), zlib.compress(good, 9))
     # a real Rust program (rustc's .comment), with and without the section
     sg = None
     pkg = common.npm_package("@ast-grep/cli-linux-x64-gnu", os.path.join(work, "npm"))
@@ -115,6 +132,11 @@ def main():
     c.eq("audited: language rust (a C program's bytes, but only cargo auditable writes .dep-v0)", a.get("language"),
          "rust")
     c.true("audited: the evidence names .dep-v0", ".dep-v0" in (a.get("language_evidence") or ""), a)
+    for name, fmt in (("audited.exe", "pe"), ("audited-macho", "macho")):
+        x = b.get(name, {})
+        c.eq("%s: a %s file" % (name, fmt), x.get("format"), fmt)
+        c.eq("%s: the same crates" % name, (x.get("rust") or {}).get("crates"), crates)
+        c.eq("%s: language rust" % name, x.get("language"), "rust")
     for name, text in (("truncated", "zlib"), ("bomb", "more than"), ("badindex", "no package"),
                        ("notjson", "packages")):
         r = (b.get(name) or {}).get("rust") or {}
