@@ -19,7 +19,9 @@
  * plain tar); `.wh.NAME` removes NAME from the layers below, and
  * `.wh..wh..opq` empties its directory of what the layers below put there.
  * The result is a private directory (mode 0700) under $TMPDIR, removed by
- * sr_image_free: names are resolved inside it (a symlink in a layer can
+ * sr_image_free, or, when the process ends first (a signal, SIGKILL too),
+ * by a small child process unpacking forks for it (so unpack with no other
+ * thread running): names are resolved inside it (a symlink in a layer can
  * never lead a later entry out of it), `..` in a name rejects the image,
  * devices and FIFOs are not made, and no permission but the owner's read
  * and write and everyone's execute bits is kept. */

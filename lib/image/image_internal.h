@@ -36,7 +36,18 @@ struct sr_image {
 	struct sr_image_platform plat[SR_IMAGE_MAX_PLATFORMS];
 	struct image_layer_list layers[SR_IMAGE_MAX_PLATFORMS];
 	char *unpacked[SR_IMAGE_MAX_PLATFORMS];
+	int reaper_fd[SR_IMAGE_MAX_PLATFORMS];     /* write end of each directory's reaper pipe, or -1 */
+	int reaper_pid[SR_IMAGE_MAX_PLATFORMS];    /* the reaper, or 0 */
 };
+
+/* A child that removes dir when this process ends, however it ends (a
+ * signal, SIGKILL included): it waits for EOF on a pipe whose write end
+ * only this process holds.  *fd and *pid receive that end and the child
+ * (-1 and 0 when it cannot be made: then only sr_image_free removes dir).
+ * Call with no other thread running. */
+void image_reaper_start(const char *dir, int *fd, int *pid);
+/* Remove dir now and let its reaper go. */
+void image_reaper_finish(const char *dir, int fd, int pid);
 
 /* A blob being read: bytes counted and hashed as they pass. */
 struct image_blob {

@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "shipready/root.h"
@@ -481,6 +483,51 @@ static char *private_dir(struct sr_error *err)
 	return t;
 }
 
+void image_reaper_start(const char *dir, int *fd, int *pid)
+{
+	*fd = -1;
+	*pid = 0;
+	int p[2];
+	if (pipe2(p, O_CLOEXEC) != 0)
+		return;
+	pid_t child = fork();
+	if (child < 0) {
+		close(p[0]);
+		close(p[1]);
+		return;
+	}
+	if (child == 0) {
+		/* a Ctrl-C or kill of the process group is for the run, not for
+		 * its cleanup */
+		signal(SIGINT, SIG_IGN);
+		signal(SIGTERM, SIG_IGN);
+		signal(SIGHUP, SIG_IGN);
+		signal(SIGPIPE, SIG_IGN);
+		/* nothing of the run stays open here: not p[1], and not another
+		 * reaper's write end, or that reaper would never see its EOF */
+		close_range(3, (unsigned)p[0] - 1, 0);
+		close_range((unsigned)p[0] + 1, ~0u, 0);
+		char c;
+		while (read(p[0], &c, 1) > 0 || errno == EINTR)
+			;
+		sr_image_remove_tree(dir);
+		_exit(0);
+	}
+	close(p[0]);
+	*fd = p[1];
+	*pid = (int)child;
+}
+
+void image_reaper_finish(const char *dir, int fd, int pid)
+{
+	sr_image_remove_tree(dir);
+	if (fd >= 0)
+		close(fd);
+	if (pid > 0)
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+}
+
 enum sr_err sr_image_unpack(struct sr_image *img, size_t i, const char **dir, struct sr_image_unpack_stats *stats,
                             struct sr_error *err)
 {
@@ -498,6 +545,7 @@ enum sr_err sr_image_unpack(struct sr_image *img, size_t i, const char **dir, st
 	char *root = private_dir(err);
 	if (!root)
 		return err->code;
+	image_reaper_start(root, &img->reaper_fd[i], &img->reaper_pid[i]);
 	enum sr_err rc = SR_OK;
 	for (size_t k = 0; k < img->layers[i].n && rc == SR_OK; k++) {
 		struct image_blob b;
@@ -513,7 +561,9 @@ enum sr_err sr_image_unpack(struct sr_image *img, size_t i, const char **dir, st
 		}
 	}
 	if (rc != SR_OK) {
-		sr_image_remove_tree(root);
+		image_reaper_finish(root, img->reaper_fd[i], img->reaper_pid[i]);
+		img->reaper_fd[i] = -1;
+		img->reaper_pid[i] = 0;
 		free(root);
 		return rc;
 	}

@@ -28,6 +28,7 @@ import shutil
 import subprocess
 import sys
 import tarfile
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common  # noqa: E402
@@ -252,6 +253,15 @@ def multi_stage(c, exe, fx, roots, work, env):
             shutil.rmtree(copy, ignore_errors=True)
             p = run(exe, ["check", "--target", "oci-archive:" + out, cgo], env)
             c.eq("check --target the bookworm image: exit 0", p.returncode, 0)
+            # killed while unpacking (or scanning): the reaper still removes the directory
+            tmp = env["TMPDIR"]
+            for delay in (0.2, 0.6):
+                common.run_killed([exe, "scan", "oci-archive:" + out], delay, env=env)
+                for _ in range(100):
+                    if not leftovers(tmp):
+                        break
+                    time.sleep(0.1)
+                c.eq("SIGKILL after %.1f s: no private directory left" % delay, leftovers(tmp), [])
         else:
             c.eq("buildah on %s: exit 1" % name, p.returncode, 1)
             lines = [l for l in p.stdout.splitlines() if l.startswith("  FAIL /app/server: ")]
