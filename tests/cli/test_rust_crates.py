@@ -84,6 +84,15 @@ def scan_json(exe, args, timeout=120):
         return p, None
 
 
+def sbom(exe, fmt, tree, env):
+    """scan --sbom FMT TREE: the process and its document (None when it is not JSON)."""
+    p = common.run([exe, "scan", "--sbom", fmt, tree], timeout=120, env=env)
+    try:
+        return p, json.loads(p.stdout)
+    except ValueError:
+        return p, None
+
+
 def by_name(doc):
     return {os.path.basename(b["path"]): b for b in doc["scans"][0]["binaries"]} if doc else {}
 
@@ -156,11 +165,7 @@ def main():
     os.makedirs(only)
     shutil.copy(os.path.join(tree, "audited"), os.path.join(only, "audited"))
     env = dict(os.environ, SOURCE_DATE_EPOCH="1700000000")
-    p = common.run([exe, "scan", "--sbom", "cyclonedx", only], timeout=120, env=env)
-    try:
-        bom = json.loads(p.stdout)
-    except ValueError:
-        bom = None
+    p, bom = sbom(exe, "cyclonedx", only, env)
     if c.true("--sbom cyclonedx: a document", bom is not None, p.stderr):
         purls = sorted(x.get("purl") for x in bom.get("components", []) if (x.get("purl") or "").startswith("pkg:cargo/"))
         _, _, pk = oracle(os.path.join(only, "audited"))
@@ -181,11 +186,7 @@ def main():
         else:
             errs = ["%s: %s" % ("/".join(str(x) for x in e.absolute_path), e.message) for e in v.iter_errors(bom)]
             c.eq("--sbom cyclonedx: valid against CycloneDX 1.6's schema", errs[:5], [])
-    p = common.run([exe, "scan", "--sbom", "spdx", only], timeout=120, env=env)
-    try:
-        spdx = json.loads(p.stdout)
-    except ValueError:
-        spdx = None
+    p, spdx = sbom(exe, "spdx", only, env)
     if c.true("--sbom spdx: a document", spdx is not None, p.stderr):
         ids = {x["SPDXID"]: x.get("name") for x in spdx.get("packages", [])}
         links = sorted(ids.get(r["relatedSpdxElement"]) for r in spdx.get("relationships", [])
