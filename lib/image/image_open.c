@@ -59,8 +59,10 @@ static enum sr_err split_spec(struct sr_image *img, const char *rest, struct sr_
 }
 
 /* A JSON object read whole from a blob (at most IMAGE_MAX_DOC bytes). */
-static enum sr_err read_doc(const struct sr_image *img, const struct image_blob_ref *ref, json_t **out,
-                            struct sr_error *err)
+/* A JSON document read whole from a blob (at most IMAGE_MAX_DOC bytes),
+ * its size and digest checked. */
+static enum sr_err read_json(const struct sr_image *img, const struct image_blob_ref *ref, json_t **out,
+                             struct sr_error *err)
 {
 	*out = NULL;
 	struct image_blob b;
@@ -83,16 +85,22 @@ static enum sr_err read_doc(const struct sr_image *img, const struct image_blob_
 	else
 		rc = image_blob_finish(&b, err);
 	image_blob_close(&b);
-	if (rc == SR_OK) {
-		json_error_t je;
-		*out = json_loadb(mem, got, JSON_REJECT_DUPLICATES, &je);
-		if (!*out || !json_is_object(*out)) {
-			json_decref(*out);
-			*out = NULL;
-			rc = sr_error_set(err, SR_E_MALFORMED, "%s: not a JSON object", ref->name);
-		}
-	}
+	if (rc == SR_OK && !(*out = json_loadb(mem, got, JSON_REJECT_DUPLICATES, NULL)))
+		rc = sr_error_set(err, SR_E_MALFORMED, "%s: not JSON", ref->name);
 	free(mem);
+	return rc;
+}
+
+/* The same, for a document that must be a JSON object. */
+static enum sr_err read_doc(const struct sr_image *img, const struct image_blob_ref *ref, json_t **out,
+                            struct sr_error *err)
+{
+	enum sr_err rc = read_json(img, ref, out, err);
+	if (rc == SR_OK && !json_is_object(*out)) {
+		json_decref(*out);
+		*out = NULL;
+		rc = sr_error_set(err, SR_E_MALFORMED, "%s: not a JSON object", ref->name);
+	}
 	return rc;
 }
 
@@ -281,23 +289,9 @@ static enum sr_err read_docker(struct sr_image *img, struct sr_error *err)
 {
 	struct image_blob_ref ref = { .name = "manifest.json", .size = -1 };
 	json_t *doc = NULL, *cfg = NULL;
-	struct image_blob b;
-	enum sr_err rc = image_blob_open(img, &ref, &b, err);
+	enum sr_err rc = read_json(img, &ref, &doc, err);   /* an array, not an object */
 	if (rc != SR_OK)
 		return rc;
-	/* manifest.json is an array: read_doc wants an object */
-	char *mem = b.size <= IMAGE_MAX_DOC ? malloc(b.size ? b.size : 1) : NULL;
-	size_t got = 0;
-	long n;
-	while (mem && got < b.size && (n = image_blob_read(&b, mem + got, b.size - got)) > 0)
-		got += (size_t)n;
-	image_blob_close(&b);
-	if (!mem || got < b.size) {
-		free(mem);
-		return sr_error_set(err, SR_E_MALFORMED, "manifest.json: too large or cannot be read");
-	}
-	doc = json_loadb(mem, got, JSON_REJECT_DUPLICATES, NULL);
-	free(mem);
 	const json_t *pick = NULL, *e;
 	size_t k;
 	if (json_is_array(doc))
