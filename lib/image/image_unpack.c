@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "shipready/root.h"
+#include "util/path.h"
 
 #define MAX_TREE_DEPTH 1024   /* removal recursion; deeper trees are left to the directory's own removal */
 
@@ -104,29 +105,20 @@ void sr_image_remove_tree(const char *dir)
 
 /* The entry's name as a path inside the root: "./usr/bin/x", "/usr/bin/x"
  * and "usr//bin/x" are "usr/bin/x"; "" is the root itself.  false for a
- * ".." component (the archive is rejected: no runtime would write it). */
+ * ".." component (the archive is rejected: no runtime would write it, so it
+ * is refused, not cleaned away) or a name longer than cap allows. */
 static bool clean_name(const char *in, char *out, size_t cap)
 {
-	size_t o = 0;
-	const char *p = in;
-	while (*p) {
-		while (*p == '/')
-			p++;
-		const char *e = strchr(p, '/');
-		size_t l = e ? (size_t)(e - p) : strlen(p);
-		if (l == 2 && p[0] == '.' && p[1] == '.')
+	for (const char *p = in; (p = strstr(p, "..")) != NULL; p += 2)
+		if ((p == in || p[-1] == '/') && (p[2] == '\0' || p[2] == '/'))
 			return false;
-		if (l && !(l == 1 && p[0] == '.')) {
-			if (o + l + 2 > cap)
-				return false;
-			if (o)
-				out[o++] = '/';
-			memcpy(out + o, p, l);
-			o += l;
-		}
-		p += l;
-	}
-	out[o] = '\0';
+	if (strlen(in) + 2 > cap)
+		return false;
+	size_t n = sr_path_clean(in, out);   /* "/usr/bin/x", "usr/bin/x" or "." */
+	size_t skip = out[0] == '/' ? 1 : 0;
+	if (n == 1 && (out[0] == '.' || out[0] == '/'))
+		skip = 1;
+	memmove(out, out + skip, n - skip + 1);
 	return true;
 }
 
