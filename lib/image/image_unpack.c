@@ -11,6 +11,7 @@
 #include <string.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -18,6 +19,8 @@
 #include "util/path.h"
 
 #define MAX_TREE_DEPTH 1024   /* removal recursion; deeper trees are left to the directory's own removal */
+#define ENTRY_COST 4096          /* what an entry takes on disk besides its data: one block */
+#define RESERVE_MIN (64u << 20)  /* space an image never takes from the filesystem it unpacks to */
 
 /* One layer being applied. */
 struct applier {
@@ -28,6 +31,10 @@ struct applier {
 	size_t nmade, capmade;
 	bool made_sorted;
 	struct image_blob *blob;
+	/* what this layer may still take of the directory's filesystem: a
+	 * decompression bomb stops here instead of filling $TMPDIR */
+	uint64_t space_left, files_left;
+	uint64_t reserve;
 	unsigned char buf[1 << 16];
 };
 
@@ -263,6 +270,25 @@ static void opaque(struct applier *ap, int dirfd)
 		empty_dir(fd, 0, made_here_cb, ap);
 }
 
+/* Take size bytes (and, when an entry, one file) of the layer's budget;
+ * an error once it is spent. */
+static enum sr_err charge(struct applier *ap, uint64_t size, bool entry, struct sr_error *err)
+{
+	if (size > ap->space_left || (entry && ap->files_left == 0))
+	{
+		const char *slash = strrchr(ap->dir, '/');   /* the private directory's parent: $TMPDIR */
+		int n = slash && slash != ap->dir ? (int)(slash - ap->dir) : (int)strlen(ap->dir);
+		return sr_error_set(err, SR_E_IO,
+		                    "the image does not fit in %.*s: it would leave less than %llu MiB (or 10%% of its "
+		                    "files) free there; set TMPDIR to a larger place",
+		                    n, ap->dir, (unsigned long long)(ap->reserve >> 20));
+	}
+	ap->space_left -= size;
+	if (entry)
+		ap->files_left--;
+	return SR_OK;
+}
+
 static enum sr_err write_file(struct applier *ap, struct archive *ar, struct archive_entry *ent, int dirfd,
                               const char *leaf, const char *rel, struct sr_error *err)
 {
@@ -278,6 +304,7 @@ static enum sr_err write_file(struct applier *ap, struct archive *ar, struct arc
 	enum sr_err rc = SR_OK;
 	while ((r = archive_read_data_block(ar, &p, &n, &off)) == ARCHIVE_OK || r == ARCHIVE_WARN) {
 		const char *q = p;
+		rc = charge(ap, n, false, err);
 		while (n > 0 && rc == SR_OK) {
 			ssize_t w = pwrite(fd, q, n, off);
 			if (w <= 0)
@@ -322,6 +349,10 @@ static enum sr_err apply_entry(struct applier *ap, struct archive *ar, struct ar
 	if (rc != SR_OK)
 		return rc;
 	ap->stats->entries++;
+	if ((rc = charge(ap, ENTRY_COST, true, err)) != SR_OK) {
+		close(dirfd);
+		return rc;
+	}
 	if (strcmp(leaf, ".wh..wh..opq") == 0) {
 		ap->stats->whiteouts++;
 		opaque(ap, dirfd);
@@ -385,6 +416,27 @@ static la_ssize_t layer_read(struct archive *ar, void *ctx, const void **buf)
 	return n;
 }
 
+/* The layer may take what the directory's filesystem has free, less a
+ * reserve for everyone else: 10% of its size and at least RESERVE_MIN;
+ * of its free files (inodes) likewise 10%. */
+static void budget(struct applier *ap)
+{
+	struct statvfs vfs;
+	ap->space_left = ap->files_left = UINT64_MAX;
+	ap->reserve = RESERVE_MIN;
+	if (fstatvfs(ap->rootfd, &vfs) != 0)
+		return;
+	uint64_t total = (uint64_t)vfs.f_blocks * vfs.f_frsize;
+	uint64_t avail = (uint64_t)vfs.f_bavail * vfs.f_frsize;
+	if (total / 10 > ap->reserve)
+		ap->reserve = total / 10;
+	ap->space_left = avail > ap->reserve ? avail - ap->reserve : 0;
+	if (vfs.f_files > 0) {   /* 0: a filesystem without a file count (btrfs) */
+		uint64_t keep = (uint64_t)vfs.f_files / 10;
+		ap->files_left = vfs.f_favail > keep ? vfs.f_favail - keep : 0;
+	}
+}
+
 static enum sr_err apply(struct image_blob *b, const char *dir, struct sr_image_unpack_stats *stats,
                          struct sr_error *err)
 {
@@ -401,6 +453,7 @@ static enum sr_err apply(struct image_blob *b, const char *dir, struct sr_image_
 		free(ap);
 		return rc;
 	}
+	budget(ap);
 	struct archive *ar = archive_read_new();
 	if (!ar) {
 		rc = sr_error_set(err, SR_E_NOMEM, NULL);

@@ -18,6 +18,9 @@ Images made at test time, four ways, each with its own oracle:
   blob that is a symlink.  Each is one line `shipready: SPEC: reason` and
   exit 2 (or, where a runtime would apply it harmlessly, exit 0), nothing is
   written outside the private directory, and no directory is left behind.
+- decompression bombs (256 MiB of zeros, 3000 files) on a 128 MiB tmpfs of
+  their own (a mount namespace; skipped without one): refused before $TMPDIR
+  fills, while a small image on the same tmpfs is scanned.
 """
 import gzip
 import hashlib
@@ -477,6 +480,58 @@ def hostile(c, exe, fx, work, env, tmp):
     c.eq("bad archives: no private directory left", leftovers(tmp), [])
 
 
+class Zeros(io.RawIOBase):
+    """n zero bytes, made as they are read."""
+    def __init__(self, n):
+        self.left = n
+
+    def readable(self):
+        return True
+
+    def readinto(self, b):
+        k = min(len(b), self.left)
+        b[:k] = bytes(k)
+        self.left -= k
+        return k
+
+
+def bombs(c, exe, fx, work, env):
+    """Layers that unpack to more than the filesystem can spare: refused
+    with one line before $TMPDIR fills, on a small tmpfs of its own."""
+    small = os.path.join(work, "small")
+    os.makedirs(small, exist_ok=True)
+    probe = subprocess.run(["unshare", "-m", "true"], capture_output=True)
+    if probe.returncode != 0:
+        print("note: no mount namespace here (%s): the bombs are skipped" % probe.stderr.decode().strip())
+        return
+    prog = open(os.path.join(fx, "c-static"), "rb").read()
+    # 256 MiB of zeros in one file: gzip makes it 250 KiB
+    bomb = os.path.join(work, "bomb.tar.gz")
+    with tarfile.open(bomb, "w:gz", format=tarfile.PAX_FORMAT) as t:
+        ti = tarfile.TarInfo("zeros")
+        ti.size = 256 << 20
+        t.addfile(ti, Zeros(ti.size))
+    many = tar_layer([("f%05d" % i, "file", b"", 0o644) for i in range(3000)], "gzip")
+    cases = [("bytes", layout_of(work, "bomb-bytes", [open(bomb, "rb").read()])),
+             ("files", layout_of(work, "bomb-files", [many])),
+             ("good", layout_of(work, "bomb-good", [tar_layer([("app", "file", prog, 0o755)], "gzip")]))]
+    for name, layout in cases:
+        # 128 MiB and 2000 files: the reserve is 64 MiB and 200 files
+        script = ('mount -t tmpfs -o size=128m,nr_inodes=2000 none "$1" && TMPDIR="$1" "$2" scan "oci:$3"; '
+                  'rc=$?; echo "left: $(ls -A "$1")"; exit $rc')
+        p = subprocess.run(["unshare", "-m", "sh", "-c", script, "sh", small, exe, layout], capture_output=True,
+                           text=True, env=env, timeout=300)
+        err = [l for l in p.stderr.splitlines() if l]
+        if name == "good":
+            c.eq("bomb good: a small image fits, exit 0", p.returncode, 0)
+        else:
+            c.eq("bomb %s: exit 2" % name, p.returncode, 2)
+            c.true("bomb %s: one line, does not fit" % name,
+                   len(err) == 1 and err[0].startswith("shipready: oci:" + layout) and "does not fit" in err[0]
+                   and "TMPDIR" in err[0], p.stderr)
+        c.true("bomb %s: nothing left in the small TMPDIR" % name, "left: \n" in p.stdout + "\n", p.stdout)
+
+
 def main():
     exe, fixdir, work = sys.argv[1], sys.argv[2], os.path.abspath(sys.argv[3])
     shutil.rmtree(work, ignore_errors=True)
@@ -490,6 +545,7 @@ def main():
     changesets(c, exe, fx, work, env)
     multi_platform(c, exe, fx, work, env)
     hostile(c, exe, fx, work, env, tmp)
+    bombs(c, exe, fx, work, env)
     roots = common.reality_roots(fixdir)
     if roots is False:
         c.fail("the debootstrap roots could not be built")
