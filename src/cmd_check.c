@@ -9,7 +9,7 @@
 #include "shipready/policy.h"
 #include "shipready/shipready.h"
 
-enum { OPT_TARGET = 1, OPT_ARCH, OPT_JSON, OPT_TARGETS_FILE, OPT_POLICY };
+enum { OPT_TARGET = 1, OPT_ARCH, OPT_JSON, OPT_TARGETS_FILE, OPT_POLICY, OPT_FORMAT };
 
 const struct cli_option check_options[] = {
 	{ "target", 't', "T[,T...]",
@@ -23,12 +23,20 @@ const struct cli_option check_options[] = {
 	  "distroless-static); its targets_must_pass are judged too; any violation is exit 1",
 	  OPT_POLICY },
 	{ "json", 'j', NULL, "print one JSON document (docs/schema/check.json)", OPT_JSON },
+	{ "format", 'f', "FMT",
+	  "text (default), json (as --json), sarif (SARIF 2.1.0 for code scanning) or junit (JUnit XML: a test case "
+	  "per binary and target or policy rule); see docs/ci.md",
+	  OPT_FORMAT },
 	{ "targets", 0, "FILE", "use the target database in FILE instead of the built-in one", OPT_TARGETS_FILE },
 	{ 0 },
 };
 
+enum check_format { FORMAT_TEXT = 0, FORMAT_JSON, FORMAT_SARIF, FORMAT_JUNIT, FORMAT_BAD };
+
 struct check_opts {
 	bool json;
+	enum check_format format;
+	const char *format_arg;
 	const char *arch;
 	const char *db_file;
 	const char *policy;
@@ -42,7 +50,15 @@ static void on_opt(int id, const char *arg, void *ud)
 	switch (id) {
 	case OPT_TARGET: o->specs[o->nspecs++] = (char *)arg; break;
 	case OPT_ARCH: o->arch = arg; break;
-	case OPT_JSON: o->json = true; break;
+	case OPT_JSON: o->format = FORMAT_JSON; break;
+	case OPT_FORMAT:
+		o->format_arg = arg;
+		o->format = strcmp(arg, "text") == 0    ? FORMAT_TEXT
+		            : strcmp(arg, "json") == 0  ? FORMAT_JSON
+		            : strcmp(arg, "sarif") == 0 ? FORMAT_SARIF
+		            : strcmp(arg, "junit") == 0 ? FORMAT_JUNIT
+		                                        : FORMAT_BAD;
+		break;
 	case OPT_TARGETS_FILE: o->db_file = arg; break;
 	case OPT_POLICY: o->policy = arg; break;
 	default: break;
@@ -122,6 +138,7 @@ struct batch {
 	const struct target_set *ts;
 	const struct sr_policy *policy;
 	bool json;
+	struct sr_ci_log *log;          /* --format sarif|junit: what is found goes here */
 	struct sr_text_style style;
 	struct sr_run *run;
 	struct sr_check_result **res;   /* one per target, for the file at hand */
@@ -163,6 +180,8 @@ static void check_file(struct batch *b, const char *path)
 	if (sr_run_analyse(b->run, NULL, path, &an, &err) != SR_OK) {
 		cli_file_error(path, sr_error_message(&err));
 		json_array_append_new(b->errors, sr_report_error_json(path, sr_error_message(&err)));
+		if (b->log)
+			sr_ci_log_error(b->log, path, sr_error_message(&err));
 		b->status = EXIT_ERROR;
 		return;
 	}
@@ -193,7 +212,13 @@ static void check_file(struct batch *b, const char *path)
 			b->total_violations += viol.n;
 		}
 	}
-	if (b->json) {
+	if (b->log) {
+		if (sr_ci_log_check(b->log, path, b->res, ts->n) != SR_OK ||
+		    (have_viol && sr_ci_log_policy(b->log, path, b->policy, &viol) != SR_OK)) {
+			cli_file_error(path, "out of memory");
+			b->status = EXIT_ERROR;
+		}
+	} else if (b->json) {
 		json_t *bj = sr_report_check_binary_json(&an->in, &an->runtimes, &an->needs, b->res, ts->n);
 		if (have_viol)
 			json_object_set_new(bj, "policy", sr_report_policy_json(b->policy, &viol));
@@ -288,6 +313,12 @@ int cmd_check(int argc, char **argv, const struct cli_command *self)
 		free(o.specs);
 		return rc == CLI_STOP_OK ? EXIT_OK : rc;
 	}
+	if (o.format == FORMAT_BAD) {
+		cli_usage_error(self, "check: unknown format '%s' (text, json, sarif, junit)", o.format_arg);
+		free(o.specs);
+		return EXIT_ERROR;
+	}
+	o.json = o.format == FORMAT_JSON;
 	if (o.arch && !sr_check_arch_name(o.arch)) {
 		cli_usage_error(self, "check: unknown architecture '%s' (x86_64, aarch64, i386, arm, ...)", o.arch);
 		free(o.specs);
@@ -321,13 +352,16 @@ int cmd_check(int argc, char **argv, const struct cli_command *self)
 
 	size_t nfiles = (size_t)(argc - first);
 	b.policy = policy;
-	b.style = (struct sr_text_style){ .color = !o.json && cli_use_color(stdout) };
+	b.style = (struct sr_text_style){ .color = o.format == FORMAT_TEXT && cli_use_color(stdout) };
+	if (o.format == FORMAT_SARIF || o.format == FORMAT_JUNIT)
+		b.log = sr_ci_log_new("check");
 	b.verdicts = calloc(nfiles * ts.n + 1, sizeof *b.verdicts);
 	b.rows = calloc(nfiles + 1, sizeof *b.rows);
 	b.res = calloc(ts.n + 1, sizeof *b.res);
 	b.errors = json_array();
 	struct sr_error rerr = { 0 };
-	if (!b.verdicts || !b.rows || !b.res || !b.errors || sr_run_new(&b.run, &rerr) != SR_OK) {
+	if (!b.verdicts || !b.rows || !b.res || !b.errors || (o.format >= FORMAT_SARIF && !b.log) ||
+	    sr_run_new(&b.run, &rerr) != SR_OK) {
 		fprintf(stderr, "shipready: out of memory\n");
 		b.status = EXIT_ERROR;
 	} else {
@@ -340,10 +374,18 @@ int cmd_check(int argc, char **argv, const struct cli_command *self)
 			cli_json_member(stdout, "errors", b.errors);
 			b.errors = NULL;
 			fputs("}\n", stdout);
+		} else if (b.log) {
+			struct sr_error werr = { 0 };
+			if ((o.format == FORMAT_SARIF ? sr_report_sarif(stdout, b.log, sr_version_string(), &werr)
+			                              : sr_report_junit(stdout, b.log, &werr)) != SR_OK) {
+				fprintf(stderr, "shipready: %s\n", sr_error_message(&werr));
+				b.status = EXIT_ERROR;
+			}
 		} else if (b.nrows) {
 			put_text_report(&b);
 		}
 	}
+	sr_ci_log_free(b.log);
 	json_decref(b.errors);
 	for (size_t i = 0; b.rows && i < b.nrows; i++) {
 		free(b.rows[i].path);

@@ -47,6 +47,12 @@ bool sr_policy_is_builtin(const struct sr_policy *p);
  * or "dir:PATH", possibly none.  The caller runs sr_check_run() on each and
  * hands the results to sr_policy_eval(). */
 size_t sr_policy_targets(const struct sr_policy *p, const char *const **names);
+/* The rules on binaries p sets, as their keys ("linkage",
+ * "max_symbol_versions", …, "targets_must_pass"), in the order violations
+ * come in; the first cap are stored in keys, the count is returned.  The
+ * compile-deps rules are not among them. */
+size_t sr_policy_rules(const struct sr_policy *p, const char **keys, size_t cap);
+
 /* "fail_on_warnings": a target's warn findings are violations too. */
 bool sr_policy_fail_on_warnings(const struct sr_policy *p);
 

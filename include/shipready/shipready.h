@@ -3,6 +3,7 @@
 #define SHIPREADY_SHIPREADY_H
 
 #include "shipready/analysis.h"
+#include "shipready/cireport.h"
 #include "shipready/cpu.h"
 #include "shipready/elf.h"
 #include "shipready/error.h"

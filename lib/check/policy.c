@@ -654,3 +654,37 @@ bool sr_policy_fail_on_warnings(const struct sr_policy *p)
 {
 	return p->fail_on_warnings;
 }
+
+size_t sr_policy_rules(const struct sr_policy *p, const char **keys, size_t cap)
+{
+	/* the order of the violations (docs/policy.md, "The rules") */
+	const struct {
+		bool set;
+		const char *key;
+	} rules[] = {
+		{ p->linkage != 0, "linkage" },
+		{ p->has_allowed, "allowed_libraries" },
+		{ p->nforbidden > 0, "forbidden_libraries" },
+		{ p->nsymmax > 0, "max_symbol_versions" },
+		{ p->forbid_rpath, "forbid_rpath" },
+		{ p->require_pie, "require_pie" },
+		{ p->require_full_relro, "require_full_relro" },
+		{ p->require_nx, "require_nx" },
+		{ p->cgo_want != 0, p->cgo_key ? p->cgo_key : "forbid_cgo" },
+		{ p->has_min_go, "min_go_version" },
+		{ p->has_max_go, "max_go_version" },
+		{ p->ngomods > 0, "forbidden_go_modules" },
+		{ p->has_allowed_gomods, "allowed_go_modules" },
+		{ p->require_trimpath, "require_trimpath" },
+		{ p->require_vcs_clean, "require_vcs_clean" },
+		{ p->ntargets > 0, "targets_must_pass" },
+	};
+	size_t n = 0;
+	for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++)
+		if (rules[i].set) {
+			if (n < cap)
+				keys[n] = rules[i].key;
+			n++;
+		}
+	return n;
+}
