@@ -213,7 +213,7 @@ static void check_file(struct batch *b, const char *path)
 		}
 	}
 	if (b->log) {
-		if (sr_ci_log_check(b->log, path, b->res, ts->n) != SR_OK ||
+		if (sr_ci_log_check(b->log, path, (const struct sr_check_result *const *)b->res, ts->n) != SR_OK ||
 		    (have_viol && sr_ci_log_policy(b->log, path, b->policy, &viol) != SR_OK)) {
 			cli_file_error(path, "out of memory");
 			b->status = EXIT_ERROR;

@@ -10,7 +10,7 @@
 #include "cli.h"
 #include "shipready/shipready.h"
 
-enum { OPT_JSON = 1, OPT_JSONL, OPT_THREADS, OPT_SBOM, OPT_PLATFORM };
+enum { OPT_JSON = 1, OPT_JSONL, OPT_THREADS, OPT_SBOM, OPT_PLATFORM, OPT_FORMAT };
 
 const struct cli_option scan_options[] = {
 	{ "json", 'j', NULL, "print one JSON document (docs/schema/scan.json)", OPT_JSON },
@@ -19,6 +19,10 @@ const struct cli_option scan_options[] = {
 	{ "sbom", 0, "cyclonedx|spdx", "print a CycloneDX 1.6 or SPDX 2.3 SBOM of the tree instead (the summary goes to stderr)",
 	  OPT_SBOM },
 	{ "platform", 0, "OS/ARCH[/VARIANT]", "of an image, scan only this platform (default: each)", OPT_PLATFORM },
+	{ "format", 'f', "FMT",
+	  "text (default), json, jsonl, sarif (SARIF 2.1.0: each program judged inside a root, its findings) or "
+	  "junit (a test case per program judged inside a root); see docs/ci.md",
+	  OPT_FORMAT },
 	{ 0 },
 };
 
@@ -27,6 +31,8 @@ struct scan_cli {
 	const char *threads;
 	const char *sbom_format;
 	const char *platform;       /* --platform */
+	const char *format;         /* --format */
+	struct sr_ci_log *log;      /* --format sarif|junit: what is found goes here */
 	struct sr_sbom *sbom;       /* the bill being made, with --sbom */
 	/* per input */
 	const char *input;
@@ -34,6 +40,7 @@ struct scan_cli {
 	const char *image_arch;     /* and its architecture */
 	bool tty;                   /* progress on stderr */
 	bool first_done;            /* --json: a binary was written */
+	bool log_failed;            /* the CI log ran out of memory */
 	struct sr_scan_summary sum;
 	char *problems;
 	size_t problems_len;
@@ -50,6 +57,7 @@ static void on_opt(int id, const char *arg, void *ud)
 	case OPT_THREADS: o->threads = arg; break;
 	case OPT_SBOM: o->sbom_format = arg; break;
 	case OPT_PLATFORM: o->platform = arg; break;
+	case OPT_FORMAT: o->format = arg; break;
 	default: break;
 	}
 }
@@ -66,6 +74,7 @@ static double now(void)
 struct record {
 	struct sr_scan_item *it;
 	struct sr_sbom_piece *piece;
+	struct sr_ci_log *log;      /* its part of the CI report */
 };
 
 static void *make_record(void *ctx, const struct sr_scan_found *f)
@@ -77,7 +86,15 @@ static void *make_record(void *ctx, const struct sr_scan_found *f)
 	r->it = sr_report_scan_item(f, x->input, x->json || x->jsonl);
 	if (x->sbom)
 		r->piece = sr_sbom_piece_make(x->sbom, f);
-	if (!r->it) {
+	if (x->log && (r->log = sr_ci_log_new("scan")) != NULL) {
+		if (!f->an)
+			sr_ci_log_error(r->log, f->path, sr_error_message(f->error));
+		else if (f->judged)
+			sr_ci_log_check(r->log, f->path, &f->judged, 1);
+	}
+	if (!r->it || (x->log && !r->log)) {
+		sr_scan_item_free(r->it);
+		sr_ci_log_free(r->log);
 		sr_sbom_piece_free(r->piece);
 		free(r);
 		return NULL;
@@ -94,6 +111,9 @@ static void take_record(void *ctx, void *record)
 		sr_sbom_add(x->sbom, r->piece);
 	else
 		sr_sbom_piece_free(r->piece);
+	if (r->log && sr_ci_log_take(x->log, r->log) != SR_OK)
+		x->log_failed = true;
+	sr_ci_log_free(r->log);
 	free(r);
 	sr_scan_summary_add(&x->sum, it);
 	if (it->problem && x->problems_f)
@@ -110,6 +130,15 @@ static void take_record(void *ctx, void *record)
 		x->first_done = true;
 	}
 	sr_scan_item_free(it);
+}
+
+/* One line on stderr for what cannot be scanned, and an error in the CI
+ * report. */
+static void scan_error(struct scan_cli *x, const char *what, const char *reason)
+{
+	cli_file_error(what, reason);
+	if (x->log && sr_ci_log_error(x->log, what, reason) != SR_OK)
+		x->log_failed = true;
 }
 
 static void show_progress(void *ctx, const struct sr_scan_stats *st)
@@ -141,6 +170,11 @@ static int scan_tree(struct scan_cli *x, const char *path, const char *dir, bool
 	x->problems_f = open_memstream(&x->problems, &x->problems_len);
 	x->first_done = false;
 	x->t0 = now();
+	/* the CI report: a root's programs are paths inside it (an image's are
+	 * nowhere on this machine); a plain tree's are paths here */
+	if (x->log && sr_ci_log_root(x->log, as_root ? (x->image_platform ? shown : path) : NULL,
+	                             x->image_platform ? NULL : dir) != SR_OK)
+		x->log_failed = true;
 	struct sr_scan_opts so = { .threads = threads, .as_root = as_root, .db = db, .root_name = x->image_platform ? shown : NULL,
 		                   .root_machine = x->image_arch, .record = make_record,
 		                   .emit = take_record, .progress = show_progress, .ctx = x };
@@ -183,7 +217,7 @@ static int scan_tree(struct scan_cli *x, const char *path, const char *dir, bool
 		fclose(x->problems_f);
 	int status = EXIT_OK;
 	if (rc != SR_OK) {
-		cli_file_error(shown, sr_error_message(&err));
+		scan_error(x, shown, sr_error_message(&err));
 		status = EXIT_ERROR;
 	} else if (x->sum.fails || x->sum.errors || st.unreadable) {
 		status = EXIT_FINDINGS;
@@ -215,7 +249,7 @@ static int scan_tree(struct scan_cli *x, const char *path, const char *dir, bool
 			puts(t);
 		free(t);
 		json_decref(line);
-	} else if (rc == SR_OK) {
+	} else if (rc == SR_OK && !x->log) {
 		FILE *text = x->sbom ? stderr : stdout;   /* with --sbom, stdout is the bill's */
 		struct sr_text_style style = { .color = cli_use_color(text) };
 		sr_report_scan_text(text, shown, &x->sum, &st, x->problems, &style);
@@ -252,7 +286,7 @@ static int scan_image(struct scan_cli *x, const char *spec, const struct sr_targ
 	struct sr_error err = { 0 };
 	struct sr_image *img = NULL;
 	if (sr_image_open(spec, &img, &err) != SR_OK) {
-		cli_file_error(spec, sr_error_message(&err));
+		scan_error(x, spec, sr_error_message(&err));
 		return EXIT_ERROR;
 	}
 	size_t n = sr_image_platform_count(img), chosen = 0;
@@ -268,12 +302,12 @@ static int scan_image(struct scan_cli *x, const char *spec, const struct sr_targ
 	char why[768];
 	if (chosen == 0) {
 		snprintf(why, sizeof why, "no %s image in it (it has %s)", x->platform, names);
-		cli_file_error(spec, why);
+		scan_error(x, spec, why);
 		status = EXIT_ERROR;
 	} else if (x->sbom_format && chosen > 1) {
 		snprintf(why, sizeof why, "an SBOM describes one platform, and it has %s: choose one with --platform",
 		         names);
-		cli_file_error(spec, why);
+		scan_error(x, spec, why);
 		status = EXIT_ERROR;
 	}
 	for (size_t i = 0; i < n && status != EXIT_ERROR; i++) {
@@ -287,7 +321,7 @@ static int scan_image(struct scan_cli *x, const char *spec, const struct sr_targ
 		if (sr_image_unpack(img, i, &dir, NULL, &err) != SR_OK) {
 			char shown[512];
 			snprintf(shown, sizeof shown, "%s (%s)", spec, pl->name);
-			cli_file_error(shown, sr_error_message(&err));
+			scan_error(x, shown, sr_error_message(&err));
 			s = EXIT_ERROR;
 		} else {
 			s = scan_tree(x, spec, dir, true, db, threads, json_first);
@@ -309,7 +343,7 @@ static int scan_one(struct scan_cli *x, const char *path, const struct sr_target
 	bool as_root = strncmp(path, "dir:", 4) == 0;
 	const char *dir = as_root ? path + 4 : path;
 	if (!dir[0]) {
-		cli_file_error(path, "dir: names no directory");
+		scan_error(x, path, "dir: names no directory");
 		return EXIT_ERROR;
 	}
 	return scan_tree(x, path, dir, as_root, db, threads, json_first);
@@ -322,8 +356,25 @@ int cmd_scan(int argc, char **argv, const struct cli_command *self)
 	int rc = cli_parse_files(argc, argv, self, &first, on_opt, &x);
 	if (rc)
 		return rc == CLI_STOP_OK ? EXIT_OK : rc;
-	if ((x.json ? 1 : 0) + (x.jsonl ? 1 : 0) + (x.sbom_format ? 1 : 0) > 1) {
-		cli_usage_error(self, "scan: choose one of --json, --jsonl, --sbom");
+	bool ci = false;
+	if (x.format) {
+		if (strcmp(x.format, "json") == 0)
+			x.json = true;
+		else if (strcmp(x.format, "jsonl") == 0)
+			x.jsonl = true;
+		else if (strcmp(x.format, "sarif") == 0 || strcmp(x.format, "junit") == 0)
+			ci = true;
+		else if (strcmp(x.format, "text") != 0) {
+			cli_usage_error(self, "scan: unknown format '%s' (text, json, jsonl, sarif, junit)", x.format);
+			return EXIT_ERROR;
+		}
+	}
+	if ((x.json ? 1 : 0) + (x.jsonl ? 1 : 0) + (x.sbom_format ? 1 : 0) + (ci ? 1 : 0) > 1) {
+		cli_usage_error(self, "scan: choose one of --json, --jsonl, --sbom, --format");
+		return EXIT_ERROR;
+	}
+	if (ci && !(x.log = sr_ci_log_new("scan"))) {
+		fprintf(stderr, "shipready: out of memory\n");
 		return EXIT_ERROR;
 	}
 	if (x.sbom_format && strcmp(x.sbom_format, "cyclonedx") != 0 && strcmp(x.sbom_format, "spdx") != 0) {
@@ -366,6 +417,18 @@ int cmd_scan(int argc, char **argv, const struct cli_command *self)
 	}
 	if (x.json)
 		fputs("\n]}\n", stdout);
+	if (x.log) {
+		struct sr_error werr = { 0 };
+		if (x.log_failed) {
+			fprintf(stderr, "shipready: out of memory: the %s report would be incomplete\n", x.format);
+			status = EXIT_ERROR;
+		} else if ((strcmp(x.format, "sarif") == 0 ? sr_report_sarif(stdout, x.log, sr_version_string(), &werr)
+		                                            : sr_report_junit(stdout, x.log, &werr)) != SR_OK) {
+			fprintf(stderr, "shipready: %s\n", sr_error_message(&werr));
+			status = EXIT_ERROR;
+		}
+		sr_ci_log_free(x.log);
+	}
 	sr_targets_free(db);
 	return cli_finish(status);
 }

@@ -2,7 +2,7 @@
  * 2.1.0 (GitHub code scanning and other SARIF viewers) and JUnit XML
  * (GitLab, Jenkins).  A log gathers the results file by file as the
  * command makes them; the writers turn the whole log into one document.
- * The log copies every string it is given. */
+ * The log copies every string it is given.  One log is for one thread. */
 #ifndef SHIPREADY_CIREPORT_H
 #define SHIPREADY_CIREPORT_H
 
@@ -21,8 +21,8 @@ void sr_ci_log_free(struct sr_ci_log *log);
 
 /* One binary judged on targets: a test case per target (failed when the
  * verdict is fails), a result per finding of severity unknown or worse. */
-enum sr_err sr_ci_log_check(struct sr_ci_log *log, const char *path, struct sr_check_result *const *results,
-                            size_t n);
+enum sr_err sr_ci_log_check(struct sr_ci_log *log, const char *path,
+                            const struct sr_check_result *const *results, size_t n);
 
 /* One binary's policy evaluation: a test case per rule the policy sets,
  * a result per violation. */
@@ -41,11 +41,22 @@ enum sr_err sr_ci_log_pass(struct sr_ci_log *log, const char *path, const char *
  * of the SARIF run. */
 enum sr_err sr_ci_log_error(struct sr_ci_log *log, const char *path, const char *reason);
 
+/* From now on, paths are inside the root named name (what the suites are
+ * called: "dir:/srv/root", "oci-archive:app.tar (linux/amd64)"), found on
+ * this machine at host_dir, or nowhere on it (an image: NULL), until
+ * sr_ci_log_root(log, NULL, NULL). */
+enum sr_err sr_ci_log_root(struct sr_ci_log *log, const char *name, const char *host_dir);
+
+/* Move everything in from (a log a worker thread made of one file) to the
+ * end of log, inside log's current root; from is left empty. */
+enum sr_err sr_ci_log_take(struct sr_ci_log *log, struct sr_ci_log *from);
+
 /* SARIF 2.1.0 (docs/ci.md): one run, one rule per finding kind and policy
  * rule with a stable id, each result located at its artifact (a relative
- * path stays relative to %SRCROOT%) with a "shipready/v1" partial
- * fingerprint made of rule, artifact, subject and evidence, never of a
- * position.  version is shipready's. */
+ * path stays relative to %SRCROOT%, an absolute one to ROOTPATH, a path
+ * in an image to a base named for the image) with a "shipready/v1" partial
+ * fingerprint made of rule, artifact, subject, text and evidence, never of
+ * a position.  version is shipready's. */
 enum sr_err sr_report_sarif(FILE *out, const struct sr_ci_log *log, const char *version, struct sr_error *err);
 
 /* JUnit XML: a testsuite per target or policy (and one for inputs that

@@ -37,9 +37,16 @@ struct sr_ci_case {
 	char *details;     /* every finding, one per line, or NULL */
 };
 
+/* A root the artifacts of later entries are inside (sr_ci_log_root). */
+struct sr_ci_root {
+	char *name;              /* "dir:/srv/root", "oci-archive:app.tar (linux/amd64)" */
+	char *host_dir;          /* where it is on this machine, or NULL (an image) */
+};
+
 /* A SARIF result. */
 struct sr_ci_result {
 	size_t rule;             /* index in sr_ci_rules */
+	long root;               /* index in roots: artifact is a path inside it; -1: none */
 	enum sr_severity severity;
 	char *artifact;    /* the path as given */
 	char *subject;     /* the target, or "policy NAME" */
@@ -50,6 +57,7 @@ struct sr_ci_result {
 
 /* An input that could not be analysed. */
 struct sr_ci_error {
+	long root;
 	char *artifact;
 	char *reason;
 };
@@ -63,6 +71,9 @@ struct sr_ci_log {
 	size_t nresults, capresults;
 	struct sr_ci_error *errors;
 	size_t nerrors, caperrors;
+	struct sr_ci_root *roots;
+	size_t nroots, caproots;
+	long root;               /* what new entries are inside, -1: none */
 };
 
 #endif

@@ -20,6 +20,8 @@ struct sr_ci_log *sr_ci_log_new(const char *command)
 		free(log);
 		log = NULL;
 	}
+	if (log)
+		log->root = -1;
 	return log;
 }
 
@@ -48,9 +50,14 @@ void sr_ci_log_free(struct sr_ci_log *log)
 		free(log->errors[i].artifact);
 		free(log->errors[i].reason);
 	}
+	for (size_t i = 0; i < log->nroots; i++) {
+		free(log->roots[i].name);
+		free(log->roots[i].host_dir);
+	}
 	free(log->cases);
 	free(log->results);
 	free(log->errors);
+	free(log->roots);
 	free(log->command);
 	free(log);
 }
@@ -153,6 +160,7 @@ static void add_result(struct sr_ci_log *log, const char *rule, enum sr_severity
 	/* the tests hold the table to check's kinds; a kind it lacks all the
 	 * same is reported, under "other" */
 	r->rule = idx >= 0 ? (size_t)idx : (size_t)sr_ci_rule_index("other");
+	r->root = log->root;
 	r->severity = sev;
 	r->artifact = dup(path, ok);
 	r->subject = dup(subject, ok);
@@ -193,8 +201,8 @@ static char *details_of(const char *subject, const struct sr_finding *fs, size_t
 	return buf;
 }
 
-enum sr_err sr_ci_log_check(struct sr_ci_log *log, const char *path, struct sr_check_result *const *results,
-                            size_t n)
+enum sr_err sr_ci_log_check(struct sr_ci_log *log, const char *path,
+                            const struct sr_check_result *const *results, size_t n)
 {
 	bool ok = true;
 	for (size_t j = 0; j < n && ok; j++) {
@@ -307,7 +315,80 @@ enum sr_err sr_ci_log_error(struct sr_ci_log *log, const char *path, const char 
 		return SR_E_NOMEM;
 	log->errors = e;
 	e = &e[log->nerrors++];
+	e->root = log->root;
 	e->artifact = dup(path, &ok);
 	e->reason = dup(reason, &ok);
 	return ok ? SR_OK : SR_E_NOMEM;
+}
+
+enum sr_err sr_ci_log_root(struct sr_ci_log *log, const char *name, const char *host_dir)
+{
+	if (!name) {
+		log->root = -1;
+		return SR_OK;
+	}
+	struct sr_ci_root *v = grow(log->roots, log->nroots, &log->caproots, sizeof *v);
+	if (!v)
+		return SR_E_NOMEM;
+	log->roots = v;
+	bool ok = true;
+	v[log->nroots].name = dup(name, &ok);
+	v[log->nroots].host_dir = dup(host_dir, &ok);
+	log->root = (long)log->nroots++;
+	return ok ? SR_OK : SR_E_NOMEM;
+}
+
+/* The log array arr of *n elements and capacity *cap with the k (> 0)
+ * elements of size elem at src appended (arr itself or a larger copy), or
+ * NULL (arr untouched) when memory runs out or the log is full. */
+static void *append(void *arr, size_t *n, size_t *cap, const void *src, size_t k, size_t elem)
+{
+	if (*n + k > MAX_ENTRIES)
+		return NULL;
+	if (*n + k > *cap) {
+		size_t c = *cap ? *cap : 16;
+		while (c < *n + k)
+			c *= 2;
+		void *v = realloc(arr, c * elem);
+		if (!v)
+			return NULL;
+		arr = v;
+		*cap = c;
+	}
+	memcpy((char *)arr + *n * elem, src, k * elem);
+	*n += k;
+	return arr;
+}
+
+enum sr_err sr_ci_log_take(struct sr_ci_log *log, struct sr_ci_log *from)
+{
+	for (size_t i = 0; i < from->nresults; i++)
+		from->results[i].root = log->root;
+	for (size_t i = 0; i < from->nerrors; i++)
+		from->errors[i].root = log->root;
+	if (from->ncases) {
+		struct sr_ci_case *c =
+			append(log->cases, &log->ncases, &log->capcases, from->cases, from->ncases, sizeof *c);
+		if (!c)
+			return SR_E_NOMEM;
+		log->cases = c;
+		from->ncases = 0;
+	}
+	if (from->nresults) {
+		struct sr_ci_result *r =
+			append(log->results, &log->nresults, &log->capresults, from->results, from->nresults, sizeof *r);
+		if (!r)
+			return SR_E_NOMEM;
+		log->results = r;
+		from->nresults = 0;
+	}
+	if (from->nerrors) {
+		struct sr_ci_error *e =
+			append(log->errors, &log->nerrors, &log->caperrors, from->errors, from->nerrors, sizeof *e);
+		if (!e)
+			return SR_E_NOMEM;
+		log->errors = e;
+		from->nerrors = 0;
+	}
+	return SR_OK;
 }

@@ -1,4 +1,4 @@
-"""check --format sarif and --format junit: the reports CI systems read.
+"""check and scan --format sarif|junit: the reports CI systems read.
 
   test_ci_reports.py SHIPREADY FIXTURE_DIR WORK_DIR
 
@@ -16,7 +16,10 @@ fails or the rule is violated.  The formats are checked by real consumers:
 - JUnit: parsed by junitparser (Debian's python3-junitparser), the library
   CI tools use to merge and read these reports.
 Targets are database entries and the debootstrap roots (dir:), inputs real
-fixtures and /bin/ls; a program whose needed library's name holds XML and
+fixtures and /bin/ls.  scan's reports are held to scan --json the same way:
+the programs judged inside a debootstrap root, the musl root and an OCI
+layout with a glibc program on nothing (its paths relative to a base that
+names the image), and a plain tree with a broken ELF file (an error case); a program whose needed library's name holds XML and
 JSON metacharacters and a control byte must come out escaped and parse.
 """
 import json
@@ -152,6 +155,100 @@ def junit_compare(c, what, doc, xml):
          (str(len(want)), str(failures), str(errors)))
 
 
+def scan_expected(doc):
+    """From scan --json: (suite, path, rule, level, reason) per finding of
+    a judged program, the failed cases, the passed ones and the errors."""
+    results, failed, passed, errors = [], set(), set(), set()
+    for sc in doc["scans"]:
+        suite = sc["input"] + (" (%s)" % sc["image_platform"] if sc.get("image_platform") else "")
+        if "error" in sc:
+            errors.add(suite)
+        for b in sc["binaries"]:
+            if "error" in b:
+                errors.add(b["path"])
+                continue
+            if "verdict" not in b:
+                continue
+            fails = [f for f in b["findings"] if f["severity"] == "fail"]
+            (failed if fails else passed).add((suite, b["path"]))
+            for f in b["findings"]:
+                if f["severity"] in LEVEL:
+                    results.append((suite, b["path"], f["kind"], LEVEL[f["severity"]], f["reason"]))
+    return sorted(results), failed, passed, errors
+
+
+def scans(c, exe, fx, roots, work, sarif_check):
+    """scan --format sarif|junit: the programs judged inside roots (a
+    debootstrap root, the musl one, an image with a glibc program on
+    nothing), a plain tree with a broken ELF file."""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import test_image_scan as tis
+    tree = os.path.join(work, "tree")
+    os.makedirs(tree, exist_ok=True)
+    shutil.copy(os.path.join(fx, "c-pie"), tree)
+    with open(os.path.join(tree, "broken"), "wb") as f:
+        f.write(b"\x7fELF\x02\x01\x01junk")
+    prog = open(os.path.join(fx, "c-pie"), "rb").read()
+    layout = tis.layout_of(work, "img", [tis.tar_layer([("app", "file", prog, 0o755),
+                                                        ("static", "file", open(os.path.join(fx, "c-static"), "rb")
+                                                         .read(), 0o755)])])
+    args = [tree, "oci:" + layout]
+    if roots:
+        args += ["dir:" + os.path.join(roots, "bookworm-noca"), "dir:" + os.path.join(roots, "musl")]
+    pj = run(exe, ["scan", "--json"] + args, work)
+    ps = run(exe, ["scan", "--format", "sarif"] + args, work)
+    pu = run(exe, ["scan", "--format", "junit"] + args, work)
+    c.eq("scan: sarif and junit exit as --json", (ps.returncode, pu.returncode), (pj.returncode, pj.returncode))
+    doc = json.loads(pj.stdout)
+    exp, failed, passed, errors = scan_expected(doc)
+    sarif_check("scan", ps.stdout)
+    sarif = json.loads(ps.stdout)
+    run0 = sarif["runs"][0]
+    bases = run0["originalUriBaseIds"]
+    got = []
+    for r in run0["results"]:
+        art = r["locations"][0]["physicalLocation"]["artifactLocation"]
+        got.append((r["properties"]["target"], "/" + art["uri"] if art["uriBaseId"].startswith("IMAGE") else None,
+                    art, r["ruleId"], r["level"], r["message"]["text"]))
+    c.eq("scan: a SARIF result per finding of a judged program", len(got), len(exp))
+    bad = []
+    for (suite, path, kind, level, reason), (t, ipath, art, rule, lvl, text) in zip(exp, sorted(got, key=lambda g: (
+            g[0], g[1] or g[2]["uri"], g[3], g[4], g[5]))):
+        if (suite, kind, level) != (t, rule, lvl) or reason not in text:
+            bad.append(((suite, path, kind, level, reason), (t, rule, lvl, text)))
+    c.eq("scan: each result's rule, level, root and reason", bad[:5], [])
+    image_suite = "oci:%s (linux/amd64)" % layout
+    img = [g for g in got if g[0] == image_suite]
+    c.true("scan: the image's glibc program fails there", any(g[1] == "/app" and g[3] == "interpreter" for g in img),
+           img)
+    c.true("scan: paths in the image are relative to the image's base, which names it",
+           all(bases[g[2]["uriBaseId"]]["description"]["text"] == image_suite for g in img) and img, bases)
+    if roots:
+        noca = "dir:" + os.path.join(roots, "bookworm-noca")
+        dirres = [g for g in got if g[0] == noca]
+        c.true("scan: a root's programs are located where the root is on this machine",
+               dirres and all(g[2]["uriBaseId"] == "ROOTPATH" and
+                              ("/" + g[2]["uri"]).startswith(os.path.join(roots, "bookworm-noca") + "/")
+                              for g in dirres), dirres[:2])
+    notes = run0["invocations"][0]["toolExecutionNotifications"]
+    c.eq("scan: unreadable binaries are notifications", len(notes), len(errors))
+    from junitparser import JUnitXml
+    path = os.path.join(work, "scan.xml")
+    with open(path, "w") as f:
+        f.write(pu.stdout)
+    cases = {}
+    for suite in JUnitXml.fromfile(path):
+        for case in suite:
+            cases[(suite.name, case.name)] = [type(r).__name__ for r in case.result]
+    want = {k: ["Failure"] for k in failed}
+    want.update({k: [] for k in passed})
+    want.update({("inputs", e): ["Error"] for e in errors})
+    c.eq("scan: junit, a case per program judged inside a root and per unreadable binary", cases, want)
+    c.true("scan: the image's program is a failed case", cases.get((image_suite, "/app")) == ["Failure"], cases)
+    p = run(exe, ["scan", "--format", "sarif", "--json", tree], work)
+    c.eq("scan: --format with --json is a usage error", p.returncode, 2)
+
+
 # the rules on binaries each built-in policy sets: the keys of its file
 POLICY_RULES = {}
 NOT_RULES = {"$schema", "name", "description", "sources", "fail_on_warnings", "allowed_header_packages",
@@ -260,6 +357,7 @@ def main():
     texts = [r["message"]["text"] for r in sarif["runs"][0]["results"]]
     c.true("hostile: SARIF keeps the name as text", any('lib<x&"y>\x01]]>.so' in t for t in texts), texts)
     c.true("hostile: JUnit escapes it", "lib&lt;x&amp;" in xml and "\x01" not in xml and "\\x01" in xml, xml[:2000])
+    scans(c, exe, fx, roots, work, sarif_check)
     # usage
     p = run(exe, ["check", "--format", "yaml", "/bin/ls"])
     c.eq("an unknown format: exit 2", p.returncode, 2)
