@@ -15,14 +15,15 @@ FUZZ_SECONDS ?= 20
 # VCS build info of tests/cli/test_image.py; wget: debootstrap's downloads;
 # ca-certificates, tzdata: the host's CA bundle and zoneinfo that the bundle,
 # image and dockerfile tests carry into what they build; python3-junitparser: the
-# JUnit reader of tests/cli/test_ci_reports.py).  Named one by one: ensure-deps.sh installs
+# JUnit reader of tests/cli/test_ci_reports.py; busybox-static: the shell put into
+# the Alpine-shaped and scratch roots to run preflight's script there).  Named one by one: ensure-deps.sh installs
 # without recommends, so `make fresh-test` proves this list on a new Debian 12 root.
 BUILD_DEPS := meson ninja-build gcc libc6-dev pkg-config libjansson-dev libarchive-dev nettle-dev zlib1g-dev
 TEST_DEPS  := $(BUILD_DEPS) clang musl-tools lib32gcc-12-dev libc6-dev-i386 gcc-aarch64-linux-gnu \
               libc6-dev-arm64-cross g++ libclang-rt-14-dev git wget ca-certificates tzdata \
               golang-go binutils python3 python3-jsonschema strace debian-archive-keyring \
               gcc-mingw-w64 binutils-mingw-w64 lld llvm debootstrap musl openssl systemd buildah \
-              skopeo umoci python3-junitparser
+              skopeo umoci python3-junitparser busybox-static
 
 .PHONY: all run test deps build-deps build build-asan clean fuzz bench fresh-test
 

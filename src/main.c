@@ -219,6 +219,21 @@ const struct cli_command cli_commands[] = {
 	  "A file is written through a temporary file and a rename. A bad option value is\n"
 	  "one line 'shipready: unit: --OPTION ...' and exit status 2.",
 	  unit_options },
+	{ "preflight", cmd_preflight, "write a sh script that checks a host can run each program",
+	  "[-o FILE] FILE...",
+	  "Write a POSIX sh script (dash and busybox sh run it) that a user runs on the\n"
+	  "host about to receive the FILEs (Linux programs, never run). It checks what\n"
+	  "'check --target dir:/' would there, in the same words: the machine (uname -m),\n"
+	  "the interpreter and C library, each needed library the program does not ship\n"
+	  "(beside it through $ORIGIN) where the loader looks (RPATH/RUNPATH, the\n"
+	  "directories of /etc/ld.so.conf, the default ones; musl's path file) and the\n"
+	  "symbol versions it requires from it, the kernel (uname -r), and the files it\n"
+	  "reads at run time (CA roots, zoneinfo, NSS, ...). It prints a FAIL or warn line\n"
+	  "per finding, or 'ok FILE: runs on this host', then a summary; exit status 1\n"
+	  "when a program cannot start there. The script only reads files and runs\n"
+	  "uname, getconf, dd, tr and grep; every value in it is single-quoted. Not\n"
+	  "checked there: the libraries' own dependencies, LD_LIBRARY_PATH.",
+	  preflight_options },
 	{ "dockerfile", cmd_dockerfile, "write a Dockerfile on the smallest base each program needs",
 	  "[--go-build PKG] [--user USER] [--healthcheck COMMAND] [--from-root DIR] [--json] [-o FILE] FILE...",
 	  "Write a Dockerfile for each FILE (a Linux executable, never run) on the smallest\n"

@@ -32,7 +32,7 @@ PUBLIC = {
     "check.h": "check", "judge.h": "check", "policy.h": "check", "drift.h": "check", "compdeps.h": "check", "scan.h": "check",
     "report.h": "report/pack", "cireport.h": "report/pack", "bundle.h": "report/pack", "ociimage.h": "report/pack",
     "dockerfile.h": "report/pack", "release.h": "report/pack", "sbom.h": "report/pack", "unit.h": "report/pack", "verify.h": "report/pack",
-    "shipready.h": "report/pack",   # the umbrella, for programs using the library
+    "preflight.h": "report/pack", "shipready.h": "report/pack",   # the umbrella, for programs using the library
 }
 
 # lib/ files: by directory, with the few files whose layer differs from their directory's

@@ -69,6 +69,14 @@ void sr_check_target_free(struct sr_check_target *t);
  * unknown. */
 const char *sr_check_arch_name(const char *s);
 
+/* The i-th spelling sr_check_arch_name knows and its machine name; false
+ * past the last. */
+bool sr_check_arch_alias_at(size_t i, const char **alias, const char **name);
+
+/* The machine name of an ELF file's e_machine (and class, flags), as
+ * targets spell it ("x86_64", "aarch64", "arm", …); NULL if unknown. */
+const char *sr_check_binary_arch(const struct sr_elf *e);
+
 /* The default target set when none is given (database names). */
 extern const char *const sr_check_default_targets[];
 

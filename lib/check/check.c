@@ -118,7 +118,7 @@ static const char *libc_word(enum sr_libc l)
 
 /* ---------- format, architecture, OS ---------- */
 
-static const char *binary_arch(const struct sr_elf *e)
+const char *sr_check_binary_arch(const struct sr_elf *e)
 {
 	return sr_check_arch_name(sr_elf_goarch(e));
 }
@@ -195,7 +195,7 @@ static bool check_format(struct ctx *c)
 		return false;
 	}
 
-	const char *barch = binary_arch(e);
+	const char *barch = sr_check_binary_arch(e);
 	if (!barch) {
 		add(c, SR_SEV_UNKNOWN, "exec-format", sr_arena_printf(c->a, "unknown machine %u", e->machine), NULL, NULL, NULL);
 		return true;
@@ -393,7 +393,7 @@ static void db_libraries(struct ctx *c)
 		if (shipped_edge(c, n))
 			continue;   /* carried with the program: judged as one of its objects */
 		if ((t->libc == SR_LIBC_GLIBC || t->libc == SR_LIBC_MUSL) &&
-		    sr_libc_provides(t->libc, t->libc_version, c->t->arch ? c->t->arch : binary_arch(e), n))
+		    sr_libc_provides(t->libc, t->libc_version, c->t->arch ? c->t->arch : sr_check_binary_arch(e), n))
 			continue;   /* the C library's own (musl's loader answers its names with itself) */
 		if (is_cxx_lib(n)) {
 			if (t->libc == SR_LIBC_GLIBC && t->kind == SR_TARGET_DISTRO)
@@ -809,7 +809,7 @@ enum sr_err sr_check_run(struct sr_analysis *an, const struct sr_check_target *t
 
 	if (check_format(&c)) {
 		const struct sr_elf *e = in->elf;
-		const char *barch = binary_arch(e);
+		const char *barch = sr_check_binary_arch(e);
 		bool dynamic = e->has_interp || (e->has_dynamic && e->needed.count > 0 && e->kind != SR_ELF_KIND_SHARED);
 		if (e->kind == SR_ELF_KIND_SHARED && !e->has_interp)
 			add(&c, SR_SEV_INFO, "exec-format", "a shared library: judged as loaded by a program", NULL, NULL, NULL);

@@ -43,6 +43,15 @@ const char *sr_check_arch_name(const char *s)
 	return NULL;
 }
 
+bool sr_check_arch_alias_at(size_t i, const char **alias, const char **name)
+{
+	if (i >= sizeof arch_names / sizeof arch_names[0])
+		return false;
+	*alias = arch_names[i].alias;
+	*name = arch_names[i].name;
+	return true;
+}
+
 void sr_check_target_free(struct sr_check_target *t)
 {
 	if (!t)
