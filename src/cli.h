@@ -120,6 +120,8 @@ struct sr_targets;
 bool cli_load_targets(const char *file, struct sr_targets *db);
 extern const struct cli_option check_options[];
 int cmd_check(int argc, char **argv, const struct cli_command *self);
+extern const struct cli_option diff_options[];
+int cmd_diff(int argc, char **argv, const struct cli_command *self);
 extern const struct cli_option preflight_options[];
 int cmd_preflight(int argc, char **argv, const struct cli_command *self);
 extern const struct cli_option unit_options[];

@@ -219,6 +219,19 @@ const struct cli_command cli_commands[] = {
 	  "A file is written through a temporary file and a rename. A bad option value is\n"
 	  "one line 'shipready: unit: --OPTION ...' and exit status 2.",
 	  unit_options },
+	{ "diff", cmd_diff, "what changed between two releases that matters for deployment",
+	  "[--policy FILE] [--json | --format sarif|junit] OLD NEW",
+	  "Compare two builds of a program (OLD and NEW files), or two directories of\n"
+	  "release artifacts (binaries paired by name with the version stripped, and by\n"
+	  "platform). For each pair: symbol-version floors (GLIBC, GLIBCXX, CXXABI, ...)\n"
+	  "and the minimum kernel, needed libraries, run-time needs (CA roots, zoneinfo,\n"
+	  "...), linkage, interpreter, C library, cgo, hardening (PIE, RELRO, NX, canary,\n"
+	  "FORTIFY), the Go release, Go modules (downgrades stand out), build settings,\n"
+	  "vcs.modified, and the size of the file and of each section that changed by 1%\n"
+	  "or more. Regressions first. --policy FILE (docs/diff.md) decides what fails;\n"
+	  "by default a floor may not rise, no hardening may be lost and no module may go\n"
+	  "down. Exit status 1 when a change fails the policy. Not yet: images.",
+	  diff_options },
 	{ "preflight", cmd_preflight, "write a sh script that checks a host can run each program",
 	  "[-o FILE] FILE...",
 	  "Write a POSIX sh script (dash and busybox sh run it) that a user runs on the\n"

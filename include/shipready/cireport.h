@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "shipready/check.h"
+#include "shipready/diff.h"
 #include "shipready/error.h"
 #include "shipready/policy.h"
 
@@ -36,6 +37,13 @@ enum sr_err sr_ci_log_finding(struct sr_ci_log *log, const char *path, const cha
 
 /* A binary judged against subject with nothing to report: a passed case. */
 enum sr_err sr_ci_log_pass(struct sr_ci_log *log, const char *path, const char *subject);
+
+/* Two builds compared (diff): a test case "OLD → NEW" in the suite "diff
+ * POLICY", failed when a change fails the policy; a result at NEW per
+ * failing change (rule diff.RULE, an error) and per other regression
+ * (diff.regression, a warning). */
+enum sr_err sr_ci_log_diff(struct sr_ci_log *log, const char *old, const char *new_, const struct sr_diff *d,
+                           const struct sr_diff_policy *p);
 
 /* An input that could not be analysed: an error case, and a notification
  * of the SARIF run. */

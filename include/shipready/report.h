@@ -10,6 +10,7 @@
 #include "shipready/check.h"
 #include "shipready/compdeps.h"
 #include "shipready/deps.h"
+#include "shipready/diff.h"
 #include "shipready/go.h"
 #include "shipready/inspect.h"
 #include "shipready/policy.h"
@@ -145,5 +146,20 @@ void sr_report_scan_text(FILE *out, const char *input, struct sr_scan_summary *s
 void *sr_report_scan_summary_json(struct sr_scan_summary *s, const struct sr_scan_stats *st);
 
 #define SR_SCAN_SCHEMA_VERSION 1
+
+/* shipready diff: the counts of one pair's changes, its text (a line per
+ * pair, then one per change, regressions first, failing ones marked with
+ * the policy's rule), its JSON object and the policy's
+ * (docs/schema/diff.json). */
+struct sr_diff_count {
+	size_t regressions, improvements, other, failing;
+};
+void sr_diff_counts(const struct sr_diff *d, const struct sr_diff_policy *p, struct sr_diff_count *out);
+void sr_report_diff_text(FILE *out, const char *old, const char *new_, const struct sr_diff *d,
+                         const struct sr_diff_policy *p, const struct sr_text_style *st);
+void *sr_report_diff_json(const char *old, const char *new_, const struct sr_diff *d, const struct sr_diff_policy *p);
+void *sr_report_diff_policy_json(const struct sr_diff_policy *p);
+
+#define SR_DIFF_SCHEMA_VERSION 1
 
 #endif

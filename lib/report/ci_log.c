@@ -276,6 +276,51 @@ enum sr_err sr_ci_log_policy(struct sr_ci_log *log, const char *path, const stru
 	return ok ? SR_OK : SR_E_NOMEM;
 }
 
+enum sr_err sr_ci_log_diff(struct sr_ci_log *log, const char *old, const char *new_, const struct sr_diff *d,
+                           const struct sr_diff_policy *p)
+{
+	bool ok = true;
+	char *suite = format(&ok, "diff %s", p->name);
+	char *name = format(&ok, "%s → %s", old, new_);
+	if (!suite || !name) {
+		free(suite);
+		free(name);
+		return SR_E_NOMEM;
+	}
+	struct sr_ci_case *c = add_case(log, name, suite, "diff", NULL, &ok);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	for (size_t i = 0; c && i < d->n && ok; i++) {
+		const struct sr_change *x = &d->v[i];
+		const char *rule = NULL;
+		bool fails = sr_diff_fails(p, x, &rule);
+		if (!fails && x->effect != SR_CHANGE_REGRESSION)
+			continue;
+		if (m)
+			fprintf(m, "%s %s: %s%s%s%s\n", fails ? "FAIL" : "worse", x->aspect, x->summary, fails ? " [" : "",
+			        fails ? rule : "", fails ? "]" : "");
+		if (fails && c->outcome == SR_CI_PASSED) {
+			c->outcome = SR_CI_FAILED;
+			c->type = format(&ok, "diff.%s", rule);
+			c->message = dup(x->summary, &ok);
+		}
+		char id[64];
+		snprintf(id, sizeof id, "diff.%s", fails ? rule : "regression");
+		add_result(log, id, fails ? SR_SEV_FAIL : SR_SEV_WARN, new_, "diff",
+		           format(&ok, "%s: %s (from %s)", x->aspect, x->summary, old), x->what, NULL, &ok);
+	}
+	if (!m || fclose(m) != 0)
+		ok = false;
+	if (c && len)
+		c->details = buf;
+	else
+		free(buf);
+	free(suite);
+	free(name);
+	return ok ? SR_OK : SR_E_NOMEM;
+}
+
 enum sr_err sr_ci_log_finding(struct sr_ci_log *log, const char *path, const char *subject,
                               const struct sr_finding *f)
 {
