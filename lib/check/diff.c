@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "shipready/libc.h"
 #include "shipready/semver.h"
@@ -67,93 +68,149 @@ static int64_t version_steps(const char *a, const char *b)
 
 /* ---------- floors */
 
-static const struct sr_vermax *family(const struct sr_elf *e, const char *fam)
+/* One floor of a file: the newest version it requires of a family. */
+struct floor {
+	const char *family;          /* "GLIBC", "GLIBCXX", "kernel", "windows", "macOS", … */
+	const char *version;
+	const char *detail;          /* what requires it, or NULL */
+};
+
+#define MAX_FLOORS 32
+
+/* The floors of a file: ELF symbol-version families and the kernel, PE's
+ * subsystem version (the oldest Windows), Mach-O's minimum OS per
+ * platform (the first slice). */
+static size_t floors_of(struct sr_arena *a, const struct sr_analysis *an, struct floor *out)
 {
-	for (size_t i = 0; e && i < e->vermax_count; i++)
-		if (strcmp(e->vermax[i].family, fam) == 0)
-			return &e->vermax[i];
+	size_t n = 0;
+	const struct sr_elf *e = an->in.elf;
+	for (size_t i = 0; e && i < e->vermax_count && n < MAX_FLOORS - 4; i++) {
+		const struct sr_vermax *v = &e->vermax[i];
+		out[n++] = (struct floor){ v->family, v->version,
+			                   v->symbol ? sr_arena_printf(a, "%s@%s", v->symbol, v->name)
+			                             : v->file ? sr_arena_printf(a, "from %s", v->file) : NULL };
+	}
+	/* the oldest kernel it runs on, as far as it says: static glibc's ABI
+	 * tag, Go's floor for its release */
+	const char *k = NULL, *kd = NULL;
+	if (e && e->has_abi_tag && e->abi_tag_os == 0 && !e->has_interp) {
+		k = sr_arena_printf(a, "%u.%u.%u", e->abi_tag_kernel[0], e->abi_tag_kernel[1], e->abi_tag_kernel[2]);
+		kd = "NT_GNU_ABI_TAG";
+	}
+	const struct sr_go_info *g = an->in.go;
+	if (e && g && g->min_kernel && (!k || sr_version_cmp(k, g->min_kernel) < 0)) {
+		k = g->min_kernel;
+		kd = g->version;
+	}
+	if (k)
+		out[n++] = (struct floor){ "kernel", k, kd };
+	const struct sr_pe *pe = an->in.pe;
+	if (pe && pe->subsystem_major)
+		out[n++] = (struct floor){ "windows", sr_arena_printf(a, "%u.%u", pe->subsystem_major, pe->subsystem_minor),
+			                   "subsystem version" };
+	const struct sr_macho *m = an->in.macho;
+	if (m && m->nslices && m->slices[0].parsed) {
+		const struct sr_macho_slice *sl = &m->slices[0];
+		for (size_t i = 0; i < sl->nversions && n < MAX_FLOORS; i++) {
+			const char *plat = sr_macho_platform_name(sl->versions[i].platform);
+			char buf[16];
+			out[n++] = (struct floor){ plat ? plat : "Apple OS",
+				                   sr_arena_strdup(a, sr_macho_version_str(sl->versions[i].minos, false, buf,
+				                                                           sizeof buf)),
+				                   sr_macho_cmd_name(sl->versions[i].cmd) };
+		}
+	}
+	return n;
+}
+
+static const struct floor *floor_find(const struct floor *v, size_t n, const char *family)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i].version && strcmp(v[i].family, family) == 0)
+			return &v[i];
 	return NULL;
 }
 
-static void floor_of_family(struct ctx *c, const char *fam)
+static void floor_change(struct ctx *c, const char *fam, const struct floor *x, const struct floor *y)
 {
-	const struct sr_vermax *x = family(c->o->in.elf, fam), *y = family(c->n->in.elf, fam);
 	if (x && y) {
 		int cmp = sr_version_cmp(x->version, y->version);
 		if (cmp == 0)
 			return;
 		struct sr_change *ch = add(c, "floor", fam, x->version, y->version,
-		                           cmp < 0 ? SR_CHANGE_REGRESSION : SR_CHANGE_IMPROVEMENT, "%s floor %s: %s → %s%s%s",
-		                           fam, cmp < 0 ? "rose" : "fell", x->version, y->version, y->symbol ? " (" : "",
-		                           y->symbol ? sr_arena_printf(c->a, "%s@%s)", y->symbol, y->name) : "");
+		                           cmp < 0 ? SR_CHANGE_REGRESSION : SR_CHANGE_IMPROVEMENT, "%s floor %s: %s → %s%s%s%s",
+		                           fam, cmp < 0 ? "rose" : "fell", x->version, y->version, y->detail ? " (" : "",
+		                           y->detail ? y->detail : "", y->detail ? ")" : "");
 		if (ch)
 			ch->delta = version_steps(x->version, y->version);
 	} else if (y) {
-		add(c, "floor", fam, NULL, y->version, SR_CHANGE_REGRESSION, "%s floor is new: %s (from %s)", fam, y->version,
-		    y->file ? y->file : "?");
+		add(c, "floor", fam, NULL, y->version, SR_CHANGE_REGRESSION, "%s floor is new: %s%s%s%s", fam, y->version,
+		    y->detail ? " (" : "", y->detail ? y->detail : "", y->detail ? ")" : "");
 	} else if (x) {
 		add(c, "floor", fam, x->version, NULL, SR_CHANGE_IMPROVEMENT, "%s floor is gone (was %s)", fam, x->version);
 	}
 }
 
-/* The oldest kernel a file runs on, as far as it says: static glibc's ABI
- * tag, Go's floor for its release; NULL when it says nothing. */
-static const char *kernel_floor(struct sr_arena *a, const struct sr_analysis *an)
-{
-	const struct sr_elf *e = an->in.elf;
-	const char *k = NULL;
-	if (e && e->has_abi_tag && e->abi_tag_os == 0 && !e->has_interp)
-		k = sr_arena_printf(a, "%u.%u.%u", e->abi_tag_kernel[0], e->abi_tag_kernel[1], e->abi_tag_kernel[2]);
-	const struct sr_go_info *g = an->in.go;
-	if (g && g->min_kernel && (!k || sr_version_cmp(k, g->min_kernel) < 0))
-		k = g->min_kernel;
-	return k;
-}
-
 static void floors(struct ctx *c)
 {
-	/* every family either build requires, in the new build's order first */
-	const struct sr_elf *eo = c->o->in.elf, *en = c->n->in.elf;
-	for (size_t i = 0; en && i < en->vermax_count; i++)
-		floor_of_family(c, en->vermax[i].family);
-	for (size_t i = 0; eo && i < eo->vermax_count; i++)
-		if (!family(en, eo->vermax[i].family))
-			floor_of_family(c, eo->vermax[i].family);
-	const char *ko = kernel_floor(c->a, c->o), *kn = kernel_floor(c->a, c->n);
-	if (ko && kn && sr_version_cmp(ko, kn) != 0) {
-		int cmp = sr_version_cmp(ko, kn);
-		struct sr_change *ch = add(c, "floor", "kernel", ko, kn, cmp < 0 ? SR_CHANGE_REGRESSION : SR_CHANGE_IMPROVEMENT,
-		                           "minimum kernel %s: Linux %s → %s", cmp < 0 ? "rose" : "fell", ko, kn);
-		if (ch)
-			ch->delta = version_steps(ko, kn);
-	} else if (kn && !ko) {
-		add(c, "floor", "kernel", NULL, kn, SR_CHANGE_REGRESSION, "minimum kernel is new: Linux %s", kn);
-	}
+	struct floor fo[MAX_FLOORS], fn[MAX_FLOORS];
+	size_t no = floors_of(c->a, c->o, fo), nn = floors_of(c->a, c->n, fn);
+	/* every family either build has, the new build's order first */
+	for (size_t i = 0; i < nn; i++)
+		if (floor_find(fn, i, fn[i].family) == NULL)
+			floor_change(c, fn[i].family, floor_find(fo, no, fn[i].family), &fn[i]);
+	for (size_t i = 0; i < no; i++)
+		if (!floor_find(fn, nn, fo[i].family) && floor_find(fo, i, fo[i].family) == NULL)
+			floor_change(c, fo[i].family, &fo[i], NULL);
 }
 
 /* ---------- sets: libraries, needs */
 
-static bool in_list(const struct sr_strlist *l, const char *s)
+/* The libraries a file loads by name: ELF DT_NEEDED, PE imported and
+ * delay-loaded DLLs, the first Mach-O slice's dylibs. */
+static size_t lib_count(const struct sr_analysis *an)
 {
-	for (size_t i = 0; l && i < l->count; i++)
-		if (strcmp(l->items[i], s) == 0)
+	const struct sr_inspect *in = &an->in;
+	if (in->elf)
+		return in->elf->needed.count;
+	if (in->pe)
+		return in->pe->ndlls;
+	if (in->macho && in->macho->nslices && in->macho->slices[0].parsed)
+		return in->macho->slices[0].ndylibs;
+	return 0;
+}
+
+static const char *lib_at(const struct sr_analysis *an, size_t i)
+{
+	const struct sr_inspect *in = &an->in;
+	if (in->elf)
+		return in->elf->needed.items[i];
+	if (in->pe)
+		return in->pe->dlls[i].name;
+	return in->macho->slices[0].dylibs[i].name;
+}
+
+static bool has_lib(const struct sr_analysis *an, const char *name)
+{
+	bool pe = an->in.pe != NULL;   /* DLL names are case-insensitive */
+	for (size_t i = 0, n = lib_count(an); i < n; i++)
+		if (pe ? strcasecmp(lib_at(an, i), name) == 0 : strcmp(lib_at(an, i), name) == 0)
 			return true;
 	return false;
 }
 
 static void libraries(struct ctx *c)
 {
-	const struct sr_elf *eo = c->o->in.elf, *en = c->n->in.elf;
-	if (!eo || !en)
+	if (c->o->in.format != c->n->in.format)
 		return;
-	for (size_t i = 0; i < en->needed.count; i++)
-		if (!in_list(&eo->needed, en->needed.items[i]))
-			add(c, "library", en->needed.items[i], NULL, en->needed.items[i], SR_CHANGE_REGRESSION,
-			    "needs a new library: %s", en->needed.items[i]);
-	for (size_t i = 0; i < eo->needed.count; i++)
-		if (!in_list(&en->needed, eo->needed.items[i]))
-			add(c, "library", eo->needed.items[i], eo->needed.items[i], NULL, SR_CHANGE_IMPROVEMENT,
-			    "no longer needs %s", eo->needed.items[i]);
+	for (size_t i = 0, n = lib_count(c->n); i < n; i++)
+		if (!has_lib(c->o, lib_at(c->n, i)))
+			add(c, "library", lib_at(c->n, i), NULL, lib_at(c->n, i), SR_CHANGE_REGRESSION,
+			    "needs a new library: %s", lib_at(c->n, i));
+	for (size_t i = 0, n = lib_count(c->o); i < n; i++)
+		if (!has_lib(c->n, lib_at(c->o, i)))
+			add(c, "library", lib_at(c->o, i), lib_at(c->o, i), NULL, SR_CHANGE_IMPROVEMENT, "no longer needs %s",
+			    lib_at(c->o, i));
 }
 
 static const struct sr_need *need_of(const struct sr_needs *n, const char *id)
@@ -224,35 +281,86 @@ static void linkage(struct ctx *c)
 
 /* ---------- hardening */
 
-static void hard(struct ctx *c, const char *what, int o, int n, const char *ow, const char *nw)
-{
-	if (o < 0 || n < 0 || o == n)
-		return;
-	add(c, "hardening", what, ow, nw, n < o ? SR_CHANGE_REGRESSION : SR_CHANGE_IMPROVEMENT, "%s %s: %s → %s", what,
-	    n < o ? "lost" : "gained", ow, nw);
-}
+/* mach-o/loader.h's header flags */
+#define MACHO_MH_ALLOW_STACK_EXECUTION 0x20000u
+#define MACHO_MH_PIE 0x200000u
+
+/* One hardening feature of a file: 1 on, 0 off, -1 unknown; with an
+ * order where a feature has degrees (RELRO: 0 none, 1 partial, 2 full). */
+struct feature {
+	const char *what;
+	int level;
+	const char *word;
+};
+
+#define MAX_FEATURES 8
 
 static int tri(enum sr_tri t)
 {
 	return t == SR_TRI_UNKNOWN ? -1 : t == SR_TRI_YES;
 }
 
+static const char *yes_no(int v)
+{
+	return v > 0 ? "yes" : "no";
+}
+
+static size_t features_of(const struct sr_analysis *an, struct feature *out)
+{
+	size_t n = 0;
+	const struct sr_elf *e = an->in.elf;
+	if (e) {
+		const struct sr_hardening *h = &e->hardening;
+		if (e->kind != SR_ELF_KIND_SHARED)
+			out[n++] = (struct feature){ "pie", h->pie, yes_no(h->pie) };
+		if (e->has_dynamic)
+			out[n++] = (struct feature){ "relro", (int)h->relro, sr_relro_name(h->relro) };
+		out[n++] = (struct feature){ "nx", h->nx_stack, yes_no(h->nx_stack) };
+		out[n++] = (struct feature){ "canary", tri(h->stack_protector), yes_no(tri(h->stack_protector)) };
+		out[n++] = (struct feature){ "fortify", tri(h->fortify), yes_no(tri(h->fortify)) };
+	}
+	const struct sr_pe *pe = an->in.pe;
+	if (pe) {
+		const struct {
+			const char *what;
+			unsigned bit;
+		} bits[] = { { "pie", SR_PE_DLLCHAR_DYNAMIC_BASE },
+			     { "high-entropy-va", SR_PE_DLLCHAR_HIGH_ENTROPY_VA },
+			     { "nx", SR_PE_DLLCHAR_NX_COMPAT },
+			     { "cfg", SR_PE_DLLCHAR_GUARD_CF } };
+		for (size_t i = 0; i < sizeof bits / sizeof bits[0]; i++) {
+			int on = (pe->dll_characteristics & bits[i].bit) != 0;
+			out[n++] = (struct feature){ bits[i].what, on, yes_no(on) };
+		}
+	}
+	const struct sr_macho *m = an->in.macho;
+	if (m && m->nslices && m->slices[0].parsed) {
+		const struct sr_macho_slice *sl = &m->slices[0];
+		if (sl->filetype == 2) {   /* MH_EXECUTE */
+			int pie = (sl->flags & MACHO_MH_PIE) != 0;
+			out[n++] = (struct feature){ "pie", pie, yes_no(pie) };
+		}
+		int nx = (sl->flags & MACHO_MH_ALLOW_STACK_EXECUTION) == 0;
+		out[n++] = (struct feature){ "nx", nx, yes_no(nx) };
+	}
+	return n;
+}
+
 static void hardening(struct ctx *c)
 {
-	const struct sr_elf *eo = c->o->in.elf, *en = c->n->in.elf;
-	if (!eo || !en)
-		return;
-	const struct sr_hardening *ho = &eo->hardening, *hn = &en->hardening;
-	bool prog = eo->kind != SR_ELF_KIND_SHARED && en->kind != SR_ELF_KIND_SHARED;
-	if (prog)
-		hard(c, "pie", ho->pie, hn->pie, ho->pie ? "yes" : "no", hn->pie ? "yes" : "no");
-	if (eo->has_dynamic && en->has_dynamic)
-		hard(c, "relro", (int)ho->relro, (int)hn->relro, sr_relro_name(ho->relro), sr_relro_name(hn->relro));
-	hard(c, "nx", ho->nx_stack, hn->nx_stack, ho->nx_stack ? "yes" : "no", hn->nx_stack ? "yes" : "no");
-	hard(c, "canary", tri(ho->stack_protector), tri(hn->stack_protector), ho->stack_protector == SR_TRI_YES ? "yes" : "no",
-	     hn->stack_protector == SR_TRI_YES ? "yes" : "no");
-	hard(c, "fortify", tri(ho->fortify), tri(hn->fortify), ho->fortify == SR_TRI_YES ? "yes" : "no",
-	     hn->fortify == SR_TRI_YES ? "yes" : "no");
+	struct feature fo[MAX_FEATURES], fn[MAX_FEATURES];
+	size_t no = features_of(c->o, fo), nn = features_of(c->n, fn);
+	for (size_t i = 0; i < nn; i++)
+		for (size_t k = 0; k < no; k++) {
+			if (strcmp(fo[k].what, fn[i].what) != 0)
+				continue;
+			int o = fo[k].level, n = fn[i].level;
+			if (o >= 0 && n >= 0 && o != n)
+				add(c, "hardening", fn[i].what, fo[k].word, fn[i].word,
+				    n < o ? SR_CHANGE_REGRESSION : SR_CHANGE_IMPROVEMENT, "%s %s: %s → %s", fn[i].what,
+				    n < o ? "lost" : "gained", fo[k].word, fn[i].word);
+			break;
+		}
 }
 
 /* ---------- Go */

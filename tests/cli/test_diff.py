@@ -11,6 +11,9 @@ way that matters, held to the tools that read those facts themselves.
 - Go: modules from a local GOPROXY=file:// (one downgraded, one removed, one
   added), -trimpath dropped, -ldflags and -tags added, built from a git work
   tree clean and then modified (vcs.modified).  The oracle is `go version -m`.
+- PE (mingw: ASLR, high-entropy VA, DEP dropped, ws2_32 added, subsystem
+  6.2) against objdump -p; Mach-O (clang and ld64.lld: macOS 10.9 → 12.0,
+  no PIE, a dylib added) against llvm-objdump.
 - Directories of release artifacts: binaries paired by name without the
   version, a README ignored, an unpaired one named.
 - Policies: the default (exit 1 on the floor, hardening and downgrade), a
@@ -151,6 +154,85 @@ def c_builds(c, exe, work):
     p, doc = diff_json(exe, old, old)
     c.eq("C: a file against itself: no change, exit 0", (p.returncode, changes(doc)), (0, []))
     return old, new
+
+
+PE_OLD = '#include <stdio.h>\nint main(void) { puts("hi"); return 0; }\n'
+PE_NEW = ('#include <winsock2.h>\n#include <stdio.h>\n'
+          'int main(void) { WSADATA d; WSAStartup(0x202, &d); puts("hi"); return 0; }\n')
+
+
+def pe_facts(path):
+    """objdump -p: the subsystem version, the DllCharacteristics bits, the DLLs."""
+    out = run(["x86_64-w64-mingw32-objdump", "-p", path]).stdout
+    major = re.search(r"MajorSubsystemVersion\s+(\d+)", out).group(1)
+    minor = re.search(r"MinorSubsystemVersion\s+(\d+)", out).group(1)
+    chars = int(re.search(r"DllCharacteristics\s+([0-9a-fA-F]+)", out).group(1), 16)
+    dlls = set(re.findall(r"DLL Name: (\S+)", out))
+    return "%s.%s" % (major, minor), {"pie": bool(chars & 0x40), "high-entropy-va": bool(chars & 0x20),
+                                      "nx": bool(chars & 0x100), "cfg": bool(chars & 0x4000)}, dlls
+
+
+def macho_facts(path):
+    """llvm-objdump --macho --private-headers: minos, PIE, the dylibs."""
+    out = run(["llvm-objdump", "--macho", "--private-headers", path]).stdout
+    m = re.search(r"\bminos\s+(\S+)", out) or \
+        re.search(r"cmd LC_VERSION_MIN_MACOSX\n\s+cmdsize\s+\d+\n\s+version\s+(\S+)", out)
+    minos = m.group(1) if m else None
+    header = out.split("Load command")[0]
+    dylibs = set(re.findall(r"cmd LC_LOAD_DYLIB\n\s+cmdsize\s+\d+\n\s+name\s+(\S+)", out))
+    return minos, "PIE" in header, dylibs
+
+
+def other_formats(c, exe, work):
+    """PE (mingw, against objdump -p) and Mach-O (clang and ld64.lld against
+    the fixtures' libSystem stub, against llvm-objdump)."""
+    d = os.path.join(work, "formats")
+    os.makedirs(d)
+    for n, t in (("a.c", PE_OLD), ("b.c", PE_NEW)):
+        with open(os.path.join(d, n), "w") as f:
+            f.write(t)
+    a, b = os.path.join(d, "a.exe"), os.path.join(d, "b.exe")
+    p1 = run(["x86_64-w64-mingw32-gcc", "-O2", "-Wl,--dynamicbase,--nxcompat,--high-entropy-va", "-o", a,
+              os.path.join(d, "a.c")])
+    p2 = run(["x86_64-w64-mingw32-gcc", "-O2", "-Wl,--disable-dynamicbase,--disable-nxcompat,--disable-high-entropy-va",
+              "-Wl,--major-subsystem-version,6,--minor-subsystem-version,2", "-o", b, os.path.join(d, "b.c"), "-lws2_32"])
+    c.eq("PE builds", (p1.returncode, p2.returncode), (0, 0))
+    vo, ho, lo = pe_facts(a)
+    vn, hn, ln = pe_facts(b)
+    p, doc = diff_json(exe, a, b)
+    common.check_schema(c, "diff.json", doc)
+    fl = {ch["what"]: (ch["old"], ch["new"]) for ch in changes(doc, "floor")}
+    c.eq("PE: the windows floor as objdump -p says", fl, {"windows": (vo, vn)})
+    hard = {ch["what"]: (ch["old"], ch["new"]) for ch in changes(doc, "hardening")}
+    yn = {True: "yes", False: "no"}
+    c.eq("PE: DllCharacteristics changes as objdump -p says", hard,
+         {k: (yn[ho[k]], yn[hn[k]]) for k in ho if ho[k] != hn[k]})
+    libs = {(ch["old"], ch["new"]) for ch in changes(doc, "library")}
+    c.eq("PE: DLLs added as objdump -p says", libs, {(None, x) for x in ln - lo} | {(x, None) for x in lo - ln})
+    ld64 = run(["clang", "-print-prog-name=ld64.lld"]).stdout.strip()
+    if not ld64 or not os.path.exists(ld64):
+        print("note: no ld64.lld: the Mach-O case is skipped")
+        return
+    ms = os.path.join(common.REPO, "tests", "fixtures", "src", "macho")
+    tbd = os.path.join(ms, "libSystem.tbd")
+    o = lambda n: os.path.join(d, n)  # noqa: E731
+    steps = [["clang", "-target", "x86_64-apple-macos10.9", "-O1", "-c", os.path.join(ms, "plain.c"), "-o", o("plain.o")],
+             ["clang", "-target", "x86_64-apple-macos10.9", "-O1", "-c", os.path.join(ms, "dep.c"), "-o", o("dep.o")],
+             [ld64, "-arch", "x86_64", "-platform_version", "macos", "10.9", "10.15", "-dylib", "-install_name",
+              "@rpath/libdep.1.dylib", "-o", o("libdep.1.dylib"), o("dep.o"), tbd],
+             [ld64, "-arch", "x86_64", "-platform_version", "macos", "10.9", "10.15", "-o", o("m-old"), o("plain.o"), tbd],
+             [ld64, "-arch", "x86_64", "-platform_version", "macos", "12.0", "12.3", "-no_pie", "-o", o("m-new"),
+              o("plain.o"), tbd, o("libdep.1.dylib")]]
+    c.eq("Mach-O builds", [run(s).returncode for s in steps], [0] * len(steps))
+    mo, po, do = macho_facts(o("m-old"))
+    mn, pn, dn = macho_facts(o("m-new"))
+    p, doc = diff_json(exe, o("m-old"), o("m-new"))
+    fl = {ch["what"]: (ch["old"], ch["new"]) for ch in changes(doc, "floor")}
+    c.eq("Mach-O: the macOS floor as llvm-objdump says", fl, {"macOS": (mo, mn)})
+    hard = {ch["what"]: (ch["old"], ch["new"]) for ch in changes(doc, "hardening")}
+    c.eq("Mach-O: PIE as llvm-objdump says", hard.get("pie"), (yn[po], yn[pn]))
+    libs = {(ch["old"], ch["new"]) for ch in changes(doc, "library")}
+    c.eq("Mach-O: dylibs added as llvm-objdump says", libs, {(None, x) for x in dn - do} | {(x, None) for x in do - dn})
 
 
 def policies(c, exe, work, old, new):
@@ -319,6 +401,7 @@ def main():
     c = common.Checker("cli-diff")
     c_pair = c_builds(c, exe, work)
     policies(c, exe, work, *c_pair)
+    other_formats(c, exe, work)
     go_pair = go_builds(c, exe, work)
     directories(c, exe, work, c_pair, go_pair)
     p = run([exe, "diff", c_pair[0]])
