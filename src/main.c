@@ -227,11 +227,12 @@ const struct cli_command cli_commands[] = {
 	  "and the minimum kernel (Windows: the subsystem version; macOS: the minimum OS),\n"
 	  "needed libraries (DLLs, dylibs), run-time needs (CA roots, zoneinfo, ...),\n"
 	  "linkage, interpreter, C library, cgo, hardening (PIE, RELRO, NX, canary,\n"
-	  "FORTIFY; PE ASLR, high-entropy VA, DEP, CFG), the Go release, Go modules (downgrades stand out), build settings,\n"
-	  "vcs.modified, and the size of the file and of each section that changed by 1%\n"
-	  "or more. Regressions first. --policy FILE (docs/diff.md) decides what fails;\n"
-	  "by default a floor may not rise, no hardening may be lost and no module may go\n"
-	  "down. Exit status 1 when a change fails the policy. Not yet: images.",
+	  "FORTIFY; PE ASLR, high-entropy VA, DEP, CFG), the Go release, Go modules\n"
+	  "(downgrades stand out), build settings, vcs.modified, and the size of the file\n"
+	  "and of each section that changed by 1% and 1 KiB. Regressions first.\n"
+	  "--policy FILE (docs/diff.md) decides what fails; by default a floor may not\n"
+	  "rise, no hardening may be lost and no module may go down. Exit status 1 when\n"
+	  "a change fails the policy. Not yet: images.",
 	  diff_options },
 	{ "preflight", cmd_preflight, "write a sh script that checks a host can run each program",
 	  "[-o FILE] FILE...",
