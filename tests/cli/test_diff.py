@@ -10,7 +10,9 @@ way that matters, held to the tools that read those facts themselves.
   needed libraries, PIE, RELRO, NX, __stack_chk_fail, *_chk imports.
 - Go: modules from a local GOPROXY=file:// (one downgraded, one removed, one
   added), -trimpath dropped, -ldflags and -tags added, built from a git work
-  tree clean and then modified (vcs.modified).  The oracle is `go version -m`.
+  tree clean and then modified (vcs.modified).  The oracle is `go version -m`;
+  and the fixtures' hello built by Go 1.19 and 1.24 (the release, the kernel
+  floor).
 - PE (mingw: ASLR, high-entropy VA, DEP dropped, ws2_32 added, subsystem
   6.2) against objdump -p; Mach-O (clang and ld64.lld: macOS 10.9 → 12.0,
   no PIE, a dylib added) against llvm-objdump.
@@ -346,6 +348,24 @@ def go_builds(c, exe, work):
     return old, new
 
 
+def go_releases(c, exe, fixdir):
+    """The same program built by Go 1.19 and Go 1.24 (the fixtures' gover
+    builds): the release as `go version` says, and Go 1.24's Linux 3.2 floor
+    (its release notes) against Go 1.19's 2.6.32."""
+    go = shutil.which("go")
+    d = os.path.join(fixdir, "gover")
+    old, new = os.path.join(d, "go119-hello"), os.path.join(d, "go124-hello")
+    if not go or not (os.path.exists(old) and os.path.exists(new)):
+        print("note: no gover fixtures or go: the Go release case is skipped")
+        return
+    vo, vn = (run([go, "version", f]).stdout.split(": ", 1)[1].strip() for f in (old, new))
+    p, doc = diff_json(exe, old, new)
+    c.eq("go releases: the release as go version says",
+         [(ch["old"], ch["new"]) for ch in changes(doc, "go")], [(vo, vn)])
+    c.eq("go releases: the kernel floor rose with Go 1.24",
+         [(ch["old"], ch["new"], ch["effect"]) for ch in changes(doc, "floor")], [("2.6.32", "3.2", "regression")])
+
+
 def directories(c, exe, work, c_pair, go_pair):
     a, b = os.path.join(work, "rel-1.0.0"), os.path.join(work, "rel-1.1.0")
     os.makedirs(a)
@@ -402,6 +422,7 @@ def main():
     c_pair = c_builds(c, exe, work)
     policies(c, exe, work, *c_pair)
     other_formats(c, exe, work)
+    go_releases(c, exe, common.fixtures(fixdir))
     go_pair = go_builds(c, exe, work)
     directories(c, exe, work, c_pair, go_pair)
     p = run([exe, "diff", c_pair[0]])
