@@ -4,6 +4,8 @@
  * platform. */
 #define _GNU_SOURCE   /* strndup */
 #include <dirent.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +18,7 @@
 
 #define MAX_FILES 10000u      /* binaries per directory */
 #define MAX_DEPTH 16u
+#define MAX_GROUP 256u        /* files of one name without versions, both sides */
 
 enum { OPT_JSON = 1, OPT_POLICY, OPT_FORMAT };
 
@@ -89,15 +92,15 @@ static void diff_pair(struct diff_cli *x, const char *old, struct sr_analysis *a
 
 /* ---------- directories of release artifacts */
 
-struct artifact {
-	char *path;          /* as reports show it: DIR/REL */
-	char *key;           /* the name without its version, and the platform */
-	struct sr_analysis *an;
-	bool paired;
+/* A regular file under one of the two directories. */
+struct entry {
+	char *path;          /* DIR/REL: opened, and shown */
+	char *key;           /* REL with the versions taken out of each name */
+	bool old;            /* under OLD */
 };
 
-struct artifacts {
-	struct artifact *v;
+struct entries {
+	struct entry *v;
 	size_t n, cap;
 };
 
@@ -130,29 +133,33 @@ static size_t version_at(const char *s)
 	return i;
 }
 
-/* name without its versions: "app-1.2.3-linux-amd64" → "app-linux-amd64",
- * "tool_v2.0.exe" → "tool.exe". */
-static char *strip_version(const char *name)
+/* rel without its versions, name by name: "1.2/app-1.2.3-linux-amd64" →
+ * "/app-linux-amd64", "tool_v2.0.exe" → "tool.exe". */
+static char *strip_versions(const char *rel)
 {
-	size_t n = strlen(name);
+	size_t n = strlen(rel);
 	char *out = malloc(n + 1);
 	if (!out)
 		return NULL;
 	size_t k = 0;
 	for (size_t i = 0; i < n;) {
-		bool sep = name[i] == '-' || name[i] == '_' || name[i] == '.';
-		size_t v = sep ? version_at(name + i + 1) : (i == 0 ? version_at(name) : 0);
+		bool start = i == 0 || rel[i - 1] == '/';
+		bool sep = rel[i] == '-' || rel[i] == '_' || rel[i] == '.';
+		size_t v = sep ? version_at(rel + i + 1) : (start ? version_at(rel + i) : 0);
 		if (v) {
 			i += v + (sep ? 1 : 0);
 			continue;
 		}
-		out[k++] = name[i++];
+		out[k++] = rel[i++];
 	}
 	out[k] = '\0';
 	return out;
 }
 
-static void collect(struct diff_cli *x, const char *dir, const char *rel, unsigned depth, struct artifacts *set)
+/* Every regular file below dir (not hidden ones, no symlink followed),
+ * in name order. */
+static void collect(struct diff_cli *x, const char *dir, const char *rel, unsigned depth, bool old,
+                    struct entries *set)
 {
 	char path[8192];
 	snprintf(path, sizeof path, "%s%s%s", dir, rel[0] ? "/" : "", rel);
@@ -164,39 +171,23 @@ static void collect(struct diff_cli *x, const char *dir, const char *rel, unsign
 	}
 	for (int i = 0; i < n; i++) {
 		const char *nm = names[i]->d_name;
-		if (nm[0] == '.') {
-			free(names[i]);
-			continue;
-		}
 		char sub[8192], full[8192 + 256];
-		snprintf(sub, sizeof sub, "%s%s%s", rel, rel[0] ? "/" : "", nm);
-		snprintf(full, sizeof full, "%s/%s", dir, sub);
 		struct stat st;
-		if (lstat(full, &st) == 0 && S_ISDIR(st.st_mode) && depth < MAX_DEPTH) {
-			collect(x, dir, sub, depth + 1, set);
-		} else if (lstat(full, &st) == 0 && S_ISREG(st.st_mode) && set->n < MAX_FILES) {
-			struct sr_analysis *an;
-			struct sr_error err = { 0 };
-			/* only binaries take part: checksums, READMEs and the like do not */
-			if (sr_run_analyse(x->run, NULL, full, &an, &err) == SR_OK) {
+		if (nm[0] != '.' && (size_t)snprintf(sub, sizeof sub, "%s%s%s", rel, rel[0] ? "/" : "", nm) < sizeof sub &&
+		    (size_t)snprintf(full, sizeof full, "%s/%s", dir, sub) < sizeof full && lstat(full, &st) == 0) {
+			if (S_ISDIR(st.st_mode) && depth < MAX_DEPTH) {
+				collect(x, dir, sub, depth + 1, old, set);
+			} else if (S_ISREG(st.st_mode) && set->n < 2 * MAX_FILES) {
 				if (set->n == set->cap) {
-					size_t cap = set->cap ? set->cap * 2 : 16;
-					struct artifact *v = realloc(set->v, cap * sizeof *v);
-					if (!v) {
-						free(names[i]);
-						continue;
+					size_t cap = set->cap ? set->cap * 2 : 64;
+					struct entry *v = realloc(set->v, cap * sizeof *v);
+					if (v) {
+						set->v = v;
+						set->cap = cap;
 					}
-					set->v = v;
-					set->cap = cap;
 				}
-				struct sr_matrix_row row;
-				sr_matrix_row_fill(&an->in, &row);
-				char *stripped = strip_version(nm);
-				char *key = NULL;
-				if (stripped && asprintf(&key, "%s\037%s", stripped, row.platform) < 0)
-					key = NULL;
-				free(stripped);
-				set->v[set->n++] = (struct artifact){ strdup(full), key, an, false };
+				if (set->n < set->cap)
+					set->v[set->n++] = (struct entry){ strdup(full), strip_versions(sub), old };
 			}
 		}
 		free(names[i]);
@@ -204,22 +195,79 @@ static void collect(struct diff_cli *x, const char *dir, const char *rel, unsign
 	free(names);
 }
 
-static void free_artifacts(struct artifacts *s)
+/* A file whose first bytes are those of an ELF, PE or Mach-O file (scan's
+ * test): the rest (checksums, READMEs, data) costs one small read. */
+static bool looks_binary(const char *path)
 {
-	for (size_t i = 0; i < s->n; i++) {
-		free(s->v[i].path);
-		free(s->v[i].key);
-	}
-	free(s->v);
+	unsigned char head[4096];
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	if (fd < 0)
+		return false;
+	struct stat st;
+	ssize_t n = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? read(fd, head, sizeof head) : -1;
+	close(fd);
+	return n > 0 && sr_scan_is_binary(head, (size_t)n, (uint64_t)st.st_size);
 }
 
-static void only_in(struct diff_cli *x, const char *which, const struct artifact *a)
+static int by_key(const void *a, const void *b)
 {
-	if (x->json || x->log)
-		return;
-	printf("only in %s: ", which);
-	fputs(a->path, stdout);
-	putchar('\n');
+	const struct entry *x = a, *y = b;
+	int c = strcmp(x->key ? x->key : "", y->key ? y->key : "");
+	if (c)
+		return c;
+	if (x->old != y->old)
+		return x->old ? -1 : 1;
+	return strcmp(x->path, y->path);
+}
+
+/* The files of one name (without versions) on both sides: analysed (the
+ * ones that are not binaries drop out), paired by platform when the name
+ * alone does not pair them, compared, and let go, so that memory holds one
+ * group at a time. */
+static void diff_group(struct diff_cli *x, struct entry *g, size_t n, json_t *unpaired_old, json_t *unpaired_new)
+{
+	struct sr_analysis *an[MAX_GROUP];
+	char platform[MAX_GROUP][48];
+	bool paired[MAX_GROUP];
+	for (size_t i = 0; i < n; i++) {
+		struct sr_error err = { 0 };
+		paired[i] = false;
+		an[i] = NULL;
+		if (!looks_binary(g[i].path))
+			continue;
+		if (sr_run_analyse(x->run, NULL, g[i].path, &an[i], &err) != SR_OK) {
+			an[i] = NULL;   /* checksums, READMEs and the like do not take part */
+			continue;
+		}
+		struct sr_matrix_row row;
+		sr_matrix_row_fill(&an[i]->in, &row);
+		snprintf(platform[i], sizeof platform[i], "%s", row.platform);
+	}
+	size_t nold = 0, nnew = 0;
+	for (size_t i = 0; i < n; i++)
+		if (an[i])
+			g[i].old ? nold++ : nnew++;
+	for (size_t j = 0; j < n; j++) {
+		if (!an[j] || g[j].old)
+			continue;
+		for (size_t i = 0; i < n; i++)
+			if (an[i] && g[i].old && !paired[i] &&
+			    ((nold == 1 && nnew == 1) || strcmp(platform[i], platform[j]) == 0)) {
+				paired[i] = paired[j] = true;
+				diff_pair(x, g[i].path, an[i], g[j].path, an[j]);
+				break;
+			}
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!an[i])
+			continue;
+		if (!paired[i]) {
+			if (!x->json && !x->log)
+				printf("only in %s: %s\n", g[i].old ? "OLD" : "NEW", g[i].path);
+			json_array_append_new(g[i].old ? unpaired_old : unpaired_new, json_string(g[i].path));
+		}
+		sr_run_done(x->run, an[i]);
+	}
 }
 
 /* Pair the binaries of two directories and compare each pair; the
@@ -227,29 +275,26 @@ static void only_in(struct diff_cli *x, const char *which, const struct artifact
 static void diff_dirs(struct diff_cli *x, const char *old, const char *new_, json_t *unpaired_old,
                       json_t *unpaired_new)
 {
-	struct artifacts so = { 0 }, sn = { 0 };
-	collect(x, old, "", 0, &so);
-	collect(x, new_, "", 0, &sn);
-	for (size_t j = 0; j < sn.n; j++) {
-		for (size_t i = 0; i < so.n; i++)
-			if (!so.v[i].paired && so.v[i].key && sn.v[j].key && strcmp(so.v[i].key, sn.v[j].key) == 0) {
-				so.v[i].paired = sn.v[j].paired = true;
-				diff_pair(x, so.v[i].path, so.v[i].an, sn.v[j].path, sn.v[j].an);
-				break;
-			}
+	struct entries set = { 0 };
+	collect(x, old, "", 0, true, &set);
+	collect(x, new_, "", 0, false, &set);
+	qsort(set.v, set.n, sizeof *set.v, by_key);
+	for (size_t i = 0; i < set.n;) {
+		const char *key = set.v[i].key ? set.v[i].key : "";
+		size_t k = i + 1;
+		while (k < set.n && strcmp(key, set.v[k].key ? set.v[k].key : "") == 0)
+			k++;
+		if (k - i <= MAX_GROUP)
+			diff_group(x, &set.v[i], k - i, unpaired_old, unpaired_new);
+		else
+			diff_error(x, set.v[i].path, "more than 256 files share this name without versions: not compared");
+		i = k;
 	}
-	for (size_t i = 0; i < so.n; i++)
-		if (!so.v[i].paired) {
-			only_in(x, old, &so.v[i]);
-			json_array_append_new(unpaired_old, json_string(so.v[i].path));
-		}
-	for (size_t j = 0; j < sn.n; j++)
-		if (!sn.v[j].paired) {
-			only_in(x, new_, &sn.v[j]);
-			json_array_append_new(unpaired_new, json_string(sn.v[j].path));
-		}
-	free_artifacts(&so);
-	free_artifacts(&sn);
+	for (size_t i = 0; i < set.n; i++) {
+		free(set.v[i].path);
+		free(set.v[i].key);
+	}
+	free(set.v);
 }
 
 int cmd_diff(int argc, char **argv, const struct cli_command *self)
