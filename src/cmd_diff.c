@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
 #include <sys/stat.h>
 
 #include "cli.h"
@@ -94,7 +95,8 @@ static void diff_pair(struct diff_cli *x, const char *old, struct sr_analysis *a
 
 /* A regular file under one of the two directories. */
 struct entry {
-	char *path;          /* DIR/REL: opened, and shown */
+	char *path;          /* DIR/REL: what is opened */
+	char *shown;         /* what reports show: DIR/REL, or IMAGE (PLATFORM):/REL */
 	char *key;           /* REL with the versions taken out of each name */
 	bool old;            /* under OLD */
 };
@@ -158,8 +160,8 @@ static char *strip_versions(const char *rel)
 
 /* Every regular file below dir (not hidden ones, no symlink followed),
  * in name order. */
-static void collect(struct diff_cli *x, const char *dir, const char *rel, unsigned depth, bool old,
-                    struct entries *set)
+static void collect(struct diff_cli *x, const char *dir, const char *shown, const char *rel, unsigned depth,
+                    bool old, struct entries *set)
 {
 	char path[8192];
 	snprintf(path, sizeof path, "%s%s%s", dir, rel[0] ? "/" : "", rel);
@@ -176,7 +178,7 @@ static void collect(struct diff_cli *x, const char *dir, const char *rel, unsign
 		if (nm[0] != '.' && (size_t)snprintf(sub, sizeof sub, "%s%s%s", rel, rel[0] ? "/" : "", nm) < sizeof sub &&
 		    (size_t)snprintf(full, sizeof full, "%s/%s", dir, sub) < sizeof full && lstat(full, &st) == 0) {
 			if (S_ISDIR(st.st_mode) && depth < MAX_DEPTH) {
-				collect(x, dir, sub, depth + 1, old, set);
+				collect(x, dir, shown, sub, depth + 1, old, set);
 			} else if (S_ISREG(st.st_mode) && set->n < 2 * MAX_FILES) {
 				if (set->n == set->cap) {
 					size_t cap = set->cap ? set->cap * 2 : 64;
@@ -186,8 +188,13 @@ static void collect(struct diff_cli *x, const char *dir, const char *rel, unsign
 						set->cap = cap;
 					}
 				}
-				if (set->n < set->cap)
-					set->v[set->n++] = (struct entry){ strdup(full), strip_versions(sub), old };
+				char *sh = NULL;
+				if (asprintf(&sh, "%s/%s", shown, sub) < 0)
+					sh = NULL;
+				if (set->n < set->cap && sh)
+					set->v[set->n++] = (struct entry){ strdup(full), sh, strip_versions(sub), old };
+				else
+					free(sh);
 			}
 		}
 		free(names[i]);
@@ -254,7 +261,7 @@ static void diff_group(struct diff_cli *x, struct entry *g, size_t n, json_t *un
 			if (an[i] && g[i].old && !paired[i] &&
 			    ((nold == 1 && nnew == 1) || strcmp(platform[i], platform[j]) == 0)) {
 				paired[i] = paired[j] = true;
-				diff_pair(x, g[i].path, an[i], g[j].path, an[j]);
+				diff_pair(x, g[i].shown, an[i], g[j].shown, an[j]);
 				break;
 			}
 	}
@@ -263,8 +270,8 @@ static void diff_group(struct diff_cli *x, struct entry *g, size_t n, json_t *un
 			continue;
 		if (!paired[i]) {
 			if (!x->json && !x->log)
-				printf("only in %s: %s\n", g[i].old ? "OLD" : "NEW", g[i].path);
-			json_array_append_new(g[i].old ? unpaired_old : unpaired_new, json_string(g[i].path));
+				printf("only in %s: %s\n", g[i].old ? "OLD" : "NEW", g[i].shown);
+			json_array_append_new(g[i].old ? unpaired_old : unpaired_new, json_string(g[i].shown));
 		}
 		sr_run_done(x->run, an[i]);
 	}
@@ -272,12 +279,12 @@ static void diff_group(struct diff_cli *x, struct entry *g, size_t n, json_t *un
 
 /* Pair the binaries of two directories and compare each pair; the
  * unpaired ones are named (and added to the JSON arrays). */
-static void diff_dirs(struct diff_cli *x, const char *old, const char *new_, json_t *unpaired_old,
-                      json_t *unpaired_new)
+static void diff_dirs(struct diff_cli *x, const char *old, const char *old_shown, const char *new_,
+                      const char *new_shown, json_t *unpaired_old, json_t *unpaired_new)
 {
 	struct entries set = { 0 };
-	collect(x, old, "", 0, true, &set);
-	collect(x, new_, "", 0, false, &set);
+	collect(x, old, old_shown, "", 0, true, &set);
+	collect(x, new_, new_shown, "", 0, false, &set);
 	qsort(set.v, set.n, sizeof *set.v, by_key);
 	for (size_t i = 0; i < set.n;) {
 		const char *key = set.v[i].key ? set.v[i].key : "";
@@ -287,14 +294,64 @@ static void diff_dirs(struct diff_cli *x, const char *old, const char *new_, jso
 		if (k - i <= MAX_GROUP)
 			diff_group(x, &set.v[i], k - i, unpaired_old, unpaired_new);
 		else
-			diff_error(x, set.v[i].path, "more than 256 files share this name without versions: not compared");
+			diff_error(x, set.v[i].shown, "more than 256 files share this name without versions: not compared");
 		i = k;
 	}
 	for (size_t i = 0; i < set.n; i++) {
 		free(set.v[i].path);
+		free(set.v[i].shown);
 		free(set.v[i].key);
 	}
 	free(set.v);
+}
+
+/* Two images: each platform of NEW against the same platform of OLD (the
+ * only one of each when both have one), unpacked and compared as
+ * directories, their files shown as IMAGE (PLATFORM):/PATH. */
+static void diff_images(struct diff_cli *x, const char *old, const char *new_, json_t *uo, json_t *un)
+{
+	struct sr_image *io = NULL, *in = NULL;
+	struct sr_error err = { 0 };
+	if (sr_image_open(old, &io, &err) != SR_OK) {
+		diff_error(x, old, sr_error_message(&err));
+		return;
+	}
+	if (sr_image_open(new_, &in, &err) != SR_OK) {
+		diff_error(x, new_, sr_error_message(&err));
+		sr_image_free(io);
+		return;
+	}
+	size_t no = sr_image_platform_count(io), nn = sr_image_platform_count(in);
+	for (size_t j = 0; j < nn; j++) {
+		const struct sr_image_platform *pn = sr_image_platform_at(in, j);
+		size_t i = SIZE_MAX;
+		for (size_t k = 0; k < no; k++)
+			if (strcmp(sr_image_platform_at(io, k)->name, pn->name) == 0)
+				i = k;
+		if (i == SIZE_MAX && no == 1 && nn == 1)
+			i = 0;
+		char shown_new[1024], shown_old[1024];
+		snprintf(shown_new, sizeof shown_new, "%s (%s):", new_, pn->name);
+		if (i == SIZE_MAX) {
+			if (!x->json && !x->log)
+				printf("only in NEW: %s (%s)\n", new_, pn->name);
+			json_array_append_new(un, json_string(shown_new));
+			continue;
+		}
+		snprintf(shown_old, sizeof shown_old, "%s (%s):", old, sr_image_platform_at(io, i)->name);
+		const char *dold, *dnew;
+		if (sr_image_unpack(io, i, &dold, NULL, &err) != SR_OK) {
+			diff_error(x, shown_old, sr_error_message(&err));
+			continue;
+		}
+		if (sr_image_unpack(in, j, &dnew, NULL, &err) != SR_OK) {
+			diff_error(x, shown_new, sr_error_message(&err));
+			continue;
+		}
+		diff_dirs(x, dold, shown_old, dnew, shown_new, uo, un);
+	}
+	sr_image_free(io);
+	sr_image_free(in);
 }
 
 int cmd_diff(int argc, char **argv, const struct cli_command *self)
@@ -315,12 +372,11 @@ int cmd_diff(int argc, char **argv, const struct cli_command *self)
 		return EXIT_ERROR;
 	}
 	const char *old = argv[first], *new_ = argv[first + 1];
-	for (int i = 0; i < 2; i++)
-		if (sr_image_spec_is(argv[first + i])) {
-			cli_file_error(argv[first + i], "not yet: diff reads files and directories; unpack an image (skopeo, "
-			                                "umoci) and diff its directories");
-			return EXIT_ERROR;
-		}
+	bool iold = sr_image_spec_is(old), inew = sr_image_spec_is(new_);
+	if (iold != inew) {
+		cli_usage_error(self, "diff: OLD and NEW are both images, or neither");
+		return EXIT_ERROR;
+	}
 	struct sr_error err = { 0 };
 	if (x.policy_file) {
 		if (sr_diff_policy_load(x.policy_file, &x.policy, &err) != SR_OK) {
@@ -332,7 +388,7 @@ int cmd_diff(int argc, char **argv, const struct cli_command *self)
 	}
 	struct stat so, sn;
 	bool dold = stat(old, &so) == 0 && S_ISDIR(so.st_mode), dnew = stat(new_, &sn) == 0 && S_ISDIR(sn.st_mode);
-	if (dold != dnew) {
+	if (!iold && dold != dnew) {
 		cli_usage_error(self, "diff: OLD and NEW are both files or both directories");
 		sr_diff_policy_free(&x.policy);
 		return EXIT_ERROR;
@@ -354,8 +410,10 @@ int cmd_diff(int argc, char **argv, const struct cli_command *self)
 		cli_json_member(stdout, "policy", sr_report_diff_policy_json(&x.policy));
 		fputs(",\"pairs\":[", stdout);
 	}
-	if (dold) {
-		diff_dirs(&x, old, new_, uo, un);
+	if (iold) {
+		diff_images(&x, old, new_, uo, un);
+	} else if (dold) {
+		diff_dirs(&x, old, old, new_, new_, uo, un);
 	} else {
 		struct sr_analysis *ao = NULL, *an = NULL;
 		if (sr_run_analyse(x.run, NULL, old, &ao, &err) != SR_OK) {

@@ -232,7 +232,9 @@ const struct cli_command cli_commands[] = {
 	  "and of each section that changed by 1% and 1 KiB. Regressions first.\n"
 	  "--policy FILE (docs/diff.md) decides what fails; by default a floor may not\n"
 	  "rise, no hardening may be lost and no module may go down. Exit status 1 when\n"
-	  "a change fails the policy. Not yet: images.",
+	  "a change fails the policy. Images (oci-archive:, docker-archive:, oci:) are\n"
+	  "compared platform by platform as directories, their files named IMAGE\n"
+	  "(PLATFORM):/PATH.",
 	  diff_options },
 	{ "preflight", cmd_preflight, "write a sh script that checks a host can run each program",
 	  "[-o FILE] FILE...",

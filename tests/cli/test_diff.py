@@ -20,7 +20,9 @@ way that matters, held to the tools that read those facts themselves.
   version, a README ignored, an unpaired one named.
 - Policies: the default (exit 1 on the floor, hardening and downgrade), a
   file that lets everything through (exit 0), one that forbids new
-  libraries, bad files (one line, exit 2); images: "not yet".
+  libraries, bad files (one line, exit 2).
+- Images: two OCI layouts with the two C builds at the same path: the same
+  changes as the files themselves, named inside the image.
 - --json against docs/schema/diff.json; --format sarif against the SARIF
   schema (npm, skipped offline) and junit read by junitparser.
 """
@@ -262,7 +264,7 @@ def policies(c, exe, work, old, new):
     p = run([exe, "diff", "--policy", bad, old, new])
     c.true("policy: bad JSON says where", p.returncode == 2 and re.search(r": 2:\d+: ", p.stderr), p.stderr)
     p = run([exe, "diff", "oci-archive:/nonexistent.tar", new])
-    c.true("images: not yet, exit 2", p.returncode == 2 and "not yet" in p.stderr, p.stderr)
+    c.eq("an image against a file: usage, exit 2", p.returncode, 2)
 
 
 def go_builds(c, exe, work):
@@ -414,6 +416,33 @@ def directories(c, exe, work, c_pair, go_pair):
     c.eq("junit: a case per pair, failed when a change fails", cases, want)
 
 
+def images(c, exe, work, old, new):
+    """Two OCI layouts (written as test_image_scan writes them): the program
+    at the same path, the old build in one, the new in the other; a file
+    only in the new one."""
+    import test_image_scan as tis
+    po, pn = open(old, "rb").read(), open(new, "rb").read()
+    lo = tis.layout_of(work, "img-old", [tis.tar_layer([("usr", "dir", None, 0o755), ("usr/bin", "dir", None, 0o755),
+                                                        ("usr/bin/app", "file", po, 0o755)])])
+    ln = tis.layout_of(work, "img-new", [tis.tar_layer([("usr", "dir", None, 0o755), ("usr/bin", "dir", None, 0o755),
+                                                        ("usr/bin/app", "file", pn, 0o755),
+                                                        ("usr/bin/extra", "file", pn, 0o755)])])
+    env_tmp = os.path.join(work, "tmp")
+    os.makedirs(env_tmp, exist_ok=True)
+    p = run([exe, "diff", "--json", "oci:" + lo, "oci:" + ln], env=dict(os.environ, TMPDIR=env_tmp))
+    doc = json.loads(p.stdout) if p.stdout else None
+    common.check_schema(c, "diff.json", doc)
+    p2, direct = diff_json(exe, old, new)
+    strip = lambda d: [(ch["aspect"], ch["what"], ch["old"], ch["new"]) for ch in changes(d)  # noqa: E731
+                       if ch["aspect"] != "size" or ch["what"] != "file"]
+    c.eq("images: the program's changes are those of the files themselves", strip(doc), strip(direct))
+    c.eq("images: named inside the image",
+         [(x["old"], x["new"]) for x in doc["pairs"]] if doc else None,
+         [("oci:%s (linux/amd64):/usr/bin/app" % lo, "oci:%s (linux/amd64):/usr/bin/app" % ln)])
+    c.eq("images: the unpaired file", doc["only_in_new"] if doc else None, ["oci:%s (linux/amd64):/usr/bin/extra" % ln])
+    c.eq("images: exit 1, nothing left in TMPDIR", (p.returncode, os.listdir(env_tmp)), (1, []))
+
+
 def main():
     exe, fixdir, work = sys.argv[1], sys.argv[2], os.path.abspath(sys.argv[3])
     shutil.rmtree(work, ignore_errors=True)
@@ -421,6 +450,7 @@ def main():
     c = common.Checker("cli-diff")
     c_pair = c_builds(c, exe, work)
     policies(c, exe, work, *c_pair)
+    images(c, exe, work, *c_pair)
     other_formats(c, exe, work)
     go_releases(c, exe, common.fixtures(fixdir))
     go_pair = go_builds(c, exe, work)
