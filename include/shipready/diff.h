@@ -67,10 +67,15 @@ struct sr_diff_policy {
  * lost, no module may go down. */
 void sr_diff_policy_default(struct sr_diff_policy *p);
 
-/* Load a JSON diff policy file (docs/diff.md).  Errors "LINE:COLUMN:
- * reason" for bad JSON, unknown keys and wrong types.  The strings belong
+/* Load a JSON diff policy file (docs/diff.md), read by the policy files'
+ * JSON reader: errors "LINE:COLUMN: reason" for bad JSON, unknown or
+ * repeated keys and wrong types; over 256 KiB is SR_E_TOO_BIG.  The strings belong
  * to *p until sr_diff_policy_free. */
 enum sr_err sr_diff_policy_load(const char *path, struct sr_diff_policy *p, struct sr_error *err);
+/* The same for bytes in memory; fallback_name names a policy without
+ * "name" (NULL: "policy"). */
+enum sr_err sr_diff_policy_parse(const char *buf, size_t len, const char *fallback_name, struct sr_diff_policy *p,
+                                 struct sr_error *err);
 void sr_diff_policy_free(struct sr_diff_policy *p);
 
 /* Does change c fail policy p?  *rule (if not NULL) receives the key. */
