@@ -42,22 +42,22 @@ static void check_error(const uint8_t *d, size_t n, enum sr_err rc, const struct
 }
 
 static const struct sr_change changes[] = {
-	{ "floor", "GLIBC", "2.17", "2.34", SR_CHANGE_REGRESSION, false, 17, "GLIBC floor rose" },
-	{ "floor", "GLIBCXX", NULL, "3.4.30", SR_CHANGE_REGRESSION, false, 0, "new" },
-	{ "floor", "kernel", "3.2", "2.6.32", SR_CHANGE_IMPROVEMENT, false, -1, "fell" },
-	{ "library", "libssl.so.3", NULL, "libssl.so.3", SR_CHANGE_REGRESSION, false, 0, "new library" },
-	{ "library", "libz.so.1", "libz.so.1", NULL, SR_CHANGE_IMPROVEMENT, false, 0, "dropped" },
-	{ "need", "ca-roots", NULL, "CA roots", SR_CHANGE_REGRESSION, false, 0, "new need" },
-	{ "linkage", "linkage", "static", "dynamic", SR_CHANGE_REGRESSION, false, 0, "linkage" },
-	{ "interpreter", "PT_INTERP", NULL, "/lib/ld-musl-x86_64.so.1", SR_CHANGE_NEUTRAL, false, 0, "interp" },
-	{ "cgo", "cgo", "off", "on", SR_CHANGE_REGRESSION, false, 0, "cgo" },
-	{ "hardening", "pie", "yes", "no", SR_CHANGE_REGRESSION, false, 0, "pie lost" },
-	{ "hardening", "relro", "partial", "full", SR_CHANGE_IMPROVEMENT, false, 0, "relro gained" },
-	{ "module", "golang.org/x/net", "v0.2.0", "v0.1.0", SR_CHANGE_REGRESSION, true, 0, "downgraded" },
-	{ "module", "golang.org/x/text", "v0.1.0", "v0.2.0", SR_CHANGE_NEUTRAL, false, 0, "upgraded" },
-	{ "setting", "-trimpath", "true", NULL, SR_CHANGE_REGRESSION, false, 0, "trimpath" },
-	{ "vcs", "vcs.modified", "false", "true", SR_CHANGE_REGRESSION, false, 0, "dirty" },
-	{ "size", ".text", "100", "200", SR_CHANGE_NEUTRAL, false, 100, "size" },
+	{ .aspect = "floor", .what = "GLIBC", .old_value = "2.17", .new_value = "2.34", .effect = SR_CHANGE_REGRESSION, .downgrade = false, .delta = 17, .summary = "GLIBC floor rose" },
+	{ .aspect = "floor", .what = "GLIBCXX", .old_value = NULL, .new_value = "3.4.30", .effect = SR_CHANGE_REGRESSION, .downgrade = false, .delta = 0, .summary = "new" },
+	{ .aspect = "floor", .what = "kernel", .old_value = "3.2", .new_value = "2.6.32", .effect = SR_CHANGE_IMPROVEMENT, .downgrade = false, .delta = -1, .summary = "fell" },
+	{ .aspect = "library", .what = "libssl.so.3", .old_value = NULL, .new_value = "libssl.so.3", .effect = SR_CHANGE_REGRESSION, .downgrade = false, .delta = 0, .summary = "new library" },
+	{ .aspect = "library", .what = "libz.so.1", .old_value = "libz.so.1", .new_value = NULL, .effect = SR_CHANGE_IMPROVEMENT, .downgrade = false, .delta = 0, .summary = "dropped" },
+	{ .aspect = "need", .what = "ca-roots", .old_value = NULL, .new_value = "CA roots", .effect = SR_CHANGE_REGRESSION, .downgrade = false, .delta = 0, .summary = "new need" },
+	{ .aspect = "linkage", .what = "linkage", .old_value = "static", .new_value = "dynamic", .effect = SR_CHANGE_REGRESSION, .downgrade = false, .delta = 0, .summary = "linkage" },
+	{ .aspect = "interpreter", .what = "PT_INTERP", .old_value = NULL, .new_value = "/lib/ld-musl-x86_64.so.1", .effect = SR_CHANGE_NEUTRAL, .downgrade = false, .delta = 0, .summary = "interp" },
+	{ .aspect = "cgo", .what = "cgo", .old_value = "off", .new_value = "on", .effect = SR_CHANGE_REGRESSION, .downgrade = false, .delta = 0, .summary = "cgo" },
+	{ .aspect = "hardening", .what = "pie", .old_value = "yes", .new_value = "no", .effect = SR_CHANGE_REGRESSION, .downgrade = false, .delta = 0, .summary = "pie lost" },
+	{ .aspect = "hardening", .what = "relro", .old_value = "partial", .new_value = "full", .effect = SR_CHANGE_IMPROVEMENT, .downgrade = false, .delta = 0, .summary = "relro gained" },
+	{ .aspect = "module", .what = "golang.org/x/net", .old_value = "v0.2.0", .new_value = "v0.1.0", .effect = SR_CHANGE_REGRESSION, .downgrade = true, .delta = 0, .summary = "downgraded" },
+	{ .aspect = "module", .what = "golang.org/x/text", .old_value = "v0.1.0", .new_value = "v0.2.0", .effect = SR_CHANGE_NEUTRAL, .downgrade = false, .delta = 0, .summary = "upgraded" },
+	{ .aspect = "setting", .what = "-trimpath", .old_value = "true", .new_value = NULL, .effect = SR_CHANGE_REGRESSION, .downgrade = false, .delta = 0, .summary = "trimpath" },
+	{ .aspect = "vcs", .what = "vcs.modified", .old_value = "false", .new_value = "true", .effect = SR_CHANGE_REGRESSION, .downgrade = false, .delta = 0, .summary = "dirty" },
+	{ .aspect = "size", .what = ".text", .old_value = "100", .new_value = "200", .effect = SR_CHANGE_NEUTRAL, .downgrade = false, .delta = 100, .summary = "size" },
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

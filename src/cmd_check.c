@@ -191,6 +191,8 @@ static void check_file(struct batch *b, const char *path)
 		ok = sr_check_run(an, ts->v[j], &b->res[j], &err) == SR_OK;
 	if (!ok) {
 		cli_file_error(path, sr_error_message(&err));
+		if (b->log)
+			sr_ci_log_error(b->log, path, sr_error_message(&err));
 		b->status = EXIT_ERROR;
 		goto done;
 	}
@@ -206,6 +208,8 @@ static void check_file(struct batch *b, const char *path)
 		if (sr_policy_eval(b->policy, &an->in, (const struct sr_check_result *const *)b->res, ts->n, &viol, &err) !=
 		    SR_OK) {
 			cli_file_error(path, sr_error_message(&err));
+			if (b->log)
+				sr_ci_log_error(b->log, path, sr_error_message(&err));
 			b->status = EXIT_ERROR;
 		} else {
 			have_viol = true;

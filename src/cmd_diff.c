@@ -67,9 +67,10 @@ static void diff_error(struct diff_cli *x, const char *path, const char *reason)
 	x->status = EXIT_ERROR;
 }
 
-/* Compare one pair and report it. */
+/* Compare one pair and report it: old and new_ are how reports name the
+ * files, logged where CI reports locate the new one. */
 static void diff_pair(struct diff_cli *x, const char *old, struct sr_analysis *ao, const char *new_,
-                      struct sr_analysis *an)
+                      const char *logged, struct sr_analysis *an)
 {
 	struct sr_diff d;
 	struct sr_error err = { 0 };
@@ -77,11 +78,13 @@ static void diff_pair(struct diff_cli *x, const char *old, struct sr_analysis *a
 		diff_error(x, new_, sr_error_message(&err));
 		return;
 	}
+	if (d.truncated)
+		diff_error(x, new_, "more than 20000 changes: the rest are not listed");
 	struct sr_diff_count n;
 	sr_diff_counts(&d, &x->policy, &n);
 	x->failing += n.failing;
 	if (x->log) {
-		if (sr_ci_log_diff(x->log, old, new_, &d, &x->policy) != SR_OK)
+		if (sr_ci_log_diff(x->log, old, new_, logged, &d, &x->policy) != SR_OK)
 			diff_error(x, new_, "out of memory");
 	} else if (x->json) {
 		cli_json_item(stdout, sr_report_diff_json(old, new_, &d, &x->policy), &x->json_first);
@@ -97,6 +100,7 @@ static void diff_pair(struct diff_cli *x, const char *old, struct sr_analysis *a
 struct entry {
 	char *path;          /* DIR/REL: what is opened */
 	char *shown;         /* what reports show: DIR/REL, or IMAGE (PLATFORM):/REL */
+	char *logged;        /* what CI reports locate: DIR/REL, or /REL inside the image */
 	char *key;           /* REL with the versions taken out of each name */
 	bool old;            /* under OLD */
 };
@@ -104,64 +108,14 @@ struct entry {
 struct entries {
 	struct entry *v;
 	size_t n, cap;
+	size_t nold, nnew;   /* files of each side */
+	bool full_old, full_new;
 };
-
-/* Does a version start at s ("1.2", "v1.2.3", "2.0.0-rc1")?  Its length
- * (digits and dots, then a pre-release word and number), or 0: at least
- * two numbers joined by a dot. */
-static size_t version_at(const char *s)
-{
-	size_t i = s[0] == 'v' ? 1 : 0, dots = 0;
-	if (s[i] < '0' || s[i] > '9')
-		return 0;
-	while ((s[i] >= '0' && s[i] <= '9') || (s[i] == '.' && s[i + 1] >= '0' && s[i + 1] <= '9')) {
-		dots += s[i] == '.';
-		i++;
-	}
-	if (dots == 0)
-		return 0;
-	static const char *const pre[] = { "rc", "beta", "alpha", "pre", "dev" };
-	size_t j = i + (s[i] == '-' || s[i] == '.' || s[i] == '+' || s[i] == '~');
-	for (size_t k = 0; k < sizeof pre / sizeof pre[0]; k++) {
-		size_t l = strlen(pre[k]);
-		if (strncmp(s + j, pre[k], l) == 0) {
-			j += l;
-			j += s[j] == '.';
-			while (s[j] >= '0' && s[j] <= '9')
-				j++;
-			return j;
-		}
-	}
-	return i;
-}
-
-/* rel without its versions, name by name: "1.2/app-1.2.3-linux-amd64" →
- * "/app-linux-amd64", "tool_v2.0.exe" → "tool.exe". */
-static char *strip_versions(const char *rel)
-{
-	size_t n = strlen(rel);
-	char *out = malloc(n + 1);
-	if (!out)
-		return NULL;
-	size_t k = 0;
-	for (size_t i = 0; i < n;) {
-		bool start = i == 0 || rel[i - 1] == '/';
-		bool sep = rel[i] == '-' || rel[i] == '_' || rel[i] == '.';
-		size_t v = sep ? version_at(rel + i + 1) : (start ? version_at(rel + i) : 0);
-		if (v) {
-			i += v + (sep ? 1 : 0);
-			continue;
-		}
-		out[k++] = rel[i++];
-	}
-	out[k] = '\0';
-	return out;
-}
 
 /* Every regular file below dir (not hidden ones, no symlink followed),
  * in name order. */
-static void collect(struct diff_cli *x, const char *dir, const char *shown, const char *rel, unsigned depth,
-                    bool old, struct entries *set)
+static void collect(struct diff_cli *x, const char *dir, const char *shown, bool image, const char *rel,
+                    unsigned depth, bool old, struct entries *set)
 {
 	char path[8192];
 	snprintf(path, sizeof path, "%s%s%s", dir, rel[0] ? "/" : "", rel);
@@ -178,8 +132,17 @@ static void collect(struct diff_cli *x, const char *dir, const char *shown, cons
 		if (nm[0] != '.' && (size_t)snprintf(sub, sizeof sub, "%s%s%s", rel, rel[0] ? "/" : "", nm) < sizeof sub &&
 		    (size_t)snprintf(full, sizeof full, "%s/%s", dir, sub) < sizeof full && lstat(full, &st) == 0) {
 			if (S_ISDIR(st.st_mode) && depth < MAX_DEPTH) {
-				collect(x, dir, shown, sub, depth + 1, old, set);
-			} else if (S_ISREG(st.st_mode) && set->n < 2 * MAX_FILES) {
+				collect(x, dir, shown, image, sub, depth + 1, old, set);
+			} else if (S_ISREG(st.st_mode)) {
+				size_t *count = old ? &set->nold : &set->nnew;
+				bool *over = old ? &set->full_old : &set->full_new;
+				if (*count >= MAX_FILES) {
+					if (!*over)
+						diff_error(x, shown, "more than 10000 files: the rest are not compared");
+					*over = true;
+					free(names[i]);
+					continue;
+				}
 				if (set->n == set->cap) {
 					size_t cap = set->cap ? set->cap * 2 : 64;
 					struct entry *v = realloc(set->v, cap * sizeof *v);
@@ -188,18 +151,34 @@ static void collect(struct diff_cli *x, const char *dir, const char *shown, cons
 						set->cap = cap;
 					}
 				}
-				char *sh = NULL;
+				char *sh = NULL, *lg = NULL, *fp = strdup(full), *key = sr_diff_name_key(sub);
 				if (asprintf(&sh, "%s/%s", shown, sub) < 0)
 					sh = NULL;
-				if (set->n < set->cap && sh)
-					set->v[set->n++] = (struct entry){ strdup(full), sh, strip_versions(sub), old };
-				else
+				if (asprintf(&lg, "%s/%s", image ? "" : dir, sub) < 0)
+					lg = NULL;
+				if (set->n < set->cap && sh && lg && fp && key) {
+					set->v[set->n++] = (struct entry){ fp, sh, lg, key, old };
+					(*count)++;
+				} else {
 					free(sh);
+					free(lg);
+					free(fp);
+					free(key);
+					diff_error(x, full, "out of memory");
+				}
 			}
 		}
 		free(names[i]);
 	}
 	free(names);
+}
+
+/* A binary only one side has: a line, and an entry of the JSON array. */
+static void only_in(struct diff_cli *x, bool old, const char *shown, json_t *list)
+{
+	if (!x->json && !x->log)
+		sr_report_diff_only_in_text(stdout, old, shown);
+	json_array_append_new(list, sr_report_string_json(shown));
 }
 
 /* A file whose first bytes are those of an ELF, PE or Mach-O file (scan's
@@ -243,7 +222,9 @@ static void diff_group(struct diff_cli *x, struct entry *g, size_t n, json_t *un
 		if (!looks_binary(g[i].path))
 			continue;
 		if (sr_run_analyse(x->run, NULL, g[i].path, &an[i], &err) != SR_OK) {
-			an[i] = NULL;   /* checksums, READMEs and the like do not take part */
+			/* it looks like a binary and is not one that can be read */
+			diff_error(x, g[i].shown, sr_error_message(&err));
+			an[i] = NULL;
 			continue;
 		}
 		struct sr_matrix_row row;
@@ -261,7 +242,7 @@ static void diff_group(struct diff_cli *x, struct entry *g, size_t n, json_t *un
 			if (an[i] && g[i].old && !paired[i] &&
 			    ((nold == 1 && nnew == 1) || strcmp(platform[i], platform[j]) == 0)) {
 				paired[i] = paired[j] = true;
-				diff_pair(x, g[i].shown, an[i], g[j].shown, an[j]);
+				diff_pair(x, g[i].shown, an[i], g[j].shown, g[j].logged, an[j]);
 				break;
 			}
 	}
@@ -269,9 +250,7 @@ static void diff_group(struct diff_cli *x, struct entry *g, size_t n, json_t *un
 		if (!an[i])
 			continue;
 		if (!paired[i]) {
-			if (!x->json && !x->log)
-				printf("only in %s: %s\n", g[i].old ? "OLD" : "NEW", g[i].shown);
-			json_array_append_new(g[i].old ? unpaired_old : unpaired_new, json_string(g[i].shown));
+			only_in(x, g[i].old, g[i].shown, g[i].old ? unpaired_old : unpaired_new);
 		}
 		sr_run_done(x->run, an[i]);
 	}
@@ -280,11 +259,11 @@ static void diff_group(struct diff_cli *x, struct entry *g, size_t n, json_t *un
 /* Pair the binaries of two directories and compare each pair; the
  * unpaired ones are named (and added to the JSON arrays). */
 static void diff_dirs(struct diff_cli *x, const char *old, const char *old_shown, const char *new_,
-                      const char *new_shown, json_t *unpaired_old, json_t *unpaired_new)
+                      const char *new_shown, bool image, json_t *unpaired_old, json_t *unpaired_new)
 {
 	struct entries set = { 0 };
-	collect(x, old, old_shown, "", 0, true, &set);
-	collect(x, new_, new_shown, "", 0, false, &set);
+	collect(x, old, old_shown, image, "", 0, true, &set);
+	collect(x, new_, new_shown, image, "", 0, false, &set);
 	qsort(set.v, set.n, sizeof *set.v, by_key);
 	for (size_t i = 0; i < set.n;) {
 		const char *key = set.v[i].key ? set.v[i].key : "";
@@ -300,6 +279,7 @@ static void diff_dirs(struct diff_cli *x, const char *old, const char *old_shown
 	for (size_t i = 0; i < set.n; i++) {
 		free(set.v[i].path);
 		free(set.v[i].shown);
+		free(set.v[i].logged);
 		free(set.v[i].key);
 	}
 	free(set.v);
@@ -333,9 +313,7 @@ static void diff_images(struct diff_cli *x, const char *old, const char *new_, j
 		char shown_new[1024], shown_old[1024];
 		snprintf(shown_new, sizeof shown_new, "%s (%s):", new_, pn->name);
 		if (i == SIZE_MAX) {
-			if (!x->json && !x->log)
-				printf("only in NEW: %s (%s)\n", new_, pn->name);
-			json_array_append_new(un, json_string(shown_new));
+			only_in(x, false, shown_new, un);
 			continue;
 		}
 		snprintf(shown_old, sizeof shown_old, "%s (%s):", old, sr_image_platform_at(io, i)->name);
@@ -348,7 +326,25 @@ static void diff_images(struct diff_cli *x, const char *old, const char *new_, j
 			diff_error(x, shown_new, sr_error_message(&err));
 			continue;
 		}
-		diff_dirs(x, dold, shown_old, dnew, shown_new, uo, un);
+		/* CI reports locate the files inside the new image */
+		snprintf(shown_new, sizeof shown_new, "%s (%s)", new_, pn->name);
+		if (x->log && sr_ci_log_root(x->log, shown_new, NULL) != SR_OK)
+			diff_error(x, new_, "out of memory");
+		snprintf(shown_new, sizeof shown_new, "%s (%s):", new_, pn->name);
+		diff_dirs(x, dold, shown_old, dnew, shown_new, true, uo, un);
+		if (x->log)
+			sr_ci_log_root(x->log, NULL, NULL);
+	}
+	for (size_t i = 0; i < no; i++) {
+		const struct sr_image_platform *po = sr_image_platform_at(io, i);
+		bool matched = no == 1 && nn == 1;
+		for (size_t j = 0; j < nn && !matched; j++)
+			matched = strcmp(sr_image_platform_at(in, j)->name, po->name) == 0;
+		if (!matched) {
+			char shown_old[1024];
+			snprintf(shown_old, sizeof shown_old, "%s (%s):", old, po->name);
+			only_in(x, true, shown_old, uo);
+		}
 	}
 	sr_image_free(io);
 	sr_image_free(in);
@@ -413,7 +409,7 @@ int cmd_diff(int argc, char **argv, const struct cli_command *self)
 	if (iold) {
 		diff_images(&x, old, new_, uo, un);
 	} else if (dold) {
-		diff_dirs(&x, old, old, new_, new_, uo, un);
+		diff_dirs(&x, old, old, new_, new_, false, uo, un);
 	} else {
 		struct sr_analysis *ao = NULL, *an = NULL;
 		if (sr_run_analyse(x.run, NULL, old, &ao, &err) != SR_OK) {
@@ -425,7 +421,7 @@ int cmd_diff(int argc, char **argv, const struct cli_command *self)
 			an = NULL;
 		}
 		if (ao && an)
-			diff_pair(&x, old, ao, new_, an);
+			diff_pair(&x, old, ao, new_, new_, an);
 	}
 	if (x.json) {
 		fputs("\n]", stdout);

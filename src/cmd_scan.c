@@ -75,6 +75,7 @@ struct record {
 	struct sr_scan_item *it;
 	struct sr_sbom_piece *piece;
 	struct sr_ci_log *log;      /* its part of the CI report */
+	bool log_lost;              /* that part could not be made (memory) */
 };
 
 static void *make_record(void *ctx, const struct sr_scan_found *f)
@@ -87,12 +88,14 @@ static void *make_record(void *ctx, const struct sr_scan_found *f)
 	if (x->sbom)
 		r->piece = sr_sbom_piece_make(x->sbom, f);
 	if (x->log && (r->log = sr_ci_log_new("scan")) != NULL) {
+		/* a failure marks r->log itself; the emitting thread sees it */
 		if (!f->an)
 			sr_ci_log_error(r->log, f->path, sr_error_message(f->error));
 		else if (f->judged)
 			sr_ci_log_check(r->log, f->path, &f->judged, 1);
 	}
-	if (!r->it || (x->log && !r->log)) {
+	r->log_lost = x->log && !r->log;
+	if (!r->it) {
 		sr_scan_item_free(r->it);
 		sr_ci_log_free(r->log);
 		sr_sbom_piece_free(r->piece);
@@ -111,7 +114,7 @@ static void take_record(void *ctx, void *record)
 		sr_sbom_add(x->sbom, r->piece);
 	else
 		sr_sbom_piece_free(r->piece);
-	if (r->log && sr_ci_log_take(x->log, r->log) != SR_OK)
+	if (r->log_lost || (r->log && sr_ci_log_take(x->log, r->log) != SR_OK))
 		x->log_failed = true;
 	sr_ci_log_free(r->log);
 	free(r);
@@ -137,7 +140,8 @@ static void take_record(void *ctx, void *record)
 static void scan_error(struct scan_cli *x, const char *what, const char *reason)
 {
 	cli_file_error(what, reason);
-	if (x->log && sr_ci_log_error(x->log, what, reason) != SR_OK)
+	/* an input's own failure is no path inside a root */
+	if (x->log && (sr_ci_log_root(x->log, NULL, NULL) != SR_OK || sr_ci_log_error(x->log, what, reason) != SR_OK))
 		x->log_failed = true;
 }
 
@@ -216,6 +220,8 @@ static int scan_tree(struct scan_cli *x, const char *path, const char *dir, bool
 	if (x->problems_f)
 		fclose(x->problems_f);
 	int status = EXIT_OK;
+	if (x->log)
+		sr_ci_log_root(x->log, NULL, NULL);
 	if (rc != SR_OK) {
 		scan_error(x, shown, sr_error_message(&err));
 		status = EXIT_ERROR;
@@ -373,10 +379,6 @@ int cmd_scan(int argc, char **argv, const struct cli_command *self)
 		cli_usage_error(self, "scan: choose one of --json, --jsonl, --sbom, --format");
 		return EXIT_ERROR;
 	}
-	if (ci && !(x.log = sr_ci_log_new("scan"))) {
-		fprintf(stderr, "shipready: out of memory\n");
-		return EXIT_ERROR;
-	}
 	if (x.sbom_format && strcmp(x.sbom_format, "cyclonedx") != 0 && strcmp(x.sbom_format, "spdx") != 0) {
 		cli_usage_error(self, "scan: --sbom takes 'cyclonedx' or 'spdx', not '%s'", x.sbom_format);
 		return EXIT_ERROR;
@@ -396,10 +398,15 @@ int cmd_scan(int argc, char **argv, const struct cli_command *self)
 		}
 		threads = (unsigned)n;
 	}
+	if (ci && !(x.log = sr_ci_log_new("scan"))) {
+		fprintf(stderr, "shipready: out of memory\n");
+		return EXIT_ERROR;
+	}
 	struct sr_targets db_store = { 0 }, *db = &db_store;
 	struct sr_error err = { 0 };
 	if (sr_targets_load_builtin(db, &err) != SR_OK) {
 		cli_file_error("targets", sr_error_message(&err));
+		sr_ci_log_free(x.log);
 		return EXIT_ERROR;
 	}
 	x.tty = isatty(STDERR_FILENO);

@@ -39,11 +39,12 @@ enum sr_err sr_ci_log_finding(struct sr_ci_log *log, const char *path, const cha
 enum sr_err sr_ci_log_pass(struct sr_ci_log *log, const char *path, const char *subject);
 
 /* Two builds compared (diff): a test case "OLD → NEW" in the suite "diff
- * POLICY", failed when a change fails the policy; a result at NEW per
- * failing change (rule diff.RULE, an error) and per other regression
+ * POLICY", failed when a change fails the policy; a result at logged (the
+ * new file: its path, or its path inside the log's root) per failing
+ * change (rule diff.RULE, an error) and per other regression
  * (diff.regression, a warning). */
-enum sr_err sr_ci_log_diff(struct sr_ci_log *log, const char *old, const char *new_, const struct sr_diff *d,
-                           const struct sr_diff_policy *p);
+enum sr_err sr_ci_log_diff(struct sr_ci_log *log, const char *old, const char *new_, const char *logged,
+                           const struct sr_diff *d, const struct sr_diff_policy *p);
 
 /* An input that could not be analysed: an error case, and a notification
  * of the SARIF run. */

@@ -33,6 +33,8 @@ struct sr_change {
 	const char *new_value;       /* NULL: absent in the new build */
 	enum sr_change_effect effect;
 	bool downgrade;              /* module: the new version is older */
+	bool with_new_library;       /* floor: a new family that came with a new library (left to
+	                              * no_new_libraries) */
 	int64_t delta;               /* size: new - old bytes; floor: minor versions risen (< 0: fell) */
 	const char *summary;         /* one line: "GLIBC floor rose: 2.17 → 2.34" */
 };
@@ -42,6 +44,7 @@ struct sr_diff_priv;
 struct sr_diff {
 	struct sr_change *v;         /* regressions first, then improvements, then the rest */
 	size_t n;
+	bool truncated;              /* more changes than are kept (20000): the rest are not listed */
 	struct sr_diff_priv *priv;
 };
 
@@ -49,6 +52,14 @@ struct sr_diff {
 enum sr_err sr_diff_make(const struct sr_analysis *old, const struct sr_analysis *new_, struct sr_diff *out,
                          struct sr_error *err);
 void sr_diff_free(struct sr_diff *d);
+
+/* The name a release artifact is paired by: its path relative to its
+ * directory with the versions taken out of each name ("1.2/app-1.2.3-linux-
+ * amd64" → "/app-linux-amd64", "tool_v2.0.exe" → "tool.exe"; a version is
+ * two or more numbers joined by dots, maybe after a 'v', maybe followed by
+ * a pre-release word and number: -rc1, -beta.2).  malloc'd; NULL when out
+ * of memory. */
+char *sr_diff_name_key(const char *rel);
 
 /* ---- what fails */
 

@@ -159,6 +159,11 @@ void sr_report_diff_text(FILE *out, const char *old, const char *new_, const str
                          const struct sr_diff_policy *p, const struct sr_text_style *st);
 void *sr_report_diff_json(const char *old, const char *new_, const struct sr_diff *d, const struct sr_diff_policy *p);
 void *sr_report_diff_policy_json(const struct sr_diff_policy *p);
+/* A binary only one side has: "only in OLD: PATH" (control bytes as \xNN). */
+void sr_report_diff_only_in_text(FILE *out, bool old, const char *path);
+
+/* A JSON string of bytes from a file (invalid UTF-8 as U+FFFD). */
+void *sr_report_string_json(const char *s);
 
 #define SR_DIFF_SCHEMA_VERSION 1
 

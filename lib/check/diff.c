@@ -46,7 +46,8 @@ static struct sr_change *add(struct ctx *c, const char *aspect, const char *what
 	va_start(ap, fmt);
 	char *summary = sr_arena_vprintf(c->a, fmt, ap);
 	va_end(ap);
-	v[d->n] = (struct sr_change){ aspect, what, oldv, newv, effect, false, 0, summary };
+	v[d->n] = (struct sr_change){ .aspect = aspect, .what = what, .old_value = oldv, .new_value = newv,
+		                      .effect = effect, .summary = summary };
 	return &v[d->n++];
 }
 
@@ -66,6 +67,8 @@ static int64_t version_steps(const char *a, const char *b)
 	return 0;
 }
 
+static bool has_lib(const struct sr_analysis *an, const char *name);
+
 /* ---------- floors */
 
 /* One floor of a file: the newest version it requires of a family. */
@@ -73,6 +76,7 @@ struct floor {
 	const char *family;          /* "GLIBC", "GLIBCXX", "kernel", "windows", "macOS", … */
 	const char *version;
 	const char *detail;          /* what requires it, or NULL */
+	const char *file;            /* the library it is required from, or NULL */
 };
 
 #define MAX_FLOORS 32
@@ -88,7 +92,8 @@ static size_t floors_of(struct sr_arena *a, const struct sr_analysis *an, struct
 		const struct sr_vermax *v = &e->vermax[i];
 		out[n++] = (struct floor){ v->family, v->version,
 			                   v->symbol ? sr_arena_printf(a, "%s@%s", v->symbol, v->name)
-			                             : v->file ? sr_arena_printf(a, "from %s", v->file) : NULL };
+			                             : v->file ? sr_arena_printf(a, "from %s", v->file) : NULL,
+			                   v->file };
 	}
 	/* the oldest kernel it runs on, as far as it says: static glibc's ABI
 	 * tag, Go's floor for its release */
@@ -103,11 +108,11 @@ static size_t floors_of(struct sr_arena *a, const struct sr_analysis *an, struct
 		kd = g->version;
 	}
 	if (k)
-		out[n++] = (struct floor){ "kernel", k, kd };
+		out[n++] = (struct floor){ "kernel", k, kd, NULL };
 	const struct sr_pe *pe = an->in.pe;
 	if (pe && pe->subsystem_major)
 		out[n++] = (struct floor){ "windows", sr_arena_printf(a, "%u.%u", pe->subsystem_major, pe->subsystem_minor),
-			                   "subsystem version" };
+			                   "subsystem version", NULL };
 	const struct sr_macho *m = an->in.macho;
 	if (m && m->nslices && m->slices[0].parsed) {
 		const struct sr_macho_slice *sl = &m->slices[0];
@@ -117,7 +122,7 @@ static size_t floors_of(struct sr_arena *a, const struct sr_analysis *an, struct
 			out[n++] = (struct floor){ plat ? plat : "Apple OS",
 				                   sr_arena_strdup(a, sr_macho_version_str(sl->versions[i].minos, false, buf,
 				                                                           sizeof buf)),
-				                   sr_macho_cmd_name(sl->versions[i].cmd) };
+				                   sr_macho_cmd_name(sl->versions[i].cmd), NULL };
 		}
 	}
 	return n;
@@ -144,8 +149,14 @@ static void floor_change(struct ctx *c, const char *fam, const struct floor *x, 
 		if (ch)
 			ch->delta = version_steps(x->version, y->version);
 	} else if (y) {
-		add(c, "floor", fam, NULL, y->version, SR_CHANGE_REGRESSION, "%s floor is new: %s%s%s%s", fam, y->version,
-		    y->detail ? " (" : "", y->detail ? y->detail : "", y->detail ? ")" : "");
+		/* a family that comes with a new library (libcurl's CURL_OPENSSL_4)
+		 * is that library's question */
+		bool with_lib = y->file && !has_lib(c->o, y->file);
+		struct sr_change *ch = add(c, "floor", fam, NULL, y->version, SR_CHANGE_REGRESSION, "%s floor is new: %s%s%s%s%s",
+		                           fam, y->version, y->detail ? " (" : "", y->detail ? y->detail : "",
+		                           y->detail ? ")" : "", with_lib ? ", with a new library" : "");
+		if (ch)
+			ch->with_new_library = with_lib;
 	} else if (x) {
 		add(c, "floor", fam, x->version, NULL, SR_CHANGE_IMPROVEMENT, "%s floor is gone (was %s)", fam, x->version);
 	}
@@ -494,7 +505,7 @@ static void sizes(struct ctx *c)
 			const struct sr_image_sect *x = pass == 0 ? t : s, *y = pass == 0 ? s : NULL;
 			uint64_t a = x ? x->size : 0, b = y ? y->size : 0;
 			uint64_t big = a > b ? a : b, diff = a > b ? a - b : b - a;
-			if (diff < SIZE_MIN_BYTES || diff * 1000 < big * SIZE_PERMILLE)
+			if (diff < SIZE_MIN_BYTES || diff < big / 1000 * SIZE_PERMILLE)
 				continue;
 			struct sr_change *ch =
 				add(c, "size", s->name, x ? sr_arena_printf(c->a, "%llu", (unsigned long long)a) : NULL,
@@ -545,6 +556,7 @@ enum sr_err sr_diff_make(const struct sr_analysis *old, const struct sr_analysis
 	go(&c);
 	sizes(&c);
 	order(out, a);
+	out->truncated = out->priv->full;
 	if (out->priv->full && out->n == 0) {
 		sr_diff_free(out);
 		return sr_error_set(err, SR_E_NOMEM, NULL);

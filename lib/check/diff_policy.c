@@ -141,7 +141,7 @@ bool sr_diff_fails(const struct sr_diff_policy *p, const struct sr_change *c, co
 {
 	const char *r = NULL;
 	if (strcmp(c->aspect, "floor") == 0 && p->max_floor_raise >= 0 && c->effect == SR_CHANGE_REGRESSION &&
-	    (c->old_value == NULL || c->delta > p->max_floor_raise))
+	    (c->old_value == NULL ? !c->with_new_library : c->delta > p->max_floor_raise))
 		r = "max_floor_raise";
 	else if (strcmp(c->aspect, "library") == 0 && p->no_new_libraries && !c->old_value)
 		r = "no_new_libraries";

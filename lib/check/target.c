@@ -27,7 +27,10 @@ static const struct {
 } arch_names[] = {
 	{ "x86_64", "x86_64" },   { "amd64", "x86_64" },       { "aarch64", "aarch64" },   { "arm64", "aarch64" },
 	{ "i386", "i386" },       { "i686", "i386" },          { "386", "i386" },          { "x86", "i386" },
-	{ "arm", "arm" },         { "armv7l", "arm" },         { "armhf", "arm" },         { "ppc64le", "ppc64le" },
+	{ "i486", "i386" },       { "i586", "i386" },
+	{ "arm", "arm" },         { "armv7l", "arm" },         { "armhf", "arm" },         { "armv7", "arm" },
+	{ "armv6l", "arm" },      { "armv5tel", "arm" },       { "armv5tejl", "arm" },     { "armv8l", "arm" },
+	{ "ppc64le", "ppc64le" },
 	{ "ppc64", "ppc64" },     { "s390x", "s390x" },        { "riscv64", "riscv64" },   { "loong64", "loongarch64" },
 	{ "loongarch64", "loongarch64" }, { "mips", "mips" },  { "mipsle", "mipsel" },     { "mipsel", "mipsel" },
 	{ "mips64", "mips64" },   { "mips64le", "mips64el" },  { "mips64el", "mips64el" },

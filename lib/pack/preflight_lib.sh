@@ -141,6 +141,11 @@ sr_begin() {
 		sr_say '?' exec-format 'a 32-bit ARM program on aarch64: runs only on CPUs with AArch32 and kernels built with COMPAT'
 		return 0
 	fi
+	# uname -m says mips and mips64 for either byte order
+	if { [ "$2" = mipsel ] && [ "$sr_arch" = mips ]; } || { [ "$2" = mips64el ] && [ "$sr_arch" = mips64 ]; }; then
+		sr_say '?' exec-format "a $2 program: uname -m says $sr_arch for either byte order"
+		return 0
+	fi
 	sr_fail exec-format "built for $2, the machine is $sr_arch" 'Exec format error'
 	sr_stop=1
 }

@@ -74,6 +74,7 @@ struct sr_ci_log {
 	struct sr_ci_root *roots;
 	size_t nroots, caproots;
 	long root;               /* what new entries are inside, -1: none */
+	bool failed;             /* memory ran out: an entry is missing, no report is written */
 };
 
 #endif

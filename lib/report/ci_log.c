@@ -62,6 +62,15 @@ void sr_ci_log_free(struct sr_ci_log *log)
 	free(log);
 }
 
+/* The end of a call that adds to log: out of memory (not ok) marks the
+ * log, whose report would be incomplete. */
+static enum sr_err settle(struct sr_ci_log *log, bool ok)
+{
+	if (!ok)
+		log->failed = true;
+	return ok ? SR_OK : SR_E_NOMEM;
+}
+
 /* A copy of s, NULL staying NULL; *ok turns false when memory runs out. */
 static char *dup(const char *s, bool *ok)
 {
@@ -128,14 +137,22 @@ static struct sr_ci_result *new_result(struct sr_ci_log *log)
 static struct sr_ci_case *add_case(struct sr_ci_log *log, const char *path, const char *suite, const char *kind,
                                    const char *rule, bool *ok)
 {
-	struct sr_ci_case *c = new_case(log);
+	bool made = true;
+	char *su = dup(suite, &made), *cl = format(&made, "shipready.%s", kind);
+	char *nm = rule ? format(&made, "%s: %s", path, rule) : dup(path, &made);
+	struct sr_ci_case *c = made ? new_case(log) : NULL;
 	if (!c) {
+		/* nothing half made: the writers may trust every case */
+		free(su);
+		free(cl);
+		free(nm);
 		*ok = false;
+		log->failed = true;
 		return NULL;
 	}
-	c->suite = dup(suite, ok);
-	c->classname = format(ok, "shipready.%s", kind);
-	c->name = rule ? format(ok, "%s: %s", path, rule) : dup(path, ok);
+	c->suite = su;
+	c->classname = cl;
+	c->name = nm;
 	return c;
 }
 
@@ -151,10 +168,17 @@ static void add_result(struct sr_ci_log *log, const char *rule, enum sr_severity
                        const char *subject, char *text, const char *evidence, const char *fix, bool *ok)
 {
 	long idx = sr_ci_rule_index(rule);
-	struct sr_ci_result *r = text ? new_result(log) : NULL;
+	bool made = text != NULL;
+	char *ar = dup(path, &made), *su = dup(subject, &made), *ev = dup(evidence, &made), *fx = dup(fix, &made);
+	struct sr_ci_result *r = made ? new_result(log) : NULL;
 	if (!r) {
 		free(text);
+		free(ar);
+		free(su);
+		free(ev);
+		free(fx);
 		*ok = false;
+		log->failed = true;
 		return;
 	}
 	/* the tests hold the table to check's kinds; a kind it lacks all the
@@ -162,11 +186,11 @@ static void add_result(struct sr_ci_log *log, const char *rule, enum sr_severity
 	r->rule = idx >= 0 ? (size_t)idx : (size_t)sr_ci_rule_index("other");
 	r->root = log->root;
 	r->severity = sev;
-	r->artifact = dup(path, ok);
-	r->subject = dup(subject, ok);
+	r->artifact = ar;
+	r->subject = su;
 	r->text = text;
-	r->evidence = dup(evidence, ok);
-	r->fix = dup(fix, ok);
+	r->evidence = ev;
+	r->fix = fx;
 }
 
 /* Every finding of severity unknown or worse, one per line, into *details. */
@@ -225,7 +249,7 @@ enum sr_err sr_ci_log_check(struct sr_ci_log *log, const char *path,
 			           f->fix, &ok);
 		}
 	}
-	return ok ? SR_OK : SR_E_NOMEM;
+	return settle(log, ok);
 }
 
 enum sr_err sr_ci_log_policy(struct sr_ci_log *log, const char *path, const struct sr_policy *p,
@@ -238,7 +262,7 @@ enum sr_err sr_ci_log_policy(struct sr_ci_log *log, const char *path, const stru
 		nk = sizeof keys / sizeof keys[0];
 	char *subject = format(&ok, "policy %s", sr_policy_name(p));
 	if (!subject)
-		return SR_E_NOMEM;
+		return settle(log, false);
 	for (size_t i = 0; i < nk && ok; i++) {
 		struct sr_ci_case *c = add_case(log, path, subject, "policy", keys[i], &ok);
 		if (!c)
@@ -273,11 +297,11 @@ enum sr_err sr_ci_log_policy(struct sr_ci_log *log, const char *path, const stru
 		           NULL, &ok);
 	}
 	free(subject);
-	return ok ? SR_OK : SR_E_NOMEM;
+	return settle(log, ok);
 }
 
-enum sr_err sr_ci_log_diff(struct sr_ci_log *log, const char *old, const char *new_, const struct sr_diff *d,
-                           const struct sr_diff_policy *p)
+enum sr_err sr_ci_log_diff(struct sr_ci_log *log, const char *old, const char *new_, const char *logged,
+                           const struct sr_diff *d, const struct sr_diff_policy *p)
 {
 	bool ok = true;
 	char *suite = format(&ok, "diff %s", p->name);
@@ -285,7 +309,7 @@ enum sr_err sr_ci_log_diff(struct sr_ci_log *log, const char *old, const char *n
 	if (!suite || !name) {
 		free(suite);
 		free(name);
-		return SR_E_NOMEM;
+		return settle(log, false);
 	}
 	struct sr_ci_case *c = add_case(log, name, suite, "diff", NULL, &ok);
 	char *buf = NULL;
@@ -307,7 +331,7 @@ enum sr_err sr_ci_log_diff(struct sr_ci_log *log, const char *old, const char *n
 		}
 		char id[64];
 		snprintf(id, sizeof id, "diff.%s", fails ? rule : "regression");
-		add_result(log, id, fails ? SR_SEV_FAIL : SR_SEV_WARN, new_, "diff",
+		add_result(log, id, fails ? SR_SEV_FAIL : SR_SEV_WARN, logged, "diff",
 		           format(&ok, "%s: %s (from %s)", x->aspect, x->summary, old), x->what, NULL, &ok);
 	}
 	if (!m || fclose(m) != 0)
@@ -318,7 +342,7 @@ enum sr_err sr_ci_log_diff(struct sr_ci_log *log, const char *old, const char *n
 		free(buf);
 	free(suite);
 	free(name);
-	return ok ? SR_OK : SR_E_NOMEM;
+	return settle(log, ok);
 }
 
 enum sr_err sr_ci_log_finding(struct sr_ci_log *log, const char *path, const char *subject,
@@ -336,14 +360,14 @@ enum sr_err sr_ci_log_finding(struct sr_ci_log *log, const char *path, const cha
 		add_result(log, f->kind, f->severity, path, subject, finding_line(subject, f, &ok), f->evidence, f->fix,
 		           &ok);
 	}
-	return ok ? SR_OK : SR_E_NOMEM;
+	return settle(log, ok);
 }
 
 enum sr_err sr_ci_log_pass(struct sr_ci_log *log, const char *path, const char *subject)
 {
 	bool ok = true;
 	add_case(log, path, subject, log->command, NULL, &ok);
-	return ok ? SR_OK : SR_E_NOMEM;
+	return settle(log, ok);
 }
 
 enum sr_err sr_ci_log_error(struct sr_ci_log *log, const char *path, const char *reason)
@@ -351,19 +375,19 @@ enum sr_err sr_ci_log_error(struct sr_ci_log *log, const char *path, const char 
 	bool ok = true;
 	struct sr_ci_case *c = add_case(log, path, "inputs", "inputs", NULL, &ok);
 	if (!c)
-		return SR_E_NOMEM;
+		return settle(log, false);
 	c->outcome = SR_CI_ERROR;
 	c->type = dup("unreadable", &ok);
 	c->message = dup(reason, &ok);
 	struct sr_ci_error *e = grow(log->errors, log->nerrors, &log->caperrors, sizeof *e);
 	if (!e)
-		return SR_E_NOMEM;
+		return settle(log, false);
 	log->errors = e;
 	e = &e[log->nerrors++];
 	e->root = log->root;
 	e->artifact = dup(path, &ok);
 	e->reason = dup(reason, &ok);
-	return ok ? SR_OK : SR_E_NOMEM;
+	return settle(log, ok);
 }
 
 enum sr_err sr_ci_log_root(struct sr_ci_log *log, const char *name, const char *host_dir)
@@ -372,15 +396,19 @@ enum sr_err sr_ci_log_root(struct sr_ci_log *log, const char *name, const char *
 		log->root = -1;
 		return SR_OK;
 	}
-	struct sr_ci_root *v = grow(log->roots, log->nroots, &log->caproots, sizeof *v);
-	if (!v)
-		return SR_E_NOMEM;
-	log->roots = v;
 	bool ok = true;
-	v[log->nroots].name = dup(name, &ok);
-	v[log->nroots].host_dir = dup(host_dir, &ok);
+	char *nm = dup(name, &ok), *hd = dup(host_dir, &ok);
+	struct sr_ci_root *v = ok ? grow(log->roots, log->nroots, &log->caproots, sizeof *v) : NULL;
+	if (!v) {
+		free(nm);
+		free(hd);
+		log->failed = true;
+		return settle(log, false);
+	}
+	log->roots = v;
+	v[log->nroots] = (struct sr_ci_root){ nm, hd };
 	log->root = (long)log->nroots++;
-	return ok ? SR_OK : SR_E_NOMEM;
+	return SR_OK;
 }
 
 /* The log array arr of *n elements and capacity *cap with the k (> 0)
@@ -407,6 +435,8 @@ static void *append(void *arr, size_t *n, size_t *cap, const void *src, size_t k
 
 enum sr_err sr_ci_log_take(struct sr_ci_log *log, struct sr_ci_log *from)
 {
+	if (from->failed)
+		log->failed = true;
 	for (size_t i = 0; i < from->nresults; i++)
 		from->results[i].root = log->root;
 	for (size_t i = 0; i < from->nerrors; i++)
@@ -415,7 +445,7 @@ enum sr_err sr_ci_log_take(struct sr_ci_log *log, struct sr_ci_log *from)
 		struct sr_ci_case *c =
 			append(log->cases, &log->ncases, &log->capcases, from->cases, from->ncases, sizeof *c);
 		if (!c)
-			return SR_E_NOMEM;
+			return settle(log, false);
 		log->cases = c;
 		from->ncases = 0;
 	}
@@ -423,7 +453,7 @@ enum sr_err sr_ci_log_take(struct sr_ci_log *log, struct sr_ci_log *from)
 		struct sr_ci_result *r =
 			append(log->results, &log->nresults, &log->capresults, from->results, from->nresults, sizeof *r);
 		if (!r)
-			return SR_E_NOMEM;
+			return settle(log, false);
 		log->results = r;
 		from->nresults = 0;
 	}
@@ -431,7 +461,7 @@ enum sr_err sr_ci_log_take(struct sr_ci_log *log, struct sr_ci_log *from)
 		struct sr_ci_error *e =
 			append(log->errors, &log->nerrors, &log->caperrors, from->errors, from->nerrors, sizeof *e);
 		if (!e)
-			return SR_E_NOMEM;
+			return settle(log, false);
 		log->errors = e;
 		from->nerrors = 0;
 	}

@@ -72,6 +72,8 @@ void *sr_report_diff_json(const char *old, const char *new_, const struct sr_dif
 			json_object_set_new(o, "downgrade", json_boolean(c->downgrade));
 		if (strcmp(c->aspect, "size") == 0 || strcmp(c->aspect, "floor") == 0)
 			json_object_set_new(o, "delta", json_integer((json_int_t)c->delta));
+		if (strcmp(c->aspect, "floor") == 0 && !c->old_value)
+			json_object_set_new(o, "with_new_library", json_boolean(c->with_new_library));
 		json_object_set_new(o, "summary", sr_json_str(c->summary ? c->summary : ""));
 		json_object_set_new(o, "fails", json_boolean(fails));
 		json_object_set_new(o, "rule", rule ? json_string(rule) : json_null());
@@ -82,6 +84,18 @@ void *sr_report_diff_json(const char *old, const char *new_, const struct sr_dif
 	return json_pack("{s:o,s:o,s:o,s:{s:I,s:I,s:I,s:I}}", "old", sr_json_str(old), "new", sr_json_str(new_),
 	                 "changes", changes, "summary", "regressions", (json_int_t)n.regressions, "improvements",
 	                 (json_int_t)n.improvements, "other", (json_int_t)n.other, "failing", (json_int_t)n.failing);
+}
+
+void sr_report_diff_only_in_text(FILE *out, bool old, const char *path)
+{
+	fprintf(out, "only in %s: ", old ? "OLD" : "NEW");
+	sr_put_safe(out, path);
+	fputc('\n', out);
+}
+
+void *sr_report_string_json(const char *s)
+{
+	return sr_json_str(s);
 }
 
 void *sr_report_diff_policy_json(const struct sr_diff_policy *p)

@@ -116,6 +116,8 @@ enum sr_err sr_report_junit(FILE *out, const struct sr_ci_log *log, struct sr_er
 {
 	/* suites in the order they first appear; a case's suite is found by
 	 * name (few suites: targets and policies) */
+	if (log->failed)
+		return sr_error_set(err, SR_E_NOMEM, "out of memory: the JUnit report would be incomplete");
 	bool *done = calloc(log->ncases + 1, sizeof *done);
 	if (!done)
 		return sr_error_set(err, SR_E_NOMEM, NULL);

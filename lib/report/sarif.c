@@ -127,6 +127,8 @@ static json_t *result_json(const struct sr_ci_log *log, const struct sr_ci_resul
 
 enum sr_err sr_report_sarif(FILE *out, const struct sr_ci_log *log, const char *version, struct sr_error *err)
 {
+	if (log->failed)
+		return sr_error_set(err, SR_E_NOMEM, "out of memory: the SARIF report would be incomplete");
 	enum sr_err rc = sr_nettle_load(err);
 	if (rc != SR_OK)
 		return rc;

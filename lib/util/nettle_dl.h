@@ -1,6 +1,7 @@
 /* shipready — nettle's SHA-256 and base64 decoder, loaded when first used.
  *
- * Only `image` hashes (its blobs and digests).  Linked, libnettle would be
+ * Only some commands hash: `image` (its blobs and digests), SBOMs, image
+ * reading, SARIF reports (fingerprints).  Linked, libnettle would be
  * loaded by every command, and its constructor asks CPUID for its
  * accelerated code paths: in a virtual machine that alone costs about
  * 0.1 ms per run, more than `deps` spends on a program.  So the library

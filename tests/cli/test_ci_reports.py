@@ -245,6 +245,14 @@ def scans(c, exe, fx, roots, work, sarif_check):
     want.update({("inputs", e): ["Error"] for e in errors})
     c.eq("scan: junit, a case per program judged inside a root and per unreadable binary", cases, want)
     c.true("scan: the image's program is a failed case", cases.get((image_suite, "/app")) == ["Failure"], cases)
+    # an input that cannot be scanned is no path inside the root scanned before it
+    if roots:
+        ps = run(exe, ["scan", "--format", "sarif", "dir:" + os.path.join(roots, "musl"), "oci-archive:/nonexistent.tar"],
+                 work)
+        notes = json.loads(ps.stdout)["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+        c.eq("scan: an unreadable input is located as given, not inside the root before it",
+             [n["locations"][0]["physicalLocation"]["artifactLocation"] for n in notes],
+             [{"uri": "oci-archive%3A/nonexistent.tar", "uriBaseId": "%SRCROOT%"}])
     p = run(exe, ["scan", "--format", "sarif", "--json", tree], work)
     c.eq("scan: --format with --json is a usage error", p.returncode, 2)
 

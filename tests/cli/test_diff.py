@@ -147,6 +147,25 @@ def c_builds(c, exe, work):
     c.true("C text: a FAIL line per failing change, with its rule",
            sum(1 for l in lines if l.strip().startswith("FAIL") and "[" in l) ==
            sum(1 for ch in changes(doc) if ch["fails"]), p.stdout)
+    # a new library that brings its own symbol-version family: that
+    # library is no_new_libraries' question, not the floor's
+    with open(os.path.join(src, "v.c"), "w") as f:
+        f.write("int v(void) { return 1; }\n")
+    with open(os.path.join(src, "v.map"), "w") as f:
+        f.write("VERS_1.0 { global: v; local: *; };\n")
+    with open(os.path.join(src, "usev.c"), "w") as f:
+        f.write('#include <stdio.h>\nint v(void);\nint main(void) { puts("hi"); return v(); }\n')
+    libv = os.path.join(src, "libv.so.1")
+    b = [run(["gcc", "-shared", "-fPIC", "-Wl,--version-script=" + os.path.join(src, "v.map"),
+              "-Wl,-soname,libv.so.1", "-o", libv, os.path.join(src, "v.c")]),
+         run(["gcc", "-O2", "-fstack-protector-strong", "-D_FORTIFY_SOURCE=2", "-fPIE", "-pie",
+              "-Wl,-z,relro,-z,now", "-o", os.path.join(src, "app-usev"), os.path.join(src, "usev.c"), libv])]
+    c.eq("a library with symbol versions, and a program using it", [x.returncode for x in b], [0, 0])
+    p, doc = diff_json(exe, old, os.path.join(src, "app-usev"))
+    fl = {ch["what"]: ch for ch in changes(doc, "floor")}
+    c.eq("new library's family: a new floor that came with it, not failing by default",
+         (fl.get("VERS", {}).get("old", "?"), fl.get("VERS", {}).get("with_new_library"), fl.get("VERS", {}).get("fails")),
+         (None, True, False))
     # static against dynamic
     p, doc = diff_json(exe, static, new)
     lk = {ch["what"]: (ch["old"], ch["new"], ch["effect"]) for ch in changes(doc, "linkage")}
@@ -389,6 +408,14 @@ def directories(c, exe, work, c_pair, go_pair):
     c.eq("directories: the unpaired binary named, the README ignored",
          ([os.path.basename(x) for x in doc["only_in_new"]], doc["only_in_old"]) if doc else None, (["extra-2.0"], []))
     c.eq("directories: exit 1", p.returncode, 1)
+    # a file that looks like a binary and cannot be read is an error, the rest still compared
+    with open(os.path.join(b, "broken-1.1"), "wb") as f:
+        f.write(b"\x7fELF\x02\x01\x01junk")
+    p, doc2 = diff_json(exe, a, b)
+    c.true("directories: a broken binary is one error line, exit 2, the pairs still there",
+           p.returncode == 2 and p.stderr.count("\n") == 1 and "broken-1.1" in p.stderr and doc2 and
+           len(doc2["pairs"]) == len(doc["pairs"]), p.stderr)
+    os.unlink(os.path.join(b, "broken-1.1"))
     # CI formats
     ps = run([exe, "diff", "--format", "sarif", a, b])
     pu = run([exe, "diff", "--format", "junit", a, b])

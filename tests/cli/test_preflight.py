@@ -137,6 +137,18 @@ def main():
     c.true("a hostile file name runs nothing", not os.path.exists(os.path.join(work, "PWNED")) and q.returncode == 0,
            q.stdout + q.stderr)
     c.true("a hostile file name is printed as given", "ok %s: runs on this host" % evil in q.stdout, q.stdout)
+    # uname -m spellings of 32-bit ARM: the table check and the script share
+    fake = os.path.join(work, "fakebin")
+    os.makedirs(fake)
+    with open(os.path.join(fake, "uname"), "w") as f:
+        f.write('#!/bin/sh\ncase "$1" in -m) echo "$FAKE_M" ;; -r) echo 6.1.0 ;; esac\n')
+    os.chmod(os.path.join(fake, "uname"), 0o755)
+    arm_script = os.path.join(work, "arm.sh")
+    run([exe, "preflight", "-o", arm_script, os.path.join(fx, "arm-hf.elf")])
+    for m, want in (("armv6l", False), ("armv7l", False), ("armv8l", False), ("x86_64", True)):
+        q = run(["dash", arm_script], env=dict(os.environ, PATH=fake + ":" + os.environ["PATH"], FAKE_M=m))
+        c.eq("an ARM program on a host whose uname -m is %s: exec-format %s" % (m, "fails" if want else "passes"),
+             "exec-format" in q.stdout and "FAIL" in q.stdout, want)
     # PE input: refused, the others still written
     p = run([exe, "preflight", os.path.join(fx, "pe", "go-hello-amd64.exe"), os.path.join(fx, "c-static")])
     c.eq("a PE file: exit 2, one line", (p.returncode, p.stderr.count("\n")), (2, 1))
