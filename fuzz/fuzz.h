@@ -19,4 +19,12 @@ FILE *sr_fuzz_devnull(void);
  * string (caller frees) when keep is non-zero, else NULL. */
 char *sr_fuzz_dump_json(void *json, int keep);
 
+/* A load's error from a JSON file reader with positions (policy files):
+ * one line without a trailing period; SR_E_TOO_BIG or SR_E_NOMEM, or
+ * SR_E_MALFORMED with "LINE:COLUMN: reason" pointing inside the input (a
+ * line that exists, a column at most one past its last character).
+ * Aborts otherwise. */
+#include "shipready/error.h"
+void sr_fuzz_check_position_error(const uint8_t *d, size_t n, enum sr_err rc, const struct sr_error *err);
+
 #endif

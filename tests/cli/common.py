@@ -129,6 +129,17 @@ def go_build(work, name, source, args=(), **env_over):
     return (out if p.returncode == 0 else None), p
 
 
+GO_NEEDS_SRC = ('package main\n\nimport (\n\t"crypto/x509"\n\t"fmt"\n\t"time"\n)\n\n'
+                'func main() {\n\tp, err := x509.SystemCertPool()\n\tl, err2 := time.LoadLocation("Europe/Paris")\n'
+                '\tfmt.Println(p, err, l, err2)\n}\n')
+
+
+def go_needs_program(work):
+    """A static Go program that needs CA roots (crypto/x509) and zoneinfo
+    (time.LoadLocation): go_build's (path or None, proc)."""
+    return go_build(work, "go-needs", GO_NEEDS_SRC)
+
+
 def test_pki(work, cn="shipready test CA"):
     """A test CA and a leaf certificate for test.example it signed, made
     with openssl in WORK/pki; returns (ca.pem, leaf.pem) paths.  Raises

@@ -80,9 +80,7 @@ def main():
     fx = common.fixtures(fixdir)
     progs = [os.path.join(fx, n) for n in ("c-static", "c-pie", "c-verneed", "cxx", "go-cgo", "go-amd64",
                                           "musl-dynamic", "musl-static", "c-m32", "go-arm64")]
-    needs, p = common.go_build(work, "go-needs", 'package main\n\nimport (\n\t"crypto/x509"\n\t"fmt"\n\t"time"\n)\n\n'
-                               'func main() {\n\tp, err := x509.SystemCertPool()\n\tl, err2 := time.LoadLocation('
-                               '"Europe/Paris")\n\tfmt.Println(p, err, l, err2)\n}\n')
+    needs, p = common.go_needs_program(work)
     c.true("a Go program with run-time needs is built", needs is not None, p.stderr if p else "no go")
     if needs:
         progs.append(needs)
