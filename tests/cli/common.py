@@ -140,6 +140,47 @@ def go_needs_program(work):
     return go_build(work, "go-needs", GO_NEEDS_SRC)
 
 
+APK_INSTALLED = ("C:Q1aaaa=\nP:musl\nV:1.2.5-r9\nA:x86_64\nF:lib\nR:ld-musl-x86_64.so.1\nR:libc.musl-x86_64.so.1\n\n"
+                 "C:Q1bbbb=\nP:zz-libs\nV:2.0-r0\nA:x86_64\nF:usr\nF:usr/lib\nR:libzz.so.2\n\n")
+
+
+def alpine_root(work):
+    """An Alpine-shaped root built here: musl's loader (this machine's
+    musl), os-release, a library libzz.so.2 and an apk installed database
+    in its documented format owning both (APK_INSTALLED), and a musl
+    program WORK/alp/app that needs the library.  Returns (root, app), or
+    None (with the reason printed) without musl-gcc; raises on a failed
+    build."""
+    musl_gcc = shutil.which("musl-gcc")
+    musl_libc = os.path.realpath("/lib/ld-musl-x86_64.so.1")
+    if not musl_gcc or not os.path.exists(musl_libc):
+        print("SKIP: the Alpine-shaped root: musl-gcc or %s missing" % musl_libc)
+        return None
+    ar = os.path.join(work, "alpine-root")
+    for d in ("lib/apk/db", "usr/lib", "etc"):
+        os.makedirs(os.path.join(ar, d), exist_ok=True)
+    shutil.copy2(musl_libc, os.path.join(ar, "lib/ld-musl-x86_64.so.1"))
+    os.symlink("ld-musl-x86_64.so.1", os.path.join(ar, "lib/libc.musl-x86_64.so.1"))
+    with open(os.path.join(ar, "etc/os-release"), "w") as f:
+        f.write('NAME="Alpine Linux"\nID=alpine\nVERSION_ID=3.21.4\nPRETTY_NAME="Alpine Linux v3.21"\n')
+    src = os.path.join(work, "alp")
+    os.makedirs(src)
+    with open(os.path.join(src, "z.c"), "w") as f:
+        f.write("int zz(void){return 5;}\n")
+    with open(os.path.join(src, "m.c"), "w") as f:
+        f.write("int zz(void);\nint main(void){return zz()-5;}\n")
+    for cmd in ([musl_gcc, "-shared", "-fPIC", "-Wl,-soname,libzz.so.2", "-o", os.path.join(ar, "usr/lib/libzz.so.2"),
+                 os.path.join(src, "z.c")],
+                [musl_gcc, "-o", os.path.join(src, "app"), os.path.join(src, "m.c"),
+                 os.path.join(ar, "usr/lib/libzz.so.2")]):
+        p = run(cmd, timeout=60)
+        if p.returncode != 0:
+            raise RuntimeError("%s: %s" % (" ".join(cmd), p.stderr))
+    with open(os.path.join(ar, "lib/apk/db/installed"), "w") as f:
+        f.write(APK_INSTALLED)
+    return ar, os.path.join(src, "app")
+
+
 def test_pki(work, cn="shipready test CA"):
     """A test CA and a leaf certificate for test.example it signed, made
     with openssl in WORK/pki; returns (ca.pem, leaf.pem) paths.  Raises

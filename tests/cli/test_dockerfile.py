@@ -352,34 +352,14 @@ def from_root_part(c, exe, fixdir, work, validator):
                 c.eq("bullseye cxx --json: release", res["release"], "debian 11")
 
     # an Alpine-shaped root: musl's loader, os-release, an apk database
-    musl_gcc = shutil.which("musl-gcc")
-    musl_libc = os.path.realpath("/lib/ld-musl-x86_64.so.1")
-    if not musl_gcc or not os.path.exists(musl_libc):
-        print("SKIP: apk part: musl-gcc or %s missing" % musl_libc)
+    try:
+        made = common.alpine_root(work)
+    except RuntimeError as e:
+        c.fail("apk part: musl programs built: %s" % e)
         return
-    ar = os.path.join(work, "alpine-root")
-    for d in ("lib/apk/db", "usr/lib", "etc"):
-        os.makedirs(os.path.join(ar, d), exist_ok=True)
-    shutil.copy2(musl_libc, os.path.join(ar, "lib/ld-musl-x86_64.so.1"))
-    os.symlink("ld-musl-x86_64.so.1", os.path.join(ar, "lib/libc.musl-x86_64.so.1"))
-    with open(os.path.join(ar, "etc/os-release"), "w") as f:
-        f.write('NAME="Alpine Linux"\nID=alpine\nVERSION_ID=3.21.4\nPRETTY_NAME="Alpine Linux v3.21"\n')
-    src = os.path.join(work, "alp")
-    os.makedirs(src)
-    with open(os.path.join(src, "z.c"), "w") as f:
-        f.write("int zz(void){return 5;}\n")
-    with open(os.path.join(src, "m.c"), "w") as f:
-        f.write("int zz(void);\nint main(void){return zz()-5;}\n")
-    b1 = run([musl_gcc, "-shared", "-fPIC", "-Wl,-soname,libzz.so.2", "-o", os.path.join(ar, "usr/lib/libzz.so.2"),
-              os.path.join(src, "z.c")], timeout=60)
-    b2 = run([musl_gcc, "-o", os.path.join(src, "app"), os.path.join(src, "m.c"), os.path.join(ar, "usr/lib/libzz.so.2")],
-             timeout=60)
-    if not c.true("apk part: musl programs built", b1.returncode == 0 and b2.returncode == 0, b1.stderr + b2.stderr):
+    if not made:
         return
-    with open(os.path.join(ar, "lib/apk/db/installed"), "w") as f:
-        f.write("C:Q1aaaa=\nP:musl\nV:1.2.5-r9\nA:x86_64\nF:lib\nR:ld-musl-x86_64.so.1\nR:libc.musl-x86_64.so.1\n\n"
-                "C:Q1bbbb=\nP:zz-libs\nV:2.0-r0\nA:x86_64\nF:usr\nF:usr/lib\nR:libzz.so.2\n\n")
-    app = os.path.join(src, "app")
+    ar, app = made
     # the root runs it (chroot): the database's facts are the real layout
     rc, err = run_in_root(ar, app)
     c.eq("apk root: the program runs there", (rc, err), (0, ""))

@@ -27,6 +27,10 @@
   program's modules and h1: hashes are `go version -m`'s; the files a
   program loads, followed through the bill, are the ones the root's ld.so
   --list loads under chroot.
+- An Alpine-shaped root with an apk installed database (common.alpine_root):
+  the program runs there, and the SBOM has a pkg:apk component per package
+  the database lists, the library's file in its package, the program's load
+  of it; valid CycloneDX; the same purls in SPDX.
 """
 import base64
 import hashlib
@@ -601,6 +605,60 @@ def wide_and_deep(c, exe, fx, work):
     shutil.rmtree(t, ignore_errors=True)
 
 
+def apk_sbom(c, exe, work):
+    """An Alpine-shaped root (common.alpine_root: musl's loader, a library
+    and a program, an apk installed database in its documented format):
+    scan judges the program runs there, and the SBOM names each package
+    with its pkg:apk purl as the database says, the library's file in it,
+    and the program's load of it; valid against CycloneDX's schema; SPDX
+    too."""
+    try:
+        made = common.alpine_root(os.path.join(work, "apk"))
+    except RuntimeError as e:
+        c.fail("apk root: built: %s" % e)
+        return
+    if not made:
+        return
+    root, app = made
+    os.makedirs(os.path.join(root, "usr/bin"), exist_ok=True)
+    shutil.copy2(app, os.path.join(root, "usr/bin/app"))
+    p, doc = scan_json(exe, ["dir:" + root])
+    verdicts = {b["path"]: b.get("verdict") for b in binaries(doc).values()} if doc else {}
+    c.eq("apk root: the program runs there (scan dir:)", verdicts.get("/usr/bin/app"), "runs")
+    env = dict(os.environ, SOURCE_DATE_EPOCH="1700000000")
+    p = common.run([exe, "scan", "--sbom", "cyclonedx", "dir:" + root], timeout=120, env=env)
+    c.eq("apk root sbom: exit 0", p.returncode, 0)
+    try:
+        bom = json.loads(p.stdout)
+    except ValueError:
+        c.fail("apk root sbom: not JSON: " + p.stdout[:300])
+        return
+    # the oracle: the database as written, P/V/A per package; the
+    # distro qualifier is the release branch (VERSION_ID 3.21.4: alpine-3.21)
+    want = set()
+    for block in common.APK_INSTALLED.strip().split("\n\n"):
+        f = dict(l.split(":", 1) for l in block.splitlines())
+        want.add("pkg:apk/alpine/%s@%s?arch=%s&distro=alpine-3.21" % (f["P"], f["V"], f["A"]))
+    purls = {x.get("purl") for x in bom["components"] if x.get("purl", "").startswith("pkg:apk/")}
+    c.eq("apk root sbom: a pkg:apk component per installed package", purls, want)
+    comps = {x["bom-ref"]: x for x in bom["components"]}
+    deps = {d["ref"]: d.get("dependsOn", []) for d in bom.get("dependencies", [])}
+    lib = comps.get("file:/usr/lib/libzz.so.2", {})
+    owner = [x["value"] for x in lib.get("properties", []) if x["name"] == "shipready:package"]
+    c.eq("apk root sbom: the library's file is in zz-libs (R: under F:usr/lib)", owner,
+         [x for x in want if "/zz-libs@" in x])
+    c.true("apk root sbom: the program loads the library",
+           "file:/usr/lib/libzz.so.2" in deps.get("file:/usr/bin/app", []), deps.get("file:/usr/bin/app"))
+    v = common.cyclonedx_validator(os.path.join(work, "npm"))
+    if v is not None:
+        errs = ["%s: %s" % (list(e.absolute_path), e.message[:200]) for e in v.iter_errors(bom)]
+        c.eq("apk root sbom: valid CycloneDX 1.6", errs[:5], [])
+    p = common.run([exe, "scan", "--sbom", "spdx", "dir:" + root], timeout=120, env=env)
+    spdx = json.loads(p.stdout) if p.returncode == 0 else {}
+    refs = {x.get("referenceLocator") for pkg in spdx.get("packages", []) for x in pkg.get("externalRefs", [])}
+    c.true("apk root spdx: the same purls", want <= refs, sorted(r for r in refs if r and "apk" in r))
+
+
 def main():
     exe, fixdir, work = sys.argv[1:4]
     os.makedirs(work, exist_ok=True)
@@ -616,6 +674,7 @@ def main():
         root_oracle(c, exe, os.path.join(roots, "bookworm"), "bookworm")
         judged_vs_loader(c, exe, fx, roots, work)
         sbom(c, exe, fx, roots, work)
+    apk_sbom(c, exe, work)
     multi_stage(c, exe, fx, roots, work)
     determinism(c, exe, fx, roots)
     return c.report()
