@@ -42,9 +42,9 @@ struct applier {
 
 static void remove_at(int dirfd, const char *name, unsigned depth);
 
-/* The names in the directory fd (closed here), "." and ".." left out, and
- * those keep() says to keep; NULL-terminated, NULL when out of memory. */
-static char **dir_names(int fd, bool (*keep)(void *, ino_t), void *ctx, DIR **dp)
+/* The names in the directory fd (closed when *dp is), "." and ".." left
+ * out; NULL-terminated, NULL when out of memory. */
+static char **dir_names(int fd, DIR **dp)
 {
 	DIR *d = fdopendir(fd);
 	*dp = d;
@@ -56,7 +56,7 @@ static char **dir_names(int fd, bool (*keep)(void *, ino_t), void *ctx, DIR **dp
 	size_t n = 0;
 	struct dirent *de;
 	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0 || (keep && keep(ctx, de->d_ino)))
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
 		char **v = realloc(names, (n + 2) * sizeof *v);
 		if (!v || !(v[n] = strdup(de->d_name))) {
@@ -73,12 +73,11 @@ static char **dir_names(int fd, bool (*keep)(void *, ino_t), void *ctx, DIR **dp
 	return names;
 }
 
-/* Remove what the directory fd holds (fd is closed here); keep(ctx, inode)
- * spares an entry. */
-static void empty_dir(int fd, unsigned depth, bool (*keep)(void *, ino_t), void *ctx)
+/* Remove what the directory fd holds (fd is closed here). */
+static void empty_dir(int fd, unsigned depth)
 {
 	DIR *d;
-	char **names = dir_names(fd, keep, ctx, &d);
+	char **names = dir_names(fd, &d);
 	for (size_t i = 0; names && names[i]; i++) {
 		remove_at(dirfd(d), names[i], depth + 1);
 		free(names[i]);
@@ -96,7 +95,7 @@ static void remove_at(int dirfd, const char *name, unsigned depth)
 		return;
 	int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd >= 0)
-		empty_dir(fd, depth, NULL, NULL);
+		empty_dir(fd, depth);
 	unlinkat(dirfd, name, AT_REMOVEDIR);
 }
 
@@ -104,7 +103,7 @@ void sr_image_remove_tree(const char *dir)
 {
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd >= 0)
-		empty_dir(fd, 0, NULL, NULL);
+		empty_dir(fd, 0);
 	rmdir(dir);
 }
 
@@ -257,9 +256,29 @@ bad:
 
 /* ------------------------------------------------------------ entries */
 
-static bool made_here_cb(void *ctx, ino_t ino)
+/* What the layers below put in the directory fd (closed here) goes: this
+ * layer's own entries stay, and a directory this layer re-declared keeps
+ * only this layer's entries in turn (the marker may come after them). */
+static void opaque_clear(struct applier *ap, int fd, unsigned depth)
 {
-	return made_here(ctx, ino);
+	DIR *d;
+	char **names = dir_names(fd, &d);
+	for (size_t i = 0; names && names[i]; i++) {
+		struct stat st;
+		if (fstatat(dirfd(d), names[i], &st, AT_SYMLINK_NOFOLLOW) == 0) {
+			if (!made_here(ap, st.st_ino)) {
+				remove_at(dirfd(d), names[i], depth + 1);
+			} else if (S_ISDIR(st.st_mode) && depth < MAX_TREE_DEPTH) {
+				int sub = openat(dirfd(d), names[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+				if (sub >= 0)
+					opaque_clear(ap, sub, depth + 1);
+			}
+		}
+		free(names[i]);
+	}
+	free(names);
+	if (d)
+		closedir(d);
 }
 
 /* An opaque marker: what the layers below put in the directory goes. */
@@ -267,7 +286,7 @@ static void opaque(struct applier *ap, int dirfd)
 {
 	int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd >= 0)
-		empty_dir(fd, 0, made_here_cb, ap);
+		opaque_clear(ap, fd, 0);
 }
 
 /* Take size bytes (and, when an entry, one file) of the layer's budget;

@@ -295,6 +295,8 @@ def changesets(c, exe, fx, work, env):
         ("etc/fifo", "fifo", None, 0o644),
         ("replaced", "dir", None, 0o755),
         ("replaced/inside", "file", prog, 0o755),
+        ("srv/data/sub/old", "file", prog, 0o755),
+        ("srv/data/keep", "file", prog, 0o755),
     ])
     l2 = tar_layer([
         ("bin/.wh.gone", "file", b"", 0o644),
@@ -304,8 +306,14 @@ def changesets(c, exe, fx, work, env):
         ("bin/hard", "hardlink", "bin/keep", 0o755),
         ("replaced", "file", prog, 0o755),             # a file over a directory
         ("./abs", "file", prog, 0o755),
+        # a directory re-declared before the opaque marker of its parent:
+        # the marker hides what the layers below put inside it too
+        ("srv/data/sub", "dir", None, 0o755),
+        ("srv/data/sub/new", "file", prog, 0o755),
+        ("srv/data/.wh..wh..opq", "file", b"", 0o644),
     ])
-    want = ["/abs", "/bin/caf\u00e9", "/bin/hard", "/bin/keep", "/opt/old/new", "/replaced", "/usr/lib/libx", "/usr/lib/liby"]
+    want = ["/abs", "/bin/caf\u00e9", "/bin/hard", "/bin/keep", "/opt/old/new", "/replaced", "/srv/data/sub/new",
+            "/usr/lib/libx", "/usr/lib/liby"]
     for gz in (False, True):
         layout = layout_of(work, "changes", [l1, l2], gzipped=gz)
         tag = "gzip" if gz else "tar"
