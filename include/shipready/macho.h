@@ -35,6 +35,7 @@
 #define SR_MH_DYLIB   0x6u
 #define SR_MH_BUNDLE  0x8u
 #define SR_MH_PIE     0x200000u
+#define SR_MH_ALLOW_STACK_EXECUTION 0x20000u
 #define SR_MH_TWOLEVEL 0x80u
 
 #define SR_CPU_TYPE_X86      7u

@@ -292,10 +292,6 @@ static void linkage(struct ctx *c)
 
 /* ---------- hardening */
 
-/* mach-o/loader.h's header flags */
-#define MACHO_MH_ALLOW_STACK_EXECUTION 0x20000u
-#define MACHO_MH_PIE 0x200000u
-
 /* One hardening feature of a file: 1 on, 0 off, -1 unknown; with an
  * order where a feature has degrees (RELRO: 0 none, 1 partial, 2 full). */
 struct feature {
@@ -347,11 +343,11 @@ static size_t features_of(const struct sr_analysis *an, struct feature *out)
 	const struct sr_macho *m = an->in.macho;
 	if (m && m->nslices && m->slices[0].parsed) {
 		const struct sr_macho_slice *sl = &m->slices[0];
-		if (sl->filetype == 2) {   /* MH_EXECUTE */
-			int pie = (sl->flags & MACHO_MH_PIE) != 0;
+		if (sl->filetype == SR_MH_EXECUTE) {
+			int pie = (sl->flags & SR_MH_PIE) != 0;
 			out[n++] = (struct feature){ "pie", pie, yes_no(pie) };
 		}
-		int nx = (sl->flags & MACHO_MH_ALLOW_STACK_EXECUTION) == 0;
+		int nx = (sl->flags & SR_MH_ALLOW_STACK_EXECUTION) == 0;
 		out[n++] = (struct feature){ "nx", nx, yes_no(nx) };
 	}
 	return n;

@@ -330,8 +330,6 @@ static void rule_relro(struct ev *e, const struct unit *u)
 		add(e, "require_full_relro", "no PT_GNU_RELRO segment", "no RELRO");
 }
 
-#define SR_MH_ALLOW_STACK_EXECUTION 0x20000u
-
 static void rule_nx(struct ev *e, const struct unit *u)
 {
 	if (!e->p->require_nx)
