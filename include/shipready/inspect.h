@@ -54,6 +54,16 @@ enum sr_err sr_inspect_path_at(int dirfd, const char *name, const char *path, un
  * "other".  A universal Mach-O file is what its first slice is. */
 const char *sr_inspect_role(const struct sr_inspect *in);
 
+/* The kernel floors a file states: a static glibc program refuses a
+ * kernel older than its NT_GNU_ABI_TAG ("FATAL: kernel too old"), and a Go
+ * program needs its release's floor.  check, diff and preflight read them
+ * here. */
+struct sr_kernel_floor {
+	char glibc[48];              /* "3.2.0", or "" */
+	const char *go;              /* struct sr_go_info.min_kernel ("2.6.32"), or NULL */
+};
+void sr_inspect_kernel_floor(const struct sr_inspect *in, struct sr_kernel_floor *out);
+
 /* The memory image of an analysed file (NULL when the format has none yet). */
 const struct sr_image *sr_inspect_image(const struct sr_inspect *in);
 

@@ -230,21 +230,17 @@ static bool check_format(struct ctx *c)
 
 static void check_kernel(struct ctx *c)
 {
-	const struct sr_elf *e = c->in->elf;
 	const char *k = c->t->kernel;
 	if (!k)
 		return;
-	/* static glibc refuses to start on a kernel older than its ABI tag */
-	if (e->has_abi_tag && e->abi_tag_os == 0 && e->libc == SR_LIBC_GLIBC && !e->has_interp) {
-		char tag[48];
-		snprintf(tag, sizeof tag, "%u.%u.%u", e->abi_tag_kernel[0], e->abi_tag_kernel[1], e->abi_tag_kernel[2]);
-		if (sr_version_cmp(k, tag) < 0)
-			add(c, SR_SEV_FAIL, "kernel", sr_arena_printf(c->a, "its glibc needs Linux ≥ %s, %s has %s", tag, c->tname, k),
-			    "FATAL: kernel too old", sr_arena_printf(c->a, "NT_GNU_ABI_TAG %s", tag),
-			    "link against an older glibc (build on an older distribution)");
-	}
+	struct sr_kernel_floor fl;
+	sr_inspect_kernel_floor(c->in, &fl);
+	if (fl.glibc[0] && sr_version_cmp(k, fl.glibc) < 0)
+		add(c, SR_SEV_FAIL, "kernel", sr_arena_printf(c->a, "its glibc needs Linux ≥ %s, %s has %s", fl.glibc, c->tname, k),
+		    "FATAL: kernel too old", sr_arena_printf(c->a, "NT_GNU_ABI_TAG %s", fl.glibc),
+		    "link against an older glibc (build on an older distribution)");
 	const struct sr_go_info *g = c->in->go;
-	if (g && g->min_kernel && sr_version_cmp(k, g->min_kernel) < 0)
+	if (fl.go && sr_version_cmp(k, fl.go) < 0)
 		add(c, SR_SEV_FAIL, "kernel",
 		    sr_arena_printf(c->a, "Go %u.%u needs Linux ≥ %s, %s has %s", g->go_major, g->go_minor, g->min_kernel, c->tname, k),
 		    NULL, g->version, "build with an older Go release");

@@ -95,24 +95,20 @@ static size_t floors_of(struct sr_arena *a, const struct sr_analysis *an, struct
 			                             : v->file ? sr_arena_printf(a, "from %s", v->file) : NULL,
 			                   v->file };
 	}
-	/* the oldest kernel it runs on, as far as it says: static glibc's ABI
-	 * tag, Go's floor for its release */
-	const char *k = NULL, *kd = NULL;
-	if (e && e->has_abi_tag && e->abi_tag_os == 0 && !e->has_interp) {
-		k = sr_arena_printf(a, "%u.%u.%u", e->abi_tag_kernel[0], e->abi_tag_kernel[1], e->abi_tag_kernel[2]);
-		kd = "NT_GNU_ABI_TAG";
-	}
-	const struct sr_go_info *g = an->in.go;
-	if (e && g && g->min_kernel && (!k || sr_version_cmp(k, g->min_kernel) < 0)) {
-		k = g->min_kernel;
-		kd = g->version;
+	/* the oldest kernel it runs on: the higher of its floors */
+	struct sr_kernel_floor kf;
+	sr_inspect_kernel_floor(&an->in, &kf);
+	const char *k = kf.glibc[0] ? sr_arena_strdup(a, kf.glibc) : NULL, *kd = k ? "NT_GNU_ABI_TAG" : NULL;
+	if (kf.go && (!k || sr_version_cmp(k, kf.go) < 0)) {
+		k = kf.go;
+		kd = an->in.go->version;
 	}
 	if (k)
 		out[n++] = (struct floor){ "kernel", k, kd, NULL };
 	const struct sr_pe *pe = an->in.pe;
-	if (pe && pe->subsystem_major)
-		out[n++] = (struct floor){ "windows", sr_arena_printf(a, "%u.%u", pe->subsystem_major, pe->subsystem_minor),
-			                   "subsystem version", NULL };
+	uint16_t wmaj, wmin;
+	if (pe && (sr_pe_min_windows(pe, &wmaj, &wmin), wmaj))
+		out[n++] = (struct floor){ "windows", sr_arena_printf(a, "%u.%u", wmaj, wmin), "the PE header", NULL };
 	const struct sr_macho *m = an->in.macho;
 	if (m && m->nslices && m->slices[0].parsed) {
 		const struct sr_macho_slice *sl = &m->slices[0];

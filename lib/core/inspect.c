@@ -1,6 +1,7 @@
 /* Format detection and the per-file inspect entry point. */
 #include "shipready/inspect.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -236,4 +237,17 @@ void sr_inspect_free(struct sr_inspect *in)
 	sr_elf_free(in->elf);
 	in->elf = NULL;
 	sr_file_close(&in->file);
+}
+
+void sr_inspect_kernel_floor(const struct sr_inspect *in, struct sr_kernel_floor *out)
+{
+	memset(out, 0, sizeof *out);
+	const struct sr_elf *e = in->elf;
+	if (!e)
+		return;
+	if (e->has_abi_tag && e->abi_tag_os == 0 && e->libc == SR_LIBC_GLIBC && !e->has_interp)
+		snprintf(out->glibc, sizeof out->glibc, "%u.%u.%u", e->abi_tag_kernel[0], e->abi_tag_kernel[1],
+		         e->abi_tag_kernel[2]);
+	if (in->go && in->go->is_go)
+		out->go = in->go->min_kernel;
 }

@@ -200,22 +200,20 @@ enum sr_err sr_preflight_add(struct sr_preflight *pf, struct sr_analysis *an, co
 			put_lib(m, e, lib);
 		}
 	}
-	/* static glibc refuses a kernel older than its ABI tag; Go has its own floor */
-	if (e->has_abi_tag && e->abi_tag_os == 0 && e->libc == SR_LIBC_GLIBC && !e->has_interp) {
-		char tag[48];
-		snprintf(tag, sizeof tag, "%u.%u.%u", e->abi_tag_kernel[0], e->abi_tag_kernel[1], e->abi_tag_kernel[2]);
+	struct sr_kernel_floor kf;
+	sr_inspect_kernel_floor(in, &kf);
+	if (kf.glibc[0]) {
 		fputs("sr_kernel_min", m);
-		put_sq(m, tag);
+		put_sq(m, kf.glibc);
 		put_sq(m, "its glibc");
 		put_sq(m, "FATAL: kernel too old");
 		fputc('\n', m);
 	}
-	const struct sr_go_info *g = in->go;
-	if (g && g->min_kernel) {
+	if (kf.go) {
 		char who[32];
-		snprintf(who, sizeof who, "Go %u.%u", g->go_major, g->go_minor);
+		snprintf(who, sizeof who, "Go %u.%u", in->go->go_major, in->go->go_minor);
 		fputs("sr_kernel_min", m);
-		put_sq(m, g->min_kernel);
+		put_sq(m, kf.go);
 		put_sq(m, who);
 		fputc('\n', m);
 	}

@@ -185,10 +185,12 @@ PE_NEW = ('#include <winsock2.h>\n#include <stdio.h>\n'
 
 
 def pe_facts(path):
-    """objdump -p: the subsystem version, the DllCharacteristics bits, the DLLs."""
+    """objdump -p: the oldest Windows, the DllCharacteristics bits, the DLLs."""
     out = run(["x86_64-w64-mingw32-objdump", "-p", path]).stdout
-    major = re.search(r"MajorSubsystemVersion\s+(\d+)", out).group(1)
-    minor = re.search(r"MinorSubsystemVersion\s+(\d+)", out).group(1)
+    # the oldest Windows: the higher of the OS and subsystem versions
+    sub = tuple(int(re.search(r"%sSubsystemVersion\s+(\d+)" % w, out).group(1)) for w in ("Major", "Minor"))
+    osv = tuple(int(re.search(r"%sOSystemVersion\s+(\d+)" % w, out).group(1)) for w in ("Major", "Minor"))
+    major, minor = max(sub, osv)
     chars = int(re.search(r"DllCharacteristics\s+([0-9a-fA-F]+)", out).group(1), 16)
     dlls = set(re.findall(r"DLL Name: (\S+)", out))
     return "%s.%s" % (major, minor), {"pie": bool(chars & 0x40), "high-entropy-va": bool(chars & 0x20),
