@@ -5,15 +5,17 @@
 #include <string.h>
 
 
-/* Length of the valid UTF-8 sequence at p (max n bytes), or 0 if invalid. */
-static size_t utf8_seq(const unsigned char *p, size_t n)
+size_t sr_utf8_seq(const unsigned char *p, size_t n, uint32_t *out)
 {
 	unsigned char c = p[0];
 	size_t len;
 	unsigned min;
 	unsigned cp;
-	if (c < 0x80)
+	if (c < 0x80) {
+		if (out)
+			*out = c;
 		return 1;
+	}
 	if ((c & 0xe0) == 0xc0) { len = 2; cp = c & 0x1f; min = 0x80; }
 	else if ((c & 0xf0) == 0xe0) { len = 3; cp = c & 0x0f; min = 0x800; }
 	else if ((c & 0xf8) == 0xf0) { len = 4; cp = c & 0x07; min = 0x10000; }
@@ -27,6 +29,8 @@ static size_t utf8_seq(const unsigned char *p, size_t n)
 	}
 	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
 		return 0;
+	if (out)
+		*out = cp;
 	return len;
 }
 
@@ -35,7 +39,7 @@ static size_t utf8_seq(const unsigned char *p, size_t n)
 static size_t utf8_valid_prefix(const unsigned char *p, size_t n)
 {
 	size_t i = 0;
-	for (size_t l; i < n && (l = utf8_seq(p + i, n - i)) != 0;)
+	for (size_t l; i < n && (l = sr_utf8_seq(p + i, n - i, NULL)) != 0;)
 		i += l;
 	return i;
 }
@@ -67,7 +71,7 @@ json_t *sr_json_strn(const char *s, size_t n)
 		return json_string("");
 	size_t o = 0;
 	for (i = 0; i < n;) {
-		size_t l = utf8_seq(p + i, n - i);
+		size_t l = sr_utf8_seq(p + i, n - i, NULL);
 		if (l) {
 			memcpy(buf + o, p + i, l);
 			o += l;

@@ -10,37 +10,18 @@
 #include <string.h>
 
 #include "report/ci_internal.h"
+#include "report/json_util.h"
 #include "shipready/cireport.h"
 
-/* The length of the valid UTF-8 sequence at s that XML 1.0 allows as a
- * character, with its code point in *cp; 0 when there is none. */
-static size_t xml_char(const unsigned char *s, uint32_t *cp)
+/* The length of the character at p (n bytes left) that XML 1.0 allows,
+ * its code point in *cp; 0 when there is none (invalid UTF-8, a control
+ * byte, U+FFFE, U+FFFF). */
+static size_t xml_char(const unsigned char *p, size_t n, uint32_t *cp)
 {
-	unsigned char c = s[0];
-	size_t n;
-	uint32_t v, min;
-	if (c < 0x80) {
-		*cp = c;
-		return (c >= 0x20 || c == '\t' || c == '\n' || c == '\r') ? 1 : 0;
-	}
-	if ((c & 0xe0) == 0xc0) {
-		n = 2, v = c & 0x1f, min = 0x80;
-	} else if ((c & 0xf0) == 0xe0) {
-		n = 3, v = c & 0x0f, min = 0x800;
-	} else if ((c & 0xf8) == 0xf0) {
-		n = 4, v = c & 0x07, min = 0x10000;
-	} else {
+	size_t len = sr_utf8_seq(p, n, cp);
+	if (len == 0 || (*cp < 0x20 && *cp != '\t' && *cp != '\n' && *cp != '\r') || *cp == 0xfffe || *cp == 0xffff)
 		return 0;
-	}
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		v = (v << 6) | (s[i] & 0x3f);
-	}
-	if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff) || v == 0xfffe || v == 0xffff)
-		return 0;
-	*cp = v;
-	return n;
+	return len;
 }
 
 /* s as XML character data (attr: inside a double-quoted attribute, where
@@ -50,12 +31,14 @@ static size_t xml_char(const unsigned char *s, uint32_t *cp)
 static void put_xml(FILE *out, const char *s, bool attr)
 {
 	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	size_t left = strlen((const char *)p);
 	while (*p) {
 		uint32_t cp;
-		size_t n = xml_char(p, &cp);
+		size_t n = xml_char(p, left, &cp);
 		if (n == 0) {
 			fprintf(out, "\\x%02x", *p);
 			p++;
+			left--;
 			continue;
 		}
 		switch (cp) {
@@ -69,6 +52,7 @@ static void put_xml(FILE *out, const char *s, bool attr)
 		default: fwrite(p, 1, n, out); break;
 		}
 		p += n;
+		left -= n;
 	}
 }
 
