@@ -4,8 +4,6 @@
  * platform. */
 #define _GNU_SOURCE   /* strndup */
 #include <dirent.h>
-#include <fcntl.h>
-#include <unistd.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -181,20 +179,6 @@ static void only_in(struct diff_cli *x, bool old, const char *shown, json_t *lis
 	json_array_append_new(list, sr_report_string_json(shown));
 }
 
-/* A file whose first bytes are those of an ELF, PE or Mach-O file (scan's
- * test): the rest (checksums, READMEs, data) costs one small read. */
-static bool looks_binary(const char *path)
-{
-	unsigned char head[4096];
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-	if (fd < 0)
-		return false;
-	struct stat st;
-	ssize_t n = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? read(fd, head, sizeof head) : -1;
-	close(fd);
-	return n > 0 && sr_scan_is_binary(head, (size_t)n, (uint64_t)st.st_size);
-}
-
 static int by_key(const void *a, const void *b)
 {
 	const struct entry *x = a, *y = b;
@@ -219,7 +203,7 @@ static void diff_group(struct diff_cli *x, struct entry *g, size_t n, json_t *un
 		struct sr_error err = { 0 };
 		paired[i] = false;
 		an[i] = NULL;
-		if (!looks_binary(g[i].path))
+		if (!sr_scan_path_is_binary(g[i].path))
 			continue;
 		if (sr_run_analyse(x->run, NULL, g[i].path, &an[i], &err) != SR_OK) {
 			/* it looks like a binary and is not one that can be read */

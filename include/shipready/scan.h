@@ -83,4 +83,9 @@ enum sr_err sr_scan_tree(const char *dir, const struct sr_scan_opts *opts, struc
  * reads it there). */
 bool sr_scan_is_binary(const unsigned char *head, size_t n, uint64_t size);
 
+/* The same test on the regular file at path (a symlink is not followed):
+ * its first page, and for "MZ" the PE signature wherever e_lfanew points,
+ * as the scan reads it.  false when it cannot be read. */
+bool sr_scan_path_is_binary(const char *path);
+
 #endif

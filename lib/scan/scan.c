@@ -193,6 +193,29 @@ static bool pe_signature_beyond(int fd, const unsigned char *head)
 	return pread(fd, sig, 4, (off_t)lfanew_of(head)) == 4 && memcmp(sig, "PE\0\0", 4) == 0;
 }
 
+/* Is the file at fd, whose first n bytes (n >= 0) are head, a binary: the
+ * magic numbers, and for "MZ" the PE signature wherever e_lfanew points. */
+static bool binary_head(int fd, const unsigned char *head, size_t n)
+{
+	bool binary = sr_scan_is_binary(head, n, n < SCAN_HEAD ? (uint64_t)n : UINT64_MAX);
+	if (binary && n == SCAN_HEAD && head[0] == 'M' && head[1] == 'Z' && (uint64_t)lfanew_of(head) + 4 > SCAN_HEAD)
+		binary = pe_signature_beyond(fd, head);
+	return binary;
+}
+
+bool sr_scan_path_is_binary(const char *path)
+{
+	unsigned char head[SCAN_HEAD];
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return false;
+	struct stat st;
+	ssize_t n = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? pread(fd, head, sizeof head, 0) : -1;
+	bool binary = n >= 0 && binary_head(fd, head, (size_t)n);
+	close(fd);
+	return binary;
+}
+
 static char *display_path(const struct scan *s, const char *rel, char *buf, size_t size)
 {
 	if (s->o->as_root)
@@ -228,10 +251,7 @@ static void scan_file(struct worker *w, struct slot *sl, struct outcome *res)
 	if (fd >= 0)
 		n = pread(fd, head, sizeof head, 0);
 	int e = errno;
-	bool binary = n >= 0 && sr_scan_is_binary(head, (size_t)n, (size_t)n < sizeof head ? (uint64_t)n : UINT64_MAX);
-	if (binary && n == (ssize_t)sizeof head && head[0] == 'M' && head[1] == 'Z' &&
-	    (uint64_t)lfanew_of(head) + 4 > sizeof head)
-		binary = pe_signature_beyond(fd, head);
+	bool binary = n >= 0 && binary_head(fd, head, (size_t)n);
 	if (fd >= 0)
 		close(fd);
 	if (n < 0 && (e == ENOENT || e == ELOOP || e == EISDIR || e == ESPIPE || e == EINVAL || e == ENXIO ||
