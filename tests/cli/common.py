@@ -144,26 +144,28 @@ APK_INSTALLED = ("C:Q1aaaa=\nP:musl\nV:1.2.5-r9\nA:x86_64\nF:lib\nR:ld-musl-x86_
                  "C:Q1bbbb=\nP:zz-libs\nV:2.0-r0\nA:x86_64\nF:usr\nF:usr/lib\nR:libzz.so.2\n\n")
 
 
-def alpine_root(work):
-    """An Alpine-shaped root built here: musl's loader (this machine's
-    musl), os-release, a library libzz.so.2 and an apk installed database
-    in its documented format owning both (APK_INSTALLED), and a musl
-    program WORK/alp/app that needs the library.  Returns (root, app), or
-    None (with the reason printed) without musl-gcc; raises on a failed
-    build."""
+def alpine_root(c, work):
+    """An Alpine-shaped root built afresh in WORK: musl's loader (this
+    machine's musl), os-release, a library libzz.so.2 and an apk installed
+    database in its documented format owning both (APK_INSTALLED), and a
+    musl program WORK/alp/app that needs the library.  Returns (root, app);
+    None without musl-gcc (the reason printed) or when a build fails (a
+    failure of checker c)."""
     musl_gcc = shutil.which("musl-gcc")
     musl_libc = os.path.realpath("/lib/ld-musl-x86_64.so.1")
     if not musl_gcc or not os.path.exists(musl_libc):
         print("SKIP: the Alpine-shaped root: musl-gcc or %s missing" % musl_libc)
         return None
     ar = os.path.join(work, "alpine-root")
+    src = os.path.join(work, "alp")
+    shutil.rmtree(ar, ignore_errors=True)
+    shutil.rmtree(src, ignore_errors=True)
     for d in ("lib/apk/db", "usr/lib", "etc"):
         os.makedirs(os.path.join(ar, d), exist_ok=True)
     shutil.copy2(musl_libc, os.path.join(ar, "lib/ld-musl-x86_64.so.1"))
     os.symlink("ld-musl-x86_64.so.1", os.path.join(ar, "lib/libc.musl-x86_64.so.1"))
     with open(os.path.join(ar, "etc/os-release"), "w") as f:
         f.write('NAME="Alpine Linux"\nID=alpine\nVERSION_ID=3.21.4\nPRETTY_NAME="Alpine Linux v3.21"\n')
-    src = os.path.join(work, "alp")
     os.makedirs(src)
     with open(os.path.join(src, "z.c"), "w") as f:
         f.write("int zz(void){return 5;}\n")
@@ -175,7 +177,8 @@ def alpine_root(work):
                  os.path.join(ar, "usr/lib/libzz.so.2")]):
         p = run(cmd, timeout=60)
         if p.returncode != 0:
-            raise RuntimeError("%s: %s" % (" ".join(cmd), p.stderr))
+            c.fail("the Alpine-shaped root: %s: %s" % (" ".join(cmd), p.stderr))
+            return None
     with open(os.path.join(ar, "lib/apk/db/installed"), "w") as f:
         f.write(APK_INSTALLED)
     return ar, os.path.join(src, "app")

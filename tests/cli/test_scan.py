@@ -612,11 +612,7 @@ def apk_sbom(c, exe, work):
     with its pkg:apk purl as the database says, the library's file in it,
     and the program's load of it; valid against CycloneDX's schema; SPDX
     too."""
-    try:
-        made = common.alpine_root(os.path.join(work, "apk"))
-    except RuntimeError as e:
-        c.fail("apk root: built: %s" % e)
-        return
+    made = common.alpine_root(c, os.path.join(work, "apk"))
     if not made:
         return
     root, app = made
