@@ -327,3 +327,24 @@ bool cli_write_atomic(const char *path, const char *text)
 		cli_file_error(path, sr_error_message(&err));
 	return rc == SR_OK;
 }
+
+bool cli_format_parse(const char *s, enum cli_format *out)
+{
+	static const char *const names[] = { "text", "json", "jsonl", "sarif", "junit" };
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strcmp(s, names[i]) == 0) {
+			*out = (enum cli_format)i;
+			return true;
+		}
+	return false;
+}
+
+bool cli_write_ci_report(const struct sr_ci_log *log, enum cli_format f)
+{
+	struct sr_error err = { 0 };
+	enum sr_err rc = f == CLI_FORMAT_SARIF ? sr_report_sarif(stdout, log, sr_version_string(), &err)
+	                                       : sr_report_junit(stdout, log, &err);
+	if (rc != SR_OK)
+		fprintf(stderr, "shipready: %s\n", sr_error_message(&err));
+	return rc == SR_OK;
+}

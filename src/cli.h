@@ -61,6 +61,23 @@ void cli_opt_error(const char *command, const char *reason);
  * `shipready: PATH: reason`. */
 bool cli_write_atomic(const char *path, const char *text);
 
+/* --format's values, for the commands that have it. */
+enum cli_format { CLI_FORMAT_TEXT = 0, CLI_FORMAT_JSON, CLI_FORMAT_JSONL, CLI_FORMAT_SARIF, CLI_FORMAT_JUNIT };
+
+/* The format named s; false when s names none. */
+bool cli_format_parse(const char *s, enum cli_format *out);
+
+/* The CI formats: what goes into a struct sr_ci_log. */
+static inline bool cli_format_is_ci(enum cli_format f)
+{
+	return f == CLI_FORMAT_SARIF || f == CLI_FORMAT_JUNIT;
+}
+
+/* Write log to stdout as SARIF or JUnit (f); false after one line on
+ * stderr saying why not. */
+struct sr_ci_log;
+bool cli_write_ci_report(const struct sr_ci_log *log, enum cli_format f);
+
 /* Open the --root directory (when dir is not NULL); false after printing the
  * error line. */
 struct sr_root;

@@ -31,12 +31,10 @@ const struct cli_option check_options[] = {
 	{ 0 },
 };
 
-enum check_format { FORMAT_TEXT = 0, FORMAT_JSON, FORMAT_SARIF, FORMAT_JUNIT, FORMAT_BAD };
-
 struct check_opts {
 	bool json;
-	enum check_format format;
-	const char *format_arg;
+	enum cli_format format;
+	const char *format_arg;      /* --format as given, when it names none of them */
 	const char *arch;
 	const char *db_file;
 	const char *policy;
@@ -50,14 +48,9 @@ static void on_opt(int id, const char *arg, void *ud)
 	switch (id) {
 	case OPT_TARGET: o->specs[o->nspecs++] = (char *)arg; break;
 	case OPT_ARCH: o->arch = arg; break;
-	case OPT_JSON: o->format = FORMAT_JSON; break;
+	case OPT_JSON: o->format = CLI_FORMAT_JSON; break;
 	case OPT_FORMAT:
-		o->format_arg = arg;
-		o->format = strcmp(arg, "text") == 0    ? FORMAT_TEXT
-		            : strcmp(arg, "json") == 0  ? FORMAT_JSON
-		            : strcmp(arg, "sarif") == 0 ? FORMAT_SARIF
-		            : strcmp(arg, "junit") == 0 ? FORMAT_JUNIT
-		                                        : FORMAT_BAD;
+		o->format_arg = cli_format_parse(arg, &o->format) && o->format != CLI_FORMAT_JSONL ? NULL : arg;
 		break;
 	case OPT_TARGETS_FILE: o->db_file = arg; break;
 	case OPT_POLICY: o->policy = arg; break;
@@ -317,12 +310,12 @@ int cmd_check(int argc, char **argv, const struct cli_command *self)
 		free(o.specs);
 		return rc == CLI_STOP_OK ? EXIT_OK : rc;
 	}
-	if (o.format == FORMAT_BAD) {
+	if (o.format_arg) {
 		cli_usage_error(self, "check: unknown format '%s' (text, json, sarif, junit)", o.format_arg);
 		free(o.specs);
 		return EXIT_ERROR;
 	}
-	o.json = o.format == FORMAT_JSON;
+	o.json = o.format == CLI_FORMAT_JSON;
 	if (o.arch && !sr_check_arch_name(o.arch)) {
 		cli_usage_error(self, "check: unknown architecture '%s' (x86_64, aarch64, i386, arm, ...)", o.arch);
 		free(o.specs);
@@ -356,15 +349,15 @@ int cmd_check(int argc, char **argv, const struct cli_command *self)
 
 	size_t nfiles = (size_t)(argc - first);
 	b.policy = policy;
-	b.style = (struct sr_text_style){ .color = o.format == FORMAT_TEXT && cli_use_color(stdout) };
-	if (o.format == FORMAT_SARIF || o.format == FORMAT_JUNIT)
+	b.style = (struct sr_text_style){ .color = o.format == CLI_FORMAT_TEXT && cli_use_color(stdout) };
+	if (cli_format_is_ci(o.format))
 		b.log = sr_ci_log_new("check");
 	b.verdicts = calloc(nfiles * ts.n + 1, sizeof *b.verdicts);
 	b.rows = calloc(nfiles + 1, sizeof *b.rows);
 	b.res = calloc(ts.n + 1, sizeof *b.res);
 	b.errors = json_array();
 	struct sr_error rerr = { 0 };
-	if (!b.verdicts || !b.rows || !b.res || !b.errors || (o.format >= FORMAT_SARIF && !b.log) ||
+	if (!b.verdicts || !b.rows || !b.res || !b.errors || (cli_format_is_ci(o.format) && !b.log) ||
 	    sr_run_new(&b.run, &rerr) != SR_OK) {
 		fprintf(stderr, "shipready: out of memory\n");
 		b.status = EXIT_ERROR;
@@ -379,12 +372,8 @@ int cmd_check(int argc, char **argv, const struct cli_command *self)
 			b.errors = NULL;
 			fputs("}\n", stdout);
 		} else if (b.log) {
-			struct sr_error werr = { 0 };
-			if ((o.format == FORMAT_SARIF ? sr_report_sarif(stdout, b.log, sr_version_string(), &werr)
-			                              : sr_report_junit(stdout, b.log, &werr)) != SR_OK) {
-				fprintf(stderr, "shipready: %s\n", sr_error_message(&werr));
+			if (!cli_write_ci_report(b.log, o.format))
 				b.status = EXIT_ERROR;
-			}
 		} else if (b.nrows) {
 			put_text_report(&b);
 		}

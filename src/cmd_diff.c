@@ -345,10 +345,9 @@ int cmd_diff(int argc, char **argv, const struct cli_command *self)
 		cli_usage_error(self, "diff: give OLD and NEW");
 		return EXIT_ERROR;
 	}
-	const char *fmt = x.format ? x.format : "text";
-	if (strcmp(fmt, "text") != 0 && strcmp(fmt, "json") != 0 && strcmp(fmt, "sarif") != 0 &&
-	    strcmp(fmt, "junit") != 0) {
-		cli_usage_error(self, "diff: unknown format '%s' (text, json, sarif, junit)", fmt);
+	enum cli_format fmt = CLI_FORMAT_TEXT;
+	if (x.format && (!cli_format_parse(x.format, &fmt) || fmt == CLI_FORMAT_JSONL)) {
+		cli_usage_error(self, "diff: unknown format '%s' (text, json, sarif, junit)", x.format);
 		return EXIT_ERROR;
 	}
 	const char *old = argv[first], *new_ = argv[first + 1];
@@ -373,14 +372,14 @@ int cmd_diff(int argc, char **argv, const struct cli_command *self)
 		sr_diff_policy_free(&x.policy);
 		return EXIT_ERROR;
 	}
-	x.json = strcmp(fmt, "json") == 0;
-	x.style = (struct sr_text_style){ .color = strcmp(fmt, "text") == 0 && cli_use_color(stdout) };
-	if (strcmp(fmt, "sarif") == 0 || strcmp(fmt, "junit") == 0)
+	x.json = fmt == CLI_FORMAT_JSON;
+	x.style = (struct sr_text_style){ .color = fmt == CLI_FORMAT_TEXT && cli_use_color(stdout) };
+	if (cli_format_is_ci(fmt))
 		x.log = sr_ci_log_new("diff");
 	x.errors = json_array();
 	json_t *uo = json_array(), *un = json_array();
 	if (sr_run_new(&x.run, &err) != SR_OK || !x.errors || !uo || !un ||
-	    ((strcmp(fmt, "sarif") == 0 || strcmp(fmt, "junit") == 0) && !x.log)) {
+	    (cli_format_is_ci(fmt) && !x.log)) {
 		fprintf(stderr, "shipready: out of memory\n");
 		x.status = EXIT_ERROR;
 		goto out;
@@ -415,12 +414,8 @@ int cmd_diff(int argc, char **argv, const struct cli_command *self)
 		cli_json_member(stdout, "errors", x.errors);
 		x.errors = NULL;
 		fputs("}\n", stdout);
-	} else if (x.log) {
-		if ((strcmp(fmt, "sarif") == 0 ? sr_report_sarif(stdout, x.log, sr_version_string(), &err)
-		                               : sr_report_junit(stdout, x.log, &err)) != SR_OK) {
-			fprintf(stderr, "shipready: %s\n", sr_error_message(&err));
-			x.status = EXIT_ERROR;
-		}
+	} else if (x.log && !cli_write_ci_report(x.log, fmt)) {
+		x.status = EXIT_ERROR;
 	}
 	if (x.status == EXIT_OK && x.failing)
 		x.status = EXIT_FINDINGS;

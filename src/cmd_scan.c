@@ -362,19 +362,14 @@ int cmd_scan(int argc, char **argv, const struct cli_command *self)
 	int rc = cli_parse_files(argc, argv, self, &first, on_opt, &x);
 	if (rc)
 		return rc == CLI_STOP_OK ? EXIT_OK : rc;
-	bool ci = false;
-	if (x.format) {
-		if (strcmp(x.format, "json") == 0)
-			x.json = true;
-		else if (strcmp(x.format, "jsonl") == 0)
-			x.jsonl = true;
-		else if (strcmp(x.format, "sarif") == 0 || strcmp(x.format, "junit") == 0)
-			ci = true;
-		else if (strcmp(x.format, "text") != 0) {
-			cli_usage_error(self, "scan: unknown format '%s' (text, json, jsonl, sarif, junit)", x.format);
-			return EXIT_ERROR;
-		}
+	enum cli_format fmt = CLI_FORMAT_TEXT;
+	if (x.format && !cli_format_parse(x.format, &fmt)) {
+		cli_usage_error(self, "scan: unknown format '%s' (text, json, jsonl, sarif, junit)", x.format);
+		return EXIT_ERROR;
 	}
+	x.json |= fmt == CLI_FORMAT_JSON;
+	x.jsonl |= fmt == CLI_FORMAT_JSONL;
+	bool ci = cli_format_is_ci(fmt);
 	if ((x.json ? 1 : 0) + (x.jsonl ? 1 : 0) + (x.sbom_format ? 1 : 0) + (ci ? 1 : 0) > 1) {
 		cli_usage_error(self, "scan: choose one of --json, --jsonl, --sbom, --format");
 		return EXIT_ERROR;
@@ -425,13 +420,10 @@ int cmd_scan(int argc, char **argv, const struct cli_command *self)
 	if (x.json)
 		fputs("\n]}\n", stdout);
 	if (x.log) {
-		struct sr_error werr = { 0 };
 		if (x.log_failed) {
 			fprintf(stderr, "shipready: out of memory: the %s report would be incomplete\n", x.format);
 			status = EXIT_ERROR;
-		} else if ((strcmp(x.format, "sarif") == 0 ? sr_report_sarif(stdout, x.log, sr_version_string(), &werr)
-		                                            : sr_report_junit(stdout, x.log, &werr)) != SR_OK) {
-			fprintf(stderr, "shipready: %s\n", sr_error_message(&werr));
+		} else if (!cli_write_ci_report(x.log, fmt)) {
 			status = EXIT_ERROR;
 		}
 		sr_ci_log_free(x.log);

@@ -67,7 +67,7 @@ const struct cli_command cli_commands[] = {
 	  "NAMEs select entries; an unknown NAME is an error (exit 2).",
 	  targets_options },
 	{ "check", cmd_check, "will it run there? a verdict per binary and target, with the error users would see",
-	  "[--target T[,T...]]... [--arch ARCH] [--policy FILE|NAME] [--json] FILE...",
+	  "[--target T[,T...]]... [--arch ARCH] [--policy FILE|NAME] [--json | --format sarif|junit] FILE...",
 	  "Judge each FILE against each target without running it: a distribution release\n"
 	  "or base image from the database ('shipready targets'; NAME/ARCH pins the\n"
 	  "machine), or a real root directory (dir:PATH: its loader, libraries, symbol\n"
@@ -88,7 +88,7 @@ const struct cli_command cli_commands[] = {
 	  "distroless-static. One line per violation with its evidence; exit status 1.",
 	  check_options },
 	{ "scan", cmd_scan, "find every binary in a tree; for a root (dir:ROOT), judge each program inside it",
-	  "[--json | --jsonl | --sbom cyclonedx|spdx] [--threads N] [--platform OS/ARCH] DIR|dir:ROOT|IMAGE...",
+	  "[--json | --jsonl | --sbom cyclonedx|spdx | --format sarif|junit] [--threads N] [--platform OS/ARCH] DIR|dir:ROOT|IMAGE...",
 	  "Walk each tree and find every ELF, PE and Mach-O file in it by its magic number\n"
 	  "(a file that is not one costs one small read), never following a symlink and\n"
 	  "skipping FIFOs, sockets, devices and /proc-like file systems; analyse each binary\n"
