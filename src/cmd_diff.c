@@ -2,7 +2,7 @@
  * for deployment.  Files are compared as they are; directories of release
  * artifacts pair their binaries by name with the version stripped and by
  * platform. */
-#define _GNU_SOURCE   /* strndup */
+#define _GNU_SOURCE   /* asprintf */
 #include <dirent.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -97,8 +97,8 @@ static void diff_pair(struct diff_cli *x, const char *old, struct sr_analysis *a
 /* A regular file under one of the two directories. */
 struct entry {
 	char *path;          /* DIR/REL: what is opened */
+	const char *logged;  /* where CI reports locate it: path, or its /REL inside an image */
 	char *shown;         /* what reports show: DIR/REL, or IMAGE (PLATFORM):/REL */
-	char *logged;        /* what CI reports locate: DIR/REL, or /REL inside the image */
 	char *key;           /* REL with the versions taken out of each name */
 	bool old;            /* under OLD */
 };
@@ -149,17 +149,14 @@ static void collect(struct diff_cli *x, const char *dir, const char *shown, bool
 						set->cap = cap;
 					}
 				}
-				char *sh = NULL, *lg = NULL, *fp = strdup(full), *key = sr_diff_name_key(sub);
+				char *sh = NULL, *fp = strdup(full), *key = sr_diff_name_key(sub);
 				if (asprintf(&sh, "%s/%s", shown, sub) < 0)
 					sh = NULL;
-				if (asprintf(&lg, "%s/%s", image ? "" : dir, sub) < 0)
-					lg = NULL;
-				if (set->n < set->cap && sh && lg && fp && key) {
-					set->v[set->n++] = (struct entry){ fp, sh, lg, key, old };
+				if (set->n < set->cap && sh && fp && key) {
+					set->v[set->n++] = (struct entry){ fp, image ? fp + strlen(dir) : fp, sh, key, old };
 					(*count)++;
 				} else {
 					free(sh);
-					free(lg);
 					free(fp);
 					free(key);
 					diff_error(x, full, "out of memory");
@@ -263,7 +260,6 @@ static void diff_dirs(struct diff_cli *x, const char *old, const char *old_shown
 	for (size_t i = 0; i < set.n; i++) {
 		free(set.v[i].path);
 		free(set.v[i].shown);
-		free(set.v[i].logged);
 		free(set.v[i].key);
 	}
 	free(set.v);

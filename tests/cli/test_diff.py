@@ -470,6 +470,13 @@ def images(c, exe, work, old, new):
          [("oci:%s (linux/amd64):/usr/bin/app" % lo, "oci:%s (linux/amd64):/usr/bin/app" % ln)])
     c.eq("images: the unpaired file", doc["only_in_new"] if doc else None, ["oci:%s (linux/amd64):/usr/bin/extra" % ln])
     c.eq("images: exit 1, nothing left in TMPDIR", (p.returncode, os.listdir(env_tmp)), (1, []))
+    p = run([exe, "diff", "--format", "sarif", "oci:" + lo, "oci:" + ln], env=dict(os.environ, TMPDIR=env_tmp))
+    run0 = json.loads(p.stdout)["runs"][0] if p.stdout else {"results": [], "originalUriBaseIds": {}}
+    arts = {json.dumps(r["locations"][0]["physicalLocation"]["artifactLocation"], sort_keys=True)
+            for r in run0["results"]}
+    c.eq("images sarif: results located inside the new image",
+         (arts, run0["originalUriBaseIds"].get("IMAGE1", {}).get("description", {}).get("text")),
+         ({json.dumps({"uri": "usr/bin/app", "uriBaseId": "IMAGE1"}, sort_keys=True)}, "oci:%s (linux/amd64)" % ln))
 
 
 def main():
