@@ -11,6 +11,7 @@
 #include "elf/elf_consts.h"
 #include "elf/elf_internal.h"
 #include "elf/rtsym.h"
+#include "util/hex.h"
 #include "util/map.h"
 
 /* ---------- headers ---------- */
@@ -275,8 +276,7 @@ static void parse_notes(struct ctx *c, uint64_t off, uint64_t size, uint64_t ali
 			uint8_t id[64];
 			char hex[129];
 			sr_read_bytes(&n, desc_off, descsz, id);
-			for (uint32_t i = 0; i < descsz; i++)
-				snprintf(hex + 2 * i, 3, "%02x", id[i]);
+			sr_hex_encode(id, descsz, hex);
 			c->e->build_id = sr_arena_strdup(c->a, hex);
 		} else if (strcmp(name, "Go") == 0 && type == NT_GO_BUILD_ID) {
 			sr_strlist_add_unique(c->a, &c->go_ev, ".note.go.buildid", SR_ELF_MAX_LIST);

@@ -13,6 +13,7 @@
 #include "shipready/go.h"
 #include "shipready/inspect.h"
 #include "shipready/shipready.h"
+#include "util/hex.h"
 #include "util/archive_dl.h"
 #include "util/nettle_dl.h"
 #include "report/json_util.h"
@@ -27,8 +28,7 @@ void oci_digest_hex(struct hashed *h, char out[72])
 	uint8_t d[SHA256_DIGEST_SIZE];
 	sha256_digest(&h->sha, sizeof d, d);
 	memcpy(out, "sha256:", 7);
-	for (size_t i = 0; i < sizeof d; i++)
-		snprintf(out + 7 + 2 * i, 3, "%02x", d[i]);
+	sr_hex_encode(d, sizeof d, out + 7);
 }
 
 void oci_digest_of(const char *data, size_t n, char out[72])

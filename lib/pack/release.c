@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util/hex.h"
 #include "util/nettle_dl.h"
 #include "shipready/file.h"
 #include "shipready/image.h"
@@ -138,8 +139,7 @@ enum sr_err sr_release_sha256(const char *path, char hex[65], struct sr_error *e
 	}
 	uint8_t d[32];
 	sha256_digest(&h, sizeof d, d);
-	for (size_t i = 0; i < 32; i++)
-		snprintf(hex + 2 * i, 3, "%02x", d[i]);
+	sr_hex_encode(d, 32, hex);
 	return SR_OK;
 }
 

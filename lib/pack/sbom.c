@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "util/nettle_dl.h"
+#include "util/pctenc.h"
 #include "report/json_util.h"
 #include "shipready/analysis.h"
 #include "shipready/deps.h"
@@ -41,28 +42,9 @@ struct sr_sbom_piece {
 
 /* ------------------------------------------------------------ purls */
 
-/* purl's percent-encoding of a name or version: unreserved characters and
- * (with keep_slash) '/' kept, everything else %XX. */
-static char *purl_enc(const char *s, bool keep_slash)
-{
-	size_t n = strlen(s);
-	char *out = malloc(3 * n + 1), *w = out;
-	if (!out)
-		return NULL;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '.' ||
-		    *p == '-' || *p == '_' || *p == '~' || (keep_slash && *p == '/'))
-			*w++ = (char)*p;
-		else
-			w += sprintf(w, "%%%02X", *p);
-	}
-	*w = '\0';
-	return out;
-}
-
 static char *golang_purl(const char *path, const char *version)
 {
-	char *p = purl_enc(path, true), *v = purl_enc(version, false);
+	char *p = sr_percent_encode(path, true), *v = sr_percent_encode(version, false);
 	char *out = NULL;
 	if (p && v && asprintf(&out, "pkg:golang/%s@%s", p, v) < 0)
 		out = NULL;
@@ -286,7 +268,7 @@ static void add_rust(json_t *comps, json_t *depends, const char *from, const str
 		if (k->build)
 			continue;
 		bool crates_io = strcmp(k->source, "crates.io") == 0;
-		char *n = purl_enc(k->name, false), *v = purl_enc(k->version, false), *ref = NULL;
+		char *n = sr_percent_encode(k->name, false), *v = sr_percent_encode(k->version, false), *ref = NULL;
 		int r = !n || !v ? -1
 		        : crates_io ? asprintf(&ref, "pkg:cargo/%s@%s", n, v)
 		                    : asprintf(&ref, "crate:%s:%s@%s", k->source, n, v);
@@ -318,7 +300,7 @@ static char *package_component(const struct sr_sbom *b, json_t *comps, const cha
                                const char *arch)
 {
 	bool apk = sr_pkgowner_kind(b->owner) == SR_PKGDB_APK;
-	char *n = purl_enc(pkg, false), *v = purl_enc(version, false), *purl = NULL;
+	char *n = sr_percent_encode(pkg, false), *v = sr_percent_encode(version, false), *purl = NULL;
 	char quals[256] = "";
 	size_t w = 0;
 	if (arch[0])

@@ -10,7 +10,9 @@
 #include "report/ci_internal.h"
 #include "report/json_util.h"
 #include "shipready/cireport.h"
+#include "util/hex.h"
 #include "util/nettle_dl.h"
+#include "util/pctenc.h"
 
 #define SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
 #define FINGERPRINT_KEY "shipready/v1"
@@ -53,18 +55,11 @@ static json_t *artifact_of(const struct sr_ci_log *log, long root, const char *p
 		snprintf(base, sizeof base, "%s", path[0] == '/' ? "ROOTPATH" : "%SRCROOT%");
 	while (*path == '/')
 		path++;
-	size_t n = strlen(path);
-	char *u = malloc(n * 3 + 1);
-	if (!u)
+	char *u = sr_percent_encode(path, true);
+	if (!u) {
+		free(joined);
 		return NULL;
-	size_t k = 0;
-	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || strchr("-._~/", *p))
-			u[k++] = (char)*p;
-		else
-			k += (size_t)sprintf(u + k, "%%%02X", *p);
 	}
-	u[k] = 0;
 	json_t *j = json_pack("{s:s,s:s}", "uri", u, "uriBaseId", base);
 	free(u);
 	free(joined);
@@ -95,8 +90,7 @@ static json_t *fingerprint_of(const struct sr_ci_result *r)
 	uint8_t d[SHA256_DIGEST_SIZE];
 	sha256_digest(&h, sizeof d, d);
 	char hex[2 * 16 + 1];
-	for (size_t i = 0; i < 16; i++)
-		sprintf(hex + 2 * i, "%02x", d[i]);
+	sr_hex_encode(d, 16, hex);
 	return json_pack("{s:s}", FINGERPRINT_KEY, hex);
 }
 
