@@ -228,12 +228,29 @@ sr_lib() {
 	fi
 	sr_lib_file=$sr_found
 	shift
-	# a version the library defines is one of its NUL-terminated strings
-	for sr_v in "$@"; do
-		if ! tr '\000' '\n' < "$sr_lib_file" 2>/dev/null | grep -q -x -F -e "$sr_v"; then
-			sr_fail symbol-version "$sr_lib_file does not define $sr_v" \
-				"$sr_prog: $sr_lib_file: version \`$sr_v' not found (required by $sr_prog)"
-		fi
+	[ $# -gt 0 ] || return 0
+	# a version the library defines is one of its NUL-terminated strings:
+	# one read of the library finds those of the versions it has
+	sr_k=$#
+	while [ "$sr_k" -gt 0 ]; do
+		set -- "$@" -e "$1"
+		shift
+		sr_k=$((sr_k - 1))
+	done
+	sr_defs=$(tr '\000' '\n' < "$sr_lib_file" 2>/dev/null | grep -x -F "$@")
+	while [ $# -gt 0 ]; do
+		case "
+$sr_defs
+" in
+		*"
+$2
+"*) ;;
+		*)
+			sr_fail symbol-version "$sr_lib_file does not define $2" \
+				"$sr_prog: $sr_lib_file: version \`$2' not found (required by $sr_prog)"
+			;;
+		esac
+		shift 2
 	done
 }
 
