@@ -87,14 +87,15 @@ static void *make_record(void *ctx, const struct sr_scan_found *f)
 	r->it = sr_report_scan_item(f, x->input, x->json || x->jsonl);
 	if (x->sbom)
 		r->piece = sr_sbom_piece_make(x->sbom, f);
-	if (x->log && (r->log = sr_ci_log_new("scan")) != NULL) {
+	bool to_log = x->log && (!f->an || f->judged);   /* a plain tree's binaries make no entry */
+	if (to_log && (r->log = sr_ci_log_new("scan")) != NULL) {
 		/* a failure marks r->log itself; the emitting thread sees it */
 		if (!f->an)
 			sr_ci_log_error(r->log, f->path, sr_error_message(f->error));
 		else if (f->judged)
 			sr_ci_log_check(r->log, f->path, &f->judged, 1);
 	}
-	r->log_lost = x->log && !r->log;
+	r->log_lost = to_log && !r->log;
 	if (!r->it) {
 		sr_scan_item_free(r->it);
 		sr_ci_log_free(r->log);
