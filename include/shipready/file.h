@@ -8,6 +8,8 @@
 #ifndef SHIPREADY_FILE_H
 #define SHIPREADY_FILE_H
 
+#include <stdint.h>
+
 #include "shipready/reader.h"
 
 /* The most a non-mappable input may hold. */
@@ -64,6 +66,27 @@ enum sr_err sr_file_open_ex(int dirfd, const char *name, unsigned flags, struct 
  * cross every boundary).  Takes over fd, closed on failure or by
  * sr_file_close. */
 enum sr_err sr_file_lazy_fd(int fd, size_t head, struct sr_file *f, struct sr_error *err);
+/* A file whose bytes are not a whole file of their own: a member of an
+ * archive.  Either fd >= 0 (kept by the caller): the bytes are [base, base
+ * + size) of that regular file, mapped as a whole file would be; or fd < 0:
+ * read_at(ctx, src, off, at, buf, n) gives up to n bytes at offset at of
+ * the file (called from any thread; ctx must outlive the sr_file), read
+ * whole unless SR_FILE_LAZY asks for pieces. */
+struct sr_file_source {
+	uint64_t size;
+	int fd;
+	uint64_t base;
+	long (*read_at)(void *ctx, uint32_t src, uint64_t off, uint64_t at, void *buf, size_t n);
+	void *ctx;
+	uint32_t src;
+	uint64_t off;
+};
+
+/* The most a source without a descriptor may hold (it is read into memory). */
+#define SR_FILE_SOURCE_CAP ((uint64_t)1 << 30)
+
+enum sr_err sr_file_open_source(const struct sr_file_source *src, unsigned flags, struct sr_file *f,
+                                struct sr_error *err);
 void sr_file_close(struct sr_file *f);
 
 #endif

@@ -11,6 +11,7 @@
 #include <dirent.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/stat.h>
 
 #include "shipready/error.h"
@@ -20,16 +21,27 @@
 #define SR_ROOT_MAX_PATH 4096
 
 struct sr_root_memo;
+struct sr_vtree;
 
+/* A root is a directory, or a tree held in memory (an image's layers, see
+ * shipready/vtree.h).  Either way a place inside it is an int handle: a
+ * directory descriptor, or the tree's node number; -1 is none. */
 struct sr_root {
-	int dirfd;       /* O_PATH descriptor of the root directory */
-	char *dir;       /* the root as given */
+	int dirfd;       /* O_PATH descriptor of the root directory, or -1 (a tree) */
+	char *dir;       /* the root as given (a tree: its name, e.g. the image's) */
 	struct sr_root_memo *memo;   /* NULL: every lookup walks from the root */
+	struct sr_vtree *tree;       /* the tree (borrowed: it outlives the root), or NULL */
 };
 
 enum sr_err sr_root_open(const char *dir, struct sr_root *root, struct sr_error *err);
+/* A root over a tree in memory; name says what it is in messages. */
+enum sr_err sr_root_open_tree(struct sr_vtree *tree, const char *name, struct sr_root *root, struct sr_error *err);
+/* Is root open (either kind)?  A zeroed root with dirfd -1 is not. */
+bool sr_root_is_open(const struct sr_root *root);
 /* Closes the root and stops its memo. */
 void sr_root_close(struct sr_root *root);
+/* A device and inode naming the root itself (caches key on them). */
+bool sr_root_identity(const struct sr_root *root, dev_t *dev, ino_t *ino);
 
 /* From now on, lookups in root remember the directories (kept open, O_PATH)
  * and symlinks their walks pass through, by canonical path inside the root,
@@ -49,6 +61,15 @@ void sr_root_memo_stop(struct sr_root *root);
  * canonical absolute path inside the root, e.g. "/usr/lib/libc.so.6". */
 enum sr_err sr_root_lookup(const struct sr_root *root, const char *path, int *parent_fd, char *name,
                            char *resolved, size_t resolved_size, struct sr_error *err);
+
+/* A handle sr_root_lookup gave (not a borrowed one), let go of. */
+void sr_root_release(const struct sr_root *root, int h);
+/* lstat of name in the directory h (0, or -1 with errno). */
+int sr_root_at_stat(const struct sr_root *root, int h, const char *name, struct stat *st);
+/* Open the regular file name (not a symlink) in the directory h for
+ * analysis; flags SR_FILE_STATED, SR_FILE_LAZY as sr_file_open_ex. */
+enum sr_err sr_root_at_file_open(const struct sr_root *root, int h, const char *name, unsigned flags,
+                                 struct sr_file *f, struct sr_error *err);
 
 /* What sr_root_lookup_ex tells besides. */
 struct sr_root_found {
@@ -70,7 +91,8 @@ enum sr_err sr_root_lookup_ex(const struct sr_root *root, const char *path, int 
  * open (O_PATH), so that each name in it is then one fstatat(): the
  * loader's search directories, asked for library after library. */
 struct sr_root_dir {
-	int fd;            /* -1: the directory does not exist inside the root (or is not one) */
+	const struct sr_root *root;
+	int fd;            /* its handle; -1: the directory does not exist inside the root (or is not one) */
 	bool owned;        /* fd is this struct's own, not the root memo's */
 	unsigned links;    /* symlinks the walk to it followed */
 	char *real;        /* its canonical path inside the root (NULL when fd < 0) */
@@ -95,10 +117,19 @@ enum sr_root_in {
  * leaf has SR_ROOT_MAX_PATH + 1 bytes. */
 enum sr_root_in sr_root_dir_lookup(const struct sr_root_dir *d, const char *name, struct stat *st, char *leaf);
 
-/* Open a directory inside root for reading its entries (the final
- * component not followed if it is a symlink: it was resolved inside the
- * root); NULL with err set when it is not one.  closedir() it. */
-DIR *sr_root_opendir(const struct sr_root *root, const char *path, struct sr_error *err);
+/* Open leaf (as sr_root_dir_lookup found it) in d for analysis; flags as
+ * sr_root_at_file_open. */
+enum sr_err sr_root_dir_file_open(const struct sr_root_dir *d, const char *leaf, unsigned flags, struct sr_file *f,
+                                  struct sr_error *err);
+
+/* The names in a directory inside root (the final component not followed
+ * if it is a symlink: it was resolved inside the root), at most max of
+ * them, in name order, "." and ".." left out; NULL with err set when it is
+ * not one.  sr_root_list_next gives them one by one (NULL after the last). */
+struct sr_root_list;
+struct sr_root_list *sr_root_list_open(const struct sr_root *root, const char *path, size_t max, struct sr_error *err);
+const char *sr_root_list_next(struct sr_root_list *l);
+void sr_root_list_close(struct sr_root_list *l);
 
 /* lstat of path inside root, after the symlinks on the way (the final one
  * included: they are resolved inside the root); resolved (if not NULL, at
@@ -106,9 +137,11 @@ DIR *sr_root_opendir(const struct sr_root *root, const char *path, struct sr_err
 enum sr_err sr_root_stat(const struct sr_root *root, const char *path, char *resolved, struct stat *st,
                          struct sr_error *err);
 
-/* Up to cap bytes from the start of the regular file at path inside root;
- * the count read, or -1 when it is not a readable regular file. */
+/* Up to cap bytes from the start (or offset off) of the regular file at
+ * path inside root; the count read, or -1 when it is not a readable
+ * regular file. */
 long sr_root_read_head(const struct sr_root *root, const char *path, void *buf, size_t cap);
+long sr_root_read_at(const struct sr_root *root, const char *path, uint64_t off, void *buf, size_t cap);
 
 /* Open a file inside root for analysis (see sr_file_open). */
 enum sr_err sr_root_file_open(const struct sr_root *root, const char *path, struct sr_file *f, char *resolved,

@@ -135,12 +135,7 @@ void sr_run_done(struct sr_run *run, struct sr_analysis *a)
 
 static bool root_identity(const struct sr_root *root, dev_t *dev, ino_t *ino)
 {
-	struct stat st;
-	if (!root || fstat(root->dirfd, &st) != 0)
-		return false;
-	*dev = st.st_dev;
-	*ino = st.st_ino;
-	return true;
+	return root && sr_root_identity(root, dev, ino);
 }
 
 /* Make the analysis: the file parsed once, then what is derived from the

@@ -38,24 +38,22 @@ static bool is_certificate(const struct sr_root *root, const char *path)
 static bool dir_counts(const struct sr_root *root, const char *path, bool want_certificate)
 {
 	struct sr_error err = { 0 };
-	DIR *d = sr_root_opendir(root, path, &err);
+	struct sr_root_list *d = sr_root_list_open(root, path, CA_DIR_MAX_ENTRIES, &err);
 	if (!d)
 		return false;
 	bool found = false;
-	struct dirent *de;
-	for (size_t seen = 0; !found && seen < CA_DIR_MAX_ENTRIES && (de = readdir(d)) != NULL; seen++) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
+	const char *name;
+	while (!found && (name = sr_root_list_next(d)) != NULL) {
 		if (!want_certificate) {
 			found = true;
 			break;
 		}
 		char p[SR_ROOT_MAX_PATH + 1];
-		int k = snprintf(p, sizeof p, "%s/%s", path, de->d_name);
+		int k = snprintf(p, sizeof p, "%s/%s", path, name);
 		if (k > 0 && (size_t)k < sizeof p)
 			found = is_certificate(root, p);
 	}
-	closedir(d);
+	sr_root_list_close(d);
 	return found;
 }
 

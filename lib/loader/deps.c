@@ -266,7 +266,7 @@ static enum sr_err open_program(struct ctx *c, const char *path, struct sr_elf *
 		o->dev = st.st_dev;
 		o->ino = st.st_ino;
 		o->mode = st.st_mode;
-		rc = given ? SR_OK : sr_file_open_ex(di->fd, name, SR_FILE_STATED | SR_FILE_LAZY, &f, err);
+		rc = given ? SR_OK : sr_root_dir_file_open(di, name, SR_FILE_STATED | SR_FILE_LAZY, &f, err);
 		if (rc != SR_OK)
 			return rc;
 	} else {
@@ -276,19 +276,19 @@ static enum sr_err open_program(struct ctx *c, const char *path, struct sr_elf *
 			return rc;
 		if (!name[0]) {
 			if (!rf.borrowed)
-				close(dirfd);
+				sr_root_release(c->root, dirfd);
 			return sr_error_set(err, SR_E_ISDIR, "is a directory");
 		}
-		if (!rf.stated && given && fstatat(dirfd, name, &rf.st, AT_SYMLINK_NOFOLLOW) == 0)
+		if (!rf.stated && given && sr_root_at_stat(c->root, dirfd, name, &rf.st) == 0)
 			rf.stated = true;
 		if (rf.stated) {
 			o->dev = rf.st.st_dev;
 			o->ino = rf.st.st_ino;
 			o->mode = rf.st.st_mode;
 		}
-		rc = given ? SR_OK : sr_file_open_ex(dirfd, name, SR_FILE_LAZY, &f, err);
+		rc = given ? SR_OK : sr_root_at_file_open(c->root, dirfd, name, SR_FILE_LAZY, &f, err);
 		if (!rf.borrowed)
-			close(dirfd);
+			sr_root_release(c->root, dirfd);
 		if (rc != SR_OK)
 			return rc;
 	}

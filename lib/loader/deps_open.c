@@ -107,7 +107,7 @@ const struct path_info *deps_path_lookup(struct sr_deps_session *ss, const char 
 			tmp->found = name[0] && rf.stated;
 			st = rf.st;
 			if (!rf.borrowed)
-				close(dirfd);
+				sr_root_release(ss->root, dirfd);
 		}
 	}
 	if (tmp->found) {
@@ -174,7 +174,7 @@ static enum cand load_found(struct ctx *c, int dirfd, const char *name, bool sta
 			if (sr_root_lookup_ex(c->root, path, &own, walked, NULL, 0, SR_ROOT_BORROW, &rf, &e) != SR_OK ||
 			    !walked[0]) {
 				if (own >= 0 && !rf.borrowed)
-					close(own);
+					sr_root_release(c->root, own);
 				return CAND_MISSING;
 			}
 			dirfd = own;
@@ -182,10 +182,10 @@ static enum cand load_found(struct ctx *c, int dirfd, const char *name, bool sta
 		}
 		struct sr_file f;
 		/* lazily: the loader model reads a few small tables of each file */
-		enum sr_err rc = sr_file_open_ex(dirfd, name, SR_FILE_LAZY | (stated && own < 0 ? SR_FILE_STATED : 0),
-		                                 &f, &e);
+		enum sr_err rc = sr_root_at_file_open(c->root, dirfd, name,
+		                                      SR_FILE_LAZY | (stated && own < 0 ? SR_FILE_STATED : 0), &f, &e);
 		if (own >= 0 && !rf.borrowed)
-			close(own);
+			sr_root_release(c->root, own);
 		if (rc != SR_OK) {
 			o->why = rc == SR_E_ACCESS ? "cannot open shared object file: Permission denied"
 			       : rc == SR_E_EMPTY ? "file too short" : "cannot read file data";

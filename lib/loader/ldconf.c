@@ -156,25 +156,14 @@ static void include_pattern(struct sr_ldconf_state *st, const char *pattern)
 	if (slash && dlen == 0)
 		strcpy(dirpart, "/");
 
-	int pfd = -1, dfd = -1;
-	char name[SR_ROOT_MAX_PATH + 1];
-	DIR *dir = NULL;
 	char **matches = NULL;
 	size_t nm = 0, cap = 0;
-	if (sr_root_lookup(st->root, dirpart[0] ? dirpart : ".", &pfd, name, NULL, 0, NULL) != SR_OK)
-		goto out;
-	dfd = openat(pfd, name[0] ? name : ".", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (dfd < 0)
-		goto out;
-	dir = fdopendir(dfd);
+	struct sr_root_list *dir = sr_root_list_open(st->root, dirpart[0] ? dirpart : ".", SIZE_MAX, NULL);
 	if (!dir)
 		goto out;
-	dfd = -1;   /* owned by dir now */
-	struct dirent *de;
-	while ((de = readdir(dir)) != NULL && nm < SR_LDCONF_MAX_MATCHES) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		if (fnmatch(base, de->d_name, FNM_PERIOD) != 0)
+	const char *entry;
+	while ((entry = sr_root_list_next(dir)) != NULL && nm < SR_LDCONF_MAX_MATCHES) {
+		if (fnmatch(base, entry, FNM_PERIOD) != 0)
 			continue;
 		if (nm == cap) {
 			size_t ncap = cap ? cap * 2 : 16;
@@ -186,7 +175,7 @@ static void include_pattern(struct sr_ldconf_state *st, const char *pattern)
 			matches = n2;
 			cap = ncap;
 		}
-		matches[nm] = strdup(de->d_name);
+		matches[nm] = strdup(entry);
 		if (!matches[nm]) {
 			st->fatal = SR_E_NOMEM;
 			goto out;
@@ -215,12 +204,7 @@ out:
 	for (size_t i = 0; i < nm; i++)
 		free(matches[i]);
 	free(matches);
-	if (dir)
-		closedir(dir);
-	if (dfd >= 0)
-		close(dfd);
-	if (pfd >= 0)
-		close(pfd);
+	sr_root_list_close(dir);
 	free(dirpart);
 }
 

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "shipready/file.h"
+#include "shipready/vtree.h"
 #include "util/map.h"
 
 #define MAX_DEPTH 256
@@ -29,6 +30,7 @@ enum sr_err sr_root_open(const char *dir, struct sr_root *root, struct sr_error 
 	root->dirfd = -1;
 	root->dir = NULL;
 	root->memo = NULL;
+	root->tree = NULL;
 	int fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0) {
 		int e = errno;
@@ -47,6 +49,19 @@ enum sr_err sr_root_open(const char *dir, struct sr_root *root, struct sr_error 
 	return SR_OK;
 }
 
+enum sr_err sr_root_open_tree(struct sr_vtree *tree, const char *name, struct sr_root *root, struct sr_error *err)
+{
+	*root = (struct sr_root){ .dirfd = -1, .tree = tree, .dir = strdup(name) };
+	if (!root->dir)
+		return sr_error_set(err, SR_E_NOMEM, NULL);
+	return SR_OK;
+}
+
+bool sr_root_is_open(const struct sr_root *root)
+{
+	return root->dirfd >= 0 || root->tree;
+}
+
 void sr_root_close(struct sr_root *root)
 {
 	sr_root_memo_stop(root);
@@ -55,6 +70,124 @@ void sr_root_close(struct sr_root *root)
 	free(root->dir);
 	root->dirfd = -1;
 	root->dir = NULL;
+	root->tree = NULL;
+}
+
+bool sr_root_identity(const struct sr_root *root, dev_t *dev, ino_t *ino)
+{
+	struct stat st;
+	if (root->tree) {
+		*dev = sr_vtree_dev(root->tree);
+		*ino = 1;
+		return true;
+	}
+	if (fstat(root->dirfd, &st) != 0)
+		return false;
+	*dev = st.st_dev;
+	*ino = st.st_ino;
+	return true;
+}
+
+/* ---------- a place inside the root: a directory descriptor, or a tree's node ---------- */
+
+/* The handle of the root directory itself (not to be released). */
+static int h_root(const struct sr_root *r)
+{
+	return r->tree ? (int)SR_VTREE_ROOT : r->dirfd;
+}
+
+/* The directory comp in cur (not a symlink), as openat(O_PATH |
+ * O_DIRECTORY | O_NOFOLLOW) does: -1 with errno ENOENT, ENOTDIR or ELOOP. */
+static int h_opendir(const struct sr_root *r, int cur, const char *comp)
+{
+	if (!r->tree)
+		return openat(cur, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	uint32_t c = sr_vtree_child(r->tree, (uint32_t)cur, comp);
+	if (c == SR_VTREE_NONE) {
+		errno = ENOENT;
+		return -1;
+	}
+	struct stat st;
+	sr_vtree_stat(r->tree, c, &st);
+	if (!S_ISDIR(st.st_mode)) {
+		errno = S_ISLNK(st.st_mode) ? ELOOP : ENOTDIR;
+		return -1;
+	}
+	return (int)c;
+}
+
+static int h_lstat(const struct sr_root *r, int cur, const char *comp, struct stat *st)
+{
+	if (!r->tree)
+		return fstatat(cur, comp, st, AT_SYMLINK_NOFOLLOW);
+	uint32_t c = sr_vtree_child(r->tree, (uint32_t)cur, comp);
+	if (c == SR_VTREE_NONE) {
+		errno = ENOENT;
+		return -1;
+	}
+	sr_vtree_stat(r->tree, c, st);
+	return 0;
+}
+
+/* stat of the handle's own directory */
+static int h_fstat(const struct sr_root *r, int h, struct stat *st)
+{
+	if (!r->tree)
+		return fstat(h, st);
+	sr_vtree_stat(r->tree, (uint32_t)h, st);
+	return 0;
+}
+
+static ssize_t h_readlink(const struct sr_root *r, int cur, const char *comp, char *buf, size_t n)
+{
+	if (!r->tree)
+		return readlinkat(cur, comp, buf, n);
+	uint32_t c = sr_vtree_child(r->tree, (uint32_t)cur, comp);
+	const char *l = c == SR_VTREE_NONE ? NULL : sr_vtree_link(r->tree, c);
+	if (!l) {
+		errno = c == SR_VTREE_NONE ? ENOENT : EINVAL;
+		return -1;
+	}
+	size_t ll = strlen(l);
+	if (ll > n)
+		ll = n;
+	memcpy(buf, l, ll);
+	return (ssize_t)ll;
+}
+
+static void h_close(const struct sr_root *r, int h)
+{
+	if (!r->tree && h >= 0)
+		close(h);
+}
+
+static int h_dup(const struct sr_root *r, int h)
+{
+	return r->tree ? h : fcntl(h, F_DUPFD_CLOEXEC, 0);
+}
+
+void sr_root_release(const struct sr_root *root, int h)
+{
+	h_close(root, h);
+}
+
+int sr_root_at_stat(const struct sr_root *root, int h, const char *name, struct stat *st)
+{
+	return h_lstat(root, h, name, st);
+}
+
+enum sr_err sr_root_at_file_open(const struct sr_root *root, int h, const char *name, unsigned flags,
+                                 struct sr_file *f, struct sr_error *err)
+{
+	if (!root->tree)
+		return sr_file_open_ex(h, name, flags, f, err);
+	memset(f, 0, sizeof *f);
+	uint32_t c = sr_vtree_child(root->tree, (uint32_t)h, name);
+	if (c == SR_VTREE_NONE)
+		return sr_error_set(err, SR_E_NOENT, "no such file (or a dangling symlink)");
+	if (sr_vtree_link(root->tree, c))
+		return sr_error_set(err, SR_E_IO, "too many levels of symbolic links");   /* as O_NOFOLLOW */
+	return sr_vtree_file_open(root->tree, c, flags & SR_FILE_LAZY, f, err);
 }
 
 /* ---------- the memo ---------- */
@@ -82,7 +215,7 @@ enum {
 
 void sr_root_memo_start(struct sr_root *root)
 {
-	if (root->memo)
+	if (root->memo || root->tree)   /* a tree's lookups make no system call */
 		return;
 	struct sr_root_memo *m = calloc(1, sizeof *m);
 	if (m && !(m->keys = sr_arena_new())) {
@@ -233,6 +366,7 @@ static bool pending_empty(const struct pending *p)
 /* The walk's position: a descriptor per directory level, from the root
  * down; a level's descriptor is the memo's when borrowed. */
 struct walk {
+	const struct sr_root *root;
 	int fds[MAX_DEPTH + 1];
 	bool borrowed[MAX_DEPTH + 1];
 	size_t name_off[MAX_DEPTH + 1];   /* where each level's name starts in path */
@@ -252,7 +386,7 @@ static void walk_append(struct walk *w, const char *comp, size_t cl)
 static void walk_pop(struct walk *w)
 {
 	if (!w->borrowed[w->depth])
-		close(w->fds[w->depth]);
+		h_close(w->root, w->fds[w->depth]);
 	w->depth--;
 }
 
@@ -315,8 +449,9 @@ enum sr_err sr_root_lookup_ex(const struct sr_root *root, const char *path, int 
 		found->borrowed = false;
 		found->stated = false;
 	}
+	w.root = root;
 	w.depth = 0;
-	w.fds[0] = root->dirfd;
+	w.fds[0] = h_root(root);
 	w.borrowed[0] = true;   /* the root's own */
 	w.path_len = 0;
 	w.path[0] = '\0';
@@ -362,23 +497,23 @@ enum sr_err sr_root_lookup_ex(const struct sr_root *root, const char *path, int 
 		} else if (!final) {
 			/* a directory to go through: open it, and only if that fails
 			 * find out whether it is a symlink */
-			nfd = openat(cur, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			nfd = h_opendir(root, cur, comp);
 			if (nfd < 0) {
 				int e = errno;
-				if ((e != ENOTDIR && e != ELOOP) || fstatat(cur, comp, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+				if ((e != ENOTDIR && e != ELOOP) || h_lstat(root, cur, comp, &st) != 0 ||
 				    !S_ISLNK(st.st_mode)) {
 					rc = walk_error(e == ELOOP ? ENOTDIR : e, &w, comp, err);
 					goto out;
 				}
 			}
 		} else {
-			if (fstatat(cur, comp, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+			if (h_lstat(root, cur, comp, &st) != 0) {
 				rc = walk_error(errno, &w, comp, err);
 				goto out;
 			}
 		}
 		if (!link && nfd < 0 && S_ISLNK(st.st_mode)) {
-			ssize_t n = readlinkat(cur, comp, target, sizeof target - 1);
+			ssize_t n = h_readlink(root, cur, comp, target, sizeof target - 1);
 			if (n < 0) {
 				rc = walk_error(errno, &w, comp, err);
 				goto out;
@@ -410,7 +545,7 @@ enum sr_err sr_root_lookup_ex(const struct sr_root *root, const char *path, int 
 		}
 		if (w.depth >= MAX_DEPTH) {
 			if (!nfd_borrowed)
-				close(nfd);
+				h_close(root, nfd);
 			rc = sr_error_set(err, SR_E_USAGE, "path too deep");
 			goto out;
 		}
@@ -437,12 +572,12 @@ enum sr_err sr_root_lookup_ex(const struct sr_root *root, const char *path, int 
 	}
 	/* hand back the parent directory: the walk's own, or the memo's (the
 	 * root's) itself when the caller can take it, else a copy */
-	if (!w.borrowed[w.depth] || (flags & SR_ROOT_BORROW)) {
+	if (!w.borrowed[w.depth] || (flags & SR_ROOT_BORROW) || root->tree) {
 		*parent_fd = w.fds[w.depth];
 		if (found)
-			found->borrowed = w.borrowed[w.depth];
+			found->borrowed = w.borrowed[w.depth] || root->tree;
 	} else {
-		*parent_fd = fcntl(w.fds[w.depth], F_DUPFD_CLOEXEC, 0);
+		*parent_fd = h_dup(root, w.fds[w.depth]);
 		if (*parent_fd < 0) {
 			rc = sr_error_set(err, SR_E_IO, "cannot duplicate a directory descriptor (error %d)", errno);
 			goto out;
@@ -484,10 +619,10 @@ struct sr_root_dir *sr_root_dir_open(const struct sr_root *root, const char *dir
 	struct sr_root_dir *d = malloc(sizeof *d + rl);
 	if (!d) {
 		if (fd >= 0 && !rf.borrowed)
-			close(fd);
+			h_close(root, fd);
 		return NULL;
 	}
-	*d = (struct sr_root_dir){ .fd = fd, .owned = fd >= 0 && !rf.borrowed, .links = rf.links };
+	*d = (struct sr_root_dir){ .fd = fd, .owned = fd >= 0 && !rf.borrowed, .links = rf.links, .root = root };
 	if (fd >= 0) {
 		d->real = (char *)(d + 1);
 		memcpy(d->real, real, rl);
@@ -498,7 +633,7 @@ struct sr_root_dir *sr_root_dir_open(const struct sr_root *root, const char *dir
 void sr_root_dir_free(struct sr_root_dir *d)
 {
 	if (d && d->fd >= 0 && d->owned)
-		close(d->fd);
+		h_close(d->root, d->fd);
 	free(d);
 }
 
@@ -511,14 +646,14 @@ enum sr_root_in sr_root_dir_lookup(const struct sr_root_dir *d, const char *name
 		return SR_ROOT_IN_WALK;
 	memcpy(leaf, name, nl + 1);
 	for (unsigned links = d->links;;) {
-		if (fstatat(d->fd, leaf, st, AT_SYMLINK_NOFOLLOW) != 0)
+		if (h_lstat(d->root, d->fd, leaf, st) != 0)
 			return SR_ROOT_IN_MISSING;
 		if (!S_ISLNK(st->st_mode))
 			return SR_ROOT_IN_FOUND;
 		if (++links > SR_ROOT_MAX_LINKS)
 			return SR_ROOT_IN_WALK;
 		char target[SR_ROOT_MAX_PATH + 1];
-		ssize_t n = readlinkat(d->fd, leaf, target, sizeof target - 1);
+		ssize_t n = h_readlink(d->root, d->fd, leaf, target, sizeof target - 1);
 		if (n <= 0)
 			return SR_ROOT_IN_WALK;
 		target[n] = '\0';
@@ -528,27 +663,113 @@ enum sr_root_in sr_root_dir_lookup(const struct sr_root_dir *d, const char *name
 	}
 }
 
+enum sr_err sr_root_dir_file_open(const struct sr_root_dir *d, const char *leaf, unsigned flags, struct sr_file *f,
+                                  struct sr_error *err)
+{
+	return sr_root_at_file_open(d->root, d->fd, leaf, flags, f, err);
+}
+
 /* ---------- one lookup, then one operation ---------- */
 
-DIR *sr_root_opendir(const struct sr_root *root, const char *path, struct sr_error *err)
+/* A directory's names, read whole and sorted. */
+struct sr_root_list {
+	char **names;
+	size_t n, next;
+};
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool list_add(struct sr_root_list *l, size_t *cap, const char *name)
+{
+	if (l->n == *cap) {
+		size_t nc = *cap ? *cap * 2 : 32;
+		char **g = realloc(l->names, nc * sizeof *g);
+		if (!g)
+			return false;
+		l->names = g;
+		*cap = nc;
+	}
+	return (l->names[l->n] = strdup(name)) != NULL && ++l->n;
+}
+
+struct sr_root_list *sr_root_list_open(const struct sr_root *root, const char *path, size_t max, struct sr_error *err)
 {
 	int dirfd;
 	char name[SR_ROOT_MAX_PATH + 1];
 	if (sr_root_lookup(root, path, &dirfd, name, NULL, 0, err) != SR_OK)
 		return NULL;
-	int fd = name[0] ? openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-	                 : openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	int e = errno;
-	close(dirfd);
-	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
-	if (!d) {
-		if (fd >= 0) {
-			e = errno;
-			close(fd);
-		}
-		sr_error_set(err, e == ENOTDIR || e == ELOOP ? SR_E_NOT_REGULAR : SR_E_IO, "%s: %s", path, strerror(e));
+	struct sr_root_list *l = calloc(1, sizeof *l);
+	if (!l) {
+		h_close(root, dirfd);
+		sr_error_set(err, SR_E_NOMEM, NULL);
+		return NULL;
 	}
-	return d;
+	size_t cap = 0;
+	bool ok = true;
+	if (root->tree) {
+		uint32_t dir = name[0] ? sr_vtree_child(root->tree, (uint32_t)dirfd, name) : (uint32_t)dirfd;
+		struct stat st;
+		if (dir != SR_VTREE_NONE)
+			sr_vtree_stat(root->tree, dir, &st);
+		if (dir == SR_VTREE_NONE || !S_ISDIR(st.st_mode)) {
+			free(l);
+			sr_error_set(err, dir == SR_VTREE_NONE ? SR_E_NOENT : SR_E_NOT_REGULAR, "%s: %s", path,
+			             dir == SR_VTREE_NONE ? "no such directory" : "not a directory");
+			return NULL;
+		}
+		uint32_t *kids;
+		long n = sr_vtree_children(root->tree, dir, &kids);
+		ok = n >= 0;
+		for (long i = 0; ok && i < n && l->n < max; i++)
+			ok = list_add(l, &cap, sr_vtree_name(root->tree, kids[i]));
+		free(kids);
+	} else {
+		int fd = name[0] ? openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+		                 : openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		int e = errno;
+		close(dirfd);
+		DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+		if (!d) {
+			if (fd >= 0) {
+				e = errno;
+				close(fd);
+			}
+			free(l);
+			sr_error_set(err, e == ENOTDIR || e == ELOOP ? SR_E_NOT_REGULAR : SR_E_IO, "%s: %s", path, strerror(e));
+			return NULL;
+		}
+		struct dirent *de;
+		while (ok && l->n < max && (de = readdir(d)) != NULL)
+			if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+				ok = list_add(l, &cap, de->d_name);
+		closedir(d);
+		if (ok && l->n)
+			qsort(l->names, l->n, sizeof *l->names, cmp_str);
+	}
+	if (!ok) {
+		sr_root_list_close(l);
+		sr_error_set(err, SR_E_NOMEM, NULL);
+		return NULL;
+	}
+	return l;
+}
+
+const char *sr_root_list_next(struct sr_root_list *l)
+{
+	return l->next < l->n ? l->names[l->next++] : NULL;
+}
+
+void sr_root_list_close(struct sr_root_list *l)
+{
+	if (!l)
+		return;
+	for (size_t i = 0; i < l->n; i++)
+		free(l->names[i]);
+	free(l->names);
+	free(l);
 }
 
 enum sr_err sr_root_stat(const struct sr_root *root, const char *path, char *resolved, struct stat *st,
@@ -559,21 +780,40 @@ enum sr_err sr_root_stat(const struct sr_root *root, const char *path, char *res
 	enum sr_err rc = sr_root_lookup(root, path, &dirfd, name, resolved, resolved ? SR_ROOT_MAX_PATH + 1 : 0, err);
 	if (rc != SR_OK)
 		return rc;
-	int r = name[0] ? fstatat(dirfd, name, st, AT_SYMLINK_NOFOLLOW) : fstat(dirfd, st);
+	int r = name[0] ? h_lstat(root, dirfd, name, st) : h_fstat(root, dirfd, st);
 	int e = errno;
-	close(dirfd);
+	h_close(root, dirfd);
 	if (r != 0)
 		return sr_error_set(err, e == ENOENT ? SR_E_NOENT : SR_E_IO, "%s: cannot stat (%s)", path, strerror(e));
 	return SR_OK;
 }
 
-long sr_root_read_head(const struct sr_root *root, const char *path, void *buf, size_t cap)
+long sr_root_read_at(const struct sr_root *root, const char *path, uint64_t off, void *buf, size_t cap)
 {
 	int dirfd;
 	char name[SR_ROOT_MAX_PATH + 1];
 	struct sr_error err = { 0 };
 	if (sr_root_lookup(root, path, &dirfd, name, NULL, 0, &err) != SR_OK)
 		return -1;
+	if (root->tree) {
+		uint32_t c = name[0] ? sr_vtree_child(root->tree, (uint32_t)dirfd, name) : SR_VTREE_NONE;
+		struct stat st;
+		if (c == SR_VTREE_NONE)
+			return -1;
+		sr_vtree_stat(root->tree, c, &st);
+		if (!S_ISREG(st.st_mode))
+			return -1;
+		size_t got = 0;
+		while (got < cap) {
+			long k = sr_vtree_read(root->tree, c, off + got, (char *)buf + got, cap - got);
+			if (k < 0)
+				return -1;
+			if (k == 0)
+				break;
+			got += (size_t)k;
+		}
+		return (long)got;
+	}
 	/* O_NONBLOCK: a FIFO put where a file should be must not hang us */
 	int fd = name[0] ? openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC) : -1;
 	close(dirfd);
@@ -584,7 +824,7 @@ long sr_root_read_head(const struct sr_root *root, const char *path, void *buf, 
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
 		size_t got = 0;
 		while (got < cap) {
-			ssize_t k = read(fd, (char *)buf + got, cap - got);
+			ssize_t k = pread(fd, (char *)buf + got, cap - got, (off_t)(off + got));
 			if (k < 0 && errno == EINTR)
 				continue;
 			if (k <= 0)
@@ -597,6 +837,11 @@ long sr_root_read_head(const struct sr_root *root, const char *path, void *buf, 
 	return n;
 }
 
+long sr_root_read_head(const struct sr_root *root, const char *path, void *buf, size_t cap)
+{
+	return sr_root_read_at(root, path, 0, buf, cap);
+}
+
 enum sr_err sr_root_file_open(const struct sr_root *root, const char *path, struct sr_file *f, char *resolved,
                               size_t resolved_size, struct sr_error *err)
 {
@@ -607,11 +852,11 @@ enum sr_err sr_root_file_open(const struct sr_root *root, const char *path, stru
 	if (rc != SR_OK)
 		return rc;
 	if (name[0] == '\0') {
-		close(dirfd);
+		h_close(root, dirfd);
 		return sr_error_set(err, SR_E_ISDIR, "is a directory");
 	}
 	/* the last component was checked not to be a symlink: open it without following */
-	rc = sr_file_open_at(dirfd, name, false, f, err);
-	close(dirfd);
+	rc = sr_root_at_file_open(root, dirfd, name, 0, f, err);
+	h_close(root, dirfd);
 	return rc;
 }

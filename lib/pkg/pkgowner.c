@@ -85,28 +85,23 @@ static void read_versions(const struct sr_root *root, struct sr_pkgowner *o)
 	sr_file_close(&f);
 }
 
-static int cmp_names(const void *x, const void *y)
-{
-	return strcmp(*(char *const *)x, *(char *const *)y);
-}
-
 /* dpkg: ROOT/var/lib/dpkg/info/PKG[:ARCH].list, read in name order so the
  * answer for a path two packages list does not depend on the directory's. */
 static bool read_dpkg(const struct sr_root *root, struct sr_pkgowner *o)
 {
 	struct sr_error e = { 0 };
-	DIR *d = sr_root_opendir(root, "/var/lib/dpkg/info", &e);
+	struct sr_root_list *d = sr_root_list_open(root, "/var/lib/dpkg/info", SIZE_MAX, &e);
 	if (!d)
 		return false;
 	char **names = NULL;
 	size_t n = 0, cap = 0;
-	struct dirent *de;
-	while ((de = readdir(d)) != NULL) {
-		size_t len = strlen(de->d_name);
-		if (len < 6 || strcmp(de->d_name + len - 5, ".list") != 0)
+	const char *entry;
+	while ((entry = sr_root_list_next(d)) != NULL) {
+		size_t len = strlen(entry);
+		if (len < 6 || strcmp(entry + len - 5, ".list") != 0)
 			continue;
 		char **grown = sr_arena_grow(o->a, names, n, &cap, sizeof *names, (size_t)1 << 20);
-		char *name = sr_arena_strdup(o->a, de->d_name);
+		char *name = sr_arena_strdup(o->a, entry);
 		if (!grown || !name) {
 			o->oom = true;
 			break;
@@ -114,11 +109,13 @@ static bool read_dpkg(const struct sr_root *root, struct sr_pkgowner *o)
 		names = grown;
 		names[n++] = name;
 	}
-	if (n)
-		qsort(names, n, sizeof *names, cmp_names);
+	sr_root_list_close(d);
+	/* in name order (the list's) */
 	for (size_t i = 0; i < n && !o->oom; i++) {
 		struct sr_file f;
-		if (sr_file_open_at(dirfd(d), names[i], false, &f, &e) != SR_OK)
+		char path[SR_ROOT_MAX_PATH + 1];
+		int k = snprintf(path, sizeof path, "/var/lib/dpkg/info/%s", names[i]);
+		if (k < 0 || (size_t)k >= sizeof path || sr_root_file_open(root, path, &f, NULL, 0, &e) != SR_OK)
 			continue;
 		size_t len = strlen(names[i]), plen = strcspn(names[i], ":");
 		if (plen > len - 5)
@@ -128,7 +125,6 @@ static bool read_dpkg(const struct sr_root *root, struct sr_pkgowner *o)
 		sr_dpkg_list_parse(&f.r, pkg, add_path, o);
 		sr_file_close(&f);
 	}
-	closedir(d);
 	return true;
 }
 

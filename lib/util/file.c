@@ -149,15 +149,48 @@ struct piece {
 };
 
 struct sr_lazy {
-	int fd;
+	int fd;               /* the file's descriptor (its own), or -1: src */
+	uint64_t base;        /* where the file's bytes start in fd */
+	struct sr_file_source src;   /* fd < 0: how its bytes are read */
 	uint64_t size;
 	size_t head;          /* bytes read at open */
 	size_t fetched;       /* bytes read into pieces */
 	struct piece *pieces; /* newest first */
 	struct piece *last;   /* the piece of the last hit, or NULL */
-	void *map;            /* the whole file (size bytes), once pieces are not worth it */
+	void *map;            /* the whole file mapped, once pieces are not worth it: the */
+	size_t map_len;       /* mapping, from the page holding base */
+	unsigned char *whole; /* or the whole file read (a source without a descriptor) */
 	unsigned char *first; /* the first head bytes */
 };
+
+/* Map len bytes at off of fd (any off: the mapping starts on the page
+ * holding it); the bytes, with *map and *map_len the mapping to unmap. */
+static const uint8_t *map_range(int fd, uint64_t off, size_t len, void **map, size_t *map_len)
+{
+	uint64_t lead = off % (uint64_t)sysconf(_SC_PAGESIZE);
+	void *m = mmap(NULL, len + (size_t)lead, PROT_READ, MAP_PRIVATE, fd, (off_t)(off - lead));
+	if (m == MAP_FAILED)
+		return NULL;
+	*map = m;
+	*map_len = len + (size_t)lead;
+	return (const uint8_t *)m + lead;
+}
+
+/* n bytes at off of a source's file, in pieces of what read_at gives;
+ * fewer at its end, -1 on a failure. */
+static long source_read(const struct sr_file_source *s, void *buf, size_t n, uint64_t off)
+{
+	size_t got = 0;
+	while (got < n && off + got < s->size) {
+		long k = s->read_at(s->ctx, s->src, s->off, off + got, (unsigned char *)buf + got, n - got);
+		if (k < 0)
+			return -1;
+		if (k == 0)
+			break;
+		got += (size_t)k;
+	}
+	return (long)got;
+}
 
 enum {
 	LAZY_ALIGN = 4096,             /* pieces start and end on these boundaries */
@@ -171,7 +204,9 @@ const uint8_t *sr_lazy_fetch(struct sr_lazy *z, uint64_t off, uint64_t n)
 	if (n > z->size || off > z->size - n)
 		return NULL;
 	if (z->map)
-		return (const uint8_t *)z->map + off;
+		return (const uint8_t *)z->map + (z->map_len - z->size) + off;
+	if (z->whole)
+		return z->whole + off;
 	/* the piece of the last hit first: a table's fields come one by one */
 	struct piece *last = z->last;
 	if (last && off >= last->off && n <= last->len && off - last->off <= last->len - n)
@@ -191,23 +226,33 @@ const uint8_t *sr_lazy_fetch(struct sr_lazy *z, uint64_t off, uint64_t n)
 	if (hi > z->size)
 		hi = z->size;
 	size_t len = (size_t)(hi - lo);
-	if (len > LAZY_PIECE_MAX || z->fetched + len > LAZY_TOTAL_MAX) {
+	if ((len > LAZY_PIECE_MAX || z->fetched + len > LAZY_TOTAL_MAX) && z->fd >= 0) {
 		/* not a file cut short since it was opened (its pages past the
 		 * end would fault) */
 		struct stat st;
-		if (fstat(z->fd, &st) != 0 || (uint64_t)st.st_size < z->size)
+		if (fstat(z->fd, &st) != 0 || (uint64_t)st.st_size < z->base + z->size)
 			return NULL;
-		void *map = mmap(NULL, (size_t)z->size, PROT_READ, MAP_PRIVATE, z->fd, 0);
-		if (map == MAP_FAILED)
+		const uint8_t *map = map_range(z->fd, z->base, (size_t)z->size, &z->map, &z->map_len);
+		return map ? map + off : NULL;
+	}
+	if (len > LAZY_PIECE_MAX || z->fetched + len > LAZY_TOTAL_MAX) {
+		/* no descriptor to map: the whole file read once, as the plain
+		 * open of such a source does */
+		unsigned char *all = malloc((size_t)z->size);
+		if (!all)
 			return NULL;
-		z->map = map;
-		return (const uint8_t *)map + off;
+		if (source_read(&z->src, all, (size_t)z->size, 0) != (long)z->size) {
+			free(all);
+			return NULL;
+		}
+		z->whole = all;
+		return all + off;
 	}
 	struct piece *p = malloc(sizeof *p + len);
 	if (!p)
 		return NULL;
 	/* a file cut short meanwhile: what was asked for must be there */
-	ssize_t got = pread_full(z->fd, p->data, len, lo);
+	ssize_t got = z->fd >= 0 ? pread_full(z->fd, p->data, len, z->base + lo) : source_read(&z->src, p->data, len, lo);
 	if (got < 0 || (uint64_t)got < off + n - lo) {
 		free(p);
 		return NULL;
@@ -236,16 +281,18 @@ static void lazy_free(struct sr_lazy *z)
 		free(p);
 	}
 	if (z->map)
-		munmap(z->map, (size_t)z->size);
+		munmap(z->map, z->map_len);
 	if (z->fd >= 0)
 		close(z->fd);
+	free(z->whole);
 	free(z->first);
 	free(z);
 }
 
 /* Read the first head bytes; the reader covers the whole file (size bytes)
  * and reads the rest on demand.  Takes over fd. */
-static enum sr_err open_lazy(int fd, size_t size, size_t head, struct sr_file *f, struct sr_error *err)
+static enum sr_err open_lazy_from(int fd, uint64_t base, const struct sr_file_source *src, size_t size,
+                                  size_t head, struct sr_file *f, struct sr_error *err)
 {
 	if (head == 0)
 		head = 1;
@@ -256,17 +303,22 @@ static enum sr_err open_lazy(int fd, size_t size, size_t head, struct sr_file *f
 	if (!z || !buf) {
 		free(z);
 		free(buf);
-		close(fd);
+		if (fd >= 0)
+			close(fd);
 		return sr_error_set(err, SR_E_NOMEM, NULL);
 	}
-	*z = (struct sr_lazy){ .first = buf };
-	ssize_t got = pread_full(fd, buf, head, 0);
+	*z = (struct sr_lazy){ .first = buf, .fd = -1, .base = base };
+	if (src)
+		z->src = *src;
+	ssize_t got = fd >= 0 ? pread_full(fd, buf, head, base) : source_read(src, buf, head, 0);
 	if (got <= 0) {
 		int e = errno;
 		free(z);
 		free(buf);
-		close(fd);
-		return got == 0 ? sr_error_set(err, SR_E_EMPTY, "empty file") : from_errno(e, err);
+		if (fd >= 0)
+			close(fd);
+		return got == 0 ? sr_error_set(err, SR_E_EMPTY, "empty file")
+		       : fd >= 0 ? from_errno(e, err) : sr_error_set(err, SR_E_IO, "its bytes cannot be read");
 	}
 	z->fd = fd;
 	z->size = (uint64_t)got < head ? (uint64_t)got : size;   /* cut short meanwhile: what is there */
@@ -276,6 +328,11 @@ static enum sr_err open_lazy(int fd, size_t size, size_t head, struct sr_file *f
 	f->r.len = (size_t)z->size;
 	f->r.lazy = z;
 	return SR_OK;
+}
+
+static enum sr_err open_lazy(int fd, size_t size, size_t head, struct sr_file *f, struct sr_error *err)
+{
+	return open_lazy_from(fd, 0, NULL, size, head, f, err);
 }
 
 /* fstat of an open descriptor that must be a regular file; else it is
@@ -358,6 +415,45 @@ enum sr_err sr_file_lazy_fd(int fd, size_t head, struct sr_file *f, struct sr_er
 		return sr_error_set(err, SR_E_TOO_BIG, NULL);
 	}
 	return open_lazy(fd, (size_t)st.st_size, head, f, err);
+}
+
+enum sr_err sr_file_open_source(const struct sr_file_source *src, unsigned flags, struct sr_file *f,
+                                struct sr_error *err)
+{
+	memset(f, 0, sizeof *f);
+	if (src->size == 0)
+		return sr_error_set(err, SR_E_EMPTY, "empty file");
+	if (src->size > (uint64_t)SIZE_MAX || (src->fd < 0 && src->size > SR_FILE_SOURCE_CAP))
+		return sr_error_set(err, SR_E_TOO_BIG, NULL);
+	size_t size = (size_t)src->size;
+	if (src->fd >= 0 && size > SR_FILE_SMALL) {
+		if (flags & SR_FILE_LAZY) {
+			int fd = fcntl(src->fd, F_DUPFD_CLOEXEC, 0);
+			if (fd < 0)
+				return from_errno(errno, err);
+			return open_lazy_from(fd, src->base, NULL, size, SR_FILE_LAZY_HEAD, f, err);
+		}
+		const uint8_t *p = map_range(src->fd, src->base, size, &f->map, &f->map_len);
+		if (!p)
+			return from_errno(errno, err);
+		sr_reader_init(&f->r, p, size, false);
+		f->r.mapped = true;
+		return SR_OK;
+	}
+	if (src->fd < 0 && size > SR_FILE_SMALL && (flags & SR_FILE_LAZY))
+		return open_lazy_from(-1, 0, src, size, SR_FILE_LAZY_HEAD, f, err);
+	unsigned char *buf = malloc(size);
+	if (!buf)
+		return sr_error_set(err, SR_E_NOMEM, NULL);
+	long got = src->fd >= 0 ? (long)pread_full(src->fd, buf, size, src->base) : source_read(src, buf, size, 0);
+	if (got <= 0) {
+		free(buf);
+		return got == 0 ? sr_error_set(err, SR_E_EMPTY, "empty file")
+		                : sr_error_set(err, SR_E_IO, "its bytes cannot be read");
+	}
+	f->buf = buf;
+	sr_reader_init(&f->r, buf, (size_t)got, false);
+	return SR_OK;
 }
 
 enum sr_err sr_file_open_at(int dirfd, const char *name, bool follow, struct sr_file *f, struct sr_error *err)
