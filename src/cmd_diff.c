@@ -96,7 +96,8 @@ static void diff_pair(struct diff_cli *x, const char *old, struct sr_analysis *a
 
 /* A regular file under one of the two directories. */
 struct entry {
-	char *path;          /* DIR/REL: what is opened */
+	const struct sr_root *root;   /* an image's root, where path is; NULL: a directory here */
+	char *path;          /* DIR/REL, or /REL inside root: what is opened */
 	const char *logged;  /* where CI reports locate it: path, or its /REL inside an image */
 	char *shown;         /* what reports show: DIR/REL, or IMAGE (PLATFORM):/REL */
 	char *key;           /* REL with the versions taken out of each name */
@@ -109,6 +110,9 @@ struct entries {
 	size_t nold, nnew;   /* files of each side */
 	bool full_old, full_new;
 };
+
+static void add_entry(struct diff_cli *x, struct entries *set, const struct sr_root *root, const char *full,
+                      const char *logged_off, const char *shown, const char *sub, bool old);
 
 /* Every regular file below dir (not hidden ones, no symlink followed),
  * in name order. */
@@ -132,40 +136,77 @@ static void collect(struct diff_cli *x, const char *dir, const char *shown, bool
 			if (S_ISDIR(st.st_mode) && depth < MAX_DEPTH) {
 				collect(x, dir, shown, image, sub, depth + 1, old, set);
 			} else if (S_ISREG(st.st_mode)) {
-				size_t *count = old ? &set->nold : &set->nnew;
-				bool *over = old ? &set->full_old : &set->full_new;
-				if (*count >= MAX_FILES) {
-					if (!*over)
-						diff_error(x, shown, "more than 10000 files: the rest are not compared");
-					*over = true;
-					free(names[i]);
-					continue;
-				}
-				if (set->n == set->cap) {
-					size_t cap = set->cap ? set->cap * 2 : 64;
-					struct entry *v = realloc(set->v, cap * sizeof *v);
-					if (v) {
-						set->v = v;
-						set->cap = cap;
-					}
-				}
-				char *sh = NULL, *fp = strdup(full), *key = sr_diff_name_key(sub);
-				if (asprintf(&sh, "%s/%s", shown, sub) < 0)
-					sh = NULL;
-				if (set->n < set->cap && sh && fp && key) {
-					set->v[set->n++] = (struct entry){ fp, image ? fp + strlen(dir) : fp, sh, key, old };
-					(*count)++;
-				} else {
-					free(sh);
-					free(fp);
-					free(key);
-					diff_error(x, full, "out of memory");
-				}
+				add_entry(x, set, NULL, full, image ? dir : NULL, shown, sub, old);
 			}
 		}
 		free(names[i]);
 	}
 	free(names);
+}
+
+/* A file in set (full is what is opened; logged_off, when not NULL, the
+ * prefix of it CI reports leave out); an error when out of memory. */
+static void add_entry(struct diff_cli *x, struct entries *set, const struct sr_root *root, const char *full,
+                      const char *logged_off, const char *shown, const char *sub, bool old)
+{
+	size_t *count = old ? &set->nold : &set->nnew;
+	bool *over = old ? &set->full_old : &set->full_new;
+	if (*count >= MAX_FILES) {
+		if (!*over)
+			diff_error(x, shown, "more than 10000 files: the rest are not compared");
+		*over = true;
+		return;
+	}
+	if (set->n == set->cap) {
+		size_t cap = set->cap ? set->cap * 2 : 64;
+		struct entry *v = realloc(set->v, cap * sizeof *v);
+		if (v) {
+			set->v = v;
+			set->cap = cap;
+		}
+	}
+	char *sh = NULL, *fp = strdup(full), *key = sr_diff_name_key(sub);
+	if (asprintf(&sh, "%s/%s", shown, sub) < 0)
+		sh = NULL;
+	if (set->n < set->cap && sh && fp && key) {
+		set->v[set->n++] = (struct entry){ root, fp, logged_off ? fp + strlen(logged_off) : fp, sh, key, old };
+		(*count)++;
+	} else {
+		free(sh);
+		free(fp);
+		free(key);
+		diff_error(x, full, "out of memory");
+	}
+}
+
+/* Every regular file inside an image's root (not hidden ones, no symlink
+ * followed), in name order. */
+static void collect_root(struct diff_cli *x, const struct sr_root *root, const char *shown, const char *rel,
+                         unsigned depth, bool old, struct entries *set)
+{
+	char path[8192];
+	snprintf(path, sizeof path, "/%s", rel);
+	struct sr_error err = { 0 };
+	struct sr_root_list *l = sr_root_list_open(root, path, SIZE_MAX, &err);
+	if (!l) {
+		diff_error(x, shown, sr_error_message(&err));
+		return;
+	}
+	const char *nm;
+	while ((nm = sr_root_list_next(l)) != NULL) {
+		char sub[8192], full[8192 + 256];
+		struct stat st;
+		char real[SR_ROOT_MAX_PATH + 1];
+		if (nm[0] == '.' || (size_t)snprintf(sub, sizeof sub, "%s%s%s", rel, rel[0] ? "/" : "", nm) >= sizeof sub ||
+		    (size_t)snprintf(full, sizeof full, "/%s", sub) >= sizeof full ||
+		    sr_root_stat(root, full, real, &st, &err) != SR_OK || strcmp(real, full) != 0)
+			continue;   /* a symlink (its target is not this name) is not followed */
+		if (S_ISDIR(st.st_mode) && depth < MAX_DEPTH)
+			collect_root(x, root, shown, sub, depth + 1, old, set);
+		else if (S_ISREG(st.st_mode))
+			add_entry(x, set, root, full, NULL, shown, sub, old);
+	}
+	sr_root_list_close(l);
 }
 
 /* A binary only one side has: a line, and an entry of the JSON array. */
@@ -200,9 +241,9 @@ static void diff_group(struct diff_cli *x, struct entry *g, size_t n, json_t *un
 		struct sr_error err = { 0 };
 		paired[i] = false;
 		an[i] = NULL;
-		if (!sr_scan_path_is_binary(g[i].path))
+		if (!(g[i].root ? sr_scan_root_is_binary(g[i].root, g[i].path) : sr_scan_path_is_binary(g[i].path)))
 			continue;
-		if (sr_run_analyse(x->run, NULL, g[i].path, &an[i], &err) != SR_OK) {
+		if (sr_run_analyse(x->run, g[i].root, g[i].path, &an[i], &err) != SR_OK) {
 			/* it looks like a binary and is not one that can be read */
 			diff_error(x, g[i].shown, sr_error_message(&err));
 			an[i] = NULL;
@@ -239,12 +280,19 @@ static void diff_group(struct diff_cli *x, struct entry *g, size_t n, json_t *un
 
 /* Pair the binaries of two directories and compare each pair; the
  * unpaired ones are named (and added to the JSON arrays). */
-static void diff_dirs(struct diff_cli *x, const char *old, const char *old_shown, const char *new_,
-                      const char *new_shown, bool image, json_t *unpaired_old, json_t *unpaired_new)
+static void diff_dirs(struct diff_cli *x, const char *old, const struct sr_root *rold, const char *old_shown,
+                      const char *new_, const struct sr_root *rnew, const char *new_shown,
+                      json_t *unpaired_old, json_t *unpaired_new)
 {
 	struct entries set = { 0 };
-	collect(x, old, old_shown, image, "", 0, true, &set);
-	collect(x, new_, new_shown, image, "", 0, false, &set);
+	if (rold)
+		collect_root(x, rold, old_shown, "", 0, true, &set);
+	else
+		collect(x, old, old_shown, false, "", 0, true, &set);
+	if (rnew)
+		collect_root(x, rnew, new_shown, "", 0, false, &set);
+	else
+		collect(x, new_, new_shown, false, "", 0, false, &set);
 	qsort(set.v, set.n, sizeof *set.v, by_key);
 	for (size_t i = 0; i < set.n;) {
 		const char *key = set.v[i].key ? set.v[i].key : "";
@@ -266,8 +314,7 @@ static void diff_dirs(struct diff_cli *x, const char *old, const char *old_shown
 }
 
 /* Two images: each platform of NEW against the same platform of OLD (the
- * only one of each when both have one), unpacked and compared as
- * directories, their files shown as IMAGE (PLATFORM):/PATH. */
+ * only one of each when both have one), read and compared as roots, their files shown as IMAGE (PLATFORM):/PATH. */
 static void diff_images(struct diff_cli *x, const char *old, const char *new_, json_t *uo, json_t *un)
 {
 	struct sr_image *io = NULL, *in = NULL;
@@ -297,12 +344,12 @@ static void diff_images(struct diff_cli *x, const char *old, const char *new_, j
 			continue;
 		}
 		snprintf(shown_old, sizeof shown_old, "%s (%s):", old, sr_image_platform_at(io, i)->name);
-		const char *dold, *dnew;
-		if (sr_image_unpack(io, i, &dold, NULL, &err) != SR_OK) {
+		const struct sr_root *dold, *dnew;
+		if (sr_image_root(io, i, &dold, NULL, &err) != SR_OK) {
 			diff_error(x, shown_old, sr_error_message(&err));
 			continue;
 		}
-		if (sr_image_unpack(in, j, &dnew, NULL, &err) != SR_OK) {
+		if (sr_image_root(in, j, &dnew, NULL, &err) != SR_OK) {
 			diff_error(x, shown_new, sr_error_message(&err));
 			continue;
 		}
@@ -311,7 +358,7 @@ static void diff_images(struct diff_cli *x, const char *old, const char *new_, j
 		if (x->log && sr_ci_log_root(x->log, shown_new, NULL) != SR_OK)
 			diff_error(x, new_, "out of memory");
 		snprintf(shown_new, sizeof shown_new, "%s (%s):", new_, pn->name);
-		diff_dirs(x, dold, shown_old, dnew, shown_new, true, uo, un);
+		diff_dirs(x, NULL, dold, shown_old, NULL, dnew, shown_new, uo, un);
 		if (x->log)
 			sr_ci_log_root(x->log, NULL, NULL);
 	}
@@ -388,7 +435,7 @@ int cmd_diff(int argc, char **argv, const struct cli_command *self)
 	if (iold) {
 		diff_images(&x, old, new_, uo, un);
 	} else if (dold) {
-		diff_dirs(&x, old, old, new_, new_, false, uo, un);
+		diff_dirs(&x, old, NULL, old, new_, NULL, new_, uo, un);
 	} else {
 		struct sr_analysis *ao = NULL, *an = NULL;
 		if (sr_run_analyse(x.run, NULL, old, &ao, &err) != SR_OK) {

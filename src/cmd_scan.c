@@ -158,9 +158,9 @@ static void show_progress(void *ctx, const struct sr_scan_stats *st)
 }
 
 /* Scan one tree: path is how the user named it (with image_platform, an
- * image's), dir the directory read. */
-static int scan_tree(struct scan_cli *x, const char *path, const char *dir, bool as_root, const struct sr_targets *db,
-                     unsigned threads, bool *json_first)
+ * image's), dir the directory read, or tree the image's root. */
+static int scan_tree(struct scan_cli *x, const char *path, const char *dir, const struct sr_root *tree, bool as_root,
+                     const struct sr_targets *db, unsigned threads, bool *json_first)
 {
 	struct sr_error err = { 0 };
 	char shown[512];
@@ -190,9 +190,9 @@ static int scan_tree(struct scan_cli *x, const char *path, const char *dir, bool
 		const char *sde = getenv("SOURCE_DATE_EPOCH");
 		if (!sde || !*sde || !cli_source_date_epoch(&created))
 			created = (int64_t)time(NULL);
-		enum sr_err rc = as_root ? sr_root_open(dir, &root, &err) : SR_OK;
+		enum sr_err rc = as_root && !tree ? sr_root_open(dir, &root, &err) : SR_OK;
 		if (rc == SR_OK)
-			rc = sr_sbom_new(path, as_root ? &root : NULL, created, &x->sbom, &err);
+			rc = sr_sbom_new(path, tree ? tree : as_root ? &root : NULL, created, &x->sbom, &err);
 		if (rc != SR_OK) {
 			if (root.dirfd >= 0)
 				sr_root_close(&root);
@@ -215,7 +215,7 @@ static int scan_tree(struct scan_cli *x, const char *path, const char *dir, bool
 		json_decref(in);
 	}
 	struct sr_scan_stats st;
-	enum sr_err rc = sr_scan_tree(dir, &so, &st, &err);
+	enum sr_err rc = tree ? sr_scan_root(tree, &so, &st, &err) : sr_scan_tree(dir, &so, &st, &err);
 	if (x->tty)
 		fputs("\r\033[K", stderr);
 	if (x->problems_f)
@@ -285,8 +285,8 @@ static bool platform_wanted(const char *want, const char *name)
 	return !want || strcmp(want, name) == 0 || (strncmp(want, name, l) == 0 && name[l] == '/');
 }
 
-/* An image: each platform (or the one --platform names) unpacked and
- * scanned as a root. */
+/* An image: each platform (or the one --platform names) read and scanned
+ * as a root. */
 static int scan_image(struct scan_cli *x, const char *spec, const struct sr_targets *db, unsigned threads,
                       bool *json_first)
 {
@@ -321,17 +321,17 @@ static int scan_image(struct scan_cli *x, const char *spec, const struct sr_targ
 		const struct sr_image_platform *pl = sr_image_platform_at(img, i);
 		if (!platform_wanted(x->platform, pl->name))
 			continue;
-		const char *dir;
+		const struct sr_root *tree;
 		x->image_platform = pl->name;
 		x->image_arch = pl->architecture;
 		int s;
-		if (sr_image_unpack(img, i, &dir, NULL, &err) != SR_OK) {
+		if (sr_image_root(img, i, &tree, NULL, &err) != SR_OK) {
 			char shown[512];
 			snprintf(shown, sizeof shown, "%s (%s)", spec, pl->name);
 			scan_error(x, shown, sr_error_message(&err));
 			s = EXIT_ERROR;
 		} else {
-			s = scan_tree(x, spec, dir, true, db, threads, json_first);
+			s = scan_tree(x, spec, NULL, tree, true, db, threads, json_first);
 		}
 		if (s > status)
 			status = s;
@@ -353,7 +353,7 @@ static int scan_one(struct scan_cli *x, const char *path, const struct sr_target
 		scan_error(x, path, "dir: names no directory");
 		return EXIT_ERROR;
 	}
-	return scan_tree(x, path, dir, as_root, db, threads, json_first);
+	return scan_tree(x, path, dir, NULL, as_root, db, threads, json_first);
 }
 
 int cmd_scan(int argc, char **argv, const struct cli_command *self)

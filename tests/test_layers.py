@@ -22,7 +22,10 @@ RANK = {name: i for i, name in enumerate(LAYERS)}
 # public headers: the layer of the code that implements them
 PUBLIC = {
     "error.h": "util", "reader.h": "util", "file.h": "util", "strlist.h": "util", "outfile.h": "util",
-    "root.h": "root", "imageroot.h": "root",
+    "vtree.h": "util",
+    "root.h": "root",
+    # an image's layers are read into a tree, each file's first bytes told a binary or not as they pass
+    "imageroot.h": "inspect", "sniff.h": "inspect",
     "elf.h": "parsers", "libc.h": "parsers", "pe.h": "parsers", "macho.h": "parsers", "ldcache.h": "parsers",
     "image.h": "parsers", "targets.h": "parsers", "pkgowner.h": "parsers", "rustdeps.h": "parsers", "depfile.h": "parsers",
     "go.h": "go", "gomod.h": "go", "semver.h": "go",
@@ -36,7 +39,7 @@ PUBLIC = {
 }
 
 # lib/ files: by directory, with the few files whose layer differs from their directory's
-LIB_DIRS = {"util": "util", "image": "root", "elf": "parsers", "pe": "parsers", "macho": "parsers", "targets": "parsers",
+LIB_DIRS = {"util": "util", "image": "inspect", "elf": "parsers", "pe": "parsers", "macho": "parsers", "targets": "parsers",
             "pkg": "parsers", "rust": "parsers", "build": "parsers", "go": "go", "core": "inspect", "loader": "loader", "analysis": "analysis", "check": "check", "scan": "check",
             "report": "report/pack", "pack": "report/pack"}
 LIB_FILES = {"lib/loader/root.c": "root", "lib/loader/ldcache.c": "parsers", "lib/loader/ldconf.c": "parsers",

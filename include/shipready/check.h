@@ -64,6 +64,13 @@ enum sr_err sr_check_target_open(const struct sr_targets *db, const char *spec, 
                                  struct sr_error *err);
 void sr_check_target_free(struct sr_check_target *t);
 
+/* A target that is a root already open (a directory, or an image's tree,
+ * which must outlive the target), named name; machine (GOARCH or uname
+ * spelling) when the root says what runs it, else NULL. */
+struct sr_root;
+enum sr_err sr_check_target_of_root(const struct sr_root *root, const char *name, const char *machine,
+                                    struct sr_check_target **out, struct sr_error *err);
+
 /* The machine name targets use ("x86_64", "aarch64", "i386", "arm", …) for
  * Go's or uname's spelling ("amd64", "arm64", "386", "armv7l", …); NULL if
  * unknown. */

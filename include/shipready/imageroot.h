@@ -15,16 +15,20 @@
  *
  * A platform's root is made by applying its layers in order, as a
  * container runtime does (OCI image spec, "Applying changesets"): each
- * layer is read once, as a stream, through libarchive (gzip, zstd or
- * plain tar); `.wh.NAME` removes NAME from the layers below, and
- * `.wh..wh..opq` empties its directory of what the layers below put there.
- * The result is a private directory (mode 0700) under $TMPDIR, removed by
- * sr_image_free, or, when the process ends first (a signal, SIGKILL too),
- * by a small child process unpacking forks for it (so unpack with no other
- * thread running): names are resolved inside it (a symlink in a layer can
- * never lead a later entry out of it), `..` in a name rejects the image,
- * devices and FIFOs are not made, and no permission but the owner's read
- * and write and everyone's execute bits is kept. */
+ * layer is read once, as a stream (gzip, zstd, xz or plain tar);
+ * `.wh.NAME` removes NAME from the layers below, and `.wh..wh..opq`
+ * empties its directory of what the layers below put there.  Nothing is
+ * unpacked: the result is a tree in memory (shipready/vtree.h) whose
+ * files' bytes are read from the archive when a parser asks for them (a
+ * range of the file for a plain tar layer, from the nearest access point
+ * for gzip).  Only a layer compressed otherwise, or one inside a
+ * compressed archive, is first decompressed to an unnamed file in $TMPDIR
+ * (gone when the process ends, however it ends), within 90% of that file
+ * system's free space.  Names are resolved inside the tree (a symlink in
+ * a layer can never lead a later entry out of it), `..` in a name rejects
+ * the image, devices and FIFOs are left out, and no permission but the
+ * owner's read and write and everyone's execute bits is kept.  The archive
+ * must not change while it is read. */
 #ifndef SHIPREADY_IMAGEROOT_H
 #define SHIPREADY_IMAGEROOT_H
 
@@ -47,14 +51,15 @@ struct sr_image_platform {
 	size_t layers;
 };
 
-/* What unpacking a platform met. */
+/* What reading a platform met. */
 struct sr_image_unpack_stats {
 	uint64_t entries;            /* layer entries applied */
 	uint64_t whiteouts;          /* .wh.NAME and opaque markers applied */
-	uint64_t skipped;            /* devices and FIFOs, not made */
-	uint64_t bytes;              /* file bytes written */
+	uint64_t skipped;            /* devices, FIFOs and sparse files, left out */
+	uint64_t bytes;              /* file bytes in the layers */
 };
 
+struct sr_root;
 struct sr_image;
 
 /* Whether spec names an image (one of the three prefixes above). */
@@ -64,7 +69,7 @@ bool sr_image_spec_is(const char *spec);
  * platforms.  Errors name what is wrong, e.g. "no index.json in the
  * archive", "no image tagged 'v2' (tags: latest)". */
 enum sr_err sr_image_open(const char *spec, struct sr_image **out, struct sr_error *err);
-void sr_image_free(struct sr_image *img);   /* removes the roots it unpacked */
+void sr_image_free(struct sr_image *img);   /* and the roots it made */
 
 size_t sr_image_platform_count(const struct sr_image *img);
 const struct sr_image_platform *sr_image_platform_at(const struct sr_image *img, size_t i);
@@ -73,18 +78,16 @@ const struct sr_image_platform *sr_image_platform_at(const struct sr_image *img,
  * uname(2) spells it), or the only one; SIZE_MAX when none fits. */
 size_t sr_image_platform_for(const struct sr_image *img, const char *machine);
 
-/* Unpack platform i (once; a second call gives the same directory): *dir
- * receives the root's path, owned by img.  stats may be NULL. */
-enum sr_err sr_image_unpack(struct sr_image *img, size_t i, const char **dir, struct sr_image_unpack_stats *stats,
-                            struct sr_error *err);
+/* Platform i as a root (read once; a second call gives the same root):
+ * *root is a root over its tree, owned by img.  stats may be NULL. */
+enum sr_err sr_image_root(struct sr_image *img, size_t i, const struct sr_root **root,
+                          struct sr_image_unpack_stats *stats, struct sr_error *err);
 
-/* Apply one layer, read from fd (a tar, compressed or not), to the
- * directory dir: what sr_image_unpack does per layer, for the fuzz target
- * and the tests of hostile layers. */
-enum sr_err sr_image_apply_layer_fd(int fd, const char *dir, struct sr_image_unpack_stats *stats,
-                                    struct sr_error *err);
-
-/* Remove a directory tree made by the above (never following a symlink). */
-void sr_image_remove_tree(const char *dir);
+/* Apply one layer, read from fd (a regular file or memfd holding a tar,
+ * plain, gzip or otherwise compressed), to an empty tree, show visit (may
+ * be NULL) a root over it, and let it go: what sr_image_root does per
+ * layer, for the fuzz target. */
+enum sr_err sr_image_layer_fd(int fd, void (*visit)(const struct sr_root *root, void *ctx), void *ctx,
+                              struct sr_image_unpack_stats *stats, struct sr_error *err);
 
 #endif

@@ -76,16 +76,18 @@ struct sr_scan_opts {
 enum sr_err sr_scan_tree(const char *dir, const struct sr_scan_opts *opts, struct sr_scan_stats *stats,
                          struct sr_error *err);
 
-/* Is this head of a file (its first n bytes, and its size, or UINT64_MAX
- * when unknown) an ELF, PE or Mach-O file worth parsing?  The magic numbers
- * of sr_detect_format, and for "MZ" the PE signature where e_lfanew points
- * (true when that is past the head but maybe inside the file: the caller
- * reads it there). */
-bool sr_scan_is_binary(const unsigned char *head, size_t n, uint64_t size);
+/* The same for a root: a directory's (as sr_scan_tree of it), or a tree
+ * in memory (an image's, sr_image_root), whose files are read from where
+ * they are.  Paths in records are inside the root. */
+struct sr_root;
+enum sr_err sr_scan_root(const struct sr_root *root, const struct sr_scan_opts *opts, struct sr_scan_stats *stats,
+                         struct sr_error *err);
 
-/* The same test on the regular file at path (a symlink is not followed):
+/* sr_sniff_binary (shipready/sniff.h) on the regular file at path (a symlink is not followed):
  * its first page, and for "MZ" the PE signature wherever e_lfanew points,
  * as the scan reads it.  false when it cannot be read. */
 bool sr_scan_path_is_binary(const char *path);
+/* The same for a file inside a root (an image's tree knows it already). */
+bool sr_scan_root_is_binary(const struct sr_root *root, const char *path);
 
 #endif

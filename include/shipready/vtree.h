@@ -59,6 +59,16 @@ const char *sr_vtree_name(const struct sr_vtree *t, uint32_t node);
 /* The children of dir in name order, into *out (malloc'd; the caller
  * frees it); their count, or -1 when out of memory. */
 long sr_vtree_children(const struct sr_vtree *t, uint32_t dir, uint32_t **out);
+/* The directory holding node (the root's is the root). */
+uint32_t sr_vtree_parent(const struct sr_vtree *t, uint32_t node);
+/* A byte the builder keeps with a node for its readers (0 unless set):
+ * SR_VTREE_MARK_SNIFFED, the builder tested the file's first bytes as it
+ * passed (an image's layer streams once); SR_VTREE_MARK_BINARY, and they
+ * are a binary's (sr_sniff_binary, the PE signature included). */
+#define SR_VTREE_MARK_SNIFFED 1u
+#define SR_VTREE_MARK_BINARY 2u
+unsigned char sr_vtree_mark(const struct sr_vtree *t, uint32_t node);
+void sr_vtree_set_mark(struct sr_vtree *t, uint32_t node, unsigned char mark);
 /* Up to n bytes at offset at of a regular file; -1 on failure. */
 long sr_vtree_read(const struct sr_vtree *t, uint32_t node, uint64_t at, void *buf, size_t n);
 /* A regular file for analysis: flags SR_FILE_LAZY as sr_file_open_ex. */

@@ -69,7 +69,7 @@ void sr_check_target_free(struct sr_check_target *t)
 
 /* The host's kernel release, up to the first character that is not part
  * of a dotted version ("6.1.0-18-amd64" -> "6.1.0"). */
-static const char *host_kernel(struct sr_arena *a, struct utsname *u)
+static const char *host_kernel(struct sr_arena *a, const struct utsname *u)
 {
 	size_t n = 0;
 	while (u->release[n] && ((u->release[n] >= '0' && u->release[n] <= '9') || u->release[n] == '.'))
@@ -170,45 +170,96 @@ static void probe_libc(struct sr_check_target *t)
 			return;
 }
 
-enum sr_err sr_check_target_open(const struct sr_targets *db, const char *spec, struct sr_check_target **out,
-                                 struct sr_error *err)
+/* The rest of a root's target, its root open: the machine that runs it
+ * (this one's, unless its C library is of another machine, or the image
+ * says its own: machine, GOARCH spelling), the kernel (this one's: a root
+ * is run by it, in a chroot or a container), its C library. */
+static void root_target(struct sr_check_target *t, const struct utsname *u, const char *machine)
 {
-	*out = NULL;
+	struct sr_arena *a = t->priv->arena;
+	t->dir = t->priv->root.dir;
+	t->arch = u ? sr_check_arch_name(u->machine) : NULL;
+	if (!t->arch && u)
+		t->arch = sr_arena_strdup(a, u->machine);
+	if (machine)
+		t->arch = sr_check_arch_name(machine) ? sr_check_arch_name(machine) : sr_arena_strdup(a, machine);
+	t->kernel = u ? host_kernel(a, u) : NULL;
+	probe_libc(t);
+}
+
+static struct sr_check_target *target_new(const char *spec)
+{
 	struct sr_arena *a = sr_arena_new();
 	struct sr_check_target *t = a ? sr_arena_alloc(a, sizeof *t) : NULL;
 	struct sr_check_target_priv *p = t ? sr_arena_alloc(a, sizeof *p) : NULL;
 	if (!p) {
 		sr_arena_free(a);
-		return sr_error_set(err, SR_E_NOMEM, NULL);
+		return NULL;
 	}
 	p->arena = a;
 	t->priv = p;
 	t->name = sr_arena_strdup(a, spec);
 	t->libc = SR_LIBC_UNKNOWN;
+	return t;
+}
+
+enum sr_err sr_check_target_of_root(const struct sr_root *root, const char *name, const char *machine,
+                                    struct sr_check_target **out, struct sr_error *err)
+{
+	*out = NULL;
+	struct sr_check_target *t = target_new(name);
+	if (!t)
+		return sr_error_set(err, SR_E_NOMEM, NULL);
+	enum sr_err rc = root->tree ? sr_root_open_tree(root->tree, root->dir, &t->priv->root, err)
+	                            : sr_root_open(root->dir, &t->priv->root, err);
+	if (rc != SR_OK) {
+		sr_check_target_free(t);
+		return rc;
+	}
+	t->priv->root_open = true;
+	struct utsname u;
+	root_target(t, uname(&u) == 0 ? &u : NULL, machine);
+	*out = t;
+	return SR_OK;
+}
+
+enum sr_err sr_check_target_open(const struct sr_targets *db, const char *spec, struct sr_check_target **out,
+                                 struct sr_error *err)
+{
+	*out = NULL;
+	struct sr_check_target *t = target_new(spec);
+	if (!t)
+		return sr_error_set(err, SR_E_NOMEM, NULL);
+	struct sr_check_target_priv *p = t->priv;
 	struct utsname u;
 	bool have_uname = uname(&u) == 0;
 
 	const char *dir = strncmp(spec, "dir:", 4) == 0 ? spec + 4 : NULL;
-	const char *image_arch = NULL;
 	if (dir && !dir[0]) {
 		sr_check_target_free(t);
 		return sr_error_set(err, SR_E_USAGE, "dir: needs a directory, e.g. dir:/srv/rootfs");
 	}
 	if (sr_image_spec_is(spec)) {
-		/* an image: the platform this machine would run (or its only one),
-		 * unpacked, is the root */
+		/* an image: the platform this machine would run (or its only one)
+		 * is the root */
+		const struct sr_root *ir = NULL;
 		enum sr_err rc = sr_image_open(spec, &p->image, err);
 		size_t i = rc == SR_OK ? sr_image_platform_for(p->image, have_uname ? u.machine : NULL) : 0;
 		if (rc == SR_OK && i == SIZE_MAX)
 			rc = sr_error_set(err, SR_E_USAGE, "%s: no image for this machine (%s) among its %zu platforms", spec,
 			                  have_uname ? u.machine : "unknown", sr_image_platform_count(p->image));
 		if (rc == SR_OK)
-			rc = sr_image_unpack(p->image, i, &dir, NULL, err);
+			rc = sr_image_root(p->image, i, &ir, NULL, err);
+		if (rc == SR_OK)
+			rc = sr_root_open_tree(ir->tree, ir->dir, &p->root, err);
 		if (rc != SR_OK) {
 			sr_check_target_free(t);
 			return rc;
 		}
-		image_arch = sr_image_platform_at(p->image, i)->architecture;
+		p->root_open = true;
+		root_target(t, have_uname ? &u : NULL, sr_image_platform_at(p->image, i)->architecture);
+		*out = t;
+		return SR_OK;
 	}
 	if (dir) {
 		enum sr_err rc = sr_root_open(dir, &p->root, err);
@@ -217,17 +268,7 @@ enum sr_err sr_check_target_open(const struct sr_targets *db, const char *spec, 
 			return rc;
 		}
 		p->root_open = true;
-		t->dir = p->root.dir;
-		/* a root is run by this machine's kernel (chroot, a container),
-		 * unless its C library is of another machine (probe_libc); an
-		 * image says its machine */
-		t->arch = have_uname ? sr_check_arch_name(u.machine) : NULL;
-		if (!t->arch && have_uname)
-			t->arch = sr_arena_strdup(a, u.machine);
-		if (image_arch)
-			t->arch = sr_check_arch_name(image_arch) ? sr_check_arch_name(image_arch) : sr_arena_strdup(a, image_arch);
-		t->kernel = have_uname ? host_kernel(a, &u) : NULL;
-		probe_libc(t);
+		root_target(t, have_uname ? &u : NULL, NULL);
 		*out = t;
 		return SR_OK;
 	}

@@ -35,6 +35,7 @@ enum sr_err image_blob_open(const struct sr_image *img, const struct image_blob_
 	memset(b, 0, sizeof *b);
 	b->img = img;
 	b->fd = -1;
+	b->base = -1;
 	snprintf(b->name, sizeof b->name, "%s", ref->name);
 	snprintf(b->want, sizeof b->want, "%s", ref->digest);
 	if (b->want[0] && !sha256_digest_ok(b->want))
@@ -106,6 +107,10 @@ enum sr_err image_blob_open(const struct sr_image *img, const struct image_blob_
 		}
 		b->outer = ar;
 		b->size = (uint64_t)archive_entry_size(ent);
+		/* a plain archive: the blob's bytes are a range of its file, from
+		 * where the tar reader stands after the entry's header */
+		b->base = archive_filter_count(ar) == 1 && archive_filter_code(ar, 0) == ARCHIVE_FILTER_NONE
+		              ? (int64_t)archive_filter_bytes(ar, 0) : -1;
 	}
 	if (ref->size >= 0 && (uint64_t)ref->size != b->size) {
 		image_blob_close(b);

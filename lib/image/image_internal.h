@@ -35,25 +35,39 @@ struct sr_image {
 	size_t n;
 	struct sr_image_platform plat[SR_IMAGE_MAX_PLATFORMS];
 	struct image_layer_list layers[SR_IMAGE_MAX_PLATFORMS];
-	char *unpacked[SR_IMAGE_MAX_PLATFORMS];
-	int reaper_fd[SR_IMAGE_MAX_PLATFORMS];     /* write end of each directory's reaper pipe, or -1 */
-	int reaper_pid[SR_IMAGE_MAX_PLATFORMS];    /* the reaper, or 0 */
+	struct image_tree *trees[SR_IMAGE_MAX_PLATFORMS];   /* each platform's, once read */
+	char *spec;           /* as given, for names */
 };
 
-/* A child that removes dir when this process ends, however it ends (a
- * signal, SIGKILL included): it waits for EOF on a pipe whose write end
- * only this process holds.  *fd and *pid receive that end and the child
- * (-1 and 0 when it cannot be made: then only sr_image_free removes dir).
- * Call with no other thread running. */
-void image_reaper_start(const char *dir, int *fd, int *pid);
-/* Remove dir now and let its reaper go. */
-void image_reaper_finish(const char *dir, int fd, int pid);
+struct image_tree;
+void image_tree_free(struct image_tree *it);
+
+/* Random access into a gzip stream (image_zran.c): an inflater that keeps
+ * access points as the stream passes through it once, and reads at any
+ * offset of the output afterwards. */
+struct image_zran;
+struct image_inflater;
+struct image_inflater *image_inflater_new(void);
+/* Inflate from in (*in_len bytes; receives how many were taken): the
+ * bytes made, at *out (valid until the next call); 0 with nothing taken
+ * at the end; -1 on corrupt input (image_inflater_error). */
+long image_inflater_run(struct image_inflater *f, const unsigned char *in, size_t *in_len, const void **out);
+const char *image_inflater_error(const struct image_inflater *f);
+/* The access points (the inflater keeps none afterwards). */
+struct image_zran *image_inflater_take(struct image_inflater *f);
+void image_inflater_free(struct image_inflater *f);
+/* n bytes at offset at of the output, the stream being size bytes at
+ * base of fd: how many were read (fewer at its end), -1 on failure. */
+long image_zran_read(const struct image_zran *z, int fd, uint64_t base, uint64_t size, uint64_t at, void *buf,
+                     size_t n);
+void image_zran_free(struct image_zran *z);
 
 /* A blob being read: bytes counted and hashed as they pass. */
 struct image_blob {
 	const struct sr_image *img;
 	int fd;                        /* IMAGE_OCI_DIR */
 	struct archive *outer;         /* the archives: positioned at the blob's entry */
+	int64_t base;                  /* the archives: where the blob starts in the file, when it is not compressed; else -1 */
 	uint64_t size, done;
 	bool until_eof;                /* a bare layer file (sr_image_apply_layer_fd): size unknown */
 	struct sha256_ctx sha;
@@ -71,8 +85,5 @@ long image_blob_read(struct image_blob *b, void *buf, size_t cap);
 enum sr_err image_blob_finish(struct image_blob *b, struct sr_error *err);
 void image_blob_close(struct image_blob *b);
 
-/* Apply the layer read from b to the directory root_fd (dir names it in errors). */
-enum sr_err image_apply_layer(struct image_blob *b, const char *dir, struct sr_image_unpack_stats *stats,
-                              struct sr_error *err);
 
 #endif

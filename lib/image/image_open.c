@@ -367,8 +367,10 @@ enum sr_err sr_image_open(const char *spec, struct sr_image **out, struct sr_err
 	if (!img)
 		return sr_error_set(err, SR_E_NOMEM, NULL);
 	img->dirfd = -1;
-	for (size_t i = 0; i < SR_IMAGE_MAX_PLATFORMS; i++)
-		img->reaper_fd[i] = -1;
+	if (!(img->spec = strdup(spec))) {
+		free(img);
+		return sr_error_set(err, SR_E_NOMEM, NULL);
+	}
 	enum sr_err rc = SR_E_USAGE;
 	for (size_t i = 0; i < sizeof transports / sizeof *transports; i++)
 		if (strncmp(spec, transports[i].prefix, strlen(transports[i].prefix)) == 0) {
@@ -436,12 +438,10 @@ void sr_image_free(struct sr_image *img)
 	if (!img)
 		return;
 	for (size_t i = 0; i < SR_IMAGE_MAX_PLATFORMS; i++) {
-		if (img->unpacked[i]) {
-			image_reaper_finish(img->unpacked[i], img->reaper_fd[i], img->reaper_pid[i]);
-			free(img->unpacked[i]);
-		}
+		image_tree_free(img->trees[i]);
 		free(img->layers[i].v);
 	}
+	free(img->spec);
 	if (img->dirfd >= 0)
 		close(img->dirfd);
 	free(img->path);

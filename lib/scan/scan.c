@@ -26,6 +26,8 @@
 #include "shipready/elf.h"
 #include "shipready/inspect.h"
 #include "shipready/root.h"
+#include "shipready/sniff.h"
+#include "shipready/vtree.h"
 
 #define SCAN_WINDOW 1024u          /* slots between the walker and the caller */
 #define SCAN_HEAD 512u             /* bytes read of every file to tell a binary (past a DOS stub) */
@@ -47,6 +49,7 @@ struct slot {
 	char *rel;                 /* the file's name below the top, "usr/bin/ls" */
 	size_t name_off;           /* where its last component starts in rel */
 	struct dirh *dir;          /* the directory holding it (a reference), until it is opened */
+	uint32_t node;             /* a tree's: the file's node */
 	void *record;              /* the caller's, or NULL */
 };
 
@@ -64,6 +67,7 @@ struct scan {
 	const struct sr_scan_opts *o;
 	const char *top;
 	int topfd;
+	const struct sr_root *tree_root;   /* a tree (an image's) is scanned instead of top */
 
 	pthread_mutex_t mu;
 	pthread_cond_t work;       /* a slot was queued, or the walk ended */
@@ -81,33 +85,6 @@ struct scan {
 	struct sr_scan_stats wst;  /* the walker's own counts (dirs, symlinks, special, pseudo_fs) */
 	struct timespec last_progress;
 };
-
-/* ------------------------------------------------------------ is it a binary? */
-
-/* e_lfanew of a DOS header (at least 64 bytes): where the PE header is. */
-static uint32_t lfanew_of(const unsigned char *head)
-{
-	return (uint32_t)head[0x3c] | (uint32_t)head[0x3d] << 8 | (uint32_t)head[0x3e] << 16 | (uint32_t)head[0x3f] << 24;
-}
-
-bool sr_scan_is_binary(const unsigned char *head, size_t n, uint64_t size)
-{
-	/* the magic numbers are inspect's (sr_detect_format); "MZ" alone starts
-	 * text files too, so a PE file must also have its signature */
-	struct sr_reader r;
-	sr_reader_init(&r, head, n, false);
-	enum sr_format f = sr_detect_format(&r);
-	if (f != SR_FMT_PE)
-		return f != SR_FMT_UNKNOWN;
-	if (n < 64)   /* a DOS header is 64 bytes; e_lfanew at 0x3c names the PE header */
-		return false;
-	uint32_t lfanew = lfanew_of(head);
-	if ((uint64_t)lfanew + 4 > size)
-		return false;
-	if ((uint64_t)lfanew + 4 > n)
-		return true;   /* beyond the head: the caller reads it there */
-	return memcmp(head + lfanew, "PE\0\0", 4) == 0;
-}
 
 /* ------------------------------------------------------------ records out, in order */
 
@@ -190,17 +167,44 @@ static int open_in_dir(struct slot *sl)
 static bool pe_signature_beyond(int fd, const unsigned char *head)
 {
 	unsigned char sig[4];
-	return pread(fd, sig, 4, (off_t)lfanew_of(head)) == 4 && memcmp(sig, "PE\0\0", 4) == 0;
+	return pread(fd, sig, 4, (off_t)sr_sniff_pe_offset(head)) == 4 && memcmp(sig, "PE\0\0", 4) == 0;
 }
 
 /* Is the file at fd, whose first n bytes (n >= 0) are head, a binary: the
  * magic numbers, and for "MZ" the PE signature wherever e_lfanew points. */
 static bool binary_head(int fd, const unsigned char *head, size_t n)
 {
-	bool binary = sr_scan_is_binary(head, n, n < SCAN_HEAD ? (uint64_t)n : UINT64_MAX);
-	if (binary && n == SCAN_HEAD && head[0] == 'M' && head[1] == 'Z' && (uint64_t)lfanew_of(head) + 4 > SCAN_HEAD)
+	bool binary = sr_sniff_binary(head, n, n < SCAN_HEAD ? (uint64_t)n : UINT64_MAX);
+	if (binary && n == SCAN_HEAD && head[0] == 'M' && head[1] == 'Z' && (uint64_t)sr_sniff_pe_offset(head) + 4 > SCAN_HEAD)
 		binary = pe_signature_beyond(fd, head);
 	return binary;
+}
+
+bool sr_scan_root_is_binary(const struct sr_root *root, const char *path)
+{
+	if (root->tree) {
+		/* the mark the tree's builder made as the file passed */
+		int dir;
+		char name[SR_ROOT_MAX_PATH + 1];
+		struct sr_error err = { 0 };
+		if (sr_root_lookup(root, path, &dir, name, NULL, 0, &err) != SR_OK || !name[0])
+			return false;
+		uint32_t node = sr_vtree_child(root->tree, (uint32_t)dir, name);
+		struct stat st;
+		if (node == SR_VTREE_NONE)
+			return false;
+		sr_vtree_stat(root->tree, node, &st);
+		unsigned char mark = sr_vtree_mark(root->tree, node);
+		if (S_ISREG(st.st_mode) && (mark & SR_VTREE_MARK_SNIFFED))
+			return (mark & SR_VTREE_MARK_BINARY) != 0;
+	}
+	unsigned char head[SCAN_HEAD], sig[4];
+	long n = sr_root_read_at(root, path, 0, head, sizeof head);
+	if (n < 0 || !sr_sniff_binary(head, (size_t)n, n < (long)SCAN_HEAD ? (uint64_t)n : UINT64_MAX))
+		return false;
+	if (n == SCAN_HEAD && head[0] == 'M' && head[1] == 'Z' && (uint64_t)sr_sniff_pe_offset(head) + 4 > SCAN_HEAD)
+		return sr_root_read_at(root, path, sr_sniff_pe_offset(head), sig, 4) == 4 && memcmp(sig, "PE\0\0", 4) == 0;
+	return true;
 }
 
 bool sr_scan_path_is_binary(const char *path)
@@ -247,13 +251,32 @@ static void scan_file(struct worker *w, struct slot *sl, struct outcome *res)
 	 * the rest.  A name swapped since (O_NONBLOCK: a FIFO does not block)
 	 * fails to open or to read (ELOOP, EISDIR, ESPIPE, …) and is passed by. */
 	ssize_t n = -1;
-	int fd = open_in_dir(sl);
-	if (fd >= 0)
-		n = pread(fd, head, sizeof head, 0);
-	int e = errno;
-	bool binary = n >= 0 && binary_head(fd, head, (size_t)n);
-	if (fd >= 0)
-		close(fd);
+	int e = 0;
+	bool binary;
+	if (s->tree_root) {
+		/* the layer was read once already, and its first bytes tested as
+		 * it passed */
+		const struct sr_vtree *t = s->tree_root->tree;
+		unsigned char mark = sr_vtree_mark(t, sl->node);
+		if (mark & SR_VTREE_MARK_SNIFFED) {
+			struct stat st;
+			sr_vtree_stat(t, sl->node, &st);
+			n = st.st_size < (off_t)sizeof head ? (ssize_t)st.st_size : (ssize_t)sizeof head;
+			binary = (mark & SR_VTREE_MARK_BINARY) != 0;
+		} else {
+			n = sr_vtree_read(t, sl->node, 0, head, sizeof head);
+			e = EIO;
+			binary = n >= 0 && sr_sniff_binary(head, (size_t)n, (uint64_t)n);
+		}
+	} else {
+		int fd = open_in_dir(sl);
+		if (fd >= 0)
+			n = pread(fd, head, sizeof head, 0);
+		e = errno;
+		binary = n >= 0 && binary_head(fd, head, (size_t)n);
+		if (fd >= 0)
+			close(fd);
+	}
 	if (n < 0 && (e == ENOENT || e == ELOOP || e == EISDIR || e == ESPIPE || e == EINVAL || e == ENXIO ||
 	              e == ENODEV)) {
 		finish_slot(res, NULL, &d);   /* gone, or not a regular file now: not a file of the walk */
@@ -393,7 +416,7 @@ static struct slot *next_slot(struct scan *s, uint64_t *seq)
 	return &s->ring[*seq % SCAN_WINDOW];   /* returned with mu held */
 }
 
-static void queue_file(struct scan *s, const char *rel, size_t name_off, struct dirh *dir)
+static void queue_file(struct scan *s, const char *rel, size_t name_off, struct dirh *dir, uint32_t node)
 {
 	char *copy = strdup(rel);
 	uint64_t seq;
@@ -406,7 +429,9 @@ static void queue_file(struct scan *s, const char *rel, size_t name_off, struct 
 	sl->rel = copy;
 	sl->name_off = name_off;
 	sl->dir = dir;
-	dir->refs++;
+	sl->node = node;
+	if (dir)
+		dir->refs++;
 	sl->state = SLOT_QUEUED;
 	s->next_seq++;
 	if (s->idle)
@@ -532,7 +557,7 @@ static void walk(struct scan *s, struct dirh *dir, char *rel, size_t len, unsign
 			       : S_ISLNK(st.st_mode) ? DT_LNK : DT_FIFO;
 		}
 		if (type == DT_REG)
-			queue_file(s, rel, sub, dir);
+			queue_file(s, rel, sub, dir, SR_VTREE_NONE);
 		else if (type == DT_LNK)
 			s->wst.symlinks++;
 		else if (type == DT_DIR) {
@@ -566,6 +591,45 @@ static void walk(struct scan *s, struct dirh *dir, char *rel, size_t len, unsign
 	free(v);
 }
 
+/* The same walk over a tree in memory: names in order, no descriptors. */
+static void walk_tree(struct scan *s, uint32_t dir, char *rel, size_t len, unsigned depth)
+{
+	const struct sr_vtree *t = s->tree_root->tree;
+	s->wst.dirs++;
+	uint32_t *kids;
+	long n = sr_vtree_children(t, dir, &kids);
+	if (n < 0) {
+		queue_error(s, rel, true, "cannot read the directory", strerror(ENOMEM));
+		return;
+	}
+	for (long i = 0; i < n; i++) {
+		const char *name = sr_vtree_name(t, kids[i]);
+		size_t nl = strlen(name);
+		if (len + nl + 2 > SR_ROOT_MAX_PATH) {
+			queue_error(s, rel, true, "a name below it is longer than PATH_MAX: not looked at", NULL);
+			continue;
+		}
+		size_t sub = len;
+		if (len)
+			rel[sub++] = '/';
+		memcpy(rel + sub, name, nl + 1);
+		struct stat st;
+		sr_vtree_stat(t, kids[i], &st);
+		if (S_ISREG(st.st_mode))
+			queue_file(s, rel, sub, NULL, kids[i]);
+		else if (S_ISLNK(st.st_mode))
+			s->wst.symlinks++;
+		else if (S_ISDIR(st.st_mode) && depth + 1 < SR_SCAN_MAX_DEPTH)
+			walk_tree(s, kids[i], rel, sub + nl, depth + 1);
+		else if (S_ISDIR(st.st_mode))
+			queue_error(s, rel, true, "deeper than the scan goes: not looked at", NULL);
+		else
+			s->wst.special++;
+		rel[len] = '\0';
+	}
+	free(kids);
+}
+
 /* ------------------------------------------------------------ the scan */
 
 static void worker_free(struct worker *w)
@@ -580,6 +644,15 @@ static enum sr_err worker_init(struct worker *w, struct scan *s, struct sr_error
 {
 	w->s = s;
 	enum sr_err rc = sr_run_new(&w->run, err);
+	if (rc == SR_OK && s->tree_root) {
+		/* a tree: each worker's own root over it; its target is the tree */
+		if ((rc = sr_root_open_tree(s->tree_root->tree, s->tree_root->dir, &w->root, err)) == SR_OK)
+			w->root_open = true;
+		if (rc == SR_OK && s->o->as_root)
+			rc = sr_check_target_of_root(&w->root, s->o->root_name ? s->o->root_name : s->tree_root->dir,
+			                             s->o->root_machine, &w->target, err);
+		return rc;
+	}
 	if (rc == SR_OK && (rc = sr_root_open(s->top, &w->root, err)) == SR_OK) {
 		w->root_open = true;
 		sr_root_memo_start(&w->root);
@@ -609,27 +682,24 @@ static unsigned thread_count(const struct sr_scan_opts *o)
 	return n > (long)SR_SCAN_MAX_THREADS ? SR_SCAN_MAX_THREADS : (unsigned)n;
 }
 
-enum sr_err sr_scan_tree(const char *dir, const struct sr_scan_opts *opts, struct sr_scan_stats *stats,
-                         struct sr_error *err)
+/* A directory (dir, its descriptor topfd) or a tree (tree_root) scanned. */
+static enum sr_err scan_run(const char *dir, int topfd, const struct sr_root *tree_root,
+                            const struct sr_scan_opts *opts, struct sr_scan_stats *stats, struct sr_error *err)
 {
 	if (stats)
 		memset(stats, 0, sizeof *stats);
-	int topfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (topfd < 0)
-		return sr_error_set(err, errno == ENOENT ? SR_E_NOENT : errno == ENOTDIR ? SR_E_USAGE : SR_E_IO, "%s",
-		                    errno == ENOTDIR ? "not a directory" : strerror(errno));
 	struct scan *s = calloc(1, sizeof *s);
 	unsigned nw = thread_count(opts);
 	struct worker *w = calloc(nw, sizeof *w);
 	if (!s || !w) {
 		free(s);
 		free(w);
-		close(topfd);
 		return sr_error_set(err, SR_E_NOMEM, NULL);
 	}
 	s->o = opts;
 	s->top = dir;
 	s->topfd = topfd;
+	s->tree_root = tree_root;
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_cond_init(&s->work, NULL);
 	pthread_cond_init(&s->room, NULL);
@@ -644,8 +714,11 @@ enum sr_err sr_scan_tree(const char *dir, const struct sr_scan_opts *opts, struc
 		else
 			w[i].started = true;
 	}
-	struct dirh *top = rc == SR_OK ? calloc(1, sizeof *top) : NULL;
-	if (top && (top->fd = fcntl(topfd, F_DUPFD_CLOEXEC, 0)) >= 0) {
+	struct dirh *top = rc == SR_OK && !tree_root ? calloc(1, sizeof *top) : NULL;
+	if (rc == SR_OK && tree_root) {
+		char rel[SR_ROOT_MAX_PATH + 1] = "";
+		walk_tree(s, SR_VTREE_ROOT, rel, 0, 0);
+	} else if (top && (top->fd = fcntl(topfd, F_DUPFD_CLOEXEC, 0)) >= 0) {
 		char rel[SR_ROOT_MAX_PATH + 1] = "";
 		top->refs = 1;
 		s->live_dirs = 1;
@@ -679,8 +752,30 @@ enum sr_err sr_scan_tree(const char *dir, const struct sr_scan_opts *opts, struc
 	pthread_cond_destroy(&s->room);
 	pthread_cond_destroy(&s->work);
 	pthread_mutex_destroy(&s->mu);
-	close(topfd);
 	free(w);
 	free(s);
 	return rc;
+}
+
+enum sr_err sr_scan_tree(const char *dir, const struct sr_scan_opts *opts, struct sr_scan_stats *stats,
+                         struct sr_error *err)
+{
+	int topfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (topfd < 0) {
+		if (stats)
+			memset(stats, 0, sizeof *stats);
+		return sr_error_set(err, errno == ENOENT ? SR_E_NOENT : errno == ENOTDIR ? SR_E_USAGE : SR_E_IO, "%s",
+		                    errno == ENOTDIR ? "not a directory" : strerror(errno));
+	}
+	enum sr_err rc = scan_run(dir, topfd, NULL, opts, stats, err);
+	close(topfd);
+	return rc;
+}
+
+enum sr_err sr_scan_root(const struct sr_root *root, const struct sr_scan_opts *opts, struct sr_scan_stats *stats,
+                         struct sr_error *err)
+{
+	if (!root->tree)
+		return sr_scan_tree(root->dir, opts, stats, err);
+	return scan_run(root->dir, -1, root, opts, stats, err);
 }

@@ -63,6 +63,11 @@
 #undef archive_entry_hardlink
 #undef archive_entry_perm
 #undef archive_entry_size_is_set
+#undef archive_filter_bytes
+#undef archive_filter_count
+#undef archive_filter_code
+#undef archive_entry_sparse_count
+#undef archive_read_support_format_raw
 
 /* the shims have the real functions' types */
 _Static_assert(_Generic(&sr_archive_write_new, __typeof__(archive_write_new) *: 1, default: 0), "sr_archive_write_new is not archive_write_new");
@@ -118,6 +123,11 @@ _Static_assert(_Generic(&sr_archive_entry_symlink, __typeof__(archive_entry_syml
 _Static_assert(_Generic(&sr_archive_entry_hardlink, __typeof__(archive_entry_hardlink) *: 1, default: 0), "sr_archive_entry_hardlink is not archive_entry_hardlink");
 _Static_assert(_Generic(&sr_archive_entry_perm, __typeof__(archive_entry_perm) *: 1, default: 0), "sr_archive_entry_perm is not archive_entry_perm");
 _Static_assert(_Generic(&sr_archive_entry_size_is_set, __typeof__(archive_entry_size_is_set) *: 1, default: 0), "sr_archive_entry_size_is_set is not archive_entry_size_is_set");
+_Static_assert(_Generic(&sr_archive_filter_bytes, __typeof__(archive_filter_bytes) *: 1, default: 0), "sr_archive_filter_bytes is not archive_filter_bytes");
+_Static_assert(_Generic(&sr_archive_filter_count, __typeof__(archive_filter_count) *: 1, default: 0), "sr_archive_filter_count is not archive_filter_count");
+_Static_assert(_Generic(&sr_archive_filter_code, __typeof__(archive_filter_code) *: 1, default: 0), "sr_archive_filter_code is not archive_filter_code");
+_Static_assert(_Generic(&sr_archive_entry_sparse_count, __typeof__(archive_entry_sparse_count) *: 1, default: 0), "sr_archive_entry_sparse_count is not archive_entry_sparse_count");
+_Static_assert(_Generic(&sr_archive_read_support_format_raw, __typeof__(archive_read_support_format_raw) *: 1, default: 0), "sr_archive_read_support_format_raw is not archive_read_support_format_raw");
 
 /* each pointer has the type of the real function (from its header), so
  * every call below is checked against libarchive's own prototype */
@@ -177,6 +187,11 @@ static struct {
 	__typeof__(archive_entry_hardlink) *archive_entry_hardlink;
 	__typeof__(archive_entry_perm) *archive_entry_perm;
 	__typeof__(archive_entry_size_is_set) *archive_entry_size_is_set;
+	__typeof__(archive_filter_bytes) *archive_filter_bytes;
+	__typeof__(archive_filter_count) *archive_filter_count;
+	__typeof__(archive_filter_code) *archive_filter_code;
+	__typeof__(archive_entry_sparse_count) *archive_entry_sparse_count;
+	__typeof__(archive_read_support_format_raw) *archive_read_support_format_raw;
 } dl;
 
 static bool load(void)
@@ -252,6 +267,11 @@ static bool load(void)
 	SYM(archive_entry_hardlink);
 	SYM(archive_entry_perm);
 	SYM(archive_entry_size_is_set);
+	SYM(archive_filter_bytes);
+	SYM(archive_filter_count);
+	SYM(archive_filter_code);
+	SYM(archive_entry_sparse_count);
+	SYM(archive_read_support_format_raw);
 #undef SYM
 	dl.state = 1;
 	return true;
@@ -547,4 +567,29 @@ __LA_MODE_T sr_archive_entry_perm(struct archive_entry *e)
 int sr_archive_entry_size_is_set(struct archive_entry *e)
 {
 	return load() ? dl.archive_entry_size_is_set(e) : 0;
+}
+
+la_int64_t sr_archive_filter_bytes(struct archive *a, int n)
+{
+	return load() ? dl.archive_filter_bytes(a, n) : -1;
+}
+
+int sr_archive_filter_count(struct archive *a)
+{
+	return load() ? dl.archive_filter_count(a) : 0;
+}
+
+int sr_archive_filter_code(struct archive *a, int n)
+{
+	return load() ? dl.archive_filter_code(a, n) : -1;
+}
+
+int sr_archive_entry_sparse_count(struct archive_entry *e)
+{
+	return load() ? dl.archive_entry_sparse_count(e) : 0;
+}
+
+int sr_archive_read_support_format_raw(struct archive *a)
+{
+	return load() ? dl.archive_read_support_format_raw(a) : ARCHIVE_FATAL;
 }

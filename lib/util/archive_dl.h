@@ -84,6 +84,11 @@ const char *sr_archive_entry_symlink(struct archive_entry *e);
 const char *sr_archive_entry_hardlink(struct archive_entry *e);
 __LA_MODE_T sr_archive_entry_perm(struct archive_entry *e);
 int sr_archive_entry_size_is_set(struct archive_entry *e);
+la_int64_t sr_archive_filter_bytes(struct archive *a, int n);
+int sr_archive_filter_count(struct archive *a);
+int sr_archive_filter_code(struct archive *a, int n);
+int sr_archive_entry_sparse_count(struct archive_entry *e);
+int sr_archive_read_support_format_raw(struct archive *a);
 
 #define archive_write_new sr_archive_write_new
 #define archive_write_free sr_archive_write_free
@@ -139,5 +144,10 @@ int sr_archive_entry_size_is_set(struct archive_entry *e);
 #define archive_entry_hardlink sr_archive_entry_hardlink
 #define archive_entry_perm sr_archive_entry_perm
 #define archive_entry_size_is_set sr_archive_entry_size_is_set
+#define archive_filter_bytes sr_archive_filter_bytes
+#define archive_filter_count sr_archive_filter_count
+#define archive_filter_code sr_archive_filter_code
+#define archive_entry_sparse_count sr_archive_entry_sparse_count
+#define archive_read_support_format_raw sr_archive_read_support_format_raw
 
 #endif

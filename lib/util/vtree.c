@@ -24,6 +24,7 @@ struct vnode {
 	uint32_t src;                 /* regular files: where their bytes are */
 	mode_t mode;
 	bool dead;
+	unsigned char mark;
 	uint64_t off, size;
 	const char *name;             /* in the map's key */
 	const char *link;             /* a symlink's target */
@@ -170,6 +171,21 @@ long sr_vtree_children(const struct sr_vtree *t, uint32_t dir, uint32_t **out)
 	free(v);
 	*out = ids;
 	return (long)n;
+}
+
+uint32_t sr_vtree_parent(const struct sr_vtree *t, uint32_t node)
+{
+	return t->v[node].parent;
+}
+
+unsigned char sr_vtree_mark(const struct sr_vtree *t, uint32_t node)
+{
+	return t->v[node].mark;
+}
+
+void sr_vtree_set_mark(struct sr_vtree *t, uint32_t node, unsigned char mark)
+{
+	t->v[node].mark = mark;
 }
 
 long sr_vtree_read(const struct sr_vtree *t, uint32_t node, uint64_t at, void *buf, size_t n)
@@ -340,4 +356,5 @@ void sr_vtree_set_data(struct sr_vtree *t, uint32_t node, uint32_t src, uint64_t
 void sr_vtree_set_same(struct sr_vtree *t, uint32_t node, uint32_t other)
 {
 	t->v[node].data = t->v[other].data;
+	t->v[node].mark = t->v[other].mark;
 }

@@ -504,8 +504,11 @@ class Zeros(io.RawIOBase):
 
 
 def bombs(c, exe, fx, work, env):
-    """Layers that unpack to more than the filesystem can spare: refused
-    with one line before $TMPDIR fills, on a small tmpfs of its own."""
+    """Decompression bombs, on a small tmpfs TMPDIR of their own.  A gzip
+    layer is read in place: 256 MiB of zeros or 3000 files cost no space
+    there at all.  A layer compressed otherwise (xz here) is decompressed to
+    an unnamed file first: one that would not fit is refused with one line
+    before $TMPDIR fills."""
     small = os.path.join(work, "small")
     os.makedirs(small, exist_ok=True)
     probe = subprocess.run(["unshare", "-m", "true"], capture_output=True)
@@ -513,31 +516,47 @@ def bombs(c, exe, fx, work, env):
         print("note: no mount namespace here (%s): the bombs are skipped" % probe.stderr.decode().strip())
         return
     prog = open(os.path.join(fx, "c-static"), "rb").read()
-    # 256 MiB of zeros in one file: gzip makes it 250 KiB
-    bomb = os.path.join(work, "bomb.tar.gz")
-    with tarfile.open(bomb, "w:gz", format=tarfile.PAX_FORMAT) as t:
-        ti = tarfile.TarInfo("zeros")
-        ti.size = 256 << 20
-        t.addfile(ti, Zeros(ti.size))
-    many = tar_layer([("f%05d" % i, "file", b"", 0o644) for i in range(3000)], "gzip")
-    cases = [("bytes", layout_of(work, "bomb-bytes", [open(bomb, "rb").read()])),
-             ("files", layout_of(work, "bomb-files", [many])),
-             ("good", layout_of(work, "bomb-good", [tar_layer([("app", "file", prog, 0o755)], "gzip")]))]
-    for name, layout in cases:
-        # 128 MiB and 2000 files: the reserve is 64 MiB and 200 files
-        script = ('mount -t tmpfs -o size=128m,nr_inodes=2000 none "$1" && TMPDIR="$1" "$2" scan "oci:$3"; '
+
+    def zeros_tar(compression):
+        out = os.path.join(work, "bomb.tar." + compression)
+        with tarfile.open(out, "w:" + compression, format=tarfile.PAX_FORMAT) as t:
+            ti = tarfile.TarInfo("zeros")
+            ti.size = 256 << 20   # gzip makes it 250 KiB, xz 40 KiB
+            t.addfile(ti, Zeros(ti.size))
+            ti = tarfile.TarInfo("app")
+            ti.size = len(prog)
+            ti.mode = 0o755
+            t.addfile(ti, io.BytesIO(prog))
+        return open(out, "rb").read()
+
+    many = tar_layer([("f%05d" % i, "file", b"", 0o644) for i in range(3000)] + [("app", "file", prog, 0o755)],
+                     "gzip")
+    cases = [("gzip bytes", layout_of(work, "bomb-gz", [zeros_tar("gz")], gzipped=False), 0),
+             ("gzip files", layout_of(work, "bomb-files", [many], gzipped=False), 0),
+             ("xz bytes", layout_of(work, "bomb-xz", [zeros_tar("xz")], gzipped=False), 2),
+             ("xz small", layout_of(work, "bomb-good", [lzma_layer([("app", "file", prog, 0o755)])],
+                                    gzipped=False), 0)]
+    for name, layout, want in cases:
+        # 128 MiB and 2000 files: the reserve is 64 MiB
+        script = ('mount -t tmpfs -o size=128m,nr_inodes=2000 none "$1" && TMPDIR="$1" "$2" scan --json "oci:$3"; '
                   'rc=$?; echo "left: $(ls -A "$1")"; exit $rc')
         p = subprocess.run(["unshare", "-m", "sh", "-c", script, "sh", small, exe, layout], capture_output=True,
                            text=True, env=env, timeout=300)
         err = [l for l in p.stderr.splitlines() if l]
-        if name == "good":
-            c.eq("bomb good: a small image fits, exit 0", p.returncode, 0)
-        else:
-            c.eq("bomb %s: exit 2" % name, p.returncode, 2)
+        c.eq("bomb %s: exit %d" % (name, want), p.returncode, want)
+        if want == 2:
             c.true("bomb %s: one line, does not fit" % name,
                    len(err) == 1 and err[0].startswith("shipready: oci:" + layout) and "does not fit" in err[0]
                    and "TMPDIR" in err[0], p.stderr)
-        c.true("bomb %s: nothing left in the small TMPDIR" % name, "left: \n" in p.stdout + "\n", p.stdout)
+        else:
+            c.true("bomb %s: /app found" % name, '"path":"/app"' in p.stdout.replace(" ", ""), p.stdout[-2000:])
+        c.true("bomb %s: nothing left in the small TMPDIR" % name, "left: \n" in p.stdout + "\n", p.stdout[-300:])
+
+
+def lzma_layer(entries):
+    """A layer compressed with xz, which is not read in place."""
+    import lzma
+    return lzma.compress(tar_layer(entries, None))
 
 
 def main():
