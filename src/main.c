@@ -114,8 +114,9 @@ const struct cli_command cli_commands[] = {
 	  "SOURCE_DATE_EPOCH sets its timestamp (the same tree, the same bytes).\n"
 	  "IMAGE is oci-archive:FILE[:TAG], docker-archive:FILE or oci:DIR[:TAG]: each of its\n"
 	  "platforms (or the one --platform names) is a root, its layers applied in order\n"
-	  "(whiteouts and opaque directories too) into a private directory under $TMPDIR\n"
-	  "that is removed at the end; blobs are checked against their digests.\n"
+	  "(whiteouts and opaque directories too) to a tree in memory, read in place:\n"
+	  "nothing is unpacked (only a zstd, xz or bzip2 layer is decompressed to an\n"
+	  "unnamed file in $TMPDIR first); blobs are checked against their digests.\n"
 	  "On a TTY, progress goes to stderr.\n"
 	  "Exit status 1 when a program fails in its root or a file cannot be read or\n"
 	  "analysed; 2 when a PATH or image cannot be scanned.",

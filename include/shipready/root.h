@@ -1,5 +1,6 @@
-/* shipready — paths inside a root directory (a sysroot, an unpacked container
- * image, a debootstrap tree).
+/* shipready — paths inside a root: a directory (a sysroot, a debootstrap
+ * tree, an unpacked container image) or a container image's layers read
+ * into a tree in memory (shipready/vtree.h).
  *
  * Inside a root, every path is looked up as if the root were `/`: absolute
  * symlinks and `..` are resolved relative to the root and can never leave

@@ -14,7 +14,7 @@ struct sr_check_target_priv {
 	struct sr_root root;          /* dir: targets */
 	bool root_open;
 	const char *libc_path;        /* dir: the libc.so.6 (or musl loader) found */
-	struct sr_image *image;       /* an image target: unpacked, the root is its directory */
+	struct sr_image *image;       /* an image target: the root is over its tree (sr_image_root) */
 };
 
 

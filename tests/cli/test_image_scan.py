@@ -488,6 +488,114 @@ def hostile(c, exe, fx, work, env, tmp):
     c.eq("bad archives: no private directory left", leftovers(tmp), [])
 
 
+def errors_of(p):
+    """The error lines of a run (with --sbom the summary goes to stderr too)."""
+    return [l for l in p.stderr.splitlines() if l.startswith("shipready:")]
+
+
+def sbom_hashes(exe, spec, env):
+    """path -> SHA-256 of each binary, as the CycloneDX bill of a scan says."""
+    p = run(exe, ["scan", "--sbom", "cyclonedx", spec], env)
+    try:
+        doc = json.loads(p.stdout)
+    except ValueError:
+        return p, None
+    out = {}
+    for comp in doc.get("components", []):
+        props = {q["name"]: q["value"] for q in comp.get("properties", [])}
+        for h in comp.get("hashes", []):
+            if h.get("alg") == "SHA-256" and "shipready:path" in props:
+                out[props["shipready:path"]] = h["content"]
+    return p, out
+
+
+def in_place(c, exe, fx, work, env):
+    """Images are read where they are: every binary's bytes read back from
+    the layers are the bytes that went in (their SHA-256), across gzip
+    access points and concatenated gzip members, in a plain docker-archive,
+    and with no writable TMPDIR at all; a zstd layer takes the other way."""
+    progs = {name: open(os.path.join(fx, name), "rb").read() for name in ("c-static", "go-cgo", "go-amd64", "cxx")}
+    # 24 MiB that gzip cannot shrink much, so the files after it lie past
+    # many access points, then the programs; a second layer adds more
+    noise = hashlib.shake_256(b"shipready").digest(24 << 20)
+    l1 = tar_layer([("opt/noise.bin", "file", noise, 0o644)] +
+                   [("usr/bin/" + n, "file", b, 0o755) for n, b in sorted(progs.items())])
+    l2 = tar_layer([("app/" + n, "file", b, 0o755) for n, b in sorted(progs.items())])
+    want = {"/usr/bin/" + n: hashlib.sha256(b).hexdigest() for n, b in progs.items()}
+    want.update({"/app/" + n: hashlib.sha256(b).hexdigest() for n, b in progs.items()})
+    # the second layer as two gzip members (as pigz or a registry may write it)
+    half = len(l2) // 2
+    members = gzip.compress(l2[:half], mtime=0) + gzip.compress(l2[half:], mtime=0)
+    layout = os.path.join(work, "inplace")
+    shutil.rmtree(layout, ignore_errors=True)
+    os.makedirs(layout)
+    diff_ids = ["sha256:" + hashlib.sha256(l).hexdigest() for l in (l1, l2)]
+    descs = []
+    for blob in (gzip.compress(l1, mtime=0), members):
+        d = put_blob(layout, blob)
+        d["mediaType"] = "application/vnd.oci.image.layer.v1.tar+gzip"
+        descs.append(d)
+    cfg = {"architecture": "amd64", "os": "linux", "rootfs": {"type": "layers", "diff_ids": diff_ids}, "config": {}}
+    man = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+           "config": put_json(layout, cfg, "application/vnd.oci.image.config.v1+json"), "layers": descs}
+    desc = put_json(layout, man, "application/vnd.oci.image.manifest.v1+json")
+    desc["platform"] = {"os": "linux", "architecture": "amd64"}
+    write_index(layout, [desc])
+    # no TMPDIR to write to: nothing is written anywhere
+    nowhere = dict(env, TMPDIR=os.path.join(work, "no-such-dir"))
+    p, got = sbom_hashes(exe, "oci:" + layout, nowhere)
+    # exit 1: the cgo and C++ programs find no C library in this image
+    c.eq("in place (gzip, two members, 24 MiB before): exit 1 (findings), no error, with no TMPDIR",
+         (p.returncode, errors_of(p)), (1, []))
+    c.eq("in place (gzip): every binary's SHA-256 read back from the layers", got, want)
+    p, doc = scan_json(exe, ["oci:" + layout], nowhere)
+    c.true("in place (gzip): noise.bin is a file, not a binary",
+           doc and first_scan(doc)["summary"].get("files") == 9, p.stdout[-500:])
+    # the same as a plain oci-archive: each file a range of the archive, mapped
+    plain = layout_of(work, "inplace-plain", [l1, l2], gzipped=False)
+    arch = archive_of(plain, os.path.join(work, "inplace.tar"))
+    p, got = sbom_hashes(exe, "oci-archive:" + arch, nowhere)
+    c.eq("in place (plain oci-archive): exit 1 (findings), no error, with no TMPDIR", (p.returncode, errors_of(p)),
+         (1, []))
+    c.eq("in place (plain oci-archive): every binary's SHA-256", got, want)
+    # judged as the directory it would unpack to
+    tree = os.path.join(work, "inplace-dir")
+    shutil.rmtree(tree, ignore_errors=True)
+    for l in (l1, l2):
+        with tarfile.open(fileobj=io.BytesIO(l)) as t:
+            t.extractall(tree)
+    p1, d1 = scan_json(exe, ["oci-archive:" + arch], nowhere)
+    p2, d2 = scan_json(exe, ["dir:" + tree], env)
+    if c.true("in place: both scans", d1 and d2, p1.stderr + p2.stderr):
+        c.eq("in place: the verdicts of the unpacked directory", verdicts(first_scan(d1)), verdicts(first_scan(d2)))
+    shutil.rmtree(tree, ignore_errors=True)
+    # zstd is not read in place: decompressed to an unnamed file in TMPDIR
+    if shutil.which("zstd"):
+        zl = subprocess.run(["zstd", "-q", "-c"], input=l2, capture_output=True, check=True).stdout
+        zlayout = os.path.join(work, "inplace-zstd")
+        shutil.rmtree(zlayout, ignore_errors=True)
+        os.makedirs(zlayout)
+        d = put_blob(zlayout, zl)
+        d["mediaType"] = "application/vnd.oci.image.layer.v1.tar+zstd"
+        cfg = {"architecture": "amd64", "os": "linux",
+               "rootfs": {"type": "layers", "diff_ids": ["sha256:" + hashlib.sha256(l2).hexdigest()]}, "config": {}}
+        man = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+               "config": put_json(zlayout, cfg, "application/vnd.oci.image.config.v1+json"), "layers": [d]}
+        desc = put_json(zlayout, man, "application/vnd.oci.image.manifest.v1+json")
+        desc["platform"] = {"os": "linux", "architecture": "amd64"}
+        write_index(zlayout, [desc])
+        p, got = sbom_hashes(exe, "oci:" + zlayout, env)
+        c.eq("zstd layer: exit 1 (findings), no error", (p.returncode, errors_of(p)), (1, []))
+        c.eq("zstd layer: every binary's SHA-256",
+             got, {k: v for k, v in want.items() if k.startswith("/app/")})
+        c.eq("zstd layer: nothing left in TMPDIR", leftovers(env["TMPDIR"]), [])
+        p = run(exe, ["scan", "oci:" + zlayout], nowhere)
+        c.true("zstd layer, no TMPDIR: one line naming TMPDIR, exit 2",
+               p.returncode == 2 and len(p.stderr.splitlines()) == 1 and "TMPDIR" in p.stderr, p.stderr)
+    else:
+        print("note: no zstd here: the zstd layer is not tried")
+
+
 class Zeros(io.RawIOBase):
     """n zero bytes, made as they are read."""
     def __init__(self, n):
@@ -571,6 +679,7 @@ def main():
     own_image(c, exe, fx, work, env)
     changesets(c, exe, fx, work, env)
     multi_platform(c, exe, fx, work, env)
+    in_place(c, exe, fx, work, env)
     hostile(c, exe, fx, work, env, tmp)
     bombs(c, exe, fx, work, env)
     roots = common.reality_roots(fixdir)

@@ -10,7 +10,11 @@
  *    (same device and inode);
  *  - a borrowed descriptor is the memo's own (not closed by the caller) and
  *    one asked for without SR_ROOT_BORROW is the caller's to close;
- *  - the memo stops with the root: no descriptor is left open. */
+ *  - the memo stops with the root: no descriptor is left open;
+ *  - the same tree copied into a tree in memory (shipready/vtree.h, what an
+ *    image's layers make) answers every path as the directory does (status,
+ *    error text, final name, canonical path, symlinks followed, the final
+ *    component's kind and bytes), kept directories and listings too. */
 #define _GNU_SOURCE 1
 #include <dirent.h>
 #include <fcntl.h>
@@ -22,6 +26,7 @@
 #include <unistd.h>
 
 #include "shipready/root.h"
+#include "shipready/vtree.h"
 
 #include "harness.h"
 
@@ -145,6 +150,99 @@ static void borrowed_same(const struct sr_root *plain, const struct sr_root *mem
 	lookup(plain, path, 0, &want);
 	lookup(memo, path, SR_ROOT_BORROW, &got);
 	same(path, &want, &got, how);
+}
+
+/* ---------- the directory copied into a tree in memory ---------- */
+
+static char *bytes[4096];     /* each regular file's bytes, by source number */
+static size_t nbytes_of[4096];
+static uint32_t nsrc;
+
+static long mem_read(void *ctx, uint32_t src, uint64_t off, uint64_t at, void *buf, size_t n)
+{
+	(void)ctx;
+	(void)off;
+	if (src >= nsrc || at >= nbytes_of[src])
+		return 0;
+	if (n > nbytes_of[src] - at)
+		n = nbytes_of[src] - (size_t)at;
+	memcpy(buf, bytes[src] + at, n);
+	return (long)n;
+}
+
+static void copy_dir(struct sr_vtree *t, uint32_t node, const char *path)
+{
+	DIR *d = opendir(path);
+	CHECKF(d != NULL, "%s: opendir", path);
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		char sub[4096];
+		snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
+		struct stat st;
+		CHECK(lstat(sub, &st) == 0);
+		uint32_t c = sr_vtree_add(t, node, e->d_name, st.st_mode);
+		CHECKF(c != SR_VTREE_NONE, "%s: added", sub);
+		if (c == SR_VTREE_NONE)
+			continue;
+		if (S_ISDIR(st.st_mode)) {
+			copy_dir(t, c, sub);
+		} else if (S_ISLNK(st.st_mode)) {
+			char target[4096];
+			ssize_t n = readlink(sub, target, sizeof target - 1);
+			target[n > 0 ? n : 0] = '\0';
+			CHECK(sr_vtree_set_link(t, c, target));
+		} else if (nsrc < COUNT(bytes)) {
+			FILE *f = fopen(sub, "rb");
+			bytes[nsrc] = malloc((size_t)st.st_size + 1);
+			nbytes_of[nsrc] = f && bytes[nsrc] ? fread(bytes[nsrc], 1, (size_t)st.st_size, f) : 0;
+			if (f)
+				fclose(f);
+			sr_vtree_set_data(t, c, nsrc, 0, nbytes_of[nsrc]);
+			nsrc++;
+		}
+	}
+	closedir(d);
+}
+
+/* The same walk in the directory and in the tree: the same answer, and
+ * the same file (kind; a regular file's bytes). */
+static void tree_same(const struct sr_root *dir, const struct sr_root *tree, const char *path)
+{
+	struct answer want, got;
+	memset(&got, 0, sizeof got);
+	lookup(dir, path, 0, &want);
+	struct sr_error err = { 0 };
+	int h = -1;
+	struct sr_root_found f;
+	got.rc = sr_root_lookup_ex(tree, path, &h, got.name, got.resolved, sizeof got.resolved, 0, &f, &err);
+	snprintf(got.msg, sizeof got.msg, "%s", got.rc == SR_OK ? "" : sr_error_message(&err));
+	got.links = f.links;
+	CHECKF(want.rc == got.rc && !strcmp(want.msg, got.msg) && !strcmp(want.name, got.name) &&
+	       !strcmp(want.resolved, got.resolved) && want.links == got.links,
+	       "%s in the tree: %d '%s' '%s' '%s' %u, the directory: %d '%s' '%s' '%s' %u", path, got.rc, got.msg,
+	       got.name, got.resolved, got.links, want.rc, want.msg, want.name, want.resolved, want.links);
+	if (got.rc != SR_OK)
+		return;
+	CHECKF(f.borrowed, "%s: a tree's handle is never the caller's to close", path);
+	struct stat ds, ts;
+	int dr = sr_root_stat(dir, path, NULL, &ds, &err), tr = sr_root_stat(tree, path, NULL, &ts, &err);
+	CHECKF(dr == tr && (dr != 0 || (ds.st_mode & S_IFMT) == (ts.st_mode & S_IFMT)), "%s: the same kind", path);
+	if (dr != 0 || !S_ISREG(ds.st_mode))
+		return;
+	struct sr_file fd_, ft;
+	CHECK(sr_root_file_open(dir, path, &fd_, NULL, 0, &err) == SR_OK);
+	CHECKF(sr_root_file_open(tree, path, &ft, NULL, 0, &err) == SR_OK, "%s: opens in the tree: %s", path,
+	       sr_error_message(&err));
+	CHECKF(fd_.r.len == ft.r.len && !memcmp(fd_.r.base, ft.r.base, fd_.r.len), "%s: the same bytes", path);
+	char head[8];
+	CHECKF(sr_root_read_head(tree, path, head, sizeof head) == (long)(ft.r.len < 8 ? ft.r.len : 8),
+	       "%s: its head", path);
+	sr_file_close(&fd_);
+	sr_file_close(&ft);
 }
 
 int main(void)
@@ -325,6 +423,95 @@ int main(void)
 	CHECK(fstat(base.dirfd, &st) == 0 && S_ISDIR(st.st_mode));
 	sr_root_close(&base);
 	CHECKF(open_fds() == fds_before, "descriptors left open: %d, before %d", open_fds(), fds_before);
+
+	/* the tree in memory, copied from the directory */
+	struct sr_vtree_source src = { .read_at = mem_read };
+	struct sr_vtree *vt = sr_vtree_new(&src);
+	CHECK(vt != NULL);
+	copy_dir(vt, SR_VTREE_ROOT, tmproot);
+	struct sr_root dr, tr;
+	CHECK(sr_root_open(tmproot, &dr, &err) == SR_OK);
+	CHECK(sr_root_open_tree(vt, "tree", &tr, &err) == SR_OK);
+	sr_root_memo_start(&tr);
+	CHECK(tr.memo == NULL && sr_root_is_open(&tr));
+	for (size_t i = 0; i < COUNT(paths); i++)
+		tree_same(&dr, &tr, paths[i]);
+	for (int i = 0; i < 300; i += 37) {
+		char p[64];
+		snprintf(p, sizeof p, "/many/d%d/sub/f", i);
+		tree_same(&dr, &tr, p);
+	}
+	/* kept directories answer as the directory's */
+	for (size_t i = 0; i < COUNT(kept); i++) {
+		struct sr_root_dir *dd = sr_root_dir_open(&dr, kept[i].dir), *td = sr_root_dir_open(&tr, kept[i].dir);
+		CHECK(dd && td);
+		if (!dd || !td) {
+			sr_root_dir_free(dd);
+			sr_root_dir_free(td);
+			continue;
+		}
+		struct stat s1, s2;
+		char l1[SR_ROOT_MAX_PATH + 1], l2[SR_ROOT_MAX_PATH + 1];
+		enum sr_root_in h1 = sr_root_dir_lookup(dd, kept[i].name, &s1, l1);
+		enum sr_root_in h2 = sr_root_dir_lookup(td, kept[i].name, &s2, l2);
+		CHECKF(h1 == h2 && (h1 != SR_ROOT_IN_FOUND || !strcmp(l1, l2)), "%s/%s: the tree's kept directory: %d, want %d",
+		       kept[i].dir, kept[i].name, (int)h2, (int)h1);
+		if (h2 == SR_ROOT_IN_FOUND) {
+			struct sr_file f1;
+			CHECK(sr_root_dir_file_open(td, l2, SR_FILE_LAZY, &f1, &err) == SR_OK);
+			sr_file_close(&f1);
+		}
+		sr_root_dir_free(dd);
+		sr_root_dir_free(td);
+	}
+	/* listings: the same names in the same order */
+	static const char *const lists[] = { "/", "/etc", "/lib/x86_64-linux-gnu", "/many", "/opt/app/up" };
+	for (size_t i = 0; i < COUNT(lists); i++) {
+		struct sr_root_list *a1 = sr_root_list_open(&dr, lists[i], SIZE_MAX, &err);
+		struct sr_root_list *a2 = sr_root_list_open(&tr, lists[i], SIZE_MAX, &err);
+		CHECKF(a1 && a2, "%s: listed", lists[i]);
+		const char *n1 = "", *n2 = "";
+		size_t n = 0;
+		while (a1 && a2 && n1 && n2) {
+			n1 = sr_root_list_next(a1);
+			n2 = sr_root_list_next(a2);
+			CHECKF((!n1 && !n2) || (n1 && n2 && !strcmp(n1, n2)), "%s: entry %zu: %s, want %s", lists[i], n,
+			       n2 ? n2 : "(end)", n1 ? n1 : "(end)");
+			n++;
+		}
+		sr_root_list_close(a1);
+		sr_root_list_close(a2);
+	}
+	CHECK(sr_root_list_open(&tr, "/etc/ld.so.cache", SIZE_MAX, &err) == NULL);
+	/* a name added again replaces what was there; a removed directory takes
+	 * what is below it */
+	uint32_t etc = sr_vtree_child(vt, SR_VTREE_ROOT, "etc");
+	uint32_t cache = sr_vtree_child(vt, etc, "ld.so.cache");
+	CHECK(cache != SR_VTREE_NONE);
+	uint32_t again = sr_vtree_add(vt, etc, "ld.so.cache", S_IFDIR | 0755);
+	CHECK(again != SR_VTREE_NONE && again != cache && sr_vtree_child(vt, etc, "ld.so.cache") == again);
+	struct stat st2;
+	CHECK(sr_root_stat(&tr, "/etc/ld.so.cache", NULL, &st2, &err) == SR_OK && S_ISDIR(st2.st_mode));
+	uint32_t usr = sr_vtree_child(vt, SR_VTREE_ROOT, "usr");
+	sr_vtree_remove(vt, usr);
+	CHECK(sr_vtree_child(vt, SR_VTREE_ROOT, "usr") == SR_VTREE_NONE);
+	CHECK(sr_root_stat(&tr, "/lib/x86_64-linux-gnu/libc.so.6", NULL, &st2, &err) == SR_E_NOENT);
+	uint32_t usr2 = sr_vtree_add(vt, SR_VTREE_ROOT, "usr", S_IFDIR | 0755);
+	CHECK(usr2 != SR_VTREE_NONE && sr_vtree_child(vt, usr2, "lib") == SR_VTREE_NONE);
+	/* a hard link reads its target's bytes and has its identity */
+	uint32_t app = sr_vtree_child(vt, sr_vtree_child(vt, sr_vtree_child(vt, SR_VTREE_ROOT, "opt"), "app"), "lib");
+	uint32_t libx = sr_vtree_child(vt, app, "libx.so");
+	uint32_t hl = sr_vtree_add(vt, app, "hard.so", S_IFREG | 0644);
+	sr_vtree_set_same(vt, hl, libx);
+	struct stat h1s, h2s;
+	CHECK(sr_root_stat(&tr, "/opt/app/lib/hard.so", NULL, &h1s, &err) == SR_OK &&
+	      sr_root_stat(&tr, "/opt/app/lib/libx.so", NULL, &h2s, &err) == SR_OK && h1s.st_ino == h2s.st_ino &&
+	      h1s.st_size == h2s.st_size && h1s.st_dev == sr_vtree_dev(vt));
+	sr_root_close(&tr);
+	sr_root_close(&dr);
+	sr_vtree_free(vt);
+	for (uint32_t i = 0; i < nsrc; i++)
+		free(bytes[i]);
 
 	char cmd[256];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmproot);
