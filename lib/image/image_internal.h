@@ -57,8 +57,9 @@ const char *image_inflater_error(const struct image_inflater *f);
 struct image_zran *image_inflater_take(struct image_inflater *f);
 void image_inflater_free(struct image_inflater *f);
 /* n bytes at offset at of the output, the stream being size bytes at
- * base of fd: how many were read (fewer at its end), -1 on failure. */
-long image_zran_read(const struct image_zran *z, int fd, uint64_t base, uint64_t size, uint64_t at, void *buf,
+ * base of fd: how many were read (fewer at its end), -1 on failure.  Safe
+ * from several threads at once. */
+long image_zran_read(struct image_zran *z, int fd, uint64_t base, uint64_t size, uint64_t at, void *buf,
                      size_t n);
 void image_zran_free(struct image_zran *z);
 
