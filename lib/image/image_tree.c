@@ -203,22 +203,32 @@ bad:
 	                    links > SR_ROOT_MAX_LINKS ? "is reached through too many symbolic links" : "leads to no directory");
 }
 
-/* What the layers below put in the directory goes: this layer's own
- * entries stay, and a directory this layer re-declared keeps only this
- * layer's entries in turn (the marker may come after them). */
-static void opaque_clear(struct applier *ap, uint32_t dir, unsigned depth)
+/* What the layers below put in the directory goes; this layer's own
+ * entries stay, whatever their order (the marker may come after them):
+ * a directory this layer re-declared keeps only this layer's entries in
+ * turn, and one it did not is kept only to hold entries of this layer
+ * below it.  Whether anything of this layer is left in dir. */
+static bool opaque_clear(struct applier *ap, uint32_t dir, unsigned depth)
 {
 	uint32_t *kids;
 	long n = sr_vtree_children(ap->t, dir, &kids);
+	bool left = false;
 	for (long i = 0; i < n; i++) {
 		struct stat st;
 		sr_vtree_stat(ap->t, kids[i], &st);
-		if (!sr_vtree_made_now(ap->t, kids[i]))
+		bool now = sr_vtree_made_now(ap->t, kids[i]);
+		bool dir_below = S_ISDIR(st.st_mode) && depth < SR_ROOT_MAX_PATH / 2;
+		bool holds = dir_below && opaque_clear(ap, kids[i], depth + 1);
+		if (now || holds) {
+			left = true;
+			if (!now)
+				sr_vtree_touch(ap->t, kids[i]);
+		} else {
 			sr_vtree_remove(ap->t, kids[i]);
-		else if (S_ISDIR(st.st_mode) && depth < SR_ROOT_MAX_PATH / 2)
-			opaque_clear(ap, kids[i], depth + 1);
+		}
 	}
 	free(kids);
+	return left;
 }
 
 /* Is this the start of a binary?  The first bytes of the file as the scan

@@ -316,7 +316,10 @@ uint32_t sr_vtree_add(struct sr_vtree *t, uint32_t dir, const char *name, mode_t
 		/* the map borrows keys: this one is copied where it stays */
 		unsigned char *kept = keep(t, key, kl);
 		if (!kept) {
-			s->val = NULL;   /* a slot with no node: "none" */
+			/* the slot was added last, so nothing probes past it: empty again */
+			s->key = NULL;
+			s->len = 0;
+			s->val = NULL;
 			return SR_VTREE_NONE;
 		}
 		memcpy(kept, key, kl);

@@ -297,6 +297,8 @@ def changesets(c, exe, fx, work, env):
         ("replaced/inside", "file", prog, 0o755),
         ("srv/data/sub/old", "file", prog, 0o755),
         ("srv/data/keep", "file", prog, 0o755),
+        ("srv/data2/sub/old", "file", prog, 0o755),
+        ("srv/data2/top", "file", prog, 0o755),
     ])
     l2 = tar_layer([
         ("bin/.wh.gone", "file", b"", 0o644),
@@ -311,9 +313,13 @@ def changesets(c, exe, fx, work, env):
         ("srv/data/sub", "dir", None, 0o755),
         ("srv/data/sub/new", "file", prog, 0o755),
         ("srv/data/.wh..wh..opq", "file", b"", 0o644),
+        # a file below a directory of the layers beneath (not re-declared),
+        # then the opaque marker of its parent: the file stays, and only it
+        ("srv/data2/sub/new", "file", prog, 0o755),
+        ("srv/data2/.wh..wh..opq", "file", b"", 0o644),
     ])
     want = ["/abs", "/bin/caf\u00e9", "/bin/hard", "/bin/keep", "/opt/old/new", "/replaced", "/srv/data/sub/new",
-            "/usr/lib/libx", "/usr/lib/liby"]
+            "/srv/data2/sub/new", "/usr/lib/libx", "/usr/lib/liby"]
     for gz in (False, True):
         layout = layout_of(work, "changes", [l1, l2], gzipped=gz)
         tag = "gzip" if gz else "tar"
