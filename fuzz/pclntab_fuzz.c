@@ -3,7 +3,8 @@
  * The input is a table from its magic on.  The parser takes the byte order
  * from the magic, so readers of either order must give the same header and
  * the same names.  Then every name (at most 4096) is read and its package
- * taken (a prefix of the name), the package set is built in an arena, and
+ * taken (a prefix of the name), the package set is built in an arena (and
+ * again with each package's function sizes: every function counted once), and
  * the finder scans an image whose one segment is the input (no sections):
  * whatever it finds must parse again and lie inside the input. */
 #include "fuzz.h"
@@ -24,6 +25,21 @@ static void check_packages(const struct sr_go_pclntab *p)
 		for (size_t i = 0; i < n; i++)
 			if (!pk[i][0] || (i && strcmp(pk[i - 1], pk[i]) >= 0))
 				abort();   /* non-empty, sorted, unique */
+	}
+	/* with sizes: the same packages, each with at least one function, and
+	 * no more functions than the table has */
+	const char **pk2;
+	size_t n2;
+	struct sr_go_pkgsize *sz, other;
+	if (sr_go_pclntab_packages_each(p, a, NULL, NULL, &pk2, &n2, &sz, &other) == SR_OK) {
+		uint64_t funcs = other.funcs;
+		for (size_t i = 0; i < n2; i++) {
+			if (!sz || sz[i].funcs == 0)
+				abort();
+			funcs += sz[i].funcs;
+		}
+		if (funcs != p->nfunc)
+			abort();
 	}
 	sr_arena_free(a);
 }

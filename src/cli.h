@@ -123,6 +123,8 @@ extern bool cli_no_color;
 
 extern const struct cli_option inspect_options[];
 int cmd_inspect(int argc, char **argv, const struct cli_command *self);
+extern const struct cli_option size_options[];
+int cmd_size(int argc, char **argv, const struct cli_command *self);
 extern const struct cli_option scan_options[];
 int cmd_scan(int argc, char **argv, const struct cli_command *self);
 extern const struct cli_option deps_options[];

@@ -24,6 +24,19 @@ const struct cli_command cli_commands[] = {
 	  "With --root DIR, each FILE is looked up inside DIR (an unpacked image, a sysroot):\n"
 	  "absolute symlinks and '..' resolve inside DIR and never reach the host's files.",
 	  inspect_options },
+	{ "size", cmd_size, "say what each binary's bytes are: sections, Go packages and modules",
+	  "[--json] [--root DIR] FILE...",
+	  "Read each FILE (it is never run) and break its size down: every section (ELF,\n"
+	  "PE or Mach-O; the ones that take no bytes of the file, such as .bss, marked),\n"
+	  "and for a Go program the code of each package and of each module, from the\n"
+	  "pclntab's function table: a function's bytes run from its entry to the next\n"
+	  "function's, so its alignment padding counts with it. A package's module comes\n"
+	  "from the build info (std for the standard library); functions of no package\n"
+	  "(go:, type:, cgo glue, assembly entry points) are counted apart. Text shows the\n"
+	  "20 largest rows of each table; --json (docs/schema/size.json) has them all.\n"
+	  "A file that cannot be analysed gets one line 'shipready: PATH: reason' on stderr;\n"
+	  "the exit status is then 2.",
+	  size_options },
 	{ "deps", cmd_deps, "resolve the shared libraries each binary needs, as the loader would",
 	  "[--root DIR] [--flat | --json | --graph dot|mermaid] [--cpu host|VENDOR[/LEVEL]] FILE...",
 	  "Resolve every shared library each FILE needs exactly as the dynamic loader would\n"

@@ -31,7 +31,7 @@ PUBLIC = {
     "go.h": "go", "gomod.h": "go", "semver.h": "go",
     "inspect.h": "inspect", "version.h": "inspect",
     "cpu.h": "loader", "deps.h": "loader",
-    "analysis.h": "analysis", "needs.h": "analysis", "runtimes.h": "analysis", "language.h": "analysis",
+    "analysis.h": "analysis", "needs.h": "analysis", "size.h": "analysis", "runtimes.h": "analysis", "language.h": "analysis",
     "check.h": "check", "judge.h": "check", "policy.h": "check", "drift.h": "check", "compdeps.h": "check", "scan.h": "check", "diff.h": "check",
     "report.h": "report/pack", "cireport.h": "report/pack", "bundle.h": "report/pack", "ociimage.h": "report/pack",
     "dockerfile.h": "report/pack", "release.h": "report/pack", "sbom.h": "report/pack", "unit.h": "report/pack", "verify.h": "report/pack",

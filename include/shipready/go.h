@@ -161,6 +161,13 @@ struct sr_go_link {
 
 enum sr_go_cgo { SR_GO_CGO_UNKNOWN = -1, SR_GO_CGO_NO = 0, SR_GO_CGO_YES = 1 };
 
+/* The code of a package: its functions' bytes, from each one's entry to the
+ * next one's (alignment padding included, as the pclntab lays them out). */
+struct sr_go_pkgsize {
+	uint64_t bytes;
+	uint64_t funcs;
+};
+
 struct sr_go_info {
 	bool is_go;
 	struct sr_strlist evidence;         /* why we think it is Go */
@@ -175,6 +182,8 @@ struct sr_go_info {
 	uint64_t nfunc;
 	const char **packages;              /* sorted */
 	size_t npackages;
+	const struct sr_go_pkgsize *package_sizes;   /* beside packages (NULL when they could not be counted) */
+	struct sr_go_pkgsize unattributed;  /* functions of no package: go:, type:, cgo glue, assembly */
 	const char *pcln_error;             /* why the pclntab could not be read, or NULL */
 
 	const char *goos, *goarch;

@@ -15,6 +15,7 @@
 #include "shipready/inspect.h"
 #include "shipready/policy.h"
 #include "shipready/scan.h"
+#include "shipready/size.h"
 #include "shipready/targets.h"
 
 #define SR_INSPECT_SCHEMA_VERSION 1
@@ -166,5 +167,11 @@ void sr_report_diff_only_in_text(FILE *out, bool old, const char *path);
 void *sr_report_string_json(const char *s);
 
 #define SR_DIFF_SCHEMA_VERSION 1
+
+/* size: a binary's bytes by section, and a Go program's by module and
+ * package (shipready/size.h); text tables show the 20 largest rows each. */
+void sr_report_size_text(FILE *out, const char *path, const struct sr_size *s, const struct sr_text_style *st);
+void *sr_report_size_json(const char *path, const struct sr_size *s);
+#define SR_SIZE_SCHEMA_VERSION 1
 
 #endif

@@ -17,6 +17,7 @@
 #include "shipready/report.h"
 #include "shipready/sbom.h"
 #include "shipready/scan.h"
+#include "shipready/size.h"
 #include "shipready/version.h"
 
 #endif

@@ -261,11 +261,15 @@ static void read_pclntab(struct sr_arena *a, struct sr_go_info *g, const struct 
 	g->pcln_found_by = how;
 	g->nfunc = p.nfunc;
 	struct feature_pass fp = { .g = g, .features = features };
-	if (sr_go_pclntab_packages_each(&p, a, note_feature, &fp, &g->packages, &g->npackages) != SR_OK) {
+	struct sr_go_pkgsize *sizes = NULL;
+	if (sr_go_pclntab_packages_each(&p, a, note_feature, &fp, &g->packages, &g->npackages, &sizes,
+	                                &g->unattributed) != SR_OK) {
 		g->packages = NULL;
 		g->npackages = 0;
+		sizes = NULL;
 		g->pcln_error = "the package list is too large";
 	}
+	g->package_sizes = sizes;
 }
 
 static void decide_version(struct sr_arena *a, struct sr_go_info *g, const struct sr_image *img)

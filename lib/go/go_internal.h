@@ -113,12 +113,19 @@ enum sr_err sr_go_pclntab_find(const struct sr_image *img, struct sr_go_pclntab 
 enum sr_err sr_go_pclntab_packages(const struct sr_go_pclntab *p, struct sr_arena *a, const char ***pkgs,
                                    size_t *count);
 /* The same, and each function's name (a readable one) also goes to
+ * each_name(ctx, name, len) on the way, and (sizes not NULL) each
+ * package's function bytes (entry to the next entry: its padding
+ * included) go to (*sizes)[i], beside (*pkgs)[i], those of functions of no
+ * package to *other: one pass over the names for every use of them (make
+ * bench: the names of a large Go program are tens of MiB).
+ * (Former wording:) each function's name (a readable one) also goes to
  * each_name(ctx, name, len) on the way: one pass over the names for
  * every use of them (make bench: the names of a large Go program are
  * tens of MiB). */
 enum sr_err sr_go_pclntab_packages_each(const struct sr_go_pclntab *p, struct sr_arena *a,
                                         void (*each_name)(void *ctx, const char *name, size_t len), void *ctx,
-                                        const char ***pkgs, size_t *count);
+                                        const char ***pkgs, size_t *count, struct sr_go_pkgsize **sizes,
+                                        struct sr_go_pkgsize *other);
 
 /* ---- minimums.c ---- */
 

@@ -513,11 +513,21 @@ static size_t unescape(const char *s, size_t n, char *buf)
 }
 
 /* Add s[0..n) (unescaped already) to the set of packages, copied into the
- * set's arena; SR_E_NOMEM when memory or the package limit ran out. */
-static enum sr_err set_add(struct sr_map *set, const char *s, size_t n)
+ * set's arena, with bytes and funcs more of its functions; SR_E_NOMEM when
+ * memory or the package limit ran out. */
+static enum sr_err set_add(struct sr_map *set, struct sr_arena *a, const char *s, size_t n, uint64_t bytes,
+                           uint64_t funcs)
 {
 	bool fresh;
-	return sr_map_add(set, s, n, &fresh) ? SR_OK : SR_E_NOMEM;
+	struct sr_map_slot *e = sr_map_add(set, s, n, &fresh);
+	if (!e)
+		return SR_E_NOMEM;
+	struct sr_go_pkgsize *z = e->val;
+	if (!z && !(z = e->val = sr_arena_alloc(a, sizeof *z)))
+		return SR_E_NOMEM;
+	z->bytes += bytes;
+	z->funcs += funcs;
+	return SR_OK;
 }
 
 static int cmp_str(const void *x, const void *y)
@@ -525,18 +535,35 @@ static int cmp_str(const void *x, const void *y)
 	return strcmp(*(const char *const *)x, *(const char *const *)y);
 }
 
+/* The bytes of function i: from its entry to the next one's (the table
+ * ends with the end of the text); 0 when they are not in order. */
+static uint64_t func_size(const struct sr_go_pclntab *p, uint64_t i)
+{
+	uint64_t a, b;
+	if (func_entry(p, i, &a) != SR_OK || func_entry(p, i + 1, &b) != SR_OK || b < a)
+		return 0;
+	return b - a;
+}
+
 enum sr_err sr_go_pclntab_packages(const struct sr_go_pclntab *p, struct sr_arena *a, const char ***pkgs,
                                    size_t *count)
 {
-	return sr_go_pclntab_packages_each(p, a, NULL, NULL, pkgs, count);
+	return sr_go_pclntab_packages_each(p, a, NULL, NULL, pkgs, count, NULL, NULL);
 }
 
 enum sr_err sr_go_pclntab_packages_each(const struct sr_go_pclntab *p, struct sr_arena *a,
                                         void (*each_name)(void *ctx, const char *name, size_t len), void *ctx,
-                                        const char ***pkgs, size_t *count)
+                                        const char ***pkgs, size_t *count, struct sr_go_pkgsize **sizes,
+                                        struct sr_go_pkgsize *other)
 {
 	*pkgs = NULL;
 	*count = 0;
+	if (sizes)
+		*sizes = NULL;
+	struct sr_go_pkgsize none = { 0 };
+	if (!other)
+		other = &none;
+	*other = none;
 	if (!p || !a || p->layout == SR_GO_PCLN_NONE)
 		return SR_E_USAGE;
 	struct sr_map set;   /* keys copied into a: they are the answer */
@@ -548,38 +575,60 @@ enum sr_err sr_go_pclntab_packages_each(const struct sr_go_pclntab *p, struct sr
 	uint64_t budget = (uint64_t)p->tab.len + ((uint64_t)1 << 20);
 	const char *prev = NULL;
 	size_t prev_len = 0;
+	/* the current run of one package's functions: its bytes go to the set
+	 * when the package changes */
+	uint64_t run_bytes = 0, run_funcs = 0;
+	enum sr_err rc = SR_OK;
 	for (uint64_t i = 0; i < p->nfunc; i++) {
 		const char *name;
 		size_t len;
 		if (i % DROP_EVERY == DROP_EVERY - 1)
 			sr_reader_drop_pages(&p->tab);   /* the names before are in the set: their pages can go */
-		enum sr_err rc = func_name(p, i, MAX_NAME, &name, &len);
+		rc = func_name(p, i, MAX_NAME, &name, &len);
 		uint64_t cost = rc == SR_OK ? len + 1 : MAX_NAME;
 		if (cost > budget) {
 			sr_map_free(&set, NULL);
 			return SR_E_MALFORMED;
 		}
 		budget -= cost;
+		uint64_t size = sizes ? func_size(p, i) : 0;
 		if (rc == SR_OK && each_name)
 			each_name(ctx, name, len);
 		if (rc == SR_OK && prev && len > prev_len && name[prev_len] == '.' && memcmp(name, prev, prev_len) == 0 &&
-		    !memchr(name + prev_len, '/', len - prev_len))
-			continue;   /* the previous package's "PKG." with no path after: the same package
-			             * (sr_go_symbol_package would say so; make bench's scan /usr needs the
-			             * shortcut, as most names of a package are adjacent) */
+		    !memchr(name + prev_len, '/', len - prev_len)) {
+			/* the previous package's "PKG." with no path after: the same package
+			 * (sr_go_symbol_package would say so; make bench's scan /usr needs the
+			 * shortcut, as most names of a package are adjacent) */
+			run_bytes += size;
+			run_funcs++;
+			continue;
+		}
 		size_t n;
-		if (rc != SR_OK || !sr_go_symbol_package(name, len, &n))
-			continue;   /* an unreadable name is skipped: best effort */
-		if (prev && n == prev_len && memcmp(prev, name, n) == 0)
-			continue;   /* functions of a package are mostly adjacent */
+		if (rc != SR_OK || !sr_go_symbol_package(name, len, &n)) {
+			/* an unreadable name is skipped (best effort); go:, type:, cgo
+			 * glue and assembly entry points belong to no package */
+			other->bytes += size;
+			other->funcs++;
+			rc = SR_OK;
+			continue;
+		}
+		if (prev && n == prev_len && memcmp(prev, name, n) == 0) {
+			run_bytes += size;   /* functions of a package are mostly adjacent */
+			run_funcs++;
+			continue;
+		}
+		if (prev && (rc = set_add(&set, a, buf, unescape(prev, prev_len, buf), run_bytes, run_funcs)) != SR_OK)
+			break;
 		prev = name;
 		prev_len = n;
-		size_t m = unescape(name, n, buf);
-		rc = set_add(&set, buf, m);
-		if (rc != SR_OK) {
-			sr_map_free(&set, NULL);
-			return rc;
-		}
+		run_bytes = size;
+		run_funcs = 1;
+	}
+	if (rc == SR_OK && prev)
+		rc = set_add(&set, a, buf, unescape(prev, prev_len, buf), run_bytes, run_funcs);
+	if (rc != SR_OK) {
+		sr_map_free(&set, NULL);
+		return rc;
 	}
 	const char **v = NULL;
 	size_t k = 0;
@@ -593,6 +642,9 @@ enum sr_err sr_go_pclntab_packages_each(const struct sr_go_pclntab *p, struct sr
 		for (size_t i = 0; (e = sr_map_next(&set, &i)) != NULL;)
 			v[k++] = e->key;
 		qsort(v, k, sizeof *v, cmp_str);
+		if (sizes && (*sizes = sr_arena_array(a, k, sizeof **sizes)) != NULL)
+			for (size_t i = 0; i < k; i++)
+				(*sizes)[i] = *(const struct sr_go_pkgsize *)sr_map_find(&set, v[i], strlen(v[i]))->val;
 	}
 	sr_map_free(&set, NULL);
 	*pkgs = v;
