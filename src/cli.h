@@ -123,6 +123,26 @@ extern bool cli_no_color;
 
 extern const struct cli_option inspect_options[];
 int cmd_inspect(int argc, char **argv, const struct cli_command *self);
+/* The targets a command judges against (cli_targets.c). */
+struct sr_targets;
+struct sr_check_target;
+struct cli_target_set {
+	struct sr_check_target **v;
+	size_t n, cap;
+};
+/* spec (a database name, NAME/ARCH or dir:PATH; --arch pins a bare name) once;
+ * false after saying why it cannot be opened. */
+bool cli_target_add(struct cli_target_set *ts, const struct sr_targets *db, const char *spec, const char *arch);
+/* Every comma-separated element of list. */
+bool cli_targets_add_list(struct cli_target_set *ts, const struct sr_targets *db, const char *list, const char *arch);
+/* The targets asked for besides --target (given: some were): the policy's,
+ * else (nothing asked for) the default set; *requested says whether any
+ * were asked for.  false after saying why one cannot be used. */
+struct sr_policy;
+bool cli_targets_more(struct cli_target_set *ts, const struct sr_targets *db, bool given, const char *arch,
+                      const struct sr_policy *policy, bool *requested);
+void cli_targets_free(struct cli_target_set *ts);
+
 extern const struct cli_option size_options[];
 int cmd_size(int argc, char **argv, const struct cli_command *self);
 extern const struct cli_option scan_options[];

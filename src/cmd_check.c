@@ -58,64 +58,6 @@ static void on_opt(int id, const char *arg, void *ud)
 	}
 }
 
-struct target_set {
-	struct sr_check_target **v;
-	size_t n, cap;
-};
-
-static bool target_add(struct target_set *ts, const struct sr_targets *db, const char *spec, const char *arch)
-{
-	for (size_t i = 0; i < ts->n; i++)
-		if (strcmp(ts->v[i]->name, spec) == 0)
-			return true;
-	char buf[512];
-	/* --arch pins database targets given without one */
-	if (arch && strncmp(spec, "dir:", 4) != 0 && !strchr(spec, '/')) {
-		snprintf(buf, sizeof buf, "%s/%s", spec, arch);
-		spec = buf;
-	}
-	struct sr_error err = { 0 };
-	struct sr_check_target *t;
-	if (sr_check_target_open(db, spec, &t, &err) != SR_OK) {
-		cli_file_error(spec, sr_error_message(&err));
-		return false;
-	}
-	if (ts->n == ts->cap) {
-		size_t cap = ts->cap ? ts->cap * 2 : 8;
-		struct sr_check_target **v = realloc(ts->v, cap * sizeof *v);
-		if (!v) {
-			sr_check_target_free(t);
-			fprintf(stderr, "shipready: out of memory\n");
-			return false;
-		}
-		ts->v = v;
-		ts->cap = cap;
-	}
-	ts->v[ts->n++] = t;
-	return true;
-}
-
-/* Every comma-separated element of spec. */
-static bool targets_add_list(struct target_set *ts, const struct sr_targets *db, const char *list, const char *arch)
-{
-	bool ok = true;
-	const char *s = list;
-	while (*s) {
-		const char *e = strchr(s, ',');
-		size_t n = e ? (size_t)(e - s) : strlen(s);
-		if (n > 0) {
-			char *one = strndup(s, n);
-			if (!one || !target_add(ts, db, one, arch))
-				ok = false;
-			free(one);
-		}
-		s += n;
-		if (*s == ',')
-			s++;
-	}
-	return ok;
-}
-
 struct row {
 	char *path;
 	char *details;       /* text mode: the explained findings */
@@ -128,7 +70,7 @@ struct row {
 /* One run of check over the files: the targets, the shared analysis run,
  * and what the report gathers file by file. */
 struct batch {
-	const struct target_set *ts;
+	const struct cli_target_set *ts;
 	const struct sr_policy *policy;
 	bool json;
 	struct sr_ci_log *log;          /* --format sarif|junit: what is found goes here */
@@ -167,7 +109,7 @@ static void put_json_head(const struct batch *b)
  * its part of the report (a JSON item now, or the text kept for the end). */
 static void check_file(struct batch *b, const char *path)
 {
-	const struct target_set *ts = b->ts;
+	const struct cli_target_set *ts = b->ts;
 	struct sr_analysis *an;
 	struct sr_error err = { 0 };
 	if (sr_run_analyse(b->run, NULL, path, &an, &err) != SR_OK) {
@@ -249,7 +191,7 @@ done:
  * the policy's violations. */
 static void put_text_report(const struct batch *b)
 {
-	const struct target_set *ts = b->ts;
+	const struct cli_target_set *ts = b->ts;
 	const char **names = calloc(ts->n + 1, sizeof *names);
 	const char **files = calloc(b->nrows + 1, sizeof *files);
 	if (names && files) {
@@ -274,26 +216,6 @@ static void put_text_report(const struct batch *b)
 	}
 	free(names);
 	free(files);
-}
-
-/* The targets asked for besides --target: the policy's, else (nothing
- * asked for) the default set; false after saying why one cannot be used. */
-static bool open_more_targets(struct target_set *ts, const struct sr_targets *db, const struct check_opts *o,
-                              const struct sr_policy *policy, bool *requested)
-{
-	bool ok = true;
-	*requested = o->nspecs > 0 || policy;
-	if (policy) {
-		/* the policy's targets are requested too; without --target they are the only ones */
-		const char *const *pt;
-		size_t npt = sr_policy_targets(policy, &pt);
-		for (size_t i = 0; i < npt; i++)
-			ok &= target_add(ts, db, pt[i], o->arch);
-	}
-	if (!*requested)
-		for (size_t i = 0; sr_check_default_targets[i]; i++)
-			ok &= target_add(ts, db, sr_check_default_targets[i], o->arch);
-	return ok;
 }
 
 int cmd_check(int argc, char **argv, const struct cli_command *self)
@@ -327,12 +249,12 @@ int cmd_check(int argc, char **argv, const struct cli_command *self)
 		return EXIT_ERROR;
 	}
 
-	struct target_set ts = { 0 };
+	struct cli_target_set ts = { 0 };
 	struct sr_policy *policy = NULL;
 	bool requested = false;
 	struct batch b = { .ts = &ts, .json = o.json, .status = EXIT_OK };
 	for (size_t i = 0; i < o.nspecs; i++)
-		if (!targets_add_list(&ts, &db, o.specs[i], o.arch))
+		if (!cli_targets_add_list(&ts, &db, o.specs[i], o.arch))
 			b.status = EXIT_ERROR;
 	if (o.policy) {
 		struct sr_error perr = { 0 };
@@ -342,7 +264,7 @@ int cmd_check(int argc, char **argv, const struct cli_command *self)
 			goto out;
 		}
 	}
-	if (!open_more_targets(&ts, &db, &o, policy, &requested))
+	if (!cli_targets_more(&ts, &db, o.nspecs > 0, o.arch, policy, &requested))
 		b.status = EXIT_ERROR;
 	if (b.status != EXIT_OK || (ts.n == 0 && !policy))
 		goto out;
@@ -393,9 +315,7 @@ int cmd_check(int argc, char **argv, const struct cli_command *self)
 		b.status = EXIT_FINDINGS;
 out:
 	sr_policy_free(policy);
-	for (size_t j = 0; j < ts.n; j++)
-		sr_check_target_free(ts.v[j]);
-	free(ts.v);
+	cli_targets_free(&ts);
 	sr_targets_free(&db);
 	free(o.specs);
 	return cli_finish(b.status);
