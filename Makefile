@@ -16,14 +16,18 @@ FUZZ_SECONDS ?= 20
 # ca-certificates, tzdata: the host's CA bundle and zoneinfo that the bundle,
 # image and dockerfile tests carry into what they build; python3-junitparser: the
 # JUnit reader of tests/cli/test_ci_reports.py; busybox-static: the shell put into
-# the Alpine-shaped and scratch roots to run preflight's script there).  Named one by one: ensure-deps.sh installs
+# the Alpine-shaped and scratch roots to run preflight's script there;
+# libgraphviz-dev, libgvc6: Graphviz's headers, and the dot layout the HTML report
+# loads when it draws a graph; chromium: the browser tests/cli/test_report.py
+# renders the report in).  Named one by one: ensure-deps.sh installs
 # without recommends, so `make fresh-test` proves this list on a new Debian 12 root.
-BUILD_DEPS := meson ninja-build gcc libc6-dev pkg-config libjansson-dev libarchive-dev nettle-dev zlib1g-dev
+BUILD_DEPS := meson ninja-build gcc libc6-dev pkg-config libjansson-dev libarchive-dev nettle-dev zlib1g-dev \
+              libgraphviz-dev libgvc6
 TEST_DEPS  := $(BUILD_DEPS) clang musl-tools lib32gcc-12-dev libc6-dev-i386 gcc-aarch64-linux-gnu \
               libc6-dev-arm64-cross g++ libclang-rt-14-dev git wget ca-certificates tzdata \
               golang-go binutils python3 python3-jsonschema strace debian-archive-keyring \
               gcc-mingw-w64 binutils-mingw-w64 lld llvm debootstrap musl openssl systemd buildah \
-              skopeo umoci python3-junitparser busybox-static
+              skopeo umoci python3-junitparser busybox-static chromium
 
 .PHONY: all run test deps build-deps build build-asan clean fuzz bench fresh-test
 

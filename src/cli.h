@@ -143,6 +143,8 @@ bool cli_targets_more(struct cli_target_set *ts, const struct sr_targets *db, bo
                       const struct sr_policy *policy, bool *requested);
 void cli_targets_free(struct cli_target_set *ts);
 
+extern const struct cli_option report_options[];
+int cmd_report(int argc, char **argv, const struct cli_command *self);
 extern const struct cli_option size_options[];
 int cmd_size(int argc, char **argv, const struct cli_command *self);
 extern const struct cli_option scan_options[];

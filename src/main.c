@@ -24,6 +24,24 @@ const struct cli_command cli_commands[] = {
 	  "With --root DIR, each FILE is looked up inside DIR (an unpacked image, a sysroot):\n"
 	  "absolute symlinks and '..' resolve inside DIR and never reach the host's files.",
 	  inspect_options },
+	{ "report", cmd_report, "write one self-contained HTML page: the release matrix, facts, graphs, sizes",
+	  "-o FILE [--target T[,T...]]... [--arch ARCH] [--policy FILE|NAME] [--targets FILE] FILE...",
+	  "Analyse each FILE as check does and write one HTML page to FILE for a release\n"
+	  "review: the matrix of artifacts x targets (ok, warn, FAIL or ? in each cell, the\n"
+	  "message users would see and the fix on hover and in a list below it), then per\n"
+	  "binary its facts (format, platform, linkage, C library, Go, cgo, minimum OS,\n"
+	  "hardening, what it reads at run time and why), each target's findings, the\n"
+	  "policy's violations (--policy), its shared libraries as this machine's loader\n"
+	  "finds them drawn as a graph (inline SVG laid out by Graphviz's dot, loaded from\n"
+	  "Debian's libgvc6 when first needed; without it the page says so and keeps the\n"
+	  "rest), and its sizes (sections; a Go program's modules and packages, as size).\n"
+	  "The page fetches nothing (no script, font, style or image from elsewhere),\n"
+	  "reads the same with JavaScript off, and follows the reader's light or dark\n"
+	  "scheme; every string from a file is escaped. SOURCE_DATE_EPOCH sets the date it\n"
+	  "shows. Targets as check takes them (default: the policy's, else check's set).\n"
+	  "Exit status 1 when a binary fails a requested target or violates the policy;\n"
+	  "2 when an input cannot be analysed (it is listed on the page too).",
+	  report_options },
 	{ "size", cmd_size, "say what each binary's bytes are: sections, Go packages and modules",
 	  "[--json] [--root DIR] FILE...",
 	  "Read each FILE (it is never run) and break its size down: every section (ELF,\n"

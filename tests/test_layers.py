@@ -33,7 +33,7 @@ PUBLIC = {
     "cpu.h": "loader", "deps.h": "loader",
     "analysis.h": "analysis", "needs.h": "analysis", "size.h": "analysis", "runtimes.h": "analysis", "language.h": "analysis",
     "check.h": "check", "judge.h": "check", "policy.h": "check", "drift.h": "check", "compdeps.h": "check", "scan.h": "check", "diff.h": "check",
-    "report.h": "report/pack", "cireport.h": "report/pack", "bundle.h": "report/pack", "ociimage.h": "report/pack",
+    "report.h": "report/pack", "cireport.h": "report/pack", "htmlreport.h": "report/pack", "bundle.h": "report/pack", "ociimage.h": "report/pack",
     "dockerfile.h": "report/pack", "release.h": "report/pack", "sbom.h": "report/pack", "unit.h": "report/pack", "verify.h": "report/pack",
     "preflight.h": "report/pack", "shipready.h": "report/pack",   # the umbrella, for programs using the library
 }

@@ -9,6 +9,7 @@
 #include "shipready/error.h"
 #include "shipready/file.h"
 #include "shipready/go.h"
+#include "shipready/htmlreport.h"
 #include "shipready/gomod.h"
 #include "shipready/image.h"
 #include "shipready/imageroot.h"

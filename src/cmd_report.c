@@ -1,0 +1,240 @@
+/* shipready report [--target T[,T...]]... [--policy P] -o report.html FILE... :
+ * one self-contained HTML page for a release review. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "cli.h"
+#include "shipready/htmlreport.h"
+#include "shipready/policy.h"
+#include "shipready/shipready.h"
+
+enum { OPT_TARGET = 1, OPT_ARCH, OPT_TARGETS_FILE, OPT_POLICY, OPT_OUTPUT };
+
+const struct cli_option report_options[] = {
+	{ "output", 'o', "FILE", "write the page to FILE (required; replaced whole, never half written)", OPT_OUTPUT },
+	{ "target", 't', "T[,T...]",
+	  "the matrix's targets: database names (see 'shipready targets'), NAME/ARCH, or dir:PATH; repeatable "
+	  "(default: the policy's, else check's default set)",
+	  OPT_TARGET },
+	{ "arch", 'a', "ARCH", "the machine of database targets (x86_64, aarch64, …; default: the binary's own)",
+	  OPT_ARCH },
+	{ "policy", 'p', "FILE|NAME", "show each binary's violations of a policy (docs/policy.md)", OPT_POLICY },
+	{ "targets", 0, "FILE", "use the target database in FILE instead of the built-in one", OPT_TARGETS_FILE },
+	{ 0 },
+};
+
+struct report_opts {
+	const char *output, *arch, *db_file, *policy;
+	char **specs;
+	size_t nspecs;
+};
+
+static void on_opt(int id, const char *arg, void *ud)
+{
+	struct report_opts *o = ud;
+	switch (id) {
+	case OPT_OUTPUT: o->output = arg; break;
+	case OPT_TARGET: o->specs[o->nspecs++] = (char *)arg; break;
+	case OPT_ARCH: o->arch = arg; break;
+	case OPT_TARGETS_FILE: o->db_file = arg; break;
+	case OPT_POLICY: o->policy = arg; break;
+	default: break;
+	}
+}
+
+struct job {
+	struct sr_html_report *page;
+	const struct cli_target_set *ts;
+	const struct sr_policy *policy;
+	struct sr_run *run;
+	struct sr_check_result **res;
+	bool any_fail;
+	size_t violations;
+	int status;
+};
+
+static void input_error(struct job *j, const char *path, const char *reason)
+{
+	struct sr_error err = { 0 };
+	cli_file_error(path, reason);
+	if (sr_html_report_add_error(j->page, path, reason, &err) != SR_OK)
+		fprintf(stderr, "shipready: out of memory\n");
+	j->status = EXIT_ERROR;
+}
+
+/* One binary: judged on every target, the policy evaluated, its size and
+ * its libraries (this machine's loader) measured, then given to the page. */
+static void report_file(struct job *j, const char *path)
+{
+	struct sr_error err = { 0 };
+	struct stat st;
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		input_error(j, path, "a directory: not yet read by report (name its binaries, or use scan)");
+		return;
+	}
+	if (sr_image_spec_is(path)) {
+		input_error(j, path, "an image: not yet read by report (use scan)");
+		return;
+	}
+	struct sr_analysis *an;
+	if (sr_run_analyse(j->run, NULL, path, &an, &err) != SR_OK) {
+		input_error(j, path, sr_error_message(&err));
+		return;
+	}
+	size_t nres = 0;
+	for (; nres < j->ts->n; nres++) {
+		if (sr_check_run(an, j->ts->v[nres], &j->res[nres], &err) != SR_OK)
+			break;
+		if (j->res[nres]->verdict == SR_VERDICT_FAILS)
+			j->any_fail = true;
+	}
+	struct sr_violations viol = { 0 };
+	bool have_viol = false;
+	struct sr_size *size = NULL;
+	const struct sr_deps *deps = NULL;
+	const char *note = NULL;
+	char why[300];
+	if (nres < j->ts->n) {
+		input_error(j, path, sr_error_message(&err));
+		goto done;
+	}
+	if (j->policy) {
+		if (sr_policy_eval(j->policy, &an->in, (const struct sr_check_result *const *)j->res, nres, &viol, &err) !=
+		    SR_OK) {
+			input_error(j, path, sr_error_message(&err));
+			goto done;
+		}
+		have_viol = true;
+		j->violations += viol.n;
+	}
+	if (sr_size_make(an, &size, &err) != SR_OK)
+		size = NULL;
+	if (!an->in.elf) {
+		note = "dependency graphs are drawn for ELF files";
+	} else if (an->in.elf->linkage != SR_LINK_DYNAMIC) {
+		note = "statically linked: it loads no shared library";
+	} else {
+		struct sr_deps_opts o = { 0 };
+		if (sr_analysis_deps(an, &o, &deps, &err) != SR_OK) {
+			snprintf(why, sizeof why, "its libraries cannot be resolved here: %s", sr_error_message(&err));
+			note = why;
+			deps = NULL;
+		}
+	}
+	struct sr_html_binary b = { .path = path, .an = an, .results = j->res, .violations = have_viol ? &viol : NULL,
+		                    .size = size, .deps = deps, .deps_note = note };
+	if (sr_html_report_add(j->page, &b, &err) != SR_OK) {
+		fprintf(stderr, "shipready: out of memory\n");
+		j->status = EXIT_ERROR;
+	}
+done:
+	sr_size_free(size);
+	if (have_viol)
+		sr_violations_free(&viol);
+	for (size_t k = 0; k < nres; k++) {
+		sr_check_result_free(j->res[k]);
+		j->res[k] = NULL;
+	}
+	sr_run_done(j->run, an);
+}
+
+/* When the page is of: SOURCE_DATE_EPOCH (a reproducible page), else now. */
+static void generated_at(char *buf, size_t n)
+{
+	int64_t sde = 0;
+	const char *env = getenv("SOURCE_DATE_EPOCH");
+	time_t t = env && *env && cli_source_date_epoch(&sde) ? (time_t)sde : time(NULL);
+	struct tm tm;
+	if (!gmtime_r(&t, &tm) || !strftime(buf, n, "%Y-%m-%d %H:%M UTC", &tm))
+		snprintf(buf, n, "?");
+}
+
+int cmd_report(int argc, char **argv, const struct cli_command *self)
+{
+	struct report_opts o = { 0 };
+	o.specs = calloc((size_t)argc + 1, sizeof *o.specs);
+	if (!o.specs) {
+		fprintf(stderr, "shipready: out of memory\n");
+		return EXIT_ERROR;
+	}
+	int first;
+	int rc = cli_parse_files(argc, argv, self, &first, on_opt, &o);
+	if (rc) {
+		free(o.specs);
+		return rc == CLI_STOP_OK ? EXIT_OK : rc;
+	}
+	if (!o.output) {
+		cli_usage_error(self, "report: -o FILE is required (the page is written there)");
+		free(o.specs);
+		return EXIT_ERROR;
+	}
+	if (o.arch && !sr_check_arch_name(o.arch)) {
+		cli_usage_error(self, "report: unknown architecture '%s' (x86_64, aarch64, i386, arm, ...)", o.arch);
+		free(o.specs);
+		return EXIT_ERROR;
+	}
+	struct sr_targets db;
+	if (!cli_load_targets(o.db_file, &db)) {
+		free(o.specs);
+		return EXIT_ERROR;
+	}
+	struct cli_target_set ts = { 0 };
+	struct sr_policy *policy = NULL;
+	struct job j = { .ts = &ts, .status = EXIT_OK };
+	bool requested = false;
+	for (size_t i = 0; i < o.nspecs; i++)
+		if (!cli_targets_add_list(&ts, &db, o.specs[i], o.arch))
+			j.status = EXIT_ERROR;
+	if (o.policy) {
+		struct sr_error perr = { 0 };
+		if (sr_policy_load(o.policy, &policy, &perr) != SR_OK) {
+			cli_file_error(o.policy, sr_error_message(&perr));
+			j.status = EXIT_ERROR;
+		}
+	}
+	if (j.status == EXIT_OK && !cli_targets_more(&ts, &db, o.nspecs > 0, o.arch, policy, &requested))
+		j.status = EXIT_ERROR;
+	struct sr_error err = { 0 };
+	if (j.status == EXIT_OK) {
+		j.policy = policy;
+		j.res = calloc(ts.n + 1, sizeof *j.res);
+		if (!j.res || sr_run_new(&j.run, &err) != SR_OK ||
+		    sr_html_report_new((const struct sr_check_target *const *)ts.v, ts.n,
+		                       policy ? sr_policy_name(policy) : NULL, &j.page, &err) != SR_OK) {
+			fprintf(stderr, "shipready: out of memory\n");
+			j.status = EXIT_ERROR;
+		}
+	}
+	if (j.page) {
+		for (int i = first; i < argc; i++)
+			report_file(&j, argv[i]);
+		char when[64], *html = NULL;
+		size_t len = 0;
+		generated_at(when, sizeof when);
+		FILE *m = open_memstream(&html, &len);
+		if (!m || sr_html_report_write(j.page, m, when, &err) != SR_OK) {
+			if (m)
+				fclose(m);
+			cli_file_error(o.output, m ? sr_error_message(&err) : "out of memory");
+			j.status = EXIT_ERROR;
+		} else {
+			fclose(m);
+			if (!cli_write_atomic(o.output, html))
+				j.status = EXIT_ERROR;
+		}
+		free(html);
+	}
+	sr_html_report_free(j.page);
+	sr_run_free(j.run);
+	free(j.res);
+	if (j.status == EXIT_OK && ((j.any_fail && requested) || j.violations))
+		j.status = EXIT_FINDINGS;
+	sr_policy_free(policy);
+	cli_targets_free(&ts);
+	sr_targets_free(&db);
+	free(o.specs);
+	return cli_finish(j.status);
+}
