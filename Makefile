@@ -83,6 +83,7 @@ bench: build
 	@sh bench/image.sh ./$(BUILD)/src/shipready
 	@python3 bench/hostile.py ./$(BUILD)/src/shipready $(BUILD)/bench-hostile
 	@sh bench/scan.sh ./$(BUILD)/src/shipready
+	@sh bench/report.sh ./$(BUILD)/src/shipready
 
 clean:
 	rm -rf $(BUILD) $(BUILD)-asan

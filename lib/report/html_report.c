@@ -506,7 +506,7 @@ static const char STYLE[] =
 	".ok-text{color:var(--ok)}.fail-text{color:var(--fail)}\n"
 	"code{font:12px/1.3 ui-monospace,\"DejaVu Sans Mono\",monospace;word-break:break-all}\n"
 	"section.binary{border:1px solid var(--line);border-radius:6px;padding:.6em 1em;margin:1em 0;"
-	"background:var(--bg)}\n"
+	"background:var(--bg);content-visibility:auto;contain-intrinsic-size:auto 900px}\n"
 	"dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.15em 1em;margin:.6em 0}"
 	"dl.facts dt{color:var(--muted)}dl.facts dd{margin:0}\n"
 	".graph{overflow-x:auto;background:#ffffff;border-radius:4px;padding:.3em}.graph svg{max-width:100%;height:auto}\n"
