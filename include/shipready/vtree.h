@@ -69,7 +69,7 @@ uint32_t sr_vtree_parent(const struct sr_vtree *t, uint32_t node);
 #define SR_VTREE_MARK_BINARY 2u
 unsigned char sr_vtree_mark(const struct sr_vtree *t, uint32_t node);
 void sr_vtree_set_mark(struct sr_vtree *t, uint32_t node, unsigned char mark);
-/* Up to n bytes at offset at of a regular file; -1 on failure. */
+/* n bytes at offset at of a regular file (fewer at its end); -1 on failure. */
 long sr_vtree_read(const struct sr_vtree *t, uint32_t node, uint64_t at, void *buf, size_t n);
 /* A regular file for analysis: flags SR_FILE_LAZY as sr_file_open_ex. */
 enum sr_err sr_vtree_file_open(const struct sr_vtree *t, uint32_t node, unsigned flags, struct sr_file *f,

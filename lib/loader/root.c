@@ -803,16 +803,7 @@ long sr_root_read_at(const struct sr_root *root, const char *path, uint64_t off,
 		sr_vtree_stat(root->tree, c, &st);
 		if (!S_ISREG(st.st_mode))
 			return -1;
-		size_t got = 0;
-		while (got < cap) {
-			long k = sr_vtree_read(root->tree, c, off + got, (char *)buf + got, cap - got);
-			if (k < 0)
-				return -1;
-			if (k == 0)
-				break;
-			got += (size_t)k;
-		}
-		return (long)got;
+		return sr_vtree_read(root->tree, c, off, buf, cap);
 	}
 	/* O_NONBLOCK: a FIFO put where a file should be must not hang us */
 	int fd = name[0] ? openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC) : -1;

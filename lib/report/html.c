@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "report/json_util.h"
+#include "report/text_util.h"
 
 static void put_escaped(FILE *f, const char *s)
 {
@@ -83,17 +84,6 @@ bool sr_html_svg_is_inert(const char *svg)
 	return true;
 }
 
-static void human(char *buf, size_t n, uint64_t b)
-{
-	if (b >= (uint64_t)1 << 30)
-		snprintf(buf, n, "%.1f GiB", (double)b / (1 << 30));
-	else if (b >= 1 << 20)
-		snprintf(buf, n, "%.1f MiB", (double)b / (1 << 20));
-	else if (b >= 1 << 10)
-		snprintf(buf, n, "%.1f KiB", (double)b / (1 << 10));
-	else
-		snprintf(buf, n, "%" PRIu64 " B", b);
-}
 
 enum { LABEL_W = 300, BAR_W = 360, ROW_H = 18, VALUE_W = 130 };
 
@@ -125,7 +115,7 @@ void sr_html_bars(FILE *f, const char *title, const struct sr_size_part *parts, 
 		unsigned y = (unsigned)(i * ROW_H + 4);
 		unsigned w = (unsigned)((double)BAR_W * (double)b / (double)max);
 		char hb[32], label[64];
-		human(hb, sizeof hb, b);
+		sr_human_bytes(hb, sizeof hb, b);
 		fprintf(f, "<text x=\"%d\" y=\"%u\" text-anchor=\"end\">", LABEL_W - 6, y + 12);
 		if (other) {
 			snprintf(label, sizeof label, "(%zu more)", n - shown);

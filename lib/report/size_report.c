@@ -10,19 +10,6 @@
 
 #define TEXT_ROWS 20   /* rows of each table in text; --json has them all */
 
-/* "1.2 MiB", "34.5 KiB", "512 B" */
-static void human(char *buf, size_t n, uint64_t b)
-{
-	if (b >= (uint64_t)1 << 30)
-		snprintf(buf, n, "%.1f GiB", (double)b / (1 << 30));
-	else if (b >= 1 << 20)
-		snprintf(buf, n, "%.1f MiB", (double)b / (1 << 20));
-	else if (b >= 1 << 10)
-		snprintf(buf, n, "%.1f KiB", (double)b / (1 << 10));
-	else
-		snprintf(buf, n, "%" PRIu64 " B", b);
-}
-
 /* One table: name, bytes, share of whole, and an extra column. */
 static void table(FILE *out, const char *title, const struct sr_size_part *v, size_t n, uint64_t whole,
                   const char *count_word, const struct sr_text_style *st)
@@ -45,7 +32,7 @@ static void table(FILE *out, const char *title, const struct sr_size_part *v, si
 			continue;
 		}
 		char hb[32];
-		human(hb, sizeof hb, v[i].bytes);
+		sr_human_bytes(hb, sizeof hb, v[i].bytes);
 		fputs("    ", out);
 		int k = sr_put_safe(out, v[i].name);
 		fprintf(out, "%*s  %10s  %5.1f%%", k < w ? w - k : 0, "", hb,
@@ -62,7 +49,7 @@ static void table(FILE *out, const char *title, const struct sr_size_part *v, si
 	}
 	if (rest_count) {
 		char hb[32], more[48];
-		human(hb, sizeof hb, rest);
+		sr_human_bytes(hb, sizeof hb, rest);
 		snprintf(more, sizeof more, "(%" PRIu64 " more)", rest_count);
 		fprintf(out, "    %-*s  %10s  %5.1f%%  --json lists them all\n", w, more, hb,
 		        whole ? 100.0 * (double)rest / (double)whole : 0.0);
@@ -72,11 +59,11 @@ static void table(FILE *out, const char *title, const struct sr_size_part *v, si
 void sr_report_size_text(FILE *out, const char *path, const struct sr_size *s, const struct sr_text_style *st)
 {
 	char hb[32];
-	human(hb, sizeof hb, s->file_bytes);
+	sr_human_bytes(hb, sizeof hb, s->file_bytes);
 	sr_put_safe(out, path);
 	fprintf(out, ": %s (%" PRIu64 " bytes)", hb, s->file_bytes);
 	if (s->go) {
-		human(hb, sizeof hb, s->go_text_bytes);
+		sr_human_bytes(hb, sizeof hb, s->go_text_bytes);
 		fprintf(out, "; Go code %s in %" PRIu64 " functions", hb, s->nfunc);
 	}
 	fputc('\n', out);
@@ -85,7 +72,7 @@ void sr_report_size_text(FILE *out, const char *path, const struct sr_size *s, c
 		table(out, "Go modules (function bytes)", s->modules, s->nmodules, s->go_text_bytes, "package", st);
 		table(out, "Go packages (function bytes)", s->packages, s->npackages, s->go_text_bytes, "function", st);
 		if (s->unattributed.bytes) {
-			human(hb, sizeof hb, s->unattributed.bytes);
+			sr_human_bytes(hb, sizeof hb, s->unattributed.bytes);
 			fprintf(out, "  and %s in %" PRIu64 " functions of no package (go:, type:, cgo glue, assembly)\n", hb,
 			        s->unattributed.count);
 		}

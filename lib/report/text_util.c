@@ -118,3 +118,15 @@ void sr_put_graph_label(FILE *f, const char *s, bool mermaid)
 			fputc(*p, f);
 	}
 }
+
+void sr_human_bytes(char *buf, size_t n, uint64_t b)
+{
+	if (b >= (uint64_t)1 << 30)
+		snprintf(buf, n, "%.1f GiB", (double)b / (1 << 30));
+	else if (b >= 1 << 20)
+		snprintf(buf, n, "%.1f MiB", (double)b / (1 << 20));
+	else if (b >= 1 << 10)
+		snprintf(buf, n, "%.1f KiB", (double)b / (1 << 10));
+	else
+		snprintf(buf, n, "%llu B", (unsigned long long)b);
+}

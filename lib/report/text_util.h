@@ -30,4 +30,7 @@ size_t sr_plain_prefix(const char *s, size_t len);
  * statements (dot: \", mermaid: #quot;). */
 void sr_put_graph_label(FILE *f, const char *s, bool mermaid);
 
+/* bytes as people read them: "1.2 MiB", "34.5 KiB", "512 B" (1024-based). */
+void sr_human_bytes(char *buf, size_t n, uint64_t bytes);
+
 #endif

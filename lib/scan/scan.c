@@ -525,6 +525,21 @@ done:
 	return (long)n;
 }
 
+/* rel (len bytes, a directory's) + "/" + name, its last component at *sub;
+ * false (said in the records) when that would be longer than PATH_MAX. */
+static bool rel_append(struct scan *s, char *rel, size_t len, const char *name, size_t nl, size_t *sub)
+{
+	if (len + nl + 2 > SR_ROOT_MAX_PATH) {
+		queue_error(s, rel, true, "a name below it is longer than PATH_MAX: not looked at", NULL);
+		return false;
+	}
+	*sub = len;
+	if (len)
+		rel[(*sub)++] = '/';
+	memcpy(rel + *sub, name, nl + 1);
+	return true;
+}
+
 static void walk(struct scan *s, struct dirh *dir, char *rel, size_t len, unsigned depth)
 {
 	int fd = dir->fd;
@@ -540,15 +555,9 @@ static void walk(struct scan *s, struct dirh *dir, char *rel, size_t len, unsign
 		return;
 	}
 	for (long i = 0; i < n; i++) {
-		size_t nl = strlen(v[i].name);
-		if (len + nl + 2 > SR_ROOT_MAX_PATH) {
-			queue_error(s, rel, true, "a name below it is longer than PATH_MAX: not looked at", NULL);
+		size_t nl = strlen(v[i].name), sub;
+		if (!rel_append(s, rel, len, v[i].name, nl, &sub))
 			continue;
-		}
-		size_t sub = len;
-		if (len)
-			rel[sub++] = '/';
-		memcpy(rel + sub, v[i].name, nl + 1);
 		unsigned char type = v[i].type;
 		if (type == DT_UNKNOWN) {
 			struct stat st;
@@ -604,15 +613,9 @@ static void walk_tree(struct scan *s, uint32_t dir, char *rel, size_t len, unsig
 	}
 	for (long i = 0; i < n; i++) {
 		const char *name = sr_vtree_name(t, kids[i]);
-		size_t nl = strlen(name);
-		if (len + nl + 2 > SR_ROOT_MAX_PATH) {
-			queue_error(s, rel, true, "a name below it is longer than PATH_MAX: not looked at", NULL);
+		size_t nl = strlen(name), sub;
+		if (!rel_append(s, rel, len, name, nl, &sub))
 			continue;
-		}
-		size_t sub = len;
-		if (len)
-			rel[sub++] = '/';
-		memcpy(rel + sub, name, nl + 1);
 		struct stat st;
 		sr_vtree_stat(t, kids[i], &st);
 		if (S_ISREG(st.st_mode))
