@@ -1,5 +1,6 @@
-/* shipready report [--target T[,T...]]... [--policy P] -o report.html FILE... :
+/* shipready report [--target T[,T...]]... [--policy P] -o report.html FILE|DIR|dir:ROOT|IMAGE... :
  * one self-contained HTML page for a release review. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +47,9 @@ static void on_opt(int id, const char *arg, void *ud)
 }
 
 struct job {
+	/* a tree's scan reports from its worker, and its walker reports the
+	 * directories it cannot read: the page is changed under mu */
+	pthread_mutex_t mu;
 	struct sr_html_report *page;
 	const struct cli_target_set *ts;
 	const struct sr_policy *policy;
@@ -59,31 +63,21 @@ struct job {
 static void input_error(struct job *j, const char *path, const char *reason)
 {
 	struct sr_error err = { 0 };
+	pthread_mutex_lock(&j->mu);
 	cli_file_error(path, reason);
 	if (sr_html_report_add_error(j->page, path, reason, &err) != SR_OK)
 		fprintf(stderr, "shipready: out of memory\n");
 	j->status = EXIT_ERROR;
+	pthread_mutex_unlock(&j->mu);
 }
 
-/* One binary: judged on every target, the policy evaluated, its size and
- * its libraries (this machine's loader) measured, then given to the page. */
-static void report_file(struct job *j, const char *path)
+/* One analysed binary (shown as path; read inside root, or on this machine
+ * when root is NULL): judged on every target, the policy evaluated, its
+ * size and its libraries (the root's loader, else this machine's)
+ * measured, then given to the page. */
+static void report_analysis(struct job *j, const char *path, struct sr_analysis *an, const struct sr_root *root)
 {
 	struct sr_error err = { 0 };
-	struct stat st;
-	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-		input_error(j, path, "a directory: not yet read by report (name its binaries, or use scan)");
-		return;
-	}
-	if (sr_image_spec_is(path)) {
-		input_error(j, path, "an image: not yet read by report (use scan)");
-		return;
-	}
-	struct sr_analysis *an;
-	if (sr_run_analyse(j->run, NULL, path, &an, &err) != SR_OK) {
-		input_error(j, path, sr_error_message(&err));
-		return;
-	}
 	size_t nres = 0;
 	for (; nres < j->ts->n; nres++) {
 		if (sr_check_run(an, j->ts->v[nres], &j->res[nres], &err) != SR_OK)
@@ -117,19 +111,22 @@ static void report_file(struct job *j, const char *path)
 	} else if (an->in.elf->linkage != SR_LINK_DYNAMIC) {
 		note = "statically linked: it loads no shared library";
 	} else {
-		struct sr_deps_opts o = { 0 };
+		struct sr_deps_opts o = { .root = root };
 		if (sr_analysis_deps(an, &o, &deps, &err) != SR_OK) {
-			snprintf(why, sizeof why, "its libraries cannot be resolved here: %s", sr_error_message(&err));
+			snprintf(why, sizeof why, "its libraries cannot be resolved %s: %s", root ? "in its root" : "here",
+			         sr_error_message(&err));
 			note = why;
 			deps = NULL;
 		}
 	}
 	struct sr_html_binary b = { .path = path, .an = an, .results = j->res, .violations = have_viol ? &viol : NULL,
 		                    .size = size, .deps = deps, .deps_note = note };
+	pthread_mutex_lock(&j->mu);
 	if (sr_html_report_add(j->page, &b, &err) != SR_OK) {
 		fprintf(stderr, "shipready: out of memory\n");
 		j->status = EXIT_ERROR;
 	}
+	pthread_mutex_unlock(&j->mu);
 done:
 	sr_size_free(size);
 	if (have_viol)
@@ -138,7 +135,121 @@ done:
 		sr_check_result_free(j->res[k]);
 		j->res[k] = NULL;
 	}
+}
+
+static void report_file(struct job *j, const char *path)
+{
+	struct sr_error err = { 0 };
+	struct sr_analysis *an;
+	if (sr_run_analyse(j->run, NULL, path, &an, &err) != SR_OK) {
+		input_error(j, path, sr_error_message(&err));
+		return;
+	}
+	report_analysis(j, path, an, NULL);
 	sr_run_done(j->run, an);
+}
+
+/* ---------- trees, roots and images: their binaries, as scan finds them */
+
+struct walk {
+	struct job *j;
+	const char *prefix;   /* how a binary inside a root is shown: "IMAGE (PLATFORM):" + its path */
+	char **found;         /* a plain tree: the binaries' paths, analysed after the walk */
+	size_t nfound, cap;
+};
+
+/* A scan's record, in its one worker thread (threads = 1: the page is
+ * touched by one thread at a time): a binary of a root is reported with
+ * the scan's own analysis; a plain tree's is only noted. */
+static void *on_found(void *ctx, const struct sr_scan_found *f)
+{
+	struct walk *w = ctx;
+	char shown[SR_ROOT_MAX_PATH + 1200];
+	snprintf(shown, sizeof shown, "%s%s", w->prefix ? w->prefix : "", f->path);
+	if (f->error && f->error->code != SR_OK) {
+		input_error(w->j, shown, sr_error_message(f->error));
+		return NULL;
+	}
+	if (f->an) {
+		report_analysis(w->j, shown, f->an, f->root);
+		return NULL;
+	}
+	if (w->nfound == w->cap) {
+		size_t cap = w->cap ? w->cap * 2 : 64;
+		char **v = realloc(w->found, cap * sizeof *v);
+		if (!v)
+			return NULL;
+		w->found = v;
+		w->cap = cap;
+	}
+	if ((w->found[w->nfound] = strdup(f->path)) != NULL)
+		w->nfound++;
+	return NULL;
+}
+
+static void on_emit(void *ctx, void *record)
+{
+	(void)ctx;
+	(void)record;
+}
+
+static void scan_into(struct job *j, const char *input, const char *prefix, const char *dir,
+                      const struct sr_root *root)
+{
+	struct walk w = { .j = j, .prefix = prefix };
+	/* a root's paths are shown as PREFIX/REL (as_root); its programs are then
+	 * judged inside it as well, which the page does not show yet */
+	struct sr_scan_opts so = { .threads = 1, .find_only = !root, .as_root = root != NULL, .record = on_found,
+		                   .emit = on_emit, .ctx = &w };
+	struct sr_scan_stats st;
+	struct sr_error err = { 0 };
+	enum sr_err rc = root ? sr_scan_root(root, &so, &st, &err) : sr_scan_tree(dir, &so, &st, &err);
+	if (rc != SR_OK)
+		input_error(j, input, sr_error_message(&err));
+	for (size_t i = 0; i < w.nfound; i++) {
+		report_file(j, w.found[i]);
+		free(w.found[i]);
+	}
+	free(w.found);
+}
+
+static void report_input(struct job *j, const char *path)
+{
+	struct sr_error err = { 0 };
+	struct stat st;
+	if (sr_image_spec_is(path)) {
+		/* each platform of the image, read in place, as scan reads it */
+		struct sr_image *img = NULL;
+		if (sr_image_open(path, &img, &err) != SR_OK) {
+			input_error(j, path, sr_error_message(&err));
+			return;
+		}
+		for (size_t i = 0; i < sr_image_platform_count(img); i++) {
+			const struct sr_image_platform *pl = sr_image_platform_at(img, i);
+			const struct sr_root *root;
+			char prefix[1200];
+			snprintf(prefix, sizeof prefix, "%s (%s):", path, pl->name);
+			if (sr_image_root(img, i, &root, NULL, &err) != SR_OK)
+				input_error(j, prefix, sr_error_message(&err));
+			else
+				scan_into(j, path, prefix, NULL, root);
+		}
+		sr_image_free(img);
+	} else if (strncmp(path, "dir:", 4) == 0) {
+		struct sr_root root;
+		char prefix[SR_ROOT_MAX_PATH + 8];
+		snprintf(prefix, sizeof prefix, "%s:", path);
+		if (sr_root_open(path + 4, &root, &err) != SR_OK) {
+			input_error(j, path, sr_error_message(&err));
+			return;
+		}
+		scan_into(j, path, prefix, NULL, &root);
+		sr_root_close(&root);
+	} else if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		scan_into(j, path, NULL, path, NULL);
+	} else {
+		report_file(j, path);
+	}
 }
 
 /* When the page is of: SOURCE_DATE_EPOCH (a reproducible page), else now. */
@@ -183,7 +294,7 @@ int cmd_report(int argc, char **argv, const struct cli_command *self)
 	}
 	struct cli_target_set ts = { 0 };
 	struct sr_policy *policy = NULL;
-	struct job j = { .ts = &ts, .status = EXIT_OK };
+	struct job j = { .mu = PTHREAD_MUTEX_INITIALIZER, .ts = &ts, .status = EXIT_OK };
 	bool requested = false;
 	for (size_t i = 0; i < o.nspecs; i++)
 		if (!cli_targets_add_list(&ts, &db, o.specs[i], o.arch))
@@ -210,7 +321,7 @@ int cmd_report(int argc, char **argv, const struct cli_command *self)
 	}
 	if (j.page) {
 		for (int i = first; i < argc; i++)
-			report_file(&j, argv[i]);
+			report_input(&j, argv[i]);
 		char when[64], *html = NULL;
 		size_t len = 0;
 		generated_at(when, sizeof when);

@@ -25,7 +25,7 @@ const struct cli_command cli_commands[] = {
 	  "absolute symlinks and '..' resolve inside DIR and never reach the host's files.",
 	  inspect_options },
 	{ "report", cmd_report, "write one self-contained HTML page: the release matrix, facts, graphs, sizes",
-	  "-o FILE [--target T[,T...]]... [--arch ARCH] [--policy FILE|NAME] [--targets FILE] FILE...",
+	  "-o FILE [--target T[,T...]]... [--arch ARCH] [--policy FILE|NAME] [--targets FILE] FILE|DIR|dir:ROOT|IMAGE...",
 	  "Analyse each FILE as check does and write one HTML page to FILE for a release\n"
 	  "review: the matrix of artifacts x targets (ok, warn, FAIL or ? in each cell, the\n"
 	  "message users would see and the fix on hover and in a list below it), then per\n"
@@ -39,6 +39,8 @@ const struct cli_command cli_commands[] = {
 	  "reads the same with JavaScript off, and follows the reader's light or dark\n"
 	  "scheme; every string from a file is escaped. SOURCE_DATE_EPOCH sets the date it\n"
 	  "shows. Targets as check takes them (default: the policy's, else check's set).\n"
+	  "A DIR, dir:ROOT or IMAGE input gives its binaries as scan finds them (inside a\n"
+	  "root or image shown as IMAGE (PLATFORM):/PATH, its libraries resolved there).\n"
 	  "Exit status 1 when a binary fails a requested target or violates the policy;\n"
 	  "2 when an input cannot be analysed (it is listed on the page too).",
 	  report_options },

@@ -28,8 +28,8 @@
 /* One binary found (or a place the walk could not read). */
 struct sr_scan_found {
 	const char *path;        /* what reports show: DIR/REL for a plain tree, /REL inside a root */
-	struct sr_analysis *an;  /* NULL when it could not be read or analysed: error says why */
-	const struct sr_error *error;
+	struct sr_analysis *an;  /* NULL when it could not be read or analysed: error says why (or find_only) */
+	const struct sr_error *error;   /* code SR_OK with find_only: a binary, not analysed here */
 	bool is_dir;             /* the error is a directory's: nothing under it was seen */
 	const struct sr_check_result *judged;   /* a root's ELF programs: the verdict inside it; else NULL */
 	const struct sr_root *root;   /* the tree, as the root its files were read in */
@@ -55,6 +55,8 @@ struct sr_scan_opts {
 	const struct sr_targets *db;   /* the target database (for the root's target; may be NULL otherwise) */
 	const char *root_name;         /* as_root: how verdicts name the root (NULL: "dir:DIR"), e.g. an image's name */
 	const char *root_machine;      /* as_root: the machine that runs the root ("arm64", "aarch64"; NULL: this one) */
+	bool find_only;                /* only find the binaries: record gets each with an and error NULL, and the
+	                                * caller analyses it in its own run (nothing is analysed twice) */
 	/* Make the caller's record of one found binary: called in a worker
 	 * thread, several at once; f and what it points to last only for the
 	 * call.  May return NULL. */

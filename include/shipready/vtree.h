@@ -43,8 +43,12 @@ struct sr_vtree_source {
 struct sr_vtree *sr_vtree_new(const struct sr_vtree_source *src);
 void sr_vtree_free(struct sr_vtree *t);
 
-/* The number every node of this tree shows as st_dev (trees differ). */
+/* The number every node of this tree shows as st_dev: trees differ, unless
+ * their builder says two are the same content (sr_vtree_set_dev: the same
+ * image read twice numbers its nodes alike, so the loader's cache, keyed
+ * by device and inode, and a root's identity agree across both). */
 dev_t sr_vtree_dev(const struct sr_vtree *t);
+void sr_vtree_set_dev(struct sr_vtree *t, dev_t dev);
 
 /* ---------- reading ---------- */
 

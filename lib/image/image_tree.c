@@ -25,6 +25,7 @@
 #include "shipready/root.h"
 #include "shipready/sniff.h"
 #include "shipready/vtree.h"
+#include "util/map.h"
 #include "util/path.h"
 
 #define SNIFF 512u                  /* bytes of each file read as it passes, to tell a binary */
@@ -694,6 +695,17 @@ enum sr_err sr_image_root(struct sr_image *img, size_t i, const struct sr_root *
 	struct image_tree *it = tree_new();
 	if (!it)
 		return sr_error_set(err, SR_E_NOMEM, NULL);
+	/* the same image and platform, read again (check --target of an image
+	 * a scan reads too), is the same tree: one identity for both, from the
+	 * archive's file and the platform's manifest */
+	struct stat ist;
+	if (stat(img->path, &ist) == 0) {
+		char key[256];
+		int kn = snprintf(key, sizeof key, "%llu:%llu:%lld:%zu:%s", (unsigned long long)ist.st_dev,
+		                  (unsigned long long)ist.st_ino, (long long)ist.st_mtime, i, img->plat[i].manifest_digest);
+		if (kn > 0)
+			sr_vtree_set_dev(it->tree, (dev_t)(0xfff0000000000000ull | (sr_hash(key, (size_t)kn) >> 12)));
+	}
 	enum sr_err rc = SR_OK;
 	for (size_t k = 0; k < img->layers[i].n && rc == SR_OK; k++) {
 		rc = read_layer(img, i, k, it, stats, err);

@@ -294,6 +294,10 @@ static void scan_file(struct worker *w, struct slot *sl, struct outcome *res)
 		return;
 	}
 	d.binaries = 1;
+	if (s->o->find_only) {
+		finish_slot(res, s->o->record(s->o->ctx, &f), &d);   /* the caller analyses it */
+		return;
+	}
 	char inside[SR_ROOT_MAX_PATH + 2];
 	snprintf(inside, sizeof inside, "/%s", rel);
 	struct sr_analysis *an = NULL;

@@ -97,6 +97,11 @@ dev_t sr_vtree_dev(const struct sr_vtree *t)
 	return t->dev;
 }
 
+void sr_vtree_set_dev(struct sr_vtree *t, dev_t dev)
+{
+	t->dev = dev;
+}
+
 size_t sr_vtree_count(const struct sr_vtree *t)
 {
 	return t->n;

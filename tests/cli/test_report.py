@@ -15,6 +15,9 @@
   for two reports that differ.
 - The dependency graph is inline SVG from Graphviz; with libgvc hidden (a
   mount namespace) the page says so and keeps everything else.
+- A directory gives a row per binary scan finds there; an image's program
+  is judged in the image as scan judges it (a cgo program FROM scratch
+  fails there).
 - SOURCE_DATE_EPOCH: the same inputs, the same bytes.  Exit status as
   check's, 2 for an input that cannot be analysed (listed on the page).
 Skipped (77) without chromium."""
@@ -311,6 +314,29 @@ def main():
         c.true("no Graphviz: the rest is there", "Release matrix" in np_ and "Go packages" in np_)
     else:
         print("note: no mount namespace or no libgvc here: the page without Graphviz is not tried")
+    # a directory, a root and an image as inputs: their binaries, as scan finds them
+    pe_dir = os.path.join(fx, "pe")
+    dout = os.path.join(work, "dir.html")
+    p = common.run([exe, "report", "-o", dout, "--target", "debian-12", pe_dir], timeout=300, env=env)
+    sj = json.loads(common.run([exe, "scan", "--json", pe_dir], timeout=300, env=env).stdout)
+    want = sorted(b["path"] for b in sj["scans"][0]["binaries"])
+    dd = parse(dump_dom(dout, work))
+    c.eq("a directory: a row per binary scan finds", sorted(r[0] for r in dd.matrix[1:]), want)
+    import test_image_scan as tis
+    layout = tis.layout_of(work, "scratch-cgo", [tis.tar_layer([("app", "file", open(files[0], "rb").read(), 0o755)])])
+    spec = "oci:" + layout
+    iout = os.path.join(work, "image.html")
+    p = common.run([exe, "report", "-o", iout, "--target", spec + ",debian-12", spec], timeout=300, env=env)
+    c.eq("an image: exit 1 (its cgo program fails in it)", (p.returncode, p.stderr), (1, ""))
+    idom = parse(dump_dom(iout, work))
+    rows_i = {r[0]: r for r in idom.matrix[1:]}
+    app = spec + " (linux/amd64):/app"
+    c.true("an image: its program's row", app in rows_i, str(list(rows_i)))
+    sc = json.loads(common.run([exe, "scan", "--json", spec], timeout=300, env=env).stdout)
+    verdict = [b.get("verdict") for b in sc["scans"][0]["binaries"] if b["path"] == "/app"]
+    c.eq("an image: judged in the image as scan judges it", rows_i.get(app, [None, None])[1],
+         WORD.get(verdict[0]) if verdict else None)
+    c.true("an image: the interpreter missing, said", "ld-linux-x86-64.so.2" in idom.all_text)
     # a bad input among good ones
     bad = os.path.join(work, "not-a-binary")
     open(bad, "w").write("hello\n")
