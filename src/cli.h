@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include "shipready/targets.h"
 
 enum {
 	EXIT_OK = 0,        /* everything analysed, nothing to report */
@@ -130,18 +131,22 @@ struct cli_target_set {
 	struct sr_check_target **v;
 	size_t n, cap;
 };
-/* spec (a database name, NAME/ARCH or dir:PATH; --arch pins a bare name) once;
- * false after saying why it cannot be opened. */
-bool cli_target_add(struct cli_target_set *ts, const struct sr_targets *db, const char *spec, const char *arch);
-/* Every comma-separated element of list. */
-bool cli_targets_add_list(struct cli_target_set *ts, const struct sr_targets *db, const char *list, const char *arch);
-/* The targets asked for besides --target (given: some were): the policy's,
- * else (nothing asked for) the default set; *requested says whether any
- * were asked for.  false after saying why one cannot be used. */
-struct sr_policy;
-bool cli_targets_more(struct cli_target_set *ts, const struct sr_targets *db, bool given, const char *arch,
-                      const struct sr_policy *policy, bool *requested);
-void cli_targets_free(struct cli_target_set *ts);
+
+/* What check and report judge with: the target database, the targets, the
+ * policy.  cli_judging_open checks --arch, loads the database (db_file, or
+ * the built-in one), opens the --target lists (specs), loads --policy and
+ * adds its targets (else, nothing asked for, the default set); false after
+ * saying why (the command then exits 2).  Free it either way. */
+struct cli_judging {
+	struct sr_targets db;
+	bool db_loaded;
+	struct cli_target_set ts;
+	struct sr_policy *policy;
+	bool requested;    /* targets were asked for (--target or a policy) */
+};
+bool cli_judging_open(struct cli_judging *jd, const struct cli_command *self, char *const *specs, size_t nspecs,
+                      const char *arch, const char *db_file, const char *policy_arg);
+void cli_judging_free(struct cli_judging *jd);
 
 extern const struct cli_option report_options[];
 int cmd_report(int argc, char **argv, const struct cli_command *self);

@@ -7,7 +7,9 @@
 #include "shipready/policy.h"
 #include "shipready/shipready.h"
 
-bool cli_target_add(struct cli_target_set *ts, const struct sr_targets *db, const char *spec, const char *arch)
+/* spec (a database name, NAME/ARCH or dir:PATH; --arch pins a bare name)
+ * once; false after saying why it cannot be opened. */
+static bool cli_target_add(struct cli_target_set *ts, const struct sr_targets *db, const char *spec, const char *arch)
 {
 	for (size_t i = 0; i < ts->n; i++)
 		if (strcmp(ts->v[i]->name, spec) == 0)
@@ -40,7 +42,7 @@ bool cli_target_add(struct cli_target_set *ts, const struct sr_targets *db, cons
 }
 
 /* Every comma-separated element of list. */
-bool cli_targets_add_list(struct cli_target_set *ts, const struct sr_targets *db, const char *list, const char *arch)
+static bool cli_targets_add_list(struct cli_target_set *ts, const struct sr_targets *db, const char *list, const char *arch)
 {
 	bool ok = true;
 	const char *s = list;
@@ -62,8 +64,8 @@ bool cli_targets_add_list(struct cli_target_set *ts, const struct sr_targets *db
 
 /* The targets asked for besides --target: the policy's, else (nothing
  * asked for) the default set; false after saying why one cannot be used. */
-bool cli_targets_more(struct cli_target_set *ts, const struct sr_targets *db, bool given, const char *arch,
-                      const struct sr_policy *policy, bool *requested)
+static bool cli_targets_more(struct cli_target_set *ts, const struct sr_targets *db, bool given, const char *arch,
+                             const struct sr_policy *policy, bool *requested)
 {
 	bool ok = true;
 	*requested = given || policy;
@@ -80,11 +82,45 @@ bool cli_targets_more(struct cli_target_set *ts, const struct sr_targets *db, bo
 	return ok;
 }
 
-void cli_targets_free(struct cli_target_set *ts)
+static void cli_targets_free(struct cli_target_set *ts)
 {
 	for (size_t j = 0; j < ts->n; j++)
 		sr_check_target_free(ts->v[j]);
 	free(ts->v);
 	ts->v = NULL;
 	ts->n = ts->cap = 0;
+}
+
+bool cli_judging_open(struct cli_judging *jd, const struct cli_command *self, char *const *specs, size_t nspecs,
+                      const char *arch, const char *db_file, const char *policy_arg)
+{
+	memset(jd, 0, sizeof *jd);
+	if (arch && !sr_check_arch_name(arch)) {
+		cli_usage_error(self, "%s: unknown architecture '%s' (x86_64, aarch64, i386, arm, ...)", self->name, arch);
+		return false;
+	}
+	if (!cli_load_targets(db_file, &jd->db))
+		return false;
+	jd->db_loaded = true;
+	bool ok = true;
+	for (size_t i = 0; i < nspecs; i++)
+		ok &= cli_targets_add_list(&jd->ts, &jd->db, specs[i], arch);
+	if (policy_arg) {
+		struct sr_error perr = { 0 };
+		if (sr_policy_load(policy_arg, &jd->policy, &perr) != SR_OK) {
+			cli_file_error(policy_arg, sr_error_message(&perr));
+			return false;
+		}
+	}
+	ok &= cli_targets_more(&jd->ts, &jd->db, nspecs > 0, arch, jd->policy, &jd->requested);
+	return ok;
+}
+
+void cli_judging_free(struct cli_judging *jd)
+{
+	sr_policy_free(jd->policy);
+	cli_targets_free(&jd->ts);
+	if (jd->db_loaded)
+		sr_targets_free(&jd->db);
+	memset(jd, 0, sizeof *jd);
 }

@@ -238,35 +238,12 @@ int cmd_check(int argc, char **argv, const struct cli_command *self)
 		return EXIT_ERROR;
 	}
 	o.json = o.format == CLI_FORMAT_JSON;
-	if (o.arch && !sr_check_arch_name(o.arch)) {
-		cli_usage_error(self, "check: unknown architecture '%s' (x86_64, aarch64, i386, arm, ...)", o.arch);
-		free(o.specs);
-		return EXIT_ERROR;
-	}
-	struct sr_targets db;
-	if (!cli_load_targets(o.db_file, &db)) {
-		free(o.specs);
-		return EXIT_ERROR;
-	}
-
-	struct cli_target_set ts = { 0 };
-	struct sr_policy *policy = NULL;
-	bool requested = false;
-	struct batch b = { .ts = &ts, .json = o.json, .status = EXIT_OK };
-	for (size_t i = 0; i < o.nspecs; i++)
-		if (!cli_targets_add_list(&ts, &db, o.specs[i], o.arch))
-			b.status = EXIT_ERROR;
-	if (o.policy) {
-		struct sr_error perr = { 0 };
-		if (sr_policy_load(o.policy, &policy, &perr) != SR_OK) {
-			cli_file_error(o.policy, sr_error_message(&perr));
-			b.status = EXIT_ERROR;
-			goto out;
-		}
-	}
-	if (!cli_targets_more(&ts, &db, o.nspecs > 0, o.arch, policy, &requested))
+	struct cli_judging jd;
+	struct batch b = { .ts = &jd.ts, .json = o.json, .status = EXIT_OK };
+	if (!cli_judging_open(&jd, self, o.specs, o.nspecs, o.arch, o.db_file, o.policy))
 		b.status = EXIT_ERROR;
-	if (b.status != EXIT_OK || (ts.n == 0 && !policy))
+	const struct sr_policy *policy = jd.policy;
+	if (b.status != EXIT_OK || (jd.ts.n == 0 && !policy))
 		goto out;
 
 	size_t nfiles = (size_t)(argc - first);
@@ -274,9 +251,9 @@ int cmd_check(int argc, char **argv, const struct cli_command *self)
 	b.style = (struct sr_text_style){ .color = o.format == CLI_FORMAT_TEXT && cli_use_color(stdout) };
 	if (cli_format_is_ci(o.format))
 		b.log = sr_ci_log_new("check");
-	b.verdicts = calloc(nfiles * ts.n + 1, sizeof *b.verdicts);
+	b.verdicts = calloc(nfiles * jd.ts.n + 1, sizeof *b.verdicts);
 	b.rows = calloc(nfiles + 1, sizeof *b.rows);
-	b.res = calloc(ts.n + 1, sizeof *b.res);
+	b.res = calloc(jd.ts.n + 1, sizeof *b.res);
 	b.errors = json_array();
 	struct sr_error rerr = { 0 };
 	if (!b.verdicts || !b.rows || !b.res || !b.errors || (cli_format_is_ci(o.format) && !b.log) ||
@@ -311,12 +288,10 @@ int cmd_check(int argc, char **argv, const struct cli_command *self)
 	free(b.verdicts);
 	free(b.res);
 	sr_run_free(b.run);
-	if (b.status == EXIT_OK && ((b.any_fail && requested) || b.total_violations))
+	if (b.status == EXIT_OK && ((b.any_fail && jd.requested) || b.total_violations))
 		b.status = EXIT_FINDINGS;
 out:
-	sr_policy_free(policy);
-	cli_targets_free(&ts);
-	sr_targets_free(&db);
+	cli_judging_free(&jd);
 	free(o.specs);
 	return cli_finish(b.status);
 }

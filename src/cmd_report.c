@@ -282,38 +282,17 @@ int cmd_report(int argc, char **argv, const struct cli_command *self)
 		free(o.specs);
 		return EXIT_ERROR;
 	}
-	if (o.arch && !sr_check_arch_name(o.arch)) {
-		cli_usage_error(self, "report: unknown architecture '%s' (x86_64, aarch64, i386, arm, ...)", o.arch);
-		free(o.specs);
-		return EXIT_ERROR;
-	}
-	struct sr_targets db;
-	if (!cli_load_targets(o.db_file, &db)) {
-		free(o.specs);
-		return EXIT_ERROR;
-	}
-	struct cli_target_set ts = { 0 };
-	struct sr_policy *policy = NULL;
-	struct job j = { .mu = PTHREAD_MUTEX_INITIALIZER, .ts = &ts, .status = EXIT_OK };
-	bool requested = false;
-	for (size_t i = 0; i < o.nspecs; i++)
-		if (!cli_targets_add_list(&ts, &db, o.specs[i], o.arch))
-			j.status = EXIT_ERROR;
-	if (o.policy) {
-		struct sr_error perr = { 0 };
-		if (sr_policy_load(o.policy, &policy, &perr) != SR_OK) {
-			cli_file_error(o.policy, sr_error_message(&perr));
-			j.status = EXIT_ERROR;
-		}
-	}
-	if (j.status == EXIT_OK && !cli_targets_more(&ts, &db, o.nspecs > 0, o.arch, policy, &requested))
+	struct cli_judging jd;
+	struct job j = { .mu = PTHREAD_MUTEX_INITIALIZER, .ts = &jd.ts, .status = EXIT_OK };
+	if (!cli_judging_open(&jd, self, o.specs, o.nspecs, o.arch, o.db_file, o.policy))
 		j.status = EXIT_ERROR;
+	const struct sr_policy *policy = jd.policy;
 	struct sr_error err = { 0 };
 	if (j.status == EXIT_OK) {
 		j.policy = policy;
-		j.res = calloc(ts.n + 1, sizeof *j.res);
+		j.res = calloc(jd.ts.n + 1, sizeof *j.res);
 		if (!j.res || sr_run_new(&j.run, &err) != SR_OK ||
-		    sr_html_report_new((const struct sr_check_target *const *)ts.v, ts.n,
+		    sr_html_report_new((const struct sr_check_target *const *)jd.ts.v, jd.ts.n,
 		                       policy ? sr_policy_name(policy) : NULL, &j.page, &err) != SR_OK) {
 			fprintf(stderr, "shipready: out of memory\n");
 			j.status = EXIT_ERROR;
@@ -341,11 +320,9 @@ int cmd_report(int argc, char **argv, const struct cli_command *self)
 	sr_html_report_free(j.page);
 	sr_run_free(j.run);
 	free(j.res);
-	if (j.status == EXIT_OK && ((j.any_fail && requested) || j.violations))
+	if (j.status == EXIT_OK && ((j.any_fail && jd.requested) || j.violations))
 		j.status = EXIT_FINDINGS;
-	sr_policy_free(policy);
-	cli_targets_free(&ts);
-	sr_targets_free(&db);
+	cli_judging_free(&jd);
 	free(o.specs);
 	return cli_finish(j.status);
 }
