@@ -197,9 +197,9 @@ static void scan_into(struct job *j, const char *input, const char *prefix, cons
                       const struct sr_root *root)
 {
 	struct walk w = { .j = j, .prefix = prefix };
-	/* a root's paths are shown as PREFIX/REL (as_root); its programs are then
-	 * judged inside it as well, which the page does not show yet */
-	struct sr_scan_opts so = { .threads = 1, .find_only = !root, .as_root = root != NULL, .record = on_found,
+	/* a root's binaries are shown as PREFIX/REL; they are judged on the
+	 * report's targets only (the root among them when it is given) */
+	struct sr_scan_opts so = { .threads = 1, .find_only = !root, .inside_paths = root != NULL, .record = on_found,
 		                   .emit = on_emit, .ctx = &w };
 	struct sr_scan_stats st;
 	struct sr_error err = { 0 };

@@ -55,6 +55,7 @@ struct sr_scan_opts {
 	const struct sr_targets *db;   /* the target database (for the root's target; may be NULL otherwise) */
 	const char *root_name;         /* as_root: how verdicts name the root (NULL: "dir:DIR"), e.g. an image's name */
 	const char *root_machine;      /* as_root: the machine that runs the root ("arm64", "aarch64"; NULL: this one) */
+	bool inside_paths;             /* records' paths are /REL inside the tree, as with as_root, without its judging */
 	bool find_only;                /* only find the binaries: record gets each with an and error NULL, and the
 	                                * caller analyses it in its own run (nothing is analysed twice) */
 	/* Make the caller's record of one found binary: called in a worker

@@ -222,7 +222,7 @@ bool sr_scan_path_is_binary(const char *path)
 
 static char *display_path(const struct scan *s, const char *rel, char *buf, size_t size)
 {
-	if (s->o->as_root)
+	if (s->o->as_root || s->o->inside_paths)
 		snprintf(buf, size, "/%s", rel);
 	else {
 		size_t n = strlen(s->top);
