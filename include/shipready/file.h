@@ -69,9 +69,9 @@ enum sr_err sr_file_lazy_fd(int fd, size_t head, struct sr_file *f, struct sr_er
 /* A file whose bytes are not a whole file of their own: a member of an
  * archive.  Either fd >= 0 (kept by the caller): the bytes are [base, base
  * + size) of that regular file, mapped as a whole file would be; or fd < 0:
- * read_at(ctx, src, off, at, buf, n) gives up to n bytes at offset at of
- * the file (called from any thread; ctx must outlive the sr_file), read
- * whole unless SR_FILE_LAZY asks for pieces. */
+ * read_at(ctx, src, off, at, buf, n) gives the n bytes at offset at of the
+ * file (fewer only at its end; -1 on a failure; called from any thread; ctx
+ * must outlive the sr_file), read whole unless SR_FILE_LAZY asks for pieces. */
 struct sr_file_source {
 	uint64_t size;
 	int fd;

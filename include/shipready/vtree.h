@@ -27,9 +27,10 @@
 struct sr_vtree;
 
 /* Where the bytes of regular files are: src and off are what the builder
- * gave sr_vtree_set_data.  read_at fills buf with n bytes at offset at of
- * the file (the caller keeps inside its size) and returns how many it
- * read, -1 on failure; called from several threads at once.  plain (may
+ * gave sr_vtree_set_data.  read_at fills buf with the n bytes at offset at
+ * of the file (the caller keeps inside its size) and returns n, fewer only
+ * when the layer ends first, -1 on failure; called from several threads
+ * at once (it is struct sr_file_source's read_at).  plain (may
  * be NULL) tells, when the bytes are a range of an open regular file,
  * that file and where the range starts: then they are mapped, not
  * copied. */

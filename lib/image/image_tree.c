@@ -60,11 +60,18 @@ static long src_read_at(void *ctx, uint32_t src, uint64_t off, uint64_t at, void
 		return 0;
 	if (n > l->size - off - at)
 		n = (size_t)(l->size - off - at);
-	ssize_t k;
-	do
-		k = pread(l->fd, buf, n, (off_t)(l->base + off + at));
-	while (k < 0 && errno == EINTR);
-	return (long)k;
+	size_t got = 0;
+	while (got < n) {
+		ssize_t k = pread(l->fd, (char *)buf + got, n - got, (off_t)(l->base + off + at + got));
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			return -1;
+		if (k == 0)
+			break;
+		got += (size_t)k;
+	}
+	return (long)got;
 }
 
 static bool src_plain(void *ctx, uint32_t src, uint64_t off, int *fd, uint64_t *base)

@@ -176,20 +176,12 @@ static const uint8_t *map_range(int fd, uint64_t off, size_t len, void **map, si
 	return (const uint8_t *)m + lead;
 }
 
-/* n bytes at off of a source's file, in pieces of what read_at gives;
- * fewer at its end, -1 on a failure. */
+/* n bytes at off of a source's file (fewer at its end), -1 on a failure. */
 static long source_read(const struct sr_file_source *s, void *buf, size_t n, uint64_t off)
 {
-	size_t got = 0;
-	while (got < n && off + got < s->size) {
-		long k = s->read_at(s->ctx, s->src, s->off, off + got, (unsigned char *)buf + got, n - got);
-		if (k < 0)
-			return -1;
-		if (k == 0)
-			break;
-		got += (size_t)k;
-	}
-	return (long)got;
+	if (off >= s->size)
+		return 0;
+	return s->read_at(s->ctx, s->src, s->off, off, buf, n < s->size - off ? n : (size_t)(s->size - off));
 }
 
 enum {

@@ -204,16 +204,7 @@ long sr_vtree_read(const struct sr_vtree *t, uint32_t node, uint64_t at, void *b
 		return 0;
 	if (n > d->size - at)
 		n = (size_t)(d->size - at);
-	size_t got = 0;
-	while (got < n) {
-		long k = t->src.read_at(t->src.ctx, d->src, d->off, at + got, (unsigned char *)buf + got, n - got);
-		if (k < 0)
-			return -1;
-		if (k == 0)
-			break;
-		got += (size_t)k;
-	}
-	return (long)got;
+	return t->src.read_at(t->src.ctx, d->src, d->off, at, buf, n);
 }
 
 enum sr_err sr_vtree_file_open(const struct sr_vtree *t, uint32_t node, unsigned flags, struct sr_file *f,
