@@ -97,8 +97,7 @@ static void diff_pair(struct diff_cli *x, const char *old, struct sr_analysis *a
 /* A regular file under one of the two directories. */
 struct entry {
 	const struct sr_root *root;   /* an image's root, where path is; NULL: a directory here */
-	char *path;          /* DIR/REL, or /REL inside root: what is opened */
-	const char *logged;  /* where CI reports locate it: path, or its /REL inside an image */
+	char *path;          /* DIR/REL, or /REL inside root: what is opened, and where CI reports locate it */
 	char *shown;         /* what reports show: DIR/REL, or IMAGE (PLATFORM):/REL */
 	char *key;           /* REL with the versions taken out of each name */
 	bool old;            /* under OLD */
@@ -112,11 +111,11 @@ struct entries {
 };
 
 static void add_entry(struct diff_cli *x, struct entries *set, const struct sr_root *root, const char *full,
-                      const char *logged_off, const char *shown, const char *sub, bool old);
+                      const char *shown, const char *sub, bool old);
 
 /* Every regular file below dir (not hidden ones, no symlink followed),
  * in name order. */
-static void collect(struct diff_cli *x, const char *dir, const char *shown, bool image, const char *rel,
+static void collect(struct diff_cli *x, const char *dir, const char *shown, const char *rel,
                     unsigned depth, bool old, struct entries *set)
 {
 	char path[8192];
@@ -134,9 +133,9 @@ static void collect(struct diff_cli *x, const char *dir, const char *shown, bool
 		if (nm[0] != '.' && (size_t)snprintf(sub, sizeof sub, "%s%s%s", rel, rel[0] ? "/" : "", nm) < sizeof sub &&
 		    (size_t)snprintf(full, sizeof full, "%s/%s", dir, sub) < sizeof full && lstat(full, &st) == 0) {
 			if (S_ISDIR(st.st_mode) && depth < MAX_DEPTH) {
-				collect(x, dir, shown, image, sub, depth + 1, old, set);
+				collect(x, dir, shown, sub, depth + 1, old, set);
 			} else if (S_ISREG(st.st_mode)) {
-				add_entry(x, set, NULL, full, image ? dir : NULL, shown, sub, old);
+				add_entry(x, set, NULL, full, shown, sub, old);
 			}
 		}
 		free(names[i]);
@@ -144,10 +143,10 @@ static void collect(struct diff_cli *x, const char *dir, const char *shown, bool
 	free(names);
 }
 
-/* A file in set (full is what is opened; logged_off, when not NULL, the
- * prefix of it CI reports leave out); an error when out of memory. */
+/* A file in set (full is what is opened, here or inside root, and where CI
+ * reports locate it); an error when out of memory. */
 static void add_entry(struct diff_cli *x, struct entries *set, const struct sr_root *root, const char *full,
-                      const char *logged_off, const char *shown, const char *sub, bool old)
+                      const char *shown, const char *sub, bool old)
 {
 	size_t *count = old ? &set->nold : &set->nnew;
 	bool *over = old ? &set->full_old : &set->full_new;
@@ -169,7 +168,7 @@ static void add_entry(struct diff_cli *x, struct entries *set, const struct sr_r
 	if (asprintf(&sh, "%s/%s", shown, sub) < 0)
 		sh = NULL;
 	if (set->n < set->cap && sh && fp && key) {
-		set->v[set->n++] = (struct entry){ root, fp, logged_off ? fp + strlen(logged_off) : fp, sh, key, old };
+		set->v[set->n++] = (struct entry){ root, fp, sh, key, old };
 		(*count)++;
 	} else {
 		free(sh);
@@ -204,7 +203,7 @@ static void collect_root(struct diff_cli *x, const struct sr_root *root, const c
 		if (S_ISDIR(st.st_mode) && depth < MAX_DEPTH)
 			collect_root(x, root, shown, sub, depth + 1, old, set);
 		else if (S_ISREG(st.st_mode))
-			add_entry(x, set, root, full, NULL, shown, sub, old);
+			add_entry(x, set, root, full, shown, sub, old);
 	}
 	sr_root_list_close(l);
 }
@@ -264,7 +263,7 @@ static void diff_group(struct diff_cli *x, struct entry *g, size_t n, json_t *un
 			if (an[i] && g[i].old && !paired[i] &&
 			    ((nold == 1 && nnew == 1) || strcmp(platform[i], platform[j]) == 0)) {
 				paired[i] = paired[j] = true;
-				diff_pair(x, g[i].shown, an[i], g[j].shown, g[j].logged, an[j]);
+				diff_pair(x, g[i].shown, an[i], g[j].shown, g[j].path, an[j]);
 				break;
 			}
 	}
@@ -288,11 +287,11 @@ static void diff_dirs(struct diff_cli *x, const char *old, const struct sr_root 
 	if (rold)
 		collect_root(x, rold, old_shown, "", 0, true, &set);
 	else
-		collect(x, old, old_shown, false, "", 0, true, &set);
+		collect(x, old, old_shown, "", 0, true, &set);
 	if (rnew)
 		collect_root(x, rnew, new_shown, "", 0, false, &set);
 	else
-		collect(x, new_, new_shown, false, "", 0, false, &set);
+		collect(x, new_, new_shown, "", 0, false, &set);
 	qsort(set.v, set.n, sizeof *set.v, by_key);
 	for (size_t i = 0; i < set.n;) {
 		const char *key = set.v[i].key ? set.v[i].key : "";

@@ -350,8 +350,8 @@ static char *cell_title(const struct sr_check_result *x)
 		return NULL;
 	const struct sr_finding *fd = &x->findings[0];
 	char buf[MAX_CELL_TITLE];
-	snprintf(buf, sizeof buf, "%s%s%s%s", fd->message ? fd->message : fd->reason ? fd->reason : fd->kind,
-	         fd->fix ? " \xe2\x80\x94 fix: " : "", fd->fix ? fd->fix : "", "");
+	snprintf(buf, sizeof buf, "%s%s%s", fd->message ? fd->message : fd->reason ? fd->reason : fd->kind,
+	         fd->fix ? " \xe2\x80\x94 fix: " : "", fd->fix ? fd->fix : "");
 	return strdup(buf);
 }
 

@@ -79,22 +79,24 @@ void sr_report_size_text(FILE *out, const char *path, const struct sr_size *s, c
 	}
 }
 
-static json_t *parts_json(const struct sr_size_part *v, size_t n, int kind)
+enum part_kind { PART_SECTION, PART_PACKAGE, PART_MODULE };
+
+static json_t *parts_json(const struct sr_size_part *v, size_t n, enum part_kind kind)
 {
 	json_t *a = json_array();
 	for (size_t i = 0; i < n; i++) {
 		json_t *o = json_object();
-		json_object_set_new(o, kind == 2 ? "path" : "name", sr_json_str(v[i].name));
-		if (kind == 2)
+		json_object_set_new(o, kind == PART_MODULE ? "path" : "name", sr_json_str(v[i].name));
+		if (kind == PART_MODULE)
 			json_object_set_new(o, "version", v[i].version ? sr_json_str(v[i].version) : json_null());
-		if (kind == 1)
+		if (kind == PART_PACKAGE)
 			json_object_set_new(o, "module", sr_json_str(v[i].module));
 		json_object_set_new(o, "bytes", json_integer((json_int_t)v[i].bytes));
-		if (kind == 0)
+		if (kind == PART_SECTION)
 			json_object_set_new(o, "in_file", json_boolean(v[i].in_file));
-		if (kind == 1)
+		if (kind == PART_PACKAGE)
 			json_object_set_new(o, "functions", json_integer((json_int_t)v[i].count));
-		if (kind == 2)
+		if (kind == PART_MODULE)
 			json_object_set_new(o, "packages", json_integer((json_int_t)v[i].count));
 		json_array_append_new(a, o);
 	}
@@ -106,15 +108,15 @@ void *sr_report_size_json(const char *path, const struct sr_size *s)
 	json_t *o = json_object();
 	json_object_set_new(o, "path", sr_json_str(path));
 	json_object_set_new(o, "file_bytes", json_integer((json_int_t)s->file_bytes));
-	json_object_set_new(o, "sections", parts_json(s->sections, s->nsections, 0));
+	json_object_set_new(o, "sections", parts_json(s->sections, s->nsections, PART_SECTION));
 	if (s->go) {
 		json_t *g = json_object();
 		json_object_set_new(g, "functions", json_integer((json_int_t)s->nfunc));
 		json_object_set_new(g, "function_bytes", json_integer((json_int_t)s->go_text_bytes));
 		json_object_set_new(g, "no_package_bytes", json_integer((json_int_t)s->unattributed.bytes));
 		json_object_set_new(g, "no_package_functions", json_integer((json_int_t)s->unattributed.count));
-		json_object_set_new(g, "modules", parts_json(s->modules, s->nmodules, 2));
-		json_object_set_new(g, "packages", parts_json(s->packages, s->npackages, 1));
+		json_object_set_new(g, "modules", parts_json(s->modules, s->nmodules, PART_MODULE));
+		json_object_set_new(g, "packages", parts_json(s->packages, s->npackages, PART_PACKAGE));
 		json_object_set_new(o, "go", g);
 	} else {
 		json_object_set_new(o, "go", json_null());
