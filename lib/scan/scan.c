@@ -1,12 +1,17 @@
 /* shipready — the tree scan (see shipready/scan.h).
  *
  * One walker (the calling thread) reads the directories in order and puts
- * each regular file's name in a ring of SCAN_WINDOW slots, numbered in walk
- * order.  Workers take the slots in turn, read the head of the file, and
- * analyse the binaries.  A finished slot waits in the ring until every
- * earlier one is finished; then its record goes to the caller, so records
- * come out in walk order.  The walker waits while the ring is full, which
- * bounds both the names in flight and the records waiting. */
+ * the regular files' names, in walk order, into batches of up to SCAN_BATCH
+ * files (a batch may span directories).  Full batches go into a ring of
+ * SCAN_WINDOW slots.  Workers take the batches in turn, read the head of
+ * each file, and analyse the binaries.  A finished batch waits in the ring
+ * until every earlier one is finished; then its records go to the caller,
+ * so records come out in walk order.  The walker waits while the ring is
+ * full, which bounds both the names in flight and the records waiting.
+ *
+ * Batches, not single files, pass between the threads: a lock and a
+ * wake-up per file cost more than reading the file's head (make bench:
+ * bench/scan.sh; per file, futex calls were half the system calls). */
 #define _GNU_SOURCE
 #include "shipready/scan.h"
 
@@ -15,6 +20,7 @@
 #include <fcntl.h>
 #include <linux/magic.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,28 +35,40 @@
 #include "shipready/sniff.h"
 #include "shipready/vtree.h"
 
-#define SCAN_WINDOW 1024u          /* slots between the walker and the caller */
+#define SCAN_BATCH 64u             /* files handed over at a time */
+#define SCAN_WINDOW 32u            /* batches between the walker and the caller */
 #define SCAN_HEAD 512u             /* bytes read of every file to tell a binary (past a DOS stub) */
 #define PROGRESS_NS 100000000L     /* progress every 100 ms */
 #define SCAN_DIRS_QUEUED 128u      /* directories kept open for queued files, beyond the walker's */
 
-enum slot_state { SLOT_FREE = 0, SLOT_QUEUED, SLOT_CLAIMED, SLOT_DONE };
+enum batch_state { BATCH_FREE = 0, BATCH_QUEUED, BATCH_CLAIMED, BATCH_DONE };
 
 /* A directory the walk has open: its files are opened relative to it (one
- * name each, no path walk).  Shared by the walker and the slots of its
- * files; closed by whoever lets go of it last. */
+ * name each, no path walk).  Shared by the walker and the queued files in
+ * it; closed by whoever lets go of it last. */
 struct dirh {
 	int fd;
-	unsigned refs;             /* under mu */
+	atomic_uint refs;
 };
 
-struct slot {
-	enum slot_state state;
-	char *rel;                 /* the file's name below the top, "usr/bin/ls" */
-	size_t name_off;           /* where its last component starts in rel */
+/* One file of a batch, or a place the walker could not read (its record
+ * made already). */
+struct item {
+	uint32_t rel;              /* where its name below the top starts in the batch's text: "usr/bin/ls" */
+	uint32_t name_off;         /* where its last component starts in that name */
 	struct dirh *dir;          /* the directory holding it (a reference), until it is opened */
 	uint32_t node;             /* a tree's: the file's node */
+	bool walker_error;         /* the record is the walker's: nothing to read */
 	void *record;              /* the caller's, or NULL */
+};
+
+struct batch {
+	enum batch_state state;
+	unsigned n;
+	struct item it[SCAN_BATCH];
+	char *text;                /* the items' names, each NUL-terminated */
+	size_t len, cap;
+	struct sr_scan_stats d;    /* what its files counted */
 };
 
 struct worker {
@@ -70,96 +88,81 @@ struct scan {
 	const struct sr_root *tree_root;   /* a tree (an image's) is scanned instead of top */
 
 	pthread_mutex_t mu;
-	pthread_cond_t work;       /* a slot was queued, or the walk ended */
-	pthread_cond_t room;       /* a record went out */
-	struct slot ring[SCAN_WINDOW];
-	uint64_t next_seq;         /* the walker's next slot */
-	uint64_t next_claim;       /* the workers' next slot */
-	uint64_t next_emit;        /* the caller's next record */
+	pthread_cond_t work;       /* a batch was queued, or the walk ended */
+	pthread_cond_t room;       /* records went out, or directories were closed */
+	struct batch *ring[SCAN_WINDOW];
+	struct batch *fill;        /* the walker's: being filled, not in the ring */
+	uint64_t next_seq;         /* the walker's next batch */
+	uint64_t next_claim;       /* the workers' next batch */
+	uint64_t next_emit;        /* the caller's next batch */
 	bool emitting;             /* a thread is handing records out (in order, one at a time) */
-	bool walker_waits;         /* on room: only then is it woken (a wake-up per file costs) */
+	bool walker_waits;         /* on room: only then is it woken */
 	unsigned idle;             /* workers waiting on work */
-	unsigned live_dirs;        /* directory handles open */
+	atomic_uint live_dirs;     /* directory handles open */
 	bool walk_done;
-	struct sr_scan_stats st;   /* under mu: what the workers count */
+	struct sr_scan_stats st;   /* under mu: what the workers counted */
 	struct sr_scan_stats wst;  /* the walker's own counts (dirs, symlinks, special, pseudo_fs) */
 	struct timespec last_progress;
 };
 
 /* ------------------------------------------------------------ records out, in order */
 
-/* Hand out every finished record that is next in order.  Called with mu
- * held; returns with it held.  Only one thread hands out at a time. */
+/* Let go of a directory handle: the last one closes it. */
+static void dir_release(struct scan *s, struct dirh *d)
+{
+	if (d && atomic_fetch_sub(&d->refs, 1) == 1) {
+		close(d->fd);
+		free(d);
+		atomic_fetch_sub(&s->live_dirs, 1);
+	}
+}
+
+static void batch_reset(struct batch *b)
+{
+	b->state = BATCH_FREE;
+	b->n = 0;
+	b->len = 0;
+	memset(&b->d, 0, sizeof b->d);
+}
+
+/* Hand out the records of every finished batch that is next in order.
+ * Called with mu held; returns with it held.  Only one thread hands out at
+ * a time. */
 static void emit_ready(struct scan *s)
 {
 	if (s->emitting)
 		return;
 	s->emitting = true;
-	while (s->next_emit < s->next_seq && s->ring[s->next_emit % SCAN_WINDOW].state == SLOT_DONE) {
-		struct slot *sl = &s->ring[s->next_emit % SCAN_WINDOW];
-		void *rec = sl->record;
-		free(sl->rel);
-		memset(sl, 0, sizeof *sl);
+	while (s->next_emit < s->next_seq && s->ring[s->next_emit % SCAN_WINDOW]->state == BATCH_DONE) {
+		struct batch *b = s->ring[s->next_emit % SCAN_WINDOW];
+		pthread_mutex_unlock(&s->mu);
+		for (unsigned i = 0; i < b->n; i++)
+			if (b->it[i].record)
+				s->o->emit(s->o->ctx, b->it[i].record);
+		pthread_mutex_lock(&s->mu);
+		batch_reset(b);
 		s->next_emit++;
 		if (s->walker_waits)
 			pthread_cond_signal(&s->room);
-		if (rec) {
-			pthread_mutex_unlock(&s->mu);
-			s->o->emit(s->o->ctx, rec);
-			pthread_mutex_lock(&s->mu);
-		}
 	}
 	s->emitting = false;
 }
 
-/* What a worker made of one slot, handed over under mu with the next claim. */
-struct outcome {
-	void *record;
-	struct sr_scan_stats d;
-};
-
-static void finish_slot(struct outcome *out, void *record, const struct sr_scan_stats *delta)
+static void stats_add(struct sr_scan_stats *to, const struct sr_scan_stats *d)
 {
-	out->record = record;
-	out->d = *delta;
-}
-
-static void dir_release(struct scan *s, struct dirh *d);
-
-/* The slot is done (mu held): its directory let go, its record in line. */
-static void slot_done(struct scan *s, struct slot *sl, const struct outcome *out)
-{
-	dir_release(s, sl->dir);
-	sl->dir = NULL;
-	sl->record = out->record;
-	sl->state = SLOT_DONE;
-	s->st.files += out->d.files;
-	s->st.binaries += out->d.binaries;
-	s->st.unreadable += out->d.unreadable;
-	s->st.failed += out->d.failed;
-	emit_ready(s);
+	to->files += d->files;
+	to->binaries += d->binaries;
+	to->unreadable += d->unreadable;
+	to->failed += d->failed;
 }
 
 /* ------------------------------------------------------------ one file (a worker) */
 
-/* Let go of a directory handle (mu held): the last one closes it. */
-static void dir_release(struct scan *s, struct dirh *d)
+/* Open a file in its directory (one name: nothing on the way to follow;
+ * O_NOFOLLOW for the name itself). */
+static int open_in_dir(const struct dirh *dir, const char *name)
 {
-	if (d && --d->refs == 0) {
-		close(d->fd);
-		free(d);
-		s->live_dirs--;
-		if (s->walker_waits)
-			pthread_cond_signal(&s->room);
-	}
-}
-
-/* Open the slot's file in its directory (one name: nothing on the way to
- * follow; O_NOFOLLOW for the name itself).  The directory is let go of
- * when the slot is done, in the same lock as the next claim. */
-static int open_in_dir(struct slot *sl)
-{
-	return openat(sl->dir->fd, sl->rel + sl->name_off, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	return openat(dir->fd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 }
 
 /* Does a file starting "MZ" whose e_lfanew points past the head read have
@@ -236,16 +239,15 @@ static bool is_program(const struct sr_analysis *an)
 	return an->in.elf && strcmp(sr_inspect_role(&an->in), "program") == 0;
 }
 
-static void scan_file(struct worker *w, struct slot *sl, struct outcome *res)
+/* Read one file of a batch, analyse it if it is a binary; its counts go to
+ * *d, and its record (or NULL) is returned. */
+static void *scan_file(struct worker *w, const char *rel, const struct item *it, struct sr_scan_stats *d)
 {
-	const char *rel = sl->rel;
 	struct scan *s = w->s;
-	struct sr_scan_stats d = { 0 };
 	char path[SR_ROOT_MAX_PATH + 2];
 	struct sr_error err = { 0 };
 	struct sr_scan_found f = { .path = display_path(s, rel, path, sizeof path), .error = &err, .root = &w->root,
 		                   .as_root = s->o->as_root };
-	void *record = NULL;
 	unsigned char head[SCAN_HEAD];
 	/* No stat: the walk saw a regular file here (d_type), and the reads say
 	 * the rest.  A name swapped since (O_NONBLOCK: a FIFO does not block)
@@ -257,19 +259,19 @@ static void scan_file(struct worker *w, struct slot *sl, struct outcome *res)
 		/* the layer was read once already, and its first bytes tested as
 		 * it passed */
 		const struct sr_vtree *t = s->tree_root->tree;
-		unsigned char mark = sr_vtree_mark(t, sl->node);
+		unsigned char mark = sr_vtree_mark(t, it->node);
 		if (mark & SR_VTREE_MARK_SNIFFED) {
 			struct stat st;
-			sr_vtree_stat(t, sl->node, &st);
+			sr_vtree_stat(t, it->node, &st);
 			n = st.st_size < (off_t)sizeof head ? (ssize_t)st.st_size : (ssize_t)sizeof head;
 			binary = (mark & SR_VTREE_MARK_BINARY) != 0;
 		} else {
-			n = sr_vtree_read(t, sl->node, 0, head, sizeof head);
+			n = sr_vtree_read(t, it->node, 0, head, sizeof head);
 			e = EIO;
 			binary = n >= 0 && sr_sniff_binary(head, (size_t)n, (uint64_t)n);
 		}
 	} else {
-		int fd = open_in_dir(sl);
+		int fd = open_in_dir(it->dir, rel + it->name_off);
 		if (fd >= 0)
 			n = pread(fd, head, sizeof head, 0);
 		e = errno;
@@ -279,41 +281,48 @@ static void scan_file(struct worker *w, struct slot *sl, struct outcome *res)
 	}
 	if (n < 0 && (e == ENOENT || e == ELOOP || e == EISDIR || e == ESPIPE || e == EINVAL || e == ENXIO ||
 	              e == ENODEV)) {
-		finish_slot(res, NULL, &d);   /* gone, or not a regular file now: not a file of the walk */
-		return;
+		return NULL;   /* gone, or not a regular file now: not a file of the walk */
 	}
 	if (n < 0) {
-		d.unreadable = 1;
+		d->unreadable++;
 		sr_error_set(&err, e == EACCES ? SR_E_ACCESS : SR_E_IO, "cannot read it: %s", strerror(e));
-		finish_slot(res, s->o->record(s->o->ctx, &f), &d);
-		return;
+		return s->o->record(s->o->ctx, &f);
 	}
-	d.files = 1;
-	if (!binary) {
-		finish_slot(res, NULL, &d);
-		return;
-	}
-	d.binaries = 1;
-	if (s->o->find_only) {
-		finish_slot(res, s->o->record(s->o->ctx, &f), &d);   /* the caller analyses it */
-		return;
-	}
+	d->files++;
+	if (!binary)
+		return NULL;
+	d->binaries++;
+	if (s->o->find_only)
+		return s->o->record(s->o->ctx, &f);   /* the caller analyses it */
 	char inside[SR_ROOT_MAX_PATH + 2];
 	snprintf(inside, sizeof inside, "/%s", rel);
 	struct sr_analysis *an = NULL;
 	if (sr_run_analyse(w->run, &w->root, inside, &an, &err) != SR_OK) {
-		d.failed = 1;
-		finish_slot(res, s->o->record(s->o->ctx, &f), &d);
-		return;
+		d->failed++;
+		return s->o->record(s->o->ctx, &f);
 	}
 	f.an = an;
 	struct sr_check_result *judged = NULL;
 	if (w->target && is_program(an) && sr_check_run(an, w->target, &judged, &err) == SR_OK)
 		f.judged = judged;
-	record = s->o->record(s->o->ctx, &f);
+	void *record = s->o->record(s->o->ctx, &f);
 	sr_check_result_free(judged);
 	sr_run_done(w->run, an);
-	finish_slot(res, record, &d);
+	return record;
+}
+
+/* Every file of a claimed batch; each directory let go of once its file is
+ * read. */
+static void scan_batch(struct worker *w, struct batch *b)
+{
+	for (unsigned i = 0; i < b->n; i++) {
+		struct item *it = &b->it[i];
+		if (it->walker_error)
+			continue;
+		it->record = scan_file(w, b->text + it->rel, it, &b->d);
+		dir_release(w->s, it->dir);
+		it->dir = NULL;
+	}
 }
 
 static void *worker_main(void *arg)
@@ -322,17 +331,17 @@ static void *worker_main(void *arg)
 	struct scan *s = w->s;
 	pthread_mutex_lock(&s->mu);
 	for (;;) {
-		while (s->next_claim < s->next_seq && s->ring[s->next_claim % SCAN_WINDOW].state != SLOT_QUEUED)
-			s->next_claim++;
 		if (s->next_claim < s->next_seq) {
-			uint64_t seq = s->next_claim++;
-			struct slot *sl = &s->ring[seq % SCAN_WINDOW];
-			sl->state = SLOT_CLAIMED;
+			struct batch *b = s->ring[s->next_claim++ % SCAN_WINDOW];
+			b->state = BATCH_CLAIMED;
 			pthread_mutex_unlock(&s->mu);
-			struct outcome res = { 0 };
-			scan_file(w, sl, &res);   /* the slot stays until it is emitted, after this finishes */
+			scan_batch(w, b);   /* the batch stays until it is emitted, after this finishes */
 			pthread_mutex_lock(&s->mu);
-			slot_done(s, sl, &res);
+			b->state = BATCH_DONE;
+			stats_add(&s->st, &b->d);
+			if (s->walker_waits)
+				pthread_cond_signal(&s->room);   /* directories may have closed */
+			emit_ready(s);
 			continue;
 		}
 		if (s->walk_done)
@@ -386,7 +395,7 @@ static bool ring_full(const struct scan *s, unsigned depth)
  * 1024 however the files are spread. */
 static bool dirs_full(const struct scan *s, unsigned depth)
 {
-	return s->live_dirs > depth + 1 + SCAN_DIRS_QUEUED;
+	return atomic_load(&s->live_dirs) > depth + 1 + SCAN_DIRS_QUEUED;
 }
 
 /* Wait (mu held) while full(s, depth), giving progress meanwhile. */
@@ -411,37 +420,72 @@ static void wait_for_room(struct scan *s, bool (*full)(const struct scan *, unsi
 	}
 }
 
-/* A slot for the next name in walk order (waiting while the ring is full). */
-static struct slot *next_slot(struct scan *s, uint64_t *seq)
+/* The walker's batch goes into the ring (waiting while the ring is full);
+ * the slot's emptied batch becomes the next one filled. */
+static void submit_fill(struct scan *s)
 {
+	if (s->fill->n == 0)
+		return;
 	pthread_mutex_lock(&s->mu);
 	wait_for_room(s, ring_full, 0);
-	*seq = s->next_seq;
-	return &s->ring[*seq % SCAN_WINDOW];   /* returned with mu held */
-}
-
-static void queue_file(struct scan *s, const char *rel, size_t name_off, struct dirh *dir, uint32_t node)
-{
-	char *copy = strdup(rel);
-	uint64_t seq;
-	struct slot *sl = next_slot(s, &seq);
-	if (!copy) {
-		s->st.unreadable++;   /* out of memory: the file is not looked at */
-		pthread_mutex_unlock(&s->mu);
-		return;
-	}
-	sl->rel = copy;
-	sl->name_off = name_off;
-	sl->dir = dir;
-	sl->node = node;
-	if (dir)
-		dir->refs++;
-	sl->state = SLOT_QUEUED;
+	struct batch **slot = &s->ring[s->next_seq % SCAN_WINDOW];
+	struct batch *empty = *slot;
+	*slot = s->fill;
+	s->fill->state = BATCH_QUEUED;
+	s->fill = empty;
 	s->next_seq++;
 	if (s->idle)
 		pthread_cond_signal(&s->work);
 	pthread_mutex_unlock(&s->mu);
 	progress_maybe(s, false);
+}
+
+/* The next item of the walker's batch, with rel (if not NULL) copied into
+ * its text; NULL when out of memory. */
+static struct item *fill_item(struct scan *s, const char *rel)
+{
+	struct batch *b = s->fill;
+	size_t n = rel ? strlen(rel) + 1 : 0;
+	if (b->len + n > b->cap) {
+		size_t cap = b->cap ? b->cap : 4096;
+		while (cap < b->len + n)
+			cap *= 2;
+		char *t = realloc(b->text, cap);
+		if (!t)
+			return NULL;
+		b->text = t;
+		b->cap = cap;
+	}
+	struct item *it = &b->it[b->n];
+	memset(it, 0, sizeof *it);
+	it->rel = (uint32_t)b->len;
+	if (n)
+		memcpy(b->text + b->len, rel, n);
+	b->len += n;
+	return it;
+}
+
+/* The batch's item is complete: a full batch goes out. */
+static void fill_done(struct scan *s)
+{
+	if (++s->fill->n == SCAN_BATCH)
+		submit_fill(s);
+}
+
+static void queue_file(struct scan *s, const char *rel, size_t name_off, struct dirh *dir, uint32_t node)
+{
+	struct item *it = fill_item(s, rel);
+	if (!it) {
+		s->fill->d.unreadable++;   /* out of memory: the file is not looked at */
+		return;
+	}
+	it->name_off = (uint32_t)name_off;
+	it->node = node;
+	if (dir) {
+		atomic_fetch_add(&dir->refs, 1);
+		it->dir = dir;
+	}
+	fill_done(s);
 }
 
 /* A place the walk could not read: its record goes out in order too. */
@@ -452,16 +496,12 @@ static void queue_error(struct scan *s, const char *rel, bool is_dir, const char
 	sr_error_set(&err, SR_E_IO, "%s%s%s", reason, why ? ": " : "", why ? why : "");
 	struct sr_scan_found f = { .path = display_path(s, rel, path, sizeof path), .error = &err, .is_dir = is_dir };
 	void *record = s->o->record(s->o->ctx, &f);
-	uint64_t seq;
-	struct slot *sl = next_slot(s, &seq);
-	s->st.unreadable++;
-	sl->record = record;
-	sl->state = SLOT_DONE;
-	s->next_seq++;
-	emit_ready(s);
-	pthread_mutex_unlock(&s->mu);
+	struct item *it = fill_item(s, NULL);   /* never fails: no text */
+	s->fill->d.unreadable++;
+	it->walker_error = true;
+	it->record = record;
+	fill_done(s);
 }
-
 
 /* Directories of file systems that are views of the kernel, not files. */
 static bool pseudo_fs(int fd)
@@ -580,15 +620,17 @@ static void walk(struct scan *s, struct dirh *dir, char *rel, size_t len, unsign
 			struct dirh *sd = sub_fd >= 0 ? calloc(1, sizeof *sd) : NULL;
 			if (sd) {
 				sd->fd = sub_fd;
-				sd->refs = 1;   /* the walker's */
-				pthread_mutex_lock(&s->mu);
-				wait_for_room(s, dirs_full, depth);
-				s->live_dirs++;
-				pthread_mutex_unlock(&s->mu);
+				atomic_init(&sd->refs, 1);   /* the walker's */
+				if (dirs_full(s, depth)) {
+					/* the files queued hold directories too: out they go first */
+					submit_fill(s);
+					pthread_mutex_lock(&s->mu);
+					wait_for_room(s, dirs_full, depth);
+					pthread_mutex_unlock(&s->mu);
+				}
+				atomic_fetch_add(&s->live_dirs, 1);
 				walk(s, sd, rel, sub + nl, depth + 1);
-				pthread_mutex_lock(&s->mu);
 				dir_release(s, sd);
-				pthread_mutex_unlock(&s->mu);
 			} else if (sub_fd >= 0) {
 				close(sub_fd);
 				queue_error(s, rel, true, "cannot open the directory", strerror(ENOMEM));
@@ -698,11 +740,16 @@ static enum sr_err scan_run(const char *dir, int topfd, const struct sr_root *tr
 	struct scan *s = calloc(1, sizeof *s);
 	unsigned nw = thread_count(opts);
 	struct worker *w = calloc(nw, sizeof *w);
-	if (!s || !w) {
+	struct batch *pool = calloc(SCAN_WINDOW + 1, sizeof *pool);
+	if (!s || !w || !pool) {
 		free(s);
 		free(w);
+		free(pool);
 		return sr_error_set(err, SR_E_NOMEM, NULL);
 	}
+	for (unsigned i = 0; i < SCAN_WINDOW; i++)
+		s->ring[i] = &pool[i];
+	s->fill = &pool[SCAN_WINDOW];
 	s->o = opts;
 	s->top = dir;
 	s->topfd = topfd;
@@ -727,16 +774,15 @@ static enum sr_err scan_run(const char *dir, int topfd, const struct sr_root *tr
 		walk_tree(s, SR_VTREE_ROOT, rel, 0, 0);
 	} else if (top && (top->fd = fcntl(topfd, F_DUPFD_CLOEXEC, 0)) >= 0) {
 		char rel[SR_ROOT_MAX_PATH + 1] = "";
-		top->refs = 1;
-		s->live_dirs = 1;
+		atomic_init(&top->refs, 1);
+		atomic_init(&s->live_dirs, 1);
 		walk(s, top, rel, 0, 0);
-		pthread_mutex_lock(&s->mu);
 		dir_release(s, top);
-		pthread_mutex_unlock(&s->mu);
 	} else if (rc == SR_OK) {
 		free(top);
 		rc = sr_error_set(err, SR_E_NOMEM, NULL);
 	}
+	submit_fill(s);
 	pthread_mutex_lock(&s->mu);
 	s->walk_done = true;
 	pthread_cond_broadcast(&s->work);
@@ -744,7 +790,7 @@ static enum sr_err scan_run(const char *dir, int topfd, const struct sr_root *tr
 	for (unsigned i = 0; i < nw; i++)
 		if (w[i].started)
 			pthread_join(w[i].thread, NULL);
-	/* every worker has finished its slots: what is left goes out now */
+	/* every worker has finished its batches: what is left goes out now */
 	pthread_mutex_lock(&s->mu);
 	emit_ready(s);
 	pthread_mutex_unlock(&s->mu);
@@ -754,8 +800,9 @@ static enum sr_err scan_run(const char *dir, int topfd, const struct sr_root *tr
 		*stats = stats_now(s);
 	for (unsigned i = 0; i < nw; i++)
 		worker_free(&w[i]);
-	for (unsigned i = 0; i < SCAN_WINDOW; i++)
-		free(s->ring[i].rel);
+	for (unsigned i = 0; i <= SCAN_WINDOW; i++)
+		free(pool[i].text);
+	free(pool);
 	pthread_cond_destroy(&s->room);
 	pthread_cond_destroy(&s->work);
 	pthread_mutex_destroy(&s->mu);
