@@ -187,6 +187,12 @@ enum sr_err sr_read_view(const struct sr_reader *r, uint64_t off, uint64_t n, co
  * the NUL).  SR_E_TRUNCATED if no NUL before the end or max. */
 enum sr_err sr_read_cstr(const struct sr_reader *r, uint64_t off, size_t max, const char **out, size_t *outlen);
 
+/* The string at off of a string table that is wholly at hand and ends in
+ * a NUL (as ELF's string tables do): its end is bounded by that NUL, so it
+ * is not searched for.  NULL when the table is not such a one, or off is
+ * past its end: then sr_read_cstr. */
+const char *sr_read_strtab_str(const struct sr_reader *r, uint64_t off);
+
 /* Offset of the first occurrence of needle in [off, off+n), or -1. */
 int64_t sr_reader_find(const struct sr_reader *r, uint64_t off, uint64_t n, const void *needle, size_t nlen);
 

@@ -126,6 +126,13 @@ enum sr_err sr_read_cstr(const struct sr_reader *r, uint64_t off, size_t max, co
 	return SR_OK;
 }
 
+const char *sr_read_strtab_str(const struct sr_reader *r, uint64_t off)
+{
+	if (r->avail != r->len || off >= r->len || r->base[r->len - 1] != 0)
+		return NULL;
+	return (const char *)r->base + off;
+}
+
 int64_t sr_reader_find(const struct sr_reader *r, uint64_t off, uint64_t n, const void *needle, size_t nlen)
 {
 	if (!sr_reader_has(r, off, n) || nlen == 0 || nlen > n)
