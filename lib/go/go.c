@@ -13,97 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "go/go_features.h"
 #include "go/go_internal.h"
 #include "util/strlist.h"
-
-/* ---------- functions that reveal a run-time need ---------- */
-
-enum feature {
-	F_X509_SYSTEM = 1u << 0,   /* system root pool */
-	F_X509_FALLBACK = 1u << 1, /* x509.SetFallbackRoots linked */
-	F_TZ_LOAD = 1u << 2,       /* time.LoadLocation */
-	F_TZ_EMBED = 1u << 3,      /* time/tzdata registered */
-	F_TZ_LOCAL = 1u << 4,      /* local zone from TZ / /etc/localtime */
-	F_NET_GO = 1u << 5,        /* pure-Go resolver reads the config files */
-	F_NET_CGO = 1u << 6,       /* cgo resolver: getaddrinfo via libc */
-	F_USER_GO = 1u << 7,       /* os/user reads /etc/passwd, /etc/group */
-	F_USER_CGO = 1u << 8,      /* os/user via libc getpw*_r */
-	F_CGO = 1u << 9,           /* the cgo runtime glue */
-	F_NETLINK = 1u << 10,      /* lists interfaces over netlink: net.Interfaces, InterfaceAddrs, multicast */
-	F_TZ_BY_ENV = 1u << 11,    /* time.loadLocation: a zone file read for the zone $TZ names (initLocal),
-	                            * and for time.LoadLocation when that is linked too */
-};
-
-/* Sorted by name (strcmp order) for bsearch. */
-static const struct named_feature {
-	const char *name;
-	unsigned feature;
-} feature_names[] = {
-	{ "crosscall2", F_CGO },
-	{ "crypto/x509.SetFallbackRoots", F_X509_FALLBACK },
-	{ "crypto/x509.SystemCertPool", F_X509_SYSTEM },
-	{ "crypto/x509.initSystemRoots", F_X509_SYSTEM },
-	{ "crypto/x509.loadSystemRoots", F_X509_SYSTEM },
-	{ "crypto/x509.systemRootsPool", F_X509_SYSTEM },
-	{ "net.(*Interface).Addrs", F_NETLINK },
-	{ "net.(*Interface).MulticastAddrs", F_NETLINK },
-	{ "net.(*Resolver).goLookupHostOrder", F_NET_GO },
-	{ "net.InterfaceAddrs", F_NETLINK },
-	{ "net.InterfaceByIndex", F_NETLINK },
-	{ "net.InterfaceByName", F_NETLINK },
-	{ "net.Interfaces", F_NETLINK },
-	{ "net.ListenMulticastUDP", F_NETLINK },
-	{ "net._C2func_getaddrinfo", F_NET_CGO },
-	{ "net._C_getaddrinfo", F_NET_CGO },
-	{ "net.cgoLookupHost", F_NET_CGO },
-	{ "net.cgoLookupHostIP", F_NET_CGO },
-	{ "net.cgoLookupIP", F_NET_CGO },
-	{ "net.dnsReadConfig", F_NET_GO },
-	{ "net.parseNSSConfFile", F_NET_GO },
-	{ "net.readHosts", F_NET_GO },
-	{ "os/user._C_getgrnam_r", F_USER_CGO },
-	{ "os/user._C_getpwnam_r", F_USER_CGO },
-	{ "os/user._C_getpwuid_r", F_USER_CGO },
-	{ "os/user._Cfunc_mygetgrnam_r", F_USER_CGO },
-	{ "os/user._Cfunc_mygetpwnam_r", F_USER_CGO },
-	{ "os/user._Cfunc_mygetpwuid_r", F_USER_CGO },
-	{ "os/user.findGroupName", F_USER_GO },
-	{ "os/user.findUserId", F_USER_GO },
-	{ "os/user.findUsername", F_USER_GO },
-	{ "os/user.lookupUserId", F_USER_GO },
-	{ "os/user.readColonFile", F_USER_GO },
-	{ "runtime/cgo.set_crosscall2", F_CGO },
-	{ "time.LoadLocation", F_TZ_LOAD },
-	{ "time.initLocal", F_TZ_LOCAL },
-	{ "time.loadLocation", F_TZ_BY_ENV },
-	{ "time.registerLoadFromEmbeddedTZData", F_TZ_EMBED },
-};
-
-struct span {
-	const char *s;
-	size_t n;
-};
-
-static int cmp_span_feature(const void *k, const void *e)
-{
-	const struct span *key = k;
-	const char *name = ((const struct named_feature *)e)->name;
-	size_t n = strlen(name);
-	int c = memcmp(key->s, name, key->n < n ? key->n : n);
-	if (c)
-		return c;
-	return key->n < n ? -1 : key->n > n;
-}
-
-static const struct named_feature *feature_entry(const char *name, size_t len)
-{
-	/* assembly entry points carry an ABI suffix in some releases */
-	if (len > 5 && memcmp(name + len - 5, ".abi0", 5) == 0)
-		len -= 5;
-	struct span key = { name, len };
-	return bsearch(&key, feature_names, sizeof feature_names / sizeof feature_names[0], sizeof feature_names[0],
-	               cmp_span_feature);
-}
 
 /* ---------- small helpers ---------- */
 
@@ -229,7 +141,7 @@ static const char *const go_sections[] = {
 	"__go_buildinfo", "__gopclntab",
 };
 
-/* The features a function's name shows (named_feature), noted while the
+/* The features a function's name shows (sr_go_feature), noted while the
  * package list reads every name. */
 struct feature_pass {
 	struct sr_go_info *g;
@@ -239,7 +151,7 @@ struct feature_pass {
 static void note_feature(void *ctx, const char *name, size_t len)
 {
 	struct feature_pass *fp = ctx;
-	const struct named_feature *f = feature_entry(name, len);
+	const struct sr_go_named_feature *f = sr_go_feature(name, len);
 	if (!f)
 		return;
 	*fp->features |= f->feature;
