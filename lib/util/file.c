@@ -368,7 +368,7 @@ enum sr_err sr_file_open_ex(int dirfd, const char *name, unsigned flags, struct 
 		rc = read_all(fd, f, err);
 	} else if ((uint64_t)st.st_size > (uint64_t)SIZE_MAX) {
 		rc = sr_error_set(err, SR_E_TOO_BIG, NULL);
-	} else if ((uint64_t)st.st_size <= SR_FILE_SMALL) {
+	} else if ((uint64_t)st.st_size <= ((flags & SR_FILE_LAZY) ? SR_FILE_SMALL : SR_FILE_READ_WHOLE)) {
 		rc = read_small(fd, (size_t)st.st_size, f, err);
 	} else if (flags & SR_FILE_LAZY) {
 		return open_lazy(fd, (size_t)st.st_size, SR_FILE_LAZY_HEAD, f, err);
