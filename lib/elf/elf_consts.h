@@ -23,6 +23,11 @@
 
 #define PN_XNUM 0xffffu
 #define SHN_UNDEF 0u
+
+/* st_info's low four bits: the symbol's type */
+#define STT_OBJECT 1u
+#define STT_SECTION 3u
+#define STT_FILE 4u
 #define STB_WEAK 2               /* st_info >> 4: a weak symbol */
 #define SHN_XINDEX 0xffffu
 

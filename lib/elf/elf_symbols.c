@@ -48,9 +48,20 @@ void elf_scan_symbols(struct ctx *c, const struct sr_reader *syms, uint64_t ents
 		}
 		if (sr_read_u32(syms, o, &name) != SR_OK)
 			break;
-		if (sr_read_u16(syms, o + (c->wsz == 8 ? 6 : 14), &shndx) != SR_OK)
+		uint8_t info;
+		if (sr_read_u16(syms, o + (c->wsz == 8 ? 6 : 14), &shndx) != SR_OK ||
+		    sr_read_u8(syms, o + (c->wsz == 8 ? 4 : 12), &info) != SR_OK)
 			break;
 		if (name == 0)
+			continue;
+		/* Decided without the name (reading names is most of the work:
+		 * make bench, bench/scan.sh): a section's or a source file's
+		 * symbol names nothing below; in the dynamic table, a defined
+		 * symbol counts only as a go:link.pkghash export, which Go's
+		 * linker writes as data (STT_OBJECT), as it does every data
+		 * symbol. */
+		unsigned type = info & 0xfu;
+		if (type == STT_SECTION || type == STT_FILE || (dynamic && shndx != SHN_UNDEF && type != STT_OBJECT))
 			continue;
 		/* The table's end bounds a name: no search for it (make bench:
 		 * bench/scan.sh, where the symbol names of /usr were a tenth of
