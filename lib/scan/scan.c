@@ -244,10 +244,6 @@ static bool is_program(const struct sr_analysis *an)
 static void *scan_file(struct worker *w, const char *rel, const struct item *it, struct sr_scan_stats *d)
 {
 	struct scan *s = w->s;
-	char path[SR_ROOT_MAX_PATH + 2];
-	struct sr_error err = { 0 };
-	struct sr_scan_found f = { .path = display_path(s, rel, path, sizeof path), .error = &err, .root = &w->root,
-		                   .as_root = s->o->as_root };
 	unsigned char head[SCAN_HEAD];
 	/* No stat: the walk saw a regular file here (d_type), and the reads say
 	 * the rest.  A name swapped since (O_NONBLOCK: a FIFO does not block)
@@ -283,14 +279,20 @@ static void *scan_file(struct worker *w, const char *rel, const struct item *it,
 	              e == ENODEV)) {
 		return NULL;   /* gone, or not a regular file now: not a file of the walk */
 	}
+	if (n >= 0 && !binary) {
+		d->files++;
+		return NULL;   /* most files: nothing more to do (no record, no path) */
+	}
+	char path[SR_ROOT_MAX_PATH + 2];
+	struct sr_error err = { 0 };
+	struct sr_scan_found f = { .path = display_path(s, rel, path, sizeof path), .error = &err, .root = &w->root,
+		                   .as_root = s->o->as_root };
 	if (n < 0) {
 		d->unreadable++;
 		sr_error_set(&err, e == EACCES ? SR_E_ACCESS : SR_E_IO, "cannot read it: %s", strerror(e));
 		return s->o->record(s->o->ctx, &f);
 	}
 	d->files++;
-	if (!binary)
-		return NULL;
 	d->binaries++;
 	if (s->o->find_only)
 		return s->o->record(s->o->ctx, &f);   /* the caller analyses it */
