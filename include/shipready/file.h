@@ -79,7 +79,8 @@ enum sr_err sr_file_lazy_fd(int fd, size_t head, struct sr_file *f, struct sr_er
  * + size) of that regular file, mapped as a whole file would be; or fd < 0:
  * read_at(ctx, src, off, at, buf, n) gives the n bytes at offset at of the
  * file (fewer only at its end; -1 on a failure; called from any thread; ctx
- * must outlive the sr_file), read whole unless SR_FILE_LAZY asks for pieces. */
+ * must outlive the sr_file), read whole unless SR_FILE_LAZY asks for pieces
+ * (and spooled when large: SR_FILE_SPOOL_MIN). */
 struct sr_file_source {
 	uint64_t size;
 	int fd;
@@ -90,8 +91,16 @@ struct sr_file_source {
 	uint64_t off;
 };
 
-/* The most a source without a descriptor may hold (it is read into memory). */
+/* The most a source without a descriptor may hold. */
 #define SR_FILE_SOURCE_CAP ((uint64_t)1 << 30)
+
+/* A source without a descriptor larger than this, when it is read whole
+ * (a plain open, or a lazy one whose pieces grew large), is copied into a
+ * scratch file in $TMPDIR (util/spool.h) and mapped, as a file of its own
+ * would be: memory stays bounded whatever the file's size (a 57 MiB
+ * program of a gzip layer took 67 MiB of memory read whole).  Without room
+ * there it is read into memory. */
+#define SR_FILE_SPOOL_MIN ((uint64_t)1 << 20)
 
 enum sr_err sr_file_open_source(const struct sr_file_source *src, unsigned flags, struct sr_file *f,
                                 struct sr_error *err);

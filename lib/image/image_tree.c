@@ -5,12 +5,13 @@
  * is inflated here (keeping access points, image_zran.c), and libarchive
  * reads the tar.  An entry becomes a node; a regular file's node records
  * where its bytes start in the layer's tar, so they are read from the
- * archive when a parser asks, and never written anywhere.  A layer
+ * archive when a parser asks, and never written anywhere (but a large file
+ * of a gzip layer that a parse reads whole: see SR_FILE_SPOOL_MIN).  A layer
  * compressed otherwise (zstd, xz, bzip2), or a blob inside a compressed
  * archive, has no such place: its tar is first written to an unnamed file
  * in $TMPDIR (O_TMPFILE: gone with the process, however it ends), within
  * a budget of that file system. */
-#define _GNU_SOURCE   /* O_TMPFILE */
+#define _GNU_SOURCE
 #include "image/image_internal.h"
 
 #include <errno.h>
@@ -19,7 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "shipready/root.h"
@@ -27,10 +27,10 @@
 #include "shipready/vtree.h"
 #include "util/map.h"
 #include "util/path.h"
+#include "util/spool.h"
 
 #define SNIFF 512u                  /* bytes of each file read as it passes, to tell a binary */
 #define PE_SIG_MAX (1u << 20)       /* how far into a file "MZ" may put its PE signature and be seen */
-#define RESERVE_MIN (64u << 20)     /* space a spooled layer never takes from $TMPDIR's file system */
 
 /* Where one layer's bytes are, as its tree reads them. */
 struct layer_src {
@@ -471,29 +471,13 @@ static enum sr_err apply_tar(struct sr_vtree *t, uint32_t layer, struct stream *
 
 /* ------------------------------------------------------------ spooling */
 
-/* An unnamed file in $TMPDIR (or /tmp) for a layer's tar, and what it may
- * take there: the free space less 10% of the file system (at least
- * RESERVE_MIN). */
+/* A scratch file for a layer's tar (util/spool.h), and what it may take. */
 static int spool_open(uint64_t *room, char *where, size_t where_size, struct sr_error *err)
 {
-	const char *tmp = getenv("TMPDIR");
-	if (!tmp || !tmp[0])
-		tmp = "/tmp";
-	snprintf(where, where_size, "%s", tmp);
-	int fd = open(tmp, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-	if (fd < 0) {
+	int fd = sr_spool_open(room, where, where_size);
+	if (fd < 0)
 		sr_error_set(err, SR_E_IO, "%s: no room for a layer that is not gzip (%s); set TMPDIR to a writable place",
-		             tmp, strerror(errno));
-		return -1;
-	}
-	struct statvfs vfs;
-	*room = UINT64_MAX;
-	if (fstatvfs(fd, &vfs) == 0) {
-		uint64_t total = (uint64_t)vfs.f_blocks * vfs.f_frsize;
-		uint64_t avail = (uint64_t)vfs.f_bavail * vfs.f_frsize;
-		uint64_t reserve = total / 10 > RESERVE_MIN ? total / 10 : RESERVE_MIN;
-		*room = avail > reserve ? avail - reserve : 0;
-	}
+		             where, strerror(errno));
 	return fd;
 }
 

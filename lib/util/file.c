@@ -10,6 +10,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "shipready/outfile.h"
+#include "util/spool.h"
+
 static enum sr_err from_errno(int e, struct sr_error *err)
 {
 	switch (e) {
@@ -184,6 +187,39 @@ static long source_read(const struct sr_file_source *s, void *buf, size_t n, uin
 	return s->read_at(s->ctx, s->src, s->off, off, buf, n < s->size - off ? n : (size_t)(s->size - off));
 }
 
+/* The whole of a large source without a descriptor (SR_FILE_SPOOL_MIN),
+ * copied into a scratch file and mapped (*map, *map_len to unmap): its
+ * pages are a file's, which the kernel may drop, not memory.  NULL when
+ * there is no scratch file or no room in it, or a read fails: the caller
+ * reads it into memory then. */
+static const uint8_t *spool_source(const struct sr_file_source *src, void **map, size_t *map_len)
+{
+	enum { CHUNK = 1 << 20 };
+	uint64_t room;
+	char where[4096];
+	if (src->size <= SR_FILE_SPOOL_MIN)
+		return NULL;
+	int fd = sr_spool_open(&room, where, sizeof where);
+	if (fd < 0)
+		return NULL;
+	unsigned char *buf = src->size <= room ? malloc(CHUNK) : NULL;
+	bool ok = buf != NULL;
+	for (uint64_t at = 0; ok && at < src->size;) {
+		size_t want = src->size - at < CHUNK ? (size_t)(src->size - at) : CHUNK;
+		long got = source_read(src, buf, want, at);
+		ok = got == (long)want && sr_write_all(fd, buf, want);
+		at += want;
+	}
+	free(buf);
+	void *m = ok ? mmap(NULL, (size_t)src->size, PROT_READ, MAP_PRIVATE, fd, 0) : MAP_FAILED;
+	close(fd);
+	if (m == MAP_FAILED)
+		return NULL;
+	*map = m;
+	*map_len = (size_t)src->size;
+	return m;
+}
+
 enum {
 	LAZY_ALIGN = 4096,             /* pieces start and end on these boundaries */
 	LAZY_PIECE_MIN = 4 << 10,      /* the least a piece reads (at most the head) */
@@ -228,8 +264,11 @@ const uint8_t *sr_lazy_fetch(struct sr_lazy *z, uint64_t off, uint64_t n)
 		return map ? map + off : NULL;
 	}
 	if (len > LAZY_PIECE_MAX || z->fetched + len > LAZY_TOTAL_MAX) {
-		/* no descriptor to map: the whole file read once, as the plain
-		 * open of such a source does */
+		/* no descriptor to map: the whole file spooled and mapped, or
+		 * read once, as the plain open of such a source does */
+		const uint8_t *spooled = spool_source(&z->src, &z->map, &z->map_len);
+		if (spooled)
+			return spooled + off;
 		unsigned char *all = malloc((size_t)z->size);
 		if (!all)
 			return NULL;
@@ -434,6 +473,12 @@ enum sr_err sr_file_open_source(const struct sr_file_source *src, unsigned flags
 	}
 	if (src->fd < 0 && size > SR_FILE_SMALL && (flags & SR_FILE_LAZY))
 		return open_lazy_from(-1, 0, src, size, SR_FILE_LAZY_HEAD, f, err);
+	const uint8_t *spooled = src->fd < 0 ? spool_source(src, &f->map, &f->map_len) : NULL;
+	if (spooled) {
+		sr_reader_init(&f->r, spooled, size, false);
+		f->r.mapped = true;
+		return SR_OK;
+	}
 	unsigned char *buf = malloc(size);
 	if (!buf)
 		return sr_error_set(err, SR_E_NOMEM, NULL);

@@ -554,6 +554,28 @@ def in_place(c, exe, fx, work, env):
     c.eq("in place (gzip, two members, 24 MiB before): exit 1 (findings), no error, with no TMPDIR",
          (p.returncode, errors_of(p)), (1, []))
     c.eq("in place (gzip): every binary's SHA-256 read back from the layers", got, want)
+    # with a TMPDIR, a program of more than 1 MiB (SR_FILE_SPOOL_MIN) in a
+    # gzip layer, read whole, is copied into an unnamed scratch file there
+    # and mapped, not held in memory: the kernel sees the O_TMPFILE opens,
+    # the bytes are the same, and nothing is left behind
+    big = sorted(n for n, b in progs.items() if len(b) > (1 << 20))
+    c.true("in place: programs of more than 1 MiB to spool", len(big) >= 2, str(big))
+    p, got = sbom_hashes(exe, "oci:" + layout, env)
+    c.eq("in place (gzip, spooled): exit 1 (findings), no error", (p.returncode, errors_of(p)), (1, []))
+    c.eq("in place (gzip, spooled): every binary's SHA-256", got, want)
+    c.eq("in place (gzip, spooled): nothing left in TMPDIR", leftovers(env["TMPDIR"]), [])
+    if shutil.which("strace"):
+        log = os.path.join(work, "spool-strace.log")
+        subprocess.run(["strace", "-f", "-qq", "-e", "trace=open,openat", "-o", log, exe, "scan", "--threads", "1",
+                        "oci:" + layout], env=env, capture_output=True, timeout=600)
+        try:
+            with open(log) as f:
+                tmpfiles = [l for l in f if "O_TMPFILE" in l and env["TMPDIR"] in l and "= -1" not in l]
+        except OSError:
+            tmpfiles = None
+        # each large program twice (in both layers), each read whole once
+        if tmpfiles is not None:
+            c.eq("in place (gzip): a scratch file per large program read whole", len(tmpfiles), 2 * len(big))
     p, doc = scan_json(exe, ["oci:" + layout], nowhere)
     c.true("in place (gzip): noise.bin is a file, not a binary",
            doc and first_scan(doc)["summary"].get("files") == 9, p.stdout[-500:])
