@@ -58,26 +58,30 @@ MiB = 1024 * 1024
 
 
 def measure(cmd):
-    """(wall seconds, peak RSS bytes, exit status) of cmd, output discarded.
-    The peak is GNU time's (%M): the rusage of a child Python forks would
-    count Python's own pages from before the exec."""
+    """(wall seconds, peak RSS bytes, exit status, CPU seconds) of cmd,
+    output discarded.  The peak and the CPU time (user + system) are GNU
+    time's (%M, %U, %S): the rusage of a child Python forks would count
+    Python's own pages from before the exec."""
     rss_file = "/tmp/shipready-bench-rss.%d" % os.getpid()
-    timed = ["/usr/bin/time", "-f", "%M", "-o", rss_file] + cmd if os.path.exists("/usr/bin/time") else cmd
+    timed = ["/usr/bin/time", "-f", "%M %U %S", "-o", rss_file] + cmd if os.path.exists("/usr/bin/time") else cmd
     t0 = time.monotonic()
     p = subprocess.run(timed, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     t = time.monotonic() - t0
-    rss = 0
+    rss, cpu = 0, 0.0
     if timed is not cmd:
         try:
             with open(rss_file) as f:
-                rss = int(f.read().split()[-1]) * 1024
+                v = f.read().split()[-3:]
+            rss, cpu = int(v[0]) * 1024, float(v[1]) + float(v[2])
             os.unlink(rss_file)
         except (OSError, ValueError, IndexError):
             rss = 0
-    return t, rss, p.returncode
+    return t, rss, p.returncode, cpu
 
 
-tools = [("shipready scan", [sr, "scan", tree])]
+# scan with all its threads, and with one worker (beside the walker): the
+# CPU time says what more cores would give; scanelf is one thread.
+tools = [("shipready scan", [sr, "scan", tree]), ("scan --threads 1", [sr, "scan", "--threads", "1", tree])]
 if shutil.which("scanelf"):
     tools.append(("scanelf -R -n", ["scanelf", "-R", "-n", tree]))
 else:
@@ -85,16 +89,20 @@ else:
 best = {}
 for r in range(reps):
     for name, cmd in tools:
-        t, rss, rc = measure(cmd)
+        t, rss, rc, cpu = measure(cmd)
         b = best.get(name)
-        best[name] = (min(t, b[0]) if b else t, max(rss, b[1]) if b else rss, rc)
+        best[name] = (min(t, b[0]) if b else t, max(rss, b[1]) if b else rss, rc, min(cpu, b[3]) if b else cpu)
 nproc = os.cpu_count()
 print("tree %s, %d CPUs, best of %d" % (tree, nproc, reps))
-for name, (t, rss, rc) in best.items():
-    print("  %-16s %7.2f s  peak RSS %6.1f MiB  exit %d" % (name, t, rss / MiB, rc))
+for name, (t, rss, rc, cpu) in best.items():
+    print("  %-16s %7.2f s  CPU %6.2f s  peak RSS %6.1f MiB  exit %d" % (name, t, cpu, rss / MiB, rc))
 if "scanelf -R -n" in best:
     ratio = best["scanelf -R -n"][0] / best["shipready scan"][0]
     print("  scan vs scanelf: %.2fx faster (target >= 3x)" % ratio)
+    if best["shipready scan"][3] > 0:
+        print("  CPU time, scanelf / scan: %.2fx (the most %d CPUs can give, with the walk beside them: %.2fx)" %
+              (best["scanelf -R -n"][3] / best["shipready scan"][3], nproc,
+               nproc * best["scanelf -R -n"][3] / best["shipready scan"][3]))
 print("  scan peak RSS %.1f MiB (target <= 32 MiB)" % (best["shipready scan"][1] / MiB))
 
 # the largest ELF files of the tree: inspect's peak memory on each
@@ -130,7 +138,7 @@ for line in out.splitlines():
 gos.sort(reverse=True)
 worst = 0
 for size, p in sizes[:nbig] + [g for g in gos[:nbig] if g not in sizes[:nbig]]:
-    t, rss, rc = measure([sr, "inspect", p])
+    t, rss, rc, _ = measure([sr, "inspect", p])
     worst = max(worst, rss)
     print("  inspect %-60s %6.1f MiB file  peak RSS %6.1f MiB  %.2f s" % (p[-60:], size / MiB, rss / MiB, t))
 if sizes:
@@ -155,7 +163,7 @@ for r in range(reps):
                       ("trivy rootfs", [trivy, "--cache-dir", os.path.join(cache, "trivy-cache-%d" % r), "rootfs",
                                         "--skip-db-update", "--offline-scan", "--format", "cyclonedx", "--output",
                                         out_tv, broot])):
-        t, rss, rc = measure(cmd)
+        t, rss, rc, _ = measure(cmd)
         b = best.get(name)
         best[name] = (min(t, b[0]) if b else t, max(rss, b[1]) if b else rss, rc)
 counts = {}
@@ -217,7 +225,7 @@ for r in range(reps):
                       ("trivy image", [trivy, "--cache-dir", os.path.join(cache, "trivy-icache-%d" % r), "image",
                                        "--skip-db-update", "--offline-scan", "--format", "cyclonedx", "--output",
                                        out_ti, "--input", dimg])):
-        t, rss, rc = measure(cmd)
+        t, rss, rc, _ = measure(cmd)
         b = best.get(name)
         best[name] = (min(t, b[0]) if b else t, max(rss, b[1]) if b else rss, rc)
 print("the root as an oci-archive (%.0f MiB, one gzip layer), best of %d" % (os.path.getsize(img) / MiB, reps))
