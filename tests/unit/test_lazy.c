@@ -3,7 +3,10 @@
  * holding the whole file, for head sizes that put the boundary everywhere;
  * large and many requests fall back to mapping the file; views stay valid
  * while pieces are added; a file cut short after the open gives range
- * errors, not crashes.  Then the loader model's ELF parse
+ * errors, not crashes.  A file with no descriptor of its own (a layer's, read
+ * through a callback) gives the same bytes read whole, lazily, copied to a
+ * scratch file in TMPDIR when large, or into memory when TMPDIR is nowhere.
+ * Then the loader model's ELF parse
  * (SR_ELF_LOADER_ONLY) through a lazy reader equals the parse through a
  * whole-file reader for the machine's own ELF files. */
 #include <dirent.h>
@@ -365,11 +368,86 @@ static void test_machine_elf_files(void)
 	CHECK(elf_parsed >= 50);
 }
 
+/* ---- sources without a descriptor (sr_file_open_source, fd < 0) ---- */
+
+struct mem_source {
+	const uint8_t *bytes;
+	size_t n;
+	unsigned calls;
+};
+
+static long mem_read_at(void *ctx, uint32_t src, uint64_t off, uint64_t at, void *buf, size_t n)
+{
+	(void)src;
+	(void)off;
+	struct mem_source *m = ctx;
+	m->calls++;
+	if (at >= m->n)
+		return 0;
+	size_t k = n < m->n - at ? n : (size_t)(m->n - at);
+	memcpy(buf, m->bytes + at, k);
+	return (long)k;
+}
+
+/* Every byte of f equals bytes, read at offsets spread over the file and
+ * in runs large enough to make a lazy reader give up on pieces. */
+static bool source_reads_back(struct sr_file *f, const uint8_t *bytes, size_t n)
+{
+	for (size_t at = 0; at < n; at += 1 + rnd() % (n / 64)) {
+		size_t len = 1 + rnd() % (300u << 10);
+		if (len > n - at)
+			len = n - at;
+		const uint8_t *p = NULL;
+		if (sr_read_view(&f->r, at, len, &p) != SR_OK || memcmp(p, bytes + at, len) != 0)
+			return false;
+	}
+	return true;
+}
+
+static void test_source_without_fd(void)
+{
+	size_t n = (size_t)SR_FILE_SPOOL_MIN * 3 + 12345;
+	uint8_t *bytes = malloc(n);
+	CHECK(bytes != NULL);
+	if (!bytes)
+		return;
+	for (size_t i = 0; i < n; i++)
+		bytes[i] = (uint8_t)(rnd() >> 56);
+	struct mem_source m = { bytes, n, 0 };
+	struct sr_file_source src = { .size = n, .fd = -1, .read_at = mem_read_at, .ctx = &m };
+	const char *saved = getenv("TMPDIR");
+	char *keep = saved ? strdup(saved) : NULL;
+	for (int nowhere = 0; nowhere < 2; nowhere++) {
+		if (nowhere)
+			setenv("TMPDIR", "/nonexistent/shipready-no-tmp", 1);
+		for (int lazy = 0; lazy < 2; lazy++) {
+			struct sr_file f;
+			struct sr_error err = { 0 };
+			CHECKF(sr_file_open_source(&src, lazy ? SR_FILE_LAZY : 0, &f, &err) == SR_OK, "open (lazy %d, tmp %s): %s",
+			       lazy, nowhere ? "nowhere" : "there", sr_error_message(&err));
+			CHECKF(source_reads_back(&f, bytes, n), "bytes (lazy %d, tmp %s)", lazy, nowhere ? "nowhere" : "there");
+			/* with a TMPDIR the whole file is a mapping (spooled), without one a buffer */
+			bool mapped = f.map != NULL || (f.lazy && f.r.mapped);
+			if (!lazy)
+				CHECKF(mapped == !nowhere && (f.buf != NULL) == (bool)nowhere, "read whole: spooled %d, tmp %s",
+				       mapped, nowhere ? "nowhere" : "there");
+			sr_file_close(&f);
+		}
+	}
+	if (keep)
+		setenv("TMPDIR", keep, 1);
+	else
+		unsetenv("TMPDIR");
+	free(keep);
+	free(bytes);
+}
+
 int main(void)
 {
 	test_equal_to_whole();
 	test_map_fallback();
 	test_cut_short();
+	test_source_without_fd();
 	test_machine_elf_files();
 	return sr_test_summary("test_lazy");
 }
