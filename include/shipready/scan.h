@@ -8,8 +8,9 @@
  * (/proc, /sys, devpts, …), and opens each file by its name in its
  * directory, which the walk opened itself (no path is walked twice, and
  * nothing on the way can be a symlink).  A file is not stat'ed: the
- * directory's entry type says it is a regular file, and its first page
- * read says the rest.  Files are analysed by worker threads; the caller sees
+ * directory's entry type says it is a regular file, and one read of its
+ * first 512 bytes says the rest.  Files are read and analysed by worker
+ * threads, handed to them in batches; the caller sees
  * each result in path order (byte order of the names in each directory,
  * depth first), whatever the number of threads, so the output of one tree
  * is the same on every machine.  Memory is bounded: at most a window of
@@ -87,7 +88,7 @@ enum sr_err sr_scan_root(const struct sr_root *root, const struct sr_scan_opts *
                          struct sr_error *err);
 
 /* sr_sniff_binary (shipready/sniff.h) on the regular file at path (a symlink is not followed):
- * its first page, and for "MZ" the PE signature wherever e_lfanew points,
+ * its first 512 bytes, and for "MZ" the PE signature wherever e_lfanew points,
  * as the scan reads it.  false when it cannot be read. */
 bool sr_scan_path_is_binary(const char *path);
 /* The same for a file inside a root (an image's tree knows it already). */
