@@ -46,6 +46,12 @@ void sr_run_free(struct sr_run *run);
  * the run.  On failure err holds the one-line reason (the same on every ask). */
 enum sr_err sr_run_analyse(struct sr_run *run, const struct sr_root *root, const char *path,
                            struct sr_analysis **out, struct sr_error *err);
+/* The same for path inside root that the caller has opened itself as fd,
+ * confined (see sr_inspect_fd_root): a tree walk hands over the file it
+ * has just read the head of, not its name to look up and open again.  fd
+ * is taken over. */
+enum sr_err sr_run_analyse_fd(struct sr_run *run, const struct sr_root *root, const char *path, int fd,
+                              struct sr_analysis **out, struct sr_error *err);
 
 /* The analysed ELF's dependencies as the loader would resolve them with
  * opts (opts->root NULL: this machine), resolved on the first ask for those

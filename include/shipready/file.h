@@ -69,6 +69,11 @@ enum sr_err sr_file_open_regular_at(int dirfd, const char *name, struct sr_file 
  * without following a final symlink. */
 enum sr_err sr_file_open_ex(int dirfd, const char *name, unsigned flags, struct sr_file *f, struct sr_error *err);
 
+/* The same for a descriptor the caller opened (read-only, non-blocking):
+ * taken over, closed on failure or by sr_file_close (at once when not lazy).
+ * It must be a regular file; SR_FILE_LAZY is the one flag that counts. */
+enum sr_err sr_file_open_fd(int fd, unsigned flags, struct sr_file *f, struct sr_error *err);
+
 /* The lazy reading of SR_FILE_LAZY over an open regular file, whatever its
  * size, reading head bytes at once (tests and fuzzing choose small ones to
  * cross every boundary).  Takes over fd, closed on failure or by

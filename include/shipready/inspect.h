@@ -35,6 +35,12 @@ enum sr_err sr_inspect_path(const char *path, struct sr_inspect *out, struct sr_
 /* The same, with path looked up inside root (see shipready/root.h). */
 enum sr_err sr_inspect_path_root(const struct sr_root *root, const char *path, struct sr_inspect *out,
                                  struct sr_error *err);
+/* The same for path inside root that the caller has opened itself as fd,
+ * confined as a lookup in root would be (a walk of its directories that
+ * followed no symlink), so that path is its canonical path there.  fd is
+ * taken over. */
+enum sr_err sr_inspect_fd_root(const struct sr_root *root, const char *path, int fd, struct sr_inspect *out,
+                               struct sr_error *err);
 void sr_inspect_free(struct sr_inspect *in);
 
 /* sr_inspect_path with options: SR_INSPECT_HEADERS_ONLY reads no symbol

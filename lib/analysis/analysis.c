@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include "shipready/analysis.h"
@@ -140,11 +141,12 @@ static bool root_identity(const struct sr_root *root, dev_t *dev, ino_t *ino)
 
 /* Make the analysis: the file parsed once, then what is derived from the
  * parse.  Its needs and runtimes are kept whatever the command. */
-static void analyse(struct sr_analysis *a, const struct sr_root *root)
+static void analyse(struct sr_analysis *a, const struct sr_root *root, int fd)
 {
 	struct sr_analysis_priv *p = a->priv;
-	enum sr_err rc = root ? sr_inspect_path_root(root, a->path, &a->in, &p->err)
-	                      : sr_inspect_path(a->path, &a->in, &p->err);
+	enum sr_err rc = fd >= 0 ? sr_inspect_fd_root(root, a->path, fd, &a->in, &p->err)
+	                 : root  ? sr_inspect_path_root(root, a->path, &a->in, &p->err)
+	                         : sr_inspect_path(a->path, &a->in, &p->err);
 	if (rc != SR_OK) {
 		p->failed = true;
 		return;
@@ -174,8 +176,9 @@ static void analyse(struct sr_analysis *a, const struct sr_root *root)
 	}
 }
 
-enum sr_err sr_run_analyse(struct sr_run *run, const struct sr_root *root, const char *path,
-                           struct sr_analysis **out, struct sr_error *err)
+/* sr_run_analyse, and sr_run_analyse_fd with fd >= 0 (taken over). */
+static enum sr_err run_analyse(struct sr_run *run, const struct sr_root *root, const char *path, int fd,
+                               struct sr_analysis **out, struct sr_error *err)
 {
 	*out = NULL;
 	dev_t rdev = 0;
@@ -187,6 +190,8 @@ enum sr_err sr_run_analyse(struct sr_run *run, const struct sr_root *root, const
 		if (strcmp(a->path, path) != 0 || p->root_given != rooted ||
 		    (rooted && (p->root_dev != rdev || p->root_ino != rino)))
 			continue;
+		if (fd >= 0)
+			close(fd);   /* made already */
 		if (p->failed) {
 			*err = p->err;
 			return p->err.code;
@@ -195,8 +200,11 @@ enum sr_err sr_run_analyse(struct sr_run *run, const struct sr_root *root, const
 		return SR_OK;
 	}
 	struct sr_analysis **grown = realloc(run->analyses, (run->nanalyses + 1) * sizeof *grown);
-	if (!grown)
+	if (!grown) {
+		if (fd >= 0)
+			close(fd);
 		return sr_error_set(err, SR_E_NOMEM, NULL);
+	}
 	run->analyses = grown;
 	struct sr_analysis *a = calloc(1, sizeof *a);
 	struct sr_analysis_priv *p = a ? calloc(1, sizeof *p) : NULL;
@@ -204,6 +212,8 @@ enum sr_err sr_run_analyse(struct sr_run *run, const struct sr_root *root, const
 	if (!copy) {
 		free(p);
 		free(a);
+		if (fd >= 0)
+			close(fd);
 		return sr_error_set(err, SR_E_NOMEM, NULL);
 	}
 	a->path = copy;
@@ -213,13 +223,25 @@ enum sr_err sr_run_analyse(struct sr_run *run, const struct sr_root *root, const
 	p->root_dev = rdev;
 	p->root_ino = rino;
 	run->analyses[run->nanalyses++] = a;
-	analyse(a, rooted ? root : NULL);
+	analyse(a, rooted || fd >= 0 ? root : NULL, fd);
 	if (p->failed) {
 		*err = p->err;
 		return p->err.code;
 	}
 	*out = a;
 	return SR_OK;
+}
+
+enum sr_err sr_run_analyse(struct sr_run *run, const struct sr_root *root, const char *path,
+                           struct sr_analysis **out, struct sr_error *err)
+{
+	return run_analyse(run, root, path, -1, out, err);
+}
+
+enum sr_err sr_run_analyse_fd(struct sr_run *run, const struct sr_root *root, const char *path, int fd,
+                              struct sr_analysis **out, struct sr_error *err)
+{
+	return run_analyse(run, root, path, fd, out, err);
 }
 
 bool sr_analysis_read_in(const struct sr_analysis *a, const struct sr_root *root)

@@ -139,6 +139,19 @@ static enum sr_err analyse(struct sr_inspect *out, unsigned flags, struct sr_err
 	return rc;
 }
 
+enum sr_err sr_inspect_fd_root(const struct sr_root *root, const char *path, int fd, struct sr_inspect *out,
+                               struct sr_error *err)
+{
+	memset(out, 0, sizeof *out);
+	out->path = path;
+	out->root = root->dir;
+	snprintf(out->resolved, sizeof out->resolved, "%s", path);
+	enum sr_err rc = sr_file_open_fd(fd, 0, &out->file, err);
+	if (rc != SR_OK)
+		return rc;
+	return analyse(out, 0, err);
+}
+
 enum sr_err sr_inspect_path(const char *path, struct sr_inspect *out, struct sr_error *err)
 {
 	return sr_inspect_path_ex(path, 0, out, err);

@@ -249,7 +249,7 @@ static void *scan_file(struct worker *w, const char *rel, const struct item *it,
 	 * the rest.  A name swapped since (O_NONBLOCK: a FIFO does not block)
 	 * fails to open or to read (ELOOP, EISDIR, ESPIPE, …) and is passed by. */
 	ssize_t n = -1;
-	int e = 0;
+	int e = 0, fd = -1;
 	bool binary;
 	if (s->tree_root) {
 		/* the layer was read once already, and its first bytes tested as
@@ -267,13 +267,15 @@ static void *scan_file(struct worker *w, const char *rel, const struct item *it,
 			binary = n >= 0 && sr_sniff_binary(head, (size_t)n, (uint64_t)n);
 		}
 	} else {
-		int fd = open_in_dir(it->dir, rel + it->name_off);
+		fd = open_in_dir(it->dir, rel + it->name_off);
 		if (fd >= 0)
 			n = pread(fd, head, sizeof head, 0);
 		e = errno;
 		binary = n >= 0 && binary_head(fd, head, (size_t)n);
-		if (fd >= 0)
-			close(fd);
+		if (fd >= 0 && (!binary || s->o->find_only)) {
+			close(fd);   /* a binary's stays open: the analysis reads it from there */
+			fd = -1;
+		}
 	}
 	if (n < 0 && (e == ENOENT || e == ELOOP || e == EISDIR || e == ESPIPE || e == EINVAL || e == ENXIO ||
 	              e == ENODEV)) {
@@ -299,7 +301,8 @@ static void *scan_file(struct worker *w, const char *rel, const struct item *it,
 	char inside[SR_ROOT_MAX_PATH + 2];
 	snprintf(inside, sizeof inside, "/%s", rel);
 	struct sr_analysis *an = NULL;
-	if (sr_run_analyse(w->run, &w->root, inside, &an, &err) != SR_OK) {
+	if ((fd >= 0 ? sr_run_analyse_fd(w->run, &w->root, inside, fd, &an, &err)
+	             : sr_run_analyse(w->run, &w->root, inside, &an, &err)) != SR_OK) {
 		d->failed++;
 		return s->o->record(s->o->ctx, &f);
 	}

@@ -398,7 +398,14 @@ enum sr_err sr_file_open_ex(int dirfd, const char *name, unsigned flags, struct 
 	int fd = openat(dirfd, name, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW));
 	if (fd < 0)
 		return from_errno(errno, err);
-	/* The path may have been swapped between stat and open: check again. */
+	/* The path may have been swapped between stat and open: checked again. */
+	return sr_file_open_fd(fd, flags, f, err);
+}
+
+enum sr_err sr_file_open_fd(int fd, unsigned flags, struct sr_file *f, struct sr_error *err)
+{
+	memset(f, 0, sizeof *f);
+	struct stat st;
 	enum sr_err rc = regular_fd(fd, &st, err);
 	if (rc != SR_OK)
 		return rc;

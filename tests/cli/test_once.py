@@ -24,7 +24,9 @@ Expected, per command:
 - dockerfile: libcarried.so once (its library list and its check of the
   root read the same resolution);
 - check against the same dir: root twice over (two names): each library of
-  the root once.
+  the root once;
+- scan of a tree: each binary once (the walk reads its head and hands the
+  open file to the analysis).
 """
 import os
 import re
@@ -155,6 +157,14 @@ def main():
                 rc, err, counts = traced_opens(exe, args, work, cwd)
                 if ck.true("%s: %s runs (exit 0 or 1)" % (name, what), rc in (0, 1), "exit %d: %s" % (rc, err)):
                     ck.eq("%s: %s: opens of the input" % (name, what), counts.get(rel, 0), want)
+
+        # a tree scanned: each binary opened once, the head read by the walk
+        # and the analysis from the same descriptor
+        tree = os.path.dirname(os.path.dirname(app))
+        rc, err, counts = traced_opens(exe, ["scan", "--jsonl", tree], work, work)
+        if ck.true("scan of the tree runs", rc in (0, 1), err):
+            ck.eq("scan: opens of app", counts.get("app", 0), 1)
+            ck.eq("scan: opens of libcarried.so", counts.get("libcarried.so", 0), 1)
 
         # a library every target judges: read once per run, not once per target
         cwd, rel = os.path.dirname(app), os.path.basename(app)
