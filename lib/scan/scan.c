@@ -41,8 +41,6 @@
 #define PROGRESS_NS 100000000L     /* progress every 100 ms */
 #define SCAN_DIRS_QUEUED 128u      /* directories kept open for queued files, beyond the walker's */
 
-enum batch_state { BATCH_FREE = 0, BATCH_QUEUED, BATCH_CLAIMED, BATCH_DONE };
-
 /* A directory the walk has open: its files are opened relative to it (one
  * name each, no path walk).  Shared by the walker and the queued files in
  * it; closed by whoever lets go of it last. */
@@ -63,7 +61,7 @@ struct item {
 };
 
 struct batch {
-	enum batch_state state;
+	bool done;                 /* its files are read: its records may go out (under mu) */
 	unsigned n;
 	struct item it[SCAN_BATCH];
 	char *text;                /* the items' names, each NUL-terminated */
@@ -119,7 +117,7 @@ static void dir_release(struct scan *s, struct dirh *d)
 
 static void batch_reset(struct batch *b)
 {
-	b->state = BATCH_FREE;
+	b->done = false;
 	b->n = 0;
 	b->len = 0;
 	memset(&b->d, 0, sizeof b->d);
@@ -133,7 +131,7 @@ static void emit_ready(struct scan *s)
 	if (s->emitting)
 		return;
 	s->emitting = true;
-	while (s->next_emit < s->next_seq && s->ring[s->next_emit % SCAN_WINDOW]->state == BATCH_DONE) {
+	while (s->next_emit < s->next_seq && s->ring[s->next_emit % SCAN_WINDOW]->done) {
 		struct batch *b = s->ring[s->next_emit % SCAN_WINDOW];
 		pthread_mutex_unlock(&s->mu);
 		for (unsigned i = 0; i < b->n; i++)
@@ -278,9 +276,8 @@ static void *scan_file(struct worker *w, const char *rel, const struct item *it,
 		}
 	}
 	if (n < 0 && (e == ENOENT || e == ELOOP || e == EISDIR || e == ESPIPE || e == EINVAL || e == ENXIO ||
-	              e == ENODEV)) {
+	              e == ENODEV))
 		return NULL;   /* gone, or not a regular file now: not a file of the walk */
-	}
 	if (n >= 0 && !binary) {
 		d->files++;
 		return NULL;   /* most files: nothing more to do (no record, no path) */
@@ -338,11 +335,10 @@ static void *worker_main(void *arg)
 	for (;;) {
 		if (s->next_claim < s->next_seq) {
 			struct batch *b = s->ring[s->next_claim++ % SCAN_WINDOW];
-			b->state = BATCH_CLAIMED;
 			pthread_mutex_unlock(&s->mu);
 			scan_batch(w, b);   /* the batch stays until it is emitted, after this finishes */
 			pthread_mutex_lock(&s->mu);
-			b->state = BATCH_DONE;
+			b->done = true;
 			stats_add(&s->st, &b->d);
 			if (s->walker_waits)
 				pthread_cond_signal(&s->room);   /* directories may have closed */
@@ -436,7 +432,6 @@ static void submit_fill(struct scan *s)
 	struct batch **slot = &s->ring[s->next_seq % SCAN_WINDOW];
 	struct batch *empty = *slot;
 	*slot = s->fill;
-	s->fill->state = BATCH_QUEUED;
 	s->fill = empty;
 	s->next_seq++;
 	if (s->idle)
