@@ -31,6 +31,7 @@ struct sr_image_seg {
 	uint64_t offset, filesz;
 	unsigned prot;           /* SR_PROT_* */
 	const char *name;        /* Mach-O segment name, else NULL */
+	bool discardable;        /* PE: a section marked discardable (debug data the program never reads) */
 };
 
 struct sr_image_sect {

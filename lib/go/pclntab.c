@@ -478,7 +478,9 @@ enum sr_err sr_go_pclntab_find(const struct sr_image *img, struct sr_go_pclntab 
 			const struct sr_image_seg *g = &img->segs[i];
 			bool x = g->prot & SR_PROT_X, w = g->prot & SR_PROT_W;
 			unsigned want = x ? 2 : w ? 1 : 0;
-			if (want != pass || g->filesz == 0)
+			/* the runtime reads its pclntab: never in a PE section the
+			 * program may discard (debug data, most of a mingw DLL) */
+			if (want != pass || g->filesz == 0 || g->discardable)
 				continue;
 			struct sr_reader r;
 			if (sr_reader_sub(&img->file, g->offset, g->filesz, &r) != SR_OK) {

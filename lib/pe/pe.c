@@ -306,6 +306,7 @@ static enum sr_err parse_sections(struct ctx *c, uint64_t table)
 		segs[i] = (struct sr_image_seg){
 			.vaddr = va, .memsz = s->virtual_size, .offset = s->raw_offset, .filesz = filesz,
 			.prot = prot_of(s->characteristics), .name = NULL,
+			.discardable = (s->characteristics & SR_PE_SCN_MEM_DISCARDABLE) != 0,
 		};
 		sects[i] = (struct sr_image_sect){
 			.name = s->name, .addr = va, .size = s->raw_size, .offset = s->raw_offset,

@@ -378,6 +378,13 @@ static void test_find(void)
 		CHECK(sr_go_pclntab_find(&img, &p, &how, &err) == SR_OK);
 		CHECK(how && strcmp(how, "scan of executable segments") == 0);
 
+		/* a PE section the program may discard (debug data): never
+		 * where a runtime's table is, so not searched */
+		seg.discardable = true;
+		CHECK(sr_go_pclntab_find(&img, &p, &how, &err) == SR_E_NOT_BINARY);
+		CHECK(how == NULL);
+		seg.discardable = false;
+
 		/* nothing there */
 		memset(file + at, 0, t.len);
 		CHECK(sr_go_pclntab_find(&img, &p, &how, &err) == SR_E_NOT_BINARY);
