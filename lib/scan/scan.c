@@ -97,6 +97,7 @@ struct scan {
 	bool walker_waits;         /* on room: only then is it woken */
 	unsigned idle;             /* workers waiting on work */
 	atomic_uint live_dirs;     /* directory handles open */
+	atomic_bool noatime;       /* files are still opened with O_NOATIME (see open_quiet) */
 	bool walk_done;
 	struct sr_scan_stats st;   /* under mu: what the workers counted */
 	struct sr_scan_stats wst;  /* the walker's own counts (dirs, symlinks, special, pseudo_fs) */
@@ -156,11 +157,28 @@ static void stats_add(struct sr_scan_stats *to, const struct sr_scan_stats *d)
 
 /* ------------------------------------------------------------ one file (a worker) */
 
+/* openat, leaving the access time alone where the kernel lets us (we own
+ * the file, or have CAP_FOWNER), as backup tools do: a scan is not a use
+ * of the files.  It also spares the kernel an access-time check on every
+ * read and directory listing (make bench: bench/scan.sh, 4% of the CPU
+ * time of opening and reading a head).  Once refused (EPERM), it is not
+ * asked for again. */
+static int open_quiet(struct scan *s, int dirfd, const char *name, int flags)
+{
+	if (atomic_load_explicit(&s->noatime, memory_order_relaxed)) {
+		int fd = openat(dirfd, name, flags | O_NOATIME);
+		if (fd >= 0 || errno != EPERM)
+			return fd;
+		atomic_store_explicit(&s->noatime, false, memory_order_relaxed);
+	}
+	return openat(dirfd, name, flags);
+}
+
 /* Open a file in its directory (one name: nothing on the way to follow;
  * O_NOFOLLOW for the name itself). */
-static int open_in_dir(const struct dirh *dir, const char *name)
+static int open_in_dir(struct scan *s, const struct dirh *dir, const char *name)
 {
-	return openat(dir->fd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	return open_quiet(s, dir->fd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 }
 
 /* Does a file starting "MZ" whose e_lfanew points past the head read have
@@ -265,7 +283,7 @@ static void *scan_file(struct worker *w, const char *rel, const struct item *it,
 			binary = n >= 0 && sr_sniff_binary(head, (size_t)n, (uint64_t)n);
 		}
 	} else {
-		fd = open_in_dir(it->dir, rel + it->name_off);
+		fd = open_in_dir(s, it->dir, rel + it->name_off);
 		if (fd >= 0)
 			n = pread(fd, head, sizeof head, 0);
 		e = errno;
@@ -615,7 +633,7 @@ static void walk(struct scan *s, struct dirh *dir, char *rel, size_t len, unsign
 			s->wst.symlinks++;
 		else if (type == DT_DIR) {
 			int sub_fd = depth + 1 < SR_SCAN_MAX_DEPTH
-			                     ? openat(fd, v[i].name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+			                     ? open_quiet(s, fd, v[i].name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
 			                     : -1;
 			struct dirh *sd = sub_fd >= 0 ? calloc(1, sizeof *sd) : NULL;
 			if (sd) {
@@ -754,6 +772,7 @@ static enum sr_err scan_run(const char *dir, int topfd, const struct sr_root *tr
 	s->top = dir;
 	s->topfd = topfd;
 	s->tree_root = tree_root;
+	atomic_init(&s->noatime, true);
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_cond_init(&s->work, NULL);
 	pthread_cond_init(&s->room, NULL);

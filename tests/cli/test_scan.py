@@ -19,6 +19,8 @@
   threads; --jsonl has one line per binary and a summary line.
 - Bad operands: one line, exit 2, the other trees still scanned; progress
   on a terminal only.
+- Access times: a scan leaves them alone (O_NOATIME) where the kernel
+  lets it; as another user it still scans, with the same records.
 - --sbom cyclonedx of a copy of the bookworm root with Go programs added:
   valid against CycloneDX's own 1.6 schema (npm's
   @cyclonedx/cyclonedx-library; skipped when the registry cannot be
@@ -41,6 +43,7 @@ import shutil
 import stat
 import subprocess
 import sys
+import tempfile
 
 import common
 
@@ -605,6 +608,58 @@ def wide_and_deep(c, exe, fx, work):
     shutil.rmtree(t, ignore_errors=True)
 
 
+def access_times(c, exe, fx, work):
+    """A scan leaves the files' access times alone where the kernel lets
+    it (O_NOATIME: the owner, or root), and where it does not (another
+    user), it still scans: the same records."""
+    t = tempfile.mkdtemp(prefix="shipready-atime-")
+    try:
+        os.chmod(t, 0o755)
+        tree = os.path.join(t, "tree")
+        os.makedirs(os.path.join(tree, "bin"))
+        shutil.copy(os.path.join(fx, "c-pie"), os.path.join(tree, "bin", "c-pie"))
+        common.write_files(tree, {"notes.txt": "text\n", "control.txt": "read by the test itself\n"})
+        old = 1577836800   # 2020-01-01: older than the mtime, so a read updates it (relatime)
+        files = [os.path.join(tree, r) for r in ("bin/c-pie", "notes.txt", "control.txt")]
+
+        def age():
+            for f in files:
+                os.utime(f, (old, os.stat(f).st_mtime))
+
+        age()
+        with open(files[2], "rb") as f:
+            f.read()
+        if os.stat(files[2]).st_atime == old:
+            print("SKIP: atime: the file system under %s does not record access times" % t)
+            return
+        age()
+        p = scan(exe, ["--jsonl", tree], timeout=60)
+        c.eq("atime: scan exit 0", p.returncode, 0)
+        c.eq("atime: the files' access times are left alone",
+             {os.path.relpath(f, tree): os.stat(f).st_atime == old for f in files},
+             {"bin/c-pie": True, "notes.txt": True, "control.txt": True})
+        if os.geteuid() != 0:
+            return
+        # another user may not ask for O_NOATIME (EPERM): the scan goes on without it
+        mine = os.path.join(t, "shipready")
+        shutil.copy(exe, mine)
+        os.chmod(mine, 0o755)
+        q = run_as_nobody([mine, "scan", "--jsonl", tree])
+        c.eq("atime: as another user, the same records", (q.returncode, q.stdout, q.stderr),
+             (0, p.stdout, ""))
+    finally:
+        shutil.rmtree(t, ignore_errors=True)
+
+
+def run_as_nobody(cmd):
+    def drop():
+        os.setgroups([])
+        os.setgid(65534)
+        os.setuid(65534)
+    return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                          timeout=60, errors="surrogateescape", preexec_fn=drop, cwd="/")
+
+
 def apk_sbom(c, exe, work):
     """An Alpine-shaped root (common.alpine_root: musl's loader, a library
     and a program, an apk installed database in its documented format):
@@ -662,6 +717,7 @@ def main():
     fx = common.fixtures(fixdir)
     hostile_tree(c, exe, fx, work)
     wide_and_deep(c, exe, fx, work)
+    access_times(c, exe, fx, work)
     roots = common.reality_roots(fixdir)
     if roots is False:
         c.fail("the debootstrap roots could not be built")
