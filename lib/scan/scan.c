@@ -11,7 +11,14 @@
  *
  * Batches, not single files, pass between the threads: a lock and a
  * wake-up per file cost more than reading the file's head (make bench:
- * bench/scan.sh; per file, futex calls were half the system calls). */
+ * bench/scan.sh; per file, futex calls were half the system calls).
+ *
+ * A worker with no new batch to take helps with one already taken: the
+ * files of a batch are claimed one at a time (an atomic counter).  One
+ * directory of large programs in one batch (google-cloud-sdk/bin: ten Go
+ * programs of 5-10 ms each) otherwise kept one worker busy while the ring
+ * filled behind it and the other CPU idled: a tenth of scan /usr's time
+ * (make bench: bench/scan.sh, perf sched). */
 #define _GNU_SOURCE
 #include "shipready/scan.h"
 
@@ -63,10 +70,11 @@ struct item {
 struct batch {
 	bool done;                 /* its files are read: its records may go out (under mu) */
 	unsigned n;
+	atomic_uint next;          /* its next file to claim (past n: none left) */
+	unsigned inside;           /* workers claiming its files (under mu): it is not done while any is */
 	struct item it[SCAN_BATCH];
 	char *text;                /* the items' names, each NUL-terminated */
 	size_t len, cap;
-	struct sr_scan_stats d;    /* what its files counted */
 };
 
 struct worker {
@@ -100,7 +108,7 @@ struct scan {
 	atomic_bool noatime;       /* files are still opened with O_NOATIME (see open_quiet) */
 	bool walk_done;
 	struct sr_scan_stats st;   /* under mu: what the workers counted */
-	struct sr_scan_stats wst;  /* the walker's own counts (dirs, symlinks, special, pseudo_fs) */
+	struct sr_scan_stats wst;  /* the walker's own counts (dirs, symlinks, special, pseudo_fs, unreadable) */
 	struct timespec last_progress;
 };
 
@@ -120,8 +128,9 @@ static void batch_reset(struct batch *b)
 {
 	b->done = false;
 	b->n = 0;
+	atomic_store(&b->next, 0);
+	b->inside = 0;
 	b->len = 0;
-	memset(&b->d, 0, sizeof b->d);
 }
 
 /* Hand out the records of every finished batch that is next in order.
@@ -331,18 +340,31 @@ static void *scan_file(struct worker *w, const char *rel, const struct item *it,
 	return record;
 }
 
-/* Every file of a claimed batch; each directory let go of once its file is
- * read. */
-static void scan_batch(struct worker *w, struct batch *b)
+/* The files of b this worker claims, one at a time, until none is left;
+ * each directory let go of once its file is read.  Their counts go to *d. */
+static void scan_claimed(struct worker *w, struct batch *b, struct sr_scan_stats *d)
 {
-	for (unsigned i = 0; i < b->n; i++) {
+	unsigned i;
+	while ((i = atomic_fetch_add(&b->next, 1)) < b->n) {
 		struct item *it = &b->it[i];
 		if (it->walker_error)
 			continue;
-		it->record = scan_file(w, b->text + it->rel, it, &b->d);
+		it->record = scan_file(w, b->text + it->rel, it, d);
 		dir_release(w->s, it->dir);
 		it->dir = NULL;
 	}
+}
+
+/* A batch taken already whose files are not all claimed, oldest first, or
+ * NULL (mu held). */
+static struct batch *batch_to_help(struct scan *s)
+{
+	for (uint64_t q = s->next_emit; q < s->next_claim; q++) {
+		struct batch *b = s->ring[q % SCAN_WINDOW];
+		if (!b->done && atomic_load(&b->next) < b->n)
+			return b;
+	}
+	return NULL;
 }
 
 static void *worker_main(void *arg)
@@ -351,16 +373,22 @@ static void *worker_main(void *arg)
 	struct scan *s = w->s;
 	pthread_mutex_lock(&s->mu);
 	for (;;) {
-		if (s->next_claim < s->next_seq) {
-			struct batch *b = s->ring[s->next_claim++ % SCAN_WINDOW];
+		struct batch *b = s->next_claim < s->next_seq ? s->ring[s->next_claim++ % SCAN_WINDOW] : batch_to_help(s);
+		if (b) {
+			b->inside++;
 			pthread_mutex_unlock(&s->mu);
-			scan_batch(w, b);   /* the batch stays until it is emitted, after this finishes */
+			struct sr_scan_stats d = { 0 };
+			scan_claimed(w, b, &d);   /* the batch stays until it is emitted */
 			pthread_mutex_lock(&s->mu);
-			b->done = true;
-			stats_add(&s->st, &b->d);
-			if (s->walker_waits)
-				pthread_cond_signal(&s->room);   /* directories may have closed */
-			emit_ready(s);
+			stats_add(&s->st, &d);
+			/* every file claimed, and no worker still reading one: the
+			 * last one out finishes the batch */
+			if (--b->inside == 0 && atomic_load(&b->next) >= b->n && !b->done) {
+				b->done = true;
+				if (s->walker_waits)
+					pthread_cond_signal(&s->room);   /* directories may have closed */
+				emit_ready(s);
+			}
 			continue;
 		}
 		if (s->walk_done)
@@ -386,6 +414,7 @@ static struct sr_scan_stats stats_now(struct scan *s)
 	c.symlinks = s->wst.symlinks;
 	c.special = s->wst.special;
 	c.pseudo_fs = s->wst.pseudo_fs;
+	c.unreadable += s->wst.unreadable;
 	return c;
 }
 
@@ -494,7 +523,7 @@ static void queue_file(struct scan *s, const char *rel, size_t name_off, struct 
 {
 	struct item *it = fill_item(s, rel);
 	if (!it) {
-		s->fill->d.unreadable++;   /* out of memory: the file is not looked at */
+		s->wst.unreadable++;   /* out of memory: the file is not looked at */
 		return;
 	}
 	it->name_off = (uint32_t)name_off;
@@ -515,9 +544,9 @@ static void queue_error(struct scan *s, const char *rel, bool is_dir, const char
 	struct sr_scan_found f = { .path = display_path(s, rel, path, sizeof path), .error = &err, .is_dir = is_dir };
 	void *record = s->o->record(s->o->ctx, &f);
 	struct item *it = fill_item(s, NULL);   /* never fails: no text */
-	s->fill->d.unreadable++;
 	it->walker_error = true;
 	it->record = record;
+	s->wst.unreadable++;
 	fill_done(s);
 }
 
