@@ -20,6 +20,8 @@
 
 #include "shipready/policy.h"
 
+#include "go/go_internal.h"
+
 /* ---------- fixed analyses ---------- */
 
 static const char *needed[] = { "libc.so.6", "libssl.so.3", "ld-linux-x86-64.so.2", "/opt/lib/libX.so" };
@@ -63,17 +65,24 @@ static void eval_all(const struct sr_policy *p, struct sr_violations *out, size_
 	bi.modinfo = "mod\texample.com/app\t(devel)\t\n";
 	bi.modinfo_len = strlen(bi.modinfo);
 	bi.mod = &mod;
+	/* the linked facts made here, as sr_go_linked would have them */
+	struct sr_go_priv linked, linked2;
+	memset(&linked, 0, sizeof linked);
+	linked.linked_made = true;
+	linked.linked.cgo = SR_GO_CGO_YES;
+	linked.linked.cgo_evidence = (struct sr_strlist){ cgo_ev, 1 };
+	linked2 = linked;
+	linked2.linked.cgo = SR_GO_CGO_UNKNOWN;
 	struct sr_go_info go;
 	memset(&go, 0, sizeof go);
 	go.is_go = true;
 	go.bi = &bi;
 	go.version = "go1.21rc2";
-	go.cgo = SR_GO_CGO_YES;
-	go.cgo_evidence = (struct sr_strlist){ cgo_ev, 1 };
+	go.priv = &linked;
 
 	struct sr_go_info go2 = go;
 	go2.version = "go1.18 to go1.19";
-	go2.cgo = SR_GO_CGO_UNKNOWN;
+	go2.priv = &linked2;
 
 	struct sr_pe pe;
 	memset(&pe, 0, sizeof pe);

@@ -139,6 +139,7 @@ static void check_file(struct batch *b, const char *path)
 	row->path = strdup(path);
 	struct sr_violations viol = { 0 };
 	bool have_viol = false;
+	const struct sr_needs *needs = NULL;
 	if (b->policy) {
 		if (sr_policy_eval(b->policy, &an->in, (const struct sr_check_result *const *)b->res, ts->n, &viol, &err) !=
 		    SR_OK) {
@@ -157,8 +158,11 @@ static void check_file(struct batch *b, const char *path)
 			cli_file_error(path, "out of memory");
 			b->status = EXIT_ERROR;
 		}
+	} else if (sr_analysis_needs(an, &needs, &err) != SR_OK) {
+		cli_file_error(path, sr_error_message(&err));
+		b->status = EXIT_ERROR;
 	} else if (b->json) {
-		json_t *bj = sr_report_check_binary_json(&an->in, &an->runtimes, &an->needs, b->res, ts->n);
+		json_t *bj = sr_report_check_binary_json(&an->in, &an->runtimes, needs, b->res, ts->n);
 		if (have_viol)
 			json_object_set_new(bj, "policy", sr_report_policy_json(b->policy, &viol));
 		cli_json_item(stdout, bj, &b->printed);
@@ -174,7 +178,7 @@ static void check_file(struct batch *b, const char *path)
 		FILE *m = open_memstream(&row->details, &row->details_len);
 		if (m) {
 			if (ts->n)
-				sr_report_check_details_text(m, &an->in, &an->runtimes, &an->needs, b->res, ts->n, &b->style);
+				sr_report_check_details_text(m, &an->in, &an->runtimes, needs, b->res, ts->n, &b->style);
 			fclose(m);
 		}
 	}

@@ -72,11 +72,11 @@ static int go_packages(int argc, char **argv, const struct cli_command *self)
 			}
 		}
 		if (!in.go || !in.go->is_go || in.go->pcln == SR_GO_PCLN_NONE) {
+			const char *why = in.go ? sr_go_pcln_problem(in.go) : NULL;
 			sr_error_set(&err, SR_E_NOT_BINARY,
 			             in.go && in.go->is_go ? "a Go binary without a readable pclntab%s%s"
 			                                   : "not a Go executable%s%s",
-			             in.go && in.go->pcln_error ? ": " : "",
-			             in.go && in.go->pcln_error ? in.go->pcln_error : "");
+			             why ? ": " : "", why ? why : "");
 			status = cli_input_error(argv[i], &err, json, &printed);
 			sr_inspect_free(&in);
 			continue;

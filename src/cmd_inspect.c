@@ -71,14 +71,17 @@ int cmd_inspect(int argc, char **argv, const struct cli_command *self)
 			status = cli_input_error(argv[i], &err, opts.json, &printed);
 			continue;
 		}
-		if (opts.json) {
-			cli_json_item(stdout, sr_report_inspect_json(&an->in, &an->needs), &printed);
+		const struct sr_needs *needs = NULL;
+		if (!matrix && sr_analysis_needs(an, &needs, &err) != SR_OK) {
+			status = cli_input_error(argv[i], &err, opts.json, &printed);
+		} else if (opts.json) {
+			cli_json_item(stdout, sr_report_inspect_json(&an->in, needs), &printed);
 		} else if (matrix) {
 			sr_matrix_row_fill(&an->in, &rows[nrows++]);
 		} else {
 			if (printed)
 				fputc('\n', stdout);
-			sr_report_inspect_text(stdout, &an->in, &an->needs, &style);
+			sr_report_inspect_text(stdout, &an->in, needs, &style);
 			printed = true;
 		}
 		sr_run_done(run, an);

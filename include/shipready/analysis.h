@@ -1,9 +1,9 @@
 /* shipready — one analysis per file, one run for all of them.
  *
  * A run is what one command learns once.  Each input file is opened and
- * parsed once per run: its analysis holds the inspect facts, the run-time
- * needs and the runtimes, and, when a command asks, its dependencies as the
- * loader would resolve them against a root.  Those are resolved once per
+ * parsed once per run: its analysis holds the inspect facts and the
+ * runtimes, and, when a command asks, its run-time needs and its
+ * dependencies as the loader would resolve them against a root.  Those are resolved once per
  * root and set of loader options and kept, and each root has one loader
  * session for the whole run, so a library of a root is read once however
  * many programs, targets or commands ask about it.  Every command reads the
@@ -29,7 +29,6 @@ struct sr_analysis_priv;
 struct sr_analysis {
 	const char *path;              /* as given */
 	struct sr_inspect in;          /* what the file is (format, ELF/PE/Mach-O facts, Go) */
-	struct sr_needs needs;         /* what it reads at run time (see needs.h) */
 	struct sr_runtimes runtimes;   /* what must be installed for it */
 	struct sr_language lang;       /* the language it was written in, as far as its bytes say */
 	struct sr_rust_deps rust;      /* a Rust program's crates, from its .dep-v0 section (n 0: none) */
@@ -60,6 +59,13 @@ enum sr_err sr_run_analyse_fd(struct sr_run *run, const struct sr_root *root, co
  * file, or what the loader model says of a file it cannot read. */
 enum sr_err sr_analysis_deps(struct sr_analysis *a, const struct sr_deps_opts *opts, const struct sr_deps **out,
                              struct sr_error *err);
+
+/* What the analysed file reads at run time (see needs.h), made on the
+ * first ask and kept with the analysis.  A Go program's needs come from
+ * walking its function table (sr_go_linked): a command that prints none
+ * (scan's summary) does not pay for it (make bench: bench/scan.sh).  The
+ * only error is SR_E_NOMEM. */
+enum sr_err sr_analysis_needs(const struct sr_analysis *a, const struct sr_needs **out, struct sr_error *err);
 
 /* Was a read from a file inside root (the same directory, by identity)? */
 bool sr_analysis_read_in(const struct sr_analysis *a, const struct sr_root *root);

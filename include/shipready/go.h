@@ -168,6 +168,39 @@ struct sr_go_pkgsize {
 	uint64_t funcs;
 };
 
+/* What a Go binary's linked functions say: its packages, and what they
+ * imply (cgo, the toolchain question, files read at run time).  Made from
+ * the pclntab, function by function, on the first ask (sr_go_linked):
+ * walking a large program's table is most of what a scan spends on Go
+ * (make bench: bench/scan.sh; kubectl has 90,000 functions), and a scan's
+ * summary asks none of it. */
+struct sr_go_linked {
+	const char **packages;              /* sorted */
+	size_t npackages;
+	const struct sr_go_pkgsize *package_sizes;   /* beside packages (NULL when they could not be counted) */
+	struct sr_go_pkgsize unattributed;  /* functions of no package: go:, type:, cgo glue, assembly */
+	const char *packages_error;         /* why the table could not be walked, or NULL */
+
+	enum sr_go_cgo cgo;
+	struct sr_strlist cgo_evidence;
+	const char *cgo_consequence;        /* plain words, or NULL */
+	bool extldflags_static;
+
+	bool needs_toolchain;
+	const char *toolchain_reason;
+
+	struct sr_go_need *needs;
+	size_t nneeds;
+
+	/* A linked function that lists network interfaces over a netlink
+	 * socket (net.Interfaces, net.InterfaceAddrs, net.ListenMulticastUDP,
+	 * …), or NULL.  syscall.NetlinkRIB alone is no evidence: every program
+	 * linking net has it, for the names of IPv6 zones (fe80::1%eth0), and
+	 * when netlink is refused net shows zones as numbers instead. */
+	const char *netlink_func;
+};
+
+/* What the file says of itself: made by sr_go_read. */
 struct sr_go_info {
 	bool is_go;
 	struct sr_strlist evidence;         /* why we think it is Go */
@@ -180,38 +213,26 @@ struct sr_go_info {
 	enum sr_go_pcln pcln;
 	const char *pcln_found_by;          /* ".gopclntab", "scan", … */
 	uint64_t nfunc;
-	const char **packages;              /* sorted */
-	size_t npackages;
-	const struct sr_go_pkgsize *package_sizes;   /* beside packages (NULL when they could not be counted) */
-	struct sr_go_pkgsize unattributed;  /* functions of no package: go:, type:, cgo glue, assembly */
-	const char *pcln_error;             /* why the pclntab could not be read, or NULL */
+	const char *pcln_error;             /* why the pclntab could not be found, or NULL */
 
 	const char *goos, *goarch;
 	const char *buildmode;              /* "exe", "pie", "c-shared", "plugin", … or NULL */
 
-	enum sr_go_cgo cgo;
-	struct sr_strlist cgo_evidence;
-	const char *cgo_consequence;        /* plain words, or NULL */
-	bool extldflags_static;
-
-	bool needs_toolchain;
-	const char *toolchain_reason;
-
 	const char *min_kernel, *min_macos, *min_windows;   /* for this Go version, or NULL */
 	const char *min_source;                             /* release notes cited */
 
-	struct sr_go_need *needs;
-	size_t nneeds;
-
-	/* A linked function that lists network interfaces over a netlink
-	 * socket (net.Interfaces, net.InterfaceAddrs, net.ListenMulticastUDP,
-	 * …), or NULL.  syscall.NetlinkRIB alone is no evidence: every program
-	 * linking net has it, for the names of IPv6 zones (fe80::1%eth0), and
-	 * when netlink is refused net shows zones as numbers instead. */
-	const char *netlink_func;
-
 	struct sr_go_priv *priv;
 };
+
+/* The linked facts of g, made on the first ask from the file sr_go_read
+ * read (it must still be open: the analysis holding g keeps it so).  Never
+ * NULL; a table that cannot be walked says why in packages_error.  Not for
+ * two threads at once on one g. */
+const struct sr_go_linked *sr_go_linked(const struct sr_go_info *g);
+
+/* Why the pclntab could not be read (found or walked), or NULL: asks for
+ * the linked facts. */
+const char *sr_go_pcln_problem(const struct sr_go_info *g);
 
 /* Read build info, pclntab and facts.  link may be NULL.  A file without
  * build info, without Go's sections and not link->known_go is not Go: its

@@ -40,7 +40,9 @@ struct sr_analysis_priv {
 	bool failed;               /* the file could not be analysed: err says why */
 	char rust_error[256];      /* a->rust_error's text */
 	struct sr_error err;
-	bool in_open, needs_made, runtimes_made;
+	bool in_open, runtimes_made;
+	bool needs_made;           /* needs (made on the first ask) */
+	struct sr_needs needs;
 	bool lent;                 /* a loader session holds in.elf (a library): it outlives the analysis */
 	struct deps_slot *deps;
 	size_t ndeps;
@@ -75,7 +77,7 @@ static void analysis_free(struct sr_analysis *a, struct sr_elf **keep)
 	if (p->runtimes_made)
 		sr_runtimes_free(&a->runtimes);
 	if (p->needs_made)
-		sr_needs_free(&a->needs);
+		sr_needs_free(&p->needs);
 	if (p->in_open && keep) {
 		*keep = a->in.elf;
 		a->in.elf = NULL;
@@ -140,7 +142,8 @@ static bool root_identity(const struct sr_root *root, dev_t *dev, ino_t *ino)
 }
 
 /* Make the analysis: the file parsed once, then what is derived from the
- * parse.  Its needs and runtimes are kept whatever the command. */
+ * parse.  Its runtimes are kept whatever the command; its needs are made
+ * on the first ask (sr_analysis_needs). */
 static void analyse(struct sr_analysis *a, const struct sr_root *root, int fd)
 {
 	struct sr_analysis_priv *p = a->priv;
@@ -152,8 +155,7 @@ static void analyse(struct sr_analysis *a, const struct sr_root *root, int fd)
 		return;
 	}
 	p->in_open = true;
-	if (sr_needs_from_inspect(&a->in, &a->needs, &p->err) != SR_OK ||
-	    !(p->needs_made = true) || sr_runtimes_from_inspect(&a->in, &a->runtimes, &p->err) != SR_OK) {
+	if (sr_runtimes_from_inspect(&a->in, &a->runtimes, &p->err) != SR_OK) {
 		p->failed = true;
 		return;
 	}
@@ -174,6 +176,20 @@ static void analyse(struct sr_analysis *a, const struct sr_root *root, int fd)
 			a->rust_error = p->rust_error;
 		}
 	}
+}
+
+enum sr_err sr_analysis_needs(const struct sr_analysis *a, const struct sr_needs **out, struct sr_error *err)
+{
+	struct sr_analysis_priv *p = a->priv;
+	*out = NULL;
+	if (!p->needs_made) {
+		enum sr_err rc = sr_needs_from_inspect(&a->in, &p->needs, err);
+		if (rc != SR_OK)
+			return rc;   /* out of memory: asked again, tried again */
+		p->needs_made = true;
+	}
+	*out = &p->needs;
+	return SR_OK;
 }
 
 /* sr_run_analyse, and sr_run_analyse_fd with fd >= 0 (taken over). */

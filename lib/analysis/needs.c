@@ -337,8 +337,9 @@ static void go_needs(struct build *b, const struct sr_go_info *g)
 	bool etc_zoneinfo = g->go_major == 0 || g->go_major > 1 || g->go_minor >= 21;
 	const char *go_tz[] = { "/usr/share/zoneinfo", "/usr/share/lib/zoneinfo", "/usr/lib/locale/TZ",
 		                etc_zoneinfo ? "/etc/zoneinfo" : NULL };
-	for (size_t i = 0; i < g->nneeds; i++) {
-		const struct sr_go_need *gn = &g->needs[i];
+	const struct sr_go_linked *gl = sr_go_linked(g);
+	for (size_t i = 0; i < gl->nneeds; i++) {
+		const struct sr_go_need *gn = &gl->needs[i];
 		struct acc *n = NULL;
 		switch (gn->kind) {
 		case SR_GO_NEED_CA_ROOTS:

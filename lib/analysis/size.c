@@ -46,32 +46,35 @@ static void sections_of(struct sr_size *s, const struct sr_image *img, struct sr
 /* The module of each package, and each module's total. */
 static void go_of(struct sr_size *s, const struct sr_go_info *g, struct sr_arena *a)
 {
-	if (!g || !g->is_go || !g->package_sizes || !g->npackages)
+	if (!g || !g->is_go)
+		return;
+	const struct sr_go_linked *gl = sr_go_linked(g);
+	if (!gl->package_sizes || !gl->npackages)
 		return;
 	const struct sr_go_modinfo *m = g->bi ? g->bi->mod : NULL;
 	s->go = true;
 	s->nfunc = g->nfunc;
-	s->packages = sr_arena_array(a, g->npackages, sizeof *s->packages);
+	s->packages = sr_arena_array(a, gl->npackages, sizeof *s->packages);
 	/* at most one module per package, and std and (unknown) */
-	s->modules = sr_arena_array(a, g->npackages + 2, sizeof *s->modules);
+	s->modules = sr_arena_array(a, gl->npackages + 2, sizeof *s->modules);
 	if (!s->packages || !s->modules) {
 		s->go = false;
 		return;
 	}
-	s->unattributed = (struct sr_size_part){ .name = "(no package)", .bytes = g->unattributed.bytes,
-		                                 .count = g->unattributed.funcs };
-	s->go_text_bytes = g->unattributed.bytes;
-	for (size_t i = 0; i < g->npackages; i++) {
-		const struct sr_go_module *mod = sr_go_package_module(m, g->packages[i]);
-		bool main_pkg = strcmp(g->packages[i], "main") == 0;   /* its symbols say "main", not its path */
+	s->unattributed = (struct sr_size_part){ .name = "(no package)", .bytes = gl->unattributed.bytes,
+		                                 .count = gl->unattributed.funcs };
+	s->go_text_bytes = gl->unattributed.bytes;
+	for (size_t i = 0; i < gl->npackages; i++) {
+		const struct sr_go_module *mod = sr_go_package_module(m, gl->packages[i]);
+		bool main_pkg = strcmp(gl->packages[i], "main") == 0;   /* its symbols say "main", not its path */
 		if (main_pkg && m && m->main.path && m->main.path[0])
 			mod = &m->main;
 		const char *mp = mod ? mod->path
-		               : sr_go_package_is_std(m, g->packages[i]) && !main_pkg ? "std" : "(unknown)";
-		s->packages[i] = (struct sr_size_part){ .name = g->packages[i], .module = mp,
-			                                .bytes = g->package_sizes[i].bytes,
-			                                .count = g->package_sizes[i].funcs };
-		s->go_text_bytes += g->package_sizes[i].bytes;
+		               : sr_go_package_is_std(m, gl->packages[i]) && !main_pkg ? "std" : "(unknown)";
+		s->packages[i] = (struct sr_size_part){ .name = gl->packages[i], .module = mp,
+			                                .bytes = gl->package_sizes[i].bytes,
+			                                .count = gl->package_sizes[i].funcs };
+		s->go_text_bytes += gl->package_sizes[i].bytes;
 		size_t k = 0;
 		while (k < s->nmodules && strcmp(s->modules[k].name, mp) != 0)
 			k++;   /* a few dozen modules: a scan is enough */
@@ -83,8 +86,8 @@ static void go_of(struct sr_size *s, const struct sr_go_info *g, struct sr_arena
 		s->modules[k].bytes += s->packages[i].bytes;
 		s->modules[k].count++;
 	}
-	qsort(s->packages, g->npackages, sizeof *s->packages, by_bytes);
-	s->npackages = g->npackages;
+	qsort(s->packages, gl->npackages, sizeof *s->packages, by_bytes);
+	s->npackages = gl->npackages;
 	qsort(s->modules, s->nmodules, sizeof *s->modules, by_bytes);
 }
 

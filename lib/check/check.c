@@ -788,8 +788,11 @@ enum sr_err sr_check_run(struct sr_analysis *an, const struct sr_check_target *t
                          struct sr_error *err)
 {
 	const struct sr_inspect *in = &an->in;
-	const struct sr_needs *needs = &an->needs;
+	const struct sr_needs *needs;
 	*out = NULL;
+	enum sr_err nrc = sr_analysis_needs(an, &needs, err);
+	if (nrc != SR_OK)
+		return nrc;
 	struct sr_arena *a = sr_arena_new();
 	struct sr_check_result *r = a ? sr_arena_alloc(a, sizeof *r) : NULL;
 	struct sr_check_result_priv *p = r ? sr_arena_alloc(a, sizeof *p) : NULL;

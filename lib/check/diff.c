@@ -228,9 +228,8 @@ static const struct sr_need *need_of(const struct sr_needs *n, const char *id)
 	return NULL;
 }
 
-static void needs(struct ctx *c)
+static void needs(struct ctx *c, const struct sr_needs *no, const struct sr_needs *nn)
 {
-	const struct sr_needs *no = &c->o->needs, *nn = &c->n->needs;
 	for (size_t i = 0; i < nn->n; i++) {
 		const struct sr_need *x = need_of(no, nn->v[i].id), *y = &nn->v[i];
 		if (!x)
@@ -252,7 +251,8 @@ static const char *cgo_word(const struct sr_go_info *g)
 {
 	if (!g || !g->is_go)
 		return NULL;
-	return g->cgo == SR_GO_CGO_YES ? "on" : g->cgo == SR_GO_CGO_NO ? "off" : NULL;
+	enum sr_go_cgo cgo = sr_go_linked(g)->cgo;
+	return cgo == SR_GO_CGO_YES ? "on" : cgo == SR_GO_CGO_NO ? "off" : NULL;
 }
 
 static bool differ(const char *a, const char *b)
@@ -530,6 +530,10 @@ enum sr_err sr_diff_make(const struct sr_analysis *old, const struct sr_analysis
                          struct sr_error *err)
 {
 	memset(out, 0, sizeof *out);
+	const struct sr_needs *old_needs, *new_needs;
+	enum sr_err rc = sr_analysis_needs(old, &old_needs, err);
+	if (rc != SR_OK || (rc = sr_analysis_needs(new_, &new_needs, err)) != SR_OK)
+		return rc;
 	struct sr_arena *a = sr_arena_new();
 	out->priv = calloc(1, sizeof *out->priv);
 	if (!a || !out->priv) {
@@ -542,7 +546,7 @@ enum sr_err sr_diff_make(const struct sr_analysis *old, const struct sr_analysis
 	struct ctx c = { out, a, old, new_ };
 	floors(&c);
 	libraries(&c);
-	needs(&c);
+	needs(&c, old_needs, new_needs);
 	linkage(&c);
 	hardening(&c);
 	go(&c);

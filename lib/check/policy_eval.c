@@ -385,13 +385,14 @@ static void rule_cgo(struct ev *e, const struct unit *u)
 	if (!e->p->cgo_want || !go_readable(e, u, key))
 		return;
 	const struct sr_go_info *g = u->go;
-	if (g->cgo == SR_GO_CGO_UNKNOWN)
-		add(e, key, join(e, &g->cgo_evidence, "no CGO_ENABLED build setting, no function table"),
+	const struct sr_go_linked *gl = sr_go_linked(g);
+	if (gl->cgo == SR_GO_CGO_UNKNOWN)
+		add(e, key, join(e, &gl->cgo_evidence, "no CGO_ENABLED build setting, no function table"),
 		    "cannot verify: cgo use unknown");
-	else if (g->cgo == SR_GO_CGO_YES && e->p->cgo_want < 0)
-		add(e, key, join(e, &g->cgo_evidence, NULL), "uses cgo");
-	else if (g->cgo == SR_GO_CGO_NO && e->p->cgo_want > 0)
-		add(e, key, join(e, &g->cgo_evidence, "no runtime/cgo"), "does not use cgo");
+	else if (gl->cgo == SR_GO_CGO_YES && e->p->cgo_want < 0)
+		add(e, key, join(e, &gl->cgo_evidence, NULL), "uses cgo");
+	else if (gl->cgo == SR_GO_CGO_NO && e->p->cgo_want > 0)
+		add(e, key, join(e, &gl->cgo_evidence, "no runtime/cgo"), "does not use cgo");
 }
 
 static const char *go_version_source(const struct sr_go_info *g)

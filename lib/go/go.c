@@ -42,12 +42,12 @@ static char *fmt(struct sr_arena *a, const char *f, ...)
 	return sr_arena_strdup(a, buf);
 }
 
-static bool has_package(const struct sr_go_info *g, const char *pkg)
+static bool has_package(const struct sr_go_linked *l, const char *pkg)
 {
-	size_t lo = 0, hi = g->npackages;
+	size_t lo = 0, hi = l->npackages;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(g->packages[mid], pkg);
+		int c = strcmp(l->packages[mid], pkg);
 		if (c == 0)
 			return true;
 		if (c < 0)
@@ -144,7 +144,7 @@ static const char *const go_sections[] = {
 /* The features a function's name shows (sr_go_feature), noted while the
  * package list reads every name. */
 struct feature_pass {
-	struct sr_go_info *g;
+	struct sr_go_linked *l;
 	unsigned *features;
 };
 
@@ -155,11 +155,13 @@ static void note_feature(void *ctx, const char *name, size_t len)
 	if (!f)
 		return;
 	*fp->features |= f->feature;
-	if ((f->feature & F_NETLINK) && !fp->g->netlink_func)
-		fp->g->netlink_func = f->name;
+	if ((f->feature & F_NETLINK) && !fp->l->netlink_func)
+		fp->l->netlink_func = f->name;
 }
 
-static void read_pclntab(struct sr_arena *a, struct sr_go_info *g, const struct sr_image *img, unsigned *features)
+/* Find the pclntab: its layout and size say Go, and the table stays for
+ * the walk of sr_go_linked. */
+static void find_pclntab(struct sr_arena *a, struct sr_go_info *g, const struct sr_image *img)
 {
 	struct sr_go_pclntab p;
 	struct sr_error perr = { 0 };
@@ -169,19 +171,33 @@ static void read_pclntab(struct sr_arena *a, struct sr_go_info *g, const struct 
 			g->pcln_error = sr_arena_strdup(a, sr_error_message(&perr));
 		return;
 	}
+	struct sr_go_pclntab *kept = sr_arena_alloc(a, sizeof *kept);
+	if (!kept) {
+		g->pcln_error = "out of memory";
+		return;
+	}
+	*kept = p;
+	g->priv->pcln = kept;
 	g->pcln = p.layout;
 	g->pcln_found_by = how;
 	g->nfunc = p.nfunc;
-	struct feature_pass fp = { .g = g, .features = features };
+}
+
+/* Walk the table: the packages, their sizes, and the features their
+ * functions show. */
+static void walk_pclntab(struct sr_arena *a, const struct sr_go_pclntab *p, struct sr_go_linked *l,
+                         unsigned *features)
+{
+	struct feature_pass fp = { .l = l, .features = features };
 	struct sr_go_pkgsize *sizes = NULL;
-	if (sr_go_pclntab_packages_each(&p, a, note_feature, &fp, &g->packages, &g->npackages, &sizes,
-	                                &g->unattributed) != SR_OK) {
-		g->packages = NULL;
-		g->npackages = 0;
+	if (sr_go_pclntab_packages_each(p, a, note_feature, &fp, &l->packages, &l->npackages, &sizes,
+	                                &l->unattributed) != SR_OK) {
+		l->packages = NULL;
+		l->npackages = 0;
 		sizes = NULL;
-		g->pcln_error = "the package list is too large";
+		l->packages_error = "the package list is too large";
 	}
-	g->package_sizes = sizes;
+	l->package_sizes = sizes;
 }
 
 static void decide_version(struct sr_arena *a, struct sr_go_info *g, const struct sr_image *img)
@@ -206,11 +222,12 @@ static void decide_version(struct sr_arena *a, struct sr_go_info *g, const struc
 		g->go_major = g->go_minor = 0;
 }
 
-static void decide_cgo(struct sr_arena *a, struct sr_go_info *g, const struct sr_go_link *link, unsigned features)
+static void decide_cgo(struct sr_arena *a, const struct sr_go_info *g, struct sr_go_linked *l, const struct sr_go_link *link,
+                       unsigned features)
 {
-	struct sr_strlist_b ev = { &g->cgo_evidence, 0 };
+	struct sr_strlist_b ev = { &l->cgo_evidence, 0 };
 	const char *cgo_enabled = setting(g, "CGO_ENABLED");
-	bool linked = (features & F_CGO) || has_package(g, "runtime/cgo");
+	bool linked = (features & F_CGO) || has_package(l, "runtime/cgo");
 	if (cgo_enabled)
 		push(a, &ev, fmt(a, "build setting CGO_ENABLED=%s", cgo_enabled));
 	if (linked)
@@ -224,85 +241,86 @@ static void decide_cgo(struct sr_arena *a, struct sr_go_info *g, const struct sr
 			}
 	}
 	const char *ldflags = setting(g, "-ldflags");
-	g->extldflags_static = ldflags && strstr(ldflags, "-extldflags") && strstr(ldflags, "-static");
-	if (g->extldflags_static)
+	l->extldflags_static = ldflags && strstr(ldflags, "-extldflags") && strstr(ldflags, "-static");
+	if (l->extldflags_static)
 		push(a, &ev, "-ldflags with -extldflags -static");
 
 	if (linked || libc_needed)
-		g->cgo = SR_GO_CGO_YES;
+		l->cgo = SR_GO_CGO_YES;
 	else if ((cgo_enabled && strcmp(cgo_enabled, "0") == 0) || (g->pcln != SR_GO_PCLN_NONE && link && !link->dynamic))
-		g->cgo = SR_GO_CGO_NO;
+		l->cgo = SR_GO_CGO_NO;
 	else if (cgo_enabled && g->pcln != SR_GO_PCLN_NONE)
-		g->cgo = SR_GO_CGO_NO;   /* enabled for the build, but no C code was linked */
+		l->cgo = SR_GO_CGO_NO;   /* enabled for the build, but no C code was linked */
 	else
-		g->cgo = SR_GO_CGO_UNKNOWN;
+		l->cgo = SR_GO_CGO_UNKNOWN;
 
-	if (g->cgo == SR_GO_CGO_YES && link && link->dynamic)
-		g->cgo_consequence = "uses cgo: needs the C library it was linked against on the target at run time "
+	if (l->cgo == SR_GO_CGO_YES && link && link->dynamic)
+		l->cgo_consequence = "uses cgo: needs the C library it was linked against on the target at run time "
 		                     "(see deps); cross-compiling needs a C toolchain for the target";
-	else if (g->cgo == SR_GO_CGO_YES && link && link->libc && strcmp(link->libc, "glibc") == 0)
-		g->cgo_consequence = "uses cgo, glibc linked in statically: no libc needed at run time, but glibc "
+	else if (l->cgo == SR_GO_CGO_YES && link && link->libc && strcmp(link->libc, "glibc") == 0)
+		l->cgo_consequence = "uses cgo, glibc linked in statically: no libc needed at run time, but glibc "
 		                     "still loads libnss_* modules for user and host lookups; cross-compiling needs a "
 		                     "C toolchain for the target";
-	else if (g->cgo == SR_GO_CGO_YES && link && link->libc)
-		g->cgo_consequence = fmt(a, "uses cgo, %s linked in statically: no C library needed at run time; "
+	else if (l->cgo == SR_GO_CGO_YES && link && link->libc)
+		l->cgo_consequence = fmt(a, "uses cgo, %s linked in statically: no C library needed at run time; "
 		                            "cross-compiling needs a C toolchain for the target", link->libc);
-	else if (g->cgo == SR_GO_CGO_YES)
-		g->cgo_consequence = "uses cgo, C library linked in statically: no C library needed at run time (a "
+	else if (l->cgo == SR_GO_CGO_YES)
+		l->cgo_consequence = "uses cgo, C library linked in statically: no C library needed at run time (a "
 		                     "static glibc still loads libnss_* for user and host lookups); cross-compiling "
 		                     "needs a C toolchain for the target";
-	else if (g->cgo == SR_GO_CGO_NO && cgo_enabled && strcmp(cgo_enabled, "1") == 0)
-		g->cgo_consequence = "built with CGO_ENABLED=1 but no C code was linked: no C library needed at run time";
-	else if (g->cgo == SR_GO_CGO_NO)
-		g->cgo_consequence = "pure Go: no C library needed at run time; cross-compiles with GOOS/GOARCH alone";
+	else if (l->cgo == SR_GO_CGO_NO && cgo_enabled && strcmp(cgo_enabled, "1") == 0)
+		l->cgo_consequence = "built with CGO_ENABLED=1 but no C code was linked: no C library needed at run time";
+	else if (l->cgo == SR_GO_CGO_NO)
+		l->cgo_consequence = "pure Go: no C library needed at run time; cross-compiles with GOOS/GOARCH alone";
 }
 
-static void decide_toolchain(struct sr_go_info *g)
+static void decide_toolchain(const struct sr_go_info *g, struct sr_go_linked *l)
 {
 	const char *race = setting(g, "-race");
 	const char *msan = setting(g, "-msan");
 	const char *asan = setting(g, "-asan");
-	g->needs_toolchain = false;
+	l->needs_toolchain = false;
 	if (g->buildmode && strcmp(g->buildmode, "plugin") == 0)
-		g->toolchain_reason = "no toolchain, but a plugin loads only into a program built by the same Go "
+		l->toolchain_reason = "no toolchain, but a plugin loads only into a program built by the same Go "
 		                      "release with the same versions of the packages they share";
 	else if (g->buildmode && (strcmp(g->buildmode, "c-shared") == 0 || strcmp(g->buildmode, "c-archive") == 0))
-		g->toolchain_reason = "the Go runtime is inside this library; the program that loads it needs only "
+		l->toolchain_reason = "the Go runtime is inside this library; the program that loads it needs only "
 		                      "the C library";
-	else if ((race && strcmp(race, "true") == 0) || has_package(g, "runtime/race"))
-		g->toolchain_reason = "the race detector's runtime is linked in (a -race build is for testing: "
+	else if ((race && strcmp(race, "true") == 0) || has_package(l, "runtime/race"))
+		l->toolchain_reason = "the race detector's runtime is linked in (a -race build is for testing: "
 		                      "slower, more memory)";
 	else if ((msan && strcmp(msan, "true") == 0) || (asan && strcmp(asan, "true") == 0) ||
-	         has_package(g, "runtime/msan") || has_package(g, "runtime/asan"))
-		g->toolchain_reason = "no toolchain, but a -msan/-asan build needs the C sanitizer runtime it was "
+	         has_package(l, "runtime/msan") || has_package(l, "runtime/asan"))
+		l->toolchain_reason = "no toolchain, but a -msan/-asan build needs the C sanitizer runtime it was "
 		                      "linked with (a build for testing)";
 	else
-		g->toolchain_reason = "native code with the Go runtime linked in: nothing of Go is installed where "
+		l->toolchain_reason = "native code with the Go runtime linked in: nothing of Go is installed where "
 		                      "it runs";
 }
 
-static struct sr_go_need *add_need(struct sr_arena *a, struct sr_go_info *g, size_t *cap, enum sr_go_need_kind k)
+static struct sr_go_need *add_need(struct sr_arena *a, struct sr_go_linked *l, size_t *cap, enum sr_go_need_kind k)
 {
-	struct sr_go_need *n = sr_arena_grow(a, g->needs, g->nneeds, cap, sizeof *n, SR_GO_NEED__COUNT + 2);
+	struct sr_go_need *n = sr_arena_grow(a, l->needs, l->nneeds, cap, sizeof *n, SR_GO_NEED__COUNT + 2);
 	if (!n)
 		return NULL;
-	g->needs = n;
-	n = &n[g->nneeds++];
+	l->needs = n;
+	n = &n[l->nneeds++];
 	memset(n, 0, sizeof *n);
 	n->kind = k;
 	n->summary = n->files = n->env = n->because = n->remove = "";
 	return n;
 }
 
-static void decide_needs(struct sr_arena *a, struct sr_go_info *g, const struct sr_go_link *link, unsigned f)
+static void decide_needs(struct sr_arena *a, const struct sr_go_info *g, struct sr_go_linked *l,
+                         const struct sr_go_link *link, unsigned f)
 {
 	size_t cap = 0;
 	struct sr_go_need *n;
 	/* The file lists are Go's Linux rules; other systems use their own stores. */
 	bool linux_target = !g->goos || strcmp(g->goos, "linux") == 0 || strcmp(g->goos, "android") == 0;
-	bool tz_embedded = (f & F_TZ_EMBED) || has_package(g, "time/tzdata");
+	bool tz_embedded = (f & F_TZ_EMBED) || has_package(l, "time/tzdata");
 	if (g->goos && strcmp(g->goos, "windows") == 0 && (f & F_TZ_LOAD) && !tz_embedded &&
-	    (n = add_need(a, g, &cap, SR_GO_NEED_ZONEINFO))) {
+	    (n = add_need(a, l, &cap, SR_GO_NEED_ZONEINFO))) {
 		/* Windows has no zoneinfo of its own for Go (zoneinfo_windows.go:
 		 * no platform sources): only $ZONEINFO and the Go installation */
 		n->name = "zoneinfo";
@@ -315,8 +333,8 @@ static void decide_needs(struct sr_arena *a, struct sr_go_info *g, const struct 
 	}
 	if (!linux_target)
 		return;
-	bool fallback = (f & F_X509_FALLBACK) || has_package(g, "golang.org/x/crypto/x509roots/fallback");
-	if ((f & F_X509_SYSTEM) && (n = add_need(a, g, &cap, SR_GO_NEED_CA_ROOTS))) {
+	bool fallback = (f & F_X509_FALLBACK) || has_package(l, "golang.org/x/crypto/x509roots/fallback");
+	if ((f & F_X509_SYSTEM) && (n = add_need(a, l, &cap, SR_GO_NEED_CA_ROOTS))) {
 		n->name = "CA roots";
 		n->summary = "/etc/ssl/certs/ca-certificates.crt or another CA bundle";
 		n->files = "first of /etc/ssl/certs/ca-certificates.crt, /etc/pki/tls/certs/ca-bundle.crt, "
@@ -331,7 +349,7 @@ static void decide_needs(struct sr_arena *a, struct sr_go_info *g, const struct 
 		                     : "import golang.org/x/crypto/x509roots/fallback (Go 1.20+) to embed roots, or "
 		                       "ship a CA bundle (ca-certificates)";
 	}
-	if ((f & (F_TZ_LOAD | F_TZ_BY_ENV)) && (n = add_need(a, g, &cap, SR_GO_NEED_ZONEINFO))) {
+	if ((f & (F_TZ_LOAD | F_TZ_BY_ENV)) && (n = add_need(a, l, &cap, SR_GO_NEED_ZONEINFO))) {
 		bool embedded = tz_embedded;
 		/* only time.loadLocation linked: a zone file is read only when $TZ
 		 * names a zone (initLocal); unset, the local zone is /etc/localtime */
@@ -352,7 +370,7 @@ static void decide_needs(struct sr_arena *a, struct sr_go_info *g, const struct 
 		                       "comes from /etc/localtime"
 		                     : "import _ \"time/tzdata\" (or build with -tags timetzdata) to embed the database";
 	}
-	if ((f & F_TZ_LOCAL) && (n = add_need(a, g, &cap, SR_GO_NEED_LOCALTIME))) {
+	if ((f & F_TZ_LOCAL) && (n = add_need(a, l, &cap, SR_GO_NEED_LOCALTIME))) {
 		n->name = "local time zone";
 		n->summary = "/etc/localtime";
 		n->files = "/etc/localtime (or the zone named by $TZ)";
@@ -367,7 +385,7 @@ static void decide_needs(struct sr_arena *a, struct sr_go_info *g, const struct 
 		f |= F_NET_GO;
 	if (musl && (f & F_USER_CGO))
 		f |= F_USER_GO;
-	if ((f & F_NET_GO) && (n = add_need(a, g, &cap, SR_GO_NEED_DNS))) {
+	if ((f & F_NET_GO) && (n = add_need(a, l, &cap, SR_GO_NEED_DNS))) {
 		n->name = "DNS config";
 		n->summary = "/etc/resolv.conf, /etc/hosts, /etc/nsswitch.conf";
 		n->files = "/etc/resolv.conf, /etc/hosts, /etc/nsswitch.conf (and /etc/services, /etc/protocols "
@@ -377,7 +395,7 @@ static void decide_needs(struct sr_arena *a, struct sr_go_info *g, const struct 
 		n->optional = true;
 		n->remove = "without /etc/resolv.conf queries go to localhost:53";
 	}
-	if (!musl && (f & (F_NET_CGO | F_USER_CGO)) && (n = add_need(a, g, &cap, SR_GO_NEED_NSS))) {
+	if (!musl && (f & (F_NET_CGO | F_USER_CGO)) && (n = add_need(a, l, &cap, SR_GO_NEED_NSS))) {
 		n->name = "libc NSS";
 		n->summary = "/etc/nsswitch.conf and libnss_*.so.2";
 		n->files = "/etc/nsswitch.conf and the libnss_*.so.2 modules it names (loaded by libc at run time)";
@@ -388,14 +406,14 @@ static void decide_needs(struct sr_arena *a, struct sr_go_info *g, const struct 
 		                 : (f & F_NET_CGO) ? "build with -tags netgo (or CGO_ENABLED=0)"
 		                                   : "build with -tags osusergo (or CGO_ENABLED=0)";
 	}
-	if ((f & F_USER_GO) && (n = add_need(a, g, &cap, SR_GO_NEED_USERDB))) {
+	if ((f & F_USER_GO) && (n = add_need(a, l, &cap, SR_GO_NEED_USERDB))) {
 		n->name = "user database";
 		n->summary = "/etc/passwd, /etc/group";
 		n->files = "/etc/passwd, /etc/group";
 		n->because = "os/user (pure Go)";
 		n->remove = "lookups fail with \"unknown user\" when the files lack the entry";
 	}
-	if (g->cgo == SR_GO_CGO_YES && link && link->dynamic && (n = add_need(a, g, &cap, SR_GO_NEED_LIBC))) {
+	if (l->cgo == SR_GO_CGO_YES && link && link->dynamic && (n = add_need(a, l, &cap, SR_GO_NEED_LIBC))) {
 		n->name = "C library";
 		n->summary = link->interpreter ? link->interpreter : "its shared libraries";
 		n->files = link->interpreter ? fmt(a, "%s and the libraries it loads (see deps)", link->interpreter)
@@ -403,7 +421,7 @@ static void decide_needs(struct sr_arena *a, struct sr_go_info *g, const struct 
 		n->because = "cgo";
 		n->remove = "CGO_ENABLED=0, or link statically (-ldflags '-extldflags -static')";
 	} else if (link && link->dynamic && link->interpreter && !link->is_shared_object &&
-	           (n = add_need(a, g, &cap, SR_GO_NEED_LOADER))) {
+	           (n = add_need(a, l, &cap, SR_GO_NEED_LOADER))) {
 		/* e.g. -buildmode=pie without cgo: no C code, but the kernel
 		 * still starts the program through its interpreter */
 		n->name = "dynamic loader";
@@ -454,6 +472,11 @@ enum sr_err sr_go_read(const struct sr_image *img, const struct sr_go_link *link
 		return sr_error_set(err, SR_E_NOMEM, NULL);
 	}
 	priv->arena = a;
+	priv->img = img;
+	if (link) {
+		priv->link = *link;
+		priv->has_link = true;
+	}
 	g->priv = priv;
 	enum sr_err rc = sr_go_buildinfo_read(img, &g->bi, err);
 	if (rc != SR_OK) {
@@ -468,12 +491,11 @@ enum sr_err sr_go_read(const struct sr_image *img, const struct sr_go_link *link
 	if (g->bi->status != SR_GO_BI_NOT_GO)
 		push(a, &ev, "build info");
 
-	unsigned features = 0;
 	if (g->evidence.count == 0 && !(link && link->known_go)) {
 		*out = g;   /* no mark of Go at all: spare ordinary DLLs and dylibs the scan */
 		return SR_OK;
 	}
-	read_pclntab(a, g, img, &features);
+	find_pclntab(a, g, img);
 	if (g->pcln != SR_GO_PCLN_NONE)
 		push(a, &ev, fmt(a, "pclntab (Go %s layout)", sr_go_pcln_name(g->pcln)));
 	g->is_go = g->bi->status != SR_GO_BI_NOT_GO || g->pcln != SR_GO_PCLN_NONE;
@@ -498,16 +520,39 @@ enum sr_err sr_go_read(const struct sr_image *img, const struct sr_go_link *link
 	else if (!g->buildmode && link && link->is_pie)
 		g->buildmode = "pie";
 
-	decide_cgo(a, g, link, features);
-	decide_toolchain(g);
 	bool newer;
 	if (g->go_major && sr_go_minimums(g->go_major, g->go_minor, g->goarch, &g->min_kernel, &g->min_macos,
 	                                  &g->min_windows, &newer))
 		g->min_source = newer ? fmt(a, "release notes up to go1.27 (go1.%u is newer)", g->go_minor)
 		                      : fmt(a, "go1.%u release notes", g->go_minor);
-	decide_needs(a, g, link, features);
 	*out = g;
 	return SR_OK;
+}
+
+const struct sr_go_linked *sr_go_linked(const struct sr_go_info *g)
+{
+	struct sr_go_priv *p = g->priv;
+	if (p->linked_made)
+		return &p->linked;
+	p->linked_made = true;
+	struct sr_go_linked *l = &p->linked;
+	l->cgo = SR_GO_CGO_UNKNOWN;
+	if (!g->is_go)
+		return l;   /* what sr_go_read left of a file that is not Go: nothing linked */
+	struct sr_arena *a = p->arena;
+	const struct sr_go_link *link = p->has_link ? &p->link : NULL;
+	unsigned features = 0;
+	if (p->pcln)
+		walk_pclntab(a, p->pcln, l, &features);
+	decide_cgo(a, g, l, link, features);
+	decide_toolchain(g, l);
+	decide_needs(a, g, l, link, features);
+	return l;
+}
+
+const char *sr_go_pcln_problem(const struct sr_go_info *g)
+{
+	return g->pcln_error ? g->pcln_error : sr_go_linked(g)->packages_error;
 }
 
 void sr_go_info_free(struct sr_go_info *g)

@@ -11,9 +11,18 @@
 #include "shipready/reader.h"
 #include "util/arena.h"
 
-/* Owner of everything one sr_go_buildinfo / sr_go_info holds. */
+struct sr_go_pclntab;
+
+/* Owner of everything one sr_go_buildinfo / sr_go_info holds; for an info,
+ * what its linked facts are made from on the first ask. */
 struct sr_go_priv {
 	struct sr_arena *arena;
+	const struct sr_image *img;        /* the file read (borrowed: its analysis keeps it open) */
+	struct sr_go_link link;            /* the format parser's facts (has_link) */
+	bool has_link;
+	struct sr_go_pclntab *pcln;        /* the table found, or NULL */
+	bool linked_made;
+	struct sr_go_linked linked;
 };
 
 /* ---- goquote.c: Go's strconv quoting rules (used by the build lines) ---- */

@@ -567,8 +567,11 @@ static enum sr_err plan_program(struct sr_bundle *b, const char *path, const str
 
 	if (b->priv->no_needs)
 		return SR_OK;
-	for (size_t i = 0; i < an->needs.n && rc == SR_OK; i++)
-		rc = bundle_plan_need(b, path, placed, &an->needs.v[i], d, err);
+	const struct sr_needs *needs;
+	if ((rc = sr_analysis_needs(an, &needs, err)) != SR_OK)
+		return rc;
+	for (size_t i = 0; i < needs->n && rc == SR_OK; i++)
+		rc = bundle_plan_need(b, path, placed, &needs->v[i], d, err);
 	return rc;
 }
 

@@ -765,9 +765,9 @@ enum sr_err sr_dockerfile_build(struct sr_analysis *an, const struct sr_dockerfi
 {
 	*out = NULL;
 	const struct sr_inspect *in = &an->in;
-	const struct sr_needs *needs = &an->needs;
+	const struct sr_needs *needs;
 	enum sr_err rc = sr_dockerfile_check_opts(o, err);
-	if (rc != SR_OK)
+	if (rc != SR_OK || (rc = sr_analysis_needs(an, &needs, err)) != SR_OK)
 		return rc;
 	if (!o->go_build && (!o->context_name || !*o->context_name || !no_controls(o->context_name)))
 		return sr_error_set(err, SR_E_USAGE, "a Dockerfile needs the program's name in the build context");

@@ -217,7 +217,11 @@ enum sr_err sr_preflight_add(struct sr_preflight *pf, struct sr_analysis *an, co
 		put_sq(m, who);
 		fputc('\n', m);
 	}
-	put_needs(m, &an->needs);
+	const struct sr_needs *needs;
+	enum sr_err nrc = sr_analysis_needs(an, &needs, err);
+	if (nrc != SR_OK)
+		return nrc;
+	put_needs(m, needs);
 	fputs("sr_end\n", m);
 	fputs("#   ", pf->nm);
 	put_comment(pf->nm, name);

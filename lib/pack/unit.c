@@ -305,8 +305,9 @@ struct net {
 
 static bool has_go_package(const struct sr_go_info *g, const char *p)
 {
-	for (size_t i = 0; i < g->npackages; i++)
-		if (strcmp(g->packages[i], p) == 0)
+	const struct sr_go_linked *gl = sr_go_linked(g);
+	for (size_t i = 0; i < gl->npackages; i++)
+		if (strcmp(gl->packages[i], p) == 0)
 			return true;
 	return false;
 }
@@ -336,10 +337,11 @@ static void find_net(const struct sr_inspect *in, struct net *net)
 		for (size_t i = 0; i < COUNT(inet_pkgs); i++)
 			if (has_go_package(g, inet_pkgs[i]))
 				ev_add(&net->go_inet, inet_pkgs[i]);
-		if (g->netlink_func)
-			ev_add(&net->go_nl, g->netlink_func);
-		for (size_t i = 0; i < g->npackages; i++) {
-			const char *p = g->packages[i];
+		const struct sr_go_linked *gl = sr_go_linked(g);
+		if (gl->netlink_func)
+			ev_add(&net->go_nl, gl->netlink_func);
+		for (size_t i = 0; i < gl->npackages; i++) {
+			const char *p = gl->packages[i];
 			const char *last = strrchr(p, '/');
 			if (strcmp(last ? last + 1 : p, "netlink") == 0)
 				ev_add(&net->go_nl, p);
@@ -457,11 +459,11 @@ enum sr_err sr_unit_build(const struct sr_analysis *an, const struct sr_unit_opt
 {
 	*text = NULL;
 	const struct sr_inspect *in = &an->in;
-	const struct sr_needs *needs = &an->needs;
+	const struct sr_needs *needs;
 	if (!o->name || !o->exec_path)
 		return sr_error_set(err, SR_E_USAGE, "a unit needs a name and an ExecStart path");
 	enum sr_err rc = sr_unit_check_opts(o, err);
-	if (rc != SR_OK)
+	if (rc != SR_OK || (rc = sr_analysis_needs(an, &needs, err)) != SR_OK)
 		return rc;
 	if ((rc = check_file(in, err)) != SR_OK)
 		return rc;

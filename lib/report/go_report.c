@@ -15,11 +15,12 @@ void *sr_report_go_packages_json(const char *path, const struct sr_go_info *g)
 	json_object_set_new(o, "functions", json_integer((json_int_t)g->nfunc));
 	json_t *list = json_array();
 	const struct sr_go_modinfo *m = g->bi->mod;
-	for (size_t i = 0; i < g->npackages; i++) {
+	const struct sr_go_linked *gl = sr_go_linked(g);
+	for (size_t i = 0; i < gl->npackages; i++) {
 		json_t *p = json_object();
-		const struct sr_go_module *mod = sr_go_package_module(m, g->packages[i]);
-		json_object_set_new(p, "path", json_string(g->packages[i]));
-		json_object_set_new(p, "std", json_boolean(sr_go_package_is_std(m, g->packages[i])));
+		const struct sr_go_module *mod = sr_go_package_module(m, gl->packages[i]);
+		json_object_set_new(p, "path", json_string(gl->packages[i]));
+		json_object_set_new(p, "std", json_boolean(sr_go_package_is_std(m, gl->packages[i])));
 		if (mod) {
 			json_object_set_new(p, "module", json_string(mod->path));
 			if (mod->version[0])
@@ -36,17 +37,18 @@ void *sr_report_go_packages_json(const char *path, const struct sr_go_info *g)
 void sr_report_go_packages_text(FILE *out, const char *path, const struct sr_go_info *g)
 {
 	const struct sr_go_modinfo *m = g->bi->mod;
+	const struct sr_go_linked *gl = sr_go_linked(g);
 	size_t nstd = 0, width = 0;
-	for (size_t i = 0; i < g->npackages; i++) {
-		nstd += sr_go_package_is_std(m, g->packages[i]);
-		if (strlen(g->packages[i]) > width && strlen(g->packages[i]) <= 56)
-			width = strlen(g->packages[i]);
+	for (size_t i = 0; i < gl->npackages; i++) {
+		nstd += sr_go_package_is_std(m, gl->packages[i]);
+		if (strlen(gl->packages[i]) > width && strlen(gl->packages[i]) <= 56)
+			width = strlen(gl->packages[i]);
 	}
 	fprintf(out, "%s: %s, %zu packages (%zu standard library, %zu other)\n", path,
-	        g->version ? g->version : "Go version unknown", g->npackages, nstd, g->npackages - nstd);
-	for (size_t i = 0; i < g->npackages; i++) {
-		const struct sr_go_module *mod = sr_go_package_module(m, g->packages[i]);
-		const char *p = g->packages[i];
+	        g->version ? g->version : "Go version unknown", gl->npackages, nstd, gl->npackages - nstd);
+	for (size_t i = 0; i < gl->npackages; i++) {
+		const struct sr_go_module *mod = sr_go_package_module(m, gl->packages[i]);
+		const char *p = gl->packages[i];
 		if (mod)
 			fprintf(out, "  %-*s  %s%s%s%s%s\n", (int)width, p, mod->path, mod->version[0] ? " " : "",
 			        mod->version, mod->replace ? " => " : "", mod->replace ? mod->replace->path : "");

@@ -147,13 +147,18 @@ static void facts(FILE *f, const struct sr_analysis *an)
 		fact(f, i ? "" : "needs installed", rb);
 	}
 	fputs("</dl>\n", f);
-	if (!an->needs.n)
+	const struct sr_needs *nd;
+	if (sr_analysis_needs(an, &nd, NULL) != SR_OK) {
+		fputs("<p class=\"muted\">What it reads at run time: out of memory.</p>\n", f);
+		return;
+	}
+	if (!nd->n)
 		return;
 	fputs("<h4>Reads at run time</h4>\n<table class=\"needs\"><tr><th>need</th><th>paths</th><th>because of</th>"
 	      "<th>without it</th></tr>\n",
 	      f);
-	for (size_t i = 0; i < an->needs.n; i++) {
-		const struct sr_need *n = &an->needs.v[i];
+	for (size_t i = 0; i < nd->n; i++) {
+		const struct sr_need *n = &nd->v[i];
 		fputs("<tr><td>", f);
 		sr_html_text(f, n->name);
 		if (n->optional)

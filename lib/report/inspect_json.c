@@ -297,16 +297,18 @@ static json_t *go_json(const struct sr_elf *e, const struct sr_go_info *g)
 	json_object_set_new(o, "version", g->version ? sr_json_str(g->version) : json_null());
 	json_object_set_new(o, "version_source", json_string(vsrc[g->version_source]));
 	json_object_set_new(o, "build_info", go_buildinfo_json(g->bi));
+	const struct sr_go_linked *gl = sr_go_linked(g);
 	json_t *p = json_object();
 	json_object_set_new(p, "layout", g->pcln ? json_string(sr_go_pcln_name(g->pcln)) : json_null());
 	if (g->pcln) {
 		json_object_set_new(p, "found_by", sr_json_str(g->pcln_found_by));
 		json_object_set_new(p, "functions", json_integer((json_int_t)g->nfunc));
 	}
-	if (g->pcln_error)
-		json_object_set_new(p, "error", sr_json_str(g->pcln_error));
+	const char *pcln_problem = sr_go_pcln_problem(g);
+	if (pcln_problem)
+		json_object_set_new(p, "error", sr_json_str(pcln_problem));
 	json_object_set_new(o, "pclntab", p);
-	json_object_set_new(o, "packages", strarray(g->packages, g->npackages));
+	json_object_set_new(o, "packages", strarray(gl->packages, gl->npackages));
 	if (g->goos)
 		json_object_set_new(o, "goos", sr_json_str(g->goos));
 	if (g->goarch)
@@ -314,15 +316,15 @@ static json_t *go_json(const struct sr_elf *e, const struct sr_go_info *g)
 	if (g->buildmode)
 		json_object_set_new(o, "buildmode", sr_json_str(g->buildmode));
 	json_t *c = json_object();
-	json_object_set_new(c, "used", g->cgo == SR_GO_CGO_UNKNOWN ? json_null() : json_boolean(g->cgo == SR_GO_CGO_YES));
-	json_object_set_new(c, "evidence", strarray(g->cgo_evidence.items, g->cgo_evidence.count));
-	if (g->cgo_consequence)
-		json_object_set_new(c, "consequence", sr_json_str(g->cgo_consequence));
-	json_object_set_new(c, "extldflags_static", json_boolean(g->extldflags_static));
+	json_object_set_new(c, "used", gl->cgo == SR_GO_CGO_UNKNOWN ? json_null() : json_boolean(gl->cgo == SR_GO_CGO_YES));
+	json_object_set_new(c, "evidence", strarray(gl->cgo_evidence.items, gl->cgo_evidence.count));
+	if (gl->cgo_consequence)
+		json_object_set_new(c, "consequence", sr_json_str(gl->cgo_consequence));
+	json_object_set_new(c, "extldflags_static", json_boolean(gl->extldflags_static));
 	json_object_set_new(o, "cgo", c);
 	json_t *t = json_object();
-	json_object_set_new(t, "needed", json_boolean(g->needs_toolchain));
-	json_object_set_new(t, "reason", sr_json_str(g->toolchain_reason));
+	json_object_set_new(t, "needed", json_boolean(gl->needs_toolchain));
+	json_object_set_new(t, "reason", sr_json_str(gl->toolchain_reason));
 	json_object_set_new(o, "toolchain_on_target", t);
 	if (g->min_source) {
 		json_t *m = json_object();
@@ -336,8 +338,8 @@ static json_t *go_json(const struct sr_elf *e, const struct sr_go_info *g)
 		json_object_set_new(o, "minimums", m);
 	}
 	json_t *needs = json_array();
-	for (size_t i = 0; i < g->nneeds; i++) {
-		const struct sr_go_need *n = &g->needs[i];
+	for (size_t i = 0; i < gl->nneeds; i++) {
+		const struct sr_go_need *n = &gl->needs[i];
 		json_t *j = json_object();
 		json_object_set_new(j, "kind", json_string(need_kind[n->kind]));
 		json_object_set_new(j, "name", sr_json_str(n->name));

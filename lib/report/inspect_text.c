@@ -427,26 +427,27 @@ static void rows_go_info(struct out *o, const struct sr_go_info *g, const char *
 	}
 	row_go_build(o, g);
 
+	const struct sr_go_linked *gl = sr_go_linked(g);
 	label(o, "cgo");
-	if (g->cgo == SR_GO_CGO_YES)
+	if (gl->cgo == SR_GO_CGO_YES)
 		text(o, BOLD, "yes");
-	else if (g->cgo == SR_GO_CGO_NO)
+	else if (gl->cgo == SR_GO_CGO_NO)
 		text(o, GOOD, "no");
 	else
 		text(o, WARN, "unknown");
-	if (g->cgo_evidence.count)
-		go_evidence(o, g->cgo_evidence.items, g->cgo_evidence.count);
+	if (gl->cgo_evidence.count)
+		go_evidence(o, gl->cgo_evidence.items, gl->cgo_evidence.count);
 	endl(o);
-	if (g->cgo_consequence) {
+	if (gl->cgo_consequence) {
 		label(o, "");
-		text(o, DIM, g->cgo_consequence);
+		text(o, DIM, gl->cgo_consequence);
 		endl(o);
 	}
 
 	label(o, "needs Go?");
-	text(o, g->needs_toolchain ? BAD : GOOD, g->needs_toolchain ? "yes" : "no");
+	text(o, gl->needs_toolchain ? BAD : GOOD, gl->needs_toolchain ? "yes" : "no");
 	text(o, DIM, " — ");
-	text(o, DIM, g->toolchain_reason);
+	text(o, DIM, gl->toolchain_reason);
 	endl(o);
 
 	if (g->min_kernel || g->min_macos || g->min_windows) {
@@ -463,8 +464,8 @@ static void rows_go_info(struct out *o, const struct sr_go_info *g, const char *
 		endl(o);
 	}
 
-	for (size_t i = 0; i < g->nneeds; i++) {
-		const struct sr_go_need *n = &g->needs[i];
+	for (size_t i = 0; i < gl->nneeds; i++) {
+		const struct sr_go_need *n = &gl->needs[i];
 		label(o, i == 0 ? "needs" : "");
 		textf(o, n->optional ? DIM : PLAIN, "%-16s", n->name);
 		text(o, n->optional ? DIM : PLAIN, n->summary);
@@ -507,8 +508,9 @@ static void wrapped(struct out *o, enum tone t, const char *s)
 /* The Go kinds printed by rows_go_info() */
 static bool go_prints(const struct sr_go_info *g, enum sr_need_kind k)
 {
-	for (size_t i = 0; i < g->nneeds; i++) {
-		switch (g->needs[i].kind) {
+	const struct sr_go_linked *gl = sr_go_linked(g);
+	for (size_t i = 0; i < gl->nneeds; i++) {
+		switch (gl->needs[i].kind) {
 		case SR_GO_NEED_CA_ROOTS: if (k == SR_NEED_CA_ROOTS) return true; break;
 		case SR_GO_NEED_ZONEINFO:
 		case SR_GO_NEED_LOCALTIME: if (k == SR_NEED_ZONEINFO) return true; break;
@@ -527,7 +529,7 @@ static bool go_prints(const struct sr_go_info *g, enum sr_need_kind k)
 static void row_needs(struct out *o, const struct sr_inspect *in, const struct sr_needs *nd)
 {
 	const struct sr_go_info *g = in->go && in->go->is_go ? in->go : NULL;
-	bool labelled = g && g->nneeds > 0;
+	bool labelled = g && sr_go_linked(g)->nneeds > 0;
 	for (size_t i = 0; i < nd->n; i++) {
 		const struct sr_need *d = &nd->v[i];
 		if (g && go_prints(g, d->kind))

@@ -25,7 +25,8 @@ static void append(char *dst, size_t cap, size_t *w, const char *s)
 static void go_cells(const struct sr_go_info *g, struct sr_matrix_row *row)
 {
 	put(row->go, sizeof row->go, g ? g->version : "-");
-	put(row->cgo, sizeof row->cgo, !g ? "-" : g->cgo == SR_GO_CGO_YES ? "on" : g->cgo == SR_GO_CGO_NO ? "off" : "?");
+	enum sr_go_cgo cgo = g ? sr_go_linked(g)->cgo : SR_GO_CGO_UNKNOWN;
+	put(row->cgo, sizeof row->cgo, !g ? "-" : cgo == SR_GO_CGO_YES ? "on" : cgo == SR_GO_CGO_NO ? "off" : "?");
 }
 
 static const char *elf_os(const struct sr_elf *e)
@@ -82,11 +83,12 @@ static void elf_row(const struct sr_inspect *in, struct sr_matrix_row *row)
 	size_t w = 0;
 	row->needs[0] = '\0';
 	if (g) {
-		for (size_t i = 0; i < g->nneeds && w < sizeof row->needs; i++) {
-			if (g->needs[i].optional || g->needs[i].kind == SR_GO_NEED_LIBC)
+		const struct sr_go_linked *gl = sr_go_linked(g);
+		for (size_t i = 0; i < gl->nneeds && w < sizeof row->needs; i++) {
+			if (gl->needs[i].optional || gl->needs[i].kind == SR_GO_NEED_LIBC)
 				continue;
 			w += (size_t)snprintf(row->needs + w, sizeof row->needs - w, "%s%s", w ? ", " : "",
-			                      g->needs[i].name);
+			                      gl->needs[i].name);
 		}
 	} else {
 		size_t shown = 0;

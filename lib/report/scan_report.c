@@ -105,9 +105,14 @@ static json_t *binary_json(const struct sr_scan_found *f, const char *input, con
 	set_str(o, "min_os", strcmp(row->min_os, "-") ? row->min_os : NULL);
 	json_object_set_new(o, "go", go_json(in->go, row->cgo));
 	json_object_set_new(o, "rust", rust_json(an));
+	const struct sr_needs *nd;
+	if (sr_analysis_needs(an, &nd, NULL) != SR_OK) {
+		json_decref(o);
+		return NULL;   /* out of memory: the item is not made */
+	}
 	json_t *needs = json_array();
-	for (size_t i = 0; i < an->needs.n; i++)
-		json_array_append_new(needs, json_string(an->needs.v[i].id));
+	for (size_t i = 0; i < nd->n; i++)
+		json_array_append_new(needs, json_string(nd->v[i].id));
 	json_object_set_new(o, "needs", needs);
 	if (f->judged) {
 		json_object_set_new(o, "verdict", json_string(sr_verdict_name(f->judged->verdict)));
@@ -152,9 +157,7 @@ struct sr_scan_item *sr_report_scan_item(const struct sr_scan_found *f, const ch
 	struct sr_scan_item *it = calloc(1, sizeof *it);
 	if (!it)
 		return NULL;
-	struct sr_matrix_row row = { 0 };
 	if (f->an) {
-		sr_matrix_row_fill(&f->an->in, &row);
 		it->format = sr_format_name(f->an->in.format);
 		it->role = sr_inspect_role(&f->an->in);
 		it->language = sr_lang_name(f->an->lang.lang);
@@ -166,9 +169,18 @@ struct sr_scan_item *sr_report_scan_item(const struct sr_scan_found *f, const ch
 	it->verdict = f->judged ? f->judged->verdict : SR_VERDICT_RUNS;
 	it->problem = problem_lines(f);
 	if (want_json) {
+		/* the whole record: a Go program's function table is walked for
+		 * its cgo and needs (a summary needs only the lines above) */
+		struct sr_matrix_row row = { 0 };
+		if (f->an)
+			sr_matrix_row_fill(&f->an->in, &row);
 		json_t *o = binary_json(f, input, &row);
-		it->json = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		it->json = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
 		json_decref(o);
+		if (!it->json) {
+			sr_scan_item_free(it);
+			return NULL;
+		}
 	}
 	return it;
 }

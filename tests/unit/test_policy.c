@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "check/policy_internal.h"
+#include "go/go_internal.h"
 #include "harness.h"
 
 /* ---------- helpers ---------- */
@@ -131,6 +132,7 @@ static struct sr_inspect in_macho(struct sr_macho *m, struct sr_go_info **gos)
 /* A pure-Go binary from build info, module mode, no deps. */
 struct gofix {
 	struct sr_go_info g;
+	struct sr_go_priv priv;   /* its linked facts, made here */
 	struct sr_go_buildinfo bi;
 	struct sr_go_modinfo mod;
 };
@@ -141,7 +143,9 @@ static void go_base(struct gofix *f, const char *version)
 	f->g.is_go = true;
 	f->g.version = version;
 	f->g.version_source = SR_GO_VSRC_BUILDINFO;
-	f->g.cgo = SR_GO_CGO_NO;
+	f->g.priv = &f->priv;
+	f->priv.linked_made = true;
+	f->priv.linked.cgo = SR_GO_CGO_NO;
 	f->g.bi = &f->bi;
 	f->bi.status = SR_GO_BI_OK;
 	f->bi.version = version;
@@ -1020,28 +1024,28 @@ static void test_go_rules(void)
 	static const char cgo[] = "{\"forbid_cgo\": true}";
 	EXPECT_EVAL(cgo, &in, "");
 	static const char *ev[] = { "build setting CGO_ENABLED=1", "runtime/cgo linked in" };
-	f.g.cgo = SR_GO_CGO_YES;
-	f.g.cgo_evidence = (struct sr_strlist){ ev, 2 };
+	f.priv.linked.cgo = SR_GO_CGO_YES;
+	f.priv.linked.cgo_evidence = (struct sr_strlist){ ev, 2 };
 	EXPECT_EVAL(cgo, &in, "forbid_cgo: uses cgo (build setting CGO_ENABLED=1; runtime/cgo linked in)");
 	EXPECT_EVAL("{\"forbid_cgo\": false}", &in, "");
-	f.g.cgo = SR_GO_CGO_UNKNOWN;
-	f.g.cgo_evidence.count = 0;
+	f.priv.linked.cgo = SR_GO_CGO_UNKNOWN;
+	f.priv.linked.cgo_evidence.count = 0;
 	EXPECT_EVAL(cgo, &in,
 	            "forbid_cgo: cannot verify: cgo use unknown (no CGO_ENABLED build setting, no function table)");
 	/* require_cgo: false is forbid_cgo under its own name; true wants cgo */
-	f.g.cgo = SR_GO_CGO_YES;
-	f.g.cgo_evidence = (struct sr_strlist){ ev, 2 };
+	f.priv.linked.cgo = SR_GO_CGO_YES;
+	f.priv.linked.cgo_evidence = (struct sr_strlist){ ev, 2 };
 	EXPECT_EVAL("{\"require_cgo\": false}", &in,
 	            "require_cgo: uses cgo (build setting CGO_ENABLED=1; runtime/cgo linked in)");
 	EXPECT_EVAL("{\"require_cgo\": true}", &in, "");
 	EXPECT_EVAL("{\"require_cgo\": false, \"forbid_cgo\": true}", &in,
 	            "forbid_cgo: uses cgo (build setting CGO_ENABLED=1; runtime/cgo linked in)");
-	f.g.cgo = SR_GO_CGO_NO;
+	f.priv.linked.cgo = SR_GO_CGO_NO;
 	static const char *ev0[] = { "build setting CGO_ENABLED=0" };
-	f.g.cgo_evidence = (struct sr_strlist){ ev0, 1 };
+	f.priv.linked.cgo_evidence = (struct sr_strlist){ ev0, 1 };
 	EXPECT_EVAL("{\"require_cgo\": true}", &in, "require_cgo: does not use cgo (build setting CGO_ENABLED=0)");
 	EXPECT_EVAL("{\"require_cgo\": false}", &in, "");
-	f.g.cgo_evidence.count = 0;
+	f.priv.linked.cgo_evidence.count = 0;
 	EXPECT_EVAL("{\"require_cgo\": true}", &in, "require_cgo: does not use cgo (no runtime/cgo)");
 	/* not Go at all: the Go rules hold */
 	static const char go_all[] = "{\"forbid_cgo\": true, \"min_go_version\": \"1.21\", "
