@@ -1,6 +1,7 @@
 /* Unit tests for the run-time name tables (lib/elf/rtsym.c): both sorted for
- * bsearch, every entry found, the quick first-character filter rejecting
- * nothing of the table, and a few names that must not match. */
+ * bsearch, every entry found (the quick filter on a name's first three
+ * bytes rejects nothing of the table), and a few names that must not match,
+ * some sharing a table name's first bytes. */
 #include <string.h>
 
 #include "elf/rtsym.h"
