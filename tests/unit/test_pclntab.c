@@ -9,7 +9,10 @@
  *    the rest);
  *  - sr_go_pclntab_find on hand-made images: by section, by scanning
  *    segments past decoys, and nothing found;
- *  - sr_go_pclntab_packages and the symbol → package table. */
+ *  - sr_go_pclntab_packages and the symbol → package table;
+ *  - sr_go_linked: the table is walked on the first ask, not by
+ *    sr_go_read, and once. */
+#define _GNU_SOURCE   /* memmem */
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -539,6 +542,45 @@ static void test_symbol_package(void)
 	CHECK(sr_go_symbol_package("net/http.Get", 9, &n) && n == 8);
 }
 
+/* sr_go_read finds the table; the packages are read from it on the first
+ * ask for them, and kept: a name changed after sr_go_read shows, a name
+ * changed after the first ask does not. */
+static void test_linked_on_first_ask(void)
+{
+	static uint8_t file[16384];
+	struct buf t;
+	build(&t, SR_GO_PCLN_120, false, 8, names3, COUNT(names3));
+	memset(file, 0, sizeof file);
+	size_t at = 0x1000;
+	memcpy(file + at, t.d, t.len);
+	struct sr_image img;
+	struct sr_image_seg seg;
+	struct sr_image_sect sect = { .name = ".gopclntab", .addr = 0x400000 + at, .size = t.len, .offset = at,
+		                      .in_file = true, .alloc = true };
+	image_init(&img, &seg, &sect, file, sizeof file, false);
+	img.sects = &sect;
+	img.nsects = 1;
+	struct sr_go_link link = { .known_go = true, .goos = "linux", .goarch = "amd64" };
+	struct sr_go_info *g = NULL;
+	struct sr_error err = { 0 };
+	CHECK(sr_go_read(&img, &link, &g, &err) == SR_OK);
+	if (!g)
+		return;
+	CHECK(g->is_go && g->pcln == SR_GO_PCLN_120 && g->nfunc == 3);
+	uint8_t *http = memmem(file, sizeof file, "net/http.", 9);
+	CHECK(http != NULL);
+	if (http)
+		memcpy(http, "net/smtp.", 9);   /* after sr_go_read, before the ask */
+	const struct sr_go_linked *l = sr_go_linked(g);
+	CHECK_EQ_U(l->npackages, 3);
+	CHECK(l->npackages == 3 && strcmp(l->packages[1], "net/smtp") == 0);
+	if (http)
+		memcpy(http, "net/http.", 9);   /* after the ask: the answer stays */
+	CHECK(sr_go_linked(g) == l && l->npackages == 3 && strcmp(l->packages[1], "net/smtp") == 0);
+	CHECK(sr_go_pcln_problem(g) == NULL);
+	sr_go_info_free(g);
+}
+
 int main(void)
 {
 	test_names();
@@ -548,5 +590,6 @@ int main(void)
 	test_find();
 	test_packages();
 	test_symbol_package();
+	test_linked_on_first_ask();
 	return sr_test_summary("pclntab");
 }
