@@ -472,7 +472,6 @@ enum sr_err sr_go_read(const struct sr_image *img, const struct sr_go_link *link
 		return sr_error_set(err, SR_E_NOMEM, NULL);
 	}
 	priv->arena = a;
-	priv->img = img;
 	if (link) {
 		priv->link = *link;
 		priv->has_link = true;

@@ -17,10 +17,9 @@ struct sr_go_pclntab;
  * what its linked facts are made from on the first ask. */
 struct sr_go_priv {
 	struct sr_arena *arena;
-	const struct sr_image *img;        /* the file read (borrowed: its analysis keeps it open) */
 	struct sr_go_link link;            /* the format parser's facts (has_link) */
 	bool has_link;
-	struct sr_go_pclntab *pcln;        /* the table found, or NULL */
+	struct sr_go_pclntab *pcln;        /* the table found (its reader borrows the file), or NULL */
 	bool linked_made;
 	struct sr_go_linked linked;
 };
