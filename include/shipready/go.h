@@ -230,6 +230,9 @@ struct sr_go_info {
  * two threads at once on one g. */
 const struct sr_go_linked *sr_go_linked(const struct sr_go_info *g);
 
+/* Is pkg among l's packages (a search of the sorted list)? */
+bool sr_go_has_package(const struct sr_go_linked *l, const char *pkg);
+
 /* Why the pclntab could not be read (found or walked), or NULL: asks for
  * the linked facts. */
 const char *sr_go_pcln_problem(const struct sr_go_info *g);

@@ -42,7 +42,7 @@ static char *fmt(struct sr_arena *a, const char *f, ...)
 	return sr_arena_strdup(a, buf);
 }
 
-static bool has_package(const struct sr_go_linked *l, const char *pkg)
+bool sr_go_has_package(const struct sr_go_linked *l, const char *pkg)
 {
 	size_t lo = 0, hi = l->npackages;
 	while (lo < hi) {
@@ -227,7 +227,7 @@ static void decide_cgo(struct sr_arena *a, const struct sr_go_info *g, struct sr
 {
 	struct sr_strlist_b ev = { &l->cgo_evidence, 0 };
 	const char *cgo_enabled = setting(g, "CGO_ENABLED");
-	bool linked = (features & F_CGO) || has_package(l, "runtime/cgo");
+	bool linked = (features & F_CGO) || sr_go_has_package(l, "runtime/cgo");
 	if (cgo_enabled)
 		push(a, &ev, fmt(a, "build setting CGO_ENABLED=%s", cgo_enabled));
 	if (linked)
@@ -286,11 +286,11 @@ static void decide_toolchain(const struct sr_go_info *g, struct sr_go_linked *l)
 	else if (g->buildmode && (strcmp(g->buildmode, "c-shared") == 0 || strcmp(g->buildmode, "c-archive") == 0))
 		l->toolchain_reason = "the Go runtime is inside this library; the program that loads it needs only "
 		                      "the C library";
-	else if ((race && strcmp(race, "true") == 0) || has_package(l, "runtime/race"))
+	else if ((race && strcmp(race, "true") == 0) || sr_go_has_package(l, "runtime/race"))
 		l->toolchain_reason = "the race detector's runtime is linked in (a -race build is for testing: "
 		                      "slower, more memory)";
 	else if ((msan && strcmp(msan, "true") == 0) || (asan && strcmp(asan, "true") == 0) ||
-	         has_package(l, "runtime/msan") || has_package(l, "runtime/asan"))
+	         sr_go_has_package(l, "runtime/msan") || sr_go_has_package(l, "runtime/asan"))
 		l->toolchain_reason = "no toolchain, but a -msan/-asan build needs the C sanitizer runtime it was "
 		                      "linked with (a build for testing)";
 	else
@@ -318,7 +318,7 @@ static void decide_needs(struct sr_arena *a, const struct sr_go_info *g, struct 
 	struct sr_go_need *n;
 	/* The file lists are Go's Linux rules; other systems use their own stores. */
 	bool linux_target = !g->goos || strcmp(g->goos, "linux") == 0 || strcmp(g->goos, "android") == 0;
-	bool tz_embedded = (f & F_TZ_EMBED) || has_package(l, "time/tzdata");
+	bool tz_embedded = (f & F_TZ_EMBED) || sr_go_has_package(l, "time/tzdata");
 	if (g->goos && strcmp(g->goos, "windows") == 0 && (f & F_TZ_LOAD) && !tz_embedded &&
 	    (n = add_need(a, l, &cap, SR_GO_NEED_ZONEINFO))) {
 		/* Windows has no zoneinfo of its own for Go (zoneinfo_windows.go:
@@ -333,7 +333,7 @@ static void decide_needs(struct sr_arena *a, const struct sr_go_info *g, struct 
 	}
 	if (!linux_target)
 		return;
-	bool fallback = (f & F_X509_FALLBACK) || has_package(l, "golang.org/x/crypto/x509roots/fallback");
+	bool fallback = (f & F_X509_FALLBACK) || sr_go_has_package(l, "golang.org/x/crypto/x509roots/fallback");
 	if ((f & F_X509_SYSTEM) && (n = add_need(a, l, &cap, SR_GO_NEED_CA_ROOTS))) {
 		n->name = "CA roots";
 		n->summary = "/etc/ssl/certs/ca-certificates.crt or another CA bundle";

@@ -303,15 +303,6 @@ struct net {
 	struct ev go_inet, c_inet, lib_inet, go_nl, c_nl;
 };
 
-static bool has_go_package(const struct sr_go_info *g, const char *p)
-{
-	const struct sr_go_linked *gl = sr_go_linked(g);
-	for (size_t i = 0; i < gl->npackages; i++)
-		if (strcmp(gl->packages[i], p) == 0)
-			return true;
-	return false;
-}
-
 /* Shared libraries that talk over the network themselves: their socket
  * calls are imports of the library, not of the program. */
 static bool net_library(const char *n)
@@ -334,10 +325,10 @@ static void find_net(const struct sr_inspect *in, struct net *net)
 	if (g) {
 		static const char *const inet_pkgs[] = { "net/http", "crypto/tls", "google.golang.org/grpc", "net/rpc",
 			                                 "net/smtp", "net" };
-		for (size_t i = 0; i < COUNT(inet_pkgs); i++)
-			if (has_go_package(g, inet_pkgs[i]))
-				ev_add(&net->go_inet, inet_pkgs[i]);
 		const struct sr_go_linked *gl = sr_go_linked(g);
+		for (size_t i = 0; i < COUNT(inet_pkgs); i++)
+			if (sr_go_has_package(gl, inet_pkgs[i]))
+				ev_add(&net->go_inet, inet_pkgs[i]);
 		if (gl->netlink_func)
 			ev_add(&net->go_nl, gl->netlink_func);
 		for (size_t i = 0; i < gl->npackages; i++) {
