@@ -3,7 +3,8 @@
   test_scan.py SHIPREADY FIXTURE_DIR WORK_DIR
 
 - A small hostile tree: ELF, PE and Mach-O fixtures are found; a text file
-  starting with "MZ", a Java class file (0xcafebabe), a FIFO (no hang), a
+  starting with "MZ" (short, long, and one whose e_lfanew points to no PE
+  signature), a Java class file (0xcafebabe), a FIFO (no hang), a
   symlink out of the tree and a symlink loop are not; a truncated ELF is an
   error line and exit status 1.
 - The debootstrap roots (tests/fixtures/reality): the ELF files found are
@@ -83,7 +84,11 @@ def hostile_tree(c, exe, fx, work):
         head = f.read(100)
     with open(os.path.join(t, "bin", "truncated"), "wb") as f:
         f.write(head)
-    common.write_files(t, {"notes.txt": "MZ is not a program\n"})
+    common.write_files(t, {"notes.txt": "MZ is not a program\n",
+                           "notes-long.txt": "MZ is not a program, " * 8 + "\n"})
+    # "MZ" with e_lfanew past the first bytes read, pointing at no PE signature
+    with open(os.path.join(t, "dos.com"), "wb") as f:
+        f.write(b"MZ" + b"\0" * 0x3a + (0x80).to_bytes(4, "little") + b"\0" * 0x40 + b"NE\0\0" + b"\0" * 64)
     with open(os.path.join(t, "Main.class"), "wb") as f:
         f.write(bytes.fromhex("cafebabe00000034") + b"\0" * 64)
     os.mkfifo(os.path.join(t, "fifo"))
@@ -114,7 +119,7 @@ def hostile_tree(c, exe, fx, work):
     s = doc["scans"][0]["summary"]
     c.eq("tree: symlinks counted, not followed", s["skipped"]["symlinks"], 2)
     c.eq("tree: the FIFO skipped", s["skipped"]["special"], 1)
-    c.eq("tree: files looked at (not the FIFO)", s["files"], 8)
+    c.eq("tree: files looked at (not the FIFO)", s["files"], 10)
     c.eq("tree: errors", s["errors"], 1)
     # the path order: byte order of names, depth first
     c.eq("tree: path order", [os.path.relpath(x["path"], t) for x in doc["scans"][0]["binaries"]],
@@ -131,7 +136,7 @@ def hostile_tree(c, exe, fx, work):
     c.true("operands: a file is not a tree", any("c-pie: not a directory" in l for l in lines), p.stderr)
     c.true("operands: a missing image archive", any(l.startswith("shipready: oci-archive:x.tar: ") for l in lines),
            p.stderr)
-    c.true("operands: the good tree still scanned", p.stdout.startswith(t + ": 8 files, 5 binaries"), p.stdout)
+    c.true("operands: the good tree still scanned", p.stdout.startswith(t + ": 10 files, 5 binaries"), p.stdout)
 
     for args, why in ((["--sbom", "bogus", t], "--sbom takes 'cyclonedx' or 'spdx'"),
                       (["--sbom", "spdx", t, t], "--sbom describes one tree"),
