@@ -53,6 +53,7 @@
 #define SCAN_HEAD 64u
 #define PROGRESS_NS 100000000L     /* progress every 100 ms */
 #define SCAN_DIRS_QUEUED 128u      /* directories kept open for queued files, beyond the walker's */
+#define SCAN_DIRS_SLACK 16u        /* of them closed before a walker waiting for one goes on */
 
 /* A directory the walk has open: its files are opened relative to it (one
  * name each, no path walk).  Shared by the walker and the queued files in
@@ -108,7 +109,9 @@ struct scan {
 	uint64_t next_claim;       /* the workers' next batch */
 	uint64_t next_emit;        /* the caller's next batch */
 	bool emitting;             /* a thread is handing records out (in order, one at a time) */
-	bool walker_waits;         /* on room: only then is it woken */
+	atomic_bool walker_waits;  /* on room: only then is it woken */
+	atomic_uint dirs_wake;     /* while it waits for directories to close: the count of
+	                              open ones at which the close that reaches it wakes it */
 	unsigned idle;             /* workers waiting on work */
 	atomic_uint live_dirs;     /* directory handles open */
 	atomic_bool noatime;       /* files are still opened with O_NOATIME (see open_quiet) */
@@ -126,7 +129,16 @@ static void dir_release(struct scan *s, struct dirh *d)
 	if (d && atomic_fetch_sub(&d->refs, 1) == 1) {
 		close(d->fd);
 		free(d);
-		atomic_fetch_sub(&s->live_dirs, 1);
+		/* the walker waiting for directories to close goes on at once,
+		 * not when a whole batch is done (a slow file in it kept the
+		 * walker and the other worker waiting: bench/scan.sh); woken by
+		 * one close, not by each */
+		if (atomic_fetch_sub(&s->live_dirs, 1) - 1 == atomic_load(&s->dirs_wake) &&
+		    atomic_load(&s->walker_waits)) {
+			pthread_mutex_lock(&s->mu);
+			pthread_cond_signal(&s->room);
+			pthread_mutex_unlock(&s->mu);
+		}
 	}
 }
 
@@ -417,8 +429,6 @@ static void *worker_main(void *arg)
 			 * last one out finishes the batch */
 			if (--b->inside == 0 && atomic_load(&b->next) >= b->n && !b->done) {
 				b->done = true;
-				if (s->walker_waits)
-					pthread_cond_signal(&s->room);   /* directories may have closed */
 				emit_ready(s);
 			}
 			continue;
@@ -478,6 +488,17 @@ static bool dirs_full(const struct scan *s, unsigned depth)
 	return atomic_load(&s->live_dirs) > depth + 1 + SCAN_DIRS_QUEUED;
 }
 
+/* Once full, the walker goes on when SCAN_DIRS_SLACK of them have closed. */
+static unsigned dirs_low_mark(unsigned depth)
+{
+	return depth + 1 + SCAN_DIRS_QUEUED - SCAN_DIRS_SLACK;
+}
+
+static bool dirs_draining(const struct scan *s, unsigned depth)
+{
+	return atomic_load(&s->live_dirs) > dirs_low_mark(depth);
+}
+
 /* Wait (mu held) while full(s, depth), giving progress meanwhile. */
 static void wait_for_room(struct scan *s, bool (*full)(const struct scan *, unsigned), unsigned depth)
 {
@@ -485,8 +506,6 @@ static void wait_for_room(struct scan *s, bool (*full)(const struct scan *, unsi
 		pthread_mutex_unlock(&s->mu);
 		progress_maybe(s, false);
 		pthread_mutex_lock(&s->mu);
-		if (!full(s, depth))
-			break;
 		struct timespec until;
 		clock_gettime(CLOCK_REALTIME, &until);
 		until.tv_nsec += PROGRESS_NS;
@@ -494,9 +513,12 @@ static void wait_for_room(struct scan *s, bool (*full)(const struct scan *, unsi
 			until.tv_sec++;
 			until.tv_nsec -= 1000000000L;
 		}
-		s->walker_waits = true;
-		pthread_cond_timedwait(&s->room, &s->mu, &until);
-		s->walker_waits = false;
+		/* said before the last look: a worker that frees room after it
+		 * sees walker_waits, and signals once this waits */
+		atomic_store(&s->walker_waits, true);
+		if (full(s, depth))
+			pthread_cond_timedwait(&s->room, &s->mu, &until);
+		atomic_store(&s->walker_waits, false);
 	}
 }
 
@@ -738,7 +760,9 @@ static void walk(struct scan *s, struct dirh *dir, char *rel, size_t len, unsign
 					/* the files queued hold directories too: out they go first */
 					submit_fill(s);
 					pthread_mutex_lock(&s->mu);
-					wait_for_room(s, dirs_full, depth);
+					atomic_store(&s->dirs_wake, dirs_low_mark(depth));
+					wait_for_room(s, dirs_draining, depth);
+					atomic_store(&s->dirs_wake, UINT_MAX);
 					pthread_mutex_unlock(&s->mu);
 				}
 				atomic_fetch_add(&s->live_dirs, 1);
@@ -867,6 +891,8 @@ static enum sr_err scan_run(const char *dir, int topfd, const struct sr_root *tr
 	s->topfd = topfd;
 	s->tree_root = tree_root;
 	atomic_init(&s->noatime, true);
+	atomic_init(&s->walker_waits, false);
+	atomic_init(&s->dirs_wake, UINT_MAX);
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_cond_init(&s->work, NULL);
 	pthread_cond_init(&s->room, NULL);
