@@ -1,13 +1,15 @@
 /* shipready — the tree scan (see shipready/scan.h).
  *
- * One walker (the calling thread) reads the directories in order and puts
- * the regular files' names, in walk order, into batches of up to SCAN_BATCH
- * files (a batch may span directories).  Full batches go into a ring of
- * SCAN_WINDOW slots.  Workers take the batches in turn, read the head of
- * each file, and analyse the binaries.  A finished batch waits in the ring
- * until every earlier one is finished; then its records go to the caller,
- * so records come out in walk order.  The walker waits while the ring is
- * full, which bounds both the names in flight and the records waiting.
+ * The walk reads the directories in order and puts the regular files'
+ * names, in walk order, into batches of up to SCAN_BATCH files (a batch may
+ * span directories).  Full batches go into a ring of SCAN_WINDOW slots.
+ * Workers (the calling thread is one) take the batches in turn, read the
+ * head of each file, and analyse the binaries; the walk itself is taken in
+ * turns by the workers, one at a time, whenever few batches are left (see
+ * walk_turn).  A finished batch waits in the ring until every earlier one
+ * is finished; then its records go to the caller, so records come out in
+ * walk order.  The walk stops while the ring is full, which bounds both the
+ * names in flight and the records waiting.
  *
  * Batches, not single files, pass between the threads: a lock and a
  * wake-up per file cost more than reading the file's head (make bench:
@@ -44,7 +46,8 @@
 #include "shipready/vtree.h"
 
 #define SCAN_BATCH 64u             /* files handed over at a time */
-#define SCAN_WINDOW 32u            /* batches between the walker and the caller */
+#define SCAN_WINDOW 32u            /* batches between the walk and the caller */
+#define SCAN_AHEAD 4u              /* batches the walk keeps queued ahead of the workers */
 /* Bytes read of every file to tell a binary: a DOS header's, the most the
  * magic numbers need (a PE's signature is read where e_lfanew points).  Not
  * more: each further cache line copied out of the page cache is paid for
@@ -52,25 +55,25 @@
  * bench/scan.sh). */
 #define SCAN_HEAD 64u
 #define PROGRESS_NS 100000000L     /* progress every 100 ms */
-#define SCAN_DIRS_QUEUED 128u      /* directories kept open for queued files, beyond the walker's */
-#define SCAN_DIRS_SLACK 16u        /* of them closed before a walker waiting for one goes on */
+#define SCAN_DIRS_QUEUED 128u      /* directories kept open for queued files, beyond the walk's */
+#define SCAN_DIRS_SLACK 16u        /* of them closed before a walk stopped at the limit goes on */
 
 /* A directory the walk has open: its files are opened relative to it (one
- * name each, no path walk).  Shared by the walker and the queued files in
- * it; closed by whoever lets go of it last. */
+ * name each, no path walk).  Shared by the walk and the queued files in it;
+ * closed by whoever lets go of it last. */
 struct dirh {
 	int fd;
 	atomic_uint refs;
 };
 
-/* One file of a batch, or a place the walker could not read (its record
+/* One file of a batch, or a place the walk could not read (its record
  * made already). */
 struct item {
 	uint32_t rel;              /* where its name below the top starts in the batch's text: "usr/bin/ls" */
 	uint32_t name_off;         /* where its last component starts in that name */
 	struct dirh *dir;          /* the directory holding it (a reference), until it is opened */
 	uint32_t node;             /* a tree's: the file's node */
-	bool walker_error;         /* the record is the walker's: nothing to read */
+	bool walk_error;         /* the record is the walk's: nothing to read */
 	void *record;              /* the caller's, or NULL */
 };
 
@@ -94,6 +97,13 @@ struct worker {
 	struct sr_check_target *target;   /* as_root: dir:TOP */
 };
 
+struct walk;
+
+/* Why the walk stopped short of a batch: it goes on when a batch's records
+ * have gone out (ring full), or when queued files have let go of
+ * SCAN_DIRS_SLACK directories. */
+enum stall { STALL_NONE, STALL_RING, STALL_DIRS };
+
 struct scan {
 	const struct sr_scan_opts *o;
 	const char *top;
@@ -101,23 +111,24 @@ struct scan {
 	const struct sr_root *tree_root;   /* a tree (an image's) is scanned instead of top */
 
 	pthread_mutex_t mu;
-	pthread_cond_t work;       /* a batch was queued, or the walk ended */
-	pthread_cond_t room;       /* records went out, or directories were closed */
+	pthread_cond_t work;       /* a batch was queued, the walk may go on, or it ended */
 	struct batch *ring[SCAN_WINDOW];
-	struct batch *fill;        /* the walker's: being filled, not in the ring */
-	uint64_t next_seq;         /* the walker's next batch */
+	struct batch *fill;        /* the walk's: being filled, not in the ring */
+	uint64_t next_seq;         /* the walk's next batch */
 	uint64_t next_claim;       /* the workers' next batch */
 	uint64_t next_emit;        /* the caller's next batch */
 	bool emitting;             /* a thread is handing records out (in order, one at a time) */
-	atomic_bool walker_waits;  /* on room: only then is it woken */
-	atomic_uint dirs_wake;     /* while it waits for directories to close: the count of
-	                              open ones at which the close that reaches it wakes it */
+	struct walk *walk;         /* where the walk is (only the worker walking touches it) */
+	bool walking;              /* a worker has the walk */
+	enum stall stall;          /* why the walk cannot go on now, or STALL_NONE */
+	atomic_uint dirs_wake;     /* with STALL_DIRS: the count of open directories at
+	                              which the close that reaches it lets the walk go on */
 	unsigned idle;             /* workers waiting on work */
 	atomic_uint live_dirs;     /* directory handles open */
 	atomic_bool noatime;       /* files are still opened with O_NOATIME (see open_quiet) */
 	bool walk_done;
 	struct sr_scan_stats st;   /* under mu: what the workers counted */
-	struct sr_scan_stats wst;  /* the walker's own counts (dirs, symlinks, special, pseudo_fs, unreadable) */
+	struct sr_scan_stats wst;  /* the walk's own counts (dirs, symlinks, special, pseudo_fs, unreadable) */
 	struct timespec last_progress;
 };
 
@@ -129,14 +140,18 @@ static void dir_release(struct scan *s, struct dirh *d)
 	if (d && atomic_fetch_sub(&d->refs, 1) == 1) {
 		close(d->fd);
 		free(d);
-		/* the walker waiting for directories to close goes on at once,
+		/* a walk stopped at the limit of directories goes on at once,
 		 * not when a whole batch is done (a slow file in it kept the
-		 * walker and the other worker waiting: bench/scan.sh); woken by
-		 * one close, not by each */
-		if (atomic_fetch_sub(&s->live_dirs, 1) - 1 == atomic_load(&s->dirs_wake) &&
-		    atomic_load(&s->walker_waits)) {
+		 * workers waiting: bench/scan.sh); the one close that reaches
+		 * the mark says so, not each */
+		if (atomic_fetch_sub(&s->live_dirs, 1) - 1 == atomic_load(&s->dirs_wake)) {
 			pthread_mutex_lock(&s->mu);
-			pthread_cond_signal(&s->room);
+			if (s->stall == STALL_DIRS) {
+				s->stall = STALL_NONE;
+				atomic_store(&s->dirs_wake, UINT_MAX);
+				if (s->idle)
+					pthread_cond_signal(&s->work);
+			}
 			pthread_mutex_unlock(&s->mu);
 		}
 	}
@@ -168,8 +183,11 @@ static void emit_ready(struct scan *s)
 		pthread_mutex_lock(&s->mu);
 		batch_reset(b);
 		s->next_emit++;
-		if (s->walker_waits)
-			pthread_cond_signal(&s->room);
+		if (s->stall == STALL_RING) {
+			s->stall = STALL_NONE;
+			if (s->idle)
+				pthread_cond_signal(&s->work);
+		}
 	}
 	s->emitting = false;
 }
@@ -384,6 +402,9 @@ static void *scan_file(struct worker *w, const char *rel, const struct item *it,
 	return record;
 }
 
+static bool walk_turn(struct scan *s);
+static void progress_maybe(struct scan *s, bool force);
+
 /* The files of b this worker claims, one at a time, until none is left;
  * each directory let go of once its file is read.  Their counts go to *d. */
 static void scan_claimed(struct worker *w, struct batch *b, struct sr_scan_stats *d)
@@ -391,7 +412,7 @@ static void scan_claimed(struct worker *w, struct batch *b, struct sr_scan_stats
 	unsigned i;
 	while ((i = atomic_fetch_add(&b->next, 1)) < b->n) {
 		struct item *it = &b->it[i];
-		if (it->walker_error)
+		if (it->walk_error)
 			continue;
 		it->record = scan_file(w, b->text + it->rel, it, d);
 		dir_release(w->s, it->dir);
@@ -417,6 +438,21 @@ static void *worker_main(void *arg)
 	struct scan *s = w->s;
 	pthread_mutex_lock(&s->mu);
 	for (;;) {
+		/* the walk while few batches wait: the other workers have files
+		 * to read meanwhile */
+		if (!s->walking && s->stall == STALL_NONE && !s->walk_done && s->next_seq - s->next_claim < SCAN_AHEAD) {
+			s->walking = true;
+			pthread_mutex_unlock(&s->mu);
+			bool more = walk_turn(s);
+			progress_maybe(s, false);
+			pthread_mutex_lock(&s->mu);
+			s->walking = false;
+			if (!more) {
+				s->walk_done = true;
+				pthread_cond_broadcast(&s->work);
+			}
+			continue;
+		}
 		struct batch *b = s->next_claim < s->next_seq ? s->ring[s->next_claim++ % SCAN_WINDOW] : batch_to_help(s);
 		if (b) {
 			b->inside++;
@@ -445,8 +481,8 @@ static void *worker_main(void *arg)
 
 /* ------------------------------------------------------------ the walk */
 
-/* The scan's counts: the workers' (under mu) and the walker's (its own; only
- * the walker thread calls this). */
+/* The scan's counts: the workers' (under mu) and the walk's (only the
+ * worker walking, or the calling thread at the end, calls this). */
 static struct sr_scan_stats stats_now(struct scan *s)
 {
 	pthread_mutex_lock(&s->mu);
@@ -474,74 +510,59 @@ static void progress_maybe(struct scan *s, bool force)
 	s->o->progress(s->o->ctx, &copy);
 }
 
-static bool ring_full(const struct scan *s, unsigned depth)
+static bool ring_full(const struct scan *s)
 {
-	(void)depth;
 	return s->next_seq - s->next_emit >= SCAN_WINDOW;
 }
 
-/* Directories held by queued files (the walker holds one per level): at
- * most SCAN_DIRS_QUEUED, so descriptors stay far below the usual limit of
- * 1024 however the files are spread. */
+/* Directories held by queued files (the walk holds one per level): at most
+ * SCAN_DIRS_QUEUED, so descriptors stay far below the usual limit of 1024
+ * however the files are spread. */
 static bool dirs_full(const struct scan *s, unsigned depth)
 {
 	return atomic_load(&s->live_dirs) > depth + 1 + SCAN_DIRS_QUEUED;
 }
 
-/* Once full, the walker goes on when SCAN_DIRS_SLACK of them have closed. */
+/* Once full, the walk goes on when SCAN_DIRS_SLACK of them have closed. */
 static unsigned dirs_low_mark(unsigned depth)
 {
 	return depth + 1 + SCAN_DIRS_QUEUED - SCAN_DIRS_SLACK;
 }
 
-static bool dirs_draining(const struct scan *s, unsigned depth)
+/* The walk's batch goes into the ring, the slot's emptied batch becoming
+ * the next one filled; false (STALL_RING) when the ring is full. */
+static bool submit_fill(struct scan *s)
 {
-	return atomic_load(&s->live_dirs) > dirs_low_mark(depth);
-}
-
-/* Wait (mu held) while full(s, depth), giving progress meanwhile. */
-static void wait_for_room(struct scan *s, bool (*full)(const struct scan *, unsigned), unsigned depth)
-{
-	while (full(s, depth)) {
-		pthread_mutex_unlock(&s->mu);
-		progress_maybe(s, false);
-		pthread_mutex_lock(&s->mu);
-		struct timespec until;
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_nsec += PROGRESS_NS;
-		if (until.tv_nsec >= 1000000000L) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000000000L;
-		}
-		/* said before the last look: a worker that frees room after it
-		 * sees walker_waits, and signals once this waits */
-		atomic_store(&s->walker_waits, true);
-		if (full(s, depth))
-			pthread_cond_timedwait(&s->room, &s->mu, &until);
-		atomic_store(&s->walker_waits, false);
-	}
-}
-
-/* The walker's batch goes into the ring (waiting while the ring is full);
- * the slot's emptied batch becomes the next one filled. */
-static void submit_fill(struct scan *s)
-{
-	if (s->fill->n == 0)
-		return;
 	pthread_mutex_lock(&s->mu);
-	wait_for_room(s, ring_full, 0);
-	struct batch **slot = &s->ring[s->next_seq % SCAN_WINDOW];
-	struct batch *empty = *slot;
-	*slot = s->fill;
-	s->fill = empty;
-	s->next_seq++;
-	if (s->idle)
-		pthread_cond_signal(&s->work);
+	bool room = !ring_full(s);
+	if (room) {
+		struct batch **slot = &s->ring[s->next_seq % SCAN_WINDOW];
+		struct batch *empty = *slot;
+		*slot = s->fill;
+		s->fill = empty;
+		s->next_seq++;
+		if (s->idle)
+			pthread_cond_signal(&s->work);
+	} else {
+		s->stall = STALL_RING;   /* emit_ready lifts it */
+	}
 	pthread_mutex_unlock(&s->mu);
-	progress_maybe(s, false);
+	return room;
 }
 
-/* The next item of the walker's batch, with rel (if not NULL) copied into
+/* The walk at depth stops until directories close (STALL_DIRS).  The mark
+ * is set before the count is looked at again: a close that reaches the mark
+ * after that look sees the mark, and lifts the stall. */
+static void stall_on_dirs(struct scan *s, unsigned depth)
+{
+	atomic_store(&s->dirs_wake, dirs_low_mark(depth));
+	pthread_mutex_lock(&s->mu);
+	if (atomic_load(&s->live_dirs) > dirs_low_mark(depth))
+		s->stall = STALL_DIRS;
+	pthread_mutex_unlock(&s->mu);
+}
+
+/* The next item of the walk's batch, with rel (if not NULL) copied into
  * its text; NULL when out of memory. */
 static struct item *fill_item(struct scan *s, const char *rel)
 {
@@ -566,11 +587,10 @@ static struct item *fill_item(struct scan *s, const char *rel)
 	return it;
 }
 
-/* The batch's item is complete: a full batch goes out. */
+/* The batch's item is complete (walk_turn hands a full batch over). */
 static void fill_done(struct scan *s)
 {
-	if (++s->fill->n == SCAN_BATCH)
-		submit_fill(s);
+	s->fill->n++;
 }
 
 static void queue_file(struct scan *s, const char *rel, size_t name_off, struct dirh *dir, uint32_t node)
@@ -598,7 +618,7 @@ static void queue_error(struct scan *s, const char *rel, bool is_dir, const char
 	struct sr_scan_found f = { .path = display_path(s, rel, path, sizeof path), .error = &err, .is_dir = is_dir };
 	void *record = s->o->record(s->o->ctx, &f);
 	struct item *it = fill_item(s, NULL);   /* never fails: no text */
-	it->walker_error = true;
+	it->walk_error = true;
 	it->record = record;
 	s->wst.unreadable++;
 	fill_done(s);
@@ -622,7 +642,7 @@ static bool pseudo_fs(int fd)
 
 /* A directory's entries, sorted by name.  The names are in one block of
  * text, not one allocation each (a malloc and a free for each of 155,000
- * names were 2% of scan /usr's CPU, on the walker's thread: make bench,
+ * names were 2% of scan /usr's CPU, on the walk's thread: make bench,
  * bench/scan.sh). */
 struct entry {
 	uint32_t name;             /* where it starts in the listing's text */
@@ -719,103 +739,234 @@ static bool rel_append(struct scan *s, char *rel, size_t len, const char *name, 
 	return true;
 }
 
-static void walk(struct scan *s, struct dirh *dir, char *rel, size_t len, unsigned depth)
+/* The walk is taken in turns by the workers, one at a time (s->walking):
+ * a worker takes it while fewer than SCAN_AHEAD batches wait, goes on from
+ * where the last turn stopped until it has handed over a batch, and stops
+ * short where it would have to wait (the ring full, or directories held
+ * past the limit: s->stall).  A walker thread of its own, beside a worker
+ * per CPU, was a third thread on two: each time it slept or was set aside,
+ * a CPU stood idle until it ran again (make bench: bench/scan.sh). */
+
+/* An entry that was gone when the walk looked at it closer. */
+#define TYPE_GONE 0xffu
+
+/* A directory the walk is in. */
+struct level {
+	struct dirh *dir;          /* its handle (NULL in a tree) */
+	struct listing l;          /* its entries, or in a tree */
+	uint32_t *kids;            /* its children */
+	size_t n, next;            /* entries, and the next one to look at */
+	size_t len;                /* the length of its name below the top, in rel */
+};
+
+struct walk {
+	struct level lv[SR_SCAN_MAX_DEPTH];
+	unsigned depth;            /* levels open: 0 when the walk is over */
+	char rel[SR_ROOT_MAX_PATH + 2];   /* where it is, below the top: "usr/bin/ls" */
+};
+
+/* Into the directory d (the walk's handle, counted in live_dirs), whose
+ * name below the top is k->rel (len bytes): a level, unless it is a view of
+ * the kernel or cannot be read. */
+static bool enter_dir(struct scan *s, struct walk *k, struct dirh *d, size_t len)
 {
-	int fd = dir->fd;
-	if (pseudo_fs(fd)) {
+	if (pseudo_fs(d->fd)) {
 		s->wst.pseudo_fs++;
-		return;
+		dir_release(s, d);
+		return false;
 	}
 	s->wst.dirs++;
-	struct listing l;
-	if (!read_entries(fd, &l)) {
-		queue_error(s, rel, true, "cannot read the directory", strerror(errno));
-		return;
+	struct level *L = &k->lv[k->depth];
+	*L = (struct level){ .dir = d, .len = len };
+	if (!read_entries(d->fd, &L->l)) {
+		queue_error(s, k->rel, true, "cannot read the directory", strerror(errno));
+		dir_release(s, d);
+		return false;
 	}
-	for (size_t i = 0; i < l.n; i++) {
-		const char *name = l.text + l.v[i].name;
-		size_t nl = l.v[i].len, sub;
-		if (!rel_append(s, rel, len, name, nl, &sub))
-			continue;
-		unsigned char type = l.v[i].type;
-		if (type == DT_UNKNOWN) {
-			struct stat st;
-			type = fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0 ? DT_UNKNOWN
-			       : S_ISREG(st.st_mode) ? DT_REG : S_ISDIR(st.st_mode) ? DT_DIR
-			       : S_ISLNK(st.st_mode) ? DT_LNK : DT_FIFO;
-		}
-		if (type == DT_REG)
-			queue_file(s, rel, sub, dir, SR_VTREE_NONE);
-		else if (type == DT_LNK)
-			s->wst.symlinks++;
-		else if (type == DT_DIR) {
-			int sub_fd = depth + 1 < SR_SCAN_MAX_DEPTH
-			                     ? open_quiet(s, fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-			                     : -1;
-			struct dirh *sd = sub_fd >= 0 ? calloc(1, sizeof *sd) : NULL;
-			if (sd) {
-				sd->fd = sub_fd;
-				atomic_init(&sd->refs, 1);   /* the walker's */
-				if (dirs_full(s, depth)) {
-					/* the files queued hold directories too: out they go first */
-					submit_fill(s);
-					pthread_mutex_lock(&s->mu);
-					atomic_store(&s->dirs_wake, dirs_low_mark(depth));
-					wait_for_room(s, dirs_draining, depth);
-					atomic_store(&s->dirs_wake, UINT_MAX);
-					pthread_mutex_unlock(&s->mu);
-				}
-				atomic_fetch_add(&s->live_dirs, 1);
-				walk(s, sd, rel, sub + nl, depth + 1);
-				dir_release(s, sd);
-			} else if (sub_fd >= 0) {
-				close(sub_fd);
-				queue_error(s, rel, true, "cannot open the directory", strerror(ENOMEM));
-			} else if (depth + 1 >= SR_SCAN_MAX_DEPTH)
-				queue_error(s, rel, true, "deeper than the scan goes: not looked at", NULL);
-			else if (errno != ENOENT)   /* gone since the directory was read */
-				queue_error(s, rel, true, "cannot open the directory", strerror(errno));
-		} else if (type != DT_UNKNOWN)
-			s->wst.special++;
-		rel[len] = '\0';
-	}
-	listing_free(&l);
+	L->n = L->l.n;
+	k->depth++;
+	return true;
 }
 
-/* The same walk over a tree in memory: names in order, no descriptors. */
-static void walk_tree(struct scan *s, uint32_t dir, char *rel, size_t len, unsigned depth)
+/* Into a tree's directory node (the same). */
+static bool enter_node(struct scan *s, struct walk *k, uint32_t node, size_t len)
+{
+	s->wst.dirs++;
+	struct level *L = &k->lv[k->depth];
+	*L = (struct level){ .len = len };
+	long n = sr_vtree_children(s->tree_root->tree, node, &L->kids);
+	if (n < 0) {
+		queue_error(s, k->rel, true, "cannot read the directory", strerror(ENOMEM));
+		return false;
+	}
+	L->n = (size_t)n;
+	k->depth++;
+	return true;
+}
+
+/* Out of the innermost directory, all of it looked at. */
+static void leave(struct scan *s, struct walk *k)
+{
+	struct level *L = &k->lv[--k->depth];
+	listing_free(&L->l);
+	free(L->kids);
+	dir_release(s, L->dir);
+	if (k->depth)
+		k->rel[k->lv[k->depth - 1].len] = '\0';
+}
+
+/* The next entry of the innermost directory L (at depth, a directory's):
+ * its name and type, a DT_UNKNOWN type found out with a stat. */
+static const char *peek_entry(struct level *L, unsigned char *type, size_t *nl)
+{
+	struct entry *e = &L->l.v[L->next];
+	const char *name = L->l.text + e->name;
+	if (e->type == DT_UNKNOWN) {
+		struct stat st;
+		e->type = fstatat(L->dir->fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0 ? DT_UNKNOWN
+		          : S_ISREG(st.st_mode) ? DT_REG : S_ISDIR(st.st_mode) ? DT_DIR
+		          : S_ISLNK(st.st_mode) ? DT_LNK : DT_FIFO;
+		if (e->type == DT_UNKNOWN)
+			e->type = TYPE_GONE;   /* not stated again, nor counted */
+	}
+	*type = e->type;
+	*nl = e->len;
+	return name;
+}
+
+/* One step of the walk over a directory: the next entry looked at (a file
+ * queued, a directory entered), or the innermost directory left.  At most
+ * one item is queued.  false, the entry left for later, when it is a
+ * directory and the directories held are at the limit. */
+static bool walk_dir_step(struct scan *s, struct walk *k)
+{
+	struct level *L = &k->lv[k->depth - 1];
+	unsigned depth = k->depth - 1;
+	unsigned char type;
+	size_t nl, sub;
+	const char *name = peek_entry(L, &type, &nl);
+	if (type == DT_DIR && depth + 1 < SR_SCAN_MAX_DEPTH && dirs_full(s, depth))
+		return false;
+	L->next++;
+	if (!rel_append(s, k->rel, L->len, name, nl, &sub))
+		return true;
+	if (type == DT_REG)
+		queue_file(s, k->rel, sub, L->dir, SR_VTREE_NONE);
+	else if (type == DT_LNK)
+		s->wst.symlinks++;
+	else if (type == DT_DIR) {
+		int fd = depth + 1 < SR_SCAN_MAX_DEPTH
+		                 ? open_quiet(s, L->dir->fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+		                 : -1;
+		struct dirh *sd = fd >= 0 ? calloc(1, sizeof *sd) : NULL;
+		if (sd) {
+			sd->fd = fd;
+			atomic_init(&sd->refs, 1);   /* the walk's */
+			atomic_fetch_add(&s->live_dirs, 1);
+			if (!enter_dir(s, k, sd, sub + nl))
+				k->rel[L->len] = '\0';
+			return true;   /* entered, rel stays: the directory's name */
+		}
+		if (fd >= 0) {
+			close(fd);
+			queue_error(s, k->rel, true, "cannot open the directory", strerror(ENOMEM));
+		} else if (depth + 1 >= SR_SCAN_MAX_DEPTH)
+			queue_error(s, k->rel, true, "deeper than the scan goes: not looked at", NULL);
+		else if (errno != ENOENT)   /* gone since the directory was read */
+			queue_error(s, k->rel, true, "cannot open the directory", strerror(errno));
+	} else if (type != TYPE_GONE)
+		s->wst.special++;
+	k->rel[L->len] = '\0';
+	return true;
+}
+
+/* The same over a tree in memory: names in order, no descriptors. */
+static void walk_node_step(struct scan *s, struct walk *k)
 {
 	const struct sr_vtree *t = s->tree_root->tree;
-	s->wst.dirs++;
-	uint32_t *kids;
-	long n = sr_vtree_children(t, dir, &kids);
-	if (n < 0) {
-		queue_error(s, rel, true, "cannot read the directory", strerror(ENOMEM));
+	struct level *L = &k->lv[k->depth - 1];
+	unsigned depth = k->depth - 1;
+	uint32_t node = L->kids[L->next++];
+	const char *name = sr_vtree_name(t, node);
+	size_t nl = strlen(name), sub;
+	if (!rel_append(s, k->rel, L->len, name, nl, &sub))
 		return;
-	}
-	for (long i = 0; i < n; i++) {
-		const char *name = sr_vtree_name(t, kids[i]);
-		size_t nl = strlen(name), sub;
-		if (!rel_append(s, rel, len, name, nl, &sub))
-			continue;
-		struct stat st;
-		sr_vtree_stat(t, kids[i], &st);
-		if (S_ISREG(st.st_mode))
-			queue_file(s, rel, sub, NULL, kids[i]);
-		else if (S_ISLNK(st.st_mode))
-			s->wst.symlinks++;
-		else if (S_ISDIR(st.st_mode) && depth + 1 < SR_SCAN_MAX_DEPTH)
-			walk_tree(s, kids[i], rel, sub + nl, depth + 1);
-		else if (S_ISDIR(st.st_mode))
-			queue_error(s, rel, true, "deeper than the scan goes: not looked at", NULL);
-		else
-			s->wst.special++;
-		rel[len] = '\0';
-	}
-	free(kids);
+	struct stat st;
+	sr_vtree_stat(t, node, &st);
+	if (S_ISREG(st.st_mode))
+		queue_file(s, k->rel, sub, NULL, node);
+	else if (S_ISLNK(st.st_mode))
+		s->wst.symlinks++;
+	else if (S_ISDIR(st.st_mode) && depth + 1 < SR_SCAN_MAX_DEPTH) {
+		if (enter_node(s, k, node, sub + nl))
+			return;   /* rel stays: the directory's name */
+	} else if (S_ISDIR(st.st_mode))
+		queue_error(s, k->rel, true, "deeper than the scan goes: not looked at", NULL);
+	else
+		s->wst.special++;
+	k->rel[L->len] = '\0';
 }
 
-/* ------------------------------------------------------------ the scan */
+/* One turn of the walk (the worker has s->walking): on until a batch is
+ * handed over, or the walk must wait (s->stall).  false when the walk is
+ * over and its last batch handed over. */
+static bool walk_turn(struct scan *s)
+{
+	struct walk *k = s->walk;
+	for (;;) {
+		if (s->fill->n == SCAN_BATCH || (k->depth == 0 && s->fill->n)) {
+			if (!submit_fill(s))
+				return true;
+			return k->depth > 0;
+		}
+		if (k->depth == 0)
+			return false;
+		struct level *L = &k->lv[k->depth - 1];
+		if (L->next == L->n)
+			leave(s, k);
+		else if (L->kids)
+			walk_node_step(s, k);
+		else if (!walk_dir_step(s, k)) {
+			/* the files queued hold directories: out they go first */
+			if (s->fill->n && !submit_fill(s))
+				return true;
+			stall_on_dirs(s, k->depth - 1);
+			return true;
+		}
+	}
+}
+
+/* The walk at the top: dir (a directory's descriptor, duplicated) or the
+ * tree's root.  false when out of memory. */
+static bool walk_start(struct scan *s, int topfd)
+{
+	struct walk *k = calloc(1, sizeof *k);
+	if (!k)
+		return false;
+	s->walk = k;
+	if (s->tree_root) {
+		enter_node(s, k, SR_VTREE_ROOT, 0);
+		return true;
+	}
+	struct dirh *top = calloc(1, sizeof *top);
+	if (!top || (top->fd = fcntl(topfd, F_DUPFD_CLOEXEC, 0)) < 0) {
+		free(top);
+		return false;
+	}
+	atomic_init(&top->refs, 1);
+	atomic_store(&s->live_dirs, 1);
+	enter_dir(s, k, top, 0);
+	return true;
+}
+
+static void walk_free(struct scan *s)
+{
+	if (!s->walk)
+		return;
+	while (s->walk->depth)
+		leave(s, s->walk);
+	free(s->walk);
+}
 
 static void worker_free(struct worker *w)
 {
@@ -891,44 +1042,37 @@ static enum sr_err scan_run(const char *dir, int topfd, const struct sr_root *tr
 	s->topfd = topfd;
 	s->tree_root = tree_root;
 	atomic_init(&s->noatime, true);
-	atomic_init(&s->walker_waits, false);
 	atomic_init(&s->dirs_wake, UINT_MAX);
+	atomic_init(&s->live_dirs, 0);
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_cond_init(&s->work, NULL);
-	pthread_cond_init(&s->room, NULL);
 	clock_gettime(CLOCK_MONOTONIC, &s->last_progress);
 	enum sr_err rc = SR_OK;
 	for (unsigned i = 0; i < nw && rc == SR_OK; i++)
 		rc = worker_init(&w[i], s, err);
-	for (unsigned i = 0; i < nw && rc == SR_OK; i++) {
+	/* the walk is the calling thread's until the workers have started:
+	 * then it is theirs, the calling thread being one of them */
+	s->walking = true;
+	for (unsigned i = 1; i < nw && rc == SR_OK; i++) {
 		int e = pthread_create(&w[i].thread, NULL, worker_main, &w[i]);
 		if (e != 0)
 			rc = sr_error_set(err, SR_E_IO, "cannot start a worker thread: %s", strerror(e));
 		else
 			w[i].started = true;
 	}
-	struct dirh *top = rc == SR_OK && !tree_root ? calloc(1, sizeof *top) : NULL;
-	if (rc == SR_OK && tree_root) {
-		char rel[SR_ROOT_MAX_PATH + 1] = "";
-		walk_tree(s, SR_VTREE_ROOT, rel, 0, 0);
-	} else if (top && (top->fd = fcntl(topfd, F_DUPFD_CLOEXEC, 0)) >= 0) {
-		char rel[SR_ROOT_MAX_PATH + 1] = "";
-		atomic_init(&top->refs, 1);
-		atomic_init(&s->live_dirs, 1);
-		walk(s, top, rel, 0, 0);
-		dir_release(s, top);
-	} else if (rc == SR_OK) {
-		free(top);
+	if (rc == SR_OK && !walk_start(s, topfd))
 		rc = sr_error_set(err, SR_E_NOMEM, NULL);
-	}
-	submit_fill(s);
 	pthread_mutex_lock(&s->mu);
-	s->walk_done = true;
+	s->walking = false;
+	s->walk_done = rc != SR_OK;
 	pthread_cond_broadcast(&s->work);
 	pthread_mutex_unlock(&s->mu);
-	for (unsigned i = 0; i < nw; i++)
+	if (rc == SR_OK)
+		worker_main(&w[0]);
+	for (unsigned i = 1; i < nw; i++)
 		if (w[i].started)
 			pthread_join(w[i].thread, NULL);
+	walk_free(s);
 	/* every worker has finished its batches: what is left goes out now */
 	pthread_mutex_lock(&s->mu);
 	emit_ready(s);
@@ -942,7 +1086,6 @@ static enum sr_err scan_run(const char *dir, int topfd, const struct sr_root *tr
 	for (unsigned i = 0; i <= SCAN_WINDOW; i++)
 		free(pool[i].text);
 	free(pool);
-	pthread_cond_destroy(&s->room);
 	pthread_cond_destroy(&s->work);
 	pthread_mutex_destroy(&s->mu);
 	free(w);
