@@ -100,7 +100,7 @@ if "scanelf -R -n" in best:
     ratio = best["scanelf -R -n"][0] / best["shipready scan"][0]
     print("  scan vs scanelf: %.2fx faster (target >= 3x)" % ratio)
     if best["shipready scan"][3] > 0:
-        print("  CPU time, scanelf / scan: %.2fx (the most %d CPUs can give, with the walk beside them: %.2fx)" %
+        print("  CPU time, scanelf / scan: %.2fx (the most %d CPUs can give: %.2fx)" %
               (best["scanelf -R -n"][3] / best["shipready scan"][3], nproc,
                nproc * best["scanelf -R -n"][3] / best["shipready scan"][3]))
 print("  scan peak RSS %.1f MiB (target <= 32 MiB)" % (best["shipready scan"][1] / MiB))
