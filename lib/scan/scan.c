@@ -30,13 +30,13 @@
 #include <limits.h>
 #include <linux/magic.h>
 #include <pthread.h>
-#include <sys/syscall.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -74,7 +74,7 @@ struct item {
 	uint32_t name_off;         /* where its last component starts in that name */
 	struct dirh *dir;          /* the directory holding it (a reference), until it is opened */
 	uint32_t node;             /* a tree's: the file's node */
-	bool walk_error;         /* the record is the walk's: nothing to read */
+	bool walk_error;           /* the record is the walk's: nothing to read */
 	void *record;              /* the caller's, or NULL */
 };
 
@@ -129,8 +129,11 @@ struct scan {
 	atomic_bool noatime;       /* files are still opened with O_NOATIME (see open_quiet) */
 	bool walk_done;
 	struct sr_scan_stats st;   /* under mu: what the workers counted */
-	struct sr_scan_stats wst;  /* the walk's own counts (dirs, symlinks, special, pseudo_fs, unreadable) */
-	struct timespec last_progress;
+	struct sr_scan_stats wst;  /* the walk's own counts (dirs, symlinks, special, pseudo_fs,
+	                              unreadable): the worker walking's */
+	struct sr_scan_stats wst_seen;   /* under mu: wst as the last turn of the walk left it */
+	bool progressing;          /* under mu: a worker is giving progress */
+	struct timespec last_progress;   /* under mu */
 };
 
 /* ------------------------------------------------------------ records out, in order */
@@ -465,8 +468,8 @@ static void *worker_main(void *arg)
 			s->walking = true;
 			pthread_mutex_unlock(&s->mu);
 			bool more = walk_turn(s);
-			progress_maybe(s, false);
 			pthread_mutex_lock(&s->mu);
+			s->wst_seen = s->wst;
 			s->walking = false;
 			if (!more) {
 				s->walk_done = true;
@@ -488,6 +491,7 @@ static void *worker_main(void *arg)
 				b->done = true;
 				emit_ready(s);
 			}
+			progress_maybe(s, false);
 			continue;
 		}
 		if (s->walk_done)
@@ -502,24 +506,24 @@ static void *worker_main(void *arg)
 
 /* ------------------------------------------------------------ the walk */
 
-/* The scan's counts: the workers' (under mu) and the walk's (only the
- * worker walking, or the calling thread at the end, calls this). */
-static struct sr_scan_stats stats_now(struct scan *s)
+/* The scan's counts so far (mu held): the workers' and the walk's as its
+ * last turn left them. */
+static struct sr_scan_stats stats_now(const struct scan *s)
 {
-	pthread_mutex_lock(&s->mu);
 	struct sr_scan_stats c = s->st;
-	pthread_mutex_unlock(&s->mu);
-	c.dirs = s->wst.dirs;
-	c.symlinks = s->wst.symlinks;
-	c.special = s->wst.special;
-	c.pseudo_fs = s->wst.pseudo_fs;
-	c.unreadable += s->wst.unreadable;
+	c.dirs = s->wst_seen.dirs;
+	c.symlinks = s->wst_seen.symlinks;
+	c.special = s->wst_seen.special;
+	c.pseudo_fs = s->wst_seen.pseudo_fs;
+	c.unreadable += s->wst_seen.unreadable;
 	return c;
 }
 
+/* Progress to the caller, every PROGRESS_NS at most, one worker at a time
+ * (mu held; let go of while the caller is told). */
 static void progress_maybe(struct scan *s, bool force)
 {
-	if (!s->o->progress)
+	if (!s->o->progress || s->progressing)
 		return;
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);
@@ -527,8 +531,12 @@ static void progress_maybe(struct scan *s, bool force)
 	if (!force && ns < PROGRESS_NS)
 		return;
 	s->last_progress = now;
+	s->progressing = true;
 	struct sr_scan_stats copy = stats_now(s);
+	pthread_mutex_unlock(&s->mu);
 	s->o->progress(s->o->ctx, &copy);
+	pthread_mutex_lock(&s->mu);
+	s->progressing = false;
 }
 
 static bool ring_full(const struct scan *s)
@@ -945,7 +953,7 @@ static bool walk_turn(struct scan *s)
 		struct level *L = &k->lv[k->depth - 1];
 		if (L->next == L->n)
 			leave(s, k);
-		else if (L->kids)
+		else if (s->tree_root)
 			walk_node_step(s, k);
 		else if (!walk_dir_step(s, k)) {
 			/* the files queued hold directories: out they go first */
@@ -1097,11 +1105,12 @@ static enum sr_err scan_run(const char *dir, int topfd, const struct sr_root *tr
 	/* every worker has finished its batches: what is left goes out now */
 	pthread_mutex_lock(&s->mu);
 	emit_ready(s);
-	pthread_mutex_unlock(&s->mu);
+	s->wst_seen = s->wst;
 	if (rc == SR_OK)
 		progress_maybe(s, true);
 	if (stats)
 		*stats = stats_now(s);
+	pthread_mutex_unlock(&s->mu);
 	for (unsigned i = 0; i < nw; i++)
 		worker_free(&w[i]);
 	for (unsigned i = 0; i <= SCAN_WINDOW; i++)
