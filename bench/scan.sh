@@ -79,8 +79,8 @@ def measure(cmd):
     return t, rss, p.returncode, cpu
 
 
-# scan with all its threads, and with one worker (beside the walker): the
-# CPU time says what more cores would give; scanelf is one thread.
+# scan with all its threads, and with one (which walks too): the CPU time
+# says what more cores would give; scanelf is one thread.
 tools = [("shipready scan", [sr, "scan", tree]), ("scan --threads 1", [sr, "scan", "--threads", "1", tree])]
 if shutil.which("scanelf"):
     tools.append(("scanelf -R -n", ["scanelf", "-R", "-n", tree]))

@@ -47,8 +47,8 @@ static void on_opt(int id, const char *arg, void *ud)
 }
 
 struct job {
-	/* a tree's scan reports from its worker, and its walker reports the
-	 * directories it cannot read: the page is changed under mu */
+	/* a tree's scan reports from its workers, the binaries they read and
+	 * the directories the walk cannot read: the page is changed under mu */
 	pthread_mutex_t mu;
 	struct sr_html_report *page;
 	const struct cli_target_set *ts;

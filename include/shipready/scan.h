@@ -9,8 +9,9 @@
  * directory, which the walk opened itself (no path is walked twice, and
  * nothing on the way can be a symlink).  A file is not stat'ed: the
  * directory's entry type says it is a regular file, and one read of its
- * first 512 bytes says the rest.  Files are read and analysed by worker
- * threads, handed to them in batches; the caller sees
+ * first 64 bytes says the rest.  Files are read and analysed by worker
+ * threads (the calling thread one of them), handed to them in batches, and
+ * the workers take turns at the walk itself; the caller sees
  * each result in path order (byte order of the names in each directory,
  * depth first), whatever the number of threads, so the output of one tree
  * is the same on every machine.  Memory is bounded: at most a window of
@@ -51,7 +52,8 @@ struct sr_scan_stats {
 
 /* A callback's view of the scan. */
 struct sr_scan_opts {
-	unsigned threads;              /* workers; 0: one per online CPU (at most SR_SCAN_MAX_THREADS) */
+	unsigned threads;              /* workers, the calling thread one of them; 0: one per online CPU
+	                                * (at most SR_SCAN_MAX_THREADS) */
 	bool as_root;                  /* the tree is a root: judge each ELF program inside it */
 	const struct sr_targets *db;   /* the target database (for the root's target; may be NULL otherwise) */
 	const char *root_name;         /* as_root: how verdicts name the root (NULL: "dir:DIR"), e.g. an image's name */
