@@ -321,8 +321,8 @@ static void test_damage(void)
 }
 
 /* A image over one file buffer: optional section, one segment. */
-static void image_init(struct sr_image *img, struct sr_image_seg *seg, struct sr_image_sect *sect, const uint8_t *d,
-                       size_t len, bool be)
+/* An ELF image of d, one read-only segment over all of it, no sections. */
+static void image_init(struct sr_image *img, struct sr_image_seg *seg, const uint8_t *d, size_t len, bool be)
 {
 	memset(img, 0, sizeof *img);
 	img->format = SR_IMAGE_ELF;
@@ -332,7 +332,6 @@ static void image_init(struct sr_image *img, struct sr_image_seg *seg, struct sr
 	*seg = (struct sr_image_seg){ .vaddr = 0x400000, .memsz = len, .offset = 0, .filesz = len, .prot = SR_PROT_R };
 	img->segs = seg;
 	img->nsegs = 1;
-	(void)sect;
 }
 
 static void test_find(void)
@@ -353,9 +352,7 @@ static void test_find(void)
 		memcpy(file + at, t.d, t.len);
 		struct sr_image img;
 		struct sr_image_seg seg;
-		struct sr_image_sect sect = { .name = ".gopclntab", .addr = 0x400000 + at, .size = t.len, .offset = at,
-			                      .in_file = true, .alloc = true };
-		image_init(&img, &seg, &sect, file, sizeof file, be);
+		image_init(&img, &seg, file, sizeof file, be);   /* no section: found by the scan */
 
 		struct sr_go_pclntab p;
 		const char *how = NULL;
@@ -365,6 +362,8 @@ static void test_find(void)
 		CHECK_EQ_U(p.tab.base - file, at);
 		CHECK_EQ_U(p.nfunc, 3);
 
+		struct sr_image_sect sect = { .name = ".gopclntab", .addr = 0x400000 + at, .size = t.len, .offset = at,
+			                      .in_file = true, .alloc = true };
 		img.sects = &sect;
 		img.nsects = 1;
 		CHECK(sr_go_pclntab_find(&img, &p, &how, &err) == SR_OK);
@@ -557,7 +556,7 @@ static void test_linked_on_first_ask(void)
 	struct sr_image_seg seg;
 	struct sr_image_sect sect = { .name = ".gopclntab", .addr = 0x400000 + at, .size = t.len, .offset = at,
 		                      .in_file = true, .alloc = true };
-	image_init(&img, &seg, &sect, file, sizeof file, false);
+	image_init(&img, &seg, file, sizeof file, false);
 	img.sects = &sect;
 	img.nsects = 1;
 	struct sr_go_link link = { .known_go = true, .goos = "linux", .goarch = "amd64" };
