@@ -844,8 +844,8 @@ static void leave(struct scan *s, struct walk *k)
 		k->rel[k->lv[k->depth - 1].len] = '\0';
 }
 
-/* The next entry of the innermost directory L (at depth, a directory's):
- * its name and type, a DT_UNKNOWN type found out with a stat. */
+/* The next entry of the directory level L (not a tree's): its name and
+ * type, a DT_UNKNOWN type found out with a stat and kept. */
 static const char *peek_entry(struct level *L, unsigned char *type, size_t *nl)
 {
 	struct entry *e = &L->l.v[L->next];
@@ -863,10 +863,10 @@ static const char *peek_entry(struct level *L, unsigned char *type, size_t *nl)
 	return name;
 }
 
-/* One step of the walk over a directory: the next entry looked at (a file
- * queued, a directory entered), or the innermost directory left.  At most
- * one item is queued.  false, the entry left for later, when it is a
- * directory and the directories held are at the limit. */
+/* One step of the walk in the innermost directory: its next entry looked
+ * at (a file queued, a directory entered).  At most one item is queued.
+ * false, the entry left for later, when it is a directory and the
+ * directories held are at the limit. */
 static bool walk_dir_step(struct scan *s, struct walk *k)
 {
 	struct level *L = &k->lv[k->depth - 1];
