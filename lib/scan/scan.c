@@ -591,22 +591,32 @@ static void stall_on_dirs(struct scan *s, unsigned depth)
 	pthread_mutex_unlock(&s->mu);
 }
 
+/* Room for need bytes in a block of names (*text, *cap bytes), doubling
+ * from 4 KiB; false when out of memory or past what the names' uint32_t
+ * offsets reach. */
+static bool text_room(char **text, size_t *cap, size_t need)
+{
+	if (need <= *cap)
+		return true;
+	size_t c = *cap ? *cap : 4096;
+	while (c < need)
+		c *= 2;
+	char *t = c <= UINT32_MAX ? realloc(*text, c) : NULL;
+	if (!t)
+		return false;
+	*text = t;
+	*cap = c;
+	return true;
+}
+
 /* The next item of the walk's batch, with rel (if not NULL) copied into
  * its text; NULL when out of memory. */
 static struct item *fill_item(struct scan *s, const char *rel)
 {
 	struct batch *b = s->fill;
 	size_t n = rel ? strlen(rel) + 1 : 0;
-	if (b->len + n > b->cap) {
-		size_t cap = b->cap ? b->cap : 4096;
-		while (cap < b->len + n)
-			cap *= 2;
-		char *t = realloc(b->text, cap);
-		if (!t)
-			return NULL;
-		b->text = t;
-		b->cap = cap;
-	}
+	if (!text_room(&b->text, &b->cap, b->len + n))
+		return NULL;
 	struct item *it = &b->it[b->n];
 	memset(it, 0, sizeof *it);
 	it->rel = (uint32_t)b->len;
@@ -703,16 +713,8 @@ static bool listing_add(struct listing *l, const char *name, size_t len, unsigne
 		l->v = v;
 		l->cap = cap;
 	}
-	if (l->len + len + 1 > l->text_cap) {
-		size_t cap = l->text_cap ? l->text_cap : 4096;
-		while (cap < l->len + len + 1)
-			cap *= 2;
-		char *t = cap <= UINT32_MAX ? realloc(l->text, cap) : NULL;
-		if (!t)
-			return false;
-		l->text = t;
-		l->text_cap = cap;
-	}
+	if (!text_room(&l->text, &l->text_cap, l->len + len + 1))
+		return false;
 	memcpy(l->text + l->len, name, len + 1);
 	l->v[l->n++] = (struct entry){ .name = (uint32_t)l->len, .len = (uint16_t)len, .type = type };
 	l->len += len + 1;
