@@ -5,6 +5,7 @@
   readelf_dyn_ver()           the oracle: NEEDED/SONAME/RPATH/RUNPATH/FLAGS + verneed/verdef
   schema_validator()          Draft 2020-12 validator for docs/schema/inspect.json
   Checker                     collects failed assertions instead of stopping at the first
+  strace_lines()              a `strace -f` log with each call on one line
 """
 import fcntl
 import json
@@ -100,6 +101,38 @@ def run_in_pty(argv, env=None, cwd=None):
     _, st = os.waitpid(pid, 0)
     os.close(fd)
     return os.waitstatus_to_exitcode(st), out.decode("utf-8", "replace")
+
+
+STRACE_UNFINISHED = " <unfinished ...>"
+STRACE_RESUMED_RE = re.compile(r"^(\d+)\s+<\.\.\. \w+ resumed>(.*)$")
+
+
+def strace_lines(log):
+    """The lines of a `strace -f -o LOG` log, with each call on one line.
+
+    When another thread's call is reported while one is in the kernel, strace
+    splits it: `PID call(args <unfinished ...>`, later `PID <... call
+    resumed>rest`. Matching the halves would miss every such call (more of
+    them the more threads run), so each is joined back by its PID, in the
+    place of its first half."""
+    out, pending = [], {}
+    with open(log, errors="replace") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if not line.strip():
+                continue
+            if line.endswith(STRACE_UNFINISHED):
+                pid = line.split(None, 1)[0]
+                pending[pid] = len(out)
+                out.append(line[:-len(STRACE_UNFINISHED)])
+                continue
+            m = STRACE_RESUMED_RE.match(line)
+            if m and m.group(1) in pending:
+                i = pending.pop(m.group(1))
+                out[i] += m.group(2)
+                continue
+            out.append(line)
+    return out
 
 
 def run_killed(cmd, delay, env=None):

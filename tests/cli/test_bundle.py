@@ -383,8 +383,7 @@ def test_from_root(exe, ck, val, tmp, prog, root, as_root):
                             "--from-root", root, prog, "-o", traced], capture_output=True, text=True, cwd=tmp,
                            timeout=120, env=env)
         ck.eq("--from-root under strace: exit", (r.returncode, r.stderr), (0, ""))
-        with open(log) as f:
-            lines = f.read().splitlines()
+        lines = common.strace_lines(log)
         started, checked, outside = False, 0, []
         real_prog = os.path.realpath(prog)
         for line in lines:

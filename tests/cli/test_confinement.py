@@ -144,8 +144,7 @@ def main():
             ck.true("stderr line is one `shipready: PATH: reason`", line.startswith("shipready: "), line)
 
         # The confinement proper.
-        with open(log) as f:
-            lines = f.read().splitlines()
+        lines = common.strace_lines(log)
         started = False
         checked = 0
         for line in lines:

@@ -569,8 +569,8 @@ def in_place(c, exe, fx, work, env):
         subprocess.run(["strace", "-f", "-qq", "-e", "trace=open,openat", "-o", log, exe, "scan", "--threads", "1",
                         "oci:" + layout], env=env, capture_output=True, timeout=600)
         try:
-            with open(log) as f:
-                tmpfiles = [l for l in f if "O_TMPFILE" in l and env["TMPDIR"] in l and "= -1" not in l]
+            tmpfiles = [l for l in common.strace_lines(log)
+                        if "O_TMPFILE" in l and env["TMPDIR"] in l and "= -1" not in l]
         except OSError:
             tmpfiles = None
         # each large program twice (in both layers), each read whole once

@@ -83,13 +83,12 @@ def traced_opens(exe, args, work, cwd):
     p = subprocess.run(["strace", "-f", "-qq", "-o", log, "-e", "trace=open,openat,openat2", exe] + args,
                        cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=300)
     counts = {}
-    with open(log, errors="replace") as f:
-        for line in f:
-            m = OPEN_RE.match(line)
-            if not m or int(m.group(3)) < 0 or "O_PATH" in m.group(2):
-                continue
-            base = os.path.basename(m.group(1))
-            counts[base] = counts.get(base, 0) + 1
+    for line in common.strace_lines(log):
+        m = OPEN_RE.match(line)
+        if not m or int(m.group(3)) < 0 or "O_PATH" in m.group(2):
+            continue
+        base = os.path.basename(m.group(1))
+        counts[base] = counts.get(base, 0) + 1
     return p.returncode, p.stderr, counts
 
 

@@ -75,8 +75,7 @@ def main():
                 w = "%s%s: " % (label, " --json" if mode else "")
                 total += len(paths)
                 ck.true(w + "finished, exit 0 or 2", p.returncode in (0, 2), "exit %r" % p.returncode)
-                with open(log, errors="replace") as f:
-                    lines = [l.rstrip("\n") for l in f if l.strip()]
+                lines = common.strace_lines(log)
                 execs = [l for l in lines if EXEC_RE.match(l)]
                 ck.eq(w + "exactly one execve", len(execs), 1)
                 if execs:
