@@ -320,7 +320,6 @@ static void test_damage(void)
 	CHECK(parse_buf(&b, 7, &p) == SR_E_TRUNCATED);
 }
 
-/* A image over one file buffer: optional section, one segment. */
 /* An ELF image of d, one read-only segment over all of it, no sections. */
 static void image_init(struct sr_image *img, struct sr_image_seg *seg, const uint8_t *d, size_t len, bool be)
 {
