@@ -296,23 +296,31 @@ static long tree_read_at(void *ctx, uint64_t off, void *buf, size_t n)
 	return sr_vtree_read(f->t, f->node, off, buf, n);
 }
 
+/* What the tree's builder found of a regular file's first bytes as its
+ * layer passed: 1 a binary, 0 not, -1 not tested (or no regular file). */
+static int tree_sniffed(const struct sr_vtree *t, uint32_t node)
+{
+	struct stat st;
+	sr_vtree_stat(t, node, &st);
+	unsigned char mark = sr_vtree_mark(t, node);
+	if (!S_ISREG(st.st_mode) || !(mark & SR_VTREE_MARK_SNIFFED))
+		return -1;
+	return (mark & SR_VTREE_MARK_BINARY) != 0;
+}
+
 bool sr_scan_root_is_binary(const struct sr_root *root, const char *path)
 {
 	if (root->tree) {
-		/* the mark the tree's builder made as the file passed */
-		int dir;
+		int dir, known;
 		char name[SR_ROOT_MAX_PATH + 1];
 		struct sr_error err = { 0 };
 		if (sr_root_lookup(root, path, &dir, name, NULL, 0, &err) != SR_OK || !name[0])
 			return false;
 		uint32_t node = sr_vtree_child(root->tree, (uint32_t)dir, name);
-		struct stat st;
 		if (node == SR_VTREE_NONE)
 			return false;
-		sr_vtree_stat(root->tree, node, &st);
-		unsigned char mark = sr_vtree_mark(root->tree, node);
-		if (S_ISREG(st.st_mode) && (mark & SR_VTREE_MARK_SNIFFED))
-			return (mark & SR_VTREE_MARK_BINARY) != 0;
+		if ((known = tree_sniffed(root->tree, node)) >= 0)
+			return known;
 	}
 	unsigned char head[SCAN_HEAD];
 	struct root_file f = { root, path };
@@ -365,12 +373,10 @@ static void *scan_file(struct worker *w, const char *rel, const struct item *it,
 		/* the layer was read once already, and its first bytes tested as
 		 * it passed */
 		const struct sr_vtree *t = s->tree_root->tree;
-		unsigned char mark = sr_vtree_mark(t, it->node);
-		if (mark & SR_VTREE_MARK_SNIFFED) {
-			struct stat st;
-			sr_vtree_stat(t, it->node, &st);
-			n = st.st_size < (off_t)sizeof head ? (ssize_t)st.st_size : (ssize_t)sizeof head;
-			binary = (mark & SR_VTREE_MARK_BINARY) != 0;
+		int known = tree_sniffed(t, it->node);
+		if (known >= 0) {
+			n = 0;   /* read already: no error */
+			binary = known;
 		} else {
 			struct tree_file tf = { t, it->node };
 			n = sr_vtree_read(t, it->node, 0, head, sizeof head);
