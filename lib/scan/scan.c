@@ -597,22 +597,30 @@ static void stall_on_dirs(struct scan *s, unsigned depth)
 	pthread_mutex_unlock(&s->mu);
 }
 
-/* Room for need bytes in a block of names (*text, *cap bytes), doubling
- * from 4 KiB; false when out of memory or past what the names' uint32_t
- * offsets reach. */
-static bool text_room(char **text, size_t *cap, size_t need)
+/* block (*cap elements of size bytes) with room for need, doubling from
+ * first: the block, moved perhaps, or NULL (block kept) when out of memory
+ * or past UINT32_MAX elements, what the uint32_t offsets into the blocks of
+ * names reach. */
+static void *room(void *block, size_t *cap, size_t need, size_t size, size_t first)
 {
 	if (need <= *cap)
-		return true;
-	size_t c = *cap ? *cap : 4096;
+		return block;
+	size_t c = *cap ? *cap : first;
 	while (c < need)
 		c *= 2;
-	char *t = c <= UINT32_MAX ? realloc(*text, c) : NULL;
-	if (!t)
-		return false;
-	*text = t;
-	*cap = c;
-	return true;
+	void *b = c <= UINT32_MAX ? realloc(block, c * size) : NULL;
+	if (b)
+		*cap = c;
+	return b;
+}
+
+/* Room for need bytes in a block of names (*text, *cap bytes). */
+static bool text_room(char **text, size_t *cap, size_t need)
+{
+	char *t = room(*text, cap, need, 1, 4096);
+	if (t)
+		*text = t;
+	return t != NULL;
 }
 
 /* The next item of the walk's batch, with rel (if not NULL) copied into
@@ -711,14 +719,10 @@ static int entry_cmp(const void *a, const void *b, void *text)
 /* One more entry, name (len bytes) copied; false when out of memory. */
 static bool listing_add(struct listing *l, const char *name, size_t len, unsigned char type)
 {
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 64;
-		struct entry *v = realloc(l->v, cap * sizeof *v);
-		if (!v)
-			return false;
-		l->v = v;
-		l->cap = cap;
-	}
+	struct entry *v = room(l->v, &l->cap, l->n + 1, sizeof *v, 64);
+	if (!v)
+		return false;
+	l->v = v;
 	if (!text_room(&l->text, &l->text_cap, l->len + len + 1))
 		return false;
 	memcpy(l->text + l->len, name, len + 1);
