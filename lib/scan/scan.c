@@ -550,18 +550,23 @@ static bool ring_full(const struct scan *s)
 	return s->next_seq - s->next_emit >= SCAN_WINDOW;
 }
 
-/* Directories held by queued files (the walk holds one per level): at most
- * SCAN_DIRS_QUEUED, so descriptors stay far below the usual limit of 1024
- * however the files are spread. */
+/* The directories open with the walk at depth: its own, one per level, and
+ * at most SCAN_DIRS_QUEUED held by queued files, so descriptors stay far
+ * below the usual limit of 1024 however the files are spread. */
+static unsigned dirs_limit(unsigned depth)
+{
+	return depth + 1 + SCAN_DIRS_QUEUED;
+}
+
 static bool dirs_full(const struct scan *s, unsigned depth)
 {
-	return atomic_load(&s->live_dirs) > depth + 1 + SCAN_DIRS_QUEUED;
+	return atomic_load(&s->live_dirs) > dirs_limit(depth);
 }
 
 /* Once full, the walk goes on when SCAN_DIRS_SLACK of them have closed. */
 static unsigned dirs_low_mark(unsigned depth)
 {
-	return depth + 1 + SCAN_DIRS_QUEUED - SCAN_DIRS_SLACK;
+	return dirs_limit(depth) - SCAN_DIRS_SLACK;
 }
 
 /* The walk's batch goes into the ring, the slot's emptied batch becoming
