@@ -108,7 +108,6 @@ enum stall { STALL_NONE, STALL_RING, STALL_DIRS };
 struct scan {
 	const struct sr_scan_opts *o;
 	const char *top;
-	int topfd;
 	const struct sr_root *tree_root;   /* a tree (an image's) is scanned instead of top */
 
 	pthread_mutex_t mu;
@@ -1085,7 +1084,6 @@ static enum sr_err scan_run(const char *dir, int topfd, const struct sr_root *tr
 	s->fill = &pool[SCAN_WINDOW];
 	s->o = opts;
 	s->top = dir;
-	s->topfd = topfd;
 	s->tree_root = tree_root;
 	atomic_init(&s->noatime, true);
 	atomic_init(&s->dirs_wake, UINT_MAX);
